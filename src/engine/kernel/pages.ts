@@ -1,0 +1,178 @@
+/**
+ * Physical pages, the paging queues and the pmap bits: what uvm_page.c,
+ * uvm_pdaemon.c (uvm_wait) and the pmap layer do for the pagers
+ * (reference/openbsd-uvm-facts.md §3). There is no page daemon and no page
+ * is ever wired.
+ */
+import { PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_FAKE, PG_RELEASED, PG_WANTED, PG_ZERO } from './constants';
+import { chan, PAGEQ_LOCK, type Kernel } from './kernel';
+import { KASSERT, lockEnter, lockRelease, rwsleep_nsec, sleepOn, wakeup } from './sched';
+import type { KThread, Page, Proc, Uvn } from './types';
+
+function insertOffset(offsets: number[], off: number): void {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < off) lo = mid + 1;
+    else hi = mid;
+  }
+  offsets.splice(lo, 0, off);
+}
+
+function removeOffset(offsets: number[], off: number): void {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < off) lo = mid + 1;
+    else hi = mid;
+  }
+  if (offsets[lo] === off) offsets.splice(lo, 1);
+}
+
+function removeFrom(queue: number[], id: number): void {
+  const i = queue.indexOf(id);
+  if (i >= 0) queue.splice(i, 1);
+}
+
+export function uvnOf(k: Kernel, pg: Page): Uvn | null {
+  return pg.object === null ? null : k.vnode(pg.object).uvn;
+}
+
+/** uvm_pagelookup with its two KASSERTs (sys/uvm/uvm_page.c). */
+export function* uvm_pagelookup(k: Kernel, th: KThread, vnode: string, off: number): Proc<Page | null> {
+  const uvn = k.vnode(vnode).uvn;
+  const id = uvn.pageAt[off];
+  const pg = id === undefined ? null : k.page(id);
+  yield* KASSERT(
+    k,
+    th,
+    pg === null || (pg.flags & PG_RELEASED) === 0 || (pg.flags & PG_BUSY) !== 0,
+    'pg == NULL || (pg->pg_flags & PG_RELEASED) == 0 || (pg->pg_flags & PG_BUSY) != 0',
+    UVM_PAGELOOKUP_KASSERT_LINE,
+    'sys/uvm/uvm_page.c',
+  );
+  return pg;
+}
+
+/** Line of uvm_pagelookup's PG_RELEASED KASSERT in uvm_page.c (see README, "Facts we assume"). */
+export const UVM_PAGELOOKUP_KASSERT_LINE = 1187;
+
+/** uvm_pagealloc(obj, off, NULL, 0): fails (NULL) only when no page is free. */
+export function uvm_pagealloc(k: Kernel, th: KThread, vnode: string, off: number): Page | null {
+  if (k.s.freePages === 0) return null;
+  k.s.freePages--;
+  const id = k.s.nextPageId++;
+  const pg: Page = {
+    id,
+    object: vnode,
+    offset: off,
+    flags: PG_BUSY | PG_FAKE | PG_CLEAN,
+    queue: 'none',
+    wired: 0,
+    mapped: false,
+    modified: false,
+    owner: th.id,
+  };
+  k.s.pages[id] = pg;
+  k.touch(pg);
+  const uvn = k.vnode(vnode).uvn;
+  uvn.pageAt[off] = id;
+  insertOffset(uvn.offsets, off);
+  uvn.npages++;
+  return pg;
+}
+
+function uvm_pagedequeue(k: Kernel, pg: Page): void {
+  if (pg.queue === 'active') removeFrom(k.s.activeQueue, pg.id);
+  else if (pg.queue === 'inactive') removeFrom(k.s.inactiveQueue, pg.id);
+  k.touch(pg).queue = 'none';
+}
+
+/** uvm_pageclean: out of the object and off the queues; memory not returned. */
+export function uvm_pageclean(k: Kernel, pg: Page): void {
+  const uvn = uvnOf(k, pg);
+  if (uvn && uvn.pageAt[pg.offset] === pg.id) {
+    delete uvn.pageAt[pg.offset];
+    removeOffset(uvn.offsets, pg.offset);
+    uvn.npages--;
+  }
+  uvm_pagedequeue(k, pg);
+  pg.object = null;
+  pg.owner = null;
+  k.clearbits(pg, PG_ZERO | PG_FAKE | PG_BUSY | PG_RELEASED | PG_CLEAN | PG_CLEANCHK);
+}
+
+function giveBack(k: Kernel, pg: Page): void {
+  k.touch(pg);
+  delete k.s.pages[pg.id];
+  k.s.freePages++;
+}
+
+/** uvm_pagefree: clean it, return it, wake every uvm_wait sleeper. */
+export function uvm_pagefree(k: Kernel, pg: Page): void {
+  uvm_pageclean(k, pg);
+  giveBack(k, pg);
+  wakeup(k, chan.free);
+}
+
+/** uvm_pglistfree: return a list of cleaned pages; wakes uvm_wait sleepers even when empty. */
+export function uvm_pglistfree(k: Kernel, ids: readonly number[]): void {
+  for (const id of ids) giveBack(k, k.page(id));
+  wakeup(k, chan.free);
+}
+
+export function uvm_pagedeactivate(k: Kernel, pg: Page): void {
+  if (pg.queue === 'active') {
+    removeFrom(k.s.activeQueue, pg.id);
+    k.touch(pg).queue = 'none';
+  }
+  if (pg.queue !== 'inactive') {
+    k.s.inactiveQueue.push(pg.id);
+    k.touch(pg).queue = 'inactive';
+    if ((pg.flags & PG_CLEAN) !== 0 && pmap_is_modified(pg)) k.clearbits(pg, PG_CLEAN);
+  }
+}
+
+export function uvm_pageactivate(k: Kernel, pg: Page): void {
+  uvm_pagedequeue(k, pg);
+  if (pg.wired === 0) {
+    k.s.activeQueue.push(pg.id);
+    k.touch(pg).queue = 'active';
+  }
+}
+
+export const PROT_NONE = 0;
+
+/** PROT_NONE removes every mapping; PROT_READ only write-protects (still mapped). */
+export function pmap_page_protect(k: Kernel, pg: Page, prot: number): void {
+  if (prot === PROT_NONE) k.touch(pg).mapped = false;
+}
+
+export function pmap_is_modified(pg: Page): boolean {
+  return pg.modified;
+}
+
+export function pmap_clear_modify(k: Kernel, pg: Page): void {
+  k.touch(pg).modified = false;
+}
+
+export function* uvm_lock_pageq(k: Kernel, th: KThread): Proc {
+  yield* lockEnter(k, th, PAGEQ_LOCK, 'mtx_enter: locking against myself');
+}
+
+export function uvm_unlock_pageq(k: Kernel): void {
+  lockRelease(k, PAGEQ_LOCK);
+}
+
+/** uvm_pagewait: set PG_WANTED and sleep on the page, returning unlocked (PNORELOCK). */
+export function* uvm_pagewait(k: Kernel, th: KThread, pg: Page, lock: string, wmesg: string): Proc {
+  k.setbits(pg, PG_WANTED);
+  yield* rwsleep_nsec(k, th, chan.page(pg.id), lock, wmesg, false);
+}
+
+/** uvm_wait: sleeps on the free-page count, keeping every lock the caller holds. */
+export function* uvm_wait(k: Kernel, th: KThread, wmesg: string): Proc {
+  yield* sleepOn(k, th, chan.free, wmesg);
+}
