@@ -115,7 +115,8 @@ export class PagerEngine {
   private resume(id: string, mode: 'run' | 'step'): string | null {
     const th = this.k.thread(id);
     if (!th) return `unknown thread ${id}`;
-    if (th.status !== 'ready') return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
+    if (th.status !== 'ready')
+      return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
     const proc = this.procs.get(id)!;
     let markers = th.line === null && th.callerStmt === null ? -1 : 0;
     for (;;) {
@@ -195,7 +196,14 @@ export class PagerEngine {
           }),
         },
       })),
-      io: s.io.map((r) => ({ id: r.id, thread: r.thread, vnode: r.vnode, rw: r.rw, offset: r.offset, length: r.length })),
+      io: s.io.map((r) => ({
+        id: r.id,
+        thread: r.thread,
+        vnode: r.vnode,
+        rw: r.rw,
+        offset: r.offset,
+        length: r.length,
+      })),
     };
   }
 }

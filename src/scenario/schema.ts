@@ -14,8 +14,16 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_INT32 = 2 ** 31 - 1;
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must match [A-Za-z0-9_.-]{1,64}');
-const uint = z.number().int('must be an integer').min(0, 'must be non-negative').max(MAX_SAFE, 'must be at most 2^53 - 1');
-const uint32 = z.number().int('must be an integer').min(0, 'must be non-negative').max(MAX_INT32, 'must be at most 2^31 - 1');
+const uint = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be non-negative')
+  .max(MAX_SAFE, 'must be at most 2^53 - 1');
+const uint32 = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be non-negative')
+  .max(MAX_INT32, 'must be at most 2^31 - 1');
 const prot = z.enum(['r', 'rw']);
 
 export const PGO_NAMES = [
@@ -41,9 +49,7 @@ export const OPENBSD_CALL_ARGS = {
   uvn_detach: vnodeArg,
   uvn_flush: z.strictObject({
     vnode: name,
-    flags: z
-      .array(z.enum(PGO_NAMES))
-      .refine((flags) => new Set(flags).size === flags.length, 'flags must be distinct'),
+    flags: z.array(z.enum(PGO_NAMES)).refine((flags) => new Set(flags).size === flags.length, 'flags must be distinct'),
     start: uint.optional(),
     stop: uint.optional(),
   }),
@@ -167,7 +173,8 @@ export function parseScenario(input: string | unknown): ParseResult {
   const vnodeNames = new Set<string>();
   const mounts = new Set<string>();
   for (const [i, vp] of scenario.vnodes.entries()) {
-    if (vnodeNames.has(vp.name)) return { ok: false, error: { step: -1, field: `vnodes[${i}].name`, reason: `duplicate vnode name ${vp.name}` } };
+    if (vnodeNames.has(vp.name))
+      return { ok: false, error: { step: -1, field: `vnodes[${i}].name`, reason: `duplicate vnode name ${vp.name}` } };
     vnodeNames.add(vp.name);
     mounts.add(vp.mount ?? 'm1');
   }
@@ -176,12 +183,17 @@ export function parseScenario(input: string | unknown): ParseResult {
   const steps: Step[] = [];
   for (const [i, raw] of (head.data.steps as unknown[]).entries()) {
     const schema = stepSchema(raw);
-    if (!schema) return { ok: false, error: { step: i, field: '', reason: 'a step is an object with one of spawn, run, step or complete' } };
+    if (!schema)
+      return {
+        ok: false,
+        error: { step: i, field: '', reason: 'a step is an object with one of spawn, run, step or complete' },
+      };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ok: false, error: zodError(parsed.error, ['steps', i]) };
     const step = parsed.data as Step;
     if ('spawn' in step) {
-      if (threads.has(step.spawn)) return { ok: false, error: { step: i, field: 'spawn', reason: `thread name ${step.spawn} already used` } };
+      if (threads.has(step.spawn))
+        return { ok: false, error: { step: i, field: 'spawn', reason: `thread name ${step.spawn} already used` } };
       const args = OPENBSD_CALL_ARGS[step.call].safeParse(step.args);
       if (!args.success) return { ok: false, error: zodError(args.error, ['steps', i, 'args']) };
       const a = args.data as Record<string, unknown>;
@@ -196,7 +208,10 @@ export function parseScenario(input: string | unknown): ParseResult {
     const thread = 'run' in step ? step.run : 'step' in step ? step.step : null;
     if (thread !== null && !threads.has(thread)) {
       const field = 'run' in step ? 'run' : 'step';
-      return { ok: false, error: { step: i, field, reason: `unknown thread ${thread} (not spawned before this step)` } };
+      return {
+        ok: false,
+        error: { step: i, field, reason: `unknown thread ${thread} (not spawned before this step)` },
+      };
     }
     steps.push(step);
   }

@@ -23,11 +23,7 @@ export function* KASSERT(
 ): Proc {
   if (cond) return;
   const folded = expr.replace(/\s+/g, ' ');
-  yield* panic(
-    k,
-    th,
-    `kernel diagnostic assertion "${folded}" failed: file "${file}", line ${line}`,
-  );
+  yield* panic(k, th, `kernel diagnostic assertion "${folded}" failed: file "${file}", line ${line}`);
 }
 
 /** Blocking acquire of a non-recursive lock (rwlock or mutex). */

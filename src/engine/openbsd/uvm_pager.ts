@@ -4,9 +4,26 @@
  * the openbsd/src text). Outside the seed: each runs as one statement, but
  * the seed functions they call (uvn_cluster, uvn_put) are stepped line by line.
  */
-import { MAXBSIZE, PAGE_SHIFT, PAGE_SIZE, PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_FAKE, PG_RELEASED, PG_WANTED, PROT_READ } from '../kernel/constants';
+import {
+  MAXBSIZE,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PG_BUSY,
+  PG_CLEAN,
+  PG_CLEANCHK,
+  PG_FAKE,
+  PG_RELEASED,
+  PG_WANTED,
+  PROT_READ,
+} from '../kernel/constants';
 import { chan, type Kernel } from '../kernel/kernel';
-import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, uvm_pagelookup, uvm_unlock_pageq } from '../kernel/pages';
+import {
+  pmap_clear_modify,
+  pmap_is_modified,
+  pmap_page_protect,
+  uvm_pagelookup,
+  uvm_unlock_pageq,
+} from '../kernel/pages';
 import { wakeup } from '../kernel/sched';
 import type { KThread, Page, Proc, Vnode } from '../kernel/types';
 import {

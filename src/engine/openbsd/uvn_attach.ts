@@ -28,129 +28,127 @@ import { LIST_INSERT_HEAD, LIST_REMOVE } from './wlist';
 /** Every VBLK vnode here is a disk (bdevsw[].d_type == D_DISK). */
 const D_DISK = true;
 
-export const uvn_attach = traced('uvn_attach', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  accessprot: number,
-): Proc<boolean> {
-  yield 141;
-  const uvn = vp.uvn;
-  const lock = objLockName(vp.name);
-  let result: number;
-  let used_vnode_size = 0;
-  yield 145;
+export const uvn_attach = traced(
+  'uvn_attach',
+  function* (k: Kernel, th: KThread, vp: Vnode, accessprot: number): Proc<boolean> {
+    yield 141;
+    const uvn = vp.uvn;
+    const lock = objLockName(vp.name);
+    let result: number;
+    let used_vnode_size = 0;
+    yield 145;
 
-  for (;;) {
-    yield 148;
-    if (!(uvn.flags & UVM_VNODE_BLOCKED)) break;
-    yield 149;
-    uvn.flags |= UVM_VNODE_WANTED;
-    yield 150;
-    yield* tsleep_nsec(k, th, chan.uvn(vp.name), 'uvn_attach');
-  }
-
-  yield 154;
-  if (vp.type === 'VBLK' && !D_DISK) {
-    yield 155;
-    return false;
-  }
-
-  yield 164;
-  yield* rw_enter(k, th, lock);
-  yield 165;
-  if (uvn.flags & UVM_VNODE_VALID) {
-    yield 168;
-    if (uvn.refs === 0) {
-      yield 169;
-      yield* vref(k, th, vp);
+    for (;;) {
+      yield 148;
+      if (!(uvn.flags & UVM_VNODE_BLOCKED)) break;
+      yield 149;
+      uvn.flags |= UVM_VNODE_WANTED;
+      yield 150;
+      yield* tsleep_nsec(k, th, chan.uvn(vp.name), 'uvn_attach');
     }
-    yield 171;
-    uvn.refs++;
-    yield 172;
+
+    yield 154;
+    if (vp.type === 'VBLK' && !D_DISK) {
+      yield 155;
+      return false;
+    }
+
+    yield 164;
+    yield* rw_enter(k, th, lock);
+    yield 165;
+    if (uvn.flags & UVM_VNODE_VALID) {
+      yield 168;
+      if (uvn.refs === 0) {
+        yield 169;
+        yield* vref(k, th, vp);
+      }
+      yield 171;
+      uvn.refs++;
+      yield 172;
+      yield* rw_exit(k, th, lock);
+
+      yield 175;
+      if ((accessprot & PROT_WRITE) !== 0 && (uvn.flags & UVM_VNODE_WRITEABLE) === 0) {
+        yield 177;
+        LIST_INSERT_HEAD(k, vp.name);
+        yield 179;
+        uvn.flags |= UVM_VNODE_WRITEABLE;
+      }
+      yield 182;
+      return true;
+    }
+    yield 184;
     yield* rw_exit(k, th, lock);
 
-    yield 175;
-    if ((accessprot & PROT_WRITE) !== 0 && (uvn.flags & UVM_VNODE_WRITEABLE) === 0) {
-      yield 177;
+    yield 194;
+    uvn.flags = UVM_VNODE_ALOCK;
+
+    yield 196;
+    if (vp.type === 'VBLK') {
+      // DIOCGPART reports 512-byte sectors; the device answers even when revoked.
+      yield 205;
+      result = 0;
+      yield 207;
+      if (result === 0) {
+        yield 209;
+        used_vnode_size = 512 * Math.floor(vp.size / 512);
+      }
+    } else {
+      yield 213;
+      const attr = VOP_GETATTR(vp);
+      result = attr.error;
+      yield 214;
+      if (result === 0) {
+        yield 215;
+        used_vnode_size = attr.size;
+      }
+    }
+
+    yield 218;
+    if (result !== 0) {
+      yield 219;
+      if (uvn.flags & UVM_VNODE_WANTED) {
+        yield 220;
+        wakeup(k, chan.uvn(vp.name));
+      }
+      yield 221;
+      uvn.flags = 0;
+      yield 222;
+      return false;
+    }
+
+    yield 235;
+    yield* KASSERT(k, th, uvn.refs === 0, 'uvn->u_obj.uo_refs == 0', 235);
+    yield 236;
+    uvn.refs++;
+    yield 237;
+    const oldflags = uvn.flags;
+    yield 238;
+    uvn.flags = UVM_VNODE_VALID | UVM_VNODE_CANPERSIST;
+    yield 239;
+    uvn.nio = 0;
+    yield 240;
+    uvn.size = used_vnode_size;
+
+    yield 243;
+    if (accessprot & PROT_WRITE) {
+      yield 244;
       LIST_INSERT_HEAD(k, vp.name);
-      yield 179;
+      yield 245;
       uvn.flags |= UVM_VNODE_WRITEABLE;
     }
-    yield 182;
-    return true;
-  }
-  yield 184;
-  yield* rw_exit(k, th, lock);
 
-  yield 194;
-  uvn.flags = UVM_VNODE_ALOCK;
-
-  yield 196;
-  if (vp.type === 'VBLK') {
-    // DIOCGPART reports 512-byte sectors; the device answers even when revoked.
-    yield 205;
-    result = 0;
-    yield 207;
-    if (result === 0) {
-      yield 209;
-      used_vnode_size = 512 * Math.floor(vp.size / 512);
-    }
-  } else {
-    yield 213;
-    const attr = VOP_GETATTR(vp);
-    result = attr.error;
-    yield 214;
-    if (result === 0) {
-      yield 215;
-      used_vnode_size = attr.size;
-    }
-  }
-
-  yield 218;
-  if (result !== 0) {
-    yield 219;
-    if (uvn.flags & UVM_VNODE_WANTED) {
-      yield 220;
+    yield 253;
+    yield* vref(k, th, vp);
+    yield 254;
+    if (oldflags & UVM_VNODE_WANTED) {
+      yield 255;
       wakeup(k, chan.uvn(vp.name));
     }
-    yield 221;
-    uvn.flags = 0;
-    yield 222;
-    return false;
-  }
-
-  yield 235;
-  yield* KASSERT(k, th, uvn.refs === 0, 'uvn->u_obj.uo_refs == 0', 235);
-  yield 236;
-  uvn.refs++;
-  yield 237;
-  const oldflags = uvn.flags;
-  yield 238;
-  uvn.flags = UVM_VNODE_VALID | UVM_VNODE_CANPERSIST;
-  yield 239;
-  uvn.nio = 0;
-  yield 240;
-  uvn.size = used_vnode_size;
-
-  yield 243;
-  if (accessprot & PROT_WRITE) {
-    yield 244;
-    LIST_INSERT_HEAD(k, vp.name);
-    yield 245;
-    uvn.flags |= UVM_VNODE_WRITEABLE;
-  }
-
-  yield 253;
-  yield* vref(k, th, vp);
-  yield 254;
-  if (oldflags & UVM_VNODE_WANTED) {
-    yield 255;
-    wakeup(k, chan.uvn(vp.name));
-  }
-  yield 257;
-  return true;
-});
+    yield 257;
+    return true;
+  },
+);
 
 export const uvn_reference = traced('uvn_reference', function* (k: Kernel, th: KThread, vp: Vnode): Proc {
   const lock = objLockName(vp.name);

@@ -1,7 +1,17 @@
 /**
  * uvn_flush: seeds/uvm_vnode.c lines 596-858. `yield N` marks seed line N.
  */
-import { PAGE_SIZE, PROT_READ, PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_RELEASED, PG_WANTED, round_page, trunc_page } from '../kernel/constants';
+import {
+  PAGE_SIZE,
+  PROT_READ,
+  PG_BUSY,
+  PG_CLEAN,
+  PG_CLEANCHK,
+  PG_RELEASED,
+  PG_WANTED,
+  round_page,
+  trunc_page,
+} from '../kernel/constants';
 import { chan, objLockName, type Kernel } from '../kernel/kernel';
 import {
   pmap_clear_modify,
@@ -36,273 +46,269 @@ import { uvm_pager_put } from './uvm_pager';
 /** The static `lasttime` of the ratecheck at line 819: no clock runs, so it fires once per boot. */
 const RATECHECK_FIRED = 'uvn_flush.ratecheck';
 
-export const uvn_flush = traced('uvn_flush', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  start: number,
-  stop: number,
-  flags: number,
-): Proc<boolean> {
-  const uvn = vp.uvn;
-  const lock = objLockName(vp.name);
-  const dead: number[] = [];
-  let pp: Page | null;
+export const uvn_flush = traced(
+  'uvn_flush',
+  function* (k: Kernel, th: KThread, vp: Vnode, start: number, stop: number, flags: number): Proc<boolean> {
+    const uvn = vp.uvn;
+    const lock = objLockName(vp.name);
+    const dead: number[] = [];
+    let pp: Page | null;
 
-  yield 599;
-  yield 607;
-  yield* KASSERT(k, th, holds(k, th, lock), 'rw_write_held(uobj->vmobjlock)', 607);
-  yield 608;
+    yield 599;
+    yield 607;
+    yield* KASSERT(k, th, holds(k, th, lock), 'rw_write_held(uobj->vmobjlock)', 607);
+    yield 608;
 
-  yield 611;
-  let need_iosync = false;
-  yield 612;
-  let retval = true;
-  yield 613;
-  if (flags & PGO_ALLPAGES) {
-    yield 614;
-    start = 0;
-    yield 615;
-    stop = round_page(uvn.size);
-  } else {
-    yield 617;
-    start = trunc_page(start);
-    yield 618;
-    stop = Math.min(round_page(stop), round_page(uvn.size));
-  }
-
-  yield 631;
-  if ((flags & PGO_CLEANIT) !== 0) {
-    yield 632;
-    for (let curoff = start; ; curoff += PAGE_SIZE) {
-      yield 633;
-      if (!(curoff < stop)) break;
-      yield 634;
-      if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) !== null) {
-        yield 635;
-        k.clearbits(pp, PG_CLEANCHK);
-      }
-    }
-  }
-
-  yield 640;
-  yield 641;
-  yield* uvm_lock_pageq(k, th);
-  for (let curoff = start; ; curoff += PAGE_SIZE) {
-    yield 643;
-    if (!(curoff < stop)) break;
-    yield 644;
-    if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) === null) {
-      yield 645;
-      continue;
-    }
-    th.focusPage = pp.id;
-    let needs_clean: boolean;
-    yield 656;
-    if ((flags & PGO_CLEANIT) === 0 || (pp.flags & PG_BUSY) !== 0) {
-      yield 657;
-      needs_clean = false;
-      yield 658;
-      if ((pp.flags & PG_BUSY) !== 0 && (flags & (PGO_CLEANIT | PGO_SYNCIO)) === (PGO_CLEANIT | PGO_SYNCIO)) {
-        yield 661;
-        need_iosync = true;
-      }
+    yield 611;
+    let need_iosync = false;
+    yield 612;
+    let retval = true;
+    yield 613;
+    if (flags & PGO_ALLPAGES) {
+      yield 614;
+      start = 0;
+      yield 615;
+      stop = round_page(uvn.size);
     } else {
-      yield 667;
-      if ((pp.flags & PG_CLEAN) !== 0 && (flags & PGO_FREE) !== 0 && pp.queue === 'active') {
-        yield 670;
-        pmap_page_protect(k, pp, PROT_NONE);
-      }
-      yield 671;
-      if ((pp.flags & PG_CLEAN) !== 0 && pmap_is_modified(pp)) {
-        yield 673;
-        k.clearbits(pp, PG_CLEAN);
-      }
-      yield 674;
-      k.setbits(pp, PG_CLEANCHK);
-      yield 676;
-      needs_clean = (pp.flags & PG_CLEAN) === 0;
+      yield 617;
+      start = trunc_page(start);
+      yield 618;
+      stop = Math.min(round_page(stop), round_page(uvn.size));
     }
 
-    yield 680;
-    if (!needs_clean) {
-      yield 681;
-      if (flags & PGO_DEACTIVATE) {
-        yield 682;
-        if (pp.wired === 0) {
-          yield 683;
-          pmap_page_protect(k, pp, PROT_NONE);
-          yield 684;
-          uvm_pagedeactivate(k, pp);
+    yield 631;
+    if ((flags & PGO_CLEANIT) !== 0) {
+      yield 632;
+      for (let curoff = start; ; curoff += PAGE_SIZE) {
+        yield 633;
+        if (!(curoff < stop)) break;
+        yield 634;
+        if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) !== null) {
+          yield 635;
+          k.clearbits(pp, PG_CLEANCHK);
+        }
+      }
+    }
+
+    yield 640;
+    yield 641;
+    yield* uvm_lock_pageq(k, th);
+    for (let curoff = start; ; curoff += PAGE_SIZE) {
+      yield 643;
+      if (!(curoff < stop)) break;
+      yield 644;
+      if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) === null) {
+        yield 645;
+        continue;
+      }
+      th.focusPage = pp.id;
+      let needs_clean: boolean;
+      yield 656;
+      if ((flags & PGO_CLEANIT) === 0 || (pp.flags & PG_BUSY) !== 0) {
+        yield 657;
+        needs_clean = false;
+        yield 658;
+        if ((pp.flags & PG_BUSY) !== 0 && (flags & (PGO_CLEANIT | PGO_SYNCIO)) === (PGO_CLEANIT | PGO_SYNCIO)) {
+          yield 661;
+          need_iosync = true;
         }
       } else {
-        yield 686;
-        if (flags & PGO_FREE) {
-          yield 687;
-          if (pp.flags & PG_BUSY) {
-            yield 688;
-            uvm_unlock_pageq(k);
-            yield 689;
-            yield* uvm_pagewait(k, th, pp, lock, 'uvn_flsh');
-            yield 691;
-            yield* rw_enter(k, th, lock);
-            yield 692;
-            yield* uvm_lock_pageq(k, th);
-            yield 693;
-            curoff -= PAGE_SIZE;
-            yield 694;
-            continue;
-          } else {
-            yield 696;
+        yield 667;
+        if ((pp.flags & PG_CLEAN) !== 0 && (flags & PGO_FREE) !== 0 && pp.queue === 'active') {
+          yield 670;
+          pmap_page_protect(k, pp, PROT_NONE);
+        }
+        yield 671;
+        if ((pp.flags & PG_CLEAN) !== 0 && pmap_is_modified(pp)) {
+          yield 673;
+          k.clearbits(pp, PG_CLEAN);
+        }
+        yield 674;
+        k.setbits(pp, PG_CLEANCHK);
+        yield 676;
+        needs_clean = (pp.flags & PG_CLEAN) === 0;
+      }
+
+      yield 680;
+      if (!needs_clean) {
+        yield 681;
+        if (flags & PGO_DEACTIVATE) {
+          yield 682;
+          if (pp.wired === 0) {
+            yield 683;
             pmap_page_protect(k, pp, PROT_NONE);
-            yield 698;
-            uvm_pageclean(k, pp);
-            yield 699;
-            dead.unshift(pp.id);
+            yield 684;
+            uvm_pagedeactivate(k, pp);
+          }
+        } else {
+          yield 686;
+          if (flags & PGO_FREE) {
+            yield 687;
+            if (pp.flags & PG_BUSY) {
+              yield 688;
+              uvm_unlock_pageq(k);
+              yield 689;
+              yield* uvm_pagewait(k, th, pp, lock, 'uvn_flsh');
+              yield 691;
+              yield* rw_enter(k, th, lock);
+              yield 692;
+              yield* uvm_lock_pageq(k, th);
+              yield 693;
+              curoff -= PAGE_SIZE;
+              yield 694;
+              continue;
+            } else {
+              yield 696;
+              pmap_page_protect(k, pp, PROT_NONE);
+              yield 698;
+              uvm_pageclean(k, pp);
+              yield 699;
+              dead.unshift(pp.id);
+            }
           }
         }
-      }
-      yield 702;
-      continue;
-    }
-
-    yield 713;
-    k.setbits(pp, PG_BUSY);
-    yield 714;
-    k.touch(pp).owner = th.id;
-    yield 715;
-    pmap_page_protect(k, pp, PROT_READ);
-    yield 717;
-    if ((flags & (PGO_FREE | PGO_SYNCIO)) === PGO_FREE) {
-      yield 718;
-      k.setbits(pp, PG_RELEASED);
-    }
-
-    let put: { result: number; cluster: Page[] };
-    for (;;) {
-      // ReTry:
-      yield 720;
-      yield 721;
-      yield 723;
-      put = yield* uvm_pager_put(k, th, vp, pp, flags | PGO_DOACTCLUST, start, stop);
-      yield 733;
-      yield* uvm_lock_pageq(k, th);
-
-      yield 741;
-      if (put.result !== VM_PAGER_AGAIN) break;
-      yield 750;
-      if (flags & PGO_SYNCIO) {
-        yield 751;
-        yield* panic(k, th, `uvn_flush: PGO_SYNCIO return 'try again' error (impossible)`);
-      }
-      yield 753;
-      flags |= PGO_SYNCIO;
-      yield 754;
-      if (flags & PGO_FREE) {
-        yield 755;
-        k.clearbits(pp, PG_RELEASED);
-      }
-      yield 758;
-    }
-    const result = put.result;
-
-    yield 772;
-    if (result === VM_PAGER_PEND && (flags & PGO_DEACTIVATE) === 0) {
-      yield 773;
-      continue;
-    }
-
-    const npages = put.cluster.length;
-    for (let lcv = 0; ; lcv++) {
-      yield 779;
-      if (!(lcv < npages)) break;
-      yield 780;
-      const ptmp = put.cluster[lcv]!;
-      yield 784;
-      if (result === VM_PAGER_PEND && ptmp.object !== vp.name) {
-        yield 785;
+        yield 702;
         continue;
       }
 
-      yield 793;
-      if (result !== VM_PAGER_PEND) {
-        yield 794;
-        if (ptmp.flags & PG_WANTED) {
-          yield 795;
-          wakeup(k, chan.page(ptmp.id));
-        }
-        yield 797;
-        k.clearbits(ptmp, PG_WANTED | PG_BUSY);
-        yield 799;
-        k.touch(ptmp).owner = null;
-        yield 800;
-        k.setbits(ptmp, PG_CLEAN | PG_CLEANCHK);
-        yield 802;
-        if ((flags & PGO_FREE) === 0) {
-          yield 803;
-          pmap_clear_modify(k, ptmp);
-        }
+      yield 713;
+      k.setbits(pp, PG_BUSY);
+      yield 714;
+      k.touch(pp).owner = th.id;
+      yield 715;
+      pmap_page_protect(k, pp, PROT_READ);
+      yield 717;
+      if ((flags & (PGO_FREE | PGO_SYNCIO)) === PGO_FREE) {
+        yield 718;
+        k.setbits(pp, PG_RELEASED);
       }
 
-      yield 807;
-      if (flags & PGO_DEACTIVATE) {
-        yield 808;
-        if (ptmp.wired === 0) {
-          yield 809;
-          pmap_page_protect(k, ptmp, PROT_NONE);
-          yield 810;
-          uvm_pagedeactivate(k, ptmp);
+      let put: { result: number; cluster: Page[] };
+      for (;;) {
+        // ReTry:
+        yield 720;
+        yield 721;
+        yield 723;
+        put = yield* uvm_pager_put(k, th, vp, pp, flags | PGO_DOACTCLUST, start, stop);
+        yield 733;
+        yield* uvm_lock_pageq(k, th);
+
+        yield 741;
+        if (put.result !== VM_PAGER_AGAIN) break;
+        yield 750;
+        if (flags & PGO_SYNCIO) {
+          yield 751;
+          yield* panic(k, th, `uvn_flush: PGO_SYNCIO return 'try again' error (impossible)`);
         }
-      } else {
-        yield 812;
-        if (flags & PGO_FREE && result !== VM_PAGER_PEND) {
-          yield 814;
-          if (result !== VM_PAGER_OK) {
-            yield 819;
-            if (!k.s.statics[RATECHECK_FIRED]) {
-              k.s.statics[RATECHECK_FIRED] = 1;
-              yield 820;
-              yield 825;
-            }
-            yield 829;
-            retval = false;
+        yield 753;
+        flags |= PGO_SYNCIO;
+        yield 754;
+        if (flags & PGO_FREE) {
+          yield 755;
+          k.clearbits(pp, PG_RELEASED);
+        }
+        yield 758;
+      }
+      const result = put.result;
+
+      yield 772;
+      if (result === VM_PAGER_PEND && (flags & PGO_DEACTIVATE) === 0) {
+        yield 773;
+        continue;
+      }
+
+      const npages = put.cluster.length;
+      for (let lcv = 0; ; lcv++) {
+        yield 779;
+        if (!(lcv < npages)) break;
+        yield 780;
+        const ptmp = put.cluster[lcv]!;
+        yield 784;
+        if (result === VM_PAGER_PEND && ptmp.object !== vp.name) {
+          yield 785;
+          continue;
+        }
+
+        yield 793;
+        if (result !== VM_PAGER_PEND) {
+          yield 794;
+          if (ptmp.flags & PG_WANTED) {
+            yield 795;
+            wakeup(k, chan.page(ptmp.id));
           }
-          yield 831;
-          pmap_page_protect(k, ptmp, PROT_NONE);
-          yield 832;
-          uvm_pageclean(k, ptmp);
-          yield 833;
-          dead.push(ptmp.id);
+          yield 797;
+          k.clearbits(ptmp, PG_WANTED | PG_BUSY);
+          yield 799;
+          k.touch(ptmp).owner = null;
+          yield 800;
+          k.setbits(ptmp, PG_CLEAN | PG_CLEANCHK);
+          yield 802;
+          if ((flags & PGO_FREE) === 0) {
+            yield 803;
+            pmap_clear_modify(k, ptmp);
+          }
+        }
+
+        yield 807;
+        if (flags & PGO_DEACTIVATE) {
+          yield 808;
+          if (ptmp.wired === 0) {
+            yield 809;
+            pmap_page_protect(k, ptmp, PROT_NONE);
+            yield 810;
+            uvm_pagedeactivate(k, ptmp);
+          }
+        } else {
+          yield 812;
+          if (flags & PGO_FREE && result !== VM_PAGER_PEND) {
+            yield 814;
+            if (result !== VM_PAGER_OK) {
+              yield 819;
+              if (!k.s.statics[RATECHECK_FIRED]) {
+                k.s.statics[RATECHECK_FIRED] = 1;
+                yield 820;
+                yield 825;
+              }
+              yield 829;
+              retval = false;
+            }
+            yield 831;
+            pmap_page_protect(k, ptmp, PROT_NONE);
+            yield 832;
+            uvm_pageclean(k, ptmp);
+            yield 833;
+            dead.push(ptmp.id);
+          }
         }
       }
     }
-  }
-  th.focusPage = null;
+    th.focusPage = null;
 
-  yield 841;
-  uvm_unlock_pageq(k);
+    yield 841;
+    uvm_unlock_pageq(k);
 
-  yield 844;
-  if (need_iosync) {
-    for (;;) {
-      yield 845;
-      if (uvn.nio === 0) break;
-      yield 846;
-      uvn.flags |= UVM_VNODE_IOSYNC;
-      yield 847;
-      yield* rwsleep_nsec(k, th, chan.nio(vp.name), lock, 'uvn_flush', true);
+    yield 844;
+    if (need_iosync) {
+      for (;;) {
+        yield 845;
+        if (uvn.nio === 0) break;
+        yield 846;
+        uvn.flags |= UVM_VNODE_IOSYNC;
+        yield 847;
+        yield* rwsleep_nsec(k, th, chan.nio(vp.name), lock, 'uvn_flush', true);
+      }
+      yield 850;
+      if (uvn.flags & UVM_VNODE_IOSYNCWANTED) {
+        yield 851;
+        wakeup(k, chan.uflags(vp.name));
+      }
+      yield 852;
+      uvn.flags &= ~(UVM_VNODE_IOSYNC | UVM_VNODE_IOSYNCWANTED);
     }
-    yield 850;
-    if (uvn.flags & UVM_VNODE_IOSYNCWANTED) {
-      yield 851;
-      wakeup(k, chan.uflags(vp.name));
-    }
-    yield 852;
-    uvn.flags &= ~(UVM_VNODE_IOSYNC | UVM_VNODE_IOSYNCWANTED);
-  }
 
-  yield 855;
-  uvm_pglistfree(k, dead);
-  yield 857;
-  return retval;
-});
+    yield 855;
+    uvm_pglistfree(k, dead);
+    yield 857;
+    return retval;
+  },
+);

@@ -2,7 +2,19 @@
  * uvn_cluster, uvn_put, uvn_get, uvn_io: seeds/uvm_vnode.c lines 868-1296.
  * `yield N` marks seed line N.
  */
-import { EBUSY, EIO, LK_EXCLUSIVE, LK_NOWAIT, LK_RECURSEFAIL, MAXBSIZE, PAGE_SIZE, PG_BUSY, PG_FAKE, PG_WANTED, round_page } from '../kernel/constants';
+import {
+  EBUSY,
+  EIO,
+  LK_EXCLUSIVE,
+  LK_NOWAIT,
+  LK_RECURSEFAIL,
+  MAXBSIZE,
+  PAGE_SIZE,
+  PG_BUSY,
+  PG_FAKE,
+  PG_WANTED,
+  round_page,
+} from '../kernel/constants';
 import { chan, objLockName, type Kernel } from '../kernel/kernel';
 import {
   pmap_clear_modify,
@@ -32,12 +44,10 @@ import {
   VM_PAGER_UNLOCK,
 } from './flags';
 
-export const uvn_cluster = traced('uvn_cluster', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  offset: number,
-): Proc<{ lo: number; hi: number }> {
+export const uvn_cluster = traced('uvn_cluster', function* (k: Kernel, th: KThread, vp: Vnode, offset: number): Proc<{
+  lo: number;
+  hi: number;
+}> {
   const uvn = vp.uvn;
   yield 872;
   yield 873;
@@ -58,327 +68,323 @@ export const uvn_cluster = traced('uvn_cluster', function* (
   return { lo, hi };
 });
 
-export const uvn_put = traced('uvn_put', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  pps: Page[],
-  flags: number,
-): Proc<number> {
-  yield 902;
-  yield* KASSERT(k, th, holds(k, th, objLockName(vp.name)), 'rw_write_held(uobj->vmobjlock)', 902);
-  yield 904;
-  const retval = yield* uvn_io(k, th, vp, pps, flags, 'write');
-  yield 906;
-  return retval;
-});
+export const uvn_put = traced(
+  'uvn_put',
+  function* (k: Kernel, th: KThread, vp: Vnode, pps: Page[], flags: number): Proc<number> {
+    yield 902;
+    yield* KASSERT(k, th, holds(k, th, objLockName(vp.name)), 'rw_write_held(uobj->vmobjlock)', 902);
+    yield 904;
+    const retval = yield* uvn_io(k, th, vp, pps, flags, 'write');
+    yield 906;
+    return retval;
+  },
+);
 
 /**
  * uvn_get. `pps` has one slot per page from `offset`; null is an empty slot.
  * Returns the pager result; `pps` and `npages` are updated as the C does.
  */
-export const uvn_get = traced('uvn_get', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  offset: number,
-  pps: (Page | null)[],
-  npagesp: { value: number },
-  centeridx: number,
-  flags: number,
-): Proc<number> {
-  const lock = objLockName(vp.name);
-  let ptmp: Page | null;
-  yield 927;
-  yield* KASSERT(
-    k,
-    th,
-    ((flags & PGO_LOCKED) !== 0 && holds(k, th, lock)) || (flags & PGO_LOCKED) === 0,
-    '((flags & PGO_LOCKED) != 0 && rw_lock_held(uobj->vmobjlock)) || (flags & PGO_LOCKED) == 0',
-    927,
-  );
+export const uvn_get = traced(
+  'uvn_get',
+  function* (
+    k: Kernel,
+    th: KThread,
+    vp: Vnode,
+    offset: number,
+    pps: (Page | null)[],
+    npagesp: { value: number },
+    centeridx: number,
+    flags: number,
+  ): Proc<number> {
+    const lock = objLockName(vp.name);
+    let ptmp: Page | null;
+    yield 927;
+    yield* KASSERT(
+      k,
+      th,
+      ((flags & PGO_LOCKED) !== 0 && holds(k, th, lock)) || (flags & PGO_LOCKED) === 0,
+      '((flags & PGO_LOCKED) != 0 && rw_lock_held(uobj->vmobjlock)) || (flags & PGO_LOCKED) == 0',
+      927,
+    );
 
-  yield 931;
-  if (flags & PGO_LOCKED) {
-    yield 936;
-    let gotpages = 0;
-    yield 943;
-    let done = true;
-    for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
-      yield 945;
-      if (!(lcv < npagesp.value)) break;
-      // No caller here passes PGO_DONTCARE slots.
-      yield 949;
-      yield 953;
-      ptmp = yield* uvm_pagelookup(k, th, vp.name, current_offset);
-      if (ptmp) th.focusPage = ptmp.id;
-      yield 956;
-      if (ptmp === null || (ptmp.flags & PG_BUSY) !== 0) {
-        yield 958;
-        if (lcv === centeridx || (flags & PGO_ALLPAGES) !== 0) {
-          yield 960;
-          done = false;
-        }
-        yield 961;
-        continue;
-      }
-      yield 968;
-      k.setbits(ptmp, PG_BUSY);
-      yield 969;
-      k.touch(ptmp).owner = th.id;
-      yield 970;
-      pps[lcv] = ptmp;
-      yield 971;
-      gotpages++;
-    }
-    yield 992;
-    npagesp.value = gotpages;
-    yield 993;
-    if (done) {
-      yield 994;
-      return VM_PAGER_OK;
-    }
-    yield 996;
-    return VM_PAGER_UNLOCK;
-  }
-
-  for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
-    yield 1007;
-    if (!(lcv < npagesp.value)) break;
-    yield 1012;
-    if (pps[lcv] !== null || (lcv !== centeridx && (flags & PGO_ALLPAGES) === 0)) {
-      yield 1014;
-      continue;
-    }
-
-    ptmp = null;
-    for (;;) {
-      yield 1031;
-      if (pps[lcv] !== null) break;
-      yield 1033;
-      ptmp = yield* uvm_pagelookup(k, th, vp.name, current_offset);
-      if (ptmp) th.focusPage = ptmp.id;
-      yield 1036;
-      if (ptmp === null) {
-        yield 1037;
-        ptmp = uvm_pagealloc(k, th, vp.name, current_offset);
-        yield 1041;
-        if (ptmp === null) {
-          yield 1042;
-          yield* uvm_wait(k, th, 'uvn_getpage');
-          yield 1045;
+    yield 931;
+    if (flags & PGO_LOCKED) {
+      yield 936;
+      let gotpages = 0;
+      yield 943;
+      let done = true;
+      for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+        yield 945;
+        if (!(lcv < npagesp.value)) break;
+        // No caller here passes PGO_DONTCARE slots.
+        yield 949;
+        yield 953;
+        ptmp = yield* uvm_pagelookup(k, th, vp.name, current_offset);
+        if (ptmp) th.focusPage = ptmp.id;
+        yield 956;
+        if (ptmp === null || (ptmp.flags & PG_BUSY) !== 0) {
+          yield 958;
+          if (lcv === centeridx || (flags & PGO_ALLPAGES) !== 0) {
+            yield 960;
+            done = false;
+          }
+          yield 961;
           continue;
         }
-        th.focusPage = ptmp.id;
-        yield 1052;
-        break;
+        yield 968;
+        k.setbits(ptmp, PG_BUSY);
+        yield 969;
+        k.touch(ptmp).owner = th.id;
+        yield 970;
+        pps[lcv] = ptmp;
+        yield 971;
+        gotpages++;
       }
-      yield 1056;
-      if ((ptmp.flags & PG_BUSY) !== 0) {
-        yield 1057;
-        yield* uvm_pagewait(k, th, ptmp, lock, 'uvn_get');
-        yield 1058;
-        yield* rw_enter(k, th, lock);
-        yield 1059;
+      yield 992;
+      npagesp.value = gotpages;
+      yield 993;
+      if (done) {
+        yield 994;
+        return VM_PAGER_OK;
+      }
+      yield 996;
+      return VM_PAGER_UNLOCK;
+    }
+
+    for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+      yield 1007;
+      if (!(lcv < npagesp.value)) break;
+      yield 1012;
+      if (pps[lcv] !== null || (lcv !== centeridx && (flags & PGO_ALLPAGES) === 0)) {
+        yield 1014;
         continue;
       }
-      yield 1068;
-      k.setbits(ptmp, PG_BUSY);
-      yield 1069;
-      k.touch(ptmp).owner = th.id;
-      yield 1070;
-      pps[lcv] = ptmp;
-    }
 
-    yield 1078;
-    if (pps[lcv] !== null) {
-      yield 1079;
-      continue;
-    }
-    const page = ptmp!;
-
-    yield 1085;
-    const result = yield* uvn_io(k, th, vp, [page], PGO_SYNCIO | PGO_NOWAIT, 'read');
-    yield 1092;
-    if (result !== VM_PAGER_OK) {
-      yield 1093;
-      if (page.flags & PG_WANTED) {
-        yield 1094;
-        wakeup(k, chan.page(page.id));
+      ptmp = null;
+      for (;;) {
+        yield 1031;
+        if (pps[lcv] !== null) break;
+        yield 1033;
+        ptmp = yield* uvm_pagelookup(k, th, vp.name, current_offset);
+        if (ptmp) th.focusPage = ptmp.id;
+        yield 1036;
+        if (ptmp === null) {
+          yield 1037;
+          ptmp = uvm_pagealloc(k, th, vp.name, current_offset);
+          yield 1041;
+          if (ptmp === null) {
+            yield 1042;
+            yield* uvm_wait(k, th, 'uvn_getpage');
+            yield 1045;
+            continue;
+          }
+          th.focusPage = ptmp.id;
+          yield 1052;
+          break;
+        }
+        yield 1056;
+        if ((ptmp.flags & PG_BUSY) !== 0) {
+          yield 1057;
+          yield* uvm_pagewait(k, th, ptmp, lock, 'uvn_get');
+          yield 1058;
+          yield* rw_enter(k, th, lock);
+          yield 1059;
+          continue;
+        }
+        yield 1068;
+        k.setbits(ptmp, PG_BUSY);
+        yield 1069;
+        k.touch(ptmp).owner = th.id;
+        yield 1070;
+        pps[lcv] = ptmp;
       }
-      yield 1096;
-      k.clearbits(page, PG_WANTED | PG_BUSY);
-      yield 1098;
-      k.touch(page).owner = null;
-      yield 1099;
-      yield* uvm_lock_pageq(k, th);
-      yield 1100;
-      uvm_pagefree(k, page);
-      yield 1101;
-      uvm_unlock_pageq(k);
-      yield 1102;
-      yield* rw_exit(k, th, lock);
-      yield 1103;
-      return result;
+
+      yield 1078;
+      if (pps[lcv] !== null) {
+        yield 1079;
+        continue;
+      }
+      const page = ptmp!;
+
+      yield 1085;
+      const result = yield* uvn_io(k, th, vp, [page], PGO_SYNCIO | PGO_NOWAIT, 'read');
+      yield 1092;
+      if (result !== VM_PAGER_OK) {
+        yield 1093;
+        if (page.flags & PG_WANTED) {
+          yield 1094;
+          wakeup(k, chan.page(page.id));
+        }
+        yield 1096;
+        k.clearbits(page, PG_WANTED | PG_BUSY);
+        yield 1098;
+        k.touch(page).owner = null;
+        yield 1099;
+        yield* uvm_lock_pageq(k, th);
+        yield 1100;
+        uvm_pagefree(k, page);
+        yield 1101;
+        uvm_unlock_pageq(k);
+        yield 1102;
+        yield* rw_exit(k, th, lock);
+        yield 1103;
+        return result;
+      }
+
+      yield 1118;
+      k.clearbits(page, PG_FAKE);
+      yield 1119;
+      pmap_clear_modify(k, page);
+      yield 1120;
+      pps[lcv] = page;
     }
 
-    yield 1118;
-    k.clearbits(page, PG_FAKE);
-    yield 1119;
-    pmap_clear_modify(k, page);
-    yield 1120;
-    pps[lcv] = page;
-  }
+    yield 1125;
+    yield* rw_exit(k, th, lock);
+    yield 1126;
+    return VM_PAGER_OK;
+  },
+);
 
-  yield 1125;
-  yield* rw_exit(k, th, lock);
-  yield 1126;
-  return VM_PAGER_OK;
-});
+export const uvn_io = traced(
+  'uvn_io',
+  function* (k: Kernel, th: KThread, vp: Vnode, pps: Page[], flags: number, rw: 'read' | 'write'): Proc<number> {
+    const uvn = vp.uvn;
+    const lock = objLockName(vp.name);
+    const npages = pps.length;
+    yield 1141;
+    yield 1149;
+    yield 1150;
+    const lkflags = flags & PGO_NOWAIT ? LK_NOWAIT : 0;
+    yield 1152;
+    yield* KASSERT(k, th, holds(k, th, lock), 'rw_write_held(uobj->vmobjlock)', 1152);
 
-export const uvn_io = traced('uvn_io', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  pps: Page[],
-  flags: number,
-  rw: 'read' | 'write',
-): Proc<number> {
-  const uvn = vp.uvn;
-  const lock = objLockName(vp.name);
-  const npages = pps.length;
-  yield 1141;
-  yield 1149;
-  yield 1150;
-  const lkflags = flags & PGO_NOWAIT ? LK_NOWAIT : 0;
-  yield 1152;
-  yield* KASSERT(k, th, holds(k, th, lock), 'rw_write_held(uobj->vmobjlock)', 1152);
+    yield 1155;
+    const nowait = (flags & PGO_SYNCIO) === 0;
+    yield 1156;
+    yield 1157;
+    const file_offset = pps[0]!.offset;
 
-  yield 1155;
-  const nowait = (flags & PGO_SYNCIO) === 0;
-  yield 1156;
-  yield 1157;
-  const file_offset = pps[0]!.offset;
+    for (;;) {
+      yield 1160;
+      if (!(uvn.flags & UVM_VNODE_IOSYNC)) break;
+      yield 1161;
+      if (nowait) {
+        yield 1162;
+        return VM_PAGER_AGAIN;
+      }
+      yield 1164;
+      uvn.flags |= UVM_VNODE_IOSYNCWANTED;
+      yield 1165;
+      yield* rwsleep_nsec(k, th, chan.uflags(vp.name), lock, 'uvn_iosync', true);
+    }
 
-  for (;;) {
-    yield 1160;
-    if (!(uvn.flags & UVM_VNODE_IOSYNC)) break;
-    yield 1161;
-    if (nowait) {
-      yield 1162;
+    yield 1170;
+    if (file_offset >= uvn.size) {
+      yield 1171;
+      return VM_PAGER_BAD;
+    }
+
+    // uvm_pagermapin never fails here (single pages use the direct map).
+    yield 1175;
+    yield 1178;
+    yield 1179;
+    yield 1188;
+    uvn.nio++;
+    yield 1189;
+    yield* rw_exit(k, th, lock);
+    yield 1190;
+
+    yield 1200;
+    yield 1201;
+    let wanted = npages * PAGE_SIZE;
+    yield 1202;
+    if (file_offset + wanted > uvn.size) {
+      yield 1203;
+      wanted = uvn.size - file_offset;
+    }
+    for (const line of [1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211]) yield line;
+    let resid = wanted;
+
+    // No thread here holds NET_LOCK.
+    yield 1217;
+
+    yield 1232;
+    let result = 0;
+    yield 1233;
+    yield 1234;
+    if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
+      yield 1235;
+      result = yield* vn_lock(k, th, vp, LK_EXCLUSIVE | LK_RECURSEFAIL | lkflags);
+    }
+    yield 1236;
+    if (result === 0) {
+      const ids = pps.map((p) => p.id);
+      if (rw === 'read') {
+        yield 1238;
+        yield 1239;
+        const io = yield* VOP_RDWR(k, th, vp, 'read', file_offset, wanted, ids);
+        result = io.error;
+        resid = wanted - io.done;
+      } else {
+        yield 1238;
+        yield 1241;
+        const io = yield* VOP_RDWR(k, th, vp, 'write', file_offset, wanted, ids);
+        result = io.error;
+        resid = wanted - io.done;
+      }
+      yield 1245;
+      if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
+        yield 1246;
+        VOP_UNLOCK(k, th, vp);
+      }
+    }
+    yield 1249;
+    yield 1251;
+
+    yield 1261;
+    if (result === 0) {
+      yield 1262;
+      const got = wanted - resid;
+      yield 1264;
+      if (wanted && got === 0) {
+        yield 1265;
+        result = EIO;
+      } else {
+        yield 1266;
+        if (got < PAGE_SIZE * npages && rw === 'read') {
+          // The zero-filled tail is not modelled: page contents are not shown.
+          yield 1267;
+        }
+      }
+    }
+
+    yield 1273;
+    yield 1276;
+    yield* rw_enter(k, th, lock);
+    yield 1277;
+    uvn.nio--;
+    yield 1278;
+    if ((uvn.flags & UVM_VNODE_IOSYNC) !== 0 && uvn.nio === 0) {
+      yield 1279;
+      wakeup(k, chan.nio(vp.name));
+    }
+
+    yield 1282;
+    if (result === 0) {
+      yield 1283;
+      return VM_PAGER_OK;
+    }
+    yield 1284;
+    if (result === EBUSY) {
+      yield 1285;
+      yield* KASSERT(k, th, (flags & PGO_NOWAIT) !== 0, 'flags & PGO_NOWAIT', 1285);
+      yield 1286;
       return VM_PAGER_AGAIN;
     }
-    yield 1164;
-    uvn.flags |= UVM_VNODE_IOSYNCWANTED;
-    yield 1165;
-    yield* rwsleep_nsec(k, th, chan.uflags(vp.name), lock, 'uvn_iosync', true);
-  }
-
-  yield 1170;
-  if (file_offset >= uvn.size) {
-    yield 1171;
-    return VM_PAGER_BAD;
-  }
-
-  // uvm_pagermapin never fails here (single pages use the direct map).
-  yield 1175;
-  yield 1178;
-  yield 1179;
-  yield 1188;
-  uvn.nio++;
-  yield 1189;
-  yield* rw_exit(k, th, lock);
-  yield 1190;
-
-  yield 1200;
-  yield 1201;
-  let wanted = npages * PAGE_SIZE;
-  yield 1202;
-  if (file_offset + wanted > uvn.size) {
-    yield 1203;
-    wanted = uvn.size - file_offset;
-  }
-  for (const line of [1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211]) yield line;
-  let resid = wanted;
-
-  // No thread here holds NET_LOCK.
-  yield 1217;
-
-  yield 1232;
-  let result = 0;
-  yield 1233;
-  yield 1234;
-  if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
-    yield 1235;
-    result = yield* vn_lock(k, th, vp, LK_EXCLUSIVE | LK_RECURSEFAIL | lkflags);
-  }
-  yield 1236;
-  if (result === 0) {
-    const ids = pps.map((p) => p.id);
-    if (rw === 'read') {
-      yield 1238;
-      yield 1239;
-      const io = yield* VOP_RDWR(k, th, vp, 'read', file_offset, wanted, ids);
-      result = io.error;
-      resid = wanted - io.done;
-    } else {
-      yield 1238;
-      yield 1241;
-      const io = yield* VOP_RDWR(k, th, vp, 'write', file_offset, wanted, ids);
-      result = io.error;
-      resid = wanted - io.done;
-    }
-    yield 1245;
-    if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
-      yield 1246;
-      VOP_UNLOCK(k, th, vp);
-    }
-  }
-  yield 1249;
-  yield 1251;
-
-  yield 1261;
-  if (result === 0) {
-    yield 1262;
-    const got = wanted - resid;
-    yield 1264;
-    if (wanted && got === 0) {
-      yield 1265;
-      result = EIO;
-    } else {
-      yield 1266;
-      if (got < PAGE_SIZE * npages && rw === 'read') {
-        // The zero-filled tail is not modelled: page contents are not shown.
-        yield 1267;
-      }
-    }
-  }
-
-  yield 1273;
-  yield 1276;
-  yield* rw_enter(k, th, lock);
-  yield 1277;
-  uvn.nio--;
-  yield 1278;
-  if ((uvn.flags & UVM_VNODE_IOSYNC) !== 0 && uvn.nio === 0) {
-    yield 1279;
-    wakeup(k, chan.nio(vp.name));
-  }
-
-  yield 1282;
-  if (result === 0) {
-    yield 1283;
-    return VM_PAGER_OK;
-  }
-  yield 1284;
-  if (result === EBUSY) {
-    yield 1285;
-    yield* KASSERT(k, th, (flags & PGO_NOWAIT) !== 0, 'flags & PGO_NOWAIT', 1285);
-    yield 1286;
-    return VM_PAGER_AGAIN;
-  }
-  // rebooting is never set here.
-  yield 1288;
-  yield 1294;
-  return VM_PAGER_ERROR;
-});
+    // rebooting is never set here.
+    yield 1288;
+    yield 1294;
+    return VM_PAGER_ERROR;
+  },
+);

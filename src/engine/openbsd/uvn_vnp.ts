@@ -27,11 +27,7 @@ import { uvn_detach } from './uvn_attach';
 import { uvn_flush } from './uvn_flush';
 import { LIST_REMOVE } from './wlist';
 
-export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-): Proc {
+export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: Kernel, th: KThread, vp: Vnode): Proc {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 420;
@@ -96,11 +92,7 @@ export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (
   yield* rw_exit(k, th, lock);
 });
 
-export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-): Proc<boolean> {
+export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: Kernel, th: KThread, vp: Vnode): Proc<boolean> {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 1339;
@@ -143,38 +135,32 @@ export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (
   return true;
 });
 
-export const uvm_vnp_setsize = traced('uvm_vnp_setsize', function* (
-  k: Kernel,
-  th: KThread,
-  vp: Vnode,
-  newsize: number,
-): Proc {
-  const uvn = vp.uvn;
-  const lock = objLockName(vp.name);
-  yield 1418;
-  yield 1419;
-  yield 1421;
-  yield 1423;
-  yield* rw_enter(k, th, lock);
-  yield 1426;
-  if (uvn.flags & UVM_VNODE_VALID) {
-    yield 1433;
-    if (uvn.size > newsize) {
-      yield 1434;
-      yield* uvn_flush(k, th, vp, newsize, uvn.size, PGO_FREE);
+export const uvm_vnp_setsize = traced(
+  'uvm_vnp_setsize',
+  function* (k: Kernel, th: KThread, vp: Vnode, newsize: number): Proc {
+    const uvn = vp.uvn;
+    const lock = objLockName(vp.name);
+    yield 1418;
+    yield 1419;
+    yield 1421;
+    yield 1423;
+    yield* rw_enter(k, th, lock);
+    yield 1426;
+    if (uvn.flags & UVM_VNODE_VALID) {
+      yield 1433;
+      if (uvn.size > newsize) {
+        yield 1434;
+        yield* uvn_flush(k, th, vp, newsize, uvn.size, PGO_FREE);
+      }
+      yield 1437;
+      uvn.size = newsize;
     }
-    yield 1437;
-    uvn.size = newsize;
-  }
-  yield 1439;
-  yield* rw_exit(k, th, lock);
-});
+    yield 1439;
+    yield* rw_exit(k, th, lock);
+  },
+);
 
-export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (
-  k: Kernel,
-  th: KThread,
-  mount: string | null,
-): Proc {
+export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: Kernel, th: KThread, mount: string | null): Proc {
   yield 1462;
   yield* lockEnter(k, th, UVN_SYNC_LOCK, 'uvnsync rwlock: locking against myself');
 

@@ -1,0 +1,291 @@
+/**
+ * View snapshots: what the panels show after a step, richer than the digest
+ * (each thread's line, locks held and awaited, who can unblock whom, page
+ * owners). Snapshots are immutable and share every page view that did not
+ * change, so a history of 1,000 steps over 4,096 pages stays small, and the
+ * delta between two snapshots carries only what changed.
+ */
+import { bitNames, PG_NAMES, VTEXT } from './kernel/constants';
+import type { Kernel } from './kernel/kernel';
+import type { PanicInfo, Page, QueueName, ThreadStatus } from './kernel/types';
+import { UVN_FLAG_NAMES } from './openbsd/flags';
+
+export interface PageView {
+  readonly id: number;
+  readonly vnode: string;
+  readonly offset: number;
+  /** PG_* names, ascending bit order (never PG_TABLED). */
+  readonly flags: readonly string[];
+  readonly queue: QueueName;
+  readonly wired: number;
+  readonly mapped: boolean;
+  readonly modified: boolean;
+  /** Thread that busied the page (UVM_PAGE_OWN), if busy. */
+  readonly owner: string | null;
+}
+
+export interface ThreadView {
+  readonly id: string;
+  readonly call: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly status: ThreadStatus;
+  readonly wait: string | null;
+  /** Sleep channel while asleep (`uvn:vn1`, `u_nio:vn1`, `page:7`, ...). */
+  readonly chan: string | null;
+  readonly ret: string | boolean | null;
+  /** Seed line it stands at, or null outside the seed. */
+  readonly line: number | null;
+  /** The caller's statement it stands at, when outside the seed. */
+  readonly callerStmt: string | null;
+  /** Seed functions entered, outermost first. */
+  readonly stack: readonly string[];
+  readonly focusPage: number | null;
+  readonly locksHeld: readonly string[];
+  /** Who or what can make a blocked thread runnable, in words. */
+  readonly unblockers: readonly string[];
+}
+
+export interface VnodeView {
+  readonly name: string;
+  readonly type: 'VREG' | 'VBLK';
+  readonly mount: string;
+  readonly usecount: number;
+  readonly vflag: readonly string[];
+  readonly state: string;
+  readonly size: number;
+  readonly onWlist: boolean;
+  readonly uvn: {
+    readonly flags: number;
+    readonly flagNames: readonly string[];
+    readonly refs: number;
+    readonly size: number;
+    readonly nio: number;
+    readonly npages: number;
+  };
+}
+
+export interface IoView {
+  readonly id: number;
+  readonly thread: string;
+  readonly vnode: string;
+  readonly rw: 'read' | 'write';
+  readonly offset: number;
+  readonly length: number;
+  /** Offsets of the pages the transfer maps. */
+  readonly pageOffsets: readonly number[];
+}
+
+export interface LockView {
+  readonly name: string;
+  readonly owner: string | null;
+  readonly count: number;
+  readonly waiters: readonly string[];
+}
+
+export interface ViewSnapshot {
+  /** Steps applied: 0 before the first. */
+  readonly step: number;
+  readonly panic: PanicInfo | null;
+  readonly freePages: number;
+  /** Resident pages, by vnode (scenario order) then offset. */
+  readonly pages: readonly PageView[];
+  readonly activeQueue: readonly number[];
+  readonly inactiveQueue: readonly number[];
+  readonly threads: readonly ThreadView[];
+  readonly vnodes: readonly VnodeView[];
+  readonly io: readonly IoView[];
+  readonly locks: readonly LockView[];
+  readonly wlist: readonly string[];
+  readonly syncq: readonly string[];
+}
+
+/** What changed between two snapshots: pages by id, everything else whole. */
+export interface SnapshotDelta {
+  readonly step: number;
+  readonly fromStep: number;
+  readonly pages: readonly PageView[];
+  /** Page ids in order, present only when the set or order of resident pages changed. */
+  readonly order: readonly number[] | null;
+  readonly activeQueue: readonly number[] | null;
+  readonly inactiveQueue: readonly number[] | null;
+  readonly rest: Omit<ViewSnapshot, 'pages' | 'activeQueue' | 'inactiveQueue' | 'step'>;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function pageView(pg: Page): PageView {
+  return Object.freeze({
+    id: pg.id,
+    vnode: pg.object ?? '',
+    offset: pg.offset,
+    flags: Object.freeze(bitNames(pg.flags, PG_NAMES)),
+    queue: pg.queue,
+    wired: pg.wired,
+    mapped: pg.mapped,
+    modified: pg.modified,
+    owner: pg.owner,
+  });
+}
+
+function unblockersOf(k: Kernel, status: ThreadStatus, wait: string | null, chan: string | null): string[] {
+  if (status === 'lock' && wait) {
+    const owner = k.s.locks[wait]?.owner;
+    return owner ? [`${owner} releases ${wait}`] : [`${wait} is free: run to retry`];
+  }
+  if (status === 'io' && wait) return [`complete request ${wait.slice(3)}`];
+  if (status === 'sleep' && chan) {
+    if (chan === 'uvmexp.free') return ['any thread that frees a page (uvm_pagefree, uvm_pglistfree)'];
+    const [kind, name] = chan.split(':') as [string, string];
+    if (kind === 'page') return [`the thread that unbusies page ${name} (it wakes PG_WANTED sleepers)`];
+    if (kind === 'u_nio') return [`the last I/O on ${name} finishing (uvn_io wakes &u_nio)`];
+    if (kind === 'u_flags') return [`uvn_flush on ${name} clearing UVM_VNODE_IOSYNC`];
+    if (kind === 'uvn') return [`whoever clears ALOCK/DYING/RELKILL on ${name} (wakeup(uvn))`];
+  }
+  return [];
+}
+
+/** Builds snapshots from a kernel, reusing the page views of unchanged pages. */
+export class SnapshotBuilder {
+  private readonly cache = new Map<number, PageView>();
+  private prev: ViewSnapshot | null = null;
+
+  constructor(private readonly k: Kernel) {}
+
+  build(step: number): ViewSnapshot {
+    const k = this.k;
+    const s = k.s;
+    for (const id of k.dirtyPages) {
+      const pg = s.pages[id];
+      if (pg && pg.object !== null) this.cache.set(id, pageView(pg));
+      else this.cache.delete(id);
+    }
+    k.dirtyPages.clear();
+
+    const pages: PageView[] = [];
+    for (const vp of s.vnodes) {
+      for (const off of vp.uvn.offsets) {
+        const id = vp.uvn.pageAt[off]!;
+        let view = this.cache.get(id);
+        if (!view) {
+          view = pageView(s.pages[id]!);
+          this.cache.set(id, view);
+        }
+        pages.push(view);
+      }
+    }
+    const prev = this.prev;
+    const activeQueue =
+      prev && sameNumbers(prev.activeQueue, s.activeQueue) ? prev.activeQueue : Object.freeze([...s.activeQueue]);
+    const inactiveQueue =
+      prev && sameNumbers(prev.inactiveQueue, s.inactiveQueue)
+        ? prev.inactiveQueue
+        : Object.freeze([...s.inactiveQueue]);
+
+    const lockNames = Object.keys(s.locks).sort();
+    const snapshot: ViewSnapshot = {
+      step,
+      panic: s.panic ? { ...s.panic } : null,
+      freePages: s.freePages,
+      pages,
+      activeQueue,
+      inactiveQueue,
+      threads: s.threads.map((t) => ({
+        id: t.id,
+        call: t.call,
+        args: t.args,
+        status: t.status,
+        wait: t.wait,
+        chan: t.chan,
+        ret: t.ret,
+        line: t.line,
+        callerStmt: t.callerStmt,
+        stack: [...t.stack],
+        focusPage: t.focusPage,
+        locksHeld: lockNames.filter((n) => s.locks[n]!.owner === t.id),
+        unblockers: unblockersOf(k, t.status, t.wait, t.chan),
+      })),
+      vnodes: s.vnodes.map((vp) => ({
+        name: vp.name,
+        type: vp.type,
+        mount: vp.mount,
+        usecount: vp.usecount,
+        vflag: vp.vflag & VTEXT ? ['VTEXT'] : [],
+        state: vp.state,
+        size: vp.size,
+        onWlist: s.wlist.includes(vp.name),
+        uvn: {
+          flags: vp.uvn.flags,
+          flagNames: bitNames(vp.uvn.flags, UVN_FLAG_NAMES),
+          refs: vp.uvn.refs,
+          size: vp.uvn.size,
+          nio: vp.uvn.nio,
+          npages: vp.uvn.npages,
+        },
+      })),
+      io: s.io.map((r) => ({
+        id: r.id,
+        thread: r.thread,
+        vnode: r.vnode,
+        rw: r.rw,
+        offset: r.offset,
+        length: r.length,
+        pageOffsets: r.pages.map((id) => s.pages[id]?.offset ?? -1),
+      })),
+      locks: lockNames
+        .filter((n) => s.locks[n]!.owner !== null || s.threads.some((t) => t.status === 'lock' && t.wait === n))
+        .map((n) => ({
+          name: n,
+          owner: s.locks[n]!.owner,
+          count: s.locks[n]!.count,
+          waiters: s.threads.filter((t) => t.status === 'lock' && t.wait === n).map((t) => t.id),
+        })),
+      wlist: [...s.wlist],
+      syncq: [...s.syncq],
+    };
+    this.prev = snapshot;
+    return snapshot;
+  }
+}
+
+export function diffSnapshots(from: ViewSnapshot | null, to: ViewSnapshot): SnapshotDelta {
+  const { pages, activeQueue, inactiveQueue, step, ...rest } = to;
+  if (!from) {
+    return { step, fromStep: -1, pages, order: pages.map((p) => p.id), activeQueue, inactiveQueue, rest };
+  }
+  const before = new Map(from.pages.map((p) => [p.id, p]));
+  const changed = pages.filter((p) => before.get(p.id) !== p);
+  const sameOrder = from.pages.length === pages.length && from.pages.every((p, i) => p.id === pages[i]!.id);
+  return {
+    step,
+    fromStep: from.step,
+    pages: changed,
+    order: sameOrder ? null : pages.map((p) => p.id),
+    activeQueue: activeQueue === from.activeQueue ? null : activeQueue,
+    inactiveQueue: inactiveQueue === from.inactiveQueue ? null : inactiveQueue,
+    rest,
+  };
+}
+
+/** Rebuild the snapshot a delta describes; null when the delta does not start from `from`. */
+export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): ViewSnapshot | null {
+  if (delta.fromStep !== -1 && (!from || from.step !== delta.fromStep)) return null;
+  const byId = new Map(from && delta.fromStep !== -1 ? from.pages.map((p) => [p.id, p]) : []);
+  for (const p of delta.pages) byId.set(p.id, p);
+  const order = delta.order ?? from!.pages.map((p) => p.id);
+  const pages: PageView[] = [];
+  for (const id of order) {
+    const p = byId.get(id);
+    if (p) pages.push(p);
+  }
+  return {
+    ...delta.rest,
+    step: delta.step,
+    pages,
+    activeQueue: delta.activeQueue ?? from!.activeQueue,
+    inactiveQueue: delta.inactiveQueue ?? from!.inactiveQueue,
+  };
+}
