@@ -1,0 +1,41 @@
+import { useEffect, useRef } from 'react';
+import { useStore } from '../store/store';
+import { selectHelpOpen } from '../store/selectors';
+import { SHORTCUTS } from './shortcuts';
+
+export function HelpOverlay() {
+  const open = useStore(selectHelpOpen);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+
+  return (
+    <dialog ref={dialog} aria-labelledby="help-title" onClose={() => useStore.getState().setHelpOpen(false)}>
+      <h2 id="help-title">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <th scope="row">
+                <kbd>{s.keys}</kbd>
+              </th>
+              <td>{s.does}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        You are the scheduler: start calls on kernel threads in the Threads panel, run or step them, and complete disk
+        requests in the I/O panel in any order.
+      </p>
+      <button type="button" onClick={() => useStore.getState().setHelpOpen(false)}>
+        Close
+      </button>
+    </dialog>
+  );
+}

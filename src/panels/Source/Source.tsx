@@ -1,0 +1,10 @@
+import { Panel } from '../Panel';
+
+/** Placeholder until the panel lands. */
+export function Source() {
+  return (
+    <Panel title="Source" className="panel-source">
+      —
+    </Panel>
+  );
+}
