@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../src/engine/api';
+import { applyDelta, type ViewSnapshot } from '../src/engine/view';
+import type { SimEvent } from '../src/protocol/messages';
+import { parseScenario } from '../src/scenario/schema';
+import { SimHost } from '../src/worker/sim-host';
+
+function walkthrough(): Scenario {
+  const parsed = parseScenario(readFileSync('scenarios/lecture-walkthrough.json', 'utf8'));
+  if (!parsed.ok) throw new Error('library scenario must parse');
+  return parsed.scenario;
+}
+
+/** A host plus the UI-side reconstruction of what it streamed. */
+function harness() {
+  const events: SimEvent[] = [];
+  let shown: ViewSnapshot | null = null;
+  const host = new SimHost((e) => {
+    events.push(e);
+    if (e.type === 'sim.snapshot') shown = applyDelta(shown, e.delta);
+  });
+  return { host, events, shown: () => shown! };
+}
+
+describe('SimHost (the worker behind the protocol)', () => {
+  it('loads a scenario to its last step and labels every step in words', () => {
+    const { host, events, shown } = harness();
+    host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
+    const last = events.at(-1)!;
+    expect(last.type).toBe('sim.snapshot');
+    if (last.type !== 'sim.snapshot') return;
+    expect(last.cursor).toBe(12);
+    expect(last.timeline.map((t) => t.label)).toEqual([
+      'spawn t1: uvn_attach(vnode="vn1", prot="rw")',
+      't1 runs: returns obj',
+      'spawn t2: fault(vnode="vn1", offset=0x1000, access="write")',
+      't2 runs: waits for disk request 1',
+      'request 1 completes ok: t2 can run',
+      't2 runs: returns VM_PAGER_OK',
+      'spawn t3: uvn_flush(vnode="vn1", flags=["PGO_CLEANIT","PGO_SYNCIO","PGO_ALLPAGES"])',
+      't3 runs: waits for disk request 2',
+      'request 2 completes ok: t3 can run',
+      't3 runs: returns true',
+      'spawn t4: revoke(vnode="vn1")',
+      't4 runs: returns (void)',
+    ]);
+    expect(shown().vnodes[0]!.state).toBe('dead');
+    expect(shown().freePages).toBe(32);
+  });
+
+  it('streams deltas the UI can apply, and going back then acting forks the future', () => {
+    const { host, events, shown } = harness();
+    host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
+    host.handle({ type: 'sim.seek', id: 2, to: 4 });
+    expect(shown().io).toEqual([
+      { id: 1, thread: 't2', vnode: 'vn1', rw: 'read', offset: 4096, length: 4096, pageOffsets: [4096] },
+    ]);
+    host.handle({ type: 'sim.complete', id: 3, request: 1, result: 'eio' });
+    const last = events.at(-1)!;
+    if (last.type !== 'sim.snapshot') throw new Error('expected a snapshot');
+    expect(last.length).toBe(5);
+    expect(last.timeline).toEqual([{ index: 5, label: 'request 1 completes eio: t2 can run' }]);
+    host.handle({ type: 'sim.run', id: 4, thread: 't2' });
+    expect(shown().threads[1]!.ret).toBe('VM_PAGER_ERROR');
+    expect(shown().pages).toEqual([]);
+  });
+
+  it('refuses an impossible step with a message and changes nothing', () => {
+    const { host, events, shown } = harness();
+    host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
+    const before = shown();
+    host.handle({ type: 'sim.run', id: 2, thread: 't1' });
+    expect(events.at(-1)).toMatchObject({ type: 'sim.error', id: 2, message: 'thread t1 is done' });
+    expect(shown()).toBe(before);
+  });
+
+  it('rejects a scenario whose step is impossible without replacing the session', () => {
+    const { host, events, shown } = harness();
+    host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
+    const before = shown();
+    host.handle({ type: 'sim.load', id: 2, scenario: { ...walkthrough(), steps: [{ complete: 9, result: 'ok' }] } });
+    expect(events.at(-1)).toMatchObject({ type: 'sim.error', message: 'step 0: request 9 is not in flight' });
+    host.handle({ type: 'sim.seek', id: 3, to: 12 });
+    expect(shown().vnodes).toEqual(before.vnodes);
+  });
+});
