@@ -7,9 +7,38 @@
  */
 import type { Digest, Scenario, Step } from './api';
 import { PagerEngine } from './engine';
-import { SnapshotBuilder, type ViewSnapshot } from './view';
+import { SnapshotBuilder, type PageView, type ViewSnapshot } from './view';
 
 export type Setup = Pick<Scenario, 'machine' | 'vnodes'>;
+
+/**
+ * A snapshot as history keeps it: the page list cut into chunks, each shared
+ * with the previous step's when none of its pages changed, so a long history
+ * over thousands of pages costs a few hundred bytes a step.
+ */
+interface StoredSnapshot {
+  readonly rest: Omit<ViewSnapshot, 'pages'>;
+  readonly chunks: readonly (readonly PageView[])[];
+}
+
+const CHUNK = 64;
+
+function store(snapshot: ViewSnapshot, prev: StoredSnapshot | undefined): StoredSnapshot {
+  const { pages, ...rest } = snapshot;
+  const chunks: (readonly PageView[])[] = [];
+  for (let at = 0, i = 0; at < pages.length; at += CHUNK, i++) {
+    const old = prev?.chunks[i];
+    const end = Math.min(at + CHUNK, pages.length);
+    let same = old !== undefined && old.length === end - at;
+    for (let j = at; same && j < end; j++) same = old![j - at] === pages[j];
+    chunks.push(same ? old! : pages.slice(at, end));
+  }
+  return { rest, chunks };
+}
+
+function load(stored: StoredSnapshot): ViewSnapshot {
+  return { ...stored.rest, pages: stored.chunks.length === 1 ? stored.chunks[0]! : stored.chunks.flat() };
+}
 
 export class Session {
   private engine: PagerEngine;
@@ -17,14 +46,16 @@ export class Session {
   /** Steps the live engine has applied (it may be ahead of the cursor). */
   private engineAt = 0;
   private readonly steps: Step[] = [];
-  private readonly snapshots: ViewSnapshot[];
+  private readonly snapshots: StoredSnapshot[];
+  /** The snapshot last materialised, so repeated reads of one step are free. */
+  private materialised: { at: number; snapshot: ViewSnapshot } | null = null;
   /** Steps applied in what the user sees: 0..steps.length. */
   private cursorAt = 0;
 
   constructor(readonly setup: Setup) {
     this.engine = new PagerEngine(setup);
     this.builder = new SnapshotBuilder(this.engine.k);
-    this.snapshots = [this.builder.build(0)];
+    this.snapshots = [store(this.builder.build(0), undefined)];
   }
 
   get cursor(): number {
@@ -40,7 +71,8 @@ export class Session {
   }
 
   snapshot(at = this.cursorAt): ViewSnapshot {
-    return this.snapshots[at]!;
+    if (this.materialised?.at !== at) this.materialised = { at, snapshot: load(this.snapshots[at]!) };
+    return this.materialised.snapshot;
   }
 
   /** Apply a step at the cursor (forking if the cursor is behind); null or the reason it is impossible. */
@@ -48,6 +80,7 @@ export class Session {
     if (this.cursorAt < this.steps.length) {
       this.steps.length = this.cursorAt;
       this.snapshots.length = this.cursorAt + 1;
+      this.materialised = null;
     }
     if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
     const refusal = this.engine.apply(step);
@@ -55,14 +88,16 @@ export class Session {
     this.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
-    this.snapshots.push(this.builder.build(this.cursorAt));
+    const built = this.builder.build(this.cursorAt);
+    this.snapshots.push(store(built, this.snapshots.at(-1)));
+    this.materialised = { at: this.cursorAt, snapshot: built };
     return null;
   }
 
   /** Move the cursor; the live engine catches up lazily on the next apply. */
   seek(to: number): ViewSnapshot {
     this.cursorAt = Math.max(0, Math.min(to, this.steps.length));
-    return this.snapshots[this.cursorAt]!;
+    return this.snapshot();
   }
 
   /** The contract digest at the live engine (after replaying to the cursor if needed). */
