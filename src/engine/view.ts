@@ -140,7 +140,12 @@ function unblockersOf(k: Kernel, status: ThreadStatus, wait: string | null, chan
   if (status === 'sleep' && chan) {
     if (chan === 'uvmexp.free') return ['any thread that frees a page (uvm_pagefree, uvm_pglistfree)'];
     const [kind, name] = chan.split(':') as [string, string];
-    if (kind === 'page') return [`the thread that unbusies page ${name} (it wakes PG_WANTED sleepers)`];
+    if (kind === 'page') {
+      const pg = k.s.pages[Number(name)];
+      const which = pg?.object ? `${pg.object} page 0x${pg.offset.toString(16)}` : `page #${name}`;
+      const owner = pg?.owner ? ` (busied by ${pg.owner})` : '';
+      return [`the thread that unbusies ${which}${owner}: it wakes PG_WANTED sleepers`];
+    }
     if (kind === 'u_nio') return [`the last I/O on ${name} finishing (uvn_io wakes &u_nio)`];
     if (kind === 'u_flags') return [`uvn_flush on ${name} clearing UVM_VNODE_IOSYNC`];
     if (kind === 'uvn') return [`whoever clears ALOCK/DYING/RELKILL on ${name} (wakeup(uvn))`];

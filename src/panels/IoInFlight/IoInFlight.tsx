@@ -1,10 +1,158 @@
+import { Fragment, useState, type CSSProperties } from 'react';
+import type { IoView } from '../../engine/view';
+import { useStore } from '../../store/store';
+import { selectIo, selectPanic, selectThreads } from '../../store/selectors';
+import { threadColor } from '../../viz/palette';
+import { sim } from '../../worker/client';
+import { hex } from '../format';
 import { Panel } from '../Panel';
+import { defaultShortBytes, parseShortBytes } from './short';
+import './IoInFlight.css';
 
-/** Placeholder until the panel lands. */
+const NO_IO: readonly IoView[] = [];
+const COLUMNS = 7;
+
+interface ShortDraft {
+  id: number;
+  text: string;
+  error: string | null;
+}
+
+/** Disk requests started and not yet finished; the user plays the disk. */
 export function IoInFlight() {
+  const io = useStore(selectIo) ?? NO_IO;
+  const threads = useStore(selectThreads);
+  const panicked = useStore(selectPanic) !== null;
+  const [draft, setDraft] = useState<ShortDraft | null>(null);
+
+  const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
+
+  const confirmShort = (req: IoView) => {
+    if (!draft) return;
+    const parsed = parseShortBytes(draft.text, req.length);
+    if (!parsed.ok) {
+      setDraft({ ...draft, error: parsed.error });
+      return;
+    }
+    setDraft(null);
+    sim.complete(req.id, parsed.result);
+  };
+
   return (
     <Panel title="I/O in flight" className="panel-io">
-      —
+      {io.length === 0 ? (
+        <p className="empty">No disk I/O in flight.</p>
+      ) : (
+        <table className="io-table">
+          <thead>
+            <tr>
+              <th scope="col">id</th>
+              <th scope="col">thread</th>
+              <th scope="col">vnode</th>
+              <th scope="col">r/w</th>
+              <th scope="col">offset</th>
+              <th scope="col">length</th>
+              <th scope="col">pages</th>
+            </tr>
+          </thead>
+          <tbody>
+            {io.map((req) => {
+              const open = draft?.id === req.id ? draft : null;
+              const errId = `io-short-${req.id}-error`;
+              return (
+                <Fragment key={req.id}>
+                  <tr>
+                    <td className="mono">{req.id}</td>
+                    <td className="mono">
+                      <span className="io-swatch" style={{ '--thread-color': colorOf(req.thread) } as CSSProperties} />
+                      {req.thread}
+                    </td>
+                    <td className="mono">{req.vnode}</td>
+                    <td>{req.rw}</td>
+                    <td className="mono">{hex(req.offset)}</td>
+                    <td className="mono">{req.length}</td>
+                    <td className="mono io-pages">{req.pageOffsets.map((o) => (o < 0 ? '?' : hex(o))).join(', ')}</td>
+                  </tr>
+                  <tr className="io-actions-row">
+                    <td colSpan={COLUMNS} className="io-actions">
+                      <button
+                        type="button"
+                        aria-label={`Complete request ${req.id}`}
+                        disabled={panicked}
+                        onClick={() => sim.complete(req.id, 'ok')}
+                      >
+                        Complete
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`Fail request ${req.id} with EIO`}
+                        disabled={panicked}
+                        onClick={() => sim.complete(req.id, 'eio')}
+                      >
+                        Fail (EIO)
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`Complete request ${req.id} short`}
+                        aria-expanded={open !== null}
+                        disabled={panicked}
+                        onClick={() =>
+                          setDraft(
+                            open ? null : { id: req.id, text: String(defaultShortBytes(req.length)), error: null },
+                          )
+                        }
+                      >
+                        Short…
+                      </button>
+                    </td>
+                  </tr>
+                  {open && !panicked && (
+                    <tr className="io-short-row">
+                      <td colSpan={COLUMNS}>
+                        <form
+                          className="io-short"
+                          aria-label={`Short completion of request ${req.id}`}
+                          noValidate
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            confirmShort(req);
+                          }}
+                        >
+                          <label>
+                            bytes transferred (0 ≤ B &lt; {req.length})
+                            <input
+                              type="number"
+                              min={0}
+                              max={req.length - 1}
+                              step={1}
+                              autoFocus
+                              value={open.text}
+                              aria-invalid={open.error ? true : undefined}
+                              aria-describedby={open.error ? errId : undefined}
+                              onChange={(e) => setDraft({ ...open, text: e.target.value, error: null })}
+                            />
+                          </label>
+                          <button type="submit" aria-label={`Confirm short completion of request ${req.id}`}>
+                            Complete short
+                          </button>
+                          <button type="button" onClick={() => setDraft(null)}>
+                            Cancel
+                          </button>
+                          {open.error && (
+                            <span role="alert" id={errId} className="field-error">
+                              {open.error}
+                            </span>
+                          )}
+                        </form>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
     </Panel>
   );
 }

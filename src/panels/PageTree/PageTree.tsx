@@ -1,10 +1,169 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { PageView } from '../../engine/view';
+import { useStore } from '../../store/store';
+import { selectPages, selectThreads } from '../../store/selectors';
+import { PAGE_STATE_STYLE, threadColor } from '../../viz/palette';
+import { PageGrouper } from '../../viz/pages';
+import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
+import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
+import { RB_STROKE, TreeLayer, type FocusMark } from './TreeLayer';
+import { usePanZoom } from './usePanZoom';
 
-/** Placeholder until the panel lands. */
+const NO_PAGES: readonly PageView[] = [];
+/** Below this scale node text would be unreadable: draw the overview instead. */
+const DETAIL_SCALE = 0.8;
+
+/**
+ * The object's page tree (uvm_objtree, a red-black tree keyed by offset), one
+ * tree per vnode shown. D3 computes layout (src/viz/treeLayout.ts) and the
+ * zoom transform (src/viz/panZoom.ts); React renders every element.
+ */
 export function PageTree() {
+  const pages = useStore(selectPages) ?? NO_PAGES;
+  const threads = useStore(selectThreads);
+  const allNames = useVnodeNames();
+  const { names } = useShownVnodes();
+
+  // Both caches keep identity across steps: a vnode whose pages did not
+  // change keeps its array, and a tree whose offsets did not change keeps
+  // its layout. Each memo is idempotent, so StrictMode's double call is fine.
+  const [grouper] = useState(() => new PageGrouper<PageView>());
+  const [layouts] = useState(() => new LayoutCache());
+  const groups = useMemo(() => grouper.group(pages, allNames), [grouper, pages, allNames]);
+  const scene = arrangeTrees(
+    names.map((name) => {
+      const list = groups.get(name) ?? NO_PAGES;
+      return { name, pages: list, layout: layouts.get(name, list) };
+    }),
+  );
+
+  // The page each running thread works on, in that thread's colour.
+  const focus = useMemo(() => {
+    const map = new Map<number, FocusMark[]>();
+    threads?.forEach((t, i) => {
+      if (t.focusPage === null || t.status === 'done') return;
+      const marks = map.get(t.focusPage) ?? [];
+      marks.push({ thread: t.id, color: threadColor(i) });
+      map.set(t.focusPage, marks);
+    });
+    return map;
+  }, [threads]);
+
+  const svg = useRef<SVGSVGElement>(null);
+  const { view, size, controller } = usePanZoom(svg);
+
+  // Fit when the shown vnodes change, or when the trees change size and the
+  // user has not zoomed or panned since the last fit.
+  const { x0, y0, x1, y1 } = scene.bounds;
+  const namesKey = names.join('\n');
+  const fittedFor = useRef<string | null>(null);
+  useEffect(() => {
+    const c = controller.current;
+    if (!c || size.width === 0 || size.height === 0) return;
+    if (c.userMoved && fittedFor.current === namesKey) return;
+    fittedFor.current = namesKey;
+    c.fit({ x0, y0, x1, y1 }, size.width, size.height);
+  }, [controller, namesKey, x0, y0, x1, y1, size]);
+
+  const fit = () => {
+    controller.current?.fit(scene.bounds, size.width, size.height);
+  };
+
+  const detail = view.k >= DETAIL_SCALE;
+  const summary = scene.trees
+    .map((t) => {
+      const busy = t.pages.reduce((n, p) => n + (p.flags.includes('PG_BUSY') ? 1 : 0), 0);
+      return `${t.name}: ${t.pages.length} resident page${t.pages.length === 1 ? '' : 's'}, ${busy} busy`;
+    })
+    .join('; ');
+
   return (
-    <Panel title="Page tree" className="panel-tree">
-      —
+    <Panel
+      title="Page tree"
+      className="panel-tree"
+      actions={
+        <div className="toolbar">
+          <VnodePicker />
+          <button type="button" onClick={() => controller.current?.zoomBy(1 / 1.5)} aria-label="Zoom out">
+            −
+          </button>
+          <button type="button" onClick={() => controller.current?.zoomBy(1.5)} aria-label="Zoom in">
+            +
+          </button>
+          <button type="button" onClick={fit}>
+            Fit
+          </button>
+        </div>
+      }
+    >
+      <div className="tree-body">
+        <svg
+          ref={svg}
+          className="tree-svg"
+          role="img"
+          aria-label={summary ? `Page tree. ${summary}` : 'Page tree: no vnodes'}
+        >
+          <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+            {size.width > 0 &&
+              scene.trees.map((t) => (
+                <TreeLayer
+                  key={t.name}
+                  name={t.name}
+                  pages={t.pages}
+                  layout={t.layout}
+                  shiftX={t.shiftX}
+                  slotX={t.slotX}
+                  slotWidth={t.slotWidth}
+                  view={view}
+                  width={size.width}
+                  height={size.height}
+                  detail={detail}
+                  focus={focus}
+                />
+              ))}
+          </g>
+        </svg>
+        <Legend detail={detail} />
+      </div>
     </Panel>
+  );
+}
+
+function Legend({ detail }: { detail: boolean }) {
+  return (
+    <div className="tree-legend" aria-label="Page tree legend">
+      {(['busy', 'dirty', 'clean', 'fake'] as const).map((s) => (
+        <span key={s} className="legend-item">
+          <span className="legend-swatch" style={{ background: PAGE_STATE_STYLE[s].fill }} aria-hidden="true" />
+          {PAGE_STATE_STYLE[s].tag}
+        </span>
+      ))}
+      <span className="legend-item" title="Red-black tree: a black node is drawn square with a solid outline">
+        <span className="legend-swatch legend-rb-black" style={{ borderColor: RB_STROKE.black }} aria-hidden="true" />
+        black node
+      </span>
+      <span className="legend-item" title="Red-black tree: a red node is drawn round with a dashed outline">
+        <span className="legend-swatch legend-rb-red" style={{ borderColor: RB_STROKE.red }} aria-hidden="true" />
+        red node
+      </span>
+      <span className="legend-item">
+        <span className="legend-badge" aria-hidden="true">
+          B
+        </span>
+        PG_BUSY
+      </span>
+      <span className="legend-item">
+        <span className="legend-badge" aria-hidden="true">
+          W
+        </span>
+        PG_WANTED
+      </span>
+      <span className="legend-item">
+        <span className="legend-ring" aria-hidden="true" />
+        tN: thread tN&apos;s page
+      </span>
+      {!detail && <span className="legend-item legend-hint">zoom in for offsets</span>}
+    </div>
   );
 }

@@ -1,10 +1,163 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ThreadView } from '../../engine/view';
+import { useStore, type AppState } from '../../store/store';
+import { selectSelectedThread, selectThreads } from '../../store/selectors';
+import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
+import { inkOn } from '../../viz/ink';
+import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
+import { callerNotes, followedThread, lastActedThread, lineMarks } from './follow';
+import { SourceLines } from './SourceLines';
+import './Source.css';
 
-/** Placeholder until the panel lands. */
-export function Source() {
+const SEED_URL = `${import.meta.env.BASE_URL}seeds/uvm_vnode.c`;
+const NO_THREADS: readonly ThreadView[] = [];
+const selectLastActed = (s: AppState) => lastActedThread(s.steps, s.cursor);
+
+type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };
+
+// One fetch for the app's lifetime, shared by every mount (StrictMode mounts twice).
+let seedText: Promise<string> | null = null;
+function loadSeed(): Promise<string> {
+  seedText ??= fetch(SEED_URL).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status} for ${SEED_URL}`);
+    return r.text();
+  });
+  seedText.catch(() => (seedText = null)); // let a later mount retry
+  return seedText;
+}
+
+function useSeed(): Seed {
+  const [seed, setSeed] = useState<Seed>({ status: 'loading' });
+  useEffect(() => {
+    let live = true;
+    loadSeed().then(
+      (text) => live && setSeed({ status: 'ok', text }),
+      (e: unknown) => live && setSeed({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return seed;
+}
+
+function ThreadTag({ id, index }: { id: string; index: number }) {
+  const color = threadColor(index);
   return (
-    <Panel title="Source" className="panel-source">
-      —
+    <span className="src-tag" style={{ background: color, color: inkOn(color) }}>
+      {id}
+    </span>
+  );
+}
+
+/** Lines kept clear of the edges before the view scrolls to follow a thread. */
+const MARGIN_LINES = 2;
+
+/** The seed file, each thread's line marked, following the selected (or last run) thread. */
+export function Source() {
+  const seed = useSeed();
+  const text = seed.status === 'ok' ? seed.text : null;
+  const lines = useMemo(() => (text === null ? [] : tokenizeC(text)), [text]);
+  const defs = useMemo(() => (text === null ? new Map<string, number>() : functionDefinitions(text)), [text]);
+
+  const threads = useStore(selectThreads) ?? NO_THREADS;
+  const selected = useStore(selectSelectedThread);
+  const lastActed = useStore(selectLastActed);
+  const followed = followedThread(threads, selected, lastActed);
+  const followedId = followed?.thread.id ?? null;
+  const marks = useMemo(() => lineMarks(threads, followedId), [threads, followedId]);
+  const notes = useMemo(() => callerNotes(threads), [threads]);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
+
+  /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
+  const scrollToLine = useCallback((line: number, force: boolean) => {
+    const box = scroller.current;
+    const el = box?.querySelector<HTMLElement>(`[data-line="${line}"]`);
+    if (!box || !el) return;
+    const b = box.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    const margin = r.height * MARGIN_LINES;
+    if (!force && r.top >= b.top + margin && r.bottom <= b.bottom - margin) return;
+    box.scrollTop += r.top - b.top - (b.height - r.height) / 2;
+  }, []);
+
+  useEffect(() => {
+    if (followedLine !== null && lines.length > 0) scrollToLine(followedLine, false);
+  }, [followedId, followedLine, lines, scrollToLine]);
+
+  const f = followed?.thread;
+  return (
+    <Panel
+      title="Source"
+      className="panel-source"
+      actions={
+        f && (
+          <div className="src-following">
+            <span>
+              Following <ThreadTag id={f.id} index={followed.index} /> ({followed.reason})
+              {followedLine !== null ? ` · line ${followedLine}` : ''}
+            </span>
+            <button
+              type="button"
+              aria-label={`Scroll to ${f.id}'s line`}
+              disabled={followedLine === null}
+              onClick={() => followedLine !== null && scrollToLine(followedLine, true)}
+            >
+              Show line
+            </button>
+          </div>
+        )
+      }
+    >
+      {f && (
+        <nav className="src-crumbs" aria-label={`Call stack of ${f.id}`}>
+          <ol>
+            <li className="mono">{f.call}</li>
+            {f.stack.map((fn, i) => (
+              <li key={`${i}-${fn}`}>
+                <button
+                  type="button"
+                  className="mono"
+                  aria-current={i === f.stack.length - 1 ? 'location' : undefined}
+                  disabled={!defs.has(fn)}
+                  title={defs.has(fn) ? `Go to ${fn}, line ${defs.get(fn)}` : undefined}
+                  onClick={() => scrollToLine(defs.get(fn)!, true)}
+                >
+                  {fn}
+                </button>
+              </li>
+            ))}
+            {f.stack.length === 0 && (
+              <li className="src-crumb-note">
+                {f.status === 'done' ? 'returned' : f.callerStmt ? 'in the caller' : 'not started'}
+              </li>
+            )}
+          </ol>
+        </nav>
+      )}
+      {notes.length > 0 && (
+        <ul className="src-notes" aria-label="Threads outside the seed">
+          {notes.map((n) => (
+            <li key={n.id}>
+              <ThreadTag id={n.id} index={n.index} /> is in the caller: <code>{n.stmt}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      {seed.status === 'loading' && <p className="src-status">Loading uvm_vnode.c…</p>}
+      {seed.status === 'error' && (
+        <p role="alert" className="src-status">
+          Could not load the seed file: {seed.message}
+        </p>
+      )}
+      {seed.status === 'ok' && (
+        <div ref={scroller} className="src-scroll" tabIndex={0} role="region" aria-label="uvm_vnode.c">
+          <SourceLines lines={lines} marks={marks} current={followedLine} />
+        </div>
+      )}
     </Panel>
   );
 }

@@ -1,0 +1,192 @@
+import { memo, useMemo } from 'react';
+import type { PageView } from '../../engine/view';
+import { PAGE_STATE_STYLE } from '../../viz/palette';
+import { hex, pageState, type PageState } from '../../viz/pages';
+import type { View } from '../../viz/panZoom';
+import type { RbColor } from '../../viz/rbtree';
+import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
+
+/** Node box in world units (the layout spaces nodes NODE_DX apart). */
+const W = 58;
+const H = 36;
+/** Overview glyph: a square for a black node, a circle for a red one. */
+const R = 20;
+export const RB_STROKE: Record<RbColor, string> = { black: '#111111', red: '#C0001A' };
+
+export interface FocusMark {
+  readonly thread: string;
+  readonly color: string;
+}
+
+/** One vnode's tree, drawn in its own coordinates and shifted into the scene. */
+export const TreeLayer = memo(function TreeLayer({
+  name,
+  pages,
+  layout,
+  shiftX,
+  slotX,
+  slotWidth,
+  view,
+  width,
+  height,
+  detail,
+  focus,
+}: {
+  name: string;
+  pages: readonly PageView[];
+  layout: TreeLayout;
+  shiftX: number;
+  slotX: number;
+  slotWidth: number;
+  view: View;
+  width: number;
+  height: number;
+  detail: boolean;
+  focus: ReadonlyMap<number, readonly FocusMark[]>;
+}) {
+  // The cache guarantees layout.nodes[i] is pages[i] (same offsets, same order).
+  const links = useMemo(() => {
+    let d = '';
+    for (const n of layout.nodes) if (n.px !== null) d += `M${n.px},${n.py}L${n.x},${n.y}`;
+    return d;
+  }, [layout]);
+
+  const overview = useMemo(() => (detail ? null : overviewPaths(layout, pages)), [detail, layout, pages]);
+
+  const k = view.k;
+  // What is on screen, in this layer's coordinates, plus a node of margin.
+  const x0 = -view.x / k - shiftX - NODE_DX;
+  const x1 = (width - view.x) / k - shiftX + NODE_DX;
+  const y0 = -view.y / k - NODE_DY;
+  const y1 = (height - view.y) / k + NODE_DY;
+  const onScreen = (n: LaidOutNode) => n.x >= x0 && n.x <= x1 && n.y >= y0 && n.y <= y1;
+  const px = (screen: number) => screen / k; // screen pixels in world units
+
+  // The name at 14 screen pixels; just the name, then smaller, when the slot is narrow.
+  const full = `${name} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
+  const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
+  const label = fits(full) ? full : name;
+  const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));
+
+  return (
+    <g transform={`translate(${shiftX},0)`}>
+      <text className="tree-vnode-label" x={slotX - shiftX} y={TREE_LABEL_Y} fontSize={labelSize}>
+        {label}
+      </text>
+      <path d={links} className="tree-links" />
+      {overview &&
+        overview.map((g) => (
+          <path
+            key={g.key}
+            d={g.d}
+            fill={PAGE_STATE_STYLE[g.state].fill}
+            stroke={RB_STROKE[g.rb]}
+            className="tree-overview"
+          />
+        ))}
+      {detail &&
+        layout.nodes.map((n, i) => (onScreen(n) ? <PageNode key={pages[i]!.id} page={pages[i]!} node={n} /> : null))}
+      {layout.nodes.map((n, i) => {
+        const marks = focus.get(pages[i]!.id);
+        return marks ? <FocusRing key={`f${pages[i]!.id}`} node={n} marks={marks} unit={px(1)} /> : null;
+      })}
+    </g>
+  );
+});
+
+function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
+  const groups = new Map<string, { key: string; state: PageState; rb: RbColor; d: string }>();
+  layout.nodes.forEach((n, i) => {
+    const state = pageState(pages[i]!);
+    const key = `${state}-${n.color}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
+    g.d +=
+      n.color === 'black'
+        ? `M${n.x - R},${n.y - R}h${2 * R}v${2 * R}h${-2 * R}z`
+        : `M${n.x - R},${n.y}a${R},${R} 0 1,0 ${2 * R},0a${R},${R} 0 1,0 ${-2 * R},0`;
+  });
+  return [...groups.values()];
+}
+
+const PageNode = memo(function PageNode({ page, node }: { page: PageView; node: LaidOutNode }) {
+  const state = pageState(page);
+  const busy = page.flags.includes('PG_BUSY');
+  const wanted = page.flags.includes('PG_WANTED');
+  const tip =
+    `${page.vnode} ${hex(page.offset)}: ${PAGE_STATE_STYLE[state].tag}; ` +
+    `${page.flags.join('|') || 'no PG_ flags'}${page.modified ? '; modified' : ''}; ` +
+    `${node.color} node of the red-black tree${page.owner ? `; busied by ${page.owner}` : ''}`;
+  return (
+    <g transform={`translate(${node.x},${node.y})`} className="tree-node">
+      <title>{tip}</title>
+      <rect
+        x={-W / 2}
+        y={-H / 2}
+        width={W}
+        height={H}
+        rx={node.color === 'red' ? H / 2 : 2}
+        fill={PAGE_STATE_STYLE[state].fill}
+        stroke={RB_STROKE[node.color]}
+        strokeWidth={3}
+        strokeDasharray={node.color === 'red' ? '6 3' : undefined}
+      />
+      <text className="tree-node-offset" y={-2} textAnchor="middle">
+        {hex(page.offset)}
+      </text>
+      <text className="tree-node-state" y={12} textAnchor="middle">
+        {PAGE_STATE_STYLE[state].tag}
+      </text>
+      {busy && <Badge x={W / 2 - 4} letter="B" label="PG_BUSY: busy" />}
+      {wanted && <Badge x={-W / 2 + 4} letter="W" label="PG_WANTED: a thread waits for it" />}
+    </g>
+  );
+});
+
+function Badge({ x, letter, label }: { x: number; letter: string; label: string }) {
+  return (
+    <g transform={`translate(${x},${-H / 2})`} aria-label={label} className="tree-badge">
+      <title>{label}</title>
+      <circle r={8.5} />
+      <text y={3.5} textAnchor="middle">
+        {letter}
+      </text>
+    </g>
+  );
+}
+
+/** A thick ring in the thread's colour, and its name beside a swatch, at any zoom. */
+function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly FocusMark[]; unit: number }) {
+  const font = Math.max(13, 14 * unit);
+  return (
+    <g transform={`translate(${node.x},${node.y})`} className="tree-focus">
+      {marks.map((m, i) => {
+        const pad = 5 + i * 6 + Math.min(3 * unit, 40);
+        return (
+          <rect
+            key={m.thread}
+            x={-W / 2 - pad}
+            y={-H / 2 - pad}
+            width={W + 2 * pad}
+            height={H + 2 * pad}
+            rx={8}
+            fill="none"
+            stroke={m.color}
+            strokeWidth={Math.max(4, 3 * unit)}
+          />
+        );
+      })}
+      {marks.map((m, i) => (
+        <g
+          key={`l${m.thread}`}
+          transform={`translate(${W / 2 + 8 + Math.min(3 * unit, 40)},${-H / 2 - i * font * 1.2})`}
+        >
+          <rect y={-font * 0.8} width={font * 0.8} height={font * 0.8} fill={m.color} stroke="#111" strokeWidth={1} />
+          <text x={font} y={0} fontSize={font} className="tree-focus-label">
+            {m.thread}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}

@@ -1,0 +1,84 @@
+import { memo, type CSSProperties } from 'react';
+import type { Token } from '../../viz/c-highlight';
+import { sameMarks, type LineMark } from './follow';
+
+const NO_MARKS: readonly LineMark[] = [];
+
+interface LineProps {
+  n: number;
+  tokens: readonly Token[];
+  marks: readonly LineMark[];
+  current: boolean;
+}
+
+/**
+ * One seed line. Memoized on its marks: a snapshot re-renders only the lines
+ * a thread arrived at or left, never the whole file.
+ */
+const SourceLine = memo(
+  function SourceLine({ n, tokens, marks, current }: LineProps) {
+    const first = marks[0];
+    // Two tags fit the gutter; a third thread on the line shows as "+N" (ids in its title).
+    const shown = marks.length > 2 ? marks.slice(0, 1) : marks;
+    const hidden = marks.slice(shown.length);
+    return (
+      <div
+        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}`}
+        data-line={n}
+        style={first ? ({ '--mark': first.color } as CSSProperties) : undefined}
+      >
+        <span className="src-tags">
+          {shown.map((m) => (
+            <span key={m.id} className="src-tag" style={{ background: m.color, color: m.ink }} title={m.id}>
+              {m.id}
+            </span>
+          ))}
+          {hidden.length > 0 && (
+            <span className="src-more" title={hidden.map((m) => m.id).join(', ')}>
+              +{hidden.length}
+              <span className="visually-hidden"> more: {hidden.map((m) => m.id).join(', ')}</span>
+            </span>
+          )}
+        </span>
+        <span className="src-ln">{n}</span>
+        <span className="src-text">
+          {tokens.map((tk, i) =>
+            tk.kind === 'plain' || tk.kind === 'ident' ? (
+              tk.text
+            ) : (
+              <span key={i} className={`tk-${tk.kind}`}>
+                {tk.text}
+              </span>
+            ),
+          )}
+        </span>
+      </div>
+    );
+  },
+  (a, b) => a.n === b.n && a.tokens === b.tokens && a.current === b.current && sameMarks(a.marks, b.marks),
+);
+
+/** The whole file: tokens computed once; only `marks` and `current` change per snapshot. */
+export const SourceLines = memo(function SourceLines({
+  lines,
+  marks,
+  current,
+}: {
+  lines: readonly (readonly Token[])[];
+  marks: ReadonlyMap<number, readonly LineMark[]>;
+  current: number | null;
+}) {
+  return (
+    <div className="src-lines">
+      {lines.map((tokens, i) => (
+        <SourceLine
+          key={i + 1}
+          n={i + 1}
+          tokens={tokens}
+          marks={marks.get(i + 1) ?? NO_MARKS}
+          current={current === i + 1}
+        />
+      ))}
+    </div>
+  );
+});

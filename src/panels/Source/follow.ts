@@ -1,0 +1,86 @@
+/**
+ * Which thread the Source panel follows, and the small per-line marker map it
+ * hands to the (memoized) code lines on each snapshot (pure).
+ */
+import type { Step } from '../../engine/api';
+import type { ThreadView } from '../../engine/view';
+import { inkOn } from '../../viz/ink';
+import { threadColor } from '../../viz/palette';
+
+/** The thread of the latest run or step among the first `cursor` steps. */
+export function lastActedThread(steps: readonly Step[], cursor: number): string | null {
+  for (let i = Math.min(cursor, steps.length) - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if ('run' in s) return s.run;
+    if ('step' in s) return s.step;
+  }
+  return null;
+}
+
+export type FollowReason = 'selected' | 'last run' | 'first active';
+
+export interface Followed {
+  readonly thread: ThreadView;
+  readonly index: number;
+  readonly reason: FollowReason;
+}
+
+/** The selected thread; else the one last run or stepped; else the first not done. */
+export function followedThread(
+  threads: readonly ThreadView[],
+  selected: string | null,
+  lastActed: string | null,
+): Followed | null {
+  const pick = (id: string | null, reason: FollowReason): Followed | null => {
+    const index = id === null ? -1 : threads.findIndex((t) => t.id === id);
+    return index < 0 ? null : { thread: threads[index]!, index, reason };
+  };
+  const active = threads.find((t) => t.status !== 'done');
+  return pick(selected, 'selected') ?? pick(lastActed, 'last run') ?? pick(active?.id ?? null, 'first active');
+}
+
+export interface LineMark {
+  readonly id: string;
+  readonly color: string;
+  readonly ink: string;
+}
+
+/**
+ * Seed line -> the threads standing on it, in thread order but the followed
+ * thread first (its tag and colour lead its line). Done threads stand nowhere.
+ */
+export function lineMarks(threads: readonly ThreadView[], followed: string | null = null): Map<number, LineMark[]> {
+  const marks = new Map<number, LineMark[]>();
+  threads.forEach((t, i) => {
+    if (t.line === null || t.status === 'done') return;
+    const color = threadColor(i);
+    const list = marks.get(t.line) ?? [];
+    const mark = { id: t.id, color, ink: inkOn(color) };
+    if (t.id === followed) list.unshift(mark);
+    else list.push(mark);
+    marks.set(t.line, list);
+  });
+  return marks;
+}
+
+/** Two mark lists show the same thing (so a memoized line need not re-render). */
+export function sameMarks(a: readonly LineMark[], b: readonly LineMark[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((m, i) => m.id === b[i]!.id && m.color === b[i]!.color);
+}
+
+export interface CallerNote {
+  readonly id: string;
+  readonly index: number;
+  readonly stmt: string;
+}
+
+/** Threads standing outside the seed, in a caller's statement (a collaborator call). */
+export function callerNotes(threads: readonly ThreadView[]): CallerNote[] {
+  const notes: CallerNote[] = [];
+  threads.forEach((t, index) => {
+    if (t.status !== 'done' && t.line === null && t.callerStmt) notes.push({ id: t.id, index, stmt: t.callerStmt });
+  });
+  return notes;
+}

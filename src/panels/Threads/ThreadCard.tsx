@@ -1,0 +1,118 @@
+import { memo, useEffect, useId, useRef, type CSSProperties } from 'react';
+import type { LockView, PageView, ThreadView } from '../../engine/view';
+import { useStore } from '../../store/store';
+import { threadColor } from '../../viz/palette';
+import { sim } from '../../worker/client';
+import { formatArgs, isBlocked, positionText, returnText, waitText } from './thread-text';
+
+export interface ThreadCardProps {
+  thread: ThreadView;
+  index: number;
+  selected: boolean;
+  panicked: boolean;
+  /** This thread is the one that panicked. */
+  culprit: boolean;
+  locks: readonly LockView[];
+  pages: readonly PageView[];
+}
+
+/** One kernel thread: what it runs, where it stands, what it holds and waits for. */
+export const ThreadCard = memo(function ThreadCard({
+  thread: t,
+  index,
+  selected,
+  panicked,
+  culprit,
+  locks,
+  pages,
+}: ThreadCardProps) {
+  const ref = useRef<HTMLElement>(null);
+  const labelId = `${useId()}-label`;
+  const select = () => useStore.getState().selectThread(t.id);
+  const canAct = t.status === 'ready' && !panicked;
+  const wait = waitText(t, locks, pages);
+
+  // Keep the selected card in view, also when it grows (blocked: more lines).
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected, t.status, t.line]);
+
+  return (
+    <li>
+      <article
+        ref={ref}
+        aria-labelledby={labelId}
+        className={`thread-card status-${t.status}${selected ? ' selected' : ''}`}
+        style={{ '--thread-color': threadColor(index) } as CSSProperties}
+        onClick={select}
+      >
+        <div className="thread-head">
+          <span className="swatch" aria-hidden="true" />
+          <button type="button" className="thread-id" id={labelId} aria-pressed={selected} title="Select">
+            {t.id}
+          </button>
+          <span className="thread-status">{culprit ? 'panicked' : t.status}</span>
+          <span className="thread-spacer" />
+          <span className="thread-actions">
+            <button
+              type="button"
+              aria-label={`Step ${t.id}`}
+              aria-keyshortcuts={selected ? 's' : undefined}
+              disabled={!canAct}
+              onClick={(e) => {
+                e.stopPropagation();
+                select();
+                sim.step(t.id);
+              }}
+            >
+              Step
+            </button>
+            <button
+              type="button"
+              aria-label={`Run ${t.id}`}
+              aria-keyshortcuts={selected ? 'r' : undefined}
+              disabled={!canAct}
+              onClick={(e) => {
+                e.stopPropagation();
+                select();
+                sim.run(t.id);
+              }}
+            >
+              Run
+            </button>
+          </span>
+        </div>
+        <p className="thread-call mono">
+          {t.call}({formatArgs(t.args)})
+          {t.status === 'done' && <span className="thread-ret"> → returned {returnText(t.ret)}</span>}
+        </p>
+        <dl className="thread-facts">
+          {t.status !== 'done' && (
+            <>
+              <dt>at</dt>
+              <dd className="mono">{positionText(t)}</dd>
+            </>
+          )}
+          {wait && (
+            <>
+              <dt>waits</dt>
+              <dd className="mono">{wait}</dd>
+            </>
+          )}
+          {isBlocked(t) && (
+            <>
+              <dt>unblock</dt>
+              <dd>{t.unblockers.length ? t.unblockers.join('; ') : 'nothing known can wake it'}</dd>
+            </>
+          )}
+          {t.locksHeld.length > 0 && (
+            <>
+              <dt>holds</dt>
+              <dd className="mono">{t.locksHeld.join(', ')}</dd>
+            </>
+          )}
+        </dl>
+      </article>
+    </li>
+  );
+});

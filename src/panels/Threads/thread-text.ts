@@ -1,0 +1,76 @@
+/** What the Threads panel says about a thread, in words (pure). */
+import type { LockView, PageView, ThreadView } from '../../engine/view';
+import { hex } from '../format';
+
+/** Arguments that are byte offsets: shown in hex, as the kernel source thinks of them. */
+const HEX_ARGS = new Set(['offset', 'start', 'stop']);
+
+function argValue(key: string, v: unknown): string {
+  if (typeof v === 'number') return HEX_ARGS.has(key) ? hex(v) : String(v);
+  if (Array.isArray(v)) return v.length ? v.join('|') : '0';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/** `vnode=vn1, offset=0x1000, access=write`; flags as `PGO_CLEANIT|PGO_SYNCIO`. */
+export function formatArgs(args: Readonly<Record<string, unknown>>): string {
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${argValue(k, v)}`)
+    .join(', ');
+}
+
+/** Where the thread stands: a seed line, a caller statement, or neither. */
+export function positionText(t: ThreadView): string {
+  if (t.line !== null) {
+    const fn = t.stack[t.stack.length - 1];
+    return `uvm_vnode.c:${t.line}${fn ? ` in ${fn}` : ''}`;
+  }
+  if (t.callerStmt) return `in the caller: ${t.callerStmt}`;
+  if (t.status === 'done') return 'returned';
+  return 'the start (not run yet)';
+}
+
+export function returnText(ret: ThreadView['ret']): string {
+  return ret === null ? '(void)' : String(ret);
+}
+
+export function isBlocked(t: ThreadView): boolean {
+  return t.status === 'lock' || t.status === 'sleep' || t.status === 'io';
+}
+
+/** A sleep channel in words: `page:7` names the page's vnode, offset and busy owner. */
+export function channelText(chan: string, pages: readonly PageView[]): string {
+  if (chan.startsWith('page:')) {
+    const id = Number(chan.slice(5));
+    const pg = pages.find((p) => p.id === id);
+    if (!pg) return `page #${id}`;
+    const owner = pg.owner ? `, busied by ${pg.owner}` : '';
+    return `page #${id} (${pg.vnode} offset ${hex(pg.offset)}${owner})`;
+  }
+  return chan;
+}
+
+/** What a blocked thread waits for, in words; null when it is not blocked. */
+export function waitText(t: ThreadView, locks: readonly LockView[], pages: readonly PageView[]): string | null {
+  if (!t.wait) return null;
+  switch (t.status) {
+    case 'lock': {
+      const owner = locks.find((l) => l.name === t.wait)?.owner;
+      return `lock ${t.wait}${owner ? ` (held by ${owner})` : ''}`;
+    }
+    case 'sleep':
+      return `sleep "${t.wait}"${t.chan ? ` on ${channelText(t.chan, pages)}` : ''}`;
+    case 'io':
+      return `disk request ${t.wait.slice(3)} (${t.wait})`;
+    default:
+      return null;
+  }
+}
+
+/** The lowest free name t1, t2, … not already taken. */
+export function nextThreadName(taken: Iterable<string>): string {
+  const used = new Set(taken);
+  let i = 1;
+  while (used.has(`t${i}`)) i++;
+  return `t${i}`;
+}

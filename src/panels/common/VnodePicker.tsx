@@ -1,0 +1,56 @@
+import { useId } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { AppState } from '../../store/store';
+import { useStore } from '../../store/store';
+import { selectSelectedVnode } from '../../store/selectors';
+
+/** Value of the "All vnodes" option (vnode names are never empty). */
+const ALL = '';
+
+const selectVnodeNames = (s: AppState): string[] => s.snapshot?.vnodes.map((v) => v.name) ?? [];
+
+/** Names of every vnode, in scenario order; stable while they stay the same. */
+export function useVnodeNames(): string[] {
+  return useStore(useShallow(selectVnodeNames));
+}
+
+/**
+ * The vnodes the page panels show: the selected one, or all of them when
+ * "All vnodes" is chosen (selectedVnode null) or the selection is stale.
+ */
+export function useShownVnodes(): { names: string[]; all: boolean } {
+  const names = useVnodeNames();
+  const selected = useStore(selectSelectedVnode);
+  const all = selected === null || !names.includes(selected);
+  return { names: all ? names : [selected], all };
+}
+
+/**
+ * The "Vnode" select shared by the page panels; every copy reads and sets the
+ * store's selectedVnode, so they move together.
+ */
+export function VnodePicker() {
+  const names = useVnodeNames();
+  const selected = useStore(selectSelectedVnode);
+  const value = selected !== null && names.includes(selected) ? selected : ALL;
+  const id = useId();
+  // A label beside (not around) the select: the name stays "Vnode" alone.
+  return (
+    <span className="vnode-picker">
+      <label htmlFor={id}>Vnode</label>
+      <select
+        id={id}
+        value={value}
+        disabled={names.length === 0}
+        onChange={(e) => useStore.getState().selectVnode(e.target.value === ALL ? null : e.target.value)}
+      >
+        <option value={ALL}>All vnodes</option>
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}

@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { LockView, PageView, ThreadView } from '../src/engine/view';
+import { defaultShortBytes, parseShortBytes } from '../src/panels/IoInFlight/short';
+import { parseByteCount } from '../src/panels/format';
+import { callerNotes, followedThread, lastActedThread, lineMarks, sameMarks } from '../src/panels/Source/follow';
+import { argKeys, buildSpawn, DEFAULT_FIELDS, type SpawnFields } from '../src/panels/Threads/spawn-form';
+import {
+  channelText,
+  formatArgs,
+  nextThreadName,
+  positionText,
+  returnText,
+  waitText,
+} from '../src/panels/Threads/thread-text';
+import { inkOn } from '../src/viz/ink';
+
+function thread(over: Partial<ThreadView>): ThreadView {
+  return {
+    id: 't1',
+    call: 'fault',
+    args: {},
+    status: 'ready',
+    wait: null,
+    chan: null,
+    ret: null,
+    line: null,
+    callerStmt: null,
+    stack: [],
+    focusPage: null,
+    locksHeld: [],
+    unblockers: [],
+    ...over,
+  };
+}
+
+describe('parseByteCount', () => {
+  it('reads decimal and hex, rejects the rest', () => {
+    expect(parseByteCount('4096')).toBe(4096);
+    expect(parseByteCount(' 0x1000 ')).toBe(4096);
+    expect(parseByteCount('0X1f')).toBe(31);
+    for (const bad of ['', '-1', '1.5', '0x', '4k', '1e3']) expect(parseByteCount(bad)).toBeNull();
+  });
+});
+
+describe('thread text', () => {
+  it('formats arguments with offsets in hex', () => {
+    expect(formatArgs({ vnode: 'vn1', offset: 8192, access: 'write' })).toBe('vnode=vn1, offset=0x2000, access=write');
+    expect(formatArgs({ vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO'], start: 0, stop: 4096 })).toBe(
+      'vnode=vn1, flags=PGO_CLEANIT|PGO_SYNCIO, start=0x0, stop=0x1000',
+    );
+    expect(formatArgs({ vnode: 'vn1', size: 5000, shared: true })).toBe('vnode=vn1, size=5000, shared=true');
+  });
+
+  it('says where a thread stands', () => {
+    expect(positionText(thread({ line: 645, stack: ['uvn_flush'] }))).toBe('uvm_vnode.c:645 in uvn_flush');
+    expect(positionText(thread({ line: 1239, stack: ['uvn_get', 'uvn_io'] }))).toBe('uvm_vnode.c:1239 in uvn_io');
+    expect(positionText(thread({ callerStmt: 'rw_enter(uobj->vmobjlock, RW_WRITE)' }))).toBe(
+      'in the caller: rw_enter(uobj->vmobjlock, RW_WRITE)',
+    );
+    expect(positionText(thread({}))).toBe('the start (not run yet)');
+    expect(positionText(thread({ status: 'done', ret: 'obj' }))).toBe('returned');
+    expect(returnText(null)).toBe('(void)');
+    expect(returnText(false)).toBe('false');
+  });
+
+  it('says what a blocked thread waits for', () => {
+    const locks: LockView[] = [{ name: 'vmobjlock:vn1', owner: 't1', count: 1, waiters: ['t2'] }];
+    const pages: PageView[] = [
+      {
+        id: 7,
+        vnode: 'vn1',
+        offset: 4096,
+        flags: ['PG_BUSY'],
+        queue: 'none',
+        wired: 0,
+        mapped: false,
+        modified: false,
+        owner: 't2',
+      },
+    ];
+    expect(waitText(thread({ status: 'lock', wait: 'vmobjlock:vn1' }), locks, pages)).toBe(
+      'lock vmobjlock:vn1 (held by t1)',
+    );
+    expect(waitText(thread({ status: 'sleep', wait: 'uvn_get', chan: 'page:7' }), locks, pages)).toBe(
+      'sleep "uvn_get" on page #7 (vn1 offset 0x1000, busied by t2)',
+    );
+    expect(waitText(thread({ status: 'io', wait: 'io:3' }), locks, pages)).toBe('disk request 3 (io:3)');
+    expect(waitText(thread({}), locks, pages)).toBeNull();
+    expect(channelText('page:9', pages)).toBe('page #9');
+    expect(channelText('u_nio:vn1', pages)).toBe('u_nio:vn1');
+  });
+
+  it('picks the next free thread name', () => {
+    expect(nextThreadName([])).toBe('t1');
+    expect(nextThreadName(['t1', 't3'])).toBe('t2');
+    expect(nextThreadName(['t1', 't2', 'x'])).toBe('t3');
+  });
+});
+
+describe('spawn form', () => {
+  const base: SpawnFields = { ...DEFAULT_FIELDS, name: 't1', vnode: 'vn1' };
+
+  it('shows each call its own argument fields', () => {
+    expect(argKeys('fault')).toEqual(['vnode', 'offset', 'access']);
+    expect(argKeys('uvn_flush')).toEqual(['vnode', 'flags', 'start', 'stop']);
+    expect(argKeys('uvm_vnp_sync')).toEqual(['mount']);
+  });
+
+  it('builds a spawn step from valid fields', () => {
+    expect(buildSpawn({ ...base, call: 'uvn_attach' }, new Set())).toEqual({
+      ok: true,
+      step: { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
+    });
+    expect(
+      buildSpawn({ ...base, name: 't2', call: 'fault', offset: '0x1000', access: 'read' }, new Set(['t1'])),
+    ).toEqual({ ok: true, step: { spawn: 't2', call: 'fault', args: { vnode: 'vn1', offset: 4096, access: 'read' } } });
+  });
+
+  it('orders flags and leaves out empty optional fields', () => {
+    const r = buildSpawn(
+      { ...base, call: 'uvn_flush', flags: ['PGO_SYNCIO', 'PGO_CLEANIT'], start: '', stop: '0x4000' },
+      new Set(),
+    );
+    expect(r).toEqual({
+      ok: true,
+      step: {
+        spawn: 't1',
+        call: 'uvn_flush',
+        args: { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO'], stop: 16384 },
+      },
+    });
+    expect(buildSpawn({ ...base, call: 'uvm_vnp_sync', mount: '' }, new Set())).toMatchObject({
+      ok: true,
+      step: { args: {} },
+    });
+  });
+
+  it('reports errors per field and builds nothing', () => {
+    expect(buildSpawn({ ...base, call: 'fault', offset: '100' }, new Set())).toEqual({
+      ok: false,
+      errors: { offset: 'must be page-aligned (a multiple of 4096)' },
+    });
+    expect(buildSpawn({ ...base, call: 'fault', offset: 'abc' }, new Set())).toMatchObject({
+      ok: false,
+      errors: { offset: expect.stringMatching(/0x hex/) },
+    });
+    expect(buildSpawn({ ...base, name: 't1' }, new Set(['t1']))).toEqual({
+      ok: false,
+      errors: { name: 't1 is already used' },
+    });
+    expect(buildSpawn({ ...base, name: 'bad name' }, new Set())).toMatchObject({
+      ok: false,
+      errors: { name: expect.any(String) },
+    });
+    expect(buildSpawn({ ...base, vnode: '' }, new Set())).toMatchObject({
+      ok: false,
+      errors: { vnode: expect.any(String) },
+    });
+  });
+});
+
+describe('short completion', () => {
+  it('defaults to half the length, rounded down to 512', () => {
+    expect(defaultShortBytes(4096)).toBe(2048);
+    expect(defaultShortBytes(16384)).toBe(8192);
+    expect(defaultShortBytes(5000)).toBe(2048);
+    expect(defaultShortBytes(512)).toBe(0);
+  });
+
+  it('accepts 0 <= B < length only', () => {
+    expect(parseShortBytes('0', 4096)).toEqual({ ok: true, result: 'short:0' });
+    expect(parseShortBytes('4095', 4096)).toEqual({ ok: true, result: 'short:4095' });
+    expect(parseShortBytes('4096', 4096)).toMatchObject({ ok: false });
+    expect(parseShortBytes('-1', 4096)).toMatchObject({ ok: false });
+    expect(parseShortBytes('', 4096)).toMatchObject({ ok: false });
+  });
+});
+
+describe('source following', () => {
+  const threads = [
+    thread({ id: 't1', status: 'done', ret: 'obj' }),
+    thread({ id: 't2', status: 'io', line: 1239, stack: ['uvn_get', 'uvn_io'] }),
+    thread({ id: 't3', status: 'sleep', line: 1239, stack: ['uvn_get'] }),
+    thread({ id: 't4', callerStmt: 'rw_enter(uobj->vmobjlock, RW_WRITE)' }),
+  ];
+
+  it('finds the last thread run or stepped before the cursor', () => {
+    const steps = [
+      { spawn: 't1', call: 'fault' as const, args: {} },
+      { run: 't1' },
+      { step: 't2' },
+      { complete: 1, result: 'ok' },
+    ];
+    expect(lastActedThread(steps, 4)).toBe('t2');
+    expect(lastActedThread(steps, 2)).toBe('t1');
+    expect(lastActedThread(steps, 1)).toBeNull();
+  });
+
+  it('follows the selected, else the last run, else the first active thread', () => {
+    expect(followedThread(threads, 't3', 't2')).toMatchObject({ index: 2, reason: 'selected' });
+    expect(followedThread(threads, 'gone', 't2')).toMatchObject({ index: 1, reason: 'last run' });
+    expect(followedThread(threads, null, null)).toMatchObject({ index: 1, reason: 'first active' });
+    expect(followedThread([], null, null)).toBeNull();
+  });
+
+  it('marks lines with the threads on them, in colour with readable ink', () => {
+    const marks = lineMarks(threads);
+    expect([...marks.keys()]).toEqual([1239]);
+    expect(marks.get(1239)!.map((m) => m.id)).toEqual(['t2', 't3']);
+    expect(marks.get(1239)![0]).toEqual({ id: 't2', color: '#D55E00', ink: '#000000' });
+    expect(sameMarks(marks.get(1239)!, lineMarks(threads).get(1239)!)).toBe(true);
+    expect(sameMarks(marks.get(1239)!, marks.get(1239)!.slice(1))).toBe(false);
+    // The followed thread leads its line.
+    expect(
+      lineMarks(threads, 't3')
+        .get(1239)!
+        .map((m) => m.id),
+    ).toEqual(['t3', 't2']);
+  });
+
+  it('names the threads standing in a caller statement', () => {
+    expect(callerNotes(threads)).toEqual([{ id: 't4', index: 3, stmt: 'rw_enter(uobj->vmobjlock, RW_WRITE)' }]);
+  });
+
+  it('picks black ink on light colours and white on dark', () => {
+    expect(inkOn('#F0E442')).toBe('#000000');
+    expect(inkOn('#0072B2')).toBe('#ffffff');
+    expect(inkOn('#000000')).toBe('#ffffff');
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Browser half of `npm run bench`: in the built app (vite preview, Debian's
+ * Chromium), with 4,096 resident pages, the time from a Step click to the
+ * panels showing the new state. Prints median and p95; asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { compressToEncodedURIComponent } from 'lz-string';
+import { chromium } from 'playwright-core';
+import type { Scenario, Step } from '../src/engine/api';
+
+const PORT = 4175;
+const PAGES = 4096;
+const CLICKS = 60;
+
+function bigScenario(): Scenario {
+  const steps: Step[] = [
+    { spawn: 'attach', call: 'uvn_attach', args: { vnode: 'big', prot: 'rw' } },
+    { run: 'attach' },
+  ];
+  for (let i = 0; i < PAGES; i++) {
+    const t = `f${i}`;
+    steps.push({ spawn: t, call: 'fault', args: { vnode: 'big', offset: i * 4096, access: 'write' } });
+    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
+  }
+  steps.push({ spawn: 'msync', call: 'uvn_flush', args: { vnode: 'big', flags: ['PGO_CLEANIT', 'PGO_ALLPAGES'] } });
+  return {
+    format: 'pager-scenario/1',
+    pager: 'openbsd',
+    title: `bench: ${PAGES} resident dirty pages, then msync stepped`,
+    machine: { physPages: PAGES + 64 },
+    vnodes: [{ name: 'big', size: PAGES * 4096 }],
+    steps,
+  };
+}
+
+async function waitForServer(url: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`preview server did not start at ${url}`);
+}
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+async function main(): Promise<void> {
+  if (!existsSync('dist/index.html')) throw new Error('build the app first: npm run build');
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  const browser = await chromium.launch({
+    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    await waitForServer(`http://localhost:${PORT}/`);
+    const scenario = bigScenario();
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const loadStart = Date.now();
+    await page.goto(`http://localhost:${PORT}/#scenario=${compressToEncodedURIComponent(JSON.stringify(scenario))}`);
+    const total = scenario.steps.length;
+    await page.getByText(`Step ${total} of ${total}`).waitFor({ timeout: 300_000 });
+    const loadSeconds = (Date.now() - loadStart) / 1000;
+
+    const times: number[] = await page.evaluate(async (clicks) => {
+      const button = document.querySelector<HTMLButtonElement>('button[aria-label="Step msync"]');
+      const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]');
+      if (!button || !scrub) throw new Error('Step msync button or scrubber not found');
+      const out: number[] = [];
+      for (let i = 0; i < clicks; i++) {
+        const before = scrub.value;
+        const t0 = performance.now();
+        await new Promise<void>((resolve) => {
+          const obs = new MutationObserver(() => {
+            if (scrub.value !== before) {
+              obs.disconnect();
+              resolve();
+            }
+          });
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          button.click();
+        });
+        out.push(performance.now() - t0);
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      }
+      return out;
+    }, CLICKS);
+    const median = quantile(times, 0.5);
+    const p95 = quantile(times, 0.95);
+    console.log(`browser: loaded ${total} steps (${PAGES} resident pages) by link in ${loadSeconds.toFixed(1)} s`);
+    console.log(
+      `browser: Step click -> panels updated, ${CLICKS} clicks: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target p95 < 16 ms) ${p95 < 16 ? 'PASS' : 'MISS'}`,
+    );
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
