@@ -6,7 +6,7 @@ import { PROT_WRITE, VTEXT } from '../kernel/constants';
 import { chan, objLockName, type Kernel } from '../kernel/kernel';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, traced, tsleep_nsec, wakeup } from '../kernel/sched';
 import type { KThread, Proc, Vnode } from '../kernel/types';
-import { VOP_GETATTR, vrele, vref } from '../kernel/vfs';
+import { isDeadfs, VOP_GETATTR, vrele, vref } from '../kernel/vfs';
 import {
   PGO_ALLPAGES,
   PGO_CLEANIT,
@@ -28,6 +28,14 @@ import { LIST_INSERT_HEAD, LIST_REMOVE } from './wlist';
 /** Every VBLK vnode here is a disk (bdevsw[].d_type == D_DISK). */
 const D_DISK = true;
 
+/**
+ * vp->v_type as the seed reads it: vgonel sets VBAD once vclean is done (sys/kern/vfs_subr.c), so a
+ * revoked or recycled disk is no longer VBLK and attaching it asks deadfs's VOP_GETATTR (EBADF).
+ */
+function v_type(vp: Vnode): Vnode['type'] | 'VBAD' {
+  return isDeadfs(vp) ? 'VBAD' : vp.type;
+}
+
 export const uvn_attach = traced(
   'uvn_attach',
   function* (k: Kernel, th: KThread, vp: Vnode, accessprot: number): Proc<boolean> {
@@ -48,7 +56,7 @@ export const uvn_attach = traced(
     }
 
     yield 154;
-    if (vp.type === 'VBLK' && !D_DISK) {
+    if (v_type(vp) === 'VBLK' && !D_DISK) {
       yield 155;
       return false;
     }
@@ -84,8 +92,8 @@ export const uvn_attach = traced(
     uvn.flags = UVM_VNODE_ALOCK;
 
     yield 196;
-    if (vp.type === 'VBLK') {
-      // DIOCGPART reports 512-byte sectors; the device answers even when revoked.
+    if (v_type(vp) === 'VBLK') {
+      // DIOCGPART reports 512-byte sectors.
       yield 205;
       result = 0;
       yield 207;

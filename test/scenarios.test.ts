@@ -1,0 +1,152 @@
+/**
+ * The scenario library as golden files: every scenarios/*.json, run through the engine, must print exactly
+ * its checked-in scenarios/<name>.digests.jsonl (each hand-checked against uvm_vnode.c when it was made).
+ * Also the headless runner's exit codes and messages, and the seed-coverage guarantee that every seed line
+ * the library never reaches has a stated reason.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../src/engine/run-scenario';
+import { parseScenario } from '../src/scenario/schema';
+import { measureSeedCoverage, unexplainedLines, type SeedCoverage } from '../tools/coverage-seed';
+
+const SCENARIOS = 'scenarios';
+const names = readdirSync(SCENARIOS)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort();
+
+function expectedDigests(name: string): string[] {
+  return readFileSync(join(SCENARIOS, `${name}.digests.jsonl`), 'utf8')
+    .split('\n')
+    .slice(0, -1);
+}
+
+describe('scenario library', () => {
+  it('has a scenario for each group of seed functions', () => {
+    expect(names.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(names)('%s prints its checked-in digests', (name) => {
+    const parsed = parseScenario(readFileSync(join(SCENARIOS, `${name}.json`), 'utf8'));
+    if (!parsed.ok) throw new Error(`${name}.json is invalid: ${JSON.stringify(parsed.error)}`);
+    expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(parsed.scenario.title).toMatch(/checked by hand against uvm_vnode\.c: \S/i);
+    const run = runScenario(parsed.scenario);
+    expect(run.refused).toBeNull();
+    const actual = run.digests.map((d) => JSON.stringify(d));
+    const expected = expectedDigests(name);
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((line, i) => expect(line, `${name} digest line ${i + 1}`).toBe(expected[i]));
+  });
+});
+
+describe('seed coverage of the library', () => {
+  let coverage: SeedCoverage;
+  beforeAll(() => {
+    coverage = measureSeedCoverage();
+  });
+
+  it('reaches every tagged seed line or says why not, and names every untagged statement line', () => {
+    expect(unexplainedLines(coverage)).toEqual([]);
+  });
+
+  it('finds the seed functions and the lines the engine cannot reach', () => {
+    expect(coverage.functions.map((f) => f.fn.name)).toEqual([
+      'uvn_init',
+      'uvn_attach',
+      'uvn_reference',
+      'uvn_detach',
+      'uvm_vnp_terminate',
+      'uvn_flush',
+      'uvn_cluster',
+      'uvn_put',
+      'uvn_get',
+      'uvn_io',
+      'uvm_vnp_uncache',
+      'uvm_vnp_setsize',
+      'uvm_vnp_sync',
+    ]);
+    expect(coverage.missed.map((m) => m.line)).toEqual([155, 518, 773, 785, 1014]);
+    expect(coverage.reached.length).toBe(coverage.tagged.length - 5);
+  });
+});
+
+describe('headless runner (tools/scenario.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pager-lab-runner-'));
+  const tsx = join('node_modules', '.bin', 'tsx');
+
+  let files = 0;
+  /** Run the runner on a scenario file, asynchronously so the test worker stays responsive. */
+  function runner(scenario: unknown, ...flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const file = join(dir, `scenario-${++files}.json`);
+    writeFileSync(file, typeof scenario === 'string' ? scenario : JSON.stringify(scenario));
+    return new Promise((resolve) => {
+      execFile(tsx, ['tools/scenario.ts', file, ...flags], { encoding: 'utf8' }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  const base = {
+    format: 'pager-scenario/1',
+    pager: 'openbsd',
+    vnodes: [{ name: 'vn1', size: 4096 }],
+  };
+  const attach = { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } };
+
+  it('prints the same digests as the library file for a library scenario', async () => {
+    const r = await runner(readFileSync(join(SCENARIOS, 'two-threads-fault-same-page.json'), 'utf8'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(expectedDigests('two-threads-fault-same-page'));
+  });
+
+  it('--final prints only the last digest', async () => {
+    const r = await runner(readFileSync(join(SCENARIOS, 'two-threads-fault-same-page.json'), 'utf8'), '--final');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${expectedDigests('two-threads-fault-same-page').at(-1)}\n`);
+  });
+
+  it('rejects an invalid scenario with exit 2, "step N: field: reason" and nothing on stdout', async () => {
+    const r = await runner({ ...base, steps: [attach, { run: 't1', bogus: 1 }] });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('step 1: bogus: unknown key\n');
+  });
+
+  it('rejects an offset that is not page-aligned, naming the field', async () => {
+    const r = await runner({
+      ...base,
+      steps: [{ spawn: 't1', call: 'fault', args: { vnode: 'vn1', offset: 100, access: 'read' } }],
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('step 0: args.offset: must be page-aligned (a multiple of 4096)\n');
+  });
+
+  it('stops at an impossible step: digests before it, then exit 2 and the reason', async () => {
+    const r = await runner({ ...base, steps: [attach, { run: 't1' }, { complete: 1, result: 'ok' }, { run: 't1' }] });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.split('\n').slice(0, -1);
+    expect(lines.map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([-1, 0, 1]);
+    expect(r.stderr).toBe('step 2: request 1 is not in flight\n');
+  });
+
+  it('refuses a run of a finished thread as an impossible step', async () => {
+    const r = await runner({ ...base, steps: [attach, { run: 't1' }, { run: 't1' }] });
+    expect(r.code).toBe(2);
+    expect(r.stdout.split('\n').slice(0, -1)).toHaveLength(3);
+    expect(r.stderr).toBe('step 2: thread t1 is done\n');
+  });
+
+  it('answers a FreeBSD scenario with exit 3 and nothing on stdout', async () => {
+    const r = await runner({ ...base, pager: 'freebsd', steps: [] });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('step -1: pager: the freebsd model is not supported yet\n');
+  });
+});
