@@ -20,36 +20,47 @@ export interface View {
 
 export const MAX_SCALE = 4;
 
+export interface Padding {
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+}
+
 /**
- * The transform that shows `bounds` whole and centred in a width x height
- * box, `padding` pixels in from each side and `padTop` from the top (room for
- * labels drawn at a fixed screen size above the bounds).
+ * The transform that shows `bounds` whole, centred in a width x height box
+ * less `pad` pixels on each side (room for labels drawn at screen size).
  */
 export function fitTransform(
   bounds: Bounds,
   width: number,
   height: number,
-  padding = 12,
+  pad: Padding | number = 12,
   maxScale = 1.2,
-  padTop = padding,
 ): View {
+  const p = typeof pad === 'number' ? { top: pad, right: pad, bottom: pad, left: pad } : pad;
   const w = Math.max(bounds.x1 - bounds.x0, 1);
   const h = Math.max(bounds.y1 - bounds.y0, 1);
-  const innerW = Math.max(width - 2 * padding, 1);
-  const innerH = Math.max(height - padding - padTop, 1);
+  const innerW = Math.max(width - p.left - p.right, 1);
+  const innerH = Math.max(height - p.top - p.bottom, 1);
   const k = Math.min(maxScale, innerW / w, innerH / h);
   return {
     k,
-    x: (width - w * k) / 2 - bounds.x0 * k,
-    y: padTop + (innerH - h * k) / 2 - bounds.y0 * k,
+    x: p.left + (innerW - w * k) / 2 - bounds.x0 * k,
+    y: p.top + (innerH - h * k) / 2 - bounds.y0 * k,
   };
 }
+
+/** Room for a tree's name above it and a thread's name beside its outermost node. */
+const FIT_PADDING: Padding = { top: 24, right: 56, bottom: 6, left: 12 };
 
 export interface PanZoomController {
   /** Show `bounds` whole; afterwards the view counts as not moved by the user. */
   fit(bounds: Bounds, width: number, height: number): void;
   /** Zoom about the centre (for the + and − buttons). */
   zoomBy(factor: number): void;
+  /** Put world point (x, y) in the middle of a width x height view at scale k. */
+  centerOn(x: number, y: number, k: number, width: number, height: number): void;
   /** Whether the user zoomed or panned since the last fit. */
   readonly userMoved: boolean;
   destroy(): void;
@@ -64,12 +75,12 @@ export function createPanZoom(svg: SVGSVGElement, onChange: (view: View) => void
       onChange({ x: e.transform.x, y: e.transform.y, k: e.transform.k });
     });
   const selection = select(svg);
-  selection.call(behavior).on('dblclick.zoom', null);
+  // Double-click zooms in about the pointer (d3-zoom's default; shift zooms out).
+  selection.call(behavior);
 
   return {
     fit(bounds, width, height) {
-      // Side padding leaves room for a thread's name beside the outermost node.
-      const v = fitTransform(bounds, width, height, 34, 1.2, 30);
+      const v = fitTransform(bounds, width, height, FIT_PADDING);
       // Let the user zoom out a little beyond "everything", never to a dot.
       behavior.scaleExtent([Math.min(v.k / 2, 0.5), MAX_SCALE]);
       selection.call(behavior.transform, zoomIdentity.translate(v.x, v.y).scale(v.k));
@@ -77,6 +88,10 @@ export function createPanZoom(svg: SVGSVGElement, onChange: (view: View) => void
     },
     zoomBy(factor) {
       selection.call(behavior.scaleBy, factor);
+      moved = true;
+    },
+    centerOn(x, y, k, width, height) {
+      selection.call(behavior.transform, zoomIdentity.translate(width / 2 - x * k, height / 2 - y * k).scale(k));
       moved = true;
     },
     get userMoved() {

@@ -13,8 +13,8 @@ export const NODE_DX = 66;
 export const NODE_DY = 64;
 /** Baseline of each tree's name, above the root (the name is drawn at screen size). */
 export const TREE_LABEL_Y = -30;
-const TREE_GAP = 90;
-const EMPTY_TREE_WIDTH = 220;
+const TREE_GAP = 50;
+const EMPTY_TREE_WIDTH = 150;
 
 export interface LaidOutNode {
   readonly key: number;

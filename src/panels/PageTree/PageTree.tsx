@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PageView } from '../../engine/view';
 import { useStore } from '../../store/store';
 import { selectPages, selectThreads } from '../../store/selectors';
@@ -12,7 +12,7 @@ import { usePanZoom } from './usePanZoom';
 
 const NO_PAGES: readonly PageView[] = [];
 /** Below this scale node text would be unreadable: draw the overview instead. */
-const DETAIL_SCALE = 0.8;
+const DETAIL_SCALE = 0.75;
 
 /**
  * The object's page tree (uvm_objtree, a red-black tree keyed by offset), one
@@ -71,6 +71,16 @@ export function PageTree() {
   };
 
   const detail = view.k >= DETAIL_SCALE;
+
+  // Where each working thread's page is in the scene, for the "go to" buttons.
+  const targets: { thread: string; color: string; x: number; y: number }[] = [];
+  for (const t of scene.trees)
+    t.layout.nodes.forEach((n, i) => {
+      for (const m of focus.get(t.pages[i]!.id) ?? []) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
+    });
+  targets.sort((a, b) => a.thread.localeCompare(b.thread, 'en', { numeric: true }));
+  const goTo = (x: number, y: number) =>
+    controller.current?.centerOn(x, y, Math.max(view.k, 1), size.width, size.height);
   const summary = scene.trees
     .map((t) => {
       const busy = t.pages.reduce((n, p) => n + (p.flags.includes('PG_BUSY') ? 1 : 0), 0);
@@ -98,39 +108,57 @@ export function PageTree() {
       }
     >
       <div className="tree-body">
-        <svg
-          ref={svg}
-          className="tree-svg"
-          role="img"
-          aria-label={summary ? `Page tree. ${summary}` : 'Page tree: no vnodes'}
-        >
-          <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
-            {size.width > 0 &&
-              scene.trees.map((t) => (
-                <TreeLayer
-                  key={t.name}
-                  name={t.name}
-                  pages={t.pages}
-                  layout={t.layout}
-                  shiftX={t.shiftX}
-                  slotX={t.slotX}
-                  slotWidth={t.slotWidth}
-                  view={view}
-                  width={size.width}
-                  height={size.height}
-                  detail={detail}
-                  focus={focus}
-                />
+        <div className="tree-canvas">
+          <svg
+            ref={svg}
+            className="tree-svg"
+            role="img"
+            aria-label={summary ? `Page tree. ${summary}` : 'Page tree: no vnodes'}
+          >
+            <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+              {size.width > 0 &&
+                scene.trees.map((t) => (
+                  <TreeLayer
+                    key={t.name}
+                    name={t.name}
+                    pages={t.pages}
+                    layout={t.layout}
+                    shiftX={t.shiftX}
+                    slotX={t.slotX}
+                    slotWidth={t.slotWidth}
+                    view={view}
+                    width={size.width}
+                    height={size.height}
+                    detail={detail}
+                    focus={focus}
+                  />
+                ))}
+            </g>
+          </svg>
+        </div>
+        <Legend hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
+          {targets.length > 0 && (
+            <span className="legend-item tree-goto" role="group" aria-label="Zoom to a thread's page">
+              zoom to
+              {targets.map((t) => (
+                <button
+                  key={t.thread}
+                  type="button"
+                  onClick={() => goTo(t.x, t.y)}
+                  aria-label={`Zoom to the page ${t.thread} works on`}
+                >
+                  <span className="owner-swatch" style={{ background: t.color }} aria-hidden="true" /> {t.thread}
+                </button>
               ))}
-          </g>
-        </svg>
-        <Legend detail={detail} />
+            </span>
+          )}
+        </Legend>
       </div>
     </Panel>
   );
 }
 
-function Legend({ detail }: { detail: boolean }) {
+function Legend({ hint, children }: { hint: boolean; children?: ReactNode }) {
   return (
     <div className="tree-legend" aria-label="Page tree legend">
       {(['busy', 'dirty', 'clean', 'fake'] as const).map((s) => (
@@ -161,9 +189,10 @@ function Legend({ detail }: { detail: boolean }) {
       </span>
       <span className="legend-item">
         <span className="legend-ring" aria-hidden="true" />
-        tN: thread tN&apos;s page
+        tN: thread tN's page
       </span>
-      {!detail && <span className="legend-item legend-hint">zoom in for offsets</span>}
+      {children}
+      {hint && <span className="legend-item tree-hint">zoom in (wheel, double-click or +) to read offsets</span>}
     </div>
   );
 }

@@ -63,7 +63,10 @@ export const TreeLayer = memo(function TreeLayer({
   const px = (screen: number) => screen / k; // screen pixels in world units
 
   // The name at 14 screen pixels; just the name, then smaller, when the slot is narrow.
-  const full = `${name} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
+  const full =
+    pages.length === 0
+      ? `${name} · no resident pages`
+      : `${name} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
   const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));

@@ -33,7 +33,7 @@ const UvnCard = memo(function UvnCard({ vnode: v }: { vnode: VnodeView }) {
     ['u_size', bytes(v.uvn.size)],
     ['u_nio', String(v.uvn.nio)],
     ['npages', String(v.uvn.npages)],
-    ['on writeable list (uvn_wlist)', v.onWlist ? 'yes' : 'no'],
+    ['on uvn_wlist (writeable)', v.onWlist ? 'yes' : 'no'],
     ['usecount', String(v.usecount)],
     ['v_flag', v.vflag.length ? v.vflag.join('|') : 'none'],
     ['state', v.state],
@@ -45,7 +45,10 @@ const UvnCard = memo(function UvnCard({ vnode: v }: { vnode: VnodeView }) {
     <div className="uvn-card">
       <table className="uvn-flags">
         <caption>
-          {v.name}: u_flags = <span className="mono">{hex(v.uvn.flags, 3)}</span>
+          {v.name}: u_flags = <span className="mono">{hex(v.uvn.flags, 3)}</span>{' '}
+          <span className="muted mono">
+            ({v.uvn.flagNames.map((n) => n.replace('UVM_VNODE_', '')).join('|') || 'none set'})
+          </span>
         </caption>
         <thead>
           <tr>
