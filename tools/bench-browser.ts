@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
 import { chromium } from 'playwright-core';
 import type { Scenario, Step } from '../src/engine/api';
 
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const scenario = bigScenario();
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const loadStart = Date.now();
-    await page.goto(`http://localhost:${PORT}/#scenario=${compressToEncodedURIComponent(JSON.stringify(scenario))}`);
+    await page.goto(`http://localhost:${PORT}/#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`);
     const total = scenario.steps.length;
     await page.getByText(`Step ${total} of ${total}`).waitFor({ timeout: 300_000 });
     const loadSeconds = (Date.now() - loadStart) / 1000;

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
 import { chromium } from 'playwright-core';
 
 const PORT = 4174;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     await waitForServer(`http://localhost:${PORT}/`);
     const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { steps: unknown[] };
     const midway = { ...scenario, steps: scenario.steps.slice(0, STOP_AFTER) };
-    const hash = `#scenario=${compressToEncodedURIComponent(JSON.stringify(midway))}`;
+    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(midway))}`;
     const browser = await chromium.launch({
       ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
       args: [

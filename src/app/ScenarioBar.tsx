@@ -12,9 +12,10 @@ export function ScenarioBar() {
   const [libraryChoice, setLibraryChoice] = useState('');
 
   const importFile = async (file: File) => {
-    const result = readScenarioText(await file.text(), `Import of ${file.name}`);
+    const origin = `Import of ${file.name}`;
+    const result = readScenarioText(await file.text(), origin);
     if (!result.ok) useStore.getState().notify({ kind: 'error', text: result.message });
-    else sim.load(result.scenario);
+    else sim.load(result.scenario, undefined, origin);
   };
 
   const exportFile = () => {

@@ -21,18 +21,31 @@ export function savedSession(): { scenario: Scenario; cursor: number } | null {
   }
 }
 
+/** Save after the state settles: serialising thousands of steps on every step would cost more than the step. */
+const SAVE_DELAY_MS = 400;
+
 export function startSaving(): () => void {
-  let last = '';
-  return useStore.subscribe((state) => {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let saved: { steps: unknown; cursor: number; setup: unknown } | null = null;
+  const save = () => {
+    timer = null;
+    const state = useStore.getState();
     const scenario = currentScenario(state);
     if (!scenario) return;
-    const text = JSON.stringify({ scenario, cursor: state.cursor });
-    if (text === last) return;
-    last = text;
+    if (saved && saved.steps === state.steps && saved.cursor === state.cursor && saved.setup === state.setup) return;
+    saved = { steps: state.steps, cursor: state.cursor, setup: state.setup };
     try {
-      localStorage.setItem(KEY, text);
+      localStorage.setItem(KEY, JSON.stringify({ scenario, cursor: state.cursor }));
     } catch {
       // Storage full or disabled: the session just won't survive a reload.
     }
+  };
+  addEventListener('pagehide', save);
+  const unsubscribe = useStore.subscribe(() => {
+    if (timer === null) timer = setTimeout(save, SAVE_DELAY_MS);
   });
+  return () => {
+    unsubscribe();
+    removeEventListener('pagehide', save);
+  };
 }

@@ -7,7 +7,7 @@
  */
 import type { Digest, Scenario, Step } from './api';
 import { PagerEngine } from './engine';
-import { SnapshotBuilder, type PageView, type ViewSnapshot } from './view';
+import { SnapshotBuilder, type PageView, type ThreadView, type ViewSnapshot } from './view';
 
 export type Setup = Pick<Scenario, 'machine' | 'vnodes'>;
 
@@ -17,27 +17,37 @@ export type Setup = Pick<Scenario, 'machine' | 'vnodes'>;
  * over thousands of pages costs a few hundred bytes a step.
  */
 interface StoredSnapshot {
-  readonly rest: Omit<ViewSnapshot, 'pages'>;
-  readonly chunks: readonly (readonly PageView[])[];
+  readonly rest: Omit<ViewSnapshot, 'pages' | 'threads'>;
+  readonly pages: Chunks<PageView>;
+  readonly threads: Chunks<ThreadView>;
 }
+
+type Chunks<T> = readonly (readonly T[])[];
 
 const CHUNK = 64;
 
-function store(snapshot: ViewSnapshot, prev: StoredSnapshot | undefined): StoredSnapshot {
-  const { pages, ...rest } = snapshot;
-  const chunks: (readonly PageView[])[] = [];
-  for (let at = 0, i = 0; at < pages.length; at += CHUNK, i++) {
-    const old = prev?.chunks[i];
-    const end = Math.min(at + CHUNK, pages.length);
+/** Cut `items` into chunks, reusing each of `prev`'s chunks whose items are all the same objects. */
+function chunk<T>(items: readonly T[], prev: Chunks<T> | undefined): Chunks<T> {
+  const chunks: (readonly T[])[] = [];
+  for (let at = 0, i = 0; at < items.length; at += CHUNK, i++) {
+    const old = prev?.[i];
+    const end = Math.min(at + CHUNK, items.length);
     let same = old !== undefined && old.length === end - at;
-    for (let j = at; same && j < end; j++) same = old![j - at] === pages[j];
-    chunks.push(same ? old! : pages.slice(at, end));
+    for (let j = at; same && j < end; j++) same = old![j - at] === items[j];
+    chunks.push(same ? old! : items.slice(at, end));
   }
-  return { rest, chunks };
+  return chunks;
+}
+
+const flat = <T>(chunks: Chunks<T>): readonly T[] => (chunks.length === 1 ? chunks[0]! : chunks.flat());
+
+function store(snapshot: ViewSnapshot, prev: StoredSnapshot | undefined): StoredSnapshot {
+  const { pages, threads, ...rest } = snapshot;
+  return { rest, pages: chunk(pages, prev?.pages), threads: chunk(threads, prev?.threads) };
 }
 
 function load(stored: StoredSnapshot): ViewSnapshot {
-  return { ...stored.rest, pages: stored.chunks.length === 1 ? stored.chunks[0]! : stored.chunks.flat() };
+  return { ...stored.rest, pages: flat(stored.pages), threads: flat(stored.threads) };
 }
 
 export class Session {
@@ -77,14 +87,15 @@ export class Session {
 
   /** Apply a step at the cursor (forking if the cursor is behind); null or the reason it is impossible. */
   apply(step: Step): string | null {
+    if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
+    const refusal = this.engine.apply(step);
+    // NOTE: an impossible step changes nothing, so it must not drop the future either.
+    if (refusal !== null) return refusal;
     if (this.cursorAt < this.steps.length) {
       this.steps.length = this.cursorAt;
       this.snapshots.length = this.cursorAt + 1;
       this.materialised = null;
     }
-    if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
-    const refusal = this.engine.apply(step);
-    if (refusal !== null) return refusal;
     this.steps.push(step);
     this.engineAt++;
     this.cursorAt++;

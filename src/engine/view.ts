@@ -108,7 +108,11 @@ export interface SnapshotDelta {
   readonly order: readonly number[] | null;
   readonly activeQueue: readonly number[] | null;
   readonly inactiveQueue: readonly number[] | null;
-  readonly rest: Omit<ViewSnapshot, 'pages' | 'activeQueue' | 'inactiveQueue' | 'step'>;
+  /** Threads whose view changed (a done thread never does). */
+  readonly threads: readonly ThreadView[];
+  /** Thread ids in order, present only when threads were added. */
+  readonly threadOrder: readonly string[] | null;
+  readonly rest: Omit<ViewSnapshot, 'pages' | 'activeQueue' | 'inactiveQueue' | 'threads' | 'step'>;
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
@@ -153,10 +157,62 @@ function unblockersOf(k: Kernel, status: ThreadStatus, wait: string | null, chan
   return [];
 }
 
-/** Builds snapshots from a kernel, reusing the page views of unchanged pages. */
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function sameThreadView(a: ThreadView, b: ThreadView): boolean {
+  return (
+    a.status === b.status &&
+    a.wait === b.wait &&
+    a.chan === b.chan &&
+    a.ret === b.ret &&
+    a.line === b.line &&
+    a.callerStmt === b.callerStmt &&
+    a.focusPage === b.focusPage &&
+    sameList(a.stack, b.stack) &&
+    sameList(a.locksHeld, b.locksHeld) &&
+    sameList(a.unblockers, b.unblockers)
+  );
+}
+
+/** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
   private readonly cache = new Map<number, PageView>();
+  private readonly threadCache = new Map<string, ThreadView>();
   private prev: ViewSnapshot | null = null;
+
+  private threadViews(lockNames: readonly string[]): readonly ThreadView[] {
+    const s = this.k.s;
+    const held = new Map<string, string[]>();
+    for (const n of lockNames) {
+      const owner = s.locks[n]!.owner;
+      if (owner !== null) held.set(owner, [...(held.get(owner) ?? []), n]);
+    }
+    let changed = this.prev === null || this.prev.threads.length !== s.threads.length;
+    const views = s.threads.map((t) => {
+      const old = this.threadCache.get(t.id);
+      if (old && old.status === 'done' && t.status === 'done') return old;
+      const view: ThreadView = {
+        id: t.id,
+        call: t.call,
+        args: t.args,
+        status: t.status,
+        wait: t.wait,
+        chan: t.chan,
+        ret: t.ret,
+        line: t.line,
+        callerStmt: t.callerStmt,
+        stack: [...t.stack],
+        focusPage: t.focusPage,
+        locksHeld: held.get(t.id) ?? [],
+        unblockers: unblockersOf(this.k, t.status, t.wait, t.chan),
+      };
+      if (old && sameThreadView(old, view)) return old;
+      changed = true;
+      this.threadCache.set(t.id, view);
+      return view;
+    });
+    return changed ? views : this.prev!.threads;
+  }
 
   constructor(private readonly k: Kernel) {}
 
@@ -198,21 +254,7 @@ export class SnapshotBuilder {
       pages,
       activeQueue,
       inactiveQueue,
-      threads: s.threads.map((t) => ({
-        id: t.id,
-        call: t.call,
-        args: t.args,
-        status: t.status,
-        wait: t.wait,
-        chan: t.chan,
-        ret: t.ret,
-        line: t.line,
-        callerStmt: t.callerStmt,
-        stack: [...t.stack],
-        focusPage: t.focusPage,
-        locksHeld: lockNames.filter((n) => s.locks[n]!.owner === t.id),
-        unblockers: unblockersOf(k, t.status, t.wait, t.chan),
-      })),
+      threads: this.threadViews(lockNames),
       vnodes: s.vnodes.map((vp) => ({
         name: vp.name,
         type: vp.type,
@@ -257,13 +299,26 @@ export class SnapshotBuilder {
 }
 
 export function diffSnapshots(from: ViewSnapshot | null, to: ViewSnapshot): SnapshotDelta {
-  const { pages, activeQueue, inactiveQueue, step, ...rest } = to;
+  const { pages, activeQueue, inactiveQueue, threads, step, ...rest } = to;
   if (!from) {
-    return { step, fromStep: -1, pages, order: pages.map((p) => p.id), activeQueue, inactiveQueue, rest };
+    return {
+      step,
+      fromStep: -1,
+      pages,
+      order: pages.map((p) => p.id),
+      activeQueue,
+      inactiveQueue,
+      threads,
+      threadOrder: threads.map((t) => t.id),
+      rest,
+    };
   }
   const before = new Map(from.pages.map((p) => [p.id, p]));
   const changed = pages.filter((p) => before.get(p.id) !== p);
   const sameOrder = from.pages.length === pages.length && from.pages.every((p, i) => p.id === pages[i]!.id);
+  const threadsBefore = new Map(from.threads.map((t) => [t.id, t]));
+  const sameThreads =
+    from.threads.length === threads.length && from.threads.every((t, i) => t.id === threads[i]!.id);
   return {
     step,
     fromStep: from.step,
@@ -271,6 +326,8 @@ export function diffSnapshots(from: ViewSnapshot | null, to: ViewSnapshot): Snap
     order: sameOrder ? null : pages.map((p) => p.id),
     activeQueue: activeQueue === from.activeQueue ? null : activeQueue,
     inactiveQueue: inactiveQueue === from.inactiveQueue ? null : inactiveQueue,
+    threads: threads === from.threads ? [] : threads.filter((t) => threadsBefore.get(t.id) !== t),
+    threadOrder: sameThreads ? null : threads.map((t) => t.id),
     rest,
   };
 }
@@ -286,10 +343,18 @@ export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): Vie
     const p = byId.get(id);
     if (p) pages.push(p);
   }
+  const threadById = new Map(from && delta.fromStep !== -1 ? from.threads.map((t) => [t.id, t]) : []);
+  for (const t of delta.threads) threadById.set(t.id, t);
+  const threadOrder = delta.threadOrder ?? from!.threads.map((t) => t.id);
+  const threads =
+    delta.threadOrder === null && delta.threads.length === 0
+      ? from!.threads
+      : threadOrder.flatMap((id) => threadById.get(id) ?? []);
   return {
     ...delta.rest,
     step: delta.step,
     pages,
+    threads,
     activeQueue: delta.activeQueue ?? from!.activeQueue,
     inactiveQueue: delta.inactiveQueue ?? from!.inactiveQueue,
   };

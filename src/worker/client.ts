@@ -12,6 +12,8 @@ type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> 
 interface Pending {
   step: Step | null;
   loaded: Scenario | null;
+  /** Where a loaded scenario came from ("Shared link", "Import of x.json"): it prefixes a refusal. */
+  origin?: string;
 }
 
 export class SimClient {
@@ -43,10 +45,11 @@ export class SimClient {
     if (scenario) this.send({ type: 'sim.load', scenario, cursor: store.cursor }, { step: null, loaded: scenario });
   }
 
-  load(scenario: Scenario, cursor?: number): void {
+  /** Load a scenario; if the worker refuses one of its steps, the session shown stays and `origin` leads the message. */
+  load(scenario: Scenario, cursor?: number, origin?: string): void {
     const cmd =
       cursor === undefined ? { type: 'sim.load' as const, scenario } : { type: 'sim.load' as const, scenario, cursor };
-    this.send(cmd, { step: null, loaded: scenario });
+    this.send(cmd, origin === undefined ? { step: null, loaded: scenario } : { step: null, loaded: scenario, origin });
   }
   reset(): void {
     const scenario = currentScenario(useStore.getState());
@@ -75,9 +78,13 @@ export class SimClient {
   }
 
   private receive(event: SimEvent): void {
-    const pending = this.pending.get(event.id) ?? { step: null, loaded: null };
+    const pending: Pending = this.pending.get(event.id) ?? { step: null, loaded: null };
     this.pending.delete(event.id);
-    useStore.getState().receive(event, pending.step, pending.loaded);
+    const said =
+      event.type === 'sim.error' && pending.origin
+        ? { ...event, message: `${pending.origin}: ${event.message}` }
+        : event;
+    useStore.getState().receive(said, pending.step, pending.loaded);
   }
 }
 

@@ -32,10 +32,10 @@ export const ThreadCard = memo(function ThreadCard({
   const canAct = t.status === 'ready' && !panicked;
   const wait = waitText(t, locks, pages);
 
-  // Keep the selected card in view, also when it grows (blocked: more lines).
+  // Keep the selected card in view when it is selected or grows (blocked: more lines); not on every line.
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected, t.status, t.line]);
+  }, [selected, t.status]);
 
   return (
     <li>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Panel } from '../Panel';
 import type { ThreadView } from '../../engine/view';
 import { useStore } from '../../store/store';
@@ -8,6 +9,8 @@ import './Threads.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
 const NONE: readonly never[] = [];
+/** Finished threads shown by default: a bench of thousands of faults must not mean thousands of cards. */
+const RECENT_DONE = 12;
 
 /** The kernel threads, one card each, and the form that starts a new one. */
 export function Threads() {
@@ -16,6 +19,16 @@ export function Threads() {
   const pages = useStore(selectPages) ?? NONE;
   const panic = useStore(selectPanic);
   const selected = useStore(selectSelectedThread);
+  const [showAllDone, setShowAllDone] = useState(false);
+
+  const doneCount = threads.reduce((n, t) => n + (t.status === 'done' ? 1 : 0), 0);
+  const hiddenDone = showAllDone ? 0 : Math.max(0, doneCount - RECENT_DONE);
+  let doneSeen = 0;
+  const visible = threads.flatMap((t, index) => {
+    if (t.status !== 'done') return [{ t, index }];
+    doneSeen++;
+    return doneSeen > hiddenDone || t.id === selected ? [{ t, index }] : [];
+  });
 
   return (
     <Panel title="Threads" className="panel-threads">
@@ -23,20 +36,33 @@ export function Threads() {
         {threads.length === 0 ? (
           <p className="empty">No threads yet: start a call below.</p>
         ) : (
-          <ul className="thread-list" aria-label="Kernel threads">
-            {threads.map((t, i) => (
-              <ThreadCard
-                key={t.id}
-                thread={t}
-                index={i}
-                selected={t.id === selected}
-                panicked={panic !== null}
-                culprit={panic?.thread === t.id}
-                locks={locks}
-                pages={pages}
-              />
-            ))}
-          </ul>
+          <>
+            {(hiddenDone > 0 || showAllDone) && doneCount > RECENT_DONE && (
+              <p className="threads-hidden">
+                {showAllDone
+                  ? `All ${doneCount} finished threads shown.`
+                  : `${hiddenDone} earlier finished threads hidden.`}{' '}
+                <button type="button" onClick={() => setShowAllDone(!showAllDone)}>
+                  {showAllDone ? 'Hide them' : 'Show them'}
+                </button>
+              </p>
+            )}
+            <ul className="thread-list" aria-label="Kernel threads">
+              {visible.map(({ t, index }) => (
+                <ThreadCard
+                  key={t.id}
+                  thread={t}
+                  index={index}
+                  selected={t.id === selected}
+                  panicked={panic !== null}
+                  culprit={panic?.thread === t.id}
+                  // A finished thread shows neither locks nor page waits: keep its props stable.
+                  locks={t.status === 'done' ? NONE : locks}
+                  pages={t.status === 'done' ? NONE : pages}
+                />
+              ))}
+            </ul>
+          </>
         )}
       </div>
       <SpawnForm />

@@ -2,18 +2,47 @@ import { useEffect, useRef } from 'react';
 import { useStore } from '../../store/store';
 import { selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import { sim } from '../../worker/client';
+import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
+
+/** Fixed row height of the step list, so thousands of steps are windowed. */
+const ROW = 22;
 
 /** Every step so far in words; back, forward, jump, scrub. Acting after going back forks. */
 export function Timeline() {
   const timeline = useStore(selectTimeline);
   const cursor = useStore(selectCursor);
   const length = useStore(selectLength);
-  const current = useRef<HTMLLIElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  // Row 0 is the setup; row i is step i.
+  const rows = timeline.length + 1;
+  const win = useWindow(scroller, rows, ROW);
 
+  // Keep the current step in view, scrolling only when it is outside.
   useEffect(() => {
-    current.current?.scrollIntoView({ block: 'nearest' });
-  }, [cursor]);
+    const el = scroller.current;
+    if (!el) return;
+    const top = cursor * ROW;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
+  }, [cursor, rows]);
+
+  const items = [];
+  for (let i = win.start; i < win.end; i++) {
+    const label = i === 0 ? 'setup' : timeline[i - 1]!.label;
+    items.push(
+      <li
+        key={i}
+        aria-setsize={rows}
+        aria-posinset={i + 1}
+        className={i === cursor ? 'current' : i > cursor ? 'future' : ''}
+      >
+        <button type="button" onClick={() => sim.seek(i)} aria-current={i === cursor ? 'step' : undefined}>
+          {i}. {label}
+        </button>
+      </li>,
+    );
+  }
 
   return (
     <Panel
@@ -46,41 +75,30 @@ export function Timeline() {
         </div>
       }
     >
-      <label className="scrubber">
-        <span>
-          Step {cursor} of {length}
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={length}
-          value={cursor}
-          aria-label="Scrub through steps"
-          onChange={(e) => sim.seek(Number(e.target.value))}
-        />
-      </label>
-      <ol className="timeline-list" aria-label="Steps">
-        <li className={cursor === 0 ? 'current' : ''} ref={cursor === 0 ? current : undefined}>
-          <button type="button" onClick={() => sim.seek(0)} aria-current={cursor === 0 ? 'step' : undefined}>
-            0. setup
-          </button>
-        </li>
-        {timeline.map((entry) => (
-          <li
-            key={entry.index}
-            ref={entry.index === cursor ? current : undefined}
-            className={entry.index === cursor ? 'current' : entry.index > cursor ? 'future' : ''}
+      <div className="timeline">
+        <label className="scrubber">
+          <span>
+            Step {cursor} of {length}
+          </span>
+          <input
+            type="range"
+            min={0}
+            max={length}
+            value={cursor}
+            aria-label="Scrub through steps"
+            onChange={(e) => sim.seek(Number(e.target.value))}
+          />
+        </label>
+        <div className="timeline-scroll" ref={scroller}>
+          <ol
+            className="timeline-list"
+            aria-label="Steps"
+            style={{ paddingTop: win.padTop, paddingBottom: win.padBottom }}
           >
-            <button
-              type="button"
-              onClick={() => sim.seek(entry.index)}
-              aria-current={entry.index === cursor ? 'step' : undefined}
-            >
-              {entry.index}. {entry.label}
-            </button>
-          </li>
-        ))}
-      </ol>
+            {items}
+          </ol>
+        </div>
+      </div>
     </Panel>
   );
 }
