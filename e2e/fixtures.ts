@@ -1,0 +1,30 @@
+import { test as base } from '@playwright/test';
+import { Lab } from './pages/Lab';
+
+export { expect } from '@playwright/test';
+
+interface Fixtures {
+  /** The app, opened on its default setup (the library's lecture walk-through with no steps). */
+  lab: Lab;
+}
+
+/**
+ * A fresh page whose saved session is cleared once, before the app first
+ * loads (later reloads in the same tab keep what the app saved, as they
+ * would for a person), and a `lab` of page objects already opened.
+ */
+export const test = base.extend<Fixtures>({
+  page: async ({ page }, use) => {
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('e2e:cleared')) return;
+      localStorage.clear();
+      sessionStorage.setItem('e2e:cleared', '1');
+    });
+    await use(page);
+  },
+  lab: async ({ page }, use) => {
+    const lab = new Lab(page);
+    await lab.open();
+    await use(lab);
+  },
+});

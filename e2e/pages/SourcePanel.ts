@@ -1,0 +1,35 @@
+import type { Locator, Page } from '@playwright/test';
+import { panel } from './panel';
+
+/** "Source": uvm_vnode.c with a gutter tag per thread on the line it stands on. */
+export class SourcePanel {
+  readonly region: Locator;
+  /** The scrolling code view, a region named after the file. */
+  readonly code: Locator;
+
+  constructor(readonly page: Page) {
+    this.region = panel(page, 'Source');
+    this.code = this.region.getByRole('region', { name: 'uvm_vnode.c' });
+  }
+
+  /** "Following t2 (selected) · line 1239". */
+  get following(): Locator {
+    return this.region.getByText(/^Following /);
+  }
+
+  /** One seed line (gutter tags, line number, code). */
+  line(n: number): Locator {
+    // NOTE: code lines have no role; data-line is the seed line number the panel itself scrolls by.
+    return this.code.locator(`[data-line="${n}"]`);
+  }
+
+  /** The thread tags in the gutter of line `n` (each titled with its thread id). */
+  tags(n: number): Locator {
+    return this.line(n).locator('[title]');
+  }
+
+  /** Every line carrying thread `id`'s tag. */
+  linesOf(id: string): Locator {
+    return this.code.locator('[data-line]').filter({ has: this.page.getByTitle(id, { exact: true }) });
+  }
+}

@@ -1,0 +1,85 @@
+import { expect, test } from './fixtures';
+import { Lab } from './pages/Lab';
+
+/** What a person checks after attach and a write fault whose read is in flight (step 4 of 4). */
+async function expectFaultWaitingOnRead(lab: Lab): Promise<void> {
+  const { threads, bits, io, flags, timeline } = lab;
+  await expect(threads.cards).toHaveCount(2);
+  await expect(threads.callLine('t1')).toHaveText('uvn_attach(vnode=vn1, prot=rw) → returned obj');
+  await expect(threads.status('t2')).toHaveText('io');
+  await expect(threads.callLine('t2')).toHaveText('fault(vnode=vn1, offset=0x1000, access=write)');
+  await expect(threads.fact('t2', 'at')).toHaveText('uvm_vnode.c:1239 in uvn_io');
+  await expect(io.request(1)).toHaveText(['1', 't2', 'vn1', 'read', '0x1000', '4096', '0x1000']);
+  await bits.expectPage('0x1000', {
+    bits: ['PG_BUSY', 'PG_CLEAN', 'PG_FAKE'],
+    queue: 'none',
+    mapped: false,
+    modified: false,
+    owner: 't2',
+  });
+  await expect(flags.setFlags()).toHaveText(['UVM_VNODE_VALID', 'UVM_VNODE_CANPERSIST', 'UVM_VNODE_WRITEABLE']);
+  await expect(timeline.status).toHaveText('Step 4 of 4');
+  await expect(timeline.entries).toHaveText([
+    '0. setup',
+    '1. spawn t1: uvn_attach(vnode="vn1", prot="rw")',
+    '2. t1 runs: returns obj',
+    '3. spawn t2: fault(vnode="vn1", offset=0x1000, access="write")',
+    '4. t2 runs: waits for disk request 1',
+  ]);
+}
+
+test.describe('share link', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+  test('opens the same state, at its last step, in a new browser context', async ({ lab, page, browser }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await lab.threads.run('t1');
+    await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await lab.threads.run('t2');
+    await expectFaultWaitingOnRead(lab);
+
+    const url = await lab.bar.shareLink();
+    expect(url).toMatch(/\/#scenario=[A-Za-z0-9+\-$]+$/);
+    await expect(lab.info).toHaveText('Link copied: it opens this scenario at its last step.');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+
+    // A new context: no saved session, nothing shared with the first page but the link.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const other = new Lab(await context.newPage());
+      await other.open(url);
+      await expectFaultWaitingOnRead(other);
+      await expect(other.errorBanner).toHaveCount(0);
+      // The shared state is live: the read can be completed and t2 run to the end.
+      await other.io.complete(1);
+      await other.threads.run('t2');
+      await expect(other.threads.returned('t2')).toHaveText('→ returned VM_PAGER_OK');
+      await expect(other.timeline.status).toHaveText('Step 6 of 6');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('shares every step even when the cursor is back in the timeline', async ({ lab, browser }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await lab.threads.run('t1');
+    await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await lab.threads.run('t2');
+    await expect(lab.timeline.status).toHaveText('Step 4 of 4');
+    await lab.timeline.back();
+    await expect(lab.timeline.status).toHaveText('Step 3 of 4');
+    await lab.timeline.back();
+    await expect(lab.timeline.status).toHaveText('Step 2 of 4');
+    await expect(lab.threads.cards).toHaveCount(1);
+
+    const url = await lab.bar.shareLink();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const other = new Lab(await context.newPage());
+      await other.open(url);
+      await expectFaultWaitingOnRead(other);
+    } finally {
+      await context.close();
+    }
+  });
+});
