@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     const scenario = bigScenario();
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const loadStart = Date.now();
-    await page.goto(`http://localhost:${PORT}/#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`);
+    await page.goto(
+      `http://localhost:${PORT}/#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`,
+    );
     const total = scenario.steps.length;
     await page.getByText(`Step ${total} of ${total}`).waitFor({ timeout: 300_000 });
     const loadSeconds = (Date.now() - loadStart) / 1000;

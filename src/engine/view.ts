@@ -99,19 +99,30 @@ export interface ViewSnapshot {
   readonly syncq: readonly string[];
 }
 
-/** What changed between two snapshots: pages by id, everything else whole. */
+/**
+ * A list of ids as a delta carries it when it changed: whole; one splice (the page tree gains or loses a
+ * page, a thread is spawned); or some ids dropped from anywhere, then some appended (a paging queue: the
+ * kernel dequeues anywhere and enqueues at the tail). Whichever is smallest, so a step that moves one
+ * page among 4,096 sends a few ids, not the whole queue.
+ */
+export type ListEdit<T> =
+  | readonly T[]
+  | { readonly at: number; readonly remove: number; readonly insert: readonly T[] }
+  | { readonly removed: readonly T[]; readonly appended: readonly T[] };
+
+/** What changed between two snapshots: pages and threads by id, lists as edits, everything else whole. */
 export interface SnapshotDelta {
   readonly step: number;
   readonly fromStep: number;
   readonly pages: readonly PageView[];
   /** Page ids in order, present only when the set or order of resident pages changed. */
-  readonly order: readonly number[] | null;
-  readonly activeQueue: readonly number[] | null;
-  readonly inactiveQueue: readonly number[] | null;
+  readonly order: ListEdit<number> | null;
+  readonly activeQueue: ListEdit<number> | null;
+  readonly inactiveQueue: ListEdit<number> | null;
   /** Threads whose view changed (a done thread never does). */
   readonly threads: readonly ThreadView[];
   /** Thread ids in order, present only when threads were added. */
-  readonly threadOrder: readonly string[] | null;
+  readonly threadOrder: ListEdit<string> | null;
   readonly rest: Omit<ViewSnapshot, 'pages' | 'activeQueue' | 'inactiveQueue' | 'threads' | 'step'>;
 }
 
@@ -119,6 +130,48 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The smallest edit that turns `from` into `to` (lists of distinct ids); null when they are equal. */
+function editOf<T>(from: readonly T[], to: readonly T[]): ListEdit<T> | null {
+  let head = 0;
+  while (head < from.length && head < to.length && from[head] === to[head]) head++;
+  if (head === from.length && head === to.length) return null;
+  let tail = 0;
+  while (
+    tail < from.length - head &&
+    tail < to.length - head &&
+    from[from.length - 1 - tail] === to[to.length - 1 - tail]
+  )
+    tail++;
+  let best: ListEdit<T> = to;
+  let size = to.length;
+  if (to.length - head - tail + 2 < size) {
+    best = { at: head, remove: from.length - head - tail, insert: to.slice(head, to.length - tail) };
+    size = to.length - head - tail + 2;
+  }
+  // `to` as `from` less `removed`, then `appended`: match greedily, give up once it is no smaller.
+  const removed: T[] = [];
+  let j = head;
+  for (let i = head; i < from.length && removed.length < size; i++) {
+    if (j < to.length && from[i] === to[j]) j++;
+    else removed.push(from[i]!);
+  }
+  if (removed.length + to.length - j < size) best = { removed, appended: to.slice(j) };
+  return best;
+}
+
+/** `from` with `edit` applied (`from` itself when there is no edit). */
+function applyEdit<T>(from: readonly T[], edit: ListEdit<T> | null): readonly T[] {
+  if (edit === null) return from;
+  // NOTE: test 'insert', not 'at': every array has an `at` method.
+  if ('insert' in edit)
+    return Object.freeze([...from.slice(0, edit.at), ...edit.insert, ...from.slice(edit.at + edit.remove)]);
+  if ('removed' in edit) {
+    const gone = new Set(edit.removed);
+    return Object.freeze([...from.filter((id) => !gone.has(id)), ...edit.appended]);
+  }
+  return edit;
 }
 
 function pageView(pg: Page): PageView {
@@ -313,21 +366,40 @@ export function diffSnapshots(from: ViewSnapshot | null, to: ViewSnapshot): Snap
       rest,
     };
   }
-  const before = new Map(from.pages.map((p) => [p.id, p]));
-  const changed = pages.filter((p) => before.get(p.id) !== p);
   const sameOrder = from.pages.length === pages.length && from.pages.every((p, i) => p.id === pages[i]!.id);
-  const threadsBefore = new Map(from.threads.map((t) => [t.id, t]));
+  // Same pages in the same order (most steps): compare in place, no map of 4,096 views.
+  const pagesBefore = sameOrder ? null : new Map(from.pages.map((p) => [p.id, p]));
+  const changed = sameOrder
+    ? pages.filter((p, i) => from.pages[i] !== p)
+    : pages.filter((p) => pagesBefore!.get(p.id) !== p);
   const sameThreads =
-    from.threads.length === threads.length && from.threads.every((t, i) => t.id === threads[i]!.id);
+    threads === from.threads ||
+    (from.threads.length === threads.length && from.threads.every((t, i) => t.id === threads[i]!.id));
+  const threadsBefore = sameThreads ? null : new Map(from.threads.map((t) => [t.id, t]));
   return {
     step,
     fromStep: from.step,
     pages: changed,
-    order: sameOrder ? null : pages.map((p) => p.id),
-    activeQueue: activeQueue === from.activeQueue ? null : activeQueue,
-    inactiveQueue: inactiveQueue === from.inactiveQueue ? null : inactiveQueue,
-    threads: threads === from.threads ? [] : threads.filter((t) => threadsBefore.get(t.id) !== t),
-    threadOrder: sameThreads ? null : threads.map((t) => t.id),
+    order: sameOrder
+      ? null
+      : editOf(
+          from.pages.map((p) => p.id),
+          pages.map((p) => p.id),
+        ),
+    activeQueue: activeQueue === from.activeQueue ? null : editOf(from.activeQueue, activeQueue),
+    inactiveQueue: inactiveQueue === from.inactiveQueue ? null : editOf(from.inactiveQueue, inactiveQueue),
+    threads:
+      threads === from.threads
+        ? []
+        : sameThreads
+          ? threads.filter((t, i) => from.threads[i] !== t)
+          : threads.filter((t) => threadsBefore!.get(t.id) !== t),
+    threadOrder: sameThreads
+      ? null
+      : editOf(
+          from.threads.map((t) => t.id),
+          threads.map((t) => t.id),
+        ),
     rest,
   };
 }
@@ -337,7 +409,13 @@ export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): Vie
   if (delta.fromStep !== -1 && (!from || from.step !== delta.fromStep)) return null;
   const byId = new Map(from && delta.fromStep !== -1 ? from.pages.map((p) => [p.id, p]) : []);
   for (const p of delta.pages) byId.set(p.id, p);
-  const order = delta.order ?? from!.pages.map((p) => p.id);
+  const order =
+    delta.fromStep === -1
+      ? (delta.order as readonly number[])
+      : applyEdit(
+          from!.pages.map((p) => p.id),
+          delta.order,
+        );
   const pages: PageView[] = [];
   for (const id of order) {
     const p = byId.get(id);
@@ -345,7 +423,13 @@ export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): Vie
   }
   const threadById = new Map(from && delta.fromStep !== -1 ? from.threads.map((t) => [t.id, t]) : []);
   for (const t of delta.threads) threadById.set(t.id, t);
-  const threadOrder = delta.threadOrder ?? from!.threads.map((t) => t.id);
+  const threadOrder =
+    delta.fromStep === -1
+      ? (delta.threadOrder as readonly string[])
+      : applyEdit(
+          from!.threads.map((t) => t.id),
+          delta.threadOrder,
+        );
   const threads =
     delta.threadOrder === null && delta.threads.length === 0
       ? from!.threads
@@ -355,7 +439,13 @@ export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): Vie
     step: delta.step,
     pages,
     threads,
-    activeQueue: delta.activeQueue ?? from!.activeQueue,
-    inactiveQueue: delta.inactiveQueue ?? from!.inactiveQueue,
+    activeQueue:
+      delta.fromStep === -1
+        ? (delta.activeQueue as readonly number[])
+        : applyEdit(from!.activeQueue, delta.activeQueue),
+    inactiveQueue:
+      delta.fromStep === -1
+        ? (delta.inactiveQueue as readonly number[])
+        : applyEdit(from!.inactiveQueue, delta.inactiveQueue),
   };
 }

@@ -1,0 +1,398 @@
+/**
+ * `npm run bench`: how fast history and stepping are, and how big a step's
+ * delta is. Prints figures against their targets; never fails on timing.
+ *
+ *   (a) history: a Session of 1,000 realistic steps; seek back one step, jump
+ *       anywhere, and fork (apply after seeking back to step 500, which replays).
+ *   (b) one step at 4,096 resident pages: engine alone, and engine + snapshot.
+ *   (c) the delta such a step sends to the UI, against the full snapshot.
+ *   (d) heap held by the 1,000-step session.
+ *
+ * Timings use performance.now(); each is the median and 95th percentile of
+ * many repeats. Heap figures need --expose-gc: without it the bench runs
+ * itself again with NODE_OPTIONS=--expose-gc.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { Step } from '../src/engine/api';
+import { PagerEngine } from '../src/engine/engine';
+import { Session, type Setup } from '../src/engine/session';
+import { diffSnapshots, SnapshotBuilder, type ViewSnapshot } from '../src/engine/view';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc && !process.env.PAGER_BENCH_CHILD) {
+  const env = { ...process.env, PAGER_BENCH_CHILD: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc` };
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  process.exit(child.status ?? 1);
+}
+
+const PAGE = 4096;
+
+/** mulberry32: a small seeded PRNG, so every run measures the same steps. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function stats(samples: number[]): { median: number; p95: number; n: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return { median: at(0.5), p95: at(0.95), n: s.length };
+}
+
+function must(reason: string | null, step: Step): void {
+  if (reason !== null) throw new Error(`bench workload: step ${JSON.stringify(step)} refused: ${reason}`);
+}
+
+const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
+
+// ------------------------------------------------------------ the workloads
+
+/** Three files, a little memory pressure: faults with their disk I/O, msyncs, madvise, sync. */
+const HISTORY_SETUP: Setup = {
+  machine: { physPages: 96 },
+  vnodes: [
+    { name: 'vn1', size: 64 * PAGE, type: 'VREG', mount: 'm1', usecount: 1 },
+    { name: 'vn2', size: 100_000, type: 'VREG', mount: 'm1', usecount: 1 },
+    { name: 'vn3', size: 16 * PAGE, type: 'VBLK', mount: 'm2', usecount: 1 },
+  ],
+};
+
+/** `n` steps a person at the controls might take, chosen against the live state. */
+function realisticSteps(n: number, seed: number): Step[] {
+  const rand = prng(seed);
+  const e = new PagerEngine(HISTORY_SETUP);
+  const steps: Step[] = [];
+  let tid = 0;
+  const apply = (step: Step) => {
+    must(e.apply(step), step);
+    steps.push(step);
+    if (e.k.s.panic) throw new Error(`bench workload panicked: ${e.k.s.panic.message}`);
+  };
+  for (const [vnode, prot] of [
+    ['vn1', 'rw'],
+    ['vn2', 'r'],
+    ['vn3', 'rw'],
+  ] as const) {
+    const id = `t${++tid}`;
+    apply({ spawn: id, call: 'uvn_attach', args: { vnode, prot } });
+    apply({ run: id });
+  }
+  const vnodes = HISTORY_SETUP.vnodes;
+  while (steps.length < n) {
+    const s = e.k.s;
+    const ready = s.threads.filter((t) => t.status === 'ready');
+    const r = rand();
+    if (r < 0.3 && s.io.length > 0) {
+      const req = s.io[Math.floor(rand() * s.io.length)]!;
+      const q = rand();
+      const result = q < 0.9 ? 'ok' : q < 0.95 ? 'eio' : `short:${Math.floor(rand() * req.length)}`;
+      apply({ complete: req.id, result });
+    } else if (r < 0.7 && ready.length > 0) {
+      const t = ready[Math.floor(rand() * ready.length)]!;
+      apply(rand() < 0.15 ? { step: t.id } : { run: t.id });
+    } else {
+      const vp = vnodes[Math.floor(rand() * vnodes.length)]!;
+      const pages = Math.ceil(vp.size / PAGE);
+      const id = `t${++tid}`;
+      const q = rand();
+      if (q < 0.65) {
+        const offset = Math.floor(rand() * pages) * PAGE;
+        apply({ spawn: id, call: 'fault', args: { vnode: vp.name, offset, access: rand() < 0.3 ? 'write' : 'read' } });
+      } else if (q < 0.93) {
+        const flags =
+          q < 0.75
+            ? ['PGO_CLEANIT', 'PGO_SYNCIO']
+            : q < 0.85
+              ? ['PGO_CLEANIT', 'PGO_SYNCIO', 'PGO_FREE']
+              : ['PGO_DEACTIVATE'];
+        const start = Math.floor(rand() * pages) * PAGE;
+        const stop = start + Math.ceil(rand() * 8) * PAGE;
+        apply({ spawn: id, call: 'uvn_flush', args: { vnode: vp.name, flags, start, stop } });
+      } else {
+        apply({ spawn: id, call: 'uvm_vnp_sync', args: {} });
+      }
+    }
+  }
+  return steps.slice(0, n);
+}
+
+function sessionOf(steps: readonly Step[]): Session {
+  const session = new Session(HISTORY_SETUP);
+  for (const step of steps) must(session.apply(step), step);
+  return session;
+}
+
+const BIG_PAGES = 4096;
+/** Pages left out at first; faulting them in is measured, and leaves all 4,096 resident. */
+const SPARE_PAGES = 200;
+const BIG_SETUP: Setup = {
+  machine: { physPages: 4200 },
+  vnodes: [{ name: 'big', size: BIG_PAGES * PAGE, type: 'VREG', mount: 'm1', usecount: 1 }],
+};
+
+/** Every 20th page of the first 4,000 stays out at first: faulting one in later inserts it mid-tree. */
+const isSpare = (i: number): boolean => i < SPARE_PAGES * 20 && i % 20 === 5;
+
+/** 3,896 resident pages, each faulted in by its own thread: attach, then spawn, run, complete, run per page. */
+function bigEngine(): { engine: PagerEngine; steps: number; ms: number } {
+  const t0 = performance.now();
+  const e = new PagerEngine(BIG_SETUP);
+  let steps = 0;
+  const apply = (step: Step) => {
+    must(e.apply(step), step);
+    steps++;
+  };
+  apply({ spawn: 'attach', call: 'uvn_attach', args: { vnode: 'big', prot: 'rw' } });
+  apply({ run: 'attach' });
+  for (let i = 0; i < BIG_PAGES; i++) {
+    if (isSpare(i)) continue;
+    const id = `f${i}`;
+    apply({
+      spawn: id,
+      call: 'fault',
+      args: { vnode: 'big', offset: i * PAGE, access: i % 4 === 0 ? 'write' : 'read' },
+    });
+    apply({ run: id });
+    apply({ complete: e.k.s.io[0]!.id, result: 'ok' });
+    apply({ run: id });
+  }
+  if (e.k.vnode('big').uvn.npages !== BIG_PAGES - SPARE_PAGES) throw new Error('bench: wrong resident count');
+  return { engine: e, steps, ms: performance.now() - t0 };
+}
+
+// ------------------------------------------------------------ measuring
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  verdict: 'PASS' | 'MISS' | 'info';
+}
+const rows: Row[] = [];
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+const kb = (b: number) => (b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
+
+function timed(figure: string, samples: number[], targetMs: number | null): void {
+  const s = stats(samples);
+  rows.push({
+    figure,
+    value: `median ${ms(s.median)} ms, p95 ${ms(s.p95)} ms (n=${s.n})`,
+    target: targetMs === null ? '-' : `< ${targetMs} ms`,
+    verdict: targetMs === null ? 'info' : s.p95 < targetMs ? 'PASS' : 'MISS',
+  });
+}
+
+function sized(figure: string, samples: number[], targetBytes: number | null): void {
+  const s = stats(samples);
+  rows.push({
+    figure,
+    value: s.n === 1 ? kb(s.median) : `median ${kb(s.median)}, p95 ${kb(s.p95)} (n=${s.n})`,
+    target: targetBytes === null ? '-' : `< ${kb(targetBytes)}`,
+    verdict: targetBytes === null ? 'info' : s.p95 < targetBytes ? 'PASS' : 'MISS',
+  });
+}
+
+function heapUsed(): number {
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function benchHistory(): void {
+  const steps = realisticSteps(1000, 7);
+  const counts = { spawn: 0, run: 0, step: 0, complete: 0 };
+  for (const s of steps) counts[Object.keys(s)[0] as keyof typeof counts]++;
+  console.log(
+    `(a) workload: 1,000 steps (${counts.spawn} spawns, ${counts.run} runs, ${counts.step} single steps, ` +
+      `${counts.complete} completions) over ${HISTORY_SETUP.vnodes.length} vnodes, ${HISTORY_SETUP.machine!.physPages} pages`,
+  );
+
+  // (d) first, on a clean heap.
+  const before = heapUsed();
+  const t0 = performance.now();
+  let session: Session | null = sessionOf(steps);
+  const buildMs = performance.now() - t0;
+  const after = heapUsed();
+  rows.push({
+    figure: '(d) heap held by the 1,000-step session',
+    value: gc
+      ? `${((after - before) / 2 ** 20).toFixed(2)} MB (${kb(Math.round((after - before) / 1000))}/step)`
+      : 'n/a (no gc)',
+    target: '-',
+    verdict: 'info',
+  });
+  rows.push({
+    figure: '(a) building it: Session.apply x 1,000',
+    value: `${ms(buildMs)} ms total, ${ms(buildMs / 1000)} ms/step`,
+    target: '-',
+    verdict: 'info',
+  });
+
+  const back: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    session.seek(session.length);
+    while (session.cursor > 0) {
+      const t = performance.now();
+      session.seek(session.cursor - 1);
+      back.push(performance.now() - t);
+    }
+  }
+  timed('(a) seek(cursor - 1): back one step', back, 16);
+
+  const rand = prng(99);
+  const jump: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const to = Math.floor(rand() * (session.length + 1));
+    const t = performance.now();
+    session.seek(to);
+    jump.push(performance.now() - t);
+  }
+  timed('(a) seek(random): jump anywhere', jump, 16);
+
+  const fork: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    session = sessionOf(steps);
+    session.seek(500);
+    const step: Step = { spawn: `fork${i}`, call: 'uvm_vnp_sync', args: {} };
+    const t = performance.now();
+    must(session.apply(step), step);
+    fork.push(performance.now() - t);
+  }
+  timed('(a) fork: apply after seek(500), replays 500 steps', fork, null);
+  session = null;
+}
+
+function benchBigStep(): void {
+  const { engine: e, steps, ms: buildMs } = bigEngine();
+  console.log(
+    `(b) workload: a ${BIG_PAGES * PAGE}-byte vnode, ${BIG_PAGES - SPARE_PAGES} pages faulted in by as many threads ` +
+      `in ${steps} steps (${ms(buildMs)} ms, ${ms(buildMs / steps)} ms/step), then ${SPARE_PAGES} more while ` +
+      `measuring: ${BIG_PAGES} resident`,
+  );
+  const builder = new SnapshotBuilder(e.k);
+  let at = steps;
+  let prev: ViewSnapshot = builder.build(at);
+  const rand = prng(4096);
+
+  // Fault the 200 missing pages in (3,896 to 4,095 resident): spawn; run (allocates the page, starts the
+  // read); complete; run (maps and activates it).
+  const pageInDelta: number[] = [];
+  const pageInTotal: number[] = [];
+  for (let i = 0; i < SPARE_PAGES; i++) {
+    const id = `in${i}`;
+    const offset = (i * 20 + 5) * PAGE;
+    const steps: (() => Step)[] = [
+      () => ({ spawn: id, call: 'fault', args: { vnode: 'big', offset, access: 'read' } }),
+      () => ({ run: id }),
+      () => ({ complete: e.k.s.io[0]!.id, result: 'ok' }),
+      () => ({ run: id }),
+    ];
+    for (const make of steps) {
+      const step = make();
+      const t0 = performance.now();
+      must(e.apply(step), step);
+      const next = builder.build(++at);
+      pageInTotal.push(performance.now() - t0);
+      pageInDelta.push(bytes(diffSnapshots(prev, next)));
+      prev = next;
+    }
+  }
+  if (e.k.vnode('big').uvn.npages !== BIG_PAGES) throw new Error('bench: the big object is not fully resident');
+  const full = bytes(prev);
+
+  // A fault on a resident page: uvn_get(PGO_LOCKED) finds it, the fault maps it and re-activates it.
+  const faultEngine: number[] = [];
+  const faultTotal: number[] = [];
+  const faultDelta: number[] = [];
+  const diffMs: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = `hot${i}`;
+    const offset = Math.floor(rand() * BIG_PAGES) * PAGE;
+    const spawn: Step = { spawn: id, call: 'fault', args: { vnode: 'big', offset, access: 'read' } };
+    must(e.apply(spawn), spawn);
+    prev = builder.build(++at);
+    const t0 = performance.now();
+    must(e.apply({ run: id }), { run: id });
+    const t1 = performance.now();
+    const next = builder.build(++at);
+    const t2 = performance.now();
+    const delta = diffSnapshots(prev, next);
+    diffMs.push(performance.now() - t2);
+    faultEngine.push(t1 - t0);
+    faultTotal.push(t2 - t0);
+    faultDelta.push(bytes(delta));
+    prev = next;
+  }
+  timed('(b) run a fault on a resident page: engine only', faultEngine, 1);
+  timed('(b) run a fault on a resident page: engine + snapshot', faultTotal, 1);
+
+  // One statement of uvn_flush(PGO_DEACTIVATE|PGO_ALLPAGES) walking the 4,096 pages.
+  const walker: Step = {
+    spawn: 'walker',
+    call: 'uvn_flush',
+    args: { vnode: 'big', flags: ['PGO_DEACTIVATE', 'PGO_ALLPAGES'] },
+  };
+  must(e.apply(walker), walker);
+  prev = builder.build(++at);
+  const stepEngine: number[] = [];
+  const stepTotal: number[] = [];
+  const stepDelta: number[] = [];
+  const moveDelta: number[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const t0 = performance.now();
+    must(e.apply({ step: 'walker' }), { step: 'walker' });
+    const t1 = performance.now();
+    const next = builder.build(++at);
+    const t2 = performance.now();
+    stepEngine.push(t1 - t0);
+    stepTotal.push(t2 - t0);
+    const size = bytes(diffSnapshots(prev, next));
+    stepDelta.push(size);
+    if (next.activeQueue !== prev.activeQueue) moveDelta.push(size);
+    prev = next;
+  }
+  timed('(b) step a flush walking 4,096 pages: engine only', stepEngine, 1);
+  timed('(b) step a flush walking 4,096 pages: engine + snapshot', stepTotal, 1);
+  timed('(b) each step of faulting a new page in (~4,000 resident): engine + snapshot', pageInTotal, 1);
+  timed('(c) diffSnapshots(prev, next) itself (fault step)', diffMs, null);
+  sized('(c) delta JSON: each step of faulting a new page in (~4,000 resident)', pageInDelta, 8 * 1024);
+  sized('(c) delta JSON: run of a fault on a resident page', faultDelta, 8 * 1024);
+  sized('(c) delta JSON: one flush statement, any', stepDelta, 8 * 1024);
+  sized('(c) delta JSON: flush statement that moves a page between queues', moveDelta, 8 * 1024);
+  sized('(c) full snapshot JSON at 4,096 pages (for comparison)', [full], null);
+  const pagesOnly = bytes(prev.pages);
+  const threadsOnly = bytes(prev.threads);
+  const queues = bytes(prev.activeQueue) + bytes(prev.inactiveQueue);
+  rows.push({
+    figure: '(c) ...of which pages / threads / queues',
+    value: `${kb(pagesOnly)} / ${kb(threadsOnly)} / ${kb(queues)}`,
+    target: '-',
+    verdict: 'info',
+  });
+}
+
+function print(): void {
+  const head = ['figure', 'measured', 'target', ''];
+  const body = rows.map((r) => [r.figure, r.value, r.target, r.verdict]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log('');
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of body) console.log(line(r));
+  const missed = rows.filter((r) => r.verdict === 'MISS').length;
+  console.log(
+    `\n${missed === 0 ? 'every target met' : `${missed} target(s) missed`} (figures only; the bench never fails)`,
+  );
+}
+
+console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'not exposed'}`);
+benchHistory();
+benchBigStep();
+print();
