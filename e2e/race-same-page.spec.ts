@@ -38,7 +38,9 @@ test.describe('two threads fault the same page', () => {
     // One read in all: t3 found the page resident, so it started none of its own.
     await expect(io.requests).toHaveCount(1);
     await expect(io.request(1)).toHaveText(['1', 't2', 'vn1', 'read', '0x1000', '4096', '0x1000']);
+    // Source follows the thread run last (t3); selecting t2 brings its line into view.
     await expect(source.tags(1057)).toHaveText(['t3']);
+    await threads.card('t2').getByRole('button', { name: 't2', exact: true }).click();
     await expect(source.tags(1239)).toHaveText(['t2']);
   });
 

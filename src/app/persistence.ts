@@ -21,8 +21,13 @@ export function savedSession(): { scenario: Scenario; cursor: number } | null {
   }
 }
 
-/** Save after the state settles: serialising thousands of steps on every step would cost more than the step. */
-const SAVE_DELAY_MS = 400;
+/**
+ * A short session is saved right after each change. A long one (thousands of
+ * steps) is saved once the user pauses: serialising it on every step would
+ * cost more than the step, so each change pushes that save back.
+ */
+const LONG_SESSION_STEPS = 1000;
+const LONG_SESSION_DELAY_MS = 1000;
 
 export function startSaving(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,7 +47,9 @@ export function startSaving(): () => void {
   };
   addEventListener('pagehide', save);
   const unsubscribe = useStore.subscribe(() => {
-    if (timer === null) timer = setTimeout(save, SAVE_DELAY_MS);
+    if (timer !== null) clearTimeout(timer);
+    const long = useStore.getState().steps.length > LONG_SESSION_STEPS;
+    timer = setTimeout(save, long ? LONG_SESSION_DELAY_MS : 0);
   });
   return () => {
     unsubscribe();

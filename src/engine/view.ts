@@ -230,9 +230,62 @@ function sameThreadView(a: ThreadView, b: ThreadView): boolean {
 /** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
   private readonly cache = new Map<number, PageView>();
-  private readonly threadCache = new Map<string, ThreadView>();
   private prev: ViewSnapshot | null = null;
+  /** Where each page of `prev.pages` sits, to patch the list in place. */
+  private indexOf = new Map<number, number>();
 
+  /**
+   * The resident pages in order. Most steps change a few pages without
+   * adding or removing any: then the previous list is copied and patched
+   * (or reused outright), instead of rebuilt from every uvn's tree.
+   */
+  private pageViews(): readonly PageView[] {
+    const s = this.k.s;
+    const dirty = this.k.dirtyPages;
+    let patchable = this.prev !== null;
+    for (const id of dirty) {
+      const pg = s.pages[id];
+      const resident = pg !== undefined && pg.object !== null;
+      if (resident) this.cache.set(id, pageView(pg));
+      else this.cache.delete(id);
+      if (resident !== this.indexOf.has(id)) patchable = false;
+    }
+    if (patchable && dirty.size === 0) return this.prev!.pages;
+    if (patchable) {
+      const out = this.prev!.pages.slice();
+      for (const id of dirty) {
+        const at = this.indexOf.get(id);
+        if (at !== undefined) out[at] = this.cache.get(id)!;
+      }
+      dirty.clear();
+      return out;
+    }
+    dirty.clear();
+    const out: PageView[] = [];
+    this.indexOf = new Map();
+    for (const vp of s.vnodes) {
+      for (const off of vp.uvn.offsets) {
+        const id = vp.uvn.pageAt[off]!;
+        let view = this.cache.get(id);
+        if (!view) {
+          view = pageView(s.pages[id]!);
+          this.cache.set(id, view);
+        }
+        this.indexOf.set(id, out.length);
+        out.push(view);
+      }
+    }
+    return out;
+  }
+
+  /** Indices (in spawn order) of the threads not done at the last build: only they can change. */
+  private live: number[] = [];
+
+  /**
+   * Thread views, reusing the previous list when no live thread changed and
+   * patching a copy when some did. A done thread never changes, so thousands
+   * of finished threads cost nothing per step.
+   */
   private threadViews(lockNames: readonly string[]): readonly ThreadView[] {
     const s = this.k.s;
     const held = new Map<string, string[]>();
@@ -240,10 +293,12 @@ export class SnapshotBuilder {
       const owner = s.locks[n]!.owner;
       if (owner !== null) held.set(owner, [...(held.get(owner) ?? []), n]);
     }
-    let changed = this.prev === null || this.prev.threads.length !== s.threads.length;
-    const views = s.threads.map((t) => {
-      const old = this.threadCache.get(t.id);
-      if (old && old.status === 'done' && t.status === 'done') return old;
+    const before = this.prev?.threads ?? [];
+    let out: ThreadView[] | null = null;
+    const live: number[] = [];
+    const visit = (i: number) => {
+      const t = s.threads[i]!;
+      const old = before[i];
       const view: ThreadView = {
         id: t.id,
         call: t.call,
@@ -259,12 +314,15 @@ export class SnapshotBuilder {
         locksHeld: held.get(t.id) ?? [],
         unblockers: unblockersOf(this.k, t.status, t.wait, t.chan),
       };
-      if (old && sameThreadView(old, view)) return old;
-      changed = true;
-      this.threadCache.set(t.id, view);
-      return view;
-    });
-    return changed ? views : this.prev!.threads;
+      if (t.status !== 'done') live.push(i);
+      if (old && sameThreadView(old, view)) return;
+      out ??= before.slice();
+      out[i] = view;
+    };
+    for (const i of this.live) visit(i);
+    for (let i = before.length; i < s.threads.length; i++) visit(i);
+    this.live = live;
+    return out ?? before;
   }
 
   constructor(private readonly k: Kernel) {}
@@ -272,25 +330,7 @@ export class SnapshotBuilder {
   build(step: number): ViewSnapshot {
     const k = this.k;
     const s = k.s;
-    for (const id of k.dirtyPages) {
-      const pg = s.pages[id];
-      if (pg && pg.object !== null) this.cache.set(id, pageView(pg));
-      else this.cache.delete(id);
-    }
-    k.dirtyPages.clear();
-
-    const pages: PageView[] = [];
-    for (const vp of s.vnodes) {
-      for (const off of vp.uvn.offsets) {
-        const id = vp.uvn.pageAt[off]!;
-        let view = this.cache.get(id);
-        if (!view) {
-          view = pageView(s.pages[id]!);
-          this.cache.set(id, view);
-        }
-        pages.push(view);
-      }
-    }
+    const pages = this.pageViews();
     const prev = this.prev;
     const activeQueue =
       prev && sameNumbers(prev.activeQueue, s.activeQueue) ? prev.activeQueue : Object.freeze([...s.activeQueue]);
@@ -405,47 +445,64 @@ export function diffSnapshots(from: ViewSnapshot | null, to: ViewSnapshot): Snap
 }
 
 /** Rebuild the snapshot a delta describes; null when the delta does not start from `from`. */
-export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): ViewSnapshot | null {
-  if (delta.fromStep !== -1 && (!from || from.step !== delta.fromStep)) return null;
-  const byId = new Map(from && delta.fromStep !== -1 ? from.pages.map((p) => [p.id, p]) : []);
-  for (const p of delta.pages) byId.set(p.id, p);
-  const order =
-    delta.fromStep === -1
-      ? (delta.order as readonly number[])
-      : applyEdit(
-          from!.pages.map((p) => p.id),
-          delta.order,
-        );
-  const pages: PageView[] = [];
-  for (const id of order) {
-    const p = byId.get(id);
-    if (p) pages.push(p);
+/**
+ * Replace changed items in place of their old versions when the order did not
+ * change (the common step: a few pages among thousands), else rebuild by id.
+ */
+function patchList<T, K>(
+  old: readonly T[],
+  changed: readonly T[],
+  edit: ListEdit<K> | null,
+  keyOf: (item: T) => K,
+): readonly T[] {
+  if (edit === null) {
+    if (changed.length === 0) return old;
+    const index = new Map<K, number>();
+    for (const item of changed) index.set(keyOf(item), -1);
+    const out = old.slice();
+    for (let i = 0; i < out.length; i++) {
+      const key = keyOf(out[i]!);
+      if (index.has(key)) index.set(key, i);
+    }
+    for (const item of changed) {
+      const at = index.get(keyOf(item))!;
+      if (at >= 0) out[at] = item;
+    }
+    return out;
   }
-  const threadById = new Map(from && delta.fromStep !== -1 ? from.threads.map((t) => [t.id, t]) : []);
-  for (const t of delta.threads) threadById.set(t.id, t);
-  const threadOrder =
-    delta.fromStep === -1
-      ? (delta.threadOrder as readonly string[])
-      : applyEdit(
-          from!.threads.map((t) => t.id),
-          delta.threadOrder,
-        );
-  const threads =
-    delta.threadOrder === null && delta.threads.length === 0
-      ? from!.threads
-      : threadOrder.flatMap((id) => threadById.get(id) ?? []);
+  const byKey = new Map<K, T>();
+  for (const item of old) byKey.set(keyOf(item), item);
+  for (const item of changed) byKey.set(keyOf(item), item);
+  const order = applyEdit(old.map(keyOf), edit);
+  const out: T[] = [];
+  for (const key of order) {
+    const item = byKey.get(key);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
+/** Rebuild the snapshot a delta describes; null when the delta does not start from `from`. */
+export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): ViewSnapshot | null {
+  if (delta.fromStep === -1) {
+    const pageById = new Map(delta.pages.map((p) => [p.id, p]));
+    const threadById = new Map(delta.threads.map((t) => [t.id, t]));
+    return {
+      ...delta.rest,
+      step: delta.step,
+      pages: (delta.order as readonly number[]).flatMap((id) => pageById.get(id) ?? []),
+      threads: (delta.threadOrder as readonly string[]).flatMap((id) => threadById.get(id) ?? []),
+      activeQueue: delta.activeQueue as readonly number[],
+      inactiveQueue: delta.inactiveQueue as readonly number[],
+    };
+  }
+  if (!from || from.step !== delta.fromStep) return null;
   return {
     ...delta.rest,
     step: delta.step,
-    pages,
-    threads,
-    activeQueue:
-      delta.fromStep === -1
-        ? (delta.activeQueue as readonly number[])
-        : applyEdit(from!.activeQueue, delta.activeQueue),
-    inactiveQueue:
-      delta.fromStep === -1
-        ? (delta.inactiveQueue as readonly number[])
-        : applyEdit(from!.inactiveQueue, delta.inactiveQueue),
+    pages: patchList(from.pages, delta.pages, delta.order, (p) => p.id),
+    threads: patchList(from.threads, delta.threads, delta.threadOrder, (t) => t.id),
+    activeQueue: applyEdit(from.activeQueue, delta.activeQueue),
+    inactiveQueue: applyEdit(from.inactiveQueue, delta.inactiveQueue),
   };
 }

@@ -7,6 +7,7 @@ import { inkOn } from '../../viz/ink';
 import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
 import { callerNotes, followedThread, lastActedThread, lineMarks } from './follow';
+import { useWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import './Source.css';
 
@@ -53,6 +54,10 @@ function ThreadTag({ id, index }: { id: string; index: number }) {
 
 /** Lines kept clear of the edges before the view scrolls to follow a thread. */
 const MARGIN_LINES = 2;
+/** Every line is this tall (Source.css), so the file is windowed: ~60 lines in the DOM, not 1,525. */
+const LINE_PX = 18;
+/** Padding above the first line inside the scroller (Source.css .src-lines). */
+const TOP_PX = 2;
 
 /** The seed file, each thread's line marked, following the selected (or last run) thread. */
 export function Source() {
@@ -69,19 +74,19 @@ export function Source() {
   const marks = useMemo(() => lineMarks(threads, followedId), [threads, followedId]);
   const notes = useMemo(() => callerNotes(threads), [threads]);
   const scroller = useRef<HTMLDivElement>(null);
+  const win = useWindow(scroller, lines.length, LINE_PX, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
 
   /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
   const scrollToLine = useCallback((line: number, force: boolean) => {
     const box = scroller.current;
-    const el = box?.querySelector<HTMLElement>(`[data-line="${line}"]`);
-    if (!box || !el) return;
-    const b = box.getBoundingClientRect();
-    const r = el.getBoundingClientRect();
-    const margin = r.height * MARGIN_LINES;
-    if (!force && r.top >= b.top + margin && r.bottom <= b.bottom - margin) return;
-    box.scrollTop += r.top - b.top - (b.height - r.height) / 2;
+    if (!box) return;
+    const top = TOP_PX + (line - 1) * LINE_PX;
+    const margin = LINE_PX * MARGIN_LINES;
+    const view = box.clientHeight;
+    if (!force && top >= box.scrollTop + margin && top + LINE_PX <= box.scrollTop + view - margin) return;
+    box.scrollTop = Math.max(0, top - (view - LINE_PX) / 2);
   }, []);
 
   useEffect(() => {
@@ -147,17 +152,26 @@ export function Source() {
           ))}
         </ul>
       )}
-      {seed.status === 'loading' && <p className="src-status">Loading uvm_vnode.c…</p>}
-      {seed.status === 'error' && (
-        <p role="alert" className="src-status">
-          Could not load the seed file: {seed.message}
-        </p>
-      )}
-      {seed.status === 'ok' && (
-        <div ref={scroller} className="src-scroll" tabIndex={0} role="region" aria-label="uvm_vnode.c">
-          <SourceLines lines={lines} marks={marks} current={followedLine} />
-        </div>
-      )}
+      {/* The scroller is always there so the window hook can watch it from the first render. */}
+      <div ref={scroller} className="src-scroll" tabIndex={0} role="region" aria-label="uvm_vnode.c">
+        {seed.status === 'loading' && <p className="src-status">Loading uvm_vnode.c…</p>}
+        {seed.status === 'error' && (
+          <p role="alert" className="src-status">
+            Could not load the seed file: {seed.message}
+          </p>
+        )}
+        {seed.status === 'ok' && (
+          <SourceLines
+            lines={lines}
+            marks={marks}
+            current={followedLine}
+            start={win.start}
+            end={win.end}
+            padTop={win.padTop}
+            padBottom={win.padBottom}
+          />
+        )}
+      </div>
     </Panel>
   );
 }

@@ -58,27 +58,40 @@ const SourceLine = memo(
   (a, b) => a.n === b.n && a.tokens === b.tokens && a.current === b.current && sameMarks(a.marks, b.marks),
 );
 
-/** The whole file: tokens computed once; only `marks` and `current` change per snapshot. */
+/** The visible window of the file: tokens computed once; only `marks` and `current` change per snapshot. */
 export const SourceLines = memo(function SourceLines({
   lines,
   marks,
   current,
+  start,
+  end,
+  padTop,
+  padBottom,
 }: {
   lines: readonly (readonly Token[])[];
   marks: ReadonlyMap<number, readonly LineMark[]>;
   current: number | null;
+  /** Window of lines to render (0-based, end exclusive) and the space the others take. */
+  start: number;
+  end: number;
+  padTop: number;
+  padBottom: number;
 }) {
+  const shown = [];
+  for (let i = start; i < end; i++) {
+    shown.push(
+      <SourceLine
+        key={i + 1}
+        n={i + 1}
+        tokens={lines[i]!}
+        marks={marks.get(i + 1) ?? NO_MARKS}
+        current={current === i + 1}
+      />,
+    );
+  }
   return (
-    <div className="src-lines">
-      {lines.map((tokens, i) => (
-        <SourceLine
-          key={i + 1}
-          n={i + 1}
-          tokens={tokens}
-          marks={marks.get(i + 1) ?? NO_MARKS}
-          current={current === i + 1}
-        />
-      ))}
+    <div className="src-lines" style={{ paddingTop: 2 + padTop, paddingBottom: 40 + padBottom }}>
+      {shown}
     </div>
   );
 });

@@ -17,14 +17,22 @@ import {
 } from './spawn-form';
 import { nextThreadName } from './thread-text';
 
-const selectThreadIds = (s: AppState) => s.snapshot?.threads.map((t) => t.id) ?? [];
+/**
+ * Threads are only ever appended (or, going back, truncated), so their count
+ * and end ids identify the set of names: a string, cheap to compare on every
+ * step even with thousands of threads.
+ */
+const selectThreadSetKey = (s: AppState) => {
+  const threads = s.snapshot?.threads ?? [];
+  return `${threads.length}\t${threads[0]?.id ?? ''}\t${threads.at(-1)?.id ?? ''}`;
+};
 const selectVnodeChoices = (s: AppState) => s.snapshot?.vnodes.map((v) => `${v.name}\t${v.mount}\t${v.state}`) ?? [];
 
 type ArgFields = Omit<SpawnFields, 'name' | 'vnode'>;
 
 /** "Start a call": spawn a kernel thread (it does not run until asked). Form state stays here. */
 export function SpawnForm() {
-  const threadIds = useStore(useShallow(selectThreadIds));
+  const threadSetKey = useStore(selectThreadSetKey);
   const vnodeRows = useStore(useShallow(selectVnodeChoices));
   const selectedVnode = useStore(selectSelectedVnode);
   const panicked = useStore(selectPanic) !== null;
@@ -44,7 +52,11 @@ export function SpawnForm() {
   const [fields, setFields] = useState<ArgFields>(DEFAULT_FIELDS);
   const [errors, setErrors] = useState<FormErrors>({});
 
-  const defaultName = nextThreadName(threadIds);
+  const defaultName = useMemo(
+    () => nextThreadName((useStore.getState().snapshot?.threads ?? []).map((t) => t.id)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the thread ids
+    [threadSetKey],
+  );
   const vnodeNames = vnodes.map((v) => v[0]);
   const defaultVnode = selectedVnode && vnodeNames.includes(selectedVnode) ? selectedVnode : (vnodeNames[0] ?? '');
   const current: SpawnFields = {
@@ -67,7 +79,7 @@ export function SpawnForm() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const result = buildSpawn(current, new Set(threadIds));
+    const result = buildSpawn(current, new Set((useStore.getState().snapshot?.threads ?? []).map((t) => t.id)));
     submitted.current = true;
     if (!result.ok) {
       setErrors(result.errors);
