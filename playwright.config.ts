@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './tools/chromium';
 
 const PORT = 4173;
-const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Browser tests run against the BUILT app (`vite build` first), served by
@@ -28,19 +27,7 @@ export default defineConfig({
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1600, height: 1000 },
-        launchOptions: {
-          ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
+        launchOptions: chromiumLaunchOptions(),
       },
     },
   ],

@@ -3,10 +3,10 @@
  * Chromium), with 4,096 resident pages, the time from a Step click to the
  * panels showing the new state. Prints median and p95; asserts nothing.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import LZString from 'lz-string';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions, startPreview } from './chromium';
 import type { Scenario, Step } from '../src/engine/api';
 
 const PORT = 4175;
@@ -34,39 +34,14 @@ function bigScenario(): Scenario {
   };
 }
 
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`preview server did not start at ${url}`);
-}
-
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
   if (!existsSync('dist/index.html')) throw new Error('build the app first: npm run build');
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
-  const browser = await chromium.launch({
-    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const server = await startPreview(PORT);
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
-    await waitForServer(`http://localhost:${PORT}/`);
     const scenario = bigScenario();
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const loadStart = Date.now();
