@@ -23,12 +23,15 @@ export function Threads() {
 
   const doneCount = threads.reduce((n, t) => n + (t.status === 'done' ? 1 : 0), 0);
   const hiddenDone = showAllDone ? 0 : Math.max(0, doneCount - RECENT_DONE);
+  // Live threads first: on a 720p projector they are what the class is looking at.
+  const live: { t: ThreadView; index: number }[] = [];
+  const finished: { t: ThreadView; index: number }[] = [];
   let doneSeen = 0;
-  const visible = threads.flatMap((t, index) => {
-    if (t.status !== 'done') return [{ t, index }];
-    doneSeen++;
-    return doneSeen > hiddenDone || t.id === selected ? [{ t, index }] : [];
+  threads.forEach((t, index) => {
+    if (t.status !== 'done') live.push({ t, index });
+    else if (++doneSeen > hiddenDone || t.id === selected) finished.push({ t, index });
   });
+  const visible = [...live, ...finished];
 
   return (
     <Panel title="Threads" className="panel-threads">
