@@ -7,7 +7,7 @@
  */
 import { bitNames, PG_NAMES, VTEXT } from './kernel/constants';
 import type { Kernel } from './kernel/kernel';
-import type { PanicInfo, Page, QueueName, ThreadStatus } from './kernel/types';
+import type { KThread, PanicInfo, Page, QueueName, ThreadStatus } from './kernel/types';
 import { UVN_FLAG_NAMES } from './openbsd/flags';
 
 export interface PageView {
@@ -188,14 +188,38 @@ function pageView(pg: Page): PageView {
   });
 }
 
-function unblockersOf(k: Kernel, status: ThreadStatus, wait: string | null, chan: string | null): string[] {
+/**
+ * Live threads, other than `self`, running seed function `fn` on `vnode`
+ * (a sync thread may be on any vnode, so it counts for every one).
+ */
+function threadsIn(k: Kernel, self: string, fn: string, vnode: string | null): string[] {
+  return k.s.threads
+    .filter(
+      (t) =>
+        t.id !== self &&
+        t.status !== 'done' &&
+        t.stack.includes(fn) &&
+        (vnode === null || t.args.vnode === vnode || t.call === 'uvm_vnp_sync'),
+    )
+    .map((t) => t.id);
+}
+
+const who = (ids: readonly string[], fallback: string) => (ids.length ? ids.join(', ') : fallback);
+
+function unblockersOf(k: Kernel, t: KThread): string[] {
+  const { status, wait, chan } = t;
   if (status === 'lock' && wait) {
     const owner = k.s.locks[wait]?.owner;
     return owner ? [`${owner} releases ${wait}`] : [`${wait} is free: run to retry`];
   }
   if (status === 'io' && wait) return [`complete request ${wait.slice(3)}`];
   if (status === 'sleep' && chan) {
-    if (chan === 'uvmexp.free') return ['any thread that frees a page (uvm_pagefree, uvm_pglistfree)'];
+    if (chan === 'uvmexp.free') {
+      const flushers = threadsIn(k, t.id, 'uvn_flush', null);
+      return [
+        `any thread that frees a page (uvm_pagefree, or uvm_pglistfree at the end of uvn_flush: ${who(flushers, 'none running')})`,
+      ];
+    }
     const [kind, name] = chan.split(':') as [string, string];
     if (kind === 'page') {
       const pg = k.s.pages[Number(name)];
@@ -203,9 +227,24 @@ function unblockersOf(k: Kernel, status: ThreadStatus, wait: string | null, chan
       const owner = pg?.owner ? ` (busied by ${pg.owner})` : '';
       return [`the thread that unbusies ${which}${owner}: it wakes PG_WANTED sleepers`];
     }
-    if (kind === 'u_nio') return [`the last I/O on ${name} finishing (uvn_io wakes &u_nio)`];
-    if (kind === 'u_flags') return [`uvn_flush on ${name} clearing UVM_VNODE_IOSYNC`];
-    if (kind === 'uvn') return [`whoever clears ALOCK/DYING/RELKILL on ${name} (wakeup(uvn))`];
+    if (kind === 'u_nio') {
+      const io = threadsIn(k, t.id, 'uvn_io', name);
+      return [`the last I/O on ${name} finishing: uvn_io wakes &u_nio (in uvn_io now: ${who(io, 'nobody')})`];
+    }
+    if (kind === 'u_flags') {
+      const flushers = threadsIn(k, t.id, 'uvn_flush', name);
+      return [`uvn_flush on ${name} clearing UVM_VNODE_IOSYNC (flushing now: ${who(flushers, 'nobody')})`];
+    }
+    if (kind === 'uvn') {
+      const busy = [
+        ...threadsIn(k, t.id, 'uvn_attach', name),
+        ...threadsIn(k, t.id, 'uvn_detach', name),
+        ...threadsIn(k, t.id, 'uvm_vnp_terminate', name),
+      ];
+      return [
+        `whoever clears ALOCK/DYING/RELKILL on ${name}: wakeup(uvn) (attaching, detaching or terminating now: ${who([...new Set(busy)], 'nobody')})`,
+      ];
+    }
   }
   return [];
 }
@@ -312,7 +351,7 @@ export class SnapshotBuilder {
         stack: [...t.stack],
         focusPage: t.focusPage,
         locksHeld: held.get(t.id) ?? [],
-        unblockers: unblockersOf(this.k, t.status, t.wait, t.chan),
+        unblockers: unblockersOf(this.k, t),
       };
       if (t.status !== 'done') live.push(i);
       if (old && sameThreadView(old, view)) return;
