@@ -11,7 +11,7 @@ import type { Scenario, Step } from '../src/engine/api';
 
 const PORT = 4175;
 const PAGES = 4096;
-const CLICKS = 60;
+const CLICKS = 200;
 
 function bigScenario(): Scenario {
   const steps: Step[] = [

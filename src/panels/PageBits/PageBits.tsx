@@ -30,7 +30,13 @@ export function PageBits() {
     return pages.filter((p) => shown.has(p.vnode));
   }, [pages, all, namesKey]);
 
-  const colors = useMemo(() => new Map(threads?.map((t, i) => [t.id, threadColor(i)])), [threads]);
+  // Thread ids only change when threads are added: don't rebuild the colour map on every step.
+  const threadKey = `${threads?.length ?? 0}:${threads?.[0]?.id ?? ''}:${threads?.at(-1)?.id ?? ''}`;
+  const colors = useMemo(
+    () => new Map(useStore.getState().snapshot?.threads.map((t, i) => [t.id, threadColor(i)])),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- threadKey stands for the thread ids
+    [threadKey],
+  );
 
   const scroller = useRef<HTMLDivElement>(null);
   const win = useWindow(scroller, rows.length, ROW_HEIGHT);

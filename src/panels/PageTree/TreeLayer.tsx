@@ -51,7 +51,13 @@ export const TreeLayer = memo(function TreeLayer({
     return d;
   }, [layout]);
 
-  const overview = useMemo(() => (detail ? null : overviewPaths(layout, pages)), [detail, layout, pages]);
+  // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
+  const stateKey = useMemo(() => pages.map(pageState).join(','), [pages]);
+  const overview = useMemo(
+    () => (detail ? null : overviewPaths(layout, pages)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- stateKey stands for the pages' states
+    [detail, layout, stateKey],
+  );
 
   const k = view.k;
   // What is on screen, in this layer's coordinates, plus a node of margin.
