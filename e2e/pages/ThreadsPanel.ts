@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { panel } from './panel';
+import { PGO_NAMES } from '../../src/scenario/schema';
 
 /** Arguments of the "Start a call" form; only those the chosen call has are filled. */
 export interface StartArgs {
@@ -21,19 +22,8 @@ export interface StartArgs {
   flags?: readonly string[];
 }
 
-/** The boxes of the flags group, in the form's order. */
-const PGO_FLAGS = [
-  'PGO_CLEANIT',
-  'PGO_SYNCIO',
-  'PGO_DEACTIVATE',
-  'PGO_FREE',
-  'PGO_ALLPAGES',
-  'PGO_DOACTCLUST',
-  'PGO_LOCKED',
-  'PGO_PDFREECLUST',
-  'PGO_REALLOCSWAP',
-  'PGO_NOWAIT',
-] as const;
+/** The boxes of the flags group, in the form's order: the format's PGO_* names. */
+const PGO_FLAGS = PGO_NAMES;
 
 /** The Threads panel: one card (an article named by its id) per thread, and the "Start a call" form. */
 export class ThreadsPanel {
