@@ -11,6 +11,7 @@ import { Kernel } from './kernel/kernel';
 import { BLOCK, PANIC, type KernelState, type KThread, type Proc } from './kernel/types';
 import { OPENBSD_CALLS, type CallResult } from './openbsd/calls';
 import { UVN_FLAG_NAMES } from './openbsd/flags';
+import { uvn_init } from './openbsd/uvn_init';
 
 export const DEFAULT_PHYS_PAGES = 64;
 
@@ -56,7 +57,9 @@ export class PagerEngine {
   readonly linesReached = new Set<number>();
 
   constructor(setup: Pick<Scenario, 'machine' | 'vnodes'>) {
-    this.k = new Kernel(initialState(setup));
+    const state = initialState(setup);
+    uvn_init(state);
+    this.k = new Kernel(state);
     for (const vp of this.k.s.vnodes) this.opens.set(vp.name, vp.usecount);
   }
 

@@ -11,8 +11,8 @@ const DIRECT_MAP = 'uvm_pagermapin never fails: amd64 maps pager pages through t
 const NO_PEND = 'VM_PAGER_PEND is never returned: uvn_io is synchronous (VOP_READ/VOP_WRITE)';
 
 export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
-  120: 'uvn_init runs once at boot, before any scenario starts',
-  122: 'uvn_init runs once at boot, before any scenario starts',
+  120: 'uvn_init runs once at boot, when the engine builds the kernel (src/engine/openbsd/uvn_init.ts), before any thread exists',
+  122: 'uvn_init runs once at boot, when the engine builds the kernel (src/engine/openbsd/uvn_init.ts), before any thread exists',
   155: 'VBLK is always a disk: bdevsw[].d_type is D_DISK for every VBLK vnode here',
   230: DEBUG_ONLY,
   231: DEBUG_ONLY,
