@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import type { Lab } from './pages/Lab';
+import { expectStep10 } from './walkthrough-states';
 
 const WALKTHROUGH = 'lecture-walkthrough';
 
@@ -25,14 +26,6 @@ async function expectStep11(lab: Lab): Promise<void> {
     modified: false,
     owner: '',
   });
-}
-
-/** Step 10 of 12: t3's msync has returned; t4 does not exist yet. */
-async function expectStep10(lab: Lab): Promise<void> {
-  await expect(lab.timeline.status).toHaveText('Step 10 of 12');
-  await expect(lab.threads.cards).toHaveCount(3);
-  await expect(lab.threads.card('t4')).toHaveCount(0);
-  await expect(lab.threads.returned('t3')).toHaveText('→ returned true');
 }
 
 /** Step 4: t2's write fault waits for read request 1. */

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectStep10 } from './walkthrough-states';
 
 test.describe('the session survives a reload', () => {
   test('steps, the cursor and the state come back after a reload', async ({ lab, page }) => {
@@ -6,20 +7,11 @@ test.describe('the session survives a reload', () => {
     await expect(lab.timeline.status).toHaveText('Step 12 of 12');
     await lab.timeline.back();
     await lab.timeline.back();
-    await expect(lab.timeline.status).toHaveText('Step 10 of 12');
+    await expectStep10(lab);
 
     await page.reload();
 
-    await expect(lab.timeline.status).toHaveText('Step 10 of 12');
-    await expect(lab.threads.cards).toHaveCount(3);
-    await expect(lab.threads.returned('t3')).toHaveText('→ returned true');
-    await lab.bits.expectPage('0x1000', {
-      bits: ['PG_CLEAN', 'PG_CLEANCHK'],
-      queue: 'active',
-      mapped: true,
-      modified: false,
-      owner: '',
-    });
+    await expectStep10(lab);
     // The two later steps are still there to go forward to.
     await lab.timeline.forward();
     await expect(lab.timeline.status).toHaveText('Step 11 of 12');

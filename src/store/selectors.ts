@@ -1,7 +1,6 @@
 /** Module-level selectors: each panel reads only what it shows. */
 import type { AppState } from './store';
 
-export const selectSnapshot = (s: AppState) => s.snapshot;
 export const selectPages = (s: AppState) => s.snapshot?.pages;
 export const selectThreads = (s: AppState) => s.snapshot?.threads;
 export const selectVnodes = (s: AppState) => s.snapshot?.vnodes;
@@ -11,7 +10,6 @@ export const selectPanic = (s: AppState) => s.snapshot?.panic ?? null;
 export const selectFreePages = (s: AppState) => s.snapshot?.freePages ?? 0;
 export const selectActiveQueue = (s: AppState) => s.snapshot?.activeQueue;
 export const selectInactiveQueue = (s: AppState) => s.snapshot?.inactiveQueue;
-export const selectWlist = (s: AppState) => s.snapshot?.wlist;
 export const selectTimeline = (s: AppState) => s.timeline;
 export const selectCursor = (s: AppState) => s.cursor;
 export const selectLength = (s: AppState) => s.length;
