@@ -19,22 +19,29 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CallName, Digest, Scenario, Step, VnodeSpec } from '../src/engine/api';
-import type { Vnode } from '../src/engine/kernel/types';
 import { PagerEngine } from '../src/engine/engine';
-import { PG_NAMES } from '../src/engine/kernel/constants';
-import { runScenario } from '../src/engine/run-scenario';
-import { Session, type Setup } from '../src/engine/session';
-import {
-  applyDelta,
-  diffSnapshots,
-  SnapshotBuilder,
-  type PageView,
-  type ThreadView,
-  type ViewSnapshot,
-} from '../src/engine/view';
-import { UVN_FLAG_NAMES } from '../src/engine/openbsd/flags';
+import type { KernelState } from '../src/engine/kernel/types';
+import { PG_INFO, UVN_FLAG_INFO } from '../src/engine/openbsd/flags';
+import type { UvmState, UvmVnode } from '../src/engine/openbsd/state';
+import type { OpenBsdDigest } from '../src/engine/openbsd/views';
+import { scenarioDigests } from '../src/engine/run-scenario';
+import { Session } from '../src/engine/session';
+import { SnapshotBuilder } from '../src/engine/view';
+import { applyDelta, diffSnapshots } from '../src/protocol/delta';
+import type { FlagInfo } from '../src/protocol/profile';
+import type { Scenario, Setup, Step, VnodeSpec } from '../src/protocol/scenario';
+import type { PageView, ThreadView, ViewSnapshot } from '../src/protocol/snapshot';
 import { parseScenario } from '../src/scenario/schema';
+
+type CallName = string;
+type Vnode = UvmVnode;
+type Digest = OpenBsdDigest;
+
+/** The OpenBSD kernel state with its pager part flattened in (reads only). */
+function S(e: PagerEngine) {
+  const s = e.k.s as KernelState<UvmState, UvmVnode>;
+  return { ...s, ...s.pager };
+}
 
 const PAGE = 4096;
 
@@ -73,6 +80,7 @@ const vnodeArb = fc.record({
 const setupArb: fc.Arbitrary<Setup> = fc
   .record({ physPages: fc.integer({ min: 1, max: 12 }), vnodes: fc.array(vnodeArb, { minLength: 1, maxLength: 3 }) })
   .map(({ physPages, vnodes }) => ({
+    pager: 'openbsd',
     machine: { physPages },
     vnodes: vnodes.map((v, i): VnodeSpec => ({ name: `vn${i + 1}`, ...v })),
   }));
@@ -159,7 +167,7 @@ class Model {
 
   /** Whether the contract makes `step` impossible in the engine's current state. */
   impossible(e: PagerEngine, step: Step): boolean {
-    const s = e.k.s;
+    const s = S(e);
     if (s.panic) return true;
     if ('spawn' in step) {
       if (s.threads.some((t) => t.id === step.spawn)) return true;
@@ -217,7 +225,7 @@ const NEEDS_A_REFERENCE = ['uvn_attach', 'mmap', 'uvm_vnp_uncache', 'uvm_vnp_set
  * never close a file one of those is still using, or an open still to happen. Null when `call` has no fitting vnode now.
  */
 function disciplinedVnode(e: PagerEngine, model: Model, call: CallName, pick: number): Vnode | null {
-  const s = e.k.s;
+  const s = S(e);
   const fits = s.vnodes.filter((v) => {
     const mapped = model.mappings.get(v.name)!;
     switch (call) {
@@ -250,7 +258,7 @@ function disciplinedVnode(e: PagerEngine, model: Model, call: CallName, pick: nu
 }
 
 function spawnStep(e: PagerEngine, setup: Setup, model: Model, ch: Choice): Step {
-  const s = e.k.s;
+  const s = S(e);
   let call = pickCall(ch.a);
   let vp = s.vnodes[ch.b % s.vnodes.length]!;
   if (model.disciplined) {
@@ -331,7 +339,7 @@ function spawnStep(e: PagerEngine, setup: Setup, model: Model, ch: Choice): Step
 
 /** A step the contract makes impossible here (schema-valid or not; never applied). */
 function impossibleStep(e: PagerEngine, model: Model, ch: Choice): Step {
-  const s = e.k.s;
+  const s = S(e);
   const stuck = s.threads.filter((t) => t.status !== 'ready');
   switch (ch.a % 6) {
     case 0:
@@ -369,7 +377,7 @@ function impossibleStep(e: PagerEngine, model: Model, ch: Choice): Step {
 
 /** Read one choice against the live state: mostly a possible step. */
 function chooseStep(e: PagerEngine, setup: Setup, model: Model, ch: Choice): Step {
-  const s = e.k.s;
+  const s = S(e);
   const ready = s.threads.filter((t) => t.status === 'ready');
   if (ch.kind < 7) return impossibleStep(e, model, ch);
   if (ch.kind < 40 && ready.length > 0) return { run: ready[ch.a % ready.length]!.id };
@@ -424,8 +432,8 @@ function keysAre(o: object, keys: readonly string[], what: string): void {
   check(JSON.stringify(Object.keys(o)) === JSON.stringify(keys), `${what}: keys ${Object.keys(o).join(',')}`);
 }
 
-function inBitOrder(names: readonly string[], table: readonly (readonly [number, string])[], what: string): void {
-  const order = table.map(([, n]) => n);
+function inBitOrder(names: readonly string[], table: readonly FlagInfo[], what: string): void {
+  const order = table.map((f) => f.name);
   let last = -1;
   for (const n of names) {
     const at = order.indexOf(n);
@@ -507,7 +515,7 @@ function checkDigest(d: Digest, setup: Setup, stepIndex: number): void {
     check(isUint(v.size), `${v.name} size`);
     const u = v.uvn;
     keysAre(u, UVN_KEYS, `uvn ${v.name}`);
-    inBitOrder(u.flags, UVN_FLAG_NAMES, `${v.name} uvn flags`);
+    inBitOrder(u.flags, UVN_FLAG_INFO, `${v.name} uvn flags`);
     check(Number.isSafeInteger(u.refs), `${v.name} refs`);
     check(isUint(u.size) && Number.isSafeInteger(u.nio) && isUint(u.npages), `${v.name} uvn numbers`);
     check(u.npages === u.pages.length, `${v.name} npages ${u.npages} != ${u.pages.length} pages`);
@@ -517,7 +525,7 @@ function checkDigest(d: Digest, setup: Setup, stepIndex: number): void {
       check(isUint(p.offset) && p.offset % PAGE === 0 && p.offset > last, `${v.name} pages sorted, page-aligned`);
       last = p.offset;
       check(!p.flags.includes('PG_TABLED'), 'PG_TABLED in digest');
-      inBitOrder(p.flags, PG_NAMES, `${v.name}@${p.offset} flags`);
+      inBitOrder(p.flags, PG_INFO, `${v.name}@${p.offset} flags`);
       check(['active', 'inactive', 'none'].includes(p.queue), 'page queue');
       check(p.wired === 0, 'no page is wired');
       check(typeof p.mapped === 'boolean' && typeof p.modified === 'boolean', 'page bools');
@@ -544,7 +552,7 @@ function insideUvnIo(t: { stack: readonly string[]; line: number | null }): bool
  * (uvn_get and uvn_flush set it before uvn_io, and it stays busy in the object), else the call's vnode.
  */
 function insideByVnode(e: PagerEngine): Map<string, number> {
-  const s = e.k.s;
+  const s = S(e);
   const count = new Map(s.vnodes.map((v) => [v.name, 0]));
   for (const t of s.threads) {
     if (!insideUvnIo(t)) continue;
@@ -564,7 +572,7 @@ function checkKernel(
   nioOffset: ReadonlyMap<string, number>,
   negRefs: ReadonlySet<string>,
 ): void {
-  const s = e.k.s;
+  const s = S(e);
   const allocated = Object.keys(s.pages).length;
   check(s.freePages + allocated === physPages, `freePages ${s.freePages} + allocated ${allocated} != ${physPages}`);
 
@@ -674,9 +682,9 @@ function drive(setup: Setup, choices: readonly Choice[], disciplined: boolean): 
   const physPages = setup.machine!.physPages!;
   const e = new PagerEngine(setup);
   const model = new Model(setup, disciplined);
-  const builder = new SnapshotBuilder(e.k);
+  const builder = new SnapshotBuilder(e.k, e.model);
   const steps: Step[] = [];
-  const first = e.digest();
+  const first = e.digest() as Digest;
   const digests = [JSON.stringify(first)];
   let refused = 0;
   let step: Step | null = null;
@@ -703,20 +711,20 @@ function drive(setup: Setup, choices: readonly Choice[], disciplined: boolean): 
       check(!expectImpossible, 'accepted an impossible step');
       model.accepted(e, step);
       steps.push(step);
-      const d = e.digest();
+      const d = e.digest() as Digest;
       checkDigest(d, setup, steps.length - 1);
       digests.push(JSON.stringify(d));
       // The incremental snapshot must equal one built from scratch (no page change missed by touch()).
       const snap = builder.build(steps.length);
       check(
-        JSON.stringify(snap) === JSON.stringify(new SnapshotBuilder(e.k).build(steps.length)),
+        JSON.stringify(snap) === JSON.stringify(new SnapshotBuilder(e.k, e.model).build(steps.length)),
         'incremental snapshot differs from a fresh one (a page mutation bypassed Kernel.touch)',
       );
       // PROPERTY_NO_PANIC=1: a disciplined run that panics fails, to shrink it to a minimal scenario.
       if (process.env.PROPERTY_NO_PANIC && disciplined) check(!e.k.s.panic, `panic: ${e.k.s.panic?.message}`);
       if (!e.k.s.panic) {
         noteNioReset(e, step, nioOffset);
-        for (const vp of e.k.s.vnodes) if (vp.uvn.refs < 0) negRefs.add(vp.name);
+        for (const vp of S(e).vnodes) if (vp.uvn.refs < 0) negRefs.add(vp.name);
         checkKernel(e, physPages, nioOffset, negRefs);
       }
     }
@@ -779,7 +787,7 @@ describe('engine properties', () => {
           const parsed = parseScenario(JSON.stringify(scenarioOf(setup, run.steps)));
           expect(parsed.ok ? null : parsed.error).toBeNull();
           if (!parsed.ok) return;
-          const replay = runScenario(parsed.scenario);
+          const replay = scenarioDigests(parsed.scenario);
           expect(replay.refused).toBeNull();
           expect(replay.digests.map((d) => JSON.stringify(d))).toEqual(run.digests);
         },
@@ -888,13 +896,17 @@ describe('engine properties', () => {
       Object.freeze({
         id,
         vnode: 'vn1',
+        object: 'vn1',
         offset: id * PAGE,
-        flags: rev ? ['PG_CLEAN'] : [],
-        queue: 'none' as const,
-        wired: 0,
+        state: rev ? 'clean' : 'dirty',
+        busy: false,
+        wanted: false,
+        owner: null,
+        queue: 'none',
         mapped: false,
         modified: rev > 1,
-        owner: null,
+        summary: rev ? 'PG_CLEAN' : 'no PG_ flags',
+        cells: { PG_CLEAN: rev > 0 },
       });
     const thread = (id: number): ThreadView => ({
       id: `t${id}`,
@@ -903,6 +915,7 @@ describe('engine properties', () => {
       status: 'done',
       wait: null,
       chan: null,
+      blockedOn: null,
       ret: 'VM_PAGER_OK',
       line: null,
       callerStmt: null,
@@ -917,14 +930,13 @@ describe('engine properties', () => {
         panic: null,
         freePages: 0,
         pages: order.map((id) => page(id, 0)),
-        activeQueue: active,
-        inactiveQueue: inactive,
+        queues: [active, inactive],
         threads,
         vnodes: [],
+        objects: [],
         io: [],
         locks: [],
-        wlist: [],
-        syncq: [],
+        counters: [],
       }) as ViewSnapshot;
     fc.assert(
       fc.property(listArb, opsArb, opsArb, opsArb, fc.array(fc.nat(), { maxLength: 5 }), (ids, o1, o2, o3, touched) => {
@@ -941,7 +953,7 @@ describe('engine properties', () => {
         for (const t of touched) if (pages.length > 0) pages[t % pages.length] = page(pages[t % pages.length]!.id, 2);
         const threadsB = [...threadsA.filter((_, i) => i % 7 !== 3), ...o2.map(([, , id]) => thread(id + 5000))];
         const b: ViewSnapshot = {
-          ...snap(2, order, edit(a.activeQueue, o2), edit(a.inactiveQueue, o3), threadsB),
+          ...snap(2, order, edit(a.queues[0]!, o2), edit(a.queues[1]!, o3), threadsB),
           pages,
         };
         for (const [x, y] of [

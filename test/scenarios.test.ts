@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../src/engine/run-scenario';
+import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { measureSeedCoverage, unexplainedLines, type SeedCoverage } from '../tools/coverage-seed';
 
@@ -35,7 +35,7 @@ describe('scenario library', () => {
     if (!parsed.ok) throw new Error(`${name}.json is invalid: ${JSON.stringify(parsed.error)}`);
     expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(parsed.scenario.title).toMatch(/checked by hand against uvm_vnode\.c: \S/i);
-    const run = runScenario(parsed.scenario);
+    const run = scenarioDigests(parsed.scenario);
     expect(run.refused).toBeNull();
     const actual = run.digests.map((d) => JSON.stringify(d));
     const expected = expectedDigests(name);
@@ -143,10 +143,10 @@ describe('headless runner (tools/scenario.ts)', () => {
     expect(r.stderr).toBe('step 2: thread t1 is done\n');
   });
 
-  it('answers a FreeBSD scenario with exit 3 and nothing on stdout', async () => {
-    const r = await runner({ ...base, pager: 'freebsd', steps: [] });
-    expect(r.code).toBe(3);
+  it('refuses a pager no model is registered for, naming the field', async () => {
+    const r = await runner({ ...base, pager: 'netbsd', steps: [] });
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('step -1: pager: the freebsd model is not supported yet\n');
+    expect(r.stderr).toMatch(/^step -1: pager: must be "openbsd"/);
   });
 });

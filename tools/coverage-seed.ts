@@ -8,16 +8,19 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { UNREACHABLE_SEED_LINES } from '../src/engine/openbsd/unreachable';
+import type { PagerModel } from '../src/engine/model';
+import { pagerModel, pagerNames } from '../src/engine/registry';
 import { runScenario } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { seedFunctions, seedStatementLines, taggedSeedLines, type SeedFunction } from './seed-lines';
 
 const ROOT = new URL('../', import.meta.url);
-const ENGINE_DIR = new URL('src/engine/openbsd/', ROOT);
 const SCENARIO_DIR = new URL('scenarios/', ROOT);
 
 export interface SeedCoverage {
+  pager: string;
+  /** The seed file, from the repository root. */
+  seed: string;
   functions: { fn: SeedFunction; tagged: number[]; reached: number[] }[];
   tagged: number[];
   reached: number[];
@@ -28,24 +31,30 @@ export interface SeedCoverage {
   scenarios: number;
 }
 
-export function measureSeedCoverage(): SeedCoverage {
-  const seed = readFileSync(new URL('public/seeds/uvm_vnode.c', ROOT), 'utf8');
-  const sources = readdirSync(ENGINE_DIR)
+/** Coverage of one pager's seed by the library scenarios of that pager. */
+export function measureSeedCoverage(pager = 'openbsd'): SeedCoverage {
+  const model: PagerModel = pagerModel(pager)!;
+  const seed = readFileSync(new URL(model.seed.file, ROOT), 'utf8');
+  const engineDir = new URL(`${model.seed.sourceDir}/`, ROOT);
+  const sources = readdirSync(engineDir)
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(new URL(f, ENGINE_DIR), 'utf8'));
+    .map((f) => readFileSync(new URL(f, engineDir), 'utf8'));
   const tagged = [...taggedSeedLines(sources)].sort((a, b) => a - b);
   const reachedSet = new Set<number>();
-  const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json'));
-  for (const file of files) {
+  let scenarios = 0;
+  for (const file of readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json'))) {
     const parsed = parseScenario(readFileSync(new URL(file, SCENARIO_DIR), 'utf8'));
     if (!parsed.ok) throw new Error(`${file}: invalid scenario`);
-    if (parsed.scenario.pager !== 'openbsd') continue;
+    if (parsed.scenario.pager !== pager) continue;
+    scenarios++;
     for (const line of runScenario(parsed.scenario).engine.linesReached) reachedSet.add(line);
   }
   const reached = tagged.filter((l) => reachedSet.has(l));
-  const reasonOf = (line: number): string | null => UNREACHABLE_SEED_LINES[line] ?? null;
+  const reasonOf = (line: number): string | null => model.unreachableLines[line] ?? null;
   const taggedSet = new Set(tagged);
   return {
+    pager,
+    seed: model.seed.file,
     functions: seedFunctions(seed).map((fn) => {
       const inside = (l: number) => l >= fn.first && l <= fn.last;
       return { fn, tagged: tagged.filter(inside), reached: reached.filter(inside) };
@@ -56,7 +65,7 @@ export function measureSeedCoverage(): SeedCoverage {
     untagged: seedStatementLines(seed)
       .filter((l) => !taggedSet.has(l))
       .map((line) => ({ line, reason: reasonOf(line) })),
-    scenarios: files.length,
+    scenarios,
   };
 }
 
@@ -64,7 +73,7 @@ const percent = (part: number, whole: number): string =>
   whole === 0 ? '  -  ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`;
 
 export function report(c: SeedCoverage): string[] {
-  const out = [`seed coverage of public/seeds/uvm_vnode.c by ${c.scenarios} library scenarios`, ''];
+  const out = [`seed coverage of ${c.seed} by ${c.scenarios} library scenarios`, ''];
   for (const { fn, tagged, reached } of c.functions)
     out.push(
       `${fn.name.padEnd(18)} lines ${String(fn.first).padStart(4)}-${String(fn.last).padEnd(4)} ` +
@@ -90,7 +99,11 @@ export function unexplainedLines(c: SeedCoverage): number[] {
 
 // Run as a script (not when a test imports the functions above).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const coverage = measureSeedCoverage();
-  process.stdout.write(report(coverage).join('\n') + '\n');
-  process.exitCode = unexplainedLines(coverage).length > 0 ? 1 : 0;
+  let unexplained = 0;
+  for (const [i, pager] of pagerNames().entries()) {
+    const coverage = measureSeedCoverage(pager);
+    process.stdout.write((i > 0 ? '\n' : '') + report(coverage).join('\n') + '\n');
+    unexplained += unexplainedLines(coverage).length;
+  }
+  process.exitCode = unexplained > 0 ? 1 : 0;
 }

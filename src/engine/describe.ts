@@ -2,8 +2,8 @@
  * Timeline labels: each step told in words from the snapshots around it, e.g.
  * "t2 runs: sleeps on uvn_get, page 0x1000 is busy".
  */
-import type { Step } from './api';
-import type { ThreadView, ViewSnapshot } from './view';
+import type { Step } from '../protocol/scenario';
+import type { ThreadView, ViewSnapshot } from '../protocol/snapshot';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -12,26 +12,23 @@ function where(t: ThreadView): string {
   return t.callerStmt ?? 'its start';
 }
 
+function returned(ret: ThreadView['ret']): string {
+  if (ret === null) return '(void)';
+  return typeof ret === 'object' ? JSON.stringify(ret) : String(ret);
+}
+
 function outcome(t: ThreadView, after: ViewSnapshot): string {
   switch (t.status) {
     case 'done':
-      return `returns ${t.ret === null ? '(void)' : String(t.ret)}`;
+      return `returns ${returned(t.ret)}`;
     case 'io':
       return `waits for disk request ${t.wait?.slice(3)}`;
     case 'lock': {
       const owner = after.locks.find((l) => l.name === t.wait)?.owner;
       return `blocks on ${t.wait}${owner ? ` held by ${owner}` : ''}`;
     }
-    case 'sleep': {
-      const chan = t.chan ?? '';
-      if (chan.startsWith('page:')) {
-        const id = Number(chan.slice(5));
-        const pg = after.pages.find((p) => p.id === id);
-        return `sleeps on ${t.wait}, page ${pg ? hex(pg.offset) : `#${id}`} is busy`;
-      }
-      if (chan === 'uvmexp.free') return `sleeps on ${t.wait}: no free page`;
-      return `sleeps on ${t.wait} (channel ${chan})`;
-    }
+    case 'sleep':
+      return `sleeps on ${t.wait}${t.blockedOn ? `, ${t.blockedOn}` : ''}`;
     default:
       return `now at ${where(t)}`;
   }
@@ -47,7 +44,7 @@ export function describeStep(step: Step, before: ViewSnapshot, after: ViewSnapsh
   }
   if ('complete' in step) {
     const req = before.io.find((r) => r.id === step.complete);
-    return `request ${step.complete} completes ${step.result}${req ? `: ${req.thread} can run` : ''}`;
+    return `request ${step.complete} completes ${step.result}${req ? `: ${req.thread} can run` : ''}${panic}`;
   }
   const id = 'run' in step ? step.run : step.step;
   const verb = 'run' in step ? 'runs' : 'steps';

@@ -1,24 +1,33 @@
 /**
  * Run a whole validated scenario headlessly: the digest before the first step
- * and after each, stopping at the first impossible step.
+ * and after each, stopping at the first impossible step. Digests go to
+ * `each` as they are made and are not kept, so a long scenario runs in flat
+ * memory.
  */
-import type { Digest, Scenario } from './api';
+import type { Scenario } from '../protocol/scenario';
 import { PagerEngine } from './engine';
+import type { Digest } from './model';
 
 export interface ScenarioRun {
-  digests: Digest[];
   /** The first impossible step, if any: its index and why. */
   refused: { step: number; reason: string } | null;
   engine: PagerEngine;
 }
 
-export function runScenario(scenario: Scenario): ScenarioRun {
+export function runScenario(scenario: Scenario, each: (digest: Digest) => void = () => {}): ScenarioRun {
   const engine = new PagerEngine(scenario);
-  const digests: Digest[] = [engine.digest()];
+  each(engine.digest());
   for (const [i, step] of scenario.steps.entries()) {
     const reason = engine.apply(step);
-    if (reason !== null) return { digests, refused: { step: i, reason }, engine };
-    digests.push(engine.digest());
+    if (reason !== null) return { refused: { step: i, reason }, engine };
+    each(engine.digest());
   }
-  return { digests, refused: null, engine };
+  return { refused: null, engine };
+}
+
+/** Every digest of a scenario, kept (tests and small tools). */
+export function scenarioDigests(scenario: Scenario): { digests: Digest[] } & ScenarioRun {
+  const digests: Digest[] = [];
+  const run = runScenario(scenario, (d) => digests.push(d));
+  return { digests, ...run };
 }

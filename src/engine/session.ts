@@ -5,11 +5,12 @@
  * cursor are dropped and the live engine is rebuilt by replaying the steps up
  * to the cursor, which determinism makes exact.
  */
-import type { Digest, Scenario, Step } from './api';
+import type { PagerProfile } from '../protocol/profile';
+import type { Setup, Step } from '../protocol/scenario';
+import type { PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
 import { PagerEngine } from './engine';
-import { SnapshotBuilder, type PageView, type ThreadView, type ViewSnapshot } from './view';
-
-export type Setup = Pick<Scenario, 'machine' | 'vnodes'>;
+import type { Digest } from './model';
+import { SnapshotBuilder } from './view';
 
 /**
  * A snapshot as history keeps it: the page list cut into chunks, each shared
@@ -64,8 +65,13 @@ export class Session {
 
   constructor(readonly setup: Setup) {
     this.engine = new PagerEngine(setup);
-    this.builder = new SnapshotBuilder(this.engine.k);
+    this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     this.snapshots = [store(this.builder.build(0), undefined)];
+  }
+
+  /** What the panels show for this session's pager. */
+  get profile(): PagerProfile {
+    return this.engine.model.profile;
   }
 
   get cursor(): number {
@@ -125,7 +131,7 @@ export class Session {
   private replay(to: number): void {
     this.engine = new PagerEngine(this.setup);
     for (let i = 0; i < to; i++) this.engine.apply(this.steps[i]!);
-    this.builder = new SnapshotBuilder(this.engine.k);
+    this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     this.builder.build(to);
     this.engineAt = to;
   }

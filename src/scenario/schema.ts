@@ -1,112 +1,42 @@
 /**
- * The scenario format, version 1 (shared/scenario-format.md), as zod schemas,
- * plus the checks a schema cannot express (names that must exist, threads run
- * before their spawn). `parseScenario` accepts text or a parsed value and
- * either returns a typed scenario or says which step and field are wrong.
+ * The scenario reader (shared/scenario-format.md): strict JSON in, a typed
+ * Scenario or the first error out, naming the step (-1 for the setup), the
+ * field and what is wrong. What a pager allows (its calls and their
+ * arguments, its setup keys) comes from its model in the registry, so the
+ * runner, the worker and the tools read scenarios one way.
  */
-import { z } from 'zod';
-import type { CallName, Scenario, Step, VnodeSpec } from '../engine/api';
-import { parseStrictJson, JsonInputError, type JsonPath } from './strict-json';
-
-export type { CallName, Scenario, Step, VnodeSpec };
-
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const MAX_INT32 = 2 ** 31 - 1;
-
-const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must match [A-Za-z0-9_.-]{1,64}');
-const uint = z
-  .number()
-  .int('must be an integer')
-  .min(0, 'must be non-negative')
-  .max(MAX_SAFE, 'must be at most 2^53 - 1');
-const uint32 = z
-  .number()
-  .int('must be an integer')
-  .min(0, 'must be non-negative')
-  .max(MAX_INT32, 'must be at most 2^31 - 1');
-const prot = z.enum(['r', 'rw']);
-
-export const PGO_NAMES = [
-  'PGO_CLEANIT',
-  'PGO_SYNCIO',
-  'PGO_DEACTIVATE',
-  'PGO_FREE',
-  'PGO_ALLPAGES',
-  'PGO_DOACTCLUST',
-  'PGO_LOCKED',
-  'PGO_PDFREECLUST',
-  'PGO_REALLOCSWAP',
-  'PGO_NOWAIT',
-] as const;
-
-const vnodeArg = z.strictObject({ vnode: name });
-
-/** Arguments of each OpenBSD call (scenario-format.md, "OpenBSD calls"). */
-export const OPENBSD_CALL_ARGS = {
-  uvn_attach: z.strictObject({ vnode: name, prot }),
-  mmap: z.strictObject({ vnode: name, prot, shared: z.boolean() }),
-  uvn_reference: vnodeArg,
-  uvn_detach: vnodeArg,
-  uvn_flush: z.strictObject({
-    vnode: name,
-    flags: z.array(z.enum(PGO_NAMES)).refine((flags) => new Set(flags).size === flags.length, 'flags must be distinct'),
-    start: uint.optional(),
-    stop: uint.optional(),
-  }),
-  fault: z.strictObject({
-    vnode: name,
-    offset: uint.refine((n) => n % 4096 === 0, 'must be page-aligned (a multiple of 4096)'),
-    access: z.enum(['read', 'write']),
-  }),
-  uvm_vnp_terminate: vnodeArg,
-  uvm_vnp_uncache: vnodeArg,
-  uvm_vnp_setsize: z.strictObject({ vnode: name, size: uint }),
-  uvm_vnp_sync: z.strictObject({ mount: name.optional() }),
-  vref: vnodeArg,
-  vrele: vnodeArg,
-  recycle: vnodeArg,
-  revoke: vnodeArg,
-} as const;
-
-export const CALL_NAMES = Object.keys(OPENBSD_CALL_ARGS) as CallName[];
-// Every call the engine knows has an argument schema, and no other.
-const _callsMatch: Record<CallName, unknown> = OPENBSD_CALL_ARGS;
-void _callsMatch;
-
-const vnodeSpec = z.strictObject({
+import { pagerModel, pagerNames } from '../engine/registry';
+import type { ArgSpec, CallSpec } from '../protocol/profile';
+import type { MountSpec, Scenario, Step, VnodeSpec } from '../protocol/scenario';
+import {
+  array,
+  boolean,
+  CheckError,
+  choice,
+  describe,
+  fail,
+  integer,
+  keys,
+  MAX_INT32,
+  MAX_SAFE,
   name,
-  size: uint,
-  type: z.enum(['VREG', 'VBLK']).optional(),
-  mount: name.optional(),
-  usecount: uint32.optional(),
-  vtext: z.boolean().optional(),
-});
+  numberChoice,
+  object,
+  string,
+} from './checks';
+import { JsonInputError, NumberText, parseStrictJson, type JsonObject, type JsonPath } from './strict-json';
 
-const spawnStep = z.strictObject({
-  spawn: name,
-  call: z.enum(CALL_NAMES as [CallName, ...CallName[]]),
-  args: z.record(z.string(), z.unknown()),
-});
-const runStep = z.strictObject({ run: name });
-const stepStep = z.strictObject({ step: name });
-const completeStep = z.strictObject({
-  complete: uint32.min(1, 'request ids start at 1'),
-  result: z.string().regex(/^(ok|eio|short:(0|[1-9]\d*))$/, 'must be "ok", "eio" or "short:B"'),
-});
+export type { Scenario, Step };
 
-const header = z.strictObject({
-  format: z.literal('pager-scenario/1'),
-  pager: z.enum(['openbsd', 'freebsd']),
-  title: z.string().optional(),
-  machine: z.strictObject({ physPages: uint32.optional() }).optional(),
-  vnodes: z.array(vnodeSpec),
-  steps: z.array(z.unknown()),
-});
-
-type VnodeSpecParsed = z.infer<typeof vnodeSpec>;
-// The engine's own input types must accept what the schema produces.
-const _vnodeSpecFits = (v: VnodeSpecParsed): VnodeSpec => v;
-void _vnodeSpecFits;
+/** Limits checked before any work starts, each with its own message. */
+export const LIMITS = {
+  /** Characters of scenario text. */
+  textLength: 32 * 1024 * 1024,
+  titleLength: 4000,
+  steps: 1_000_000,
+  vnodes: 256,
+  mounts: 64,
+} as const;
 
 export interface ScenarioError {
   /** Step index, -1 for the setup. */
@@ -122,98 +52,227 @@ export function formatScenarioError(e: ScenarioError): string {
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; error: ScenarioError };
 
-function fieldOf(path: readonly PropertyKey[]): string {
+function fieldOf(path: readonly (string | number)[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
   return out;
 }
 
 /** Locate a path from the document root: inside steps[N] it is step N's field. */
-function locate(path: readonly PropertyKey[]): { step: number; field: string } {
+function locate(path: JsonPath): { step: number; field: string } {
   if (path[0] === 'steps' && typeof path[1] === 'number') return { step: path[1], field: fieldOf(path.slice(2)) };
   return { step: -1, field: fieldOf(path) };
 }
 
-function zodError(err: z.ZodError, prefix: readonly PropertyKey[]): ScenarioError {
-  const issue = err.issues[0]!;
-  let path = [...prefix, ...issue.path];
-  let reason = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    path = [...path, issue.keys[0]!];
-    reason = 'unknown key';
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-    reason = 'required key missing';
+const FORMAT = 'pager-scenario/1';
+const IOSIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+const SECTOR_SIZES = [512, 1024, 2048, 4096];
+const uint = (v: unknown, path: JsonPath) => integer(v, path, 0, MAX_SAFE);
+const uint32 = (v: unknown, path: JsonPath) => integer(v, path, 0, MAX_INT32);
+
+/** Setup keys every pager may use; a model lists which of the optional ones it reads. */
+const MACHINE_KEYS = ['physPages', 'pageoutFreeMin', 'pbufs', 'asyncPbufs'] as const;
+const VNODE_KEYS = ['name', 'size', 'type', 'mount', 'usecount', 'vtext', 'blocks'] as const;
+
+function readMachine(v: unknown, path: JsonPath, allowed: readonly string[]): Scenario['machine'] {
+  const o = object(v, path);
+  keys(o, path, allowed, []);
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(o)) out[key] = uint32(o[key], [...path, key]);
+  return out;
+}
+
+function readMount(v: unknown, path: JsonPath): MountSpec {
+  const o = object(v, path);
+  keys(o, path, ['name', 'iosize', 'sectorSize', 'bmap', 'putpages'], ['name']);
+  const m: MountSpec = { name: name(o.name, [...path, 'name']) };
+  if (Object.hasOwn(o, 'iosize')) m.iosize = numberChoice(o.iosize, [...path, 'iosize'], IOSIZES);
+  if (Object.hasOwn(o, 'sectorSize')) m.sectorSize = numberChoice(o.sectorSize, [...path, 'sectorSize'], SECTOR_SIZES);
+  if (Object.hasOwn(o, 'bmap')) m.bmap = boolean(o.bmap, [...path, 'bmap']);
+  if (Object.hasOwn(o, 'putpages')) m.putpages = choice(o.putpages, [...path, 'putpages'], ['generic', 'undirty'] as const);
+  return m;
+}
+
+function readVnode(v: unknown, path: JsonPath, allowed: readonly string[]): VnodeSpec {
+  const o = object(v, path);
+  keys(o, path, allowed, ['name', 'size']);
+  const vn: VnodeSpec = { name: name(o.name, [...path, 'name']), size: uint(o.size, [...path, 'size']) };
+  if (Object.hasOwn(o, 'type')) vn.type = choice(o.type, [...path, 'type'], ['VREG', 'VBLK'] as const);
+  if (Object.hasOwn(o, 'mount')) vn.mount = name(o.mount, [...path, 'mount']);
+  if (Object.hasOwn(o, 'usecount')) vn.usecount = uint32(o.usecount, [...path, 'usecount']);
+  if (Object.hasOwn(o, 'vtext')) vn.vtext = boolean(o.vtext, [...path, 'vtext']);
+  if (Object.hasOwn(o, 'blocks'))
+    vn.blocks = array(o.blocks, [...path, 'blocks'], 1 << 20).map((b, i) =>
+      integer(b, [...path, 'blocks', i], -1, MAX_SAFE),
+    );
+  return vn;
+}
+
+/** What a step may name: vnodes, mounts, and threads spawned before it. */
+interface Names {
+  vnodes: ReadonlySet<string>;
+  mounts: ReadonlySet<string>;
+  threads: ReadonlySet<string>;
+}
+
+function readArg(spec: ArgSpec, v: unknown, path: JsonPath, names: Names): unknown {
+  switch (spec.kind) {
+    case 'vnode': {
+      const n = name(v, path);
+      if (!names.vnodes.has(n)) fail(path, `unknown vnode ${n}`);
+      return n;
+    }
+    case 'mount': {
+      const n = name(v, path);
+      if (!names.mounts.has(n)) fail(path, `unknown mount ${n}`);
+      return n;
+    }
+    case 'mapping': {
+      const n = name(v, path);
+      if (!names.threads.has(n)) fail(path, `unknown thread ${n} (not spawned before this step)`);
+      return n;
+    }
+    case 'choice':
+      return choice(v, path, spec.choices);
+    case 'bool':
+      return boolean(v, path);
+    case 'number': {
+      const n = uint(v, path);
+      if (spec.pageAligned && n % 4096 !== 0) fail(path, 'must be page-aligned (a multiple of 4096)');
+      if (spec.positive && n === 0) fail(path, 'must be greater than 0');
+      return n;
+    }
+    case 'flags': {
+      const list = array(v, path, spec.choices.length);
+      const seen = new Set<string>();
+      for (const [i, item] of list.entries()) {
+        const flag = choice(item, [...path, i], spec.choices);
+        if (seen.has(flag)) fail([...path, i], `${flag} is listed twice: flags must be distinct`);
+        seen.add(flag);
+      }
+      return [...list];
+    }
   }
-  return { ...locate(path), reason };
 }
 
-function stepSchema(step: unknown): z.ZodType | null {
-  if (typeof step !== 'object' || step === null || Array.isArray(step)) return null;
-  if ('spawn' in step) return spawnStep;
-  if ('run' in step) return runStep;
-  if ('step' in step) return stepStep;
-  if ('complete' in step) return completeStep;
-  return null;
+function readArgs(call: CallSpec, v: unknown, path: JsonPath, names: Names): Record<string, unknown> {
+  const o = object(v, path);
+  keys(
+    o,
+    path,
+    call.args.map((a) => a.name),
+    call.args.filter((a) => !('optional' in a && a.optional)).map((a) => a.name),
+  );
+  const out: Record<string, unknown> = {};
+  // Keys as written, so an exported scenario reads back the same.
+  for (const key of Object.keys(o)) out[key] = readArg(call.args.find((a) => a.name === key)!, o[key], [...path, key], names);
+  return out;
 }
 
+function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names: Names & { threads: Set<string> }): Step {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof NumberText)
+    fail(path, `expected a step (an object with one of spawn, run, step or complete), got ${describe(v)}`);
+  const o = v as JsonObject;
+  if (Object.hasOwn(o, 'spawn')) {
+    keys(o, path, ['spawn', 'call', 'args'], ['spawn', 'call', 'args']);
+    const id = name(o.spawn, [...path, 'spawn']);
+    if (names.threads.has(id)) fail([...path, 'spawn'], `thread name ${id} already used`);
+    const callName = choice(
+      o.call,
+      [...path, 'call'],
+      calls.map((c) => c.name),
+    );
+    const args = readArgs(calls.find((c) => c.name === callName)!, o.args, [...path, 'args'], names);
+    names.threads.add(id);
+    return { spawn: id, call: callName, args };
+  }
+  for (const key of ['run', 'step'] as const) {
+    if (!Object.hasOwn(o, key)) continue;
+    keys(o, path, [key], [key]);
+    const id = name(o[key], [...path, key]);
+    if (!names.threads.has(id)) fail([...path, key], `unknown thread ${id} (not spawned before this step)`);
+    return key === 'run' ? { run: id } : { step: id };
+  }
+  if (Object.hasOwn(o, 'complete')) {
+    keys(o, path, ['complete', 'result'], ['complete', 'result']);
+    const id = uint32(o.complete, [...path, 'complete']);
+    if (id < 1) fail([...path, 'complete'], 'request ids start at 1');
+    const result = string(o.result, [...path, 'result'], 64);
+    const m = /^(ok|eio|short:(0|[1-9]\d*))$/.exec(result);
+    if (!m) fail([...path, 'result'], `must be "ok", "eio" or "short:B", got ${describe(result)}`);
+    if (m[2] !== undefined && !Number.isSafeInteger(Number(m[2])))
+      fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[2]}`);
+    return { complete: id, result };
+  }
+  return fail(path, 'a step is an object with one of spawn, run, step or complete');
+}
+
+function read(doc: unknown): Scenario {
+  const o = object(doc, [], 'a scenario (an object)');
+  keys(o, [], ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'], ['format', 'pager', 'vnodes', 'steps']);
+  if (o.format !== FORMAT) fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}`);
+  const pager = choice(o.pager, ['pager'], pagerNames());
+  const model = pagerModel(pager)!;
+  const allowed = model.scenarioKeys;
+  const scenario: Scenario = { format: FORMAT, pager, vnodes: [], steps: [] };
+  if (Object.hasOwn(o, 'title')) scenario.title = string(o.title, ['title'], LIMITS.titleLength);
+  if (Object.hasOwn(o, 'machine'))
+    scenario.machine = readMachine(
+      o.machine,
+      ['machine'],
+      MACHINE_KEYS.filter((key) => allowed.machine.includes(key)),
+    );
+  const mounts = new Set<string>();
+  if (Object.hasOwn(o, 'mounts')) {
+    if (!allowed.mounts) fail(['mounts'], `an ${model.profile.kernel} scenario has no mounts`);
+    scenario.mounts = array(o.mounts, ['mounts'], LIMITS.mounts).map((m, i) => {
+      const mount = readMount(m, ['mounts', i]);
+      if (mounts.has(mount.name)) fail(['mounts', i, 'name'], `mount ${mount.name} is listed twice`);
+      mounts.add(mount.name);
+      return mount;
+    });
+  }
+  const vnodeKeys = VNODE_KEYS.filter((key) => key === 'name' || key === 'size' || allowed.vnode.includes(key));
+  const vnodeNames = new Set<string>();
+  scenario.vnodes = array(o.vnodes, ['vnodes'], LIMITS.vnodes).map((v, i) => {
+    const vn = readVnode(v, ['vnodes', i], vnodeKeys);
+    if (vnodeNames.has(vn.name)) fail(['vnodes', i, 'name'], `duplicate vnode name ${vn.name}`);
+    vnodeNames.add(vn.name);
+    mounts.add(vn.mount ?? 'm1');
+    return vn;
+  });
+  const setupError = model.checkSetup?.(scenario) ?? null;
+  if (setupError) fail(setupError.path, setupError.reason);
+  const names = { vnodes: vnodeNames, mounts, threads: new Set<string>() };
+  const calls = model.profile.calls;
+  scenario.steps = array(o.steps, ['steps'], LIMITS.steps).map((s, i) => readStep(s, ['steps', i], calls, names));
+  return scenario;
+}
+
+/** Read a scenario from text (strict JSON) or an already parsed value. */
 export function parseScenario(input: string | unknown): ParseResult {
   let doc: unknown = input;
   if (typeof input === 'string') {
+    if (input.length > LIMITS.textLength)
+      return {
+        ok: false,
+        error: {
+          step: -1,
+          field: '',
+          reason: `the scenario is ${input.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.textLength.toLocaleString('en-US')}`,
+        },
+      };
     try {
       doc = parseStrictJson(input);
     } catch (e) {
-      if (e instanceof JsonInputError) return { ok: false, error: { ...locate(e.path as JsonPath), reason: e.reason } };
+      if (e instanceof JsonInputError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
       throw e;
     }
   }
-  const head = header.safeParse(doc);
-  if (!head.success) return { ok: false, error: zodError(head.error, []) };
-  const scenario = head.data as Scenario;
-
-  const vnodeNames = new Set<string>();
-  const mounts = new Set<string>();
-  for (const [i, vp] of scenario.vnodes.entries()) {
-    if (vnodeNames.has(vp.name))
-      return { ok: false, error: { step: -1, field: `vnodes[${i}].name`, reason: `duplicate vnode name ${vp.name}` } };
-    vnodeNames.add(vp.name);
-    mounts.add(vp.mount ?? 'm1');
+  try {
+    return { ok: true, scenario: read(doc) };
+  } catch (e) {
+    if (e instanceof CheckError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
+    throw e;
   }
-
-  const threads = new Set<string>();
-  const steps: Step[] = [];
-  for (const [i, raw] of (head.data.steps as unknown[]).entries()) {
-    const schema = stepSchema(raw);
-    if (!schema)
-      return {
-        ok: false,
-        error: { step: i, field: '', reason: 'a step is an object with one of spawn, run, step or complete' },
-      };
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ok: false, error: zodError(parsed.error, ['steps', i]) };
-    const step = parsed.data as Step;
-    if ('spawn' in step) {
-      if (threads.has(step.spawn))
-        return { ok: false, error: { step: i, field: 'spawn', reason: `thread name ${step.spawn} already used` } };
-      const args = OPENBSD_CALL_ARGS[step.call].safeParse(step.args);
-      if (!args.success) return { ok: false, error: zodError(args.error, ['steps', i, 'args']) };
-      const a = args.data as Record<string, unknown>;
-      if (typeof a.vnode === 'string' && !vnodeNames.has(a.vnode))
-        return { ok: false, error: { step: i, field: 'args.vnode', reason: `unknown vnode ${a.vnode}` } };
-      if (typeof a.mount === 'string' && !mounts.has(a.mount))
-        return { ok: false, error: { step: i, field: 'args.mount', reason: `unknown mount ${a.mount}` } };
-      threads.add(step.spawn);
-      steps.push({ spawn: step.spawn, call: step.call, args: a });
-      continue;
-    }
-    const thread = 'run' in step ? step.run : 'step' in step ? step.step : null;
-    if (thread !== null && !threads.has(thread)) {
-      const field = 'run' in step ? 'run' : 'step';
-      return {
-        ok: false,
-        error: { step: i, field, reason: `unknown thread ${thread} (not spawned before this step)` },
-      };
-    }
-    steps.push(step);
-  }
-  return { ok: true, scenario: { ...scenario, steps } };
 }

@@ -1,11 +1,16 @@
 /**
  * A JSON parser for scenario files that keeps what JSON.parse throws away:
- * duplicate keys are an error, and so is any number not written as a plain
- * non-negative integer (`4096.0`, `-1`, `1e3`), since every number in the
- * format is one. Errors carry the path of the offending value.
+ * duplicate keys are an error; a number that is not a plain integer
+ * (`4096.0`, `1e3`) or not a safe one is kept as a NumberText for the
+ * validator to refuse in context; objects have no prototype, so `__proto__`
+ * is an ordinary key (and an unknown one). Nesting is limited, so hostile
+ * input cannot overflow the stack. Errors carry the path of the value.
  */
 
 export type JsonPath = (string | number)[];
+
+/** Deeper than any scenario (setup, step, args, a list: 5 levels); far below what would overflow the stack. */
+export const MAX_DEPTH = 64;
 
 export class JsonInputError extends Error {
   constructor(
@@ -16,6 +21,24 @@ export class JsonInputError extends Error {
   }
 }
 
+/** A number as written, when it is not a safe integer. */
+export class NumberText {
+  constructor(readonly text: string) {}
+  /** Written as an integer (only too large). */
+  get integral(): boolean {
+    return /^-?(0|[1-9]\d*)$/.test(this.text);
+  }
+}
+
+/** A parsed object: no prototype, keys in document order. */
+export type JsonObject = { [key: string]: unknown };
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberText);
+}
+
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 export function parseStrictJson(text: string): unknown {
   let i = 0;
   const path: JsonPath = [];
@@ -24,7 +47,11 @@ export function parseStrictJson(text: string): unknown {
     throw new JsonInputError([...path], reason);
   };
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return;
+      i++;
+    }
   };
   const expect = (ch: string) => {
     ws();
@@ -38,24 +65,29 @@ export function parseStrictJson(text: string): unknown {
     const startAt = i;
     i++;
     while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') i++;
+      const c = text.charCodeAt(i);
+      if (c < 0x20)
+        fail(`invalid JSON at character ${i}: a control character (such as a line break) inside a string; write it as \\n`);
+      if (c === 0x5c) i++;
       i++;
     }
-    if (i >= text.length) fail('invalid JSON: unterminated string');
+    if (i >= text.length) fail(`invalid JSON at character ${startAt}: a string that never ends`);
     i++;
     try {
       return JSON.parse(text.slice(startAt, i)) as string;
     } catch {
-      return fail(`invalid JSON at character ${startAt}: bad string escape`);
+      return fail(`invalid JSON at character ${startAt}: a bad escape (\\) in a string`);
     }
   };
 
-  const parseValue = (): unknown => {
+  const parseValue = (depth: number): unknown => {
     ws();
     const ch = text[i];
+    if ((ch === '{' || ch === '[') && depth >= MAX_DEPTH)
+      fail(`invalid JSON at character ${i}: nested more than ${MAX_DEPTH} levels deep`);
     if (ch === '{') {
       i++;
-      const out: Record<string, unknown> = {};
+      const out = Object.create(null) as JsonObject;
       ws();
       if (text[i] === '}') {
         i++;
@@ -63,13 +95,13 @@ export function parseStrictJson(text: string): unknown {
       }
       for (;;) {
         const key = parseString();
-        if (Object.prototype.hasOwnProperty.call(out, key)) {
+        if (Object.hasOwn(out, key)) {
           path.push(key);
           fail('duplicate key');
         }
         expect(':');
         path.push(key);
-        out[key] = parseValue();
+        out[key] = parseValue(depth + 1);
         path.pop();
         ws();
         if (text[i] === ',') {
@@ -90,7 +122,7 @@ export function parseStrictJson(text: string): unknown {
       }
       for (;;) {
         path.push(out.length);
-        out.push(parseValue());
+        out.push(parseValue(depth + 1));
         path.pop();
         ws();
         if (text[i] === ',') {
@@ -102,13 +134,12 @@ export function parseStrictJson(text: string): unknown {
       }
     }
     if (ch === '"') return parseString();
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (m && m[0].length > 0 && /[\d]/.test(m[0])) {
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (m) {
       i += m[0].length;
-      if (!/^(0|[1-9]\d*)$/.test(m[0])) fail(`expected a non-negative integer, got ${m[0]}`);
       const n = Number(m[0]);
-      if (!Number.isSafeInteger(n)) fail(`number ${m[0]} is larger than 2^53 - 1`);
-      return n;
+      return /^-?(0|[1-9]\d*)$/.test(m[0]) && Number.isSafeInteger(n) ? n : new NumberText(m[0]);
     }
     for (const [word, value] of [
       ['true', true],
@@ -120,10 +151,11 @@ export function parseStrictJson(text: string): unknown {
         return value;
       }
     }
+    if (i >= text.length) return fail(`invalid JSON at character ${i}: the text ends where a value should be`);
     return fail(`invalid JSON at character ${i}`);
   };
 
-  const value = parseValue();
+  const value = parseValue(0);
   ws();
   if (i !== text.length) fail(`invalid JSON at character ${i}: unexpected text after the document`);
   return value;

@@ -1,79 +1,62 @@
 /**
- * The kernel's state: plain, serializable data. The pager models and the
- * machinery mutate it in place while a thread runs; the engine turns it into
- * digests and view snapshots between steps.
+ * The kernel's state: plain, serializable data. The machinery here is the
+ * part every pager shares (threads, locks, sleep, physical memory, vnodes,
+ * disk requests); each pager model keeps its own state (pages, objects,
+ * queues) in `pager` and extends the vnode with its object slot.
  */
+import type { CellValue, ThreadStatus } from '../../protocol/snapshot';
 
-export type ThreadStatus = 'ready' | 'lock' | 'sleep' | 'io' | 'done';
-export type QueueName = 'active' | 'inactive' | 'none';
-export type VnodeState = 'active' | 'free' | 'dead' | 'reclaimed';
+export type { ThreadStatus };
 
-/** A physical page (struct vm_page) as far as the pagers can see it. */
-export interface Page {
-  /** Physical identity: stable while the page is allocated; a sleep channel. */
-  id: number;
-  /** Owning vnode's name while the page is in an object's tree, else null. */
-  object: string | null;
-  offset: number;
-  /** pg_flags without the PQ_* bits (queue membership lives in `queue`). */
-  flags: number;
-  queue: QueueName;
-  wired: number;
-  /** pmap: some virtual mapping exists. */
-  mapped: boolean;
-  /** pmap: the modified bit. */
-  modified: boolean;
-  /** Thread that set PG_BUSY (UVM_PAGE_OWN), for display. */
-  owner: string | null;
-}
-
-/** struct uvm_vnode with its embedded uvm_object. */
-export interface Uvn {
-  flags: number;
-  refs: number;
-  size: number;
-  nio: number;
-  npages: number;
-  /** The object's page tree (uvm_objtree): resident offsets, ascending. */
-  offsets: number[];
-  /** offset -> page id. */
-  pageAt: Record<number, number>;
-}
-
+/** What every kernel keeps of a vnode. A pager model extends it with its own slot (`uvn`, `v_object`). */
 export interface Vnode {
   name: string;
-  type: 'VREG' | 'VBLK';
   mount: string;
+  /** Use references: opens held by processes, and whatever else the kernel's vref counts. */
   usecount: number;
-  vflag: number;
-  state: VnodeState;
+  /** The kernel's word for where the vnode is in its life: "active", "free", "dead", "doomed"... */
+  state: string;
   /** What VOP_GETATTR reports (bytes). */
   size: number;
-  uvn: Uvn;
 }
 
+/**
+ * A lock: exclusive (`owner`, with a recursion `count` for locks that recurse) or, for a
+ * lockmgr-style lock, shared by the threads in `shared`.
+ */
 export interface Lock {
   owner: string | null;
-  /** Recursion depth for the vnode lock; 1 for the others when held. */
   count: number;
+  shared: string[];
+}
+
+/** How a finished disk request ended. */
+export interface IoOutcome {
+  /** errno: 0, or EIO. */
+  error: number;
+  /** Bytes transferred. */
+  done: number;
 }
 
 export interface IoRequest {
   id: number;
+  /** The thread that started it (kept when it goes on or finishes). */
   thread: string;
   vnode: string;
   rw: 'read' | 'write';
   offset: number;
   length: number;
-  /** Physical pages the transfer maps (the pager's cluster). */
+  /** Physical pages the transfer maps. */
   pages: number[];
-}
-
-/** How a finished disk request ended, handed to the sleeping VOP. */
-export interface IoOutcome {
-  error: number;
-  /** Bytes transferred. */
-  done: number;
+  /**
+   * What completing it does: null wakes the thread that waits for it (bdone, a synchronous VOP);
+   * otherwise the name of the pager model's completion routine (FreeBSD's b_iodone), run inside the
+   * complete step, with `ctx` its plain-data argument.
+   */
+  iodone: string | null;
+  ctx: unknown;
+  /** Extra fields the pager shows (blkno, async). */
+  fields: Record<string, CellValue>;
 }
 
 export interface KThread {
@@ -83,9 +66,9 @@ export interface KThread {
   status: ThreadStatus;
   /** Digest `wait`: lock name, wait message or io:N. */
   wait: string | null;
-  /** Sleep channel while asleep, e.g. `uvn:vn1`, `nio:vn1`, `page:7`, `uvmexp.free`. */
+  /** Sleep channel while asleep. */
   chan: string | null;
-  ret: string | boolean | null;
+  ret: string | number | boolean | Record<string, unknown> | null;
   /** Seed line the thread stands at (about to run), or null outside the seed. */
   line: number | null;
   /** When outside the seed: the caller's statement it stands at. */
@@ -94,7 +77,7 @@ export interface KThread {
   stack: string[];
   /** Result of the disk request this thread waits on, set by `complete`. */
   io: IoOutcome | null;
-  /** The page this thread is working on (highlighted in the page tree). */
+  /** The page this thread is working on (highlighted in the page tree), by physical id. */
   focusPage: number | null;
 }
 
@@ -104,25 +87,18 @@ export interface PanicInfo {
   line: number | null;
 }
 
-export interface KernelState {
+export interface KernelState<P = unknown, V extends Vnode = Vnode> {
   freePages: number;
+  /** Physical page ids are handed out in order and never reused. */
   nextPageId: number;
-  /** Every allocated page: resident ones and those on a flush's dead list. */
-  pages: Record<number, Page>;
-  activeQueue: number[];
-  inactiveQueue: number[];
-  vnodes: Vnode[];
+  vnodes: V[];
   threads: KThread[];
   locks: Record<string, Lock>;
   io: IoRequest[];
   nextIoId: number;
-  /** uvn_wlist, head first (vnode names). */
-  wlist: string[];
-  /** uvn_sync_q, head first (vnode names). */
-  syncq: string[];
   panic: PanicInfo | null;
-  /** File-scope statics of the seed (e.g. a ratecheck's `lasttime`). */
-  statics: Record<string, number>;
+  /** The pager model's own state: its pages, objects, queues, lists. */
+  pager: P;
 }
 
 /**
@@ -136,3 +112,20 @@ export const BLOCK = 0;
 export const PANIC = -1;
 
 export type Proc<T = void> = Generator<Effect, T, void>;
+
+export function newThread(id: string, call: string, args: Record<string, unknown>): KThread {
+  return {
+    id,
+    call,
+    args,
+    status: 'ready',
+    wait: null,
+    chan: null,
+    ret: null,
+    line: null,
+    callerStmt: null,
+    stack: [],
+    io: null,
+    focusPage: null,
+  };
+}

@@ -3,25 +3,26 @@
  * caller of the seed function does, locking included (scenario-format.md,
  * "OpenBSD calls"). A string yield is one statement of that caller.
  */
-import { LK_EXCLUSIVE, PG_BUSY, PG_WANTED, PROT_READ, PROT_WRITE } from '../kernel/constants';
-import { chan, objLockName, type Kernel } from '../kernel/kernel';
-import { uvm_lock_pageq, uvm_pageactivate, uvm_unlock_pageq } from '../kernel/pages';
-import { rw_enter, rw_exit, wakeup } from '../kernel/sched';
-import type { KThread, Page, Proc, Vnode } from '../kernel/types';
-import { vget, vn_lock, VOP_UNLOCK, vrele } from '../kernel/vfs';
-import { PGO_FLAGS, PGO_LOCKED, PGO_SYNCIO, VM_PAGER_NAMES, VM_PAGER_OK } from './flags';
+import { PROT_READ, PROT_WRITE } from '../kernel/constants';
+import { wakeup } from '../kernel/sched';
+import type { KThread, Proc } from '../kernel/types';
+import { LK_EXCLUSIVE, PG_BUSY, PG_WANTED, PGO_FLAGS, PGO_LOCKED, PGO_SYNCIO, VM_PAGER_NAMES, VM_PAGER_OK } from './flags';
+import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
+import { rw_enter, rw_exit } from './sync';
+import { uvm_lock_pageq, uvm_pageactivate, uvm_unlock_pageq } from './uvm_page';
 import { uvn_attach, uvn_detach, uvn_reference } from './uvn_attach';
 import { uvn_flush } from './uvn_flush';
 import { uvn_get } from './uvn_io';
 import { uvm_vnp_setsize, uvm_vnp_sync, uvm_vnp_terminate, uvm_vnp_uncache } from './uvn_vnp';
+import { vget, vn_lock, VOP_UNLOCK, vrele } from './vfs';
 
-export type CallResult = string | boolean | null;
+import type { CallResult } from '../model';
 type Args = Record<string, unknown>;
 
 const protOf = (prot: unknown): number => (prot === 'rw' ? PROT_READ | PROT_WRITE : PROT_READ);
 const objOrNull = (ok: boolean): string => (ok ? 'obj' : 'NULL');
 
-function* msync(k: Kernel, th: KThread, vp: Vnode, args: Args): Proc<CallResult> {
+function* msync(k: UvmKernel, th: KThread, vp: UvmVnode, args: Args): Proc<CallResult> {
   const lock = objLockName(vp.name);
   const flags = (args.flags as string[]).reduce((acc, name) => acc | PGO_FLAGS[name]!, 0);
   yield 'rw_enter(uobj->vmobjlock, RW_WRITE)';
@@ -34,7 +35,7 @@ function* msync(k: Kernel, th: KThread, vp: Vnode, args: Args): Proc<CallResult>
 }
 
 /** The object-page path of uvm_fault, as the contract fixes it. */
-function* fault(k: Kernel, th: KThread, vp: Vnode, args: Args): Proc<CallResult> {
+function* fault(k: UvmKernel, th: KThread, vp: UvmVnode, args: Args): Proc<CallResult> {
   const lock = objLockName(vp.name);
   const offset = args.offset as number;
   const write = args.access === 'write';
@@ -73,16 +74,16 @@ function* fault(k: Kernel, th: KThread, vp: Vnode, args: Args): Proc<CallResult>
 }
 
 /** vclean's part: lock the vnode, terminate its uvn, unlock. */
-function* vclean(k: Kernel, th: KThread, vp: Vnode): Proc {
+function* vclean(k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   yield 'vn_lock(vp, LK_EXCLUSIVE)';
   yield* vn_lock(k, th, vp, LK_EXCLUSIVE);
   yield 'uvm_vnp_terminate(vp)';
   yield* uvm_vnp_terminate(k, th, vp);
   yield 'VOP_UNLOCK(vp)';
-  VOP_UNLOCK(k, th, vp);
+  yield* VOP_UNLOCK(k, th, vp);
 }
 
-type CallBody = (k: Kernel, th: KThread, vp: Vnode | null, args: Args) => Proc<CallResult>;
+export type CallBody = (k: UvmKernel, th: KThread, vp: UvmVnode | null, args: Args) => Proc<CallResult>;
 
 export const OPENBSD_CALLS: Readonly<Record<string, CallBody>> = {
   *uvn_attach(k, th, vp, args) {
@@ -122,7 +123,7 @@ export const OPENBSD_CALLS: Readonly<Record<string, CallBody>> = {
     yield 'uvm_vnp_uncache(vp)';
     const ok = yield* uvm_vnp_uncache(k, th, vp!);
     yield 'VOP_UNLOCK(vp)';
-    VOP_UNLOCK(k, th, vp!);
+    yield* VOP_UNLOCK(k, th, vp!);
     return ok;
   },
   *uvm_vnp_setsize(k, th, vp, args) {
@@ -135,7 +136,7 @@ export const OPENBSD_CALLS: Readonly<Record<string, CallBody>> = {
     yield* uvm_vnp_setsize(k, th, vp!, args.size as number);
     yield 'KERNEL_UNLOCK()';
     yield 'VOP_UNLOCK(vp)';
-    VOP_UNLOCK(k, th, vp!);
+    yield* VOP_UNLOCK(k, th, vp!);
     return null;
   },
   *uvm_vnp_sync(k, th, _vp, args) {

@@ -4,48 +4,21 @@
  * the openbsd/src text). Outside the seed: each runs as one statement, but
  * the seed functions they call (uvn_cluster, uvn_put) are stepped line by line.
  */
-import {
-  MAXBSIZE,
-  PAGE_SHIFT,
-  PAGE_SIZE,
-  PG_BUSY,
-  PG_CLEAN,
-  PG_CLEANCHK,
-  PG_FAKE,
-  PG_RELEASED,
-  PG_WANTED,
-  PROT_READ,
-} from '../kernel/constants';
-import { chan, type Kernel } from '../kernel/kernel';
-import {
-  pmap_clear_modify,
-  pmap_is_modified,
-  pmap_page_protect,
-  uvm_pagelookup,
-  uvm_unlock_pageq,
-} from '../kernel/pages';
+import { PAGE_SHIFT, PAGE_SIZE, PROT_READ } from '../kernel/constants';
 import { wakeup } from '../kernel/sched';
-import type { KThread, Page, Proc, Vnode } from '../kernel/types';
-import {
-  PGO_ALLPAGES,
-  PGO_DOACTCLUST,
-  PGO_FREE,
-  PGO_PDFREECLUST,
-  PGO_REALLOCSWAP,
-  PGO_SYNCIO,
-  VM_PAGER_AGAIN,
-  VM_PAGER_OK,
-  VM_PAGER_PEND,
-} from './flags';
+import type { KThread, Proc } from '../kernel/types';
+import { MAXBSIZE, PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_FAKE, PG_RELEASED, PG_WANTED, PGO_ALLPAGES, PGO_DOACTCLUST, PGO_FREE, PGO_PDFREECLUST, PGO_REALLOCSWAP, PGO_SYNCIO, VM_PAGER_AGAIN, VM_PAGER_OK, VM_PAGER_PEND } from './flags';
+import { chan, type Page, type UvmKernel, type UvmVnode } from './state';
+import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, uvm_pagelookup, uvm_unlock_pageq } from './uvm_page';
 import { uvn_cluster, uvn_put } from './uvn_io';
 
 /** Slots in uvn_flush's pps[] array: MAXBSIZE >> PAGE_SHIFT. */
 const PPS_SLOTS = MAXBSIZE >> PAGE_SHIFT;
 
 function* uvm_mk_pcluster(
-  k: Kernel,
+  k: UvmKernel,
   th: KThread,
-  vp: Vnode,
+  vp: UvmVnode,
   center: Page,
   flags: number,
   mlo: number,
@@ -85,7 +58,7 @@ function* uvm_mk_pcluster(
   return cluster;
 }
 
-function uvm_pager_dropcluster(k: Kernel, pg: Page, cluster: readonly Page[], flags: number): void {
+function uvm_pager_dropcluster(k: UvmKernel, pg: Page, cluster: readonly Page[], flags: number): void {
   for (const p of cluster) {
     if (p === pg) continue;
     if (p.flags & PG_WANTED) wakeup(k, chan.page(p.id));
@@ -105,9 +78,9 @@ function uvm_pager_dropcluster(k: Kernel, pg: Page, cluster: readonly Page[], fl
  * *npages; AGAIN on a cluster retries once with pg alone.
  */
 export function* uvm_pager_put(
-  k: Kernel,
+  k: UvmKernel,
   th: KThread,
-  vp: Vnode,
+  vp: UvmVnode,
   pg: Page,
   flags: number,
   start: number,

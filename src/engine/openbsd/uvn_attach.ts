@@ -2,27 +2,14 @@
  * uvn_attach, uvn_reference, uvn_detach: seeds/uvm_vnode.c lines 138-390.
  * Each `yield N` marks the seed line N the thread is about to run.
  */
-import { PROT_WRITE, VTEXT } from '../kernel/constants';
-import { chan, objLockName, type Kernel } from '../kernel/kernel';
-import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, traced, tsleep_nsec, wakeup } from '../kernel/sched';
-import type { KThread, Proc, Vnode } from '../kernel/types';
-import { isDeadfs, VOP_GETATTR, vrele, vref } from '../kernel/vfs';
-import {
-  PGO_ALLPAGES,
-  PGO_CLEANIT,
-  PGO_DEACTIVATE,
-  PGO_FREE,
-  UVM_VNODE_ALOCK,
-  UVM_VNODE_BLOCKED,
-  UVM_VNODE_CANPERSIST,
-  UVM_VNODE_DYING,
-  UVM_VNODE_IOSYNC,
-  UVM_VNODE_RELKILL,
-  UVM_VNODE_VALID,
-  UVM_VNODE_WANTED,
-  UVM_VNODE_WRITEABLE,
-} from './flags';
+import { PROT_WRITE } from '../kernel/constants';
+import { traced, wakeup } from '../kernel/sched';
+import type { KThread, Proc } from '../kernel/types';
+import { PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_FREE, UVM_VNODE_ALOCK, UVM_VNODE_BLOCKED, UVM_VNODE_CANPERSIST, UVM_VNODE_DYING, UVM_VNODE_IOSYNC, UVM_VNODE_RELKILL, UVM_VNODE_VALID, UVM_VNODE_WANTED, UVM_VNODE_WRITEABLE, VTEXT } from './flags';
+import { chan, objLockName, type UvmKernel, type UvmVnode } from './state';
+import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, tsleep_nsec } from './sync';
 import { uvn_flush } from './uvn_flush';
+import { isDeadfs, VOP_GETATTR, vref, vrele } from './vfs';
 import { LIST_INSERT_HEAD, LIST_REMOVE } from './wlist';
 
 /** Every VBLK vnode here is a disk (bdevsw[].d_type == D_DISK). */
@@ -32,13 +19,13 @@ const D_DISK = true;
  * vp->v_type as the seed reads it: vgonel sets VBAD once vclean is done (sys/kern/vfs_subr.c), so a
  * revoked or recycled disk is no longer VBLK and attaching it asks deadfs's VOP_GETATTR (EBADF).
  */
-function v_type(vp: Vnode): Vnode['type'] | 'VBAD' {
+function v_type(vp: UvmVnode): UvmVnode['type'] | 'VBAD' {
   return isDeadfs(vp) ? 'VBAD' : vp.type;
 }
 
 export const uvn_attach = traced(
   'uvn_attach',
-  function* (k: Kernel, th: KThread, vp: Vnode, accessprot: number): Proc<boolean> {
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode, accessprot: number): Proc<boolean> {
     yield 141;
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
@@ -158,7 +145,7 @@ export const uvn_attach = traced(
   },
 );
 
-export const uvn_reference = traced('uvn_reference', function* (k: Kernel, th: KThread, vp: Vnode): Proc {
+export const uvn_reference = traced('uvn_reference', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const lock = objLockName(vp.name);
   yield 286;
   yield* rw_enter(k, th, lock);
@@ -168,7 +155,7 @@ export const uvn_reference = traced('uvn_reference', function* (k: Kernel, th: K
   yield* rw_exit(k, th, lock);
 });
 
-export const uvn_detach = traced('uvn_detach', function* (k: Kernel, th: KThread, vp: Vnode): Proc {
+export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
 
@@ -208,7 +195,7 @@ export const uvn_detach = traced('uvn_detach', function* (k: Kernel, th: KThread
 });
 
 /** uvn_detach lines 335-382: the goner path. False when RELKILL was cancelled. */
-function* uvn_detach_kill(k: Kernel, th: KThread, vp: Vnode): Proc<boolean> {
+function* uvn_detach_kill(k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 335;

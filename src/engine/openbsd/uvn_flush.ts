@@ -1,46 +1,14 @@
 /**
  * uvn_flush: seeds/uvm_vnode.c lines 596-858. `yield N` marks seed line N.
  */
-import {
-  PAGE_SIZE,
-  PROT_READ,
-  PG_BUSY,
-  PG_CLEAN,
-  PG_CLEANCHK,
-  PG_RELEASED,
-  PG_WANTED,
-  round_page,
-  trunc_page,
-} from '../kernel/constants';
-import { chan, objLockName, type Kernel } from '../kernel/kernel';
-import {
-  pmap_clear_modify,
-  pmap_is_modified,
-  pmap_page_protect,
-  PROT_NONE,
-  uvm_lock_pageq,
-  uvm_pageclean,
-  uvm_pagedeactivate,
-  uvm_pagelookup,
-  uvm_pagewait,
-  uvm_pglistfree,
-  uvm_unlock_pageq,
-} from '../kernel/pages';
-import { holds, KASSERT, panic, rw_enter, rwsleep_nsec, traced, wakeup } from '../kernel/sched';
-import type { KThread, Page, Proc, Vnode } from '../kernel/types';
-import {
-  PGO_ALLPAGES,
-  PGO_CLEANIT,
-  PGO_DEACTIVATE,
-  PGO_DOACTCLUST,
-  PGO_FREE,
-  PGO_SYNCIO,
-  UVM_VNODE_IOSYNC,
-  UVM_VNODE_IOSYNCWANTED,
-  VM_PAGER_AGAIN,
-  VM_PAGER_OK,
-  VM_PAGER_PEND,
-} from './flags';
+import { PAGE_SIZE, PROT_READ, round_page, trunc_page } from '../kernel/constants';
+import { holds } from '../kernel/locks';
+import { panic, traced, wakeup } from '../kernel/sched';
+import type { KThread, Proc } from '../kernel/types';
+import { PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_RELEASED, PG_WANTED, PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_DOACTCLUST, PGO_FREE, PGO_SYNCIO, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, VM_PAGER_AGAIN, VM_PAGER_OK, VM_PAGER_PEND } from './flags';
+import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
+import { KASSERT, rw_enter, rwsleep_nsec } from './sync';
+import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, PROT_NONE, uvm_lock_pageq, uvm_pageclean, uvm_pagedeactivate, uvm_pagelookup, uvm_pagewait, uvm_pglistfree, uvm_unlock_pageq } from './uvm_page';
 import { uvm_pager_put } from './uvm_pager';
 
 /** The static `lasttime` of the ratecheck at line 819: no clock runs, so it fires once per boot. */
@@ -48,7 +16,7 @@ const RATECHECK_FIRED = 'uvn_flush.ratecheck';
 
 export const uvn_flush = traced(
   'uvn_flush',
-  function* (k: Kernel, th: KThread, vp: Vnode, start: number, stop: number, flags: number): Proc<boolean> {
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode, start: number, stop: number, flags: number): Proc<boolean> {
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
     const dead: number[] = [];
@@ -264,8 +232,8 @@ export const uvn_flush = traced(
             yield 814;
             if (result !== VM_PAGER_OK) {
               yield 819;
-              if (!k.s.statics[RATECHECK_FIRED]) {
-                k.s.statics[RATECHECK_FIRED] = 1;
+              if (!k.uvm.statics[RATECHECK_FIRED]) {
+                k.uvm.statics[RATECHECK_FIRED] = 1;
                 yield 820;
                 yield 825;
               }

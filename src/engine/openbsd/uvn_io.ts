@@ -2,49 +2,17 @@
  * uvn_cluster, uvn_put, uvn_get, uvn_io: seeds/uvm_vnode.c lines 868-1296.
  * `yield N` marks seed line N.
  */
-import {
-  EBUSY,
-  EIO,
-  LK_EXCLUSIVE,
-  LK_NOWAIT,
-  LK_RECURSEFAIL,
-  MAXBSIZE,
-  PAGE_SIZE,
-  PG_BUSY,
-  PG_FAKE,
-  PG_WANTED,
-  round_page,
-} from '../kernel/constants';
-import { chan, objLockName, type Kernel } from '../kernel/kernel';
-import {
-  pmap_clear_modify,
-  uvm_lock_pageq,
-  uvm_pagealloc,
-  uvm_pagefree,
-  uvm_pagelookup,
-  uvm_pagewait,
-  uvm_unlock_pageq,
-  uvm_wait,
-} from '../kernel/pages';
-import { holds, KASSERT, panic, rw_enter, rw_exit, rwsleep_nsec, traced, wakeup } from '../kernel/sched';
-import type { KThread, Page, Proc, Vnode } from '../kernel/types';
-import { vn_lock, VOP_RDWR, VOP_UNLOCK } from '../kernel/vfs';
-import {
-  PGO_ALLPAGES,
-  PGO_LOCKED,
-  PGO_NOWAIT,
-  PGO_SYNCIO,
-  UVM_VNODE_IOSYNC,
-  UVM_VNODE_IOSYNCWANTED,
-  UVM_VNODE_VNISLOCKED,
-  VM_PAGER_AGAIN,
-  VM_PAGER_BAD,
-  VM_PAGER_ERROR,
-  VM_PAGER_OK,
-  VM_PAGER_UNLOCK,
-} from './flags';
+import { EBUSY, EIO, PAGE_SIZE, round_page } from '../kernel/constants';
+import { holds } from '../kernel/locks';
+import { panic, traced, wakeup } from '../kernel/sched';
+import type { KThread, Proc } from '../kernel/types';
+import { LK_EXCLUSIVE, LK_NOWAIT, LK_RECURSEFAIL, MAXBSIZE, PG_BUSY, PG_FAKE, PG_WANTED, PGO_ALLPAGES, PGO_LOCKED, PGO_NOWAIT, PGO_SYNCIO, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, UVM_VNODE_VNISLOCKED, VM_PAGER_AGAIN, VM_PAGER_BAD, VM_PAGER_ERROR, VM_PAGER_OK, VM_PAGER_UNLOCK } from './flags';
+import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
+import { KASSERT, rw_enter, rw_exit, rwsleep_nsec } from './sync';
+import { pmap_clear_modify, uvm_lock_pageq, uvm_pagealloc, uvm_pagefree, uvm_pagelookup, uvm_pagewait, uvm_unlock_pageq, uvm_wait } from './uvm_page';
+import { vn_lock, VOP_RDWR, VOP_UNLOCK } from './vfs';
 
-export const uvn_cluster = traced('uvn_cluster', function* (k: Kernel, th: KThread, vp: Vnode, offset: number): Proc<{
+export const uvn_cluster = traced('uvn_cluster', function* (k: UvmKernel, th: KThread, vp: UvmVnode, offset: number): Proc<{
   lo: number;
   hi: number;
 }> {
@@ -70,7 +38,7 @@ export const uvn_cluster = traced('uvn_cluster', function* (k: Kernel, th: KThre
 
 export const uvn_put = traced(
   'uvn_put',
-  function* (k: Kernel, th: KThread, vp: Vnode, pps: Page[], flags: number): Proc<number> {
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode, pps: Page[], flags: number): Proc<number> {
     yield 902;
     yield* KASSERT(k, th, holds(k, th, objLockName(vp.name)), 'rw_write_held(uobj->vmobjlock)', 902);
     yield 904;
@@ -87,9 +55,9 @@ export const uvn_put = traced(
 export const uvn_get = traced(
   'uvn_get',
   function* (
-    k: Kernel,
+    k: UvmKernel,
     th: KThread,
-    vp: Vnode,
+    vp: UvmVnode,
     offset: number,
     pps: (Page | null)[],
     npagesp: { value: number },
@@ -248,7 +216,7 @@ export const uvn_get = traced(
 
 export const uvn_io = traced(
   'uvn_io',
-  function* (k: Kernel, th: KThread, vp: Vnode, pps: Page[], flags: number, rw: 'read' | 'write'): Proc<number> {
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode, pps: Page[], flags: number, rw: 'read' | 'write'): Proc<number> {
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
     const npages = pps.length;
@@ -336,7 +304,7 @@ export const uvn_io = traced(
       yield 1245;
       if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
         yield 1246;
-        VOP_UNLOCK(k, th, vp);
+        yield* VOP_UNLOCK(k, th, vp);
       }
     }
     yield 1249;

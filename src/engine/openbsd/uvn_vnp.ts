@@ -2,32 +2,18 @@
  * uvm_vnp_terminate, uvm_vnp_uncache, uvm_vnp_setsize, uvm_vnp_sync:
  * seeds/uvm_vnode.c lines 417-530 and 1336-1524. `yield N` marks seed line N.
  */
-import { LK_EXCLUSIVE, LK_RETRY } from '../kernel/constants';
-import { chan, objLockName, UVN_SYNC_LOCK, type Kernel } from '../kernel/kernel';
-import { lockEnter, lockRelease, panic, rw_enter, rw_exit, rwsleep_nsec, traced, wakeup } from '../kernel/sched';
-import type { KThread, Proc, Vnode } from '../kernel/types';
-import { vn_lock, VOP_UNLOCK, vref } from '../kernel/vfs';
-import {
-  PGO_ALLPAGES,
-  PGO_CLEANIT,
-  PGO_DOACTCLUST,
-  PGO_FREE,
-  UVM_VNODE_BLOCKED,
-  UVM_VNODE_CANPERSIST,
-  UVM_VNODE_DYING,
-  UVM_VNODE_IOSYNC,
-  UVM_VNODE_IOSYNCWANTED,
-  UVM_VNODE_RELKILL,
-  UVM_VNODE_VALID,
-  UVM_VNODE_VNISLOCKED,
-  UVM_VNODE_WANTED,
-  UVM_VNODE_WRITEABLE,
-} from './flags';
+import { lockRelease } from '../kernel/locks';
+import { panic, traced, wakeup } from '../kernel/sched';
+import type { KThread, Proc } from '../kernel/types';
+import { LK_EXCLUSIVE, LK_RETRY, PGO_ALLPAGES, PGO_CLEANIT, PGO_DOACTCLUST, PGO_FREE, UVM_VNODE_BLOCKED, UVM_VNODE_CANPERSIST, UVM_VNODE_DYING, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, UVM_VNODE_RELKILL, UVM_VNODE_VALID, UVM_VNODE_VNISLOCKED, UVM_VNODE_WANTED, UVM_VNODE_WRITEABLE } from './flags';
+import { chan, objLockName, type UvmKernel, type UvmVnode, UVN_SYNC_LOCK } from './state';
+import { rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import { uvn_detach } from './uvn_attach';
 import { uvn_flush } from './uvn_flush';
+import { vn_lock, VOP_UNLOCK, vref } from './vfs';
 import { LIST_REMOVE } from './wlist';
 
-export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: Kernel, th: KThread, vp: Vnode): Proc {
+export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 420;
@@ -92,7 +78,7 @@ export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: Kerne
   yield* rw_exit(k, th, lock);
 });
 
-export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: Kernel, th: KThread, vp: Vnode): Proc<boolean> {
+export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 1339;
@@ -126,7 +112,7 @@ export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: Kernel, t
   yield* rw_exit(k, th, lock);
 
   yield 1388;
-  VOP_UNLOCK(k, th, vp);
+  yield* VOP_UNLOCK(k, th, vp);
   yield 1389;
   yield* uvn_detach(k, th, vp);
   yield 1390;
@@ -137,7 +123,7 @@ export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: Kernel, t
 
 export const uvm_vnp_setsize = traced(
   'uvm_vnp_setsize',
-  function* (k: Kernel, th: KThread, vp: Vnode, newsize: number): Proc {
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode, newsize: number): Proc {
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
     yield 1418;
@@ -160,14 +146,14 @@ export const uvm_vnp_setsize = traced(
   },
 );
 
-export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: Kernel, th: KThread, mount: string | null): Proc {
+export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: KThread, mount: string | null): Proc {
   yield 1462;
-  yield* lockEnter(k, th, UVN_SYNC_LOCK, 'uvnsync rwlock: locking against myself');
+  yield* rw_enter(k, th, UVN_SYNC_LOCK, 'uvnsync');
 
   yield 1468;
-  k.s.syncq = [];
+  k.uvm.syncq = [];
   // LIST_FOREACH follows the live list: each step reads the next link anew.
-  let cur: string | undefined = k.s.wlist[0];
+  let cur: string | undefined = k.uvm.wlist[0];
   for (;;) {
     yield 1469;
     if (cur === undefined) break;
@@ -194,13 +180,13 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: Kernel, th: KTh
     yield 1491;
     uvn.refs++;
     yield 1493;
-    k.s.syncq.unshift(vp.name);
+    k.uvm.syncq.unshift(vp.name);
     cur = nextOnWlist(k, cur);
   }
 
   for (let i = 0; ; i++) {
     yield 1497;
-    const name = k.s.syncq[i];
+    const name = k.uvm.syncq[i];
     if (name === undefined) break;
     const vp = k.vnode(name);
     const uvn = vp.uvn;
@@ -226,7 +212,7 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: Kernel, th: KTh
   lockRelease(k, UVN_SYNC_LOCK);
 });
 
-function nextOnWlist(k: Kernel, cur: string): string | undefined {
-  const i = k.s.wlist.indexOf(cur);
-  return i < 0 ? undefined : k.s.wlist[i + 1];
+function nextOnWlist(k: UvmKernel, cur: string): string | undefined {
+  const i = k.uvm.wlist.indexOf(cur);
+  return i < 0 ? undefined : k.uvm.wlist[i + 1];
 }

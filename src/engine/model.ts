@@ -1,0 +1,81 @@
+/**
+ * What a pager model brings to the engine. The engine, the session, the
+ * runner, coverage and the bench ask the registry (registry.ts) for the model
+ * a scenario's `pager` names and never name a kernel's call, flag or field.
+ *
+ * To add a pager: write a folder beside openbsd/ with its seed functions as
+ * generators tagged with seed lines, export a PagerModel, and register it
+ * (registry.ts). The lab picks it up from its profile; scenarios pick it by
+ * `"pager"`.
+ */
+import type { PagerProfile } from '../protocol/profile';
+import type { MachineSpec, Setup, VnodeSpec } from '../protocol/scenario';
+import type { CounterView, ObjectView, PageView } from '../protocol/snapshot';
+import type { Kernel } from './kernel/kernel';
+import type { IoOutcome, IoRequest, KThread, Proc } from './kernel/types';
+
+export type CallResult = KThread['ret'];
+
+/** One contract digest line: `step`, `panic`, `freePages` first, then the pager's own keys in contract order. */
+export interface Digest {
+  step: number;
+  panic: string | null;
+  freePages: number;
+  [key: string]: unknown;
+}
+
+/** The per-pager parts of a view snapshot. Every one is optional: a pager without pages shows none. */
+export interface ModelViews<K extends Kernel> {
+  /** Physical ids of the resident pages in display order (vnode, then object, then offset). */
+  residentPages?(k: K): Iterable<number>;
+  /** Whether physical page `id` is one of `residentPages`. */
+  isResident?(k: K, id: number): boolean;
+  page?(k: K, id: number): PageView;
+  /** Byte offset of an allocated page (resident or not), or -1: what the I/O panel says a transfer maps. */
+  pageOffset?(k: K, id: number): number;
+  /** The paging queues, in the profile's `queues` order (live arrays; the builder copies them). */
+  queues?(k: K): readonly (readonly number[])[];
+  objects?(k: K): ObjectView[];
+  counters?(k: K): CounterView[];
+  /** What a sleeping thread sleeps for, in words ("page 0x1000 is busy"). */
+  blockedOn?(k: K, th: KThread): string | null;
+  /** Who or what can make a blocked thread runnable. */
+  unblockers?(k: K, th: KThread): string[];
+}
+
+export interface PagerModel<K extends Kernel = Kernel> {
+  /** The scenario's `pager`. */
+  readonly pager: string;
+  readonly profile: PagerProfile;
+  readonly seed: {
+    /** The shipped seed, from the repository root ("public/seeds/uvm_vnode.c"). */
+    readonly file: string;
+    /** The model's sources, whose `yield N` tags are the seed lines it models ("src/engine/openbsd"). */
+    readonly sourceDir: string;
+    /** The C functions of the seed, outermost-first order of appearance. */
+    readonly functions?: readonly string[];
+  };
+  /** The optional setup keys this pager reads (scenario-format.md); others are unknown keys. */
+  readonly scenarioKeys: {
+    readonly machine: readonly (keyof MachineSpec)[];
+    readonly vnode: readonly (keyof VnodeSpec)[];
+    readonly mounts: boolean;
+  };
+  /** Rules across setup fields a reader cannot check one value at a time: the first broken one. */
+  checkSetup?(setup: Setup): { path: (string | number)[]; reason: string } | null;
+  /** Seed lines no schedule can reach in this model, each with why (the coverage report prints them). */
+  readonly unreachableLines: Readonly<Record<number, string>>;
+  /** Build the kernel at boot from a validated setup. */
+  boot(setup: Setup): K;
+  /**
+   * Start `call` on the new thread `th` (already in `k.s.threads`), or say why the contract makes the
+   * spawn impossible; a refusal must change nothing.
+   */
+  spawn(k: K, th: KThread, call: string, args: Record<string, unknown>): Proc<CallResult> | string;
+  /** Why completing `req` now is impossible (its completion routine would wait), or null. */
+  completeRefusal?(k: K, req: IoRequest): string | null;
+  /** The completion routine `req.iodone` names, run to its end inside the complete step. */
+  iodone?(k: K, th: KThread, req: IoRequest, outcome: IoOutcome): Proc;
+  digest(k: K, step: number): Digest;
+  readonly views: ModelViews<K>;
+}

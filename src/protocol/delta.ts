@@ -1,0 +1,178 @@
+/**
+ * Deltas between view snapshots: the worker sends what changed after a step
+ * (changed pages and threads by id, lists as edits, the small rest whole) and
+ * the UI rebuilds the snapshot. Pure functions, used on both sides.
+ */
+import type { PagerProfile } from './profile';
+import type { ListEdit, SnapshotDelta, ViewSnapshot } from './snapshot';
+
+/** Same length and the same items (by identity) in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The smallest edit that turns `from` into `to` (lists of distinct ids); null when they are equal. */
+export function editOf<T>(from: readonly T[], to: readonly T[]): ListEdit<T> | null {
+  let head = 0;
+  while (head < from.length && head < to.length && from[head] === to[head]) head++;
+  if (head === from.length && head === to.length) return null;
+  let tail = 0;
+  while (
+    tail < from.length - head &&
+    tail < to.length - head &&
+    from[from.length - 1 - tail] === to[to.length - 1 - tail]
+  )
+    tail++;
+  let best: ListEdit<T> = to;
+  let size = to.length;
+  if (to.length - head - tail + 2 < size) {
+    best = { at: head, remove: from.length - head - tail, insert: to.slice(head, to.length - tail) };
+    size = to.length - head - tail + 2;
+  }
+  // `to` as `from` less `removed`, then `appended`: match greedily, give up once it is no smaller.
+  const removed: T[] = [];
+  let j = head;
+  for (let i = head; i < from.length && removed.length < size; i++) {
+    if (j < to.length && from[i] === to[j]) j++;
+    else removed.push(from[i]!);
+  }
+  if (removed.length + to.length - j < size) best = { removed, appended: to.slice(j) };
+  return best;
+}
+
+/** `from` with `edit` applied (`from` itself when there is no edit). */
+export function applyEdit<T>(from: readonly T[], edit: ListEdit<T> | null): readonly T[] {
+  if (edit === null) return from;
+  // NOTE: test 'insert', not 'at': every array has an `at` method.
+  if ('insert' in edit)
+    return Object.freeze([...from.slice(0, edit.at), ...edit.insert, ...from.slice(edit.at + edit.remove)]);
+  if ('removed' in edit) {
+    const gone = new Set(edit.removed);
+    return Object.freeze([...from.filter((id) => !gone.has(id)), ...edit.appended]);
+  }
+  return edit;
+}
+
+/** The delta from `from` (null: none, send it whole) to `to`; `profile` goes with a whole snapshot. */
+export function diffSnapshots(
+  from: ViewSnapshot | null,
+  to: ViewSnapshot,
+  profile: PagerProfile | null = null,
+): SnapshotDelta {
+  const { pages, queues, threads, step, ...rest } = to;
+  if (!from) {
+    return {
+      step,
+      fromStep: -1,
+      profile,
+      pages,
+      order: pages.map((p) => p.id),
+      queues,
+      threads,
+      threadOrder: threads.map((t) => t.id),
+      rest,
+    };
+  }
+  const sameOrder = from.pages.length === pages.length && from.pages.every((p, i) => p.id === pages[i]!.id);
+  // Same pages in the same order (most steps): compare in place, no map of 4,096 views.
+  const pagesBefore = sameOrder ? null : new Map(from.pages.map((p) => [p.id, p]));
+  const changed = sameOrder
+    ? pages.filter((p, i) => from.pages[i] !== p)
+    : pages.filter((p) => pagesBefore!.get(p.id) !== p);
+  const sameThreads =
+    threads === from.threads ||
+    (from.threads.length === threads.length && from.threads.every((t, i) => t.id === threads[i]!.id));
+  const threadsBefore = sameThreads ? null : new Map(from.threads.map((t) => [t.id, t]));
+  return {
+    step,
+    fromStep: from.step,
+    profile: null,
+    pages: changed,
+    order: sameOrder
+      ? null
+      : editOf(
+          from.pages.map((p) => p.id),
+          pages.map((p) => p.id),
+        ),
+    queues: queues.map((q, i) => {
+      const old = from.queues[i] ?? [];
+      return q === old ? null : editOf(old, q);
+    }),
+    threads:
+      threads === from.threads
+        ? []
+        : sameThreads
+          ? threads.filter((t, i) => from.threads[i] !== t)
+          : threads.filter((t) => threadsBefore!.get(t.id) !== t),
+    threadOrder: sameThreads
+      ? null
+      : editOf(
+          from.threads.map((t) => t.id),
+          threads.map((t) => t.id),
+        ),
+    rest,
+  };
+}
+
+/**
+ * Replace changed items in place of their old versions when the order did not
+ * change (the common step: a few pages among thousands), else rebuild by key.
+ */
+function patchList<T, K>(
+  old: readonly T[],
+  changed: readonly T[],
+  edit: ListEdit<K> | null,
+  keyOf: (item: T) => K,
+): readonly T[] {
+  if (edit === null) {
+    if (changed.length === 0) return old;
+    const index = new Map<K, number>();
+    for (const item of changed) index.set(keyOf(item), -1);
+    const out = old.slice();
+    for (let i = 0; i < out.length; i++) {
+      const key = keyOf(out[i]!);
+      if (index.has(key)) index.set(key, i);
+    }
+    for (const item of changed) {
+      const at = index.get(keyOf(item))!;
+      if (at >= 0) out[at] = item;
+    }
+    return out;
+  }
+  const byKey = new Map<K, T>();
+  for (const item of old) byKey.set(keyOf(item), item);
+  for (const item of changed) byKey.set(keyOf(item), item);
+  const order = applyEdit(old.map(keyOf), edit);
+  const out: T[] = [];
+  for (const key of order) {
+    const item = byKey.get(key);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
+/** Rebuild the snapshot a delta describes; null when the delta does not start from `from`. */
+export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): ViewSnapshot | null {
+  if (delta.fromStep === -1) {
+    const pageById = new Map(delta.pages.map((p) => [p.id, p]));
+    const threadById = new Map(delta.threads.map((t) => [t.id, t]));
+    return {
+      ...delta.rest,
+      step: delta.step,
+      pages: (delta.order as readonly number[]).flatMap((id) => pageById.get(id) ?? []),
+      threads: (delta.threadOrder as readonly string[]).flatMap((id) => threadById.get(id) ?? []),
+      queues: delta.queues as readonly (readonly number[])[],
+    };
+  }
+  if (!from || from.step !== delta.fromStep) return null;
+  return {
+    ...delta.rest,
+    step: delta.step,
+    pages: patchList(from.pages, delta.pages, delta.order, (p) => p.id),
+    threads: patchList(from.threads, delta.threads, delta.threadOrder, (t) => t.id),
+    queues: delta.queues.map((edit, i) => applyEdit(from.queues[i] ?? [], edit)),
+  };
+}
