@@ -8,6 +8,7 @@
 import type { Setup, Step } from '../protocol/scenario';
 import { finishRequest, outcomeOf } from './kernel/disk';
 import type { Kernel } from './kernel/kernel';
+import { dropFrames } from './kernel/sched';
 import { BLOCK, newThread, PANIC, type Effect, type KThread, type Proc } from './kernel/types';
 import type { CallResult, Digest, PagerModel } from './model';
 import { pagerModel } from './registry';
@@ -79,6 +80,7 @@ export class PagerEngine {
         th.callerStmt = null;
         th.focusPage = null;
         th.stack = [];
+        dropFrames(th);
         this.procs.delete(id);
         return null;
       }

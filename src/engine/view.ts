@@ -5,9 +5,37 @@
  * history over 4,096 pages stays small and a delta carries only what changed.
  */
 import { sameItems } from '../protocol/delta';
-import type { LockView, PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
+import type { FrameView, LockView, PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
+import { readLocals } from './kernel/sched';
+import type { KThread } from './kernel/types';
 import type { ModelViews, PagerModel } from './model';
+
+const NONE: readonly never[] = Object.freeze([]);
+
+function frameViews(t: KThread): readonly FrameView[] {
+  if (t.stack.length === 0) return NONE;
+  const values = readLocals(t);
+  return t.stack.map((fn, i) => ({
+    fn,
+    locals: Object.entries(values[i] ?? {}).map(([name, value]) => ({
+      name,
+      value: value === null ? 'NULL' : typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : String(value),
+    })),
+  }));
+}
+
+function sameFrames(a: readonly FrameView[], b: readonly FrameView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.fn !== y.fn || x.locals.length !== y.locals.length) return false;
+    for (let j = 0; j < x.locals.length; j++)
+      if (x.locals[j]!.name !== y.locals[j]!.name || x.locals[j]!.value !== y.locals[j]!.value) return false;
+  }
+  return true;
+}
 
 function sameThreadView(a: ThreadView, b: ThreadView): boolean {
   return (
@@ -20,12 +48,12 @@ function sameThreadView(a: ThreadView, b: ThreadView): boolean {
     a.callerStmt === b.callerStmt &&
     a.focusPage === b.focusPage &&
     sameItems(a.stack, b.stack) &&
+    sameFrames(a.frames, b.frames) &&
     sameItems(a.locksHeld, b.locksHeld) &&
     sameItems(a.unblockers, b.unblockers)
   );
 }
 
-const NONE: readonly never[] = Object.freeze([]);
 
 /** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
@@ -121,6 +149,7 @@ export class SnapshotBuilder {
         line: t.line,
         callerStmt: t.callerStmt,
         stack: [...t.stack],
+        frames: frameViews(t),
         focusPage: t.focusPage,
         locksHeld: held.get(t.id) ?? NONE,
         unblockers: views.unblockers?.(k, t) ?? NONE,

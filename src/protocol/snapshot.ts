@@ -67,6 +67,8 @@ export interface ThreadView {
   readonly callerStmt: string | null;
   /** Seed functions entered, outermost first. */
   readonly stack: readonly string[];
+  /** The C locals of each seed function on the stack, outermost first. */
+  readonly frames: readonly FrameView[];
   /** The page it works on (highlighted in the page tree), by physical id. */
   readonly focusPage: number | null;
   readonly locksHeld: readonly string[];

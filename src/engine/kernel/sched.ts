@@ -63,8 +63,57 @@ export function traced<A extends unknown[], T, K extends Kernel = Kernel>(
 ): (k: K, th: KThread, ...args: A) => Proc<T> {
   return function* (k, th, ...args) {
     th.stack.push(name);
+    enterFrame(th);
     const result = yield* body(k, th, ...args);
+    leaveFrame(th);
     th.stack.pop();
     return result;
   };
+}
+
+/** A C local's value as the locals pane shows it. */
+export type LocalValue = string | number | boolean | null;
+
+/**
+ * Reads a seed function's C locals, by their C names, at the moment it is
+ * called: a closure over the generator's own variables, so the model keeps
+ * plain JS locals and pays nothing per statement.
+ */
+export type LocalsReader = () => Readonly<Record<string, LocalValue>>;
+
+/**
+ * The locals readers of each thread's frames, parallel to `th.stack`. Kept
+ * beside the kernel state, like the generators themselves: a closure is not
+ * data, but what it reads is the generator's state, which replay rebuilds.
+ */
+const frames = new WeakMap<KThread, (LocalsReader | null)[]>();
+
+function enterFrame(th: KThread): void {
+  let list = frames.get(th);
+  if (!list) frames.set(th, (list = []));
+  list.push(null);
+}
+
+function leaveFrame(th: KThread): void {
+  frames.get(th)?.pop();
+}
+
+/**
+ * Declare the C locals of the innermost traced function `th` is in. Call it
+ * once, after the locals are declared:
+ * `locals(th, () => ({ lcv, result, pp: pageName(pp) }))`.
+ */
+export function locals(th: KThread, read: LocalsReader): void {
+  const list = frames.get(th);
+  if (list && list.length > 0) list[list.length - 1] = read;
+}
+
+/** Each frame's locals now, outermost first (empty for a frame that declared none). */
+export function readLocals(th: KThread): Readonly<Record<string, LocalValue>>[] {
+  return (frames.get(th) ?? []).map((read) => (read ? read() : {}));
+}
+
+/** Forget a finished thread's frames. */
+export function dropFrames(th: KThread): void {
+  frames.delete(th);
 }
