@@ -1,5 +1,5 @@
 /** The scenario library: every scenarios/*.json, bundled at build time. */
-import type { Scenario } from '../engine/api';
+import type { Scenario } from '../protocol/scenario';
 import { parseScenario } from './schema';
 
 const files = import.meta.glob('/scenarios/*.json', { eager: true, query: '?raw', import: 'default' }) as Record<

@@ -4,7 +4,7 @@
  * TypeScript playground shares code). Everything read is validated first.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import type { Scenario } from '../engine/api';
+import type { Scenario } from '../protocol/scenario';
 import { formatScenarioError, parseScenario } from './schema';
 
 export const HASH_PREFIX = '#scenario=';
