@@ -13,6 +13,7 @@ import {
   boolean,
   CheckError,
   choice,
+  count,
   describe,
   fail,
   integer,
@@ -24,16 +25,22 @@ import {
   object,
   string,
 } from './checks';
-import { JsonInputError, NumberText, parseStrictJson, type JsonObject, type JsonPath } from './strict-json';
+import { decodeUtf8 } from './utf8';
+import { JsonInputError, NumberText, parseStrictJson, quote, type JsonObject, type JsonPath } from './strict-json';
 
 export type { Scenario, Step };
 
 /** Limits checked before any work starts, each with its own message. */
 export const LIMITS = {
-  /** Characters of scenario text. */
-  textLength: 32 * 1024 * 1024,
+  /** Bytes of scenario text (UTF-8), as the file's size. */
+  textBytes: 16 * 1024 * 1024,
   titleLength: 4000,
   steps: 1_000_000,
+  /**
+   * Steps times the most pages that can be resident (the model's bound): a flush, a sync or a digest
+   * can visit every resident page at every step, so this bounds a run's work whatever the file sizes.
+   */
+  pageSteps: 250_000_000,
   vnodes: 256,
   mounts: 64,
 } as const;
@@ -52,9 +59,14 @@ export function formatScenarioError(e: ScenarioError): string {
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; error: ScenarioError };
 
+/** A key as a field name shows it: plain names as they are, any other key quoted (`["a b"]`), so the line stays one line. */
 function fieldOf(path: readonly (string | number)[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]{0,63}$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${quote(p)}]`;
+  }
   return out;
 }
 
@@ -89,7 +101,8 @@ function readMount(v: unknown, path: JsonPath): MountSpec {
   if (Object.hasOwn(o, 'iosize')) m.iosize = numberChoice(o.iosize, [...path, 'iosize'], IOSIZES);
   if (Object.hasOwn(o, 'sectorSize')) m.sectorSize = numberChoice(o.sectorSize, [...path, 'sectorSize'], SECTOR_SIZES);
   if (Object.hasOwn(o, 'bmap')) m.bmap = boolean(o.bmap, [...path, 'bmap']);
-  if (Object.hasOwn(o, 'putpages')) m.putpages = choice(o.putpages, [...path, 'putpages'], ['generic', 'undirty'] as const);
+  if (Object.hasOwn(o, 'putpages'))
+    m.putpages = choice(o.putpages, [...path, 'putpages'], ['generic', 'undirty'] as const);
   return m;
 }
 
@@ -165,11 +178,22 @@ function readArgs(call: CallSpec, v: unknown, path: JsonPath, names: Names): Rec
   );
   const out: Record<string, unknown> = {};
   // Keys as written, so an exported scenario reads back the same.
-  for (const key of Object.keys(o)) out[key] = readArg(call.args.find((a) => a.name === key)!, o[key], [...path, key], names);
+  for (const key of Object.keys(o))
+    out[key] = readArg(
+      call.args.find((a) => a.name === key)!,
+      o[key],
+      [...path, key],
+      names,
+    );
   return out;
 }
 
-function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names: Names & { threads: Set<string> }): Step {
+function readStep(
+  v: unknown,
+  path: JsonPath,
+  calls: readonly CallSpec[],
+  names: Names & { threads: Set<string> },
+): Step {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof NumberText)
     fail(path, `expected a step (an object with one of spawn, run, step or complete), got ${describe(v)}`);
   const o = v as JsonObject;
@@ -182,7 +206,12 @@ function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names:
       [...path, 'call'],
       calls.map((c) => c.name),
     );
-    const args = readArgs(calls.find((c) => c.name === callName)!, o.args, [...path, 'args'], names);
+    const args = readArgs(
+      calls.find((c) => c.name === callName)!,
+      o.args,
+      [...path, 'args'],
+      names,
+    );
     names.threads.add(id);
     return { spawn: id, call: callName, args };
   }
@@ -204,12 +233,21 @@ function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names:
       fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[2]}`);
     return { complete: id, result };
   }
-  return fail(path, 'a step is an object with one of spawn, run, step or complete');
+  const first = Object.keys(o)[0];
+  if (first === undefined)
+    return fail(path, 'expected a step (an object with one of spawn, run, step or complete), got an empty object');
+  return fail([...path, first], 'unknown key (a step has one of spawn, run, step or complete)');
 }
 
-function read(doc: unknown): Scenario {
+/** `consume`: the document is the reader's own (parsed here), so it may be taken apart as it is read. */
+function read(doc: unknown, consume: boolean): Scenario {
   const o = object(doc, [], 'a scenario (an object)');
-  keys(o, [], ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'], ['format', 'pager', 'vnodes', 'steps']);
+  keys(
+    o,
+    [],
+    ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'],
+    ['format', 'pager', 'vnodes', 'steps'],
+  );
   if (o.format !== FORMAT) fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}`);
   const pager = choice(o.pager, ['pager'], pagerNames());
   const model = pagerModel(pager)!;
@@ -245,23 +283,39 @@ function read(doc: unknown): Scenario {
   if (setupError) fail(setupError.path, setupError.reason);
   const names = { vnodes: vnodeNames, mounts, threads: new Set<string>() };
   const calls = model.profile.calls;
-  scenario.steps = array(o.steps, ['steps'], LIMITS.steps).map((s, i) => readStep(s, ['steps', i], calls, names));
+  const raw = array(o.steps, ['steps'], LIMITS.steps);
+  for (let i = 0; i < raw.length; i++) {
+    scenario.steps.push(readStep(raw[i], ['steps', i], calls, names));
+    // Let a long scenario's parsed steps go as they are read, so it is not held twice.
+    if (consume) raw[i] = null;
+  }
+  const pages = model.maxResidentPages?.(scenario) ?? 0;
+  if (scenario.steps.length * pages > LIMITS.pageSteps)
+    fail(
+      ['steps'],
+      `${count(scenario.steps.length)} steps with up to ${count(pages)} resident pages is ${count(scenario.steps.length * pages)} page-steps of work, more than the limit of ${count(LIMITS.pageSteps)}`,
+    );
   return scenario;
 }
+
+const tooLong = (what: string, size: number, unit: string, limit: number): ParseResult => ({
+  ok: false,
+  error: {
+    step: -1,
+    field: '',
+    reason: `the scenario ${what} ${count(size)} ${unit}, more than the limit of ${count(limit)}`,
+  },
+});
 
 /** Read a scenario from text (strict JSON) or an already parsed value. */
 export function parseScenario(input: string | unknown): ParseResult {
   let doc: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > LIMITS.textLength)
-      return {
-        ok: false,
-        error: {
-          step: -1,
-          field: '',
-          reason: `the scenario is ${input.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.textLength.toLocaleString('en-US')}`,
-        },
-      };
+    // A UTF-16 unit is at most 3 bytes of UTF-8, so only a long text needs its bytes counted.
+    if (input.length > LIMITS.textBytes / 3) {
+      const bytes = utf8Length(input);
+      if (bytes > LIMITS.textBytes) return tooLong('text is', bytes, 'bytes of UTF-8', LIMITS.textBytes);
+    }
     try {
       doc = parseStrictJson(input);
     } catch (e) {
@@ -270,9 +324,41 @@ export function parseScenario(input: string | unknown): ParseResult {
     }
   }
   try {
-    return { ok: true, scenario: read(doc) };
+    return { ok: true, scenario: read(doc, typeof input === 'string') };
   } catch (e) {
     if (e instanceof CheckError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
     throw e;
   }
+}
+
+/** Read a scenario file's bytes: the size limit first, then UTF-8, then the text. */
+export function parseScenarioBytes(bytes: Uint8Array): ParseResult {
+  if (bytes.length > LIMITS.textBytes) return tooLong('file is', bytes.length, 'bytes', LIMITS.textBytes);
+  const decoded = decodeUtf8(bytes);
+  if ('badByte' in decoded) {
+    const b = bytes[decoded.badByte]!;
+    return {
+      ok: false,
+      error: {
+        step: -1,
+        field: '',
+        reason: `the file is not UTF-8: byte ${decoded.badByte} (0x${b.toString(16).padStart(2, '0')}) does not fit`,
+      },
+    };
+  }
+  return parseScenario(decoded.text);
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
