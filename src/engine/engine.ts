@@ -53,10 +53,10 @@ export class PagerEngine {
     if (this.k.thread(id)) return `thread ${id} already exists`;
     if (!this.model.profile.calls.some((c) => c.name === call)) return `unknown call ${call}`;
     const th = newThread(id, call, args);
-    this.k.s.threads.push(th);
+    this.k.addThread(th);
     const proc = this.model.spawn(this.k, th, call, args);
     if (typeof proc === 'string') {
-      this.k.s.threads.pop();
+      this.k.dropThread(th);
       return proc;
     }
     this.procs.set(id, proc);
@@ -75,6 +75,7 @@ export class PagerEngine {
       const r = proc.next();
       if (r.done) {
         th.status = 'done';
+        this.k.threadDone();
         th.ret = r.value;
         th.line = null;
         th.callerStmt = null;

@@ -44,7 +44,7 @@ export function* sleepReleasing(k: Kernel, th: KThread, channel: string, lock: s
 
 /** Every sleeper on `channel` becomes runnable. */
 export function wakeup(k: Kernel, channel: string): void {
-  for (const t of k.s.threads) {
+  for (const t of k.liveThreads()) {
     if (t.status === 'sleep' && t.chan === channel) {
       t.status = 'ready';
       t.wait = null;
