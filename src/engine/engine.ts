@@ -8,7 +8,7 @@
 import type { Setup, Step } from '../protocol/scenario';
 import { finishRequest, outcomeOf } from './kernel/disk';
 import type { Kernel } from './kernel/kernel';
-import { dropFrames } from './kernel/sched';
+import { dropFrames, setStepping } from './kernel/sched';
 import { BLOCK, newThread, PANIC, type Effect, type KThread, type Proc } from './kernel/types';
 import type { CallResult, Digest, PagerModel } from './model';
 import { pagerModel } from './registry';
@@ -70,6 +70,7 @@ export class PagerEngine {
     if (th.status !== 'ready')
       return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
     const proc = this.procs.get(id)!;
+    setStepping(th, mode === 'step');
     let markers = th.line === null && th.callerStmt === null ? -1 : 0;
     for (;;) {
       const r = proc.next();

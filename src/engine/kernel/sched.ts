@@ -71,6 +71,24 @@ export function traced<A extends unknown[], T, K extends Kernel = Kernel>(
   };
 }
 
+/**
+ * Threads being resumed by a `step` (stop after one statement) rather than a `run` (go on until the thread
+ * blocks or returns). In a run nobody sees the statements between two blocks, so a loop may cross, in one
+ * move, a stretch of iterations that change nothing (uvn_flush's walk over offsets with no page).
+ */
+const stepping = new WeakSet<KThread>();
+
+/** The engine says how it resumes `th` (before each resume). */
+export function setStepping(th: KThread, on: boolean): void {
+  if (on) stepping.add(th);
+  else stepping.delete(th);
+}
+
+/** Whether `th` is being stepped: every statement must then be its own stop. */
+export function isStepping(th: KThread): boolean {
+  return stepping.has(th);
+}
+
 /** A C local's value as the locals pane shows it. */
 export type LocalValue = string | number | boolean | null;
 

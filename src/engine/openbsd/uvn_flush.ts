@@ -3,13 +3,27 @@
  */
 import { PAGE_SIZE, PROT_READ, round_page, trunc_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
-import { panic, traced, wakeup } from '../kernel/sched';
+import { isStepping, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import { PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_RELEASED, PG_WANTED, PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_DOACTCLUST, PGO_FREE, PGO_SYNCIO, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, VM_PAGER_AGAIN, VM_PAGER_OK, VM_PAGER_PEND } from './flags';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rwsleep_nsec } from './sync';
-import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, PROT_NONE, uvm_lock_pageq, uvm_pageclean, uvm_pagedeactivate, uvm_pagelookup, uvm_pagewait, uvm_pglistfree, uvm_unlock_pageq } from './uvm_page';
+import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, PROT_NONE, uvm_lock_pageq, uvm_pageclean, uvm_pagedeactivate, uvm_pagelookup, uvm_pagenfind, uvm_pagewait, uvm_pglistfree, uvm_unlock_pageq } from './uvm_page';
 import { uvm_pager_put } from './uvm_pager';
+
+/**
+ * The walks at lines 633 and 643 go through every page offset from start to stop, as the C does, and a
+ * `step` stops at each of their statements. In a `run` nobody sees those statements, so after a lookup
+ * that finds nothing the walk moves at once to the next offset of its grid that holds a page (or to stop):
+ * the offsets in between would each find nothing and change nothing. The digests and the lines reached
+ * are the C's; the cost follows the resident pages, not the bytes (a 2^53-byte file is one move).
+ */
+function nextOffsetToLook(k: UvmKernel, th: KThread, vnode: string, curoff: number, stop: number): number {
+  const next = curoff + PAGE_SIZE;
+  if (isStepping(th)) return next;
+  const target = Math.min(uvm_pagenfind(k, vnode, next), stop);
+  return target <= next ? next : curoff + Math.ceil((target - curoff) / PAGE_SIZE) * PAGE_SIZE;
+}
 
 /** The static `lasttime` of the ratecheck at line 819: no clock runs, so it fires once per boot. */
 const RATECHECK_FIRED = 'uvn_flush.ratecheck';
@@ -47,14 +61,15 @@ export const uvn_flush = traced(
     yield 631;
     if ((flags & PGO_CLEANIT) !== 0) {
       yield 632;
-      for (let curoff = start; ; curoff += PAGE_SIZE) {
+      for (let curoff = start; ;) {
         yield 633;
         if (!(curoff < stop)) break;
         yield 634;
         if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) !== null) {
           yield 635;
           k.clearbits(pp, PG_CLEANCHK);
-        }
+          curoff += PAGE_SIZE;
+        } else curoff = nextOffsetToLook(k, th, vp.name, curoff, stop);
       }
     }
 
@@ -67,6 +82,7 @@ export const uvn_flush = traced(
       yield 644;
       if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) === null) {
         yield 645;
+        curoff = nextOffsetToLook(k, th, vp.name, curoff, stop) - PAGE_SIZE;
         continue;
       }
       th.focusPage = pp.id;
