@@ -17,19 +17,19 @@ export class CheckError extends Error {
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const MAX_INT32 = 2 ** 31 - 1;
 
+/** A count as messages write it: 1,000,000. */
+export const count = (n: number): string => n.toLocaleString('en-US');
+
 /** How a value is described in a message: its JSON kind, or the value itself when short; always one line. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : 'an array';
   if (v instanceof NumberText)
-    return v.text.length > 40 ? `${v.text.slice(0, 40)}… (${v.text.length} characters)` : v.text;
+    return v.text.length > 40 ? `${v.text.slice(0, 40)}… (${count(v.text.length)} characters)` : v.text;
   if (typeof v === 'object') return Object.keys(v as object).length === 0 ? 'an empty object' : 'an object';
   if (typeof v === 'string') return `the string ${quote(v)}`;
   return String(v);
 }
-
-/** A count as messages write it: 1,000,000. */
-export const count = (n: number): string => n.toLocaleString('en-US');
 
 export function fail(path: JsonPath, reason: string): never {
   throw new CheckError(path, reason);

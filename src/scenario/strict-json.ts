@@ -49,8 +49,6 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberText);
 }
 
-const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-const INTEGER = /^-?(0|[1-9]\d*)$/;
 /** A lone UTF-16 surrogate: with the u flag a well-formed pair is one code point outside this range. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
@@ -102,8 +100,13 @@ function escapeFor(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-export function parseStrictJson(text: string): unknown {
+/**
+ * Parse `text`. `maxValues` bounds the values (objects, lists, strings, numbers, literals) the document
+ * may hold: past it the parse stops at once, so no shape of input makes the parser build more than that.
+ */
+export function parseStrictJson(text: string, maxValues = Infinity): unknown {
   let i = 0;
+  let values = 0;
   const path: JsonPath = [];
 
   /** Line and column (1-based) of character `at`: counted only when an error is reported. */
@@ -132,10 +135,12 @@ export function parseStrictJson(text: string): unknown {
     const startAt = i;
     i++;
     let escaped = false;
+    let surrogate = false;
     for (;;) {
       if (i >= text.length) fail('a string that never ends (no closing ")', startAt);
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
+      if (c >= 0xd800 && c <= 0xdfff) surrogate = true;
       if (c < 0x20) fail(`a control character ${showChar(text, i)} inside a string: write it as ${escapeFor(c)}`);
       if (c === 0x5c) {
         escaped = true;
@@ -160,108 +165,157 @@ export function parseStrictJson(text: string): unknown {
     const raw = text.slice(startAt + 1, i - 1);
     // Every escape was checked above, so JSON.parse cannot fail here.
     const value = escaped ? (JSON.parse(text.slice(startAt, i)) as string) : raw;
-    if (LONE_SURROGATE.test(value))
+    if ((surrogate || escaped) && LONE_SURROGATE.test(value))
       fail('a string with a lone UTF-16 surrogate (half of a \\uD8xx\\uDCxx pair), which is no character', startAt);
     return value;
   };
 
+  const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+  /** A number, scanned by hand: a plain integer of up to 15 digits (every count, size and offset) allocates nothing. */
   const parseNumber = (): unknown => {
     const startAt = i;
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (!m) return fail(`a malformed number: '-' must be followed by a digit`);
-    i += m[0].length;
+    let j = i;
+    const negative = text.charCodeAt(j) === 0x2d;
+    if (negative) j++;
+    if (!isDigit(text.charCodeAt(j))) return fail(`a malformed number: '-' must be followed by a digit`);
+    let value = 0;
+    if (text.charCodeAt(j) === 0x30) j++;
+    else while (isDigit(text.charCodeAt(j))) value = value * 10 + (text.charCodeAt(j++) - 0x30);
+    const intDigits = j - startAt - (negative ? 1 : 0);
+    let plain = true;
+    if (text.charCodeAt(j) === 0x2e) {
+      plain = false;
+      j++;
+      if (!isDigit(text.charCodeAt(j))) fail(`a malformed number: a '.' needs a digit on each side`, startAt);
+      while (isDigit(text.charCodeAt(j))) j++;
+    }
+    const e = text.charCodeAt(j);
+    if (e === 0x65 || e === 0x45) {
+      plain = false;
+      j++;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      if (!isDigit(text.charCodeAt(j))) fail('a malformed number: an exponent needs digits', startAt);
+      while (isDigit(text.charCodeAt(j))) j++;
+    }
+    i = j;
     const next = text[i];
     if (next !== undefined && /[0-9.eE+-]/.test(next)) {
-      if (m[1] === '0' && /[0-9]/.test(next)) fail('a malformed number: JSON numbers have no leading zeros', startAt);
+      if (intDigits === 1 && text.charCodeAt(j - 1) === 0x30 && isDigit(text.charCodeAt(j)))
+        fail('a malformed number: JSON numbers have no leading zeros', startAt);
       if (next === '.') fail(`a malformed number: a '.' needs a digit on each side`, startAt);
       if (next === 'e' || next === 'E') fail(`a malformed number: an exponent needs digits`, startAt);
-      fail(`a malformed number: ${showChar(text, i)} cannot follow ${m[0].length > 40 ? 'it' : m[0]}`, startAt);
+      const written = text.slice(startAt, i);
+      fail(`a malformed number: ${showChar(text, i)} cannot follow ${written.length > 40 ? 'it' : written}`, startAt);
     }
-    const written = m[0];
+    if (plain && intDigits <= 15) return negative ? (value === 0 ? 0 : -value) : value; // -0 is 0
+    const written = text.slice(startAt, i);
     const n = Number(written);
-    if (INTEGER.test(written) && Number.isSafeInteger(n)) return n === 0 ? 0 : n; // -0 is 0
+    if (plain && Number.isSafeInteger(n)) return n;
     return new NumberText(written);
   };
 
+  const tooMany = (): never => {
+    throw new JsonInputError(
+      [],
+      `the scenario holds more than ${maxValues.toLocaleString('en-US')} JSON values (objects, lists, strings, numbers, true, false, null), the limit`,
+    );
+  };
+
+  // The path is kept as the parse goes: a container pushes a slot on entry, sets it to each key or index,
+  // and pops it on exit; an error about the container itself (a missing comma) drops the slot first.
   const parseValue = (depth: number): unknown => {
     ws();
-    const ch = text[i];
-    if ((ch === '{' || ch === '[') && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
-    if (ch === '{') {
+    if (++values > maxValues) tooMany();
+    const c = text.charCodeAt(i);
+    if ((c === 0x7b || c === 0x5b) && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
+    if (c === 0x7b) {
       i++;
       const out = newObject();
       ws();
-      if (text[i] === '}') {
+      if (text.charCodeAt(i) === 0x7d) {
         i++;
         return out;
       }
+      const top = path.length;
+      path.push('');
       for (;;) {
         ws();
+        path.length = top;
         const key = parseString(
-          text[i] === '}'
+          text.charCodeAt(i) === 0x7d
             ? "another key after ',' (a comma cannot end an object)"
             : 'a key (a string in double quotes)',
         );
-        if (Object.hasOwn(out, key)) {
-          path.push(key);
-          throw new JsonInputError([...path], 'duplicate key');
-        }
-        ws();
-        if (text[i] !== ':') fail(`expected ':' after a key, got ${showChar(text, i)}`);
-        i++;
         path.push(key);
-        out[key] = parseValue(depth + 1);
-        path.pop();
+        if (Object.hasOwn(out, key)) throw new JsonInputError([...path], 'duplicate key');
         ws();
-        if (text[i] === ',') {
+        if (text.charCodeAt(i) !== 0x3a) {
+          path.length = top;
+          fail(`expected ':' after a key, got ${showChar(text, i)}`);
+        }
+        i++;
+        out[key] = parseValue(depth + 1);
+        ws();
+        const next = text.charCodeAt(i);
+        if (next === 0x2c) {
           i++;
           continue;
         }
-        if (text[i] === '}') {
+        path.length = top;
+        if (next === 0x7d) {
           i++;
           return out;
         }
         return fail(`expected ',' or '}' after a value, got ${showChar(text, i)}`);
       }
     }
-    if (ch === '[') {
+    if (c === 0x5b) {
       i++;
       const out: unknown[] = [];
       ws();
-      if (text[i] === ']') {
+      if (text.charCodeAt(i) === 0x5d) {
         i++;
         return out;
       }
+      const top = path.length;
+      path.push(0);
       for (;;) {
         ws();
-        if (text[i] === ']') fail(`expected a value after ',', got ']' (a comma cannot end a list)`);
-        path.push(out.length);
+        if (text.charCodeAt(i) === 0x5d) {
+          path.length = top;
+          fail(`expected a value after ',', got ']' (a comma cannot end a list)`);
+        }
+        path[top] = out.length;
         out.push(parseValue(depth + 1));
-        path.pop();
         ws();
-        if (text[i] === ',') {
+        const next = text.charCodeAt(i);
+        if (next === 0x2c) {
           i++;
           continue;
         }
-        if (text[i] === ']') {
+        path.length = top;
+        if (next === 0x5d) {
           i++;
           return out;
         }
         return fail(`expected ',' or ']' after a value, got ${showChar(text, i)}`);
       }
     }
+    const ch = text[i];
     if (ch === '"') return parseString('a string');
     if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return parseNumber();
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return value;
-      }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
     }
     if (ch === '/') return fail("expected a value, got '/': JSON has no comments");
     if (ch === "'") return fail('expected a value, got "\'": JSON strings take double quotes');
