@@ -6,9 +6,10 @@
  * under 2 s.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main, USAGE, type RunnerIo } from '../tools/scenario';
 import { HOSTILE_CASES, inputBytes, type HostileCase } from './hostile/corpus';
@@ -66,6 +67,65 @@ describe('the hostile corpus', () => {
     const r = runInProcess(inputBytes(c));
     expectWellBehaved(c, r);
     expect(r.ms, 'milliseconds').toBeLessThan(2000);
+  });
+});
+
+describe('library scenarios broken at random', () => {
+  const library = readdirSync('scenarios')
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => readFileSync(join('scenarios', f), 'utf8'));
+  /** Pieces a careless or hostile edit puts in: JSON punctuation, extreme numbers, odd characters and keys. */
+  const PIECES = [
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"',
+    '\\',
+    ' ',
+    '\n',
+    '0',
+    '-1',
+    '1.5',
+    '1e400',
+    '9007199254740992',
+    'null',
+    'true',
+    '"__proto__":',
+    '"x":1,',
+    '\u0000',
+    '\ud800',
+    '\ufeff',
+    'é',
+    '\u2028',
+    '{"run":"t1"}',
+    '[[[[[[[[',
+  ];
+  const edit = fc.record({
+    scenario: fc.nat(library.length - 1),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    cut: fc.nat(12),
+    piece: fc.constantFrom(...PIECES),
+  });
+
+  it('exit 0 or 2, one "step N: …" line or none, never a stack trace, under 2 s', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        let text = library[edits[0]!.scenario]!;
+        for (const e of edits) {
+          const at = Math.floor(e.at * text.length);
+          text = text.slice(0, at) + e.piece + text.slice(at + e.cut);
+        }
+        const r = runInProcess(new TextEncoder().encode(text));
+        expect([0, 2]).toContain(r.code);
+        expect(r.stderr).toMatch(r.code === 0 ? /^$/ : /^step -?\d+: [^\n]+\n$/);
+        expect(r.ms).toBeLessThan(2000);
+      }),
+      { numRuns: 400, seed: 20251201 },
+    );
   });
 });
 
