@@ -3,7 +3,7 @@
  * in-process for every case (the same function the command runs, given the file's bytes), and as a
  * separate `tsx tools/scenario.ts FILE` process for a sample. Each case must give its exit code and its
  * exact line on standard error (one line, no stack trace), print its digests and nothing else, and take
- * under 2 s.
+ * under 2 s of CPU.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,13 @@ interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall-clock milliseconds. */
   ms: number;
+  /**
+   * CPU milliseconds of this process (the runner's own work, GC included): what the 2 s bound is checked
+   * on, since a machine shared with other jobs can stretch wall-clock time several times over.
+   */
+  cpuMs: number;
 }
 
 /** Run `main` on one file whose contents are `bytes`, collecting what it prints. */
@@ -35,12 +41,14 @@ function runInProcess(bytes: Uint8Array, argv: string[] = ['case.json']): RunRes
     stderr: (text) => (stderr += text),
   };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const code = main(argv, io);
-  return { code, stdout, stderr, ms: performance.now() - t0 };
+  const cpu = process.cpuUsage(c0);
+  return { code, stdout, stderr, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** What every run must show, whatever the case: one line or none on stderr, no stack, digests in order. */
-function expectWellBehaved(c: HostileCase, r: Omit<RunResult, 'ms'>): void {
+function expectWellBehaved(c: HostileCase, r: Omit<RunResult, 'ms' | 'cpuMs'>): void {
   expect(r.code, 'exit code').toBe(c.code);
   expect(r.stderr, 'standard error').toBe(c.stderr === '' ? '' : `${c.stderr}\n`);
   expect(r.stderr).not.toMatch(/\n\s+at |Error:|TypeError|RangeError/);
@@ -66,7 +74,7 @@ describe('the hostile corpus', () => {
   it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const r = runInProcess(inputBytes(c));
     expectWellBehaved(c, r);
-    expect(r.ms, 'milliseconds').toBeLessThan(2000);
+    expect(r.cpuMs, `CPU milliseconds (wall clock ${Math.round(r.ms)} ms)`).toBeLessThan(2000);
   });
 });
 
@@ -122,7 +130,7 @@ describe('library scenarios broken at random', () => {
         const r = runInProcess(new TextEncoder().encode(text));
         expect([0, 2]).toContain(r.code);
         expect(r.stderr).toMatch(r.code === 0 ? /^$/ : /^step -?\d+: [^\n]+\n$/);
-        expect(r.ms).toBeLessThan(2000);
+        expect(r.cpuMs).toBeLessThan(2000);
       }),
       { numRuns: 400, seed: 20251201 },
     );
@@ -133,7 +141,7 @@ describe('the runner as a command (a sample of the corpus)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pager-lab-hostile-'));
   const tsx = join('node_modules', '.bin', 'tsx');
 
-  function runCommand(args: string[]): Promise<Omit<RunResult, 'ms'>> {
+  function runCommand(args: string[]): Promise<Omit<RunResult, 'ms' | 'cpuMs'>> {
     return new Promise((resolve) => {
       execFile(
         tsx,

@@ -45,6 +45,13 @@ function ParsedObject(): void {}
 ParsedObject.prototype = EMPTY_PROTOTYPE;
 const newObject = (): JsonObject => new (ParsedObject as unknown as new () => JsonObject)();
 
+/**
+ * Every `{}` and every `[]` of a document is one frozen object: nothing reads a parsed value to change it,
+ * and a file of a million empty steps then costs no allocation to refuse.
+ */
+const EMPTY_OBJECT = Object.freeze(newObject());
+const EMPTY_ARRAY: unknown[] = Object.freeze([]) as unknown as unknown[];
+
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberText);
 }
@@ -231,12 +238,12 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
     if ((c === 0x7b || c === 0x5b) && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     if (c === 0x7b) {
       i++;
-      const out = newObject();
       ws();
       if (text.charCodeAt(i) === 0x7d) {
         i++;
-        return out;
+        return EMPTY_OBJECT;
       }
+      const out = newObject();
       const top = path.length;
       path.push('');
       for (;;) {
@@ -272,12 +279,12 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
     }
     if (c === 0x5b) {
       i++;
-      const out: unknown[] = [];
       ws();
       if (text.charCodeAt(i) === 0x5d) {
         i++;
-        return out;
+        return EMPTY_ARRAY;
       }
+      const out: unknown[] = [];
       const top = path.length;
       path.push(0);
       for (;;) {
