@@ -97,6 +97,8 @@ export interface PagerProfile {
     readonly flagWord: string;
     /** Prefix dropped from flag names in short summaries ("UVM_VNODE_"). */
     readonly flagPrefix: string;
+    /** What the list of counters under the flags is called ("uvn and vnode fields"). */
+    readonly fieldsLabel: string;
     readonly flags: readonly FlagInfo[];
   };
   /** The page tree: its title and what structure it draws. */
@@ -106,6 +108,9 @@ export interface PagerProfile {
     readonly layout: 'rbtree' | 'list';
     /** How a page's key is written: a byte offset ("0x1000") or a page index ("pindex 1"). */
     readonly key: 'offset' | 'pindex';
+    /** The kernel's names for a busy page and for one a thread waits on (badges "B" and "W"). */
+    readonly busy: string;
+    readonly wanted: string;
   };
   readonly pageStates: readonly PageStateInfo[];
   readonly pageColumns: readonly PageColumn[];

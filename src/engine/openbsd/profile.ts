@@ -69,11 +69,19 @@ export const OPENBSD_PROFILE: PagerProfile = {
   pager: 'openbsd',
   kernel: 'OpenBSD',
   seed: { file: 'uvm_vnode.c', path: 'sys/uvm/uvm_vnode.c', url: 'seeds/uvm_vnode.c' },
-  objectPanel: { title: 'uvn flags', flagWord: 'u_flags', flagPrefix: 'UVM_VNODE_', flags: UVN_FLAG_INFO },
+  objectPanel: {
+    title: 'uvn flags',
+    flagWord: 'u_flags',
+    flagPrefix: 'UVM_VNODE_',
+    fieldsLabel: 'uvn and vnode fields',
+    flags: UVN_FLAG_INFO,
+  },
   pageTree: {
     structure: "uvm_objtree: each uvn's red-black tree of resident pages, keyed by offset",
     layout: 'rbtree',
     key: 'offset',
+    busy: 'PG_BUSY',
+    wanted: 'PG_WANTED',
   },
   pageStates: [
     { state: 'busy', label: 'busy', meaning: 'PG_BUSY: a thread owns the page' },

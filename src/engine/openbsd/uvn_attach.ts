@@ -5,7 +5,22 @@
 import { PROT_WRITE } from '../kernel/constants';
 import { traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_FREE, UVM_VNODE_ALOCK, UVM_VNODE_BLOCKED, UVM_VNODE_CANPERSIST, UVM_VNODE_DYING, UVM_VNODE_IOSYNC, UVM_VNODE_RELKILL, UVM_VNODE_VALID, UVM_VNODE_WANTED, UVM_VNODE_WRITEABLE, VTEXT } from './flags';
+import {
+  PGO_ALLPAGES,
+  PGO_CLEANIT,
+  PGO_DEACTIVATE,
+  PGO_FREE,
+  UVM_VNODE_ALOCK,
+  UVM_VNODE_BLOCKED,
+  UVM_VNODE_CANPERSIST,
+  UVM_VNODE_DYING,
+  UVM_VNODE_IOSYNC,
+  UVM_VNODE_RELKILL,
+  UVM_VNODE_VALID,
+  UVM_VNODE_WANTED,
+  UVM_VNODE_WRITEABLE,
+  VTEXT,
+} from './flags';
 import { chan, objLockName, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, tsleep_nsec } from './sync';
 import { uvn_flush } from './uvn_flush';
