@@ -222,7 +222,7 @@ function benchHistory(): void {
   // (d) first, on a clean heap.
   const before = heapUsed();
   const t0 = performance.now();
-  let session: Session | null = sessionOf(steps);
+  const session: Session = sessionOf(steps);
   const buildMs = performance.now() - t0;
   const after = heapUsed();
   rows.push({
@@ -263,15 +263,14 @@ function benchHistory(): void {
 
   const fork: number[] = [];
   for (let i = 0; i < 12; i++) {
-    session = sessionOf(steps);
-    session.seek(500);
+    const forked = sessionOf(steps);
+    forked.seek(500);
     const step: Step = { spawn: `fork${i}`, call: 'uvm_vnp_sync', args: {} };
     const t = performance.now();
-    must(session.apply(step), step);
+    must(forked.apply(step), step);
     fork.push(performance.now() - t);
   }
   timed('(a) fork: apply after seek(500), replays 500 steps', fork, null);
-  session = null;
 }
 
 function benchBigStep(): void {
@@ -334,7 +333,6 @@ function benchBigStep(): void {
     faultEngine.push(t1 - t0);
     faultTotal.push(t2 - t0);
     faultDelta.push(bytes(delta));
-    prev = next;
   }
   timed('(b) run a fault on a resident page: engine only', faultEngine, 1);
   timed('(b) run a fault on a resident page: engine + snapshot', faultTotal, 1);

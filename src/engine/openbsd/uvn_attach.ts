@@ -191,14 +191,13 @@ export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThr
   yield 322;
   vp.vflag &= ~VTEXT;
 
-  let killed = false;
   yield 328;
   if (uvn.flags & UVM_VNODE_CANPERSIST) {
     yield 330;
     yield* uvn_flush(k, th, vp, 0, 0, PGO_DEACTIVATE | PGO_ALLPAGES);
     yield 331;
   } else {
-    killed = yield* uvn_detach_kill(k, th, vp);
+    const killed = yield* uvn_detach_kill(k, th, vp);
     if (!killed) return;
   }
 

@@ -12,7 +12,6 @@ import type { Page, UvmKernel } from './state';
 import { hex } from '../../protocol/format';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
 
-
 /** The page tree's colour: busy, fake (contents not valid yet), dirty (unclean or modified), clean. */
 export function pageState(pg: Page): string {
   if (pg.flags & PG_BUSY) return 'busy';
