@@ -59,11 +59,19 @@ export const FREEBSD_PROFILE: PagerProfile = {
   pager: 'freebsd',
   kernel: 'FreeBSD',
   seed: { file: 'vnode_pager.c', path: 'sys/vm/vnode_pager.c', url: 'seeds/vnode_pager.c' },
-  objectPanel: { title: 'VM object', flagWord: 'flags', flagPrefix: 'OBJ_', flags: OBJ_FLAG_INFO },
+  objectPanel: {
+    title: 'VM object',
+    flagWord: 'flags',
+    flagPrefix: 'OBJ_',
+    fieldsLabel: 'object and vnode fields',
+    flags: OBJ_FLAG_INFO,
+  },
   pageTree: {
     structure: "each vm_object's resident pages by pindex (memq, indexed by the radix trie)",
     layout: 'list',
     key: 'pindex',
+    busy: 'xbusy/sbusy',
+    wanted: 'VPB_BIT_WAITERS',
   },
   pageStates: [
     { state: 'busy', label: 'busy', meaning: 'exclusive or shared busy: a thread is reading, writing or changing it' },
