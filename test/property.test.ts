@@ -668,7 +668,7 @@ interface Run {
 }
 
 function scenarioOf(setup: Setup, steps: readonly Step[]): Scenario {
-  return { format: 'pager-scenario/1', pager: 'openbsd', ...setup, steps: [...steps] };
+  return { format: 'pager-scenario/1', ...setup, steps: [...steps] };
 }
 
 function explain(setup: Setup, steps: readonly Step[], step: Step | null, err: unknown): Error {
@@ -746,7 +746,7 @@ function noteNioReset(e: PagerEngine, step: Step, nioOffset: Map<string, number>
   const th = e.k.thread('run' in step ? step.run : step.step)!;
   if (th.call !== 'uvn_attach' && th.call !== 'mmap') return;
   const name = th.args.vnode as string;
-  const vp = e.k.vnode(name);
+  const vp = S(e).vnodes.find((v) => v.name === name)!;
   const inside = insideByVnode(e).get(name)!;
   if (vp.uvn.nio === 0 && inside + (nioOffset.get(name) ?? 0) !== 0) {
     nioOffset.set(name, -inside);
@@ -906,7 +906,8 @@ describe('engine properties', () => {
         mapped: false,
         modified: rev > 1,
         summary: rev ? 'PG_CLEAN' : 'no PG_ flags',
-        cells: { PG_CLEAN: rev > 0 },
+        flagWord: rev ? 0x008 : 0,
+        cells: {},
       });
     const thread = (id: number): ThreadView => ({
       id: `t${id}`,
@@ -920,6 +921,7 @@ describe('engine properties', () => {
       line: null,
       callerStmt: null,
       stack: [],
+      frames: [],
       focusPage: null,
       locksHeld: [],
       unblockers: [],

@@ -7,7 +7,7 @@
  */
 import { pagerModel, pagerNames } from '../engine/registry';
 import type { ArgSpec, CallSpec } from '../protocol/profile';
-import type { MountSpec, Scenario, Step, VnodeSpec } from '../protocol/scenario';
+import type { MountSpec, Scenario, Setup, SpawnStep, Step, VnodeSpec } from '../protocol/scenario';
 import {
   array,
   boolean,
@@ -25,7 +25,7 @@ import {
   object,
   string,
 } from './checks';
-import { decodeUtf8 } from './utf8';
+import { decodeUtf8, utf8Length } from './utf8';
 import { JsonInputError, NumberText, parseStrictJson, quote, type JsonObject, type JsonPath } from './strict-json';
 
 export type { Scenario, Step };
@@ -322,12 +322,33 @@ const tooLong = (what: string, size: number, unit: string, limit: number): Parse
   },
 });
 
+/**
+ * Check one spawn typed into the lab against a loaded setup, as a file's would be: the call and its
+ * arguments, names that must exist (`threads`: those spawned so far). Null when it is fine.
+ */
+export function checkSpawn(setup: Setup, threads: readonly string[], step: SpawnStep): ScenarioError | null {
+  const model = pagerModel(setup.pager);
+  if (!model) return { step: 0, field: '', reason: `no pager model "${setup.pager}"` };
+  const names = {
+    vnodes: new Set(setup.vnodes.map((v) => v.name)),
+    mounts: new Set([...(setup.mounts ?? []).map((m) => m.name), ...setup.vnodes.map((v) => v.mount ?? 'm1')]),
+    threads: new Set(threads),
+  };
+  try {
+    readStep(step, [], model.profile.calls, names);
+    return null;
+  } catch (e) {
+    if (e instanceof CheckError) return { ...locate(e.path), step: 0, reason: e.reason };
+    throw e;
+  }
+}
+
 /** Read a scenario from text (strict JSON) or an already parsed value. */
 export function parseScenario(input: string | unknown): ParseResult {
   if (typeof input !== 'string') return readChecked(input, false);
   // A UTF-16 unit is at most 3 bytes of UTF-8, so only a long text needs its bytes counted.
   if (input.length > LIMITS.textBytes / 3) {
-    const bytes = new TextEncoder().encode(input).length;
+    const bytes = utf8Length(input);
     if (bytes > LIMITS.textBytes) return tooLong('text is', bytes, 'bytes of UTF-8', LIMITS.textBytes);
   }
   return parseText(input);

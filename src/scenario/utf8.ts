@@ -36,12 +36,66 @@ export function firstBadUtf8Byte(bytes: Uint8Array): number {
   return -1;
 }
 
-/** The text of well-formed UTF-8 bytes, or the offset of the first bad byte. */
-export function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
+/** The decoder every runtime here has (browser, worker, Node); typed locally, as the engine's lib has no DOM. */
+type Decoder = new (
+  label: string,
+  options: { fatal: boolean; ignoreBOM: boolean },
+) => { decode(b: Uint8Array): string };
+const NativeDecoder = (globalThis as { TextDecoder?: Decoder }).TextDecoder;
+
+/** Decode bytes already known to be well-formed UTF-8, without a native decoder. */
+function decodeWellFormed(bytes: Uint8Array): string {
+  const units: number[] = [];
+  const parts: string[] = [];
+  const cont = (at: number) => bytes[at]! & 0x3f;
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    let cp: number;
+    if (b < 0x80) {
+      cp = b;
+      i += 1;
+    } else if (b < 0xe0) {
+      cp = ((b & 0x1f) << 6) | cont(i + 1);
+      i += 2;
+    } else if (b < 0xf0) {
+      cp = ((b & 0x0f) << 12) | (cont(i + 1) << 6) | cont(i + 2);
+      i += 3;
+    } else {
+      cp = ((b & 0x07) << 18) | (cont(i + 1) << 12) | (cont(i + 2) << 6) | cont(i + 3);
+      i += 4;
+    }
+    if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+    if (units.length >= 8192) parts.push(String.fromCharCode(...units.splice(0)));
+  }
+  parts.push(String.fromCharCode(...units));
+  return parts.join('');
+}
+
+/** The text of well-formed UTF-8 bytes (a byte order mark kept, for the parser to name), or the offset of the first bad byte. */
+export function decodeUtf8(bytes: Uint8Array, native = NativeDecoder): { text: string } | { badByte: number } {
+  if (!native) {
+    const bad = firstBadUtf8Byte(bytes);
+    return bad >= 0 ? { badByte: bad } : { text: decodeWellFormed(bytes) };
+  }
   try {
-    // ignoreBOM keeps a byte order mark in the text, so the parser can name it.
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+    return { text: new native('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     return { badByte: Math.max(0, firstBadUtf8Byte(bytes)) };
   }
+}
+
+/** Bytes of `s` in UTF-8 (a lone surrogate counts 3, as an encoder writes U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
