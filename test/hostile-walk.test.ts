@@ -192,3 +192,51 @@ describe('a 2^53 - 1 byte file', () => {
     expect(digests.some((d) => d.includes(`"offset":${sizeNumbers(HUGE)[3]}`))).toBe(true);
   });
 });
+
+describe('a FreeBSD 2^53 - 1 byte file', () => {
+  const SIZE = Number.MAX_SAFE_INTEGER;
+  const LAST = 2 ** 53 - 4096;
+  const start = [
+    { spawn: 'c', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+    { run: 'c' },
+    { spawn: 'm', call: 'mmap', args: { vnode: 'vn1', prot: 'rw', shared: true, length: LAST } },
+    { run: 'm' },
+  ];
+  const calls: [string, Record<string, unknown>, string][] = [
+    ['fault', { mapping: 'm', offset: LAST - 4096, access: 'write', behind: 8, ahead: 8 }, 'io'],
+    ['msync', { vnode: 'vn1', flags: ['OBJPC_SYNC'] }, 'done'],
+    ['haspage', { vnode: 'vn1', pindex: 2 ** 41 - 1 }, 'done'],
+    ['vnode_pager_setsize', { vnode: 'vn1', size: 0 }, 'done'],
+    ['vgone', { vnode: 'vn1' }, 'done'],
+  ];
+
+  it.each(calls)(
+    '%s runs in well under a second (the default block map is not listed block by block)',
+    (call, args, status) => {
+      const scenario: Scenario = {
+        format: 'pager-scenario/1',
+        pager: 'freebsd',
+        vnodes: [{ name: 'vn1', size: SIZE }],
+        steps: [...start, { spawn: 't', call, args }, { run: 't' }],
+      };
+      const t0 = performance.now();
+      const e = new PagerEngine(scenario);
+      for (const step of scenario.steps) expect(e.apply(step)).toBeNull();
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(e.k.thread('t')!.status).toBe(status);
+    },
+  );
+
+  it('VOP_BMAP on the default map: the last block is present, with no run past the end of the file', () => {
+    const scenario: Scenario = {
+      format: 'pager-scenario/1',
+      pager: 'freebsd',
+      vnodes: [{ name: 'vn1', size: SIZE }],
+      steps: [...start, { spawn: 't', call: 'haspage', args: { vnode: 'vn1', pindex: 2 ** 41 - 1 } }, { run: 't' }],
+    };
+    const e = new PagerEngine(scenario);
+    for (const step of scenario.steps) e.apply(step);
+    // iosize 4096: 31 blocks before it in one run of MAXPHYS, none after the last block.
+    expect(e.k.thread('t')!.ret).toEqual({ has: true, before: 31, after: 0 });
+  });
+});
