@@ -532,7 +532,11 @@ function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof sta
     case 'object': {
       const vn = lookup(d, `vnodes[name=${t.vnode}]`);
       if (!vn.found) return `no vnode ${t.vnode}`;
-      if (t.field && !/^(UVM_VNODE_[A-Z]+|OBJ_[A-Z]+|u_[a-z]+|uo_[a-z]+|refs|size|nio|npages)$/.test(t.field))
+      // A flag of the object's flag word, or a field the object panel or the digest names.
+      if (
+        t.field &&
+        !/^(UVM_VNODE_[A-Z]+|OBJ_[A-Z]+|(u|uo|v)_[a-z]+|refs|size|nio|npages|usecount|state|vflag)$/.test(t.field)
+      )
         return `${t.field} is neither a flag nor a field of the object panel`;
       return null;
     }
