@@ -18,6 +18,7 @@ import {
   readHighlight,
   type Lesson,
 } from '../src/teaching/lesson';
+import { exerciseLink, lessonLink, parseTeachingLink } from '../src/teaching/links';
 import { reveal } from '../src/teaching/question';
 import { stateAt, traceScenario } from '../src/teaching/trace';
 
@@ -232,5 +233,31 @@ describe('the lesson format', () => {
     expect(readHighlight('page-tree 0x1000')).toBe('a page-tree highlight is "page-tree VNODE:OFFSET", got "0x1000"');
     expect(readHighlight('source 12-3')).toBe('a source highlight is "source LINE or LINE-LINE", got "12-3"');
     expect(readHighlight('io x')).toBe('a io highlight is "io REQUEST-ID", got "x"');
+  });
+});
+
+describe('teaching links', () => {
+  it('round-trip lesson and exercise links', () => {
+    expect(lessonLink('msync', 4)).toBe('#lesson=msync&scene=4');
+    expect(parseTeachingLink('#lesson=msync&scene=4')).toEqual({ kind: 'lesson', lesson: 'msync', scene: 4 });
+    expect(parseTeachingLink('lesson=msync')).toEqual({ kind: 'lesson', lesson: 'msync', scene: 1 });
+    expect(exerciseLink('block', 42)).toBe('#exercise=block:42');
+    expect(parseTeachingLink('#exercise=block:42')).toEqual({ kind: 'exercise', exercise: 'block', seed: 42 });
+  });
+
+  it('refuse anything else', () => {
+    for (const bad of [
+      '',
+      '#scenario=abc',
+      '#lesson=../x',
+      '#lesson=msync&scene=0',
+      '#lesson=msync&scene=x',
+      '#exercise=fly:1',
+      '#exercise=state:-1',
+      '#exercise=state:4294967296',
+      '#exercise=state:01',
+      '#lesson=msync&exercise=state:1',
+    ])
+      expect(parseTeachingLink(bad), bad).toBeNull();
   });
 });
