@@ -10,14 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
-import {
-  checkLesson,
-  lessonScenario,
-  lineCheck,
-  parseLesson,
-  readHighlight,
-  type Lesson,
-} from '../src/teaching/lesson';
+import { lessonScenario, parseLesson, readHighlight, type Lesson } from '../src/teaching/lesson';
+import { checkLesson, lineCheck } from '../src/teaching/lesson-check';
 import { exerciseLink, lessonLink, parseTeachingLink } from '../src/teaching/links';
 import { reveal } from '../src/teaching/question';
 import { stateAt, traceScenario } from '../src/teaching/trace';

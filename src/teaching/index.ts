@@ -9,18 +9,9 @@ export { describeGoal, explainGoal, goalHolds, readGoal, type Goal } from './goa
 export { diffDigests, formatChange, type Change } from './diff';
 export { stateAt, traceScenario, type Trace, type TracedState } from './trace';
 export { answerIn, reveal, type AnswerSource, type Question, type Reveal } from './question';
-export {
-  checkLesson,
-  lessonScenario,
-  lineCheck,
-  parseLesson,
-  PANELS,
-  readHighlight,
-  type Highlight,
-  type Lesson,
-  type LessonProblem,
-  type Scene,
-} from './lesson';
+export { lessonScenario, parseLesson, type Lesson, type LessonProblem, type Scene } from './lesson';
+export { PANELS, readHighlight, type Highlight, type HighlightTarget, type PanelName } from './highlight';
+export { checkLesson, lineCheck, type LineCheck } from './lesson-check';
 export {
   challengeScenario,
   parseChallenge,
