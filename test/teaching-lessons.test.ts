@@ -163,6 +163,8 @@ describe('the lesson format', () => {
     expect(check('step: 5\nthread: t3\nline: 1068')).toEqual([
       't3 is not at line 1068 at step 5 (it stands at 1057; the step went through 927 931 936 943 945 949 953 956 958 960 961 945 992 993 996 927 931 1007 1012 1031 1033 1036 1056 1057)',
     ]);
+    // t3 went through 1057 in step 5, t2 did not: a line counts only for the thread that ran.
+    expect(check('step: 5\nthread: t2\nline: 1057')).toEqual(['t2 is not at line 1057 at step 5 (it stands at 1239)']);
     expect(check('step: 2\nthread: t3\nline: 1057')).toEqual(['no thread t3 at step 2']);
     expect(check('step: 12\nthread: t3\nline: 1057')).toEqual([
       'step 12 does not exist (the scenario ends at step 11)',

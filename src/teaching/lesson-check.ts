@@ -41,7 +41,7 @@ export function checkLesson(lesson: Lesson, trace: Trace): LessonProblem[] {
     else if (lineCheck(scene, trace) === null)
       problems.push({
         line: at,
-        reason: `${scene.thread} is not at line ${scene.line} at step ${scene.step} (it stands at ${view.line ?? view.callerStmt ?? 'no line'}${state.passed.length ? `; the step went through ${state.passed.join(' ')}` : ''})`,
+        reason: `${scene.thread} is not at line ${scene.line} at step ${scene.step} (it stands at ${view.line ?? view.callerStmt ?? 'no line'}${state.ran === scene.thread && state.passed.length ? `; the step went through ${state.passed.join(' ')}` : ''})`,
       });
     for (const h of scene.highlights) {
       const why = highlightProblem(h, state, trace);
@@ -85,7 +85,8 @@ export function lineCheck(scene: Scene, trace: Trace): LineCheck | null {
   const view = state?.threads.find((t) => t.id === scene.thread);
   if (!state || !view) return null;
   if (view.line === scene.line) return 'current';
-  return state.passed.includes(scene.line) ? 'passed' : null;
+  // Only the lines of the thread the step ran: another thread passing the line proves nothing.
+  return state.ran === scene.thread && state.passed.includes(scene.line) ? 'passed' : null;
 }
 
 function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof stateAt>>, trace: Trace): string | null {

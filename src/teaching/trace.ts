@@ -18,7 +18,9 @@ import { digestThreads, type JudgeState, type ThreadView } from './state';
 
 export interface TracedState extends JudgeState {
   readonly threads: readonly ThreadView[];
-  /** Seed lines the step's thread stood at during the step (only with `lines`), in order. */
+  /** The thread the step ran or stepped (null for a spawn or a completion). */
+  readonly ran: string | null;
+  /** Seed lines that thread stood at during the step (only with `lines`), in order. */
   readonly passed: readonly number[];
 }
 
@@ -34,9 +36,10 @@ export function stateAt(trace: Trace, step: number): TracedState | undefined {
   return trace.states[step + 1];
 }
 
-function freeze(engine: PagerEngine, builder: SnapshotBuilder, passed: number[]): TracedState {
+function freeze(engine: PagerEngine, builder: SnapshotBuilder, step: Step | null, passed: number[]): TracedState {
   const snapshot = builder.build(engine.stepIndex + 1);
-  return { digest: engine.digest(), threads: snapshot.threads, passed };
+  const ran = step && !('spawn' in step) ? threadOf(step) : null;
+  return { digest: engine.digest(), threads: snapshot.threads, ran, passed };
 }
 
 /**
@@ -74,12 +77,12 @@ export function traceScenario(scenario: Scenario, options: { lines?: boolean } =
   const builder = new SnapshotBuilder(engine.k, engine.model);
   const shadow = options.lines ? new PagerEngine(scenario) : null;
   const shadowBuilder = shadow ? new SnapshotBuilder(shadow.k, shadow.model) : null;
-  const states: TracedState[] = [freeze(engine, builder, [])];
+  const states: TracedState[] = [freeze(engine, builder, null, [])];
   for (const [i, step] of scenario.steps.entries()) {
     const refusal = engine.apply(step);
     if (refusal !== null) return { states, refused: { step: i, reason: refusal } };
     const passed = shadow ? replayNoting(shadow, shadowBuilder!, step, engine) : [];
-    states.push(freeze(engine, builder, passed));
+    states.push(freeze(engine, builder, step, passed));
   }
   return { states, refused: null };
 }
