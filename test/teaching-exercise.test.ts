@@ -154,17 +154,18 @@ describe('npm run exercise', () => {
     const text = await run('tools/exercise.ts', ['--seed', '8', '--kind', 'block', '--answers']);
     expect(text.stdout).toMatch(/^Exercise 8 \(block: where a thread blocks\)\n/);
     expect(text.stdout).toContain('      answer: ');
-    for (const args of [
+    const bad = [
       [],
       ['--seed'],
       ['--seed', '-1'],
       ['--seed', '4294967296'],
       ['--seed', '1', '--kind', 'x'],
       ['--seed', '1', '--csv'],
-    ]) {
-      const r = await run('tools/exercise.ts', args);
-      expect(r.code, args.join(' ')).toBe(2);
+    ];
+    const results = await Promise.all(bad.map((args) => run('tools/exercise.ts', args)));
+    results.forEach((r, i) => {
+      expect(r.code, bad[i]!.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^usage: npm run --silent exercise -- --seed N/);
-    }
+    });
   });
 });
