@@ -19,11 +19,32 @@ export function exerciseLink(kind: ExerciseKind, seed: number): string {
   return `#exercise=${kind}:${seed}`;
 }
 
+/** `a=b&c=d` into a map (no URLSearchParams: this module runs where only ES2022 is), null on a repeated key. */
+function hashParams(hash: string): Map<string, string> | null {
+  const out = new Map<string, string>();
+  for (const part of hash.replace(/^#/, '').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+      value = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
+    } catch {
+      return null;
+    }
+    if (out.has(key)) return null;
+    out.set(key, value);
+  }
+  return out;
+}
+
 /** Read a hash (with or without its leading "#"); null when it is not a teaching link. */
 export function parseTeachingLink(hash: string): TeachingLink | null {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const lesson = params.get('lesson');
-  const exercise = params.get('exercise');
+  const params = hashParams(hash);
+  if (params === null) return null;
+  const lesson = params.get('lesson') ?? null;
+  const exercise = params.get('exercise') ?? null;
   if (lesson !== null && exercise === null) {
     if (!NAME.test(lesson)) return null;
     const sceneText = params.get('scene') ?? '1';
