@@ -14,6 +14,8 @@ import { describeGoal, explainGoal, goalHolds, readGoal, type Goal } from '../sr
 import { isHung } from '../src/teaching/state';
 import { answerMatches, formatValue, readAnswer, sameValue } from '../src/teaching/values';
 import { CheckError } from '../src/scenario/checks';
+import { parseChallenge } from '../src/teaching/challenge';
+import { gradeSolution } from '../src/teaching/grade';
 
 function digestsOf(name: string): Digest[] {
   const parsed = parseScenario(readFileSync(`scenarios/${name}.json`, 'utf8'));
@@ -179,5 +181,51 @@ describe('digest changes', () => {
     ]);
     // Every path a change names reads back the new value.
     for (const c of diffDigests(at(6), at(7))) expect(lookup(at(7), c.path)).toEqual({ found: true, value: c.after });
+  });
+});
+
+describe('goals on a FreeBSD digest', () => {
+  // freebsd-setsize-shrink-waits-on-busy-page: at step 5 vnode_pager_setsize sleeps "vmopar" on busy pages
+  // that sendfile's asynchronous read (request 1) holds; at step 6 the read has completed.
+  const fb = digestsOf('freebsd-setsize-shrink-waits-on-busy-page');
+  const fbAt = (step: number) => ({ digest: fb[step + 1]! });
+
+  it('judges threads, requests and pages through the same language', () => {
+    const sleeper = goal({ thread: { call: 'vnode_pager_setsize', status: 'sleep', wait: 'vmopar' } });
+    const asyncRead = goal({ io: { rw: 'read', async: true, blkno: 8 } });
+    const waited = goal({ some: 'objects[id=1].pages', match: { xbusy: true, waiters: true } });
+    expect([sleeper, asyncRead, waited].map((g) => goalHolds(g, fbAt(5)))).toEqual([true, true, true]);
+    expect([sleeper, asyncRead, waited].map((g) => goalHolds(g, fbAt(6)))).toEqual([false, false, false]);
+    expect(goalHolds(goal({ path: 'objects[id=1].pages[pindex=1].valid', equals: 255 }), fbAt(6))).toBe(true);
+    expect(goalHolds(goal({ path: 'objects[0].vnp_size', equals: 4000 }), fbAt(7))).toBe(true);
+    expect(explainGoal(asyncRead, fbAt(6))).toBe(
+      'no request in flight has rw read, async true and blkno 8 (no request is in flight)',
+    );
+  });
+
+  it('lets a FreeBSD challenge be graded', () => {
+    const parsed = parseChallenge({
+      format: 'pager-challenge/1',
+      name: 'freebsd-vmopar',
+      title: 'Truncate under sendfile',
+      story: 'Make vnode_pager_setsize wait for pages an asynchronous sendfile read holds busy.',
+      setup: { pager: 'freebsd', vnodes: [{ name: 'vn1', size: 12288 }] },
+      allow: { calls: 'all' },
+      goal: { thread: { call: 'vnode_pager_setsize', status: 'sleep', wait: 'vmopar' } },
+      par: 6,
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+    const steps = JSON.parse(readFileSync('scenarios/freebsd-setsize-shrink-waits-on-busy-page.json', 'utf8')).steps;
+    const solution = (n: number) => ({
+      format: 'pager-solution/1',
+      challenge: 'freebsd-vmopar',
+      steps: steps.slice(0, n),
+    });
+    expect(gradeSolution(parsed.challenge, solution(6))).toEqual({ verdict: 'PASS', steps: 6 });
+    expect(gradeSolution(parsed.challenge, solution(5))).toMatchObject({ verdict: 'FAIL', steps: 5 });
+    expect(gradeSolution(parsed.challenge, solution(8))).toMatchObject({
+      verdict: 'INVALID',
+      error: { step: 6, reason: 'the goal already held after step 5; a solution ends there' },
+    });
   });
 });
