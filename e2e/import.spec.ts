@@ -34,7 +34,7 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
     name: 'truncated.json',
     text: '{"format":"pager-scenario/1","pager":"openbsd","vnodes":[{"name":"vn1","size":4096}],"steps":[{"run":',
     message:
-      'Import of truncated.json: step 0: run: invalid JSON at character 101: the text ends where a value should be',
+      'Import of truncated.json: step 0: run: invalid JSON at line 1, column 102: the text ends where a value should be',
   },
 ];
 
