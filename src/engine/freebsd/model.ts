@@ -152,9 +152,19 @@ export const FREEBSD: PagerModel<BsdKernel> = {
   },
   checkSetup,
   unreachableLines: UNREACHABLE_SEED_LINES,
-  // Every resident page comes out of the free pages; a tighter bound (pages per fault, per sendfile) would
-  // follow the calls' arguments.
-  maxResidentPages: (scenario) => scenario.machine?.physPages ?? DEFAULTS.physPages,
+  // Only faults and sendfiles allocate pages: a fault at most its page plus read-behind and read-ahead
+  // (one buf: MAXPHYS / PAGE_SIZE = 32 pages); a sendfile as many as it asks for, bounded only by memory.
+  // So a scenario with a huge physPages and no sendfile is not refused for memory it can never fill.
+  maxResidentPages: (scenario) => {
+    const phys = scenario.machine?.physPages ?? DEFAULTS.physPages;
+    let pages = 0;
+    for (const step of scenario.steps) {
+      if (!('spawn' in step)) continue;
+      if (step.call === 'sendfile') return phys;
+      if (step.call === 'fault') pages += 32;
+    }
+    return Math.min(phys, pages);
+  },
   boot,
   spawn(k, th, call, args) {
     const body = FREEBSD_CALLS[call];
