@@ -4,7 +4,7 @@
  * asynchronous read completion run inside a `complete` step, the digest and the views.
  */
 import type { Setup } from '../../protocol/scenario';
-import type { KernelState } from '../kernel/types';
+import type { KernelState, KThread } from '../kernel/types';
 import type { PagerModel } from '../model';
 import { FREEBSD_CALLS } from './calls';
 import { FREEBSD_PROFILE } from './profile';
@@ -110,11 +110,18 @@ function checkSetup(setup: Setup): { path: (string | number)[]; reason: string }
 }
 
 /** The contract's spawn-time preconditions ("FreeBSD calls"), or null. */
-function refusal(k: BsdKernel, call: string, vp: BsdVnode | null, args: Record<string, unknown>): string | null {
+function refusal(
+  k: BsdKernel,
+  th: KThread,
+  call: string,
+  vp: BsdVnode | null,
+  args: Record<string, unknown>,
+): string | null {
   if (vp && call === 'vref' && vp.doomed) return `vref of doomed vnode ${vp.name}`;
   if (vp && call === 'vgone' && vp.doomed) return `vgone of doomed vnode ${vp.name}`;
   if (vp && call === 'vrele') {
-    const threads = k.s.threads.filter((t) => t.args.vnode === vp.name);
+    // The spawning thread is already in k.s.threads: only the vreles spawned before it count.
+    const threads = k.s.threads.filter((t) => t !== th && t.args.vnode === vp.name);
     const opens =
       k.bsd.initialUse[vp.name]! +
       threads.filter((t) => t.call === 'vref' && t.status === 'done').length -
@@ -159,7 +166,7 @@ export const FREEBSD: PagerModel<BsdKernel> = {
     const name = typeof args.vnode === 'string' ? args.vnode : null;
     const vp = name === null ? null : (k.vnodeByName.get(name) ?? null);
     if (name !== null && !vp) return `unknown vnode ${name}`;
-    const refused = refusal(k, call, vp, args);
+    const refused = refusal(k, th, call, vp, args);
     if (refused !== null) return refused;
     if (call === 'munmap') k.bsd.mappings[args.mapping as string]!.unmapped = true;
     return body(k, th, vp, args);
