@@ -3,6 +3,7 @@
  * the digest values a person can check against the C (the seed line or contract sentence is named).
  */
 import { describe, expect, it } from 'vitest';
+import { PagerEngine } from '../src/engine/engine';
 import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
@@ -10,6 +11,7 @@ import { formatScenarioError, parseScenario } from '../src/scenario/schema';
 type Json = Record<string, unknown>;
 const sp = (t: string, call: string, args: Json) => ({ spawn: t, call, args });
 const run = (t: string) => ({ run: t });
+const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
 
 function play(setup: Json, steps: Json[]) {
   const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
@@ -36,5 +38,61 @@ describe('spawn-time preconditions', () => {
       step: 1,
       reason: 'vrele: every open of vn1 that is done has already been released',
     });
+  });
+});
+
+describe('step granularity: every statement of the seed is one step', () => {
+  /** The seed lines `thread` stands at after each `step`, while it is inside `fn`. */
+  function linesStepped(setup: Json, steps: Json[], thread: string, fn: string): number[] {
+    const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
+    if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
+    const e = new PagerEngine(parsed.scenario);
+    for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+    const th = e.k.thread(thread)!;
+    const lines: number[] = [];
+    while (th.status === 'ready') {
+      expect(e.apply({ step: thread })).toBeNull();
+      if (th.stack.at(-1) === fn && th.line !== null) lines.push(th.line);
+    }
+    return lines;
+  }
+
+  it('ASSERT_VOP_ELOCKED and CTR3 are statements of vnode_pager_dealloc (lines 295, 299)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [
+        ...create,
+        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 }),
+        run('t2'),
+        sp('t3', 'vgone', { vnode: 'vn1' }),
+      ],
+      't3',
+      'vnode_pager_dealloc',
+    );
+    // The object has one reference (the mapping's) and a writable mapping: 296-299 run, then one vunref.
+    expect(lines).toEqual([
+      281, 282, 285, 286, 287, 289, 290, 291, 295, 296, 297, 298, 299, 302, 303, 304, 305, 306, 305, 307,
+    ]);
+  });
+
+  it('ASSERT_VOP_ELOCKED and CTR3 are statements of vnode_pager_update_writecount (lines 1361, 1363)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [...create, sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 })],
+      't2',
+      'vnode_pager_update_writecount',
+    );
+    expect(lines).toEqual([1352, 1353, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1371]);
+  });
+
+  it('ASSERT_VOP_ELOCKED is a statement of vnode_destroy_vobject (line 165)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [...create, sp('t2', 'vgone', { vnode: 'vn1' })],
+      't2',
+      'vnode_destroy_vobject',
+    );
+    // ref_count 0: vm_object_terminate (line 173) frees the object; then the KASSERT at 194.
+    expect(lines).toEqual([162, 163, 165, 166, 167, 168, 172, 173, 194]);
   });
 });

@@ -278,13 +278,18 @@ export const vnode_pager_update_writecount = traced(
     vp = k.vnode(object.handle!);
     yield 1360;
     if (old_wm === 0 && object.writemappings !== 0) {
+      // ASSERT_VOP_ELOCKED and CTR3 check and trace nothing (no DEBUG_VFS_LOCKS, no KTR): each a step.
+      yield 1361;
       yield 1362;
       yield* VOP_ADD_WRITECOUNT(k, th, vp, 1);
+      yield 1363;
     } else {
       yield 1365;
       if (old_wm !== 0 && object.writemappings === 0) {
+        yield 1366;
         yield 1367;
         yield* VOP_ADD_WRITECOUNT(k, th, vp, -1);
+        yield 1368;
       }
     }
     yield 1371;
