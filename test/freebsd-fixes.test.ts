@@ -96,3 +96,48 @@ describe('step granularity: every statement of the seed is one step', () => {
     expect(lines).toEqual([162, 163, 165, 166, 167, 168, 172, 173, 194]);
   });
 });
+
+describe('vrele and VI_OWEINACT (vfs_subr.c vputx, vinactive)', () => {
+  it('a vrele whose VI_OWEINACT an earlier vinactive cleared does not run vinactive again', () => {
+    // The undirty mount's failed write leaves the page dirty and OBJ_MIGHTBEDIRTY set, so a second
+    // vinactive would write again. a and b both drop the last use reference while ts holds the vnode
+    // lock (a vref in between); a's vinactive clears VI_OWEINACT, so b only locks and unlocks.
+    const { last, refused } = play(
+      {
+        machine: { pageoutFreeMin: 100 },
+        mounts: [{ name: 'm1', putpages: 'undirty' }],
+        vnodes: [{ name: 'vn1', size: 4096 }],
+      },
+      [
+        ...create,
+        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 }),
+        run('t2'),
+        sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+        run('t3'),
+        { complete: 1, result: 'ok' },
+        run('t3'),
+        sp('t4', 'munmap', { mapping: 't2' }),
+        run('t4'),
+        sp('ts', 'vnode_pager_setsize', { vnode: 'vn1', size: 4096 }),
+        { step: 'ts' },
+        sp('a', 'vrele', { vnode: 'vn1' }),
+        run('a'),
+        sp('v', 'vref', { vnode: 'vn1' }),
+        run('v'),
+        sp('b', 'vrele', { vnode: 'vn1' }),
+        run('b'),
+        run('ts'),
+        run('a'),
+        { complete: 2, result: 'eio' },
+        run('a'),
+        run('b'),
+      ],
+    );
+    expect(refused).toBeNull();
+    expect(last.threads.find((t) => t.id === 'b')).toMatchObject({ status: 'done', wait: null });
+    expect(last.io).toEqual([]);
+    expect(last.objects[0]).toMatchObject({ flags: ['OBJ_MIGHTBEDIRTY', 'OBJ_COLORED'] });
+    expect(last.objects[0]!.pages[0]).toMatchObject({ dirty: 255, queue: 'active' });
+    expect(last.vnodes[0]).toMatchObject({ usecount: 0, state: 'free' });
+  });
+});
