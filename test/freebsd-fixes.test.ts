@@ -141,3 +141,16 @@ describe('vrele and VI_OWEINACT (vfs_subr.c vputx, vinactive)', () => {
     expect(last.vnodes[0]).toMatchObject({ usecount: 0, state: 'free' });
   });
 });
+
+describe('VOP_BMAP as the contract defines it ("File system and disk")', () => {
+  it('counts *runb backwards "the same way": blocks[j] == blocks[j+1] - iosize/512, a -1 entry included', () => {
+    // Block 1 is at 7 and block 0 is a hole (-1 = 7 - 4096/512): contiguous by the contract's test, as
+    // UFS's is_sequential() counts a hole (address 0) before a block at address fs_frag.
+    const { last } = play({ vnodes: [{ name: 'vn1', size: 12288, blocks: [-1, 7, 15] }] }, [
+      ...create,
+      sp('t2', 'haspage', { vnode: 'vn1', pindex: 1 }),
+      run('t2'),
+    ]);
+    expect(last.threads[1]!.ret).toEqual({ has: true, before: 1, after: 1 });
+  });
+});

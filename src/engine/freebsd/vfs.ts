@@ -181,8 +181,9 @@ export function VOP_BMAP(
   out.run = run;
   if (want.runb) {
     let runb = 0;
-    for (let j = bn - 1; j >= 0 && runb < maxrun && blocks[j] !== -1 && blocks[j] === blocks[j + 1]! - step; j--)
-      runb++;
+    // "Backwards the same way": the contiguity test alone, so a hole (-1) just before a block at
+    // iosize/512 - 1 counts, as UFS's is_sequential() counts a hole (0) before a block at fs_frag.
+    for (let j = bn - 1; j >= 0 && runb < maxrun && blocks[j] === blocks[j + 1]! - step; j--) runb++;
     out.runb = runb;
   }
   return out;
