@@ -4,6 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
+import { FREEBSD } from '../src/engine/freebsd/model';
+import type { BsdKernel } from '../src/engine/freebsd/state';
+import { vm_object_allocate } from '../src/engine/freebsd/vm_object';
+import { vm_page_alloc, vm_page_readahead_finish } from '../src/engine/freebsd/vm_page';
+import { newThread } from '../src/engine/kernel/types';
 import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
@@ -152,5 +157,22 @@ describe('VOP_BMAP as the contract defines it ("File system and disk")', () => {
       run('t2'),
     ]);
     expect(last.threads[1]!.ret).toEqual({ has: true, before: 1, after: 1 });
+  });
+});
+
+describe('collaborators as FreeBSD 12 writes them', () => {
+  /** Run a collaborator's generator on a fresh kernel to its end (or its panic); the kernel after. */
+  function drain(gen: Generator<unknown, unknown, void>, k: BsdKernel) {
+    for (let r = gen.next(); !r.done && !k.s.panic; r = gen.next());
+    return k;
+  }
+
+  it('vm_page_readahead_finish\'s KASSERT prints "%s: %p is invalid"', () => {
+    const k = FREEBSD.boot({ pager: 'freebsd', vnodes: [{ name: 'vn1', size: 8192 }] });
+    const obj = vm_object_allocate(k, 'vn1', 2);
+    const th = newThread('x', 'x', {});
+    const m = vm_page_alloc(k, th, obj, 1)!;
+    drain(vm_page_readahead_finish(k, th, m), k);
+    expect(k.s.panic?.message).toBe('vm_page_readahead_finish: obj1[1] is invalid');
   });
 });

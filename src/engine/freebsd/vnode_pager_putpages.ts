@@ -127,7 +127,12 @@ export const vnode_pager_generic_putpages = traced(
           yield 1249;
           const m = ma[ncount - 1]!;
           yield 1250;
-          yield* KASSERT(k, th, m.sbusy > 0, () => `page ${pname.page(m)} not shared busy @ ${'vnode_pager.c'}`);
+          yield* KASSERT(
+            k,
+            th,
+            m.sbusy > 0,
+            () => `vm_page_assert_sbusied: page ${pname.page(m)} not shared busy @ sys/vm/vnode_pager.c:1250`,
+          );
           yield 1251;
           yield* KASSERT(
             k,
