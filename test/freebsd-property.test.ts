@@ -1,16 +1,18 @@
 /**
- * Property tests of the FreeBSD model (the generators, checks and driver are in freebsd-property-lib.ts):
- * thousands of random setups and schedules of every call, disciplined and chaotic callers. After every
- * step nothing throws, the digest is exactly the contract's "FreeBSD digest", a refused step changes
- * nothing, the incremental view snapshot equals a fresh one and, until a panic, the kernel invariants of
- * src/engine/freebsd/invariants.ts hold; the accepted steps replay to the same digests through the scenario
- * reader and the runner, and a second drive of the same choices gives the same digests.
+ * Property tests of the FreeBSD model (generators in freebsd-property-gen.ts, checks and driver in
+ * freebsd-property-lib.ts): thousands of random setups and schedules of every call, disciplined and
+ * chaotic callers. After every step nothing throws, the digest is exactly the contract's "FreeBSD
+ * digest", a refused step changes nothing, the incremental view snapshot equals a fresh one and, until a
+ * panic, the kernel invariants of src/engine/freebsd/invariants.ts hold; the accepted steps replay to the
+ * same digests through the scenario reader and the runner, and a second drive of the same choices gives
+ * the same digests.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
-import { CALL_WEIGHTS, choiceArb, drive, note, panics, scenarioOf, setupArb, stats } from './freebsd-property-lib';
+import { CALL_WEIGHTS, choiceArb, setupArb } from './freebsd-property-gen';
+import { drive, note, panics, scenarioOf, stats } from './freebsd-property-lib';
 
 /**
  * About 20 s of CPU; the limit is wall time, generous because the machine these tests share may be busy.
