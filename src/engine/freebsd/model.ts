@@ -44,6 +44,7 @@ function boot(setup: Setup): BsdKernel {
       vtext: v.vtext ?? false,
       doomed: false,
       doinginact: false,
+      oweinact: false,
       deadfs: false,
       v_object: null,
       blocks: v.blocks ? [...v.blocks] : { contiguous: nblocks },
