@@ -15,8 +15,6 @@
  *   pages past the new end before it lowers the size, under the object lock.
  */
 
-const NO_VFS_LOCK_DEBUG = 'ASSERT_VOP_ELOCKED compiles to nothing: the kernel has no DEBUG_VFS_LOCKS';
-const NO_KTR = 'CTR3 compiles to nothing: the kernel has no KTR';
 const NO_RACE_245 =
   'nothing sleeps between line 224 (v_object is NULL) and line 245, so no thread can have set v_object meanwhile';
 const UNMAPPED = 'every mount is UFS-like (MNTK_UNMAPPED_BUFS) and amd64 allows unmapped buffers: line 1005 is true';
@@ -80,7 +78,6 @@ export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
   129: DEAD_IN_V_OBJECT,
   134: VREG_ONLY,
   137: GETATTR_DEADFS,
-  165: NO_VFS_LOCK_DEBUG,
   181: SECOND_DESTROY,
   184: SECOND_DESTROY,
   185: SECOND_DESTROY,
@@ -98,8 +95,6 @@ export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
   283: PAGER_ALREADY_DEALLOCED,
   292: NO_DISCONNECT_WAITER,
   293: NO_DISCONNECT_WAITER,
-  295: NO_VFS_LOCK_DEBUG,
-  299: NO_KTR,
   407: SETSIZE_DEAD,
   408: SETSIZE_DEAD,
   490: ADDR_NEGATIVE,
@@ -125,8 +120,4 @@ export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
   1258: PUT_PAST_EOF,
   1261: PUT_PAST_EOF,
   1262: PUT_PAST_EOF,
-  1361: NO_VFS_LOCK_DEBUG,
-  1363: NO_KTR,
-  1366: NO_VFS_LOCK_DEBUG,
-  1368: NO_KTR,
 };
