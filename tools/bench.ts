@@ -19,6 +19,7 @@ import type { UvmKernel } from '../src/engine/openbsd/state';
 import { Session } from '../src/engine/session';
 import { SnapshotBuilder } from '../src/engine/view';
 import { diffSnapshots } from '../src/protocol/delta';
+import { hostileBench, type BenchRow } from './bench-hostile';
 import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 
@@ -397,7 +398,19 @@ function print(): void {
   );
 }
 
+/** Rows from the other bench modules (hostile input, ...), each figure against its target. */
+function adopt(bench: readonly BenchRow[]): void {
+  for (const r of bench)
+    rows.push({
+      figure: r.name,
+      value: `${r.value} ${r.unit}`,
+      target: r.target,
+      verdict: r.target === '-' ? 'info' : r.pass ? 'PASS' : 'MISS',
+    });
+}
+
 console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'not exposed'}`);
 benchHistory();
 benchBigStep();
+adopt(hostileBench());
 print();
