@@ -14,7 +14,7 @@ import type { PagerProfile } from '../protocol/profile';
 import { setupOf, type Scenario, type Setup, type SpawnStep, type Step } from '../protocol/scenario';
 import type { ViewSnapshot } from '../protocol/snapshot';
 import type { TeachCommand } from '../protocol/teach';
-import { initialTeach, isTeachEvent, reduceTeach, type TeachState } from './teaching';
+import { initialTeach, isTeachEvent, reduceTeach, type TeachState } from './teach-slice';
 
 export interface SimulationSlice {
   snapshot: ViewSnapshot | null;
@@ -70,8 +70,8 @@ export type LabAction =
 /** A teaching command without its id. */
 export type TeachCommandBody = TeachCommand extends infer C ? (C extends TeachCommand ? Omit<C, 'id'> : never) : never;
 
-/** What a read-only lab still lets a person do: move through the history, follow a lesson. */
-const READ_ONLY_ALLOWED: ReadonlySet<LabAction['type']> = new Set(['seek', 'teach']);
+/** What a read-only lab (the embed) still does: open the link it was given, move through the history, follow a lesson. */
+const READ_ONLY_ALLOWED: ReadonlySet<LabAction['type']> = new Set(['open', 'seek', 'teach']);
 
 /** A command without its id: the client numbers it. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
