@@ -94,7 +94,7 @@ describe('the tutor in the worker', () => {
     expect(h.last('teach.scene')!.scene).toBe(3);
   });
 
-  it.each(['wanted-sleeper', 'cluster-panic', 'terminate-hang'])(
+  it.each(['wanted-sleeper', 'cluster-panic', 'terminate-hang', 'freebsd-bovlbx', 'freebsd-pbufs-exhausted'])(
     '%s: played step by step, solved at once with the solution to export',
     async (name) => {
       const h = harness();
