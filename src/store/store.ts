@@ -193,9 +193,13 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       }
       set(patch);
     },
-    // A new worker numbers its events afresh.
+    // A new worker numbers its events afresh, and knows no lesson or challenge: the pane goes back to its menu.
     setWorkerState: (workerState) =>
-      set(workerState === 'restarting' ? { workerState, seq: 0, epoch: -1 } : { workerState }),
+      set((s) =>
+        workerState === 'restarting'
+          ? { workerState, seq: 0, epoch: -1, teach: { ...s.teach, mode: null } }
+          : { workerState },
+      ),
     selectVnode: (selectedVnode) => set({ selectedVnode }),
     selectThread: (selectedThread) => set({ selectedThread }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),

@@ -6,6 +6,19 @@ import { useProgress } from './progress';
 
 const MAX_SEED = 2 ** 32 - 1;
 
+const KERNELS: Readonly<Record<string, string>> = {
+  openbsd: 'OpenBSD (uvm_vnode.c)',
+  freebsd: 'FreeBSD (vnode_pager.c)',
+};
+
+/** Items grouped by pager, OpenBSD first (the lab's default), in their catalog order within a group. */
+function byPager<T extends { pager: string }>(items: readonly T[]): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const pager of ['openbsd', 'freebsd', ...items.map((i) => i.pager)]) groups.set(pager, []);
+  for (const item of items) groups.get(item.pager)!.push(item);
+  return [...groups].filter(([, list]) => list.length > 0);
+}
+
 export function Menu({ catalog }: { catalog: Catalog }) {
   const dispatch = useDispatch();
   const progress = useProgress();
@@ -17,63 +30,75 @@ export function Menu({ catalog }: { catalog: Catalog }) {
     <div className="teach-menu">
       <section aria-labelledby="teach-lessons">
         <h2 id="teach-lessons">Lessons</h2>
-        <ul className="teach-list">
-          {catalog.lessons.map((l) => {
-            const p = progress.lessons[l.name];
-            const status = p?.done ? 'done' : p ? `scene ${p.scene} of ${l.scenes}` : `${l.scenes} scenes`;
-            return (
-              <li key={l.name}>
-                <button
-                  type="button"
-                  className="teach-item"
-                  aria-label={`Lesson: ${l.title}`}
-                  onClick={() =>
-                    dispatch({
-                      type: 'teach',
-                      command: { type: 'teach.lesson', lesson: l.name, scene: p && !p.done ? p.scene : 1 },
-                    })
-                  }
-                >
-                  <span className="teach-item-title">
-                    {p?.done && <span aria-hidden="true">✓ </span>}
-                    {l.title}
-                  </span>
-                  <span className="teach-item-meta">
-                    {l.pager} · {status}
-                  </span>
-                </button>
-                {l.summary && <p className="teach-item-summary">{l.summary}</p>}
-              </li>
-            );
-          })}
-        </ul>
+        {byPager(catalog.lessons).map(([pager, lessons]) => (
+          <div key={pager}>
+            <h3 className="teach-group">{KERNELS[pager] ?? pager}</h3>
+            <ul className="teach-list" aria-label={`${KERNELS[pager] ?? pager} lessons`}>
+              {lessons.map((l) => {
+                const p = progress.lessons[l.name];
+                const status = p?.done ? 'done' : p ? `scene ${p.scene} of ${l.scenes}` : `${l.scenes} scenes`;
+                return (
+                  <li key={l.name}>
+                    <button
+                      type="button"
+                      className="teach-item"
+                      aria-label={`Lesson: ${l.title}`}
+                      onClick={() =>
+                        dispatch({
+                          type: 'teach',
+                          command: { type: 'teach.lesson', lesson: l.name, scene: p && !p.done ? p.scene : 1 },
+                        })
+                      }
+                    >
+                      <span className="teach-item-title">
+                        {p?.done && <span aria-hidden="true">✓ </span>}
+                        {l.title}
+                      </span>
+                      <span className="teach-item-meta">
+                        {l.pager} · {status}
+                      </span>
+                    </button>
+                    {l.summary && <p className="teach-item-summary">{l.summary}</p>}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
       </section>
       <section aria-labelledby="teach-challenges">
         <h2 id="teach-challenges">Challenges</h2>
-        <ul className="teach-list">
-          {catalog.challenges.map((c) => {
-            const p = progress.challenges[c.name];
-            return (
-              <li key={c.name}>
-                <button
-                  type="button"
-                  className="teach-item"
-                  aria-label={`Challenge: ${c.title}`}
-                  onClick={() => dispatch({ type: 'teach', command: { type: 'teach.challenge', challenge: c.name } })}
-                >
-                  <span className="teach-item-title">
-                    {p?.solved && <span aria-hidden="true">✓ </span>}
-                    {c.title}
-                  </span>
-                  <span className="teach-item-meta">
-                    {c.pager} · {c.name} · par {c.par}
-                    {p?.solved ? ` · solved in ${p.best}` : ''}
-                  </span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
+        {byPager(catalog.challenges).map(([pager, challenges]) => (
+          <div key={pager}>
+            <h3 className="teach-group">{KERNELS[pager] ?? pager}</h3>
+            <ul className="teach-list" aria-label={`${KERNELS[pager] ?? pager} challenges`}>
+              {challenges.map((c) => {
+                const p = progress.challenges[c.name];
+                return (
+                  <li key={c.name}>
+                    <button
+                      type="button"
+                      className="teach-item"
+                      aria-label={`Challenge: ${c.title}`}
+                      onClick={() =>
+                        dispatch({ type: 'teach', command: { type: 'teach.challenge', challenge: c.name } })
+                      }
+                    >
+                      <span className="teach-item-title">
+                        {p?.solved && <span aria-hidden="true">✓ </span>}
+                        {c.title}
+                      </span>
+                      <span className="teach-item-meta">
+                        {c.pager} · {c.name} · par {c.par}
+                        {p?.solved ? ` · solved in ${p.best}` : ''}
+                      </span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
       </section>
       <section aria-labelledby="teach-exercises">
         <h2 id="teach-exercises">Exercises</h2>
