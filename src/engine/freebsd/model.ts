@@ -46,7 +46,7 @@ function boot(setup: Setup): BsdKernel {
       doinginact: false,
       deadfs: false,
       v_object: null,
-      blocks: v.blocks ? [...v.blocks] : Array.from({ length: nblocks }, (_, i) => (i * iosize) / 512),
+      blocks: v.blocks ? [...v.blocks] : { contiguous: nblocks },
     };
     refreshState(vp);
     return vp;
@@ -152,6 +152,9 @@ export const FREEBSD: PagerModel<BsdKernel> = {
   },
   checkSetup,
   unreachableLines: UNREACHABLE_SEED_LINES,
+  // Every resident page comes out of the free pages; a tighter bound (pages per fault, per sendfile) would
+  // follow the calls' arguments.
+  maxResidentPages: (scenario) => scenario.machine?.physPages ?? DEFAULTS.physPages,
   boot,
   spawn(k, th, call, args) {
     const body = FREEBSD_CALLS[call];
