@@ -48,11 +48,9 @@ export class TeachPane {
 
   /** A choice's line, with its mark once revealed ("uvn_get ✓ right"). */
   choiceLine(text: string): Locator {
-    return this.question
-      .locator('label')
-      .filter({
-        has: this.page.locator('.mono', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
-      });
+    return this.question.locator('label').filter({
+      has: this.page.locator('.mono', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    });
   }
 
   /** The offered choices' texts. */
