@@ -74,6 +74,8 @@ export interface BsdVnode extends Vnode {
   doomed: boolean;
   /** VI_DOINGINACT: vinactive is running. */
   doinginact: boolean;
+  /** VI_OWEINACT: the last use reference went while vinactive was not run; a new reference clears it. */
+  oweinact: boolean;
   /** vgone has finished: deadfs operations, type VBAD. */
   deadfs: boolean;
   /** v_object: an object number or null. */

@@ -35,8 +35,10 @@ import {
 
 // ---------------------------------------------------------------- references
 
+/** usecount + n; a new use reference clears VI_OWEINACT, as v_incr_usecount does. */
 export function vrefAdd(vp: BsdVnode, n: number): void {
   vp.usecount += n;
+  if (n > 0) vp.oweinact = false;
   refreshState(vp);
 }
 
@@ -47,16 +49,18 @@ export const vrefact = (vp: BsdVnode): void => vrefAdd(vp, 1);
 export const vunref = (vp: BsdVnode): void => vrefAdd(vp, -1);
 
 /**
- * vrele: usecount - 1; the last use reference takes the vnode lock exclusively (it may block) and runs
- * vinactive unless a vref revived the vnode meanwhile (VI_OWEINACT cleared) or another vinactive runs.
+ * vrele (vputx): usecount - 1; unless another vinactive runs, the last use reference sets VI_OWEINACT,
+ * takes the vnode lock exclusively (it may block; a doomed vnode fails with ENOENT) and runs vinactive if
+ * VI_OWEINACT is still set: a vref meanwhile, or another thread's vinactive, has cleared it.
  */
 export function* vrele(k: BsdKernel, th: KThread, vp: BsdVnode): Proc {
   if (vp.usecount <= 0) yield* panic(k, th, `vrele: negative ref cnt`);
   vrefAdd(vp, -1);
   if (vp.usecount > 0 || vp.doinginact) return;
+  vp.oweinact = true;
   const error = yield* vn_lock(k, th, vp, LK_EXCLUSIVE);
   if (error !== 0) return;
-  if (vp.usecount === 0 && !vp.doinginact) yield* vinactive(k, th, vp);
+  if (vp.oweinact) yield* vinactive(k, th, vp);
   yield* VOP_UNLOCK(k, th, vp);
 }
 
@@ -76,6 +80,7 @@ export function* vget(k: BsdKernel, th: KThread, vp: BsdVnode, flags: number): P
 /** vinactive: flush the pages a writable mapping may have dirtied (no waiting for the writes). */
 export function* vinactive(k: BsdKernel, th: KThread, vp: BsdVnode): Proc {
   vp.doinginact = true;
+  vp.oweinact = false;
   const obj = vp.v_object === null ? null : k.object(vp.v_object);
   if (obj !== null && (obj.flags & OBJ_MIGHTBEDIRTY) !== 0) {
     yield* VM_OBJECT_WLOCK(k, th, obj);
@@ -178,7 +183,9 @@ export function VOP_BMAP(
   out.run = run;
   if (want.runb) {
     let runb = 0;
-    for (let j = bn - 1; j >= 0 && runb < maxrun && at(j) !== -1 && at(j) === at(j + 1) - step; j--) runb++;
+    // "Backwards the same way": the contiguity test alone, so a hole (-1) just before a block at
+    // iosize/512 - 1 counts, as UFS's is_sequential() counts a hole (0) before a block at fs_frag.
+    for (let j = bn - 1; j >= 0 && runb < maxrun && at(j) === at(j + 1) - step; j--) runb++;
     out.runb = runb;
   }
   return out;

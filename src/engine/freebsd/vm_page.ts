@@ -185,7 +185,7 @@ export function vm_page_deactivate(k: BsdKernel, m: FPage): void {
 
 /** vm_page_readahead_finish: activate if someone waits, else deactivate; then xunbusy. */
 export function* vm_page_readahead_finish(k: BsdKernel, th: KThread, m: FPage): Proc {
-  if (m.valid === 0) yield* panic(k, th, `vm_page_readahead_finish: page ${pname.page(m)} is invalid`);
+  if (m.valid === 0) yield* panic(k, th, `vm_page_readahead_finish: ${pname.page(m)} is invalid`);
   if (m.waiters) vm_page_activate(k, m);
   else vm_page_deactivate(k, m);
   vm_page_xunbusy(k, m);

@@ -1,7 +1,7 @@
 /**
  * vnode_create_vobject, vnode_destroy_vobject, vnode_pager_alloc, vnode_pager_dealloc: seeds/vnode_pager.c
- * lines 110-308. `yield N` marks seed line N. ASSERT_VOP_ELOCKED and CTR3 compile to nothing here (no
- * DEBUG_VFS_LOCKS, no KTR) and are not statements.
+ * lines 110-308. `yield N` marks seed line N. ASSERT_VOP_ELOCKED and CTR3 check and trace nothing here (no
+ * DEBUG_VFS_LOCKS, no KTR) but are statements of the seed, so each is one step.
  */
 import { holds } from '../kernel/locks';
 import { locals, panic, traced, wakeup } from '../kernel/sched';
@@ -99,6 +99,8 @@ export const vnode_destroy_vobject = traced(
       yield 164;
       return;
     }
+    // ASSERT_VOP_ELOCKED checks nothing without DEBUG_VFS_LOCKS, but it is a statement: one step.
+    yield 165;
     yield 166;
     yield* VM_OBJECT_WLOCK(k, th, obj);
     yield 167;
@@ -231,12 +233,15 @@ export const vnode_pager_dealloc = traced(
       yield 293;
       wakeup(k, chan.object(object.id));
     }
+    yield 295;
     yield 296;
     if (object.writemappings > 0) {
       yield 297;
       object.writemappings = 0;
       yield 298;
       yield* VOP_ADD_WRITECOUNT(k, th, vp, -1);
+      // CTR3 traces nothing without KTR, but it is a statement.
+      yield 299;
     }
     yield 302;
     vp.v_object = null;

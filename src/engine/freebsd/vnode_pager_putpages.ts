@@ -127,7 +127,12 @@ export const vnode_pager_generic_putpages = traced(
           yield 1249;
           const m = ma[ncount - 1]!;
           yield 1250;
-          yield* KASSERT(k, th, m.sbusy > 0, () => `page ${pname.page(m)} not shared busy @ ${'vnode_pager.c'}`);
+          yield* KASSERT(
+            k,
+            th,
+            m.sbusy > 0,
+            () => `vm_page_assert_sbusied: page ${pname.page(m)} not shared busy @ sys/vm/vnode_pager.c:1250`,
+          );
           yield 1251;
           yield* KASSERT(
             k,
@@ -278,13 +283,18 @@ export const vnode_pager_update_writecount = traced(
     vp = k.vnode(object.handle!);
     yield 1360;
     if (old_wm === 0 && object.writemappings !== 0) {
+      // ASSERT_VOP_ELOCKED and CTR3 check and trace nothing (no DEBUG_VFS_LOCKS, no KTR): each a step.
+      yield 1361;
       yield 1362;
       yield* VOP_ADD_WRITECOUNT(k, th, vp, 1);
+      yield 1363;
     } else {
       yield 1365;
       if (old_wm !== 0 && object.writemappings === 0) {
+        yield 1366;
         yield 1367;
         yield* VOP_ADD_WRITECOUNT(k, th, vp, -1);
+        yield 1368;
       }
     }
     yield 1371;

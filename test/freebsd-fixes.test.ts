@@ -1,0 +1,178 @@
+/**
+ * Differences between the FreeBSD model and vnode_pager.c or the contract found in review, each pinned by
+ * the digest values a person can check against the C (the seed line or contract sentence is named).
+ */
+import { describe, expect, it } from 'vitest';
+import { PagerEngine } from '../src/engine/engine';
+import { FREEBSD } from '../src/engine/freebsd/model';
+import type { BsdKernel } from '../src/engine/freebsd/state';
+import { vm_object_allocate } from '../src/engine/freebsd/vm_object';
+import { vm_page_alloc, vm_page_readahead_finish } from '../src/engine/freebsd/vm_page';
+import { newThread } from '../src/engine/kernel/types';
+import type { FreeBsdDigest } from '../src/engine/freebsd/views';
+import { scenarioDigests } from '../src/engine/run-scenario';
+import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+
+type Json = Record<string, unknown>;
+const sp = (t: string, call: string, args: Json) => ({ spawn: t, call, args });
+const run = (t: string) => ({ run: t });
+const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
+
+function play(setup: Json, steps: Json[]) {
+  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
+  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
+  const r = scenarioDigests(parsed.scenario);
+  return { ...r, last: r.digests.at(-1) as FreeBsdDigest };
+}
+
+describe('spawn-time preconditions', () => {
+  it('vrele of the only open is possible: the count is of the vreles spawned before this one', () => {
+    // Contract: "initial usecount plus the vnode's vref threads that are done, minus the vreles spawned before".
+    const { refused, last } = play({ vnodes: [{ name: 'vn1', size: 4096 }] }, [
+      sp('t1', 'vrele', { vnode: 'vn1' }),
+      run('t1'),
+    ]);
+    expect(refused).toBeNull();
+    expect(last.vnodes[0]).toMatchObject({ usecount: 0, state: 'free' });
+    expect(last.threads[0]).toMatchObject({ status: 'done', ret: null });
+    const second = play({ vnodes: [{ name: 'vn1', size: 4096 }] }, [
+      sp('t1', 'vrele', { vnode: 'vn1' }),
+      sp('t2', 'vrele', { vnode: 'vn1' }),
+    ]);
+    expect(second.refused).toEqual({
+      step: 1,
+      reason: 'vrele: every open of vn1 that is done has already been released',
+    });
+  });
+});
+
+describe('step granularity: every statement of the seed is one step', () => {
+  /** The seed lines `thread` stands at after each `step`, while it is inside `fn`. */
+  function linesStepped(setup: Json, steps: Json[], thread: string, fn: string): number[] {
+    const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
+    if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
+    const e = new PagerEngine(parsed.scenario);
+    for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+    const th = e.k.thread(thread)!;
+    const lines: number[] = [];
+    while (th.status === 'ready') {
+      expect(e.apply({ step: thread })).toBeNull();
+      if (th.stack.at(-1) === fn && th.line !== null) lines.push(th.line);
+    }
+    return lines;
+  }
+
+  it('ASSERT_VOP_ELOCKED and CTR3 are statements of vnode_pager_dealloc (lines 295, 299)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [
+        ...create,
+        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 }),
+        run('t2'),
+        sp('t3', 'vgone', { vnode: 'vn1' }),
+      ],
+      't3',
+      'vnode_pager_dealloc',
+    );
+    // The object has one reference (the mapping's) and a writable mapping: 296-299 run, then one vunref.
+    expect(lines).toEqual([
+      281, 282, 285, 286, 287, 289, 290, 291, 295, 296, 297, 298, 299, 302, 303, 304, 305, 306, 305, 307,
+    ]);
+  });
+
+  it('ASSERT_VOP_ELOCKED and CTR3 are statements of vnode_pager_update_writecount (lines 1361, 1363)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [...create, sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 })],
+      't2',
+      'vnode_pager_update_writecount',
+    );
+    expect(lines).toEqual([1352, 1353, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1371]);
+  });
+
+  it('ASSERT_VOP_ELOCKED is a statement of vnode_destroy_vobject (line 165)', () => {
+    const lines = linesStepped(
+      { vnodes: [{ name: 'vn1', size: 4096 }] },
+      [...create, sp('t2', 'vgone', { vnode: 'vn1' })],
+      't2',
+      'vnode_destroy_vobject',
+    );
+    // ref_count 0: vm_object_terminate (line 173) frees the object; then the KASSERT at 194.
+    expect(lines).toEqual([162, 163, 165, 166, 167, 168, 172, 173, 194]);
+  });
+});
+
+describe('vrele and VI_OWEINACT (vfs_subr.c vputx, vinactive)', () => {
+  it('a vrele whose VI_OWEINACT an earlier vinactive cleared does not run vinactive again', () => {
+    // The undirty mount's failed write leaves the page dirty and OBJ_MIGHTBEDIRTY set, so a second
+    // vinactive would write again. a and b both drop the last use reference while ts holds the vnode
+    // lock (a vref in between); a's vinactive clears VI_OWEINACT, so b only locks and unlocks.
+    const { last, refused } = play(
+      {
+        machine: { pageoutFreeMin: 100 },
+        mounts: [{ name: 'm1', putpages: 'undirty' }],
+        vnodes: [{ name: 'vn1', size: 4096 }],
+      },
+      [
+        ...create,
+        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 }),
+        run('t2'),
+        sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+        run('t3'),
+        { complete: 1, result: 'ok' },
+        run('t3'),
+        sp('t4', 'munmap', { mapping: 't2' }),
+        run('t4'),
+        sp('ts', 'vnode_pager_setsize', { vnode: 'vn1', size: 4096 }),
+        { step: 'ts' },
+        sp('a', 'vrele', { vnode: 'vn1' }),
+        run('a'),
+        sp('v', 'vref', { vnode: 'vn1' }),
+        run('v'),
+        sp('b', 'vrele', { vnode: 'vn1' }),
+        run('b'),
+        run('ts'),
+        run('a'),
+        { complete: 2, result: 'eio' },
+        run('a'),
+        run('b'),
+      ],
+    );
+    expect(refused).toBeNull();
+    expect(last.threads.find((t) => t.id === 'b')).toMatchObject({ status: 'done', wait: null });
+    expect(last.io).toEqual([]);
+    expect(last.objects[0]).toMatchObject({ flags: ['OBJ_MIGHTBEDIRTY', 'OBJ_COLORED'] });
+    expect(last.objects[0]!.pages[0]).toMatchObject({ dirty: 255, queue: 'active' });
+    expect(last.vnodes[0]).toMatchObject({ usecount: 0, state: 'free' });
+  });
+});
+
+describe('VOP_BMAP as the contract defines it ("File system and disk")', () => {
+  it('counts *runb backwards "the same way": blocks[j] == blocks[j+1] - iosize/512, a -1 entry included', () => {
+    // Block 1 is at 7 and block 0 is a hole (-1 = 7 - 4096/512): contiguous by the contract's test, as
+    // UFS's is_sequential() counts a hole (address 0) before a block at address fs_frag.
+    const { last } = play({ vnodes: [{ name: 'vn1', size: 12288, blocks: [-1, 7, 15] }] }, [
+      ...create,
+      sp('t2', 'haspage', { vnode: 'vn1', pindex: 1 }),
+      run('t2'),
+    ]);
+    expect(last.threads[1]!.ret).toEqual({ has: true, before: 1, after: 1 });
+  });
+});
+
+describe('collaborators as FreeBSD 12 writes them', () => {
+  /** Run a collaborator's generator on a fresh kernel to its end (or its panic); the kernel after. */
+  function drain(gen: Generator<unknown, unknown, void>, k: BsdKernel) {
+    for (let r = gen.next(); !r.done && !k.s.panic; r = gen.next());
+    return k;
+  }
+
+  it('vm_page_readahead_finish\'s KASSERT prints "%s: %p is invalid"', () => {
+    const k = FREEBSD.boot({ pager: 'freebsd', vnodes: [{ name: 'vn1', size: 8192 }] });
+    const obj = vm_object_allocate(k, 'vn1', 2);
+    const th = newThread('x', 'x', {});
+    const m = vm_page_alloc(k, th, obj, 1)!;
+    drain(vm_page_readahead_finish(k, th, m), k);
+    expect(k.s.panic?.message).toBe('vm_page_readahead_finish: obj1[1] is invalid');
+  });
+});
