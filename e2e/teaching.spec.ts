@@ -78,7 +78,12 @@ test('a lesson walked to its end: a prediction answered wrongly, then rightly, a
   await expect(teach.lessonItem('Two faults on one page')).toContainText('done');
 });
 
-test('a lesson link opens its scene', async ({ page }) => {
+test('a lesson link opens its scene, and the lesson breaks none of the security policy', async ({ page }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const lab = new Lab(page);
   await lab.open('/#lesson=two-faults-one-page&scene=4');
   const teach = new TeachPane(page);
@@ -90,6 +95,10 @@ test('a lesson link opens its scene', async ({ page }) => {
     'background-color',
     'rgb(255, 241, 201)',
   );
+  // The lesson's Markdown, its marks (a style element) and the tutor's chunk in the worker: all within the policy.
+  await teach.answer('ready');
+  await expect(teach.reveal).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
 });
 
 const solutions = ['wanted-sleeper', 'cluster-panic', 'terminate-hang'];
