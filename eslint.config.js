@@ -117,6 +117,7 @@ export default tseslint.config(
     // The UI sees the engine only through the protocol, and reads scenarios in the worker.
     files: [
       'src/panels/**/*.{ts,tsx}',
+      'src/teaching-ui/**/*.{ts,tsx}',
       'src/store/**/*.{ts,tsx}',
       'src/app/**/*.{ts,tsx}',
       'src/client/**/*.ts',
@@ -126,6 +127,11 @@ export default tseslint.config(
     rules: walls([
       { group: ['**/engine/**'], message: 'The UI sees the engine only through src/protocol.' },
       { group: ['**/worker/**'], message: 'The UI talks to the worker through its client and the protocol.' },
+      {
+        group: ['../teaching', '../teaching/*', '../../teaching', '../../teaching/*'],
+        message:
+          'Teaching checks run in the worker (they need the engine); the UI gets verdicts through protocol/teach.',
+      },
       {
         group: ['**/scenario/schema', '**/scenario/share', '**/scenario/checks', '**/scenario/strict-json'],
         message: 'Scenarios are read and validated in the worker.',

@@ -1,18 +1,24 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { savedSession, startSaving } from './app/persistence';
+import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
 import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
 import { HASH_PREFIX } from './scenario/link';
 import { LabProvider } from './store/context';
 import './styles.css';
 
+const Embed = lazy(() => import('./app/Embed'));
+
 const lab = createLab(simWorker);
+/** `?embed=1`: the read-only viewer for iframes; it neither restores nor saves the learner's own session. */
+const embed = new URLSearchParams(location.search).get('embed') === '1';
 
 function boot(): void {
   const { dispatch } = lab.store.getState();
-  const saved = savedSession();
+  if (embed) lab.store.getState().setReadOnly(true);
+  const saved = embed ? null : savedSession();
   const fallback = LIBRARY.find((e) => e.name === DEFAULT_SCENARIO_NAME) ?? LIBRARY[0];
   // The saved session (or the default) loads first, so that a link the worker refuses
   // leaves that session in place instead of nothing.
@@ -28,9 +34,10 @@ function boot(): void {
   const openLink = () => {
     if (location.hash.startsWith(HASH_PREFIX))
       dispatch({ type: 'open', source: { kind: 'link', hash: location.hash }, origin: 'Shared link' });
+    else openTeachingLink(lab.store, location.hash);
   };
   openLink();
-  startSaving(lab.store);
+  if (!embed) startSaving(lab.store);
   window.addEventListener('hashchange', openLink);
 }
 
@@ -38,7 +45,13 @@ boot();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <LabProvider store={lab.store}>
-      <App />
+      {embed ? (
+        <Suspense fallback={null}>
+          <Embed />
+        </Suspense>
+      ) : (
+        <App />
+      )}
     </LabProvider>
   </StrictMode>,
 );

@@ -97,8 +97,7 @@ export class ThreadsPanel {
       await f.getByRole('combobox', { name: 'access', exact: true }).selectOption(args.access);
     if (args.offset !== undefined)
       await f.getByRole('textbox', { name: 'offset (bytes)', exact: true }).fill(args.offset);
-    if (args.size !== undefined)
-      await f.getByRole('textbox', { name: 'new size (bytes)', exact: true }).fill(args.size);
+    if (args.size !== undefined) await f.getByRole('textbox', { name: 'size (bytes)', exact: true }).fill(args.size);
     if (args.start !== undefined) await f.getByRole('textbox', { name: 'start', exact: true }).fill(args.start);
     if (args.stop !== undefined) await f.getByRole('textbox', { name: 'stop', exact: true }).fill(args.stop);
     if (args.mount !== undefined)

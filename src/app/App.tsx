@@ -9,6 +9,7 @@ import { Timeline } from '../panels/Timeline/Timeline';
 import { NoticeBanner, PanicBanner } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { ScenarioBar } from './ScenarioBar';
+import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
 import { useLab } from '../store/context';
 import { selectProfile } from '../store/selectors';
@@ -28,6 +29,7 @@ export function App() {
           )}
         </h1>
         <ScenarioBar />
+        <LearnButton />
       </header>
       <PanicBanner />
       <NoticeBanner />
@@ -42,6 +44,7 @@ export function App() {
         <Timeline />
       </main>
       <HelpOverlay />
+      <TeachDock />
     </div>
   );
 }

@@ -7,6 +7,7 @@
  */
 import type { Scenario, SpawnStep, Step } from './scenario';
 import type { SnapshotDelta } from './snapshot';
+import type { TeachCommand, TeachEvent } from './teach';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -44,7 +45,9 @@ export type Command =
   /** Finish disk request `request`: "ok", "eio" or "short:B". */
   | { readonly type: 'sim.complete'; readonly id: number; readonly request: number; readonly result: string }
   /** Show the state after `to` steps (0 = the setup); acting next forks the future there. */
-  | { readonly type: 'sim.seek'; readonly id: number; readonly to: number };
+  | { readonly type: 'sim.seek'; readonly id: number; readonly to: number }
+  /** Lessons, challenges and exercises (protocol/teach.ts). */
+  | TeachCommand;
 
 export type SimEvent =
   /** The state changed: a delta against the snapshot of step `delta.fromStep` (or whole, fromStep -1). */
@@ -75,4 +78,6 @@ export type SimEvent =
       readonly seq: number;
       readonly id: number;
       readonly message: string;
-    };
+    }
+  /** Lessons, challenges and exercises (protocol/teach.ts). */
+  | TeachEvent;

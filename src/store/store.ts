@@ -13,6 +13,8 @@ import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protoc
 import type { PagerProfile } from '../protocol/profile';
 import { setupOf, type Scenario, type Setup, type SpawnStep, type Step } from '../protocol/scenario';
 import type { ViewSnapshot } from '../protocol/snapshot';
+import type { TeachCommand } from '../protocol/teach';
+import { initialTeach, isTeachEvent, reduceTeach, type TeachState } from './teach-slice';
 
 export interface SimulationSlice {
   snapshot: ViewSnapshot | null;
@@ -46,6 +48,10 @@ export interface UiSlice {
   selectedThread: string | null;
   helpOpen: boolean;
   notice: Notice | null;
+  /** An embedded viewer: only moving through the history is allowed. */
+  readOnly: boolean;
+  /** Lessons, challenges, exercises (store/teaching.ts). */
+  teach: TeachState;
 }
 
 /** Everything a person can do to the simulation. */
@@ -57,7 +63,15 @@ export type LabAction =
   | { readonly type: 'run'; readonly thread: string }
   | { readonly type: 'step'; readonly thread: string }
   | { readonly type: 'complete'; readonly request: number; readonly result: string }
-  | { readonly type: 'seek'; readonly to: number };
+  | { readonly type: 'seek'; readonly to: number }
+  /** Lessons, challenges and exercises: a command for the worker's tutor. */
+  | { readonly type: 'teach'; readonly command: TeachCommandBody };
+
+/** A teaching command without its id. */
+export type TeachCommandBody = TeachCommand extends infer C ? (C extends TeachCommand ? Omit<C, 'id'> : never) : never;
+
+/** What a read-only lab (the embed) still does: open the link it was given, move through the history, follow a lesson. */
+const READ_ONLY_ALLOWED: ReadonlySet<LabAction['type']> = new Set(['open', 'seek', 'teach']);
 
 /** A command without its id: the client numbers it. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
@@ -74,6 +88,9 @@ export interface Actions {
   selectThread(id: string | null): void;
   setHelpOpen(open: boolean): void;
   notify(notice: Notice | null): void;
+  setReadOnly(readOnly: boolean): void;
+  /** Show or hide the teaching pane. */
+  setTeachOpen(open: boolean): void;
 }
 
 export type LabState = SimulationSlice & HistorySlice & ScenarioSlice & UiSlice & Actions;
@@ -100,6 +117,8 @@ function commandOf(action: LabAction, state: LabState): CommandBody | null {
       return { type: 'sim.complete', request: action.request, result: action.result };
     case 'seek':
       return { type: 'sim.seek', to: action.to };
+    case 'teach':
+      return action.command;
   }
 }
 
@@ -122,8 +141,11 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     selectedThread: null,
     helpOpen: false,
     notice: null,
+    readOnly: false,
+    teach: initialTeach,
 
     dispatch(action) {
+      if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return;
       for (const listener of listeners) listener(action);
       const command = commandOf(action, get());
       if (command) send(command);
@@ -134,6 +156,11 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     },
     receive(event) {
       const state = get();
+      if (isTeachEvent(event)) {
+        if (event.type === 'teach.error') set({ notice: { kind: 'error', text: event.message } });
+        else set({ teach: reduceTeach(state.teach, event) });
+        return;
+      }
       if (event.seq <= state.seq || event.epoch < state.epoch) return; // stale
       if (event.type === 'sim.error') {
         set({ seq: event.seq, notice: { kind: 'error', text: event.message } });
@@ -166,13 +193,19 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       }
       set(patch);
     },
-    // A new worker numbers its events afresh.
+    // A new worker numbers its events afresh, and knows no lesson or challenge: the pane goes back to its menu.
     setWorkerState: (workerState) =>
-      set(workerState === 'restarting' ? { workerState, seq: 0, epoch: -1 } : { workerState }),
+      set((s) =>
+        workerState === 'restarting'
+          ? { workerState, seq: 0, epoch: -1, teach: { ...s.teach, mode: null } }
+          : { workerState },
+      ),
     selectVnode: (selectedVnode) => set({ selectedVnode }),
     selectThread: (selectedThread) => set({ selectedThread }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     notify: (notice) => set({ notice }),
+    setReadOnly: (readOnly) => set({ readOnly }),
+    setTeachOpen: (open) => set((s) => ({ teach: { ...s.teach, open } })),
   }));
 }
 

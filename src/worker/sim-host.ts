@@ -14,9 +14,13 @@ import {
   type TimelineEntry,
 } from '../protocol/messages';
 import { setupOf, type Scenario, type Step } from '../protocol/scenario';
+import type { TeachCommand } from '../protocol/teach';
 import type { ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
+import type { LabPort, Tutor } from './tutor-port';
+
+const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
 
 export class SimHost {
   private session: Session | null = null;
@@ -27,9 +31,56 @@ export class SimHost {
   /** The snapshot the UI holds, which the next delta is taken against. */
   private shown: ViewSnapshot | null = null;
 
-  constructor(private readonly post: (event: SimEvent) => void) {}
+  /** The teaching layer, loaded on the first `teach.*` command (it is its own chunk). */
+  private tutor: Tutor | null = null;
 
-  handle(cmd: Command): void {
+  /**
+   * `loadTutor` brings in the teaching layer when a lesson, challenge or
+   * exercise is first opened; without it `teach.*` commands are refused.
+   */
+  constructor(
+    private readonly post: (event: SimEvent) => void,
+    private readonly loadTutor?: () => Promise<(port: LabPort) => Tutor>,
+  ) {}
+
+  /**
+   * Handle one command. Only a `teach.*` command may return a promise (while
+   * the teaching layer loads): the worker awaits it before the next command,
+   * so commands stay in order.
+   */
+  handle(cmd: Command): void | Promise<void> {
+    if (isTeach(cmd)) return this.teach(cmd);
+    const epoch = this.epoch;
+    this.handleSim(cmd);
+    this.tutor?.changed(cmd.type, this.epoch !== epoch);
+  }
+
+  private async teach(cmd: TeachCommand): Promise<void> {
+    if (!this.tutor) {
+      if (!this.loadTutor)
+        return this.post({ type: 'teach.error', version: PROTOCOL_VERSION, message: 'no teaching layer' });
+      const make = await this.loadTutor();
+      this.tutor ??= make(this.port());
+    }
+    await this.tutor.handle(cmd);
+  }
+
+  /** What the tutor may do to the session: replace it, move its cursor, and speak. */
+  private port(): LabPort {
+    return {
+      session: () => this.session,
+      scenario: () => this.scenario,
+      load: (id, scenario, cursor) => {
+        const epoch = this.epoch;
+        this.load(id, scenario, cursor);
+        return this.epoch !== epoch;
+      },
+      seek: (id, to) => this.handleSim({ type: 'sim.seek', id, to }),
+      post: (event) => this.post(event),
+    };
+  }
+
+  private handleSim(cmd: Exclude<Command, TeachCommand>): void {
     switch (cmd.type) {
       case 'sim.open': {
         const read = this.read(cmd.source, cmd.origin);
@@ -90,6 +141,8 @@ export class SimHost {
       const invalid = checkSpawn(this.scenario!, threads, step);
       if (invalid) return this.error(id, invalid.field ? `${invalid.field}: ${invalid.reason}` : invalid.reason);
     }
+    const ruled = this.tutor?.gate(step);
+    if (ruled) return this.error(id, ruled);
     const before = session.snapshot();
     const refusal = session.apply(step);
     if (refusal !== null) return this.error(id, refusal);

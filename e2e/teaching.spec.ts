@@ -1,0 +1,196 @@
+/**
+ * The teaching layer in the lab: a lesson walked to its end with a question
+ * answered wrongly then rightly; the three named challenges played in the
+ * panels and their exported solutions passed by the grader; an exercise
+ * opened from its link and answered as typed; the embedded viewer.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Step } from '../src/protocol/scenario';
+import { formatValue, makeExercise } from '../src/teaching';
+import { expect, test } from './fixtures';
+import { Lab } from './pages/Lab';
+import { playStep, TeachPane } from './pages/TeachPane';
+
+const run = promisify(execFile);
+
+test('a lesson walked to its end: a prediction answered wrongly, then rightly, and progress kept', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(180_000); // ten scenes and four questions, each a round trip to the worker
+  const teach = new TeachPane(page);
+  await teach.open();
+  await teach.lessonItem('Two faults on one page').click();
+  await expect(teach.sceneCount).toHaveText('Scene 1 of 10');
+  await expect(page).toHaveURL(/#lesson=two-faults-one-page&scene=1$/);
+  // The lab stays in view beside the lesson, at the scene's step.
+  await expect(lab.timeline.status).toHaveText('Step 2 of 12');
+  await expect(lab.threads.card('t1')).toBeVisible();
+
+  await teach.button('Next').click();
+  await expect(teach.sceneCount).toHaveText('Scene 2 of 10');
+  await expect(lab.timeline.status).toHaveText('Step 4 of 12');
+  // A question stands before the next scene: Next waits for an answer.
+  await expect(teach.button('Next')).toBeDisabled();
+  await expect(teach.question).toContainText('Thread t3 now faults the same page');
+
+  // Wrong first: t3 does not wait for the vnode lock.
+  await teach.answer('vnlock:vn1');
+  await expect(teach.reveal).toContainText('Not quite.');
+  await expect(teach.reveal).toContainText('The engine says: uvn_get');
+  await expect(teach.choiceLine('uvn_get')).toContainText('✓ right');
+  await expect(teach.choiceLine('vnlock:vn1')).toContainText('✗');
+  // The reveal shows the step that answers it: t3 asleep on the page.
+  await expect(lab.timeline.status).toHaveText('Step 6 of 12');
+  await expect(lab.threads.status('t3')).toHaveText('sleep');
+  await expect(teach.reveal).toContainText('threads[id=t3]');
+
+  // Then right.
+  await teach.button('Try again').click();
+  await expect(lab.timeline.status).toHaveText('Step 4 of 12');
+  await teach.answer('uvn_get');
+  await expect(teach.reveal).toContainText('Right!');
+
+  // Walk to the end, answering each later question; a wrong guess is retried with the engine's answer.
+  for (let k = 3; k <= 10; k++) {
+    await teach.button('Next').click();
+    await expect(teach.sceneCount).toHaveText(`Scene ${k} of 10`);
+    if ((await teach.question.count()) === 0) continue;
+    const [first] = await teach.choices();
+    await teach.answer(first!);
+    if ((await teach.reveal.textContent())!.includes('Not quite.')) {
+      const truth = await teach.revealedAnswer();
+      await teach.button('Try again').click();
+      await teach.answer(truth);
+    }
+    await expect(teach.reveal).toContainText('Right!');
+  }
+  await expect(teach.button('Next')).toBeDisabled();
+  await expect(teach.pane).toContainText('End of the lesson.');
+  await expect(page).toHaveURL(/#lesson=two-faults-one-page&scene=10$/);
+
+  // Progress survives a reload: the menu marks the lesson done.
+  await teach.button('← Menu').click();
+  await page.reload();
+  await teach.open();
+  await expect(teach.lessonItem('Two faults on one page')).toContainText('done');
+});
+
+test('a lesson link opens its scene, and the lesson breaks none of the security policy', async ({ page }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const lab = new Lab(page);
+  await lab.open('/#lesson=two-faults-one-page&scene=4');
+  const teach = new TeachPane(page);
+  await expect(teach.sceneCount).toHaveText('Scene 4 of 10');
+  await expect(teach.pane.getByRole('heading', { name: 'uvm_pagewait: PG_WANTED, then sleep' })).toBeVisible();
+  await expect(lab.timeline.status).toHaveText('Step 6 of 12');
+  // The scene's seed lines are marked in the Source panel.
+  await expect(lab.source.region.locator('.src-line[data-line="1057"]')).toHaveCSS(
+    'background-color',
+    'rgb(255, 241, 201)',
+  );
+  // The lesson's Markdown, its marks (a style element) and the tutor's chunk in the worker: all within the policy.
+  await teach.answer('ready');
+  await expect(teach.reveal).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+});
+
+const solutions = ['wanted-sleeper', 'cluster-panic', 'terminate-hang'];
+for (const name of solutions) {
+  test(`challenge ${name}: solved by playing it, and its exported solution passes the grader`, async ({
+    lab,
+    page,
+  }) => {
+    // Up to 20 steps played by hand, then the grader's own process: longer than a plain test on a busy machine.
+    test.setTimeout(240_000);
+    const reference = JSON.parse(readFileSync(`test/fixtures/solutions/${name}.solution.json`, 'utf8')) as {
+      steps: Step[];
+    };
+    const challenge = JSON.parse(readFileSync(`challenges/${name}.json`, 'utf8')) as { title: string; par: number };
+    const teach = new TeachPane(page);
+    await teach.open();
+    await teach.challengeItem(challenge.title).click();
+    await expect(teach.standing).toContainText(`Steps used: 0 (par ${challenge.par})`);
+    await expect(teach.standing).toContainText('Not yet:');
+
+    for (const [i, step] of reference.steps.entries()) {
+      await playStep(lab, step);
+      await expect(lab.timeline.status).toHaveText(`Step ${i + 1} of ${i + 1}`);
+      if (i < reference.steps.length - 1) await expect(teach.standing).toContainText(`Steps used: ${i + 1}`);
+    }
+    const n = reference.steps.length;
+    await expect(teach.standing).toContainText(`Solved in ${n} steps (par ${challenge.par})`);
+
+    // One step more would spoil the solution: the lab refuses it (a panicked kernel takes no step anyway).
+    if (name !== 'cluster-panic') {
+      await lab.threads.form.getByRole('combobox', { name: 'call', exact: true }).selectOption('uvn_attach');
+      await lab.threads.startButton.click();
+      await expect(lab.error).toContainText('The goal already holds');
+    }
+
+    const file = await teach.exportSolution();
+    expect(file.name).toBe(`${name}.solution.json`);
+    expect(JSON.parse(file.text)).toMatchObject({ format: 'pager-solution/1', challenge: name });
+    const graded = await run('npm', ['run', '--silent', 'grade', '--', `challenges/${name}.json`, file.path]);
+    expect(graded.stdout.trim()).toBe(`PASS ${name} steps=${n}`);
+
+    // Solved challenges are marked in the menu.
+    await teach.button('← Menu').click();
+    await expect(teach.challengeItem(challenge.title)).toContainText(`solved in ${n}`);
+  });
+}
+
+test('an exercise opened from its link is checked as the answer is typed, then its steps are shown', async ({
+  page,
+}) => {
+  const lab = new Lab(page);
+  await lab.open('/#exercise=state:7');
+  const teach = new TeachPane(page);
+  await expect(teach.pane.getByRole('heading', { name: 'Exercise state:7' })).toBeVisible();
+  // Only the setup is shown until a question is answered.
+  await expect(lab.timeline.status).toHaveText('Step 0 of 0');
+
+  const exercise = makeExercise(7, 'state');
+  const q = exercise.questions[1]!;
+  await expect(teach.exerciseQuestion(2)).toContainText(q.ask);
+  await teach.answerBox(2).fill('this is not it');
+  await expect(teach.exerciseQuestion(2)).toContainText('not yet');
+  await expect(lab.timeline.status).toHaveText('Step 0 of 0');
+
+  await teach.answerBox(2).fill(formatValue(q.answer));
+  await expect(teach.exerciseQuestion(2)).toContainText('✓ right');
+  await expect(teach.pane.getByText(/^1 of \d+ answered right/)).toBeVisible();
+  await expect(lab.timeline.status).toHaveText(`Step ${q.step + 1} of ${q.step + 1}`);
+
+  // Giving up shows the engine's answer (and the steps).
+  await teach.exerciseQuestion(1).getByRole('button', { name: 'Show answer' }).click();
+  await expect(teach.exerciseQuestion(1)).toContainText(`Answer: ${formatValue(exercise.questions[0]!.answer)}`);
+});
+
+test('the embedded viewer: a read-only lab following a lesson', async ({ page }) => {
+  await page.goto('/?embed=1#lesson=two-faults-one-page&scene=2');
+  const lab = new Lab(page);
+  const teach = new TeachPane(page);
+  await expect(teach.sceneCount).toHaveText('Scene 2 of 10');
+  await expect(lab.timeline.status).toHaveText('Step 4 of 12');
+  await expect(page.getByText('read-only')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Open in Pager Lab ↗' })).toHaveAttribute(
+    'href',
+    /#lesson=two-faults-one-page&scene=2$/,
+  );
+  // Nothing that acts is offered: no "Start a call", no Run, no Complete.
+  await expect(lab.threads.form).toBeHidden();
+  await expect(lab.threads.runButton('t2')).toBeHidden();
+  await expect(lab.io.completeButton(1)).toBeHidden();
+  await expect(page.getByRole('toolbar', { name: 'Scenario' })).toHaveCount(0);
+  // The lesson itself still plays.
+  await teach.answer('uvn_get');
+  await expect(teach.reveal).toContainText('Right!');
+  await expect(lab.timeline.status).toHaveText('Step 6 of 12');
+});

@@ -1,0 +1,58 @@
+/**
+ * The teaching layer's foothold in the lab's first load: the "Learn" button,
+ * the dock where the teaching pane appears, and the router for teaching
+ * links. Everything else (the pane, the Markdown renderer, the tutor in the
+ * worker) is fetched when first opened, so the initial bundle stays as it was.
+ */
+import { lazy, Suspense } from 'react';
+import { useLab, useLabStore } from '../store/context';
+import type { LabState, LabStore } from '../store/store';
+
+const TeachPane = lazy(() => import('../teaching-ui/TeachPane'));
+
+const selectTeachOpen = (s: LabState) => s.teach.open;
+
+/** `#lesson=NAME&scene=K` or `#exercise=KIND:SEED` (read strictly by the worker). */
+export const TEACHING_HASH = /^#(lesson|exercise)=/;
+
+/** Open a teaching link in the lab; false when the hash is not one. */
+export function openTeachingLink(store: LabStore, hash: string): boolean {
+  if (!TEACHING_HASH.test(hash)) return false;
+  const state = store.getState();
+  state.setTeachOpen(true);
+  state.dispatch({ type: 'teach', command: { type: 'teach.link', hash } });
+  return true;
+}
+
+export function LearnButton() {
+  const open = useLab(selectTeachOpen);
+  const store = useLabStore();
+  return (
+    <button
+      type="button"
+      className="learn-button"
+      aria-expanded={open}
+      aria-controls="teach-pane"
+      onClick={() => store.getState().setTeachOpen(!open)}
+    >
+      Learn
+    </button>
+  );
+}
+
+/** The teaching pane, beside the panels (the lab stays in view), when it is open. */
+export function TeachDock({ compact = false }: { compact?: boolean }) {
+  const open = useLab(selectTeachOpen);
+  if (!open) return null;
+  return (
+    <Suspense
+      fallback={
+        <aside id="teach-pane" className="teach-pane" aria-label="Learn" aria-busy="true">
+          Loading lessons…
+        </aside>
+      }
+    >
+      <TeachPane compact={compact} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * A seeded exercise (`#exercise=KIND:SEED`, the same as `npm run exercise`):
+ * the schedule, and questions about the states it passes through. Answers
+ * are checked by the worker as they are typed; a right answer (or one the
+ * learner gives up on) plays the schedule in the lab up to that question's
+ * step, so the learner sees the state that answers it.
+ */
+import { useEffect, useState } from 'react';
+import type { CheckView, ExerciseView } from '../protocol/teach';
+import type { Step } from '../protocol/scenario';
+import { useDispatch, useLab } from '../store/context';
+import type { LabState } from '../store/store';
+import { updateExercise } from './progress';
+
+const selectChecks = (s: LabState) => s.teach.checks;
+const selectShownTo = (s: LabState) => s.teach.shownTo;
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** A step as the exercise tool prints it: `spawn t2: fault vnode=vn1 offset=0x1000 access=write`. */
+export function stepText(step: Step): string {
+  if ('spawn' in step) {
+    const args = Object.entries(step.args)
+      .map(
+        ([k, v]) =>
+          `${k}=${typeof v === 'number' && k !== 'size' ? hex(v) : Array.isArray(v) ? v.join('|') : String(v)}`,
+      )
+      .join(' ');
+    return `spawn ${step.spawn}: ${step.call} ${args}`;
+  }
+  if ('complete' in step) return `complete ${step.complete} ${step.result}`;
+  return 'run' in step ? `run ${step.run}` : `step ${step.step}`;
+}
+
+export function exerciseHash(kind: string, seed: number): string {
+  return `#exercise=${kind}:${seed}`;
+}
+
+export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
+  const checks = useLab(selectChecks);
+  const shownTo = useLab(selectShownTo);
+  const key = `${exercise.exercise}:${exercise.seed}`;
+
+  useEffect(() => {
+    const hash = exerciseHash(exercise.exercise, exercise.seed);
+    if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+  }, [exercise.exercise, exercise.seed]);
+
+  useEffect(() => {
+    for (const c of Object.values(checks)) if (c.correct) updateExercise(key, exercise.questions.length, c.question);
+  }, [checks, key, exercise.questions.length]);
+
+  const right = Object.values(checks).filter((c) => c.correct).length;
+  return (
+    <section className="teach-exercise" aria-label={`Exercise ${key}`}>
+      <h2>
+        Exercise <span className="mono">{key}</span>
+      </h2>
+      <p className="teach-meta">{exercise.about}</p>
+      <p>{exercise.title}</p>
+      <p className="muted">Machine: {exercise.machine}.</p>
+      <details className="teach-schedule" open>
+        <summary>Steps ({exercise.steps.length})</summary>
+        <ol start={0} className="mono">
+          {exercise.steps.map((s, i) => (
+            <li key={i} className={i <= shownTo ? 'step-shown' : undefined} value={i}>
+              {stepText(s)}
+            </li>
+          ))}
+        </ol>
+      </details>
+      <p className="muted">
+        Step numbers are the runner&apos;s (from 0): after step k the lab&apos;s timeline reads step k+1. Answers are
+        checked as you type; a right answer plays the steps up to its question.
+      </p>
+      <p role="status" className="teach-count">
+        {right} of {exercise.questions.length} answered right
+        {shownTo >= 0 ? `; the lab shows the state after step ${shownTo}` : '; the lab shows the setup'}
+      </p>
+      <ol className="teach-questions">
+        {exercise.questions.map((q, i) => (
+          <ExerciseQuestion key={`${key}-${i}`} index={i} ask={q.ask} check={checks[i] ?? null} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function ExerciseQuestion({ index, ask, check }: { index: number; ask: string; check: CheckView | null }) {
+  const dispatch = useDispatch();
+  const [text, setText] = useState('');
+  const current = check && check.text === text.trim() ? check : null;
+  const verdict = text.trim() === '' ? null : current ? (current.correct ? 'right' : 'not yet') : 'checking…';
+  return (
+    <li className="teach-exq">
+      <p>{ask}</p>
+      <label>
+        <span className="visually-hidden">Answer {index + 1}</span>
+        <input
+          type="text"
+          aria-label={`Answer ${index + 1}`}
+          value={text}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => {
+            setText(e.target.value);
+            dispatch({
+              type: 'teach',
+              command: { type: 'teach.check', question: index, text: e.target.value.trim() },
+            });
+          }}
+        />
+      </label>{' '}
+      {verdict && (
+        <span className={`teach-mark ${verdict === 'right' ? 'is-right' : 'is-wrong'}`} aria-live="polite">
+          {verdict === 'right' ? '✓ right' : verdict}
+        </span>
+      )}{' '}
+      {check?.answer && !check.correct ? (
+        <span className="teach-answer">
+          Answer: <strong className="mono">{check.answer}</strong>
+        </span>
+      ) : (
+        !check?.answer && (
+          <button
+            type="button"
+            onClick={() => dispatch({ type: 'teach', command: { type: 'teach.show', question: index } })}
+          >
+            Show answer
+          </button>
+        )
+      )}
+    </li>
+  );
+}

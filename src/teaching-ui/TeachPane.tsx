@@ -1,0 +1,76 @@
+/**
+ * The teaching pane (its own chunk, loaded when first opened): the menu, or
+ * the lesson, challenge or exercise open. It sits beside the lab's panels,
+ * which stay in view and in use.
+ */
+import { useEffect } from 'react';
+import { useDispatch, useLab, useLabStore } from '../store/context';
+import type { LabState } from '../store/store';
+import { ChallengePanel } from './ChallengePanel';
+import { ExercisePanel } from './ExercisePanel';
+import { LessonPanel } from './LessonPanel';
+import { Menu } from './Menu';
+import './teach.css';
+
+const selectCatalog = (s: LabState) => s.teach.catalog;
+const selectMode = (s: LabState) => s.teach.mode;
+const selectReadOnly = (s: LabState) => s.readOnly;
+
+/** Drop a teaching link from the address bar once the learner leaves what it opened. */
+function clearTeachingHash(): void {
+  if (/^#(lesson|exercise)=/.test(location.hash))
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+}
+
+export default function TeachPane({ compact = false }: { compact?: boolean }) {
+  const dispatch = useDispatch();
+  const store = useLabStore();
+  const catalog = useLab(selectCatalog);
+  const mode = useLab(selectMode);
+  const readOnly = useLab(selectReadOnly);
+
+  useEffect(() => {
+    if (!catalog && !readOnly) dispatch({ type: 'teach', command: { type: 'teach.catalog' } });
+  }, [catalog, readOnly, dispatch]);
+
+  const leave = () => {
+    dispatch({ type: 'teach', command: { type: 'teach.leave' } });
+    clearTeachingHash();
+  };
+  const close = () => {
+    leave();
+    store.getState().setTeachOpen(false);
+  };
+
+  return (
+    <aside id="teach-pane" className={`teach-pane${compact ? ' is-compact' : ''}`} aria-label="Learn">
+      {!readOnly && (
+        <header className="teach-header">
+          {mode ? (
+            <button type="button" onClick={leave}>
+              ← Menu
+            </button>
+          ) : (
+            <strong>Lessons, challenges, exercises</strong>
+          )}
+          <button type="button" aria-label="Close the teaching pane" onClick={close}>
+            ×
+          </button>
+        </header>
+      )}
+      <div className="teach-body">
+        {mode?.kind === 'lesson' ? (
+          <LessonPanel lesson={mode} />
+        ) : mode?.kind === 'challenge' ? (
+          <ChallengePanel challenge={mode} />
+        ) : mode?.kind === 'exercise' ? (
+          <ExercisePanel exercise={mode} />
+        ) : catalog ? (
+          <Menu catalog={catalog} />
+        ) : (
+          <p className="muted">{readOnly ? 'Opening the lesson…' : 'Loading the lessons…'}</p>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * The worker's teaching layer behind the protocol: lessons move the session
+ * to their scenes and reveal answers judged on the engine's states (never
+ * sent before), challenges refuse what their rules forbid and say at once
+ * when the goal holds, exercises are checked as typed and play their
+ * schedule as questions are answered.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { SimEvent } from '../src/protocol/messages';
+import type { Step } from '../src/protocol/scenario';
+import { formatValue, makeExercise } from '../src/teaching';
+import { SimHost } from '../src/worker/sim-host';
+
+function harness() {
+  const events: SimEvent[] = [];
+  const host = new SimHost(
+    (e) => events.push(e),
+    () => import('../src/worker/tutor').then((m) => m.createTutor),
+  );
+  let id = 1;
+  const send = async (cmd: Record<string, unknown>) => {
+    await host.handle({ ...cmd, id: id++ } as never);
+  };
+  const last = <T extends SimEvent['type']>(type: T) =>
+    events.filter((e) => e.type === type).at(-1) as Extract<SimEvent, { type: T }> | undefined;
+  const since = (n: number) => events.slice(n);
+  return { host, events, send, last, since };
+}
+
+const stepCommand = (s: Step): Record<string, unknown> => {
+  if ('spawn' in s) return { type: 'sim.spawn', step: s };
+  if ('run' in s) return { type: 'sim.run', thread: s.run };
+  if ('step' in s) return { type: 'sim.step', thread: s.step };
+  return { type: 'sim.complete', request: s.complete, result: s.result };
+};
+
+describe('the tutor in the worker', () => {
+  it('lists the lessons, challenges and exercise kinds', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.catalog' });
+    const catalog = h.last('teach.catalog')!.catalog;
+    expect(catalog.lessons.map((l) => l.name)).toContain('two-faults-one-page');
+    const lesson = catalog.lessons.find((l) => l.name === 'two-faults-one-page')!;
+    expect(lesson).toMatchObject({ pager: 'openbsd', title: 'Two faults on one page' });
+    expect(lesson.questions).toBeGreaterThanOrEqual(3);
+    expect(catalog.challenges.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['wanted-sleeper', 'cluster-panic', 'terminate-hang']),
+    );
+    expect(catalog.exercises.map((e) => e.kind)).toEqual(['state', 'block', 'reach']);
+  });
+
+  it('plays a lesson: scenes move the cursor, a question is answered before the state is shown', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.lesson', lesson: 'two-faults-one-page', scene: 2 });
+    const opened = h.last('teach.opened')!;
+    expect(opened.scene).toBe(2);
+    if (opened.mode?.kind !== 'lesson') throw new Error('a lesson view');
+    const scene = opened.mode.scenes[1]!;
+    expect(h.last('sim.snapshot')!.cursor).toBe(scene.step + 1);
+    // The question crosses the boundary without where its answer is read.
+    for (const s of opened.mode.scenes)
+      if (s.question) expect(Object.keys(s.question).sort()).toEqual(['ask', 'at', 'choices']);
+    const q = scene.question!;
+    expect(q.choices).toContain('uvn_get');
+
+    await h.send({ type: 'teach.reveal', scene: 2, given: q.choices!.indexOf('vnlock:vn1') });
+    let r = h.last('teach.revealed')!.reveal;
+    expect(r).toMatchObject({ scene: 2, correct: false, answer: 'uvn_get' });
+    expect(r.choices!.filter((c) => c.correct).map((c) => c.text)).toEqual(['uvn_get']);
+    expect(r.changes.some((c) => c.startsWith('threads[id=t3]'))).toBe(true);
+    expect(h.last('sim.snapshot')!.cursor).toBe(q.at + 1);
+
+    await h.send({ type: 'teach.reveal', scene: 2, given: 'uvn_get' });
+    r = h.last('teach.revealed')!.reveal;
+    expect(r.correct).toBe(true);
+
+    await h.send({ type: 'teach.scene', scene: 1 });
+    expect(h.last('teach.scene')!.scene).toBe(1);
+    expect(h.last('sim.snapshot')!.cursor).toBe(opened.mode.scenes[0]!.step + 1);
+
+    await h.send({ type: 'teach.scene', scene: 99 });
+    expect(h.last('teach.error')!.message).toMatch(/scenes 1 to \d+, not 99/);
+  });
+
+  it('a lesson whose history the learner changed is loaded again for the next scene', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.lesson', lesson: 'two-faults-one-page', scene: 1 });
+    await h.send({ type: 'sim.spawn', step: { spawn: 'x', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } } });
+    const n = h.events.length;
+    await h.send({ type: 'teach.scene', scene: 3 });
+    const snap = h.since(n).find((e) => e.type === 'sim.snapshot');
+    expect(snap && snap.type === 'sim.snapshot' && snap.loaded !== null).toBe(true);
+    expect(h.last('teach.scene')!.scene).toBe(3);
+  });
+
+  it.each(['wanted-sleeper', 'cluster-panic', 'terminate-hang', 'freebsd-bovlbx', 'freebsd-pbufs-exhausted'])(
+    '%s: played step by step, solved at once with the solution to export',
+    async (name) => {
+      const h = harness();
+      await h.send({ type: 'teach.challenge', challenge: name });
+      const mode = h.last('teach.opened')!.mode;
+      expect(mode).toMatchObject({ kind: 'challenge', name });
+      expect(h.last('teach.goal')!.status).toMatchObject({ solved: false, steps: 0 });
+      const reference = JSON.parse(readFileSync(`test/fixtures/solutions/${name}.solution.json`, 'utf8')) as {
+        steps: Step[];
+      };
+      for (const [i, s] of reference.steps.entries()) {
+        await h.send(stepCommand(s));
+        const status = h.last('teach.goal')!.status;
+        expect(status.steps).toBe(i + 1);
+        expect(status.solved).toBe(i === reference.steps.length - 1);
+      }
+      const status = h.last('teach.goal')!.status;
+      expect(status.solution).toEqual({ format: 'pager-solution/1', challenge: name, steps: reference.steps });
+      expect(status.par).toBe(reference.steps.length);
+      // A step after the goal held would make the solution invalid: refused, nothing changes.
+      const n = h.events.length;
+      await h.send({
+        type: 'sim.spawn',
+        step: { spawn: 'late', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } },
+      });
+      expect(h.since(n).map((e) => e.type)).toEqual(['sim.error', 'teach.goal']);
+    },
+  );
+
+  it("refuses a step the challenge's rules forbid, before the engine sees it", async () => {
+    const h = harness();
+    await h.send({ type: 'teach.challenge', challenge: 'first-fault' });
+    await h.send({ type: 'sim.spawn', step: { spawn: 't1', call: 'uvn_flush', args: { vnode: 'vn1', flags: [] } } });
+    expect(h.last('sim.error')!.message).toMatch(/^Challenge rules: the challenge does not allow uvn_flush/);
+    expect(h.last('teach.goal')!.status.steps).toBe(0);
+  });
+
+  it('opening another scenario leaves the challenge; a reset keeps it', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.challenge', challenge: 'wanted-sleeper' });
+    const scenario = h.last('sim.snapshot')!.loaded!;
+    await h.send({ type: 'sim.load', scenario });
+    expect(h.last('teach.opened')!.mode?.kind).toBe('challenge');
+    await h.send({ type: 'sim.open', source: { kind: 'text', text: JSON.stringify(scenario) }, origin: 'Library' });
+    expect(h.last('teach.opened')!.mode).toBeNull();
+  });
+
+  it('opens an exercise from its link, checks typed answers and plays the schedule to an answered step', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.link', hash: '#exercise=state:7' });
+    const mode = h.last('teach.opened')!.mode;
+    if (mode?.kind !== 'exercise') throw new Error('an exercise view');
+    const exercise = makeExercise(7, 'state');
+    expect(mode.questions).toEqual(exercise.questions.map((q) => ({ ask: q.ask, step: q.step })));
+    expect(JSON.stringify(mode)).not.toContain('"answer"');
+    expect(h.last('sim.snapshot')!.length).toBe(0);
+
+    const q = exercise.questions[2]!;
+    await h.send({ type: 'teach.check', question: 2, text: 'certainly not this' });
+    expect(h.last('teach.checked')).toMatchObject({ check: { correct: false, answer: null }, shownTo: -1 });
+    await h.send({ type: 'teach.check', question: 2, text: formatValue(q.answer) });
+    expect(h.last('teach.checked')).toMatchObject({ check: { correct: true }, shownTo: q.step });
+    expect(h.last('sim.snapshot')!.cursor).toBe(q.step + 1);
+
+    await h.send({ type: 'teach.show', question: 0 });
+    expect(h.last('teach.checked')!.check.answer).toBe(formatValue(exercise.questions[0]!.answer));
+  });
+
+  it('refuses a link that is not a lesson or an exercise, and a lesson that does not exist', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.link', hash: '#exercise=nope:1' });
+    expect(h.last('teach.error')!.message).toMatch(
+      /^Teaching link: .* is not #lesson=NAME&scene=K or #exercise=KIND:SEED/,
+    );
+    await h.send({ type: 'teach.lesson', lesson: 'no-such-lesson', scene: 1 });
+    expect(h.last('teach.error')!.message).toBe('There is no lesson "no-such-lesson".');
+    expect(h.events.some((e: SimEvent) => e.type === 'sim.snapshot')).toBe(false);
+  });
+});
