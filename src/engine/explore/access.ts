@@ -1,0 +1,379 @@
+/**
+ * The access log: what one step read and wrote, so the explorer can tell two
+ * steps that commute from two that race (partial-order reduction).
+ *
+ * The kernel a tracked engine runs is a view of the real one through
+ * proxies: every property a step reads or writes through it is logged under
+ * a key `OBJ.prop`, where OBJ names the object the same way in every replay
+ * of a schedule prefix, so keys from two runs compare:
+ *
+ * - an object that exists once the threads are spawned (the "boot" objects) is
+ *   `bN`, N its place in a walk of the kernel from its root;
+ * - an object first stored into the kernel later is `A#N`: the N-th object
+ *   actor A (a thread, or `io:N` for a completion) stored.
+ *
+ * What a proxy cannot see is a reference the model made itself and kept
+ * (uvm_pagealloc's `pg`, the thread's own `th`): the thread reads and writes
+ * through it unseen. So every step of thread T counts as reading and writing
+ * everything T created, its own thread record included (`sticky`): two steps
+ * race when one writes what the other reads or writes, or when one touches
+ * what the other's thread created.
+ *
+ * Two kinds of read are left out on purpose, each replaced by a narrower key:
+ * a wakeup or lock release scans every thread for waiters (the scan depends
+ * on the channel or the lock, logged as `chan:C` / `lock:L`, and a thread
+ * going to sleep on C writes `chan:C`); and a thread's `id`, `call` and `args`
+ * never change. A test checks, step by step, that every write the kernel
+ * state shows is in the log and that the tracked engine prints the same
+ * digests as a plain one (test/explore-access.test.ts).
+ */
+import type { Kernel, KernelObserver } from '../kernel/kernel';
+
+/** What one step touched. */
+export interface Footprint {
+  readonly reads: ReadonlySet<string>;
+  readonly writes: ReadonlySet<string>;
+  /** Actors whose created objects the step reads and writes wholesale. */
+  readonly sticky: ReadonlySet<string>;
+  /** Actors whose created objects the step read or wrote a field of. */
+  readonly owners: ReadonlySet<string>;
+}
+
+/** Whether two steps may not commute: a write of one meets a read or write of the other. */
+export function conflicts(a: Footprint, b: Footprint): boolean {
+  for (const w of a.writes) if (b.writes.has(w) || b.reads.has(w)) return true;
+  for (const w of b.writes) if (a.reads.has(w)) return true;
+  for (const s of a.sticky) if (b.sticky.has(s) || b.owners.has(s)) return true;
+  for (const s of b.sticky) if (a.owners.has(s)) return true;
+  return false;
+}
+
+/** Kernel fields that are bookkeeping for the views, not kernel state, and the observer slot itself. */
+const UNTRACKED_KERNEL_FIELDS = new Set(['dirtyPages', 'observer']);
+/** Fields of a thread record that never change once it is spawned. */
+const FIXED_THREAD_FIELDS = new Set(['id', 'call', 'args']);
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/** Where a tracked object keeps its proxy. */
+const PROXY = Symbol('access.proxy');
+
+/** The actors that may hold the object a key names by a reference of their own: `[t2]` for `t2#4`. */
+function ownersOfKey(objectKey: string): string[] {
+  const at = objectKey.indexOf('#');
+  return at < 0 ? [] : objectKey.slice(0, at).split('+');
+}
+
+/**
+ * One tracked kernel: the proxies, the object keys, and the log of the step
+ * being recorded. Create it around a freshly booted kernel (`wrap`), then call
+ * `bootDone()` once the scenario's threads are spawned.
+ */
+export class AccessTracker implements KernelObserver {
+  /** The kernel as the model must see it. */
+  view!: Kernel;
+  /** Who the step being applied belongs to: a thread id, or `io:N` for a completion. */
+  actor = '';
+  private recording = false;
+  private scanDepth = 0;
+  private reads = new Set<string>();
+  private writes = new Set<string>();
+  private sticky = new Set<string>();
+  private owners = new Set<string>();
+  private readonly keys = new WeakMap<object, string>();
+  private readonly proxies = new WeakMap<object, object>();
+  private readonly raws = new WeakMap<object, object>();
+  private readonly created = new Map<string, number>();
+  private bootCount = 0;
+
+  constructor(readonly raw: Kernel) {}
+
+  /** The proxied kernel to hand the engine (EngineOptions.wrapKernel). */
+  wrap(): Kernel {
+    this.raw.observer = this;
+    this.registerBoot();
+    this.view = this.proxy(this.raw, this.keys.get(this.raw)!, true) as Kernel;
+    return this.view;
+  }
+
+  /** Every object now in the kernel becomes a boot object (threads spawned by the scenario's setup). */
+  bootDone(): void {
+    this.registerBoot();
+  }
+
+  /** Start logging a step of `actor`. */
+  begin(actor: string): void {
+    this.actor = actor;
+    this.recording = true;
+    this.reads = new Set();
+    this.writes = new Set();
+    this.sticky = new Set([actor]);
+    this.owners = new Set();
+  }
+
+  /** Stop logging; `chans` are the sleep channels some thread entered or left during the step. */
+  end(chans: Iterable<string>): Footprint {
+    this.recording = false;
+    for (const c of chans) this.writes.add(`chan:${c}`);
+    return { reads: this.reads, writes: this.writes, sticky: this.sticky, owners: this.owners };
+  }
+
+  /** Where the naming of created objects stands, to undo it after a refused step (which changed nothing). */
+  mark(): Map<string, number> {
+    return new Map(this.created);
+  }
+
+  rollback(mark: Map<string, number>): void {
+    this.created.clear();
+    for (const [k, v] of mark) this.created.set(k, v);
+  }
+
+  /** Set the actor without logging (replaying a prefix): objects it stores are still named after it. */
+  quiet(actor: string): void {
+    this.actor = actor;
+    this.recording = false;
+  }
+
+  scanBegin(what: string): void {
+    if (this.recording) {
+      this.reads.add(what);
+      this.writes.add(what);
+    }
+    this.scanDepth++;
+  }
+
+  scanEnd(): void {
+    this.scanDepth--;
+  }
+
+  /** The key of a kernel object (raw or proxied), or null if it was never stored in the kernel. */
+  keyOf(o: object): string | null {
+    return this.keys.get(this.unwrap(o)) ?? null;
+  }
+
+  unwrap<T>(o: T): T {
+    return isObject(o) ? ((this.raws.get(o) as T | undefined) ?? o) : o;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** Name every object reachable from the kernel that has no name yet, in a fixed walk order. */
+  private registerBoot(): void {
+    const seen = new Set<object>();
+    const queue: object[] = [this.raw];
+    for (let i = 0; i < queue.length; i++) {
+      const o = this.unwrap(queue[i]!);
+      if (seen.has(o)) continue;
+      seen.add(o);
+      if (!this.keys.has(o)) this.keys.set(o, `b${this.bootCount++}`);
+      queue.push(...childrenOf(o, o === this.raw));
+    }
+  }
+
+  /**
+   * Name the objects of a value being stored into the object `containerKey` names: the next ones of the
+   * actor storing them, and also of the container's creator when that is another actor (both may hold
+   * them through references of their own).
+   */
+  private registerStored(value: object, containerKey: string): void {
+    const owners = ownersOfKey(containerKey);
+    const prefix =
+      owners.length === 0 || owners.includes(this.actor) ? this.actor : `${owners.join('+')}+${this.actor}`;
+    const stack: object[] = [value];
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      if (this.raws.has(o) || this.keys.has(o)) continue;
+      const n = this.created.get(prefix) ?? 0;
+      this.created.set(prefix, n + 1);
+      this.keys.set(o, `${prefix}#${n}`);
+      for (const child of childrenOf(o, false)) stack.push(child);
+    }
+  }
+
+  private read(key: string): void {
+    if (this.recording && this.scanDepth === 0) this.reads.add(key);
+  }
+
+  private write(key: string): void {
+    if (this.recording) this.writes.add(key);
+  }
+
+  /**
+   * An object reached through the kernel from the object `parentKey` names: its proxy (one per object, so
+   * identity holds). An object nobody named was stored through a reference the model kept, which only the
+   * parent's creator holds: it is named after that creator, wholesale (`A#?`).
+   */
+  private wrapValue(value: object, parentKey: string): object {
+    const fast = (value as Record<symbol, object | undefined>)[PROXY];
+    if (fast !== undefined) return fast;
+    if (this.raws.has(value)) return value;
+    const known = this.proxies.get(value);
+    if (known) return known;
+    let key = this.keys.get(value);
+    if (key === undefined) {
+      const owners = ownersOfKey(parentKey);
+      key = `${owners.length === 0 ? 'boot' : owners.join('+')}#?`;
+      this.keys.set(value, key);
+    }
+    return this.proxy(value, key, false);
+  }
+
+  /** Whether `value` is an object the kernel has not seen yet (to be named as it is stored). */
+  private isNew(value: unknown): value is object {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[PROXY] === undefined &&
+      !this.raws.has(value) &&
+      !this.keys.has(value)
+    );
+  }
+
+  private proxy(target: object, key: string, isKernel: boolean): object {
+    if (target instanceof Map || target instanceof Set) return this.proxyCollection(target, key);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracker = this;
+    const isThread = !isKernel && this.raw.s.threads.includes(target as never);
+    const owners = ownersOfKey(key);
+    const hasOwners = owners.length > 0;
+    /** Log a touch of this object's field: its creators' references may reach it too. */
+    const touched = () => {
+      for (const o of owners) tracker.owners.add(o);
+    };
+    const frozen = Object.isFrozen(target);
+    const untracked = (p: string) =>
+      (isKernel && UNTRACKED_KERNEL_FIELDS.has(p)) || (isThread && FIXED_THREAD_FIELDS.has(p));
+    const handler: ProxyHandler<Record<PropertyKey, unknown>> = {
+      get(t, p, receiver) {
+        if (typeof p === 'symbol') return Reflect.get(t, p, receiver);
+        // The kernel object has getters (UvmKernel.uvm) that must read through the proxy too.
+        const value = isKernel ? Reflect.get(t, p, receiver) : t[p];
+        if (tracker.recording && tracker.scanDepth === 0 && typeof value !== 'function' && !untracked(p)) {
+          tracker.reads.add(`${key}.${p}`);
+          if (hasOwners) touched();
+        }
+        if (typeof value !== 'object' || value === null || frozen || (isKernel && UNTRACKED_KERNEL_FIELDS.has(p)))
+          return value;
+        return tracker.wrapValue(value, key);
+      },
+      set(t, p, value) {
+        if (typeof p === 'symbol' || (isKernel && UNTRACKED_KERNEL_FIELDS.has(p))) return Reflect.set(t, p, value);
+        if (tracker.isNew(value)) tracker.registerStored(value, key);
+        if (tracker.recording) {
+          if (hasOwners) touched();
+          const had = Object.prototype.hasOwnProperty.call(t, p);
+          // Storing what is there already changes nothing: it only reads.
+          if (had && tracker.unwrap(t[p]) === tracker.unwrap(value)) tracker.read(`${key}.${p}`);
+          else tracker.writes.add(`${key}.${p}`);
+          if (!had) tracker.writes.add(`${key}.#keys`);
+        }
+        t[p] = value;
+        return true;
+      },
+      has(t, p) {
+        if (typeof p !== 'symbol' && tracker.recording && tracker.scanDepth === 0) {
+          tracker.read(`${key}.${p}`);
+          if (hasOwners) touched();
+        }
+        return Reflect.has(t, p);
+      },
+      deleteProperty(t, p) {
+        if (typeof p !== 'symbol' && tracker.recording) {
+          if (hasOwners) touched();
+          if (Object.prototype.hasOwnProperty.call(t, p)) {
+            tracker.writes.add(`${key}.${p}`);
+            tracker.writes.add(`${key}.#keys`);
+          } else tracker.read(`${key}.${p}`);
+        }
+        return Reflect.deleteProperty(t, p);
+      },
+      ownKeys(t) {
+        if (tracker.recording && tracker.scanDepth === 0) {
+          tracker.read(`${key}.#keys`);
+          if (hasOwners) touched();
+        }
+        return Reflect.ownKeys(t);
+      },
+      defineProperty(t, p, desc) {
+        if (typeof p !== 'symbol' && tracker.recording) {
+          if (hasOwners) touched();
+          tracker.writes.add(`${key}.${p}`);
+          tracker.writes.add(`${key}.#keys`);
+        }
+        return Reflect.defineProperty(t, p, desc);
+      },
+    };
+    const proxy = new Proxy(target as Record<PropertyKey, unknown>, handler);
+    this.proxies.set(target, proxy);
+    this.raws.set(proxy, target);
+    // The fast way back to the proxy from the object (a hidden property: no walk, JSON or spread sees it).
+    if (Object.isExtensible(target)) Object.defineProperty(target, PROXY, { value: proxy });
+    return proxy;
+  }
+
+  /** A Map or Set: every method call runs on the real one; any read reads all of it, any change writes it. */
+  private proxyCollection(target: Map<unknown, unknown> | Set<unknown>, key: string): object {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracker = this;
+    const all = `${key}.#all`;
+    const owners = ownersOfKey(key);
+    const WRITES = new Set(['set', 'add', 'delete', 'clear']);
+    const out = (v: unknown) => (isObject(v) && typeof v !== 'function' ? tracker.wrapValue(v, key) : v);
+    const proxy: object = new Proxy(target, {
+      get(t, p) {
+        if (p === 'size') {
+          tracker.read(all);
+          return t.size;
+        }
+        const member = Reflect.get(t, p, t) as unknown;
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => {
+          if (typeof p === 'string' && WRITES.has(p)) {
+            for (const a of args) if (tracker.isNew(a)) tracker.registerStored(a, key);
+            tracker.write(all);
+          } else tracker.read(all);
+          if (tracker.recording) for (const o of owners) tracker.owners.add(o);
+          if (p === 'forEach') {
+            const fn = args[0] as (v: unknown, k: unknown, c: unknown) => void;
+            t.forEach((v: unknown, k: unknown) => fn.call(args[1], out(v), out(k), proxy));
+            return undefined;
+          }
+          const result = (member as (...a: unknown[]) => unknown).apply(t, args);
+          if (p === 'get') return out(result);
+          if (result === t) return proxy;
+          if (isObject(result) && typeof (result as Iterator<unknown>).next === 'function') {
+            // keys(), values(), entries(), [Symbol.iterator](): hand out proxies of the objects inside.
+            const items = [...(result as Iterable<unknown>)].map((x) => (Array.isArray(x) ? x.map(out) : out(x)));
+            return items[Symbol.iterator]();
+          }
+          return result;
+        };
+      },
+    });
+    this.proxies.set(target, proxy);
+    this.raws.set(proxy, target);
+    return proxy;
+  }
+}
+
+/** The objects a kernel object holds, in a fixed order (the kernel root leaves out its view bookkeeping). */
+function childrenOf(o: object, isKernel: boolean): object[] {
+  const out: object[] = [];
+  if (o instanceof Map) {
+    for (const [k, v] of o) {
+      if (isObject(k)) out.push(k);
+      if (isObject(v)) out.push(v);
+    }
+    return out;
+  }
+  if (o instanceof Set) {
+    for (const v of o) if (isObject(v)) out.push(v);
+    return out;
+  }
+  for (const p of Object.keys(o)) {
+    if (isKernel && UNTRACKED_KERNEL_FIELDS.has(p)) continue;
+    const v = (o as Record<string, unknown>)[p];
+    if (isObject(v) && typeof v !== 'function') out.push(v);
+  }
+  return out;
+}
