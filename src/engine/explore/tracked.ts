@@ -35,7 +35,8 @@ export class TrackedEngine {
               return tracker.wrap();
             },
           });
-    this.tracker = tracker;
+    // Assigned in the callback above, which TypeScript cannot follow.
+    this.tracker = tracker as AccessTracker | null;
     for (const spawn of spawns) if (this.apply(spawn) !== null) this.deferred.push(spawn);
     this.tracker?.bootDone();
   }

@@ -47,8 +47,8 @@ interface OpenBsdMemo {
   leakedVnlocks?: number;
 }
 
-/** Where a thread stands, as a string that changes whenever it moves. */
-const position = (t: KThread) => `${t.status}:${t.line}:${t.callerStmt}:${t.stack.join('>')}`;
+/** Where a thread stands in its code, as a string that changes whenever it runs a statement. */
+const position = (t: KThread) => `${t.status === 'done'}:${t.line}:${t.callerStmt}:${t.stack.join('>')}`;
 
 export function openbsdInvariants(k: UvmKernel, memoIn: InvariantMemo): string[] {
   const memo = memoIn as OpenBsdMemo;
