@@ -55,8 +55,16 @@ const FIXED_THREAD_FIELDS = new Set(['id', 'call', 'args']);
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
-/** Where a tracked object keeps its proxy. */
+/**
+ * Where a tracked object keeps its proxy, with the tracker it belongs to: an object several kernels share
+ * (a scenario's `args`) is re-stamped by each tracker that reaches it.
+ */
 const PROXY = Symbol('access.proxy');
+
+interface Stamp {
+  readonly tracker: AccessTracker;
+  readonly proxy: object;
+}
 
 /** The actors that may hold the object a key names by a reference of their own: `[t2]` for `t2#4`. */
 function ownersOfKey(objectKey: string): string[] {
@@ -204,8 +212,8 @@ export class AccessTracker implements KernelObserver {
    * parent's creator holds: it is named after that creator, wholesale (`A#?`).
    */
   private wrapValue(value: object, parentKey: string): object {
-    const fast = (value as Record<symbol, object | undefined>)[PROXY];
-    if (fast !== undefined) return fast;
+    const stamp = (value as Record<symbol, Stamp | undefined>)[PROXY];
+    if (stamp !== undefined && stamp.tracker === this) return stamp.proxy;
     if (this.raws.has(value)) return value;
     const known = this.proxies.get(value);
     if (known) return known;
@@ -223,7 +231,7 @@ export class AccessTracker implements KernelObserver {
     return (
       typeof value === 'object' &&
       value !== null &&
-      (value as Record<symbol, unknown>)[PROXY] === undefined &&
+      (value as Record<symbol, Stamp | undefined>)[PROXY]?.tracker !== this &&
       !this.raws.has(value) &&
       !this.keys.has(value)
     );
@@ -307,7 +315,8 @@ export class AccessTracker implements KernelObserver {
     this.proxies.set(target, proxy);
     this.raws.set(proxy, target);
     // The fast way back to the proxy from the object (a hidden property: no walk, JSON or spread sees it).
-    if (Object.isExtensible(target)) Object.defineProperty(target, PROXY, { value: proxy });
+    const stamp: Stamp = { tracker: this, proxy };
+    if (Object.isExtensible(target)) Object.defineProperty(target, PROXY, { value: stamp, writable: true });
     return proxy;
   }
 

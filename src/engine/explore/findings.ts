@@ -54,13 +54,10 @@ export function findingsAt(k: Kernel, model: PagerModel, setup: Setup): { kind: 
   return leaksOf(k, model, setup).map((message) => ({ kind: 'leak', message }));
 }
 
+/** A scenario from a setup and steps, keys in the contract's order. */
 export function scenarioOf(setup: Setup, steps: readonly Step[], title?: string): Scenario {
-  return {
-    format: 'pager-scenario/1',
-    ...setupOf(setup),
-    ...(title ? { title } : {}),
-    steps: [...steps],
-  } as Scenario;
+  const { pager, ...rest } = setupOf(setup);
+  return { format: 'pager-scenario/1', pager, ...(title ? { title } : {}), ...rest, steps: [...steps] };
 }
 
 /** Whether `steps` from the setup apply in full and their last state shows the finding. */

@@ -47,11 +47,13 @@ export interface ExploreOptions {
   minimise?: boolean;
   /** Milliseconds since some origin (Date.now, performance.now); default Date.now. */
   now?: () => number;
-  /** Told how the search goes, at most every `progressMs` (default 100). */
+  /** Told how the search goes (by `explore`), at most every `progressMs` (default 100). */
   onProgress?: (progress: ExploreStats) => void;
   progressMs?: number;
   /** Polled as the search goes: true stops it (not exhaustive). */
   shouldStop?: () => boolean;
+  /** Told of each new finding as it is found (its schedule so far, not minimised, not yet the shortest). */
+  onFinding?: (finding: { kind: FindingKind; message: string; schedule: readonly Step[] }) => void;
 }
 
 export interface ExploreStats {
@@ -108,9 +110,26 @@ interface CacheEntry {
 
 class Stop extends Error {}
 
-/** Explore the schedules of `scenario`'s spawns (its other steps are ignored). */
+/** Explore the schedules of `scenario`'s spawns (its other steps are ignored), to the end. */
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
-  return new Search(scenario, options).run();
+  const steps = exploreSteps(scenario, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    options.onProgress?.(r.value);
+  }
+}
+
+/**
+ * The same search, handing back control every `progressMs` with how it goes: a worker (or the command
+ * line) drives it a slice at a time, so messages and signals are heard between slices. Returning early
+ * (`return()`) abandons it.
+ */
+export function* exploreSteps(
+  scenario: Scenario,
+  options: ExploreOptions = {},
+): Generator<ExploreStats, ExploreResult> {
+  return yield* new Search(scenario, options).run();
 }
 
 class Search {
@@ -131,6 +150,7 @@ class Search {
   private readonly found = new Map<string, { kind: FindingKind; message: string; schedule: Step[] }>();
   private readonly cache = new Map<string, CacheEntry[]>();
   private stopped = false;
+  private ticks = 0;
   private readonly stats: ExploreStats = {
     schedules: 0,
     states: 0,
@@ -163,10 +183,10 @@ class Search {
     this.lastProgress = this.started;
   }
 
-  run(): ExploreResult {
+  *run(): Generator<ExploreStats, ExploreResult> {
     const root = this.engine();
     try {
-      this.visit(root, 0, [], null, root.deferred, {});
+      yield* this.visit(root, 0, [], null, root.deferred, {});
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
     }
@@ -192,17 +212,17 @@ class Search {
     return te;
   }
 
-  private tick(): void {
+  /** Every node: stop when told to; now and then, hand back control with how the search goes. */
+  private *tick(): Generator<ExploreStats, void> {
     if (this.stats.schedules >= this.maxSchedules || this.options.shouldStop?.()) {
       this.stopped = true;
       throw new Stop();
     }
-    if (this.options.onProgress) {
-      const t = this.now();
-      if (t - this.lastProgress >= (this.options.progressMs ?? 100)) {
-        this.lastProgress = t;
-        this.options.onProgress({ ...this.stats, ms: t - this.started, findings: this.found.size });
-      }
+    if (++this.ticks % 16 !== 0) return;
+    const t = this.now();
+    if (t - this.lastProgress >= (this.options.progressMs ?? 100)) {
+      this.lastProgress = t;
+      yield { ...this.stats, ms: t - this.started, findings: this.found.size };
     }
   }
 
@@ -211,8 +231,10 @@ class Search {
     const known = this.found.get(key);
     if (known && known.schedule.length <= this.path.length) return;
     if (!known && this.found.size === 0) this.stats.firstFindingMs = this.now() - this.started;
-    this.found.set(key, { kind, message, schedule: [...this.path] });
+    const finding = { kind, message, schedule: [...this.path] };
+    this.found.set(key, finding);
     this.stats.findings = this.found.size;
+    if (!known) this.options.onFinding?.(finding);
   }
 
   /** A path ended here: count it, and record what the state shows. */
@@ -221,15 +243,15 @@ class Search {
     for (const f of findingsAt(te.k, te.engine.model, this.setup)) this.record(f.kind, f.message);
   }
 
-  private visit(
+  private *visit(
     te: TrackedEngine,
     depth: number,
     sleep: readonly SleepEntry[],
     lastStepped: string | null,
     pending: readonly SpawnStep[],
     memo: InvariantMemo,
-  ): void {
-    this.tick();
+  ): Generator<ExploreStats, void> {
+    yield* this.tick();
     const k = te.k;
     const model = te.engine.model;
     if (this.options.checkInvariants) {
@@ -295,7 +317,7 @@ class Search {
       const thread = 'run' in step ? step.run : 'step' in step ? step.step : null;
       this.path.push(step);
       if (thread !== null) this.runs.set(thread, (this.runs.get(thread) ?? 0) + 1);
-      this.visit(
+      yield* this.visit(
         eng,
         depth + 1,
         childSleep,
