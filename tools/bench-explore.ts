@@ -59,7 +59,8 @@ export const BENCH_SCENARIO: Scenario = {
 
 const row = (name: string, value: number, unit: string, target: string | null, pass: boolean | null): BenchRow => ({
   name,
-  value: Math.round(value * 10) / 10,
+  // Three decimals below 10 (seconds to the millisecond), one above.
+  value: Math.round(value * (Math.abs(value) < 10 ? 1000 : 10)) / (Math.abs(value) < 10 ? 1000 : 10),
   unit,
   target,
   pass,
