@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
+import { Kernel } from '../src/engine/kernel/kernel';
+import { panic } from '../src/engine/kernel/sched';
+import type { PagerModel } from '../src/engine/model';
+import { registerPager } from '../src/engine/registry';
 import { findingsAt } from '../src/engine/explore/findings';
 import { explore, exploreSteps, type ExploreOptions, type ExploreResult } from '../src/engine/explore/search';
 import { enabledSteps } from '../src/engine/explore/steps';
@@ -363,5 +367,59 @@ describe('command line (tools/explore.ts)', () => {
     expect(result.code).toBe(1);
     const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { findings: number };
     expect(last.findings).toBe(1);
+  });
+});
+
+describe('property order', () => {
+  // A toy pager: `add` puts a key in a record, `list` lists the record's keys and panics when it sees "b"
+  // before "a". Two adds commute but for the order of the keys, which only the listing sees.
+  const toy: PagerModel = {
+    pager: 'toy-order',
+    profile: {
+      calls: [
+        { name: 'add', summary: '', args: [] },
+        { name: 'list', summary: '', args: [] },
+      ],
+    } as never,
+    seed: { file: '', sourceDir: '' },
+    scenarioKeys: { machine: [], vnode: [], mounts: false },
+    unreachableLines: {},
+    boot: () =>
+      new Kernel({
+        freePages: 0,
+        nextPageId: 1,
+        vnodes: [],
+        threads: [],
+        locks: {},
+        io: [],
+        nextIoId: 1,
+        panic: null,
+        pager: { record: {} as Record<string, number> },
+      }),
+    spawn(k, th, call, args) {
+      const pager = k.s.pager as { record: Record<string, number> };
+      return (function* () {
+        yield 'start';
+        if (call === 'add') pager.record[args.key as string] = 1;
+        else if (Object.keys(pager.record).join() === 'b,a') yield* panic(k, th, 'b before a');
+        return null;
+      })();
+    },
+    digest: (k, step) => ({ step, panic: k.s.panic?.message ?? null, freePages: 0 }),
+    views: {},
+  };
+  registerPager(toy);
+  const sc: Scenario = {
+    format: 'pager-scenario/1',
+    pager: 'toy-order',
+    vnodes: [],
+    steps: [spawn('t1', 'add', { key: 'a' }), spawn('t2', 'add', { key: 'b' }), spawn('t3', 'list', {})],
+  };
+
+  it('a step that lists properties makes their order count, and the search still finds what depends on it', () => {
+    const naive = explore(sc, { reduce: false, cache: false });
+    const reduced = explore(sc);
+    expect(summary(naive)).toEqual(['panic: b before a [3]']);
+    expect(summary(reduced)).toEqual(summary(naive));
   });
 });

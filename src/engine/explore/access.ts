@@ -37,11 +37,21 @@ export interface Footprint {
   readonly sticky: ReadonlySet<string>;
   /** Actors whose created objects the step read or wrote a field of. */
   readonly owners: ReadonlySet<string>;
+  /** Whether the step listed an object's properties (Object.keys, for...in): it saw their order. */
+  readonly enumerates: boolean;
 }
 
-/** Whether two steps may not commute: a write of one meets a read or write of the other. */
-export function conflicts(a: Footprint, b: Footprint): boolean {
-  for (const w of a.writes) if (b.writes.has(w) || b.reads.has(w)) return true;
+/**
+ * Whether two steps may not commute: a write of one meets a read or write of the other.
+ *
+ * Two steps that each add or remove a different property of one object (`OBJ.#keys` written by both:
+ * the first use of two locks, two new pages) commute except for the order the properties were added in,
+ * which only a listing of the object's properties can see. Unless `keyOrder` says some step lists
+ * properties, such writes do not conflict with each other (a listing reads `#keys`, so it still
+ * conflicts with each of them).
+ */
+export function conflicts(a: Footprint, b: Footprint, keyOrder = false): boolean {
+  for (const w of a.writes) if (b.reads.has(w) || (b.writes.has(w) && (keyOrder || !w.endsWith('.#keys')))) return true;
   for (const w of b.writes) if (a.reads.has(w)) return true;
   for (const s of a.sticky) if (b.sticky.has(s) || b.owners.has(s)) return true;
   for (const s of b.sticky) if (a.owners.has(s)) return true;
@@ -123,7 +133,9 @@ export class AccessTracker implements KernelObserver {
   end(chans: Iterable<string>): Footprint {
     this.recording = false;
     for (const c of chans) this.writes.add(`chan:${c}`);
-    return { reads: this.reads, writes: this.writes, sticky: this.sticky, owners: this.owners };
+    let enumerates = false;
+    for (const r of this.reads) if (r.endsWith('.#keys')) enumerates = true;
+    return { reads: this.reads, writes: this.writes, sticky: this.sticky, owners: this.owners, enumerates };
   }
 
   /** Where the naming of created objects stands, to undo it after a refused step (which changed nothing). */

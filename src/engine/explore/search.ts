@@ -110,6 +110,9 @@ interface CacheEntry {
 
 class Stop extends Error {}
 
+/** A step listed an object's properties: start again, with property order counted (see `conflicts`). */
+class KeyOrderMatters extends Error {}
+
 /** Explore the schedules of `scenario`'s spawns (its other steps are ignored), to the end. */
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
   const steps = exploreSteps(scenario, options);
@@ -151,6 +154,8 @@ class Search {
   private readonly cache = new Map<string, CacheEntry[]>();
   private stopped = false;
   private ticks = 0;
+  /** Whether some step has listed an object's properties, so that their order matters (`conflicts`). */
+  private keyOrder = false;
   private readonly stats: ExploreStats = {
     schedules: 0,
     states: 0,
@@ -184,17 +189,34 @@ class Search {
   }
 
   *run(): Generator<ExploreStats, ExploreResult> {
-    const root = this.engine();
-    try {
-      yield* this.visit(root, 0, [], null, root.deferred, {});
-    } catch (e) {
-      if (!(e instanceof Stop)) throw e;
+    for (;;) {
+      const root = this.engine();
+      try {
+        yield* this.visit(root, 0, [], null, root.deferred, {});
+      } catch (e) {
+        if (e instanceof KeyOrderMatters) {
+          // Everything found so far was found honestly; the pruning was not. Search again from the top.
+          this.keyOrder = true;
+          this.restart();
+          continue;
+        }
+        if (!(e instanceof Stop)) throw e;
+      }
+      break;
     }
     this.stats.ms = this.now() - this.started;
     this.stats.stopped = this.stopped;
     this.stats.exhaustive = !this.stopped && this.stats.depthCuts === 0;
     const findings = [...this.found.values()].map((f) => this.report(f));
     return { findings, stats: { ...this.stats } };
+  }
+
+  /** Back to the root for a new search: the path, the cache and the counts (findings are kept). */
+  private restart(): void {
+    this.path.length = 0;
+    this.runs.clear();
+    this.cache.clear();
+    Object.assign(this.stats, { schedules: 0, states: 0, sleepPruned: 0, cacheHits: 0, depthCuts: 0 });
   }
 
   /** An engine at the current path: booted, spawned, the path replayed. */
@@ -313,7 +335,8 @@ class Search {
       if ('step' in step && eng.k.thread(step.step)?.status !== 'ready') continue;
       accepted++;
       const fp = outcome ?? null;
-      const childSleep = fp === null ? [] : [...sleep, ...done].filter((e) => !conflicts(e.fp, fp));
+      if (fp?.enumerates && !this.keyOrder) throw new KeyOrderMatters();
+      const childSleep = fp === null ? [] : [...sleep, ...done].filter((e) => !conflicts(e.fp, fp, this.keyOrder));
       const thread = 'run' in step ? step.run : 'step' in step ? step.step : null;
       this.path.push(step);
       if (thread !== null) this.runs.set(thread, (this.runs.get(thread) ?? 0) + 1);
