@@ -192,7 +192,7 @@ class Search {
     for (;;) {
       const root = this.engine();
       try {
-        yield* this.visit(root, 0, [], null, root.deferred, {});
+        yield* this.visit(root, 0, 0, [], null, root.deferred, {});
       } catch (e) {
         if (e instanceof KeyOrderMatters) {
           // Everything found so far was found honestly; the pruning was not. Search again from the top.
@@ -268,6 +268,7 @@ class Search {
   private *visit(
     te: TrackedEngine,
     depth: number,
+    preempts: number,
     sleep: readonly SleepEntry[],
     lastStepped: string | null,
     pending: readonly SpawnStep[],
@@ -282,7 +283,6 @@ class Search {
         throw new Error(`invariant broken after ${this.path.map(stepLabel).join(', ')}: ${broken.join('; ')}`);
     }
     if (k.s.panic) return this.end(te);
-    const preempts = this.path.reduce((n, s) => n + ('step' in s ? 1 : 0), 0);
     const acts = enabledStepsOf(k, model, { results: this.results, steps: preempts < this.preempt });
     const candidates: Step[] = [...acts, ...pending];
     const asleep = new Set(sleep.map((e) => e.label));
@@ -301,7 +301,6 @@ class Search {
       const key = stateKey(te, pending);
       if (key !== null) {
         const entries = this.cache.get(key) ?? [];
-        const preempts = this.path.reduce((n, s) => n + ('step' in s ? 1 : 0), 0);
         if (entries.some((e) => e.depth <= depth && e.preempts <= preempts && subset(e.sleep, asleep))) {
           this.stats.cacheHits++;
           return;
@@ -321,7 +320,8 @@ class Search {
         skipped++;
         continue;
       }
-      // `step T` then `run T` is `run T`, explored already (run comes first).
+      // `step T` then `run T` is `run T` from before the step, explored there (and so is a node where that was
+      // all there was to do).
       if ('run' in step && step.run === lastStepped) continue;
       const eng: TrackedEngine = spare ?? this.engine();
       spare = null;
@@ -343,6 +343,7 @@ class Search {
       yield* this.visit(
         eng,
         depth + 1,
+        preempts + ('step' in step ? 1 : 0),
         childSleep,
         'step' in step ? step.step : null,
         'spawn' in step ? pending.filter((s) => s !== step) : pending,
