@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumLaunchOptions } from './tools/chromium';
 
-const PORT = 4173;
+/** PAGER_LAB_PORT lets several checkouts run their browser tests at once, each against its own build. */
+const PORT = Number(process.env.PAGER_LAB_PORT ?? 4173);
 
 /**
  * Browser tests run against the BUILT app (`vite build` first), served by

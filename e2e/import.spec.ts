@@ -33,7 +33,8 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
     what: 'invalid JSON (a step cut short)',
     name: 'truncated.json',
     text: '{"format":"pager-scenario/1","pager":"openbsd","vnodes":[{"name":"vn1","size":4096}],"steps":[{"run":',
-    message: 'Import of truncated.json: step 0: run: invalid JSON at character 101',
+    message:
+      'Import of truncated.json: step 0: run: invalid JSON at character 101: the text ends where a value should be',
   },
 ];
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LockView, PageView, ThreadView } from '../src/engine/view';
+import { OPENBSD_CALL_SPECS } from '../src/engine/openbsd/profile';
+import type { LockView, PageView, ThreadView } from '../src/protocol/snapshot';
 import { defaultShortBytes, parseShortBytes } from '../src/panels/IoInFlight/short';
 import { parseByteCount } from '../src/panels/format';
 import { callerNotes, followedThread, lastActedThread, lineMarks, sameMarks } from '../src/panels/Source/follow';
-import { argKeys, buildSpawn, DEFAULT_FIELDS, type SpawnFields } from '../src/panels/Threads/spawn-form';
+import { buildSpawn, defaultValue, type FieldValue, type FormChoices } from '../src/panels/Threads/spawn-form';
 import {
   channelText,
   formatArgs,
@@ -22,10 +23,12 @@ function thread(over: Partial<ThreadView>): ThreadView {
     status: 'ready',
     wait: null,
     chan: null,
+    blockedOn: null,
     ret: null,
     line: null,
     callerStmt: null,
     stack: [],
+    frames: [],
     focusPage: null,
     locksHeld: [],
     unblockers: [],
@@ -52,30 +55,39 @@ describe('thread text', () => {
   });
 
   it('says where a thread stands', () => {
-    expect(positionText(thread({ line: 645, stack: ['uvn_flush'] }))).toBe('uvm_vnode.c:645 in uvn_flush');
-    expect(positionText(thread({ line: 1239, stack: ['uvn_get', 'uvn_io'] }))).toBe('uvm_vnode.c:1239 in uvn_io');
-    expect(positionText(thread({ callerStmt: 'rw_enter(uobj->vmobjlock, RW_WRITE)' }))).toBe(
+    expect(positionText(thread({ line: 645, stack: ['uvn_flush'] }), 'uvm_vnode.c')).toBe(
+      'uvm_vnode.c:645 in uvn_flush',
+    );
+    expect(positionText(thread({ line: 1239, stack: ['uvn_get', 'uvn_io'] }), 'uvm_vnode.c')).toBe(
+      'uvm_vnode.c:1239 in uvn_io',
+    );
+    expect(positionText(thread({ callerStmt: 'rw_enter(uobj->vmobjlock, RW_WRITE)' }), 'uvm_vnode.c')).toBe(
       'in the caller: rw_enter(uobj->vmobjlock, RW_WRITE)',
     );
-    expect(positionText(thread({}))).toBe('the start (not run yet)');
-    expect(positionText(thread({ status: 'done', ret: 'obj' }))).toBe('returned');
+    expect(positionText(thread({}), 'uvm_vnode.c')).toBe('the start (not run yet)');
+    expect(positionText(thread({ status: 'done', ret: 'obj' }), 'uvm_vnode.c')).toBe('returned');
     expect(returnText(null)).toBe('(void)');
     expect(returnText(false)).toBe('false');
   });
 
   it('says what a blocked thread waits for', () => {
-    const locks: LockView[] = [{ name: 'vmobjlock:vn1', owner: 't1', count: 1, waiters: ['t2'] }];
+    const locks: LockView[] = [{ name: 'vmobjlock:vn1', owner: 't1', count: 1, shared: [], waiters: ['t2'] }];
     const pages: PageView[] = [
       {
         id: 7,
         vnode: 'vn1',
+        object: 'vn1',
         offset: 4096,
-        flags: ['PG_BUSY'],
+        state: 'busy',
+        busy: true,
+        wanted: false,
+        owner: 't2',
         queue: 'none',
-        wired: 0,
         mapped: false,
         modified: false,
-        owner: 't2',
+        summary: 'PG_BUSY',
+        flagWord: 0x001,
+        cells: {},
       },
     ];
     expect(waitText(thread({ status: 'lock', wait: 'vmobjlock:vn1' }), locks, pages)).toBe(
@@ -97,28 +109,42 @@ describe('thread text', () => {
   });
 });
 
-describe('spawn form', () => {
-  const base: SpawnFields = { ...DEFAULT_FIELDS, name: 't1', vnode: 'vn1' };
+describe('spawn form (built from the call specs of the profile)', () => {
+  const choices: FormChoices = { vnodes: ['vn1', 'vn2'], mounts: ['m1'], mappings: [], preferredVnode: null };
+  const spec = (name: string) => OPENBSD_CALL_SPECS.find((c) => c.name === name)!;
+  /** The form's defaults for `call`, with `typed` over them. */
+  const values = (call: string, typed: Record<string, FieldValue> = {}) => ({
+    ...Object.fromEntries(spec(call).args.map((a) => [a.name, defaultValue(a, choices)])),
+    ...typed,
+  });
 
   it('shows each call its own argument fields', () => {
-    expect(argKeys('fault')).toEqual(['vnode', 'offset', 'access']);
-    expect(argKeys('uvn_flush')).toEqual(['vnode', 'flags', 'start', 'stop']);
-    expect(argKeys('uvm_vnp_sync')).toEqual(['mount']);
+    expect(spec('fault').args.map((a) => a.name)).toEqual(['vnode', 'offset', 'access']);
+    expect(spec('uvn_flush').args.map((a) => a.name)).toEqual(['vnode', 'flags', 'start', 'stop']);
+    expect(spec('uvm_vnp_sync').args.map((a) => a.name)).toEqual(['mount']);
+  });
+
+  it('offers the selected vnode first, else the first one', () => {
+    const vnode = spec('fault').args[0]!;
+    expect(defaultValue(vnode, choices)).toBe('vn1');
+    expect(defaultValue(vnode, { ...choices, preferredVnode: 'vn2' })).toBe('vn2');
   });
 
   it('builds a spawn step from valid fields', () => {
-    expect(buildSpawn({ ...base, call: 'uvn_attach' }, new Set())).toEqual({
+    expect(buildSpawn(spec('uvn_attach'), 't1', values('uvn_attach'), new Set())).toEqual({
       ok: true,
       step: { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
     });
     expect(
-      buildSpawn({ ...base, name: 't2', call: 'fault', offset: '0x1000', access: 'read' }, new Set(['t1'])),
+      buildSpawn(spec('fault'), 't2', values('fault', { offset: '0x1000', access: 'read' }), new Set(['t1'])),
     ).toEqual({ ok: true, step: { spawn: 't2', call: 'fault', args: { vnode: 'vn1', offset: 4096, access: 'read' } } });
   });
 
   it('orders flags and leaves out empty optional fields', () => {
     const r = buildSpawn(
-      { ...base, call: 'uvn_flush', flags: ['PGO_SYNCIO', 'PGO_CLEANIT'], start: '', stop: '0x4000' },
+      spec('uvn_flush'),
+      't1',
+      values('uvn_flush', { flags: ['PGO_SYNCIO', 'PGO_CLEANIT'], start: '', stop: '0x4000' }),
       new Set(),
     );
     expect(r).toEqual({
@@ -129,30 +155,30 @@ describe('spawn form', () => {
         args: { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO'], stop: 16384 },
       },
     });
-    expect(buildSpawn({ ...base, call: 'uvm_vnp_sync', mount: '' }, new Set())).toMatchObject({
+    expect(buildSpawn(spec('uvm_vnp_sync'), 't1', values('uvm_vnp_sync'), new Set())).toMatchObject({
       ok: true,
       step: { args: {} },
     });
   });
 
   it('reports errors per field and builds nothing', () => {
-    expect(buildSpawn({ ...base, call: 'fault', offset: '100' }, new Set())).toEqual({
+    expect(buildSpawn(spec('fault'), 't1', values('fault', { offset: '100' }), new Set())).toEqual({
       ok: false,
       errors: { offset: 'must be page-aligned (a multiple of 4096)' },
     });
-    expect(buildSpawn({ ...base, call: 'fault', offset: 'abc' }, new Set())).toMatchObject({
+    expect(buildSpawn(spec('fault'), 't1', values('fault', { offset: 'abc' }), new Set())).toMatchObject({
       ok: false,
       errors: { offset: expect.stringMatching(/0x hex/) },
     });
-    expect(buildSpawn({ ...base, name: 't1' }, new Set(['t1']))).toEqual({
+    expect(buildSpawn(spec('uvn_attach'), 't1', values('uvn_attach'), new Set(['t1']))).toEqual({
       ok: false,
       errors: { name: 't1 is already used' },
     });
-    expect(buildSpawn({ ...base, name: 'bad name' }, new Set())).toMatchObject({
+    expect(buildSpawn(spec('uvn_attach'), 'bad name', values('uvn_attach'), new Set())).toMatchObject({
       ok: false,
       errors: { name: expect.any(String) },
     });
-    expect(buildSpawn({ ...base, vnode: '' }, new Set())).toMatchObject({
+    expect(buildSpawn(spec('uvn_attach'), 't1', values('uvn_attach', { vnode: '' }), new Set())).toMatchObject({
       ok: false,
       errors: { vnode: expect.any(String) },
     });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../src/protocol/messages';
+import { SimClient } from '../src/client/sim-client';
 import { parseScenario } from '../src/scenario/schema';
-import { useStore } from '../src/store/store';
-import { SimClient } from '../src/worker/client';
+import { createLabStore, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
 
 /** A stand-in for the module worker: the real SimHost, answering synchronously. */
@@ -31,27 +31,27 @@ const walkthrough = () => {
   return parsed.scenario;
 };
 
-describe('SimClient', () => {
+describe('SimClient and the lab store', () => {
   let workers: FakeWorker[];
-  let client: SimClient;
-  const initial = useStore.getState();
+  let store: LabStore;
 
   beforeEach(() => {
-    useStore.setState(initial, true);
     workers = [];
-    client = new SimClient(() => {
+    const client = new SimClient(() => {
       const w = new FakeWorker();
       workers.push(w);
       return w as unknown as Worker;
     });
-    client.start();
+    store = createLabStore((command) => client.send(command));
+    client.start(store);
   });
 
   it('keeps the steps it applied in the store, which export and share read', () => {
-    client.load({ ...walkthrough(), steps: [] });
-    client.spawn({ spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } });
-    client.run('t1');
-    const state = useStore.getState();
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: { ...walkthrough(), steps: [] } });
+    dispatch({ type: 'spawn', step: { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } } });
+    dispatch({ type: 'run', thread: 't1' });
+    const state = store.getState();
     expect(state.steps).toEqual([
       { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
       { run: 't1' },
@@ -61,14 +61,15 @@ describe('SimClient', () => {
   });
 
   it('restarts a dead worker from the step list and the cursor, losing nothing', () => {
-    client.load(walkthrough());
-    client.seek(6);
-    const before = useStore.getState().snapshot;
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    dispatch({ type: 'seek', to: 6 });
+    const before = store.getState().snapshot;
     workers[0]!.crash('out of memory');
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
     expect(workers[1]!.received[0]).toMatchObject({ type: 'sim.load', cursor: 6 });
-    const after = useStore.getState();
+    const after = store.getState();
     expect(after.notice?.text).toBe('The simulation worker stopped (out of memory); restarted it from the step list.');
     expect(after.cursor).toBe(6);
     expect(after.length).toBe(12);
@@ -77,10 +78,51 @@ describe('SimClient', () => {
   });
 
   it('reports a refused step and leaves the state as it was', () => {
-    client.load(walkthrough());
-    const before = useStore.getState().snapshot;
-    client.complete(7, 'ok');
-    expect(useStore.getState().notice).toEqual({ kind: 'error', text: 'request 7 is not in flight' });
-    expect(useStore.getState().snapshot).toBe(before);
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    const before = store.getState().snapshot;
+    dispatch({ type: 'complete', request: 7, result: 'ok' });
+    expect(store.getState().notice).toEqual({ kind: 'error', text: 'request 7 is not in flight' });
+    expect(store.getState().snapshot).toBe(before);
+  });
+
+  it('tells every action listener what was done, in order, before it reaches the worker', () => {
+    const seen: string[] = [];
+    const stop = store.getState().onAction((a) => seen.push(`${a.type}:${workers[0]!.received.length}`));
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: { ...walkthrough(), steps: [] } });
+    dispatch({ type: 'spawn', step: { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } } });
+    stop();
+    dispatch({ type: 'run', thread: 't1' });
+    expect(seen).toEqual(['load:0', 'spawn:1']);
+    expect(store.getState().steps).toHaveLength(2);
+  });
+
+  it('two labs side by side keep their own worker and state', () => {
+    const other: FakeWorker[] = [];
+    const client = new SimClient(() => {
+      const w = new FakeWorker();
+      other.push(w);
+      return w as unknown as Worker;
+    });
+    const second = createLabStore((command) => client.send(command));
+    client.start(second);
+    store.getState().dispatch({ type: 'load', scenario: walkthrough() });
+    second.getState().dispatch({ type: 'load', scenario: { ...walkthrough(), steps: [] } });
+    expect(store.getState().length).toBe(12);
+    expect(second.getState().length).toBe(0);
+    expect(workers[0]!.received).toHaveLength(1);
+    expect(other[0]!.received).toHaveLength(1);
+  });
+
+  it('refuses a spawn typed with bad arguments, as a file would be, naming the field', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: { ...walkthrough(), steps: [] } });
+    dispatch({
+      type: 'spawn',
+      step: { spawn: 't1', call: 'fault', args: { vnode: 'vn1', offset: 100, access: 'read' } },
+    });
+    expect(store.getState().notice?.text).toBe('args.offset: must be page-aligned (a multiple of 4096)');
+    expect(store.getState().steps).toEqual([]);
   });
 });

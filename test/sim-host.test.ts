@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../src/engine/api';
-import { applyDelta, type ViewSnapshot } from '../src/engine/view';
+import { applyDelta } from '../src/protocol/delta';
 import type { SimEvent } from '../src/protocol/messages';
+import type { Scenario } from '../src/protocol/scenario';
+import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { parseScenario } from '../src/scenario/schema';
 import { SimHost } from '../src/worker/sim-host';
 
@@ -54,7 +55,7 @@ describe('SimHost (the worker behind the protocol)', () => {
     host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
     host.handle({ type: 'sim.seek', id: 2, to: 4 });
     expect(shown().io).toEqual([
-      { id: 1, thread: 't2', vnode: 'vn1', rw: 'read', offset: 4096, length: 4096, pageOffsets: [4096] },
+      { id: 1, thread: 't2', vnode: 'vn1', rw: 'read', offset: 4096, length: 4096, pageOffsets: [4096], fields: {} },
     ]);
     host.handle({ type: 'sim.complete', id: 3, request: 1, result: 'eio' });
     const last = events.at(-1)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hex, PageGrouper, pageState } from '../src/viz/pages';
+import { hex, PageGrouper, pageKeyText, pageLabel } from '../src/viz/pages';
 import { fitTransform } from '../src/viz/panZoom';
 import { arrangeTrees, layoutRbTree, LayoutCache, NODE_DX, NODE_DY } from '../src/viz/treeLayout';
 import { computeWindow } from '../src/viz/windowing';
@@ -102,25 +102,22 @@ describe('fit', () => {
 });
 
 describe('pages', () => {
-  const page = (flags: string[], modified = false) => ({ flags, modified });
-  it('names one state per page', () => {
-    expect(pageState(page(['PG_BUSY', 'PG_CLEAN', 'PG_FAKE']))).toBe('busy');
-    expect(pageState(page(['PG_CLEAN', 'PG_FAKE']))).toBe('fake');
-    expect(pageState(page([]))).toBe('dirty');
-    expect(pageState(page(['PG_CLEAN'], true))).toBe('dirty');
-    expect(pageState(page(['PG_CLEAN']))).toBe('clean');
+  it('names a page as its kernel writes it', () => {
+    expect(pageLabel({ object: 'vn1', offset: 8192 }, 'offset')).toBe('vn1 0x2000');
+    expect(pageLabel({ object: 'obj2', offset: 8192 }, 'pindex')).toBe('obj2[2]');
+    expect(pageKeyText({ offset: 8192 }, 'pindex')).toBe('pindex 2');
     expect(hex(4096)).toBe('0x1000');
     expect(hex(1, 3)).toBe('0x001');
   });
 
   it('groups pages by vnode and keeps unchanged groups', () => {
-    const mk = (id: number, vnode: string) => ({ id, vnode, offset: id * 4096, flags: [], modified: false });
+    const mk = (id: number, vnode: string) => ({ id, vnode, object: vnode, offset: id * 4096, state: 'clean' });
     const [a, b, c] = [mk(1, 'vn1'), mk(2, 'vn1'), mk(3, 'vn2')];
     const g = new PageGrouper<ReturnType<typeof mk>>();
     const first = g.group([a, b, c], ['vn1', 'vn2', 'vn3']);
     expect(first.get('vn1')).toEqual([a, b]);
     expect(first.get('vn3')).toEqual([]);
-    const c2 = { ...c, modified: true };
+    const c2 = { ...c, state: 'dirty' };
     const second = g.group([a, b, c2], ['vn1', 'vn2', 'vn3']);
     expect(second.get('vn1')).toBe(first.get('vn1'));
     expect(second.get('vn2')).not.toBe(first.get('vn2'));

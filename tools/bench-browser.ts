@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import LZString from 'lz-string';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
-import type { Scenario, Step } from '../src/engine/api';
+import type { Scenario, Step } from '../src/protocol/scenario';
 
 const PORT = 4175;
 const PAGES = 4096;

@@ -14,10 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { Step } from '../src/engine/api';
 import { PagerEngine } from '../src/engine/engine';
-import { Session, type Setup } from '../src/engine/session';
-import { diffSnapshots, SnapshotBuilder, type ViewSnapshot } from '../src/engine/view';
+import type { UvmKernel } from '../src/engine/openbsd/state';
+import { Session } from '../src/engine/session';
+import { SnapshotBuilder } from '../src/engine/view';
+import { diffSnapshots } from '../src/protocol/delta';
+import type { Setup, Step } from '../src/protocol/scenario';
+import type { ViewSnapshot } from '../src/protocol/snapshot';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc && !process.env.PAGER_BENCH_CHILD) {
@@ -56,6 +59,7 @@ const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
 
 /** Three files, a little memory pressure: faults with their disk I/O, msyncs, madvise, sync. */
 const HISTORY_SETUP: Setup = {
+  pager: 'openbsd',
   machine: { physPages: 96 },
   vnodes: [
     { name: 'vn1', size: 64 * PAGE, type: 'VREG', mount: 'm1', usecount: 1 },
@@ -133,6 +137,7 @@ const BIG_PAGES = 4096;
 /** Pages left out at first; faulting them in is measured, and leaves all 4,096 resident. */
 const SPARE_PAGES = 200;
 const BIG_SETUP: Setup = {
+  pager: 'openbsd',
   machine: { physPages: 4200 },
   vnodes: [{ name: 'big', size: BIG_PAGES * PAGE, type: 'VREG', mount: 'm1', usecount: 1 }],
 };
@@ -163,7 +168,8 @@ function bigEngine(): { engine: PagerEngine; steps: number; ms: number } {
     apply({ complete: e.k.s.io[0]!.id, result: 'ok' });
     apply({ run: id });
   }
-  if (e.k.vnode('big').uvn.npages !== BIG_PAGES - SPARE_PAGES) throw new Error('bench: wrong resident count');
+  if ((e.k as UvmKernel).vnode('big').uvn.npages !== BIG_PAGES - SPARE_PAGES)
+    throw new Error('bench: wrong resident count');
   return { engine: e, steps, ms: performance.now() - t0 };
 }
 
@@ -216,7 +222,7 @@ function benchHistory(): void {
   // (d) first, on a clean heap.
   const before = heapUsed();
   const t0 = performance.now();
-  let session: Session | null = sessionOf(steps);
+  const session: Session = sessionOf(steps);
   const buildMs = performance.now() - t0;
   const after = heapUsed();
   rows.push({
@@ -257,15 +263,14 @@ function benchHistory(): void {
 
   const fork: number[] = [];
   for (let i = 0; i < 12; i++) {
-    session = sessionOf(steps);
-    session.seek(500);
+    const forked = sessionOf(steps);
+    forked.seek(500);
     const step: Step = { spawn: `fork${i}`, call: 'uvm_vnp_sync', args: {} };
     const t = performance.now();
-    must(session.apply(step), step);
+    must(forked.apply(step), step);
     fork.push(performance.now() - t);
   }
   timed('(a) fork: apply after seek(500), replays 500 steps', fork, null);
-  session = null;
 }
 
 function benchBigStep(): void {
@@ -275,7 +280,7 @@ function benchBigStep(): void {
       `in ${steps} steps (${ms(buildMs)} ms, ${ms(buildMs / steps)} ms/step), then ${SPARE_PAGES} more while ` +
       `measuring: ${BIG_PAGES} resident`,
   );
-  const builder = new SnapshotBuilder(e.k);
+  const builder = new SnapshotBuilder(e.k, e.model);
   let at = steps;
   let prev: ViewSnapshot = builder.build(at);
   const rand = prng(4096);
@@ -303,7 +308,8 @@ function benchBigStep(): void {
       prev = next;
     }
   }
-  if (e.k.vnode('big').uvn.npages !== BIG_PAGES) throw new Error('bench: the big object is not fully resident');
+  if ((e.k as UvmKernel).vnode('big').uvn.npages !== BIG_PAGES)
+    throw new Error('bench: the big object is not fully resident');
   const full = bytes(prev);
 
   // A fault on a resident page: uvn_get(PGO_LOCKED) finds it, the fault maps it and re-activates it.
@@ -327,7 +333,6 @@ function benchBigStep(): void {
     faultEngine.push(t1 - t0);
     faultTotal.push(t2 - t0);
     faultDelta.push(bytes(delta));
-    prev = next;
   }
   timed('(b) run a fault on a resident page: engine only', faultEngine, 1);
   timed('(b) run a fault on a resident page: engine + snapshot', faultTotal, 1);
@@ -354,7 +359,7 @@ function benchBigStep(): void {
     stepTotal.push(t2 - t0);
     const size = bytes(diffSnapshots(prev, next));
     stepDelta.push(size);
-    if (next.activeQueue !== prev.activeQueue) moveDelta.push(size);
+    if (next.queues[0] !== prev.queues[0]) moveDelta.push(size);
     prev = next;
   }
   timed('(b) step a flush walking 4,096 pages: engine only', stepEngine, 1);
@@ -368,7 +373,7 @@ function benchBigStep(): void {
   sized('(c) full snapshot JSON at 4,096 pages (for comparison)', [full], null);
   const pagesOnly = bytes(prev.pages);
   const threadsOnly = bytes(prev.threads);
-  const queues = bytes(prev.activeQueue) + bytes(prev.inactiveQueue);
+  const queues = bytes(prev.queues);
   rows.push({
     figure: '(c) ...of which pages / threads / queues',
     value: `${kb(pagesOnly)} / ${kb(threadsOnly)} / ${kb(queues)}`,

@@ -67,7 +67,8 @@ function stripComments(seedText: string): string[] {
   return out;
 }
 
-const DECLARATION = /^(struct|const|int|u_quad_t|boolean_t|voff_t|vaddr_t|off_t|size_t|vm_page_t|vm_prot_t)\b/;
+const DECLARATION =
+  /^(struct|const|int|u_quad_t|boolean_t|voff_t|vaddr_t|off_t|size_t|vm_page_t|vm_prot_t|vm_object_t|vm_ooffset_t|vm_offset_t|vm_pindex_t|vm_page_bits_t|daddr_t)\b/;
 
 function depthChange(code: string): number {
   let d = 0;

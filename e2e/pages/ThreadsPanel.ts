@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { panel } from './panel';
-import { PGO_NAMES } from '../../src/scenario/schema';
+import { PGO_NAMES } from '../../src/engine/openbsd/profile';
 
 /** Arguments of the "Start a call" form; only those the chosen call has are filled. */
 export interface StartArgs {

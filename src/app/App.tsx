@@ -1,23 +1,31 @@
 import { IoInFlight } from '../panels/IoInFlight/IoInFlight';
+import { ObjectPanel } from '../panels/ObjectPanel/ObjectPanel';
 import { PageBits } from '../panels/PageBits/PageBits';
 import { PageQueues } from '../panels/PageQueues/PageQueues';
 import { PageTree } from '../panels/PageTree/PageTree';
 import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
-import { UvnFlags } from '../panels/UvnFlags/UvnFlags';
 import { NoticeBanner, PanicBanner } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { ScenarioBar } from './ScenarioBar';
 import { useShortcuts } from './shortcuts';
+import { useLab } from '../store/context';
+import { selectProfile } from '../store/selectors';
 
 export function App() {
   useShortcuts();
+  const profile = useLab(selectProfile);
   return (
     <div className="app">
       <header className="app-header">
         <h1>
-          Pager Lab <span className="subtitle">OpenBSD sys/uvm/uvm_vnode.c</span>
+          Pager Lab{' '}
+          {profile && (
+            <span className="subtitle">
+              {profile.kernel} {profile.seed.path}
+            </span>
+          )}
         </h1>
         <ScenarioBar />
       </header>
@@ -28,7 +36,7 @@ export function App() {
         <Source />
         <PageTree />
         <PageBits />
-        <UvnFlags />
+        <ObjectPanel />
         <PageQueues />
         <IoInFlight />
         <Timeline />

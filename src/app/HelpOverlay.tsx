@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { useStore } from '../store/store';
+import { useLab, useLabStore } from '../store/context';
 import { selectHelpOpen } from '../store/selectors';
 import { SHORTCUTS } from './shortcuts';
 
 export function HelpOverlay() {
-  const open = useStore(selectHelpOpen);
+  const open = useLab(selectHelpOpen);
+  const store = useLabStore();
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -15,7 +16,7 @@ export function HelpOverlay() {
   }, [open]);
 
   return (
-    <dialog ref={dialog} aria-labelledby="help-title" onClose={() => useStore.getState().setHelpOpen(false)}>
+    <dialog ref={dialog} aria-labelledby="help-title" onClose={() => store.getState().setHelpOpen(false)}>
       <h2 id="help-title">Keyboard shortcuts</h2>
       <table>
         <tbody>
@@ -33,7 +34,7 @@ export function HelpOverlay() {
         You are the scheduler: start calls on kernel threads in the Threads panel, run or step them, and complete disk
         requests in the I/O panel in any order.
       </p>
-      <button type="button" onClick={() => useStore.getState().setHelpOpen(false)}>
+      <button type="button" onClick={() => store.getState().setHelpOpen(false)}>
         Close
       </button>
     </dialog>

@@ -1,25 +1,24 @@
 import { useRef, useState } from 'react';
-import { LIBRARY } from '../scenario/library';
-import { readScenarioText, scenarioToHash, scenarioToText } from '../scenario/share';
-import { currentScenario, useStore } from '../store/store';
+import { LIBRARY } from './library';
+import { scenarioToHash, scenarioToText } from '../scenario/link';
+import { useDispatch, useLab, useLabStore } from '../store/context';
 import { selectTitle } from '../store/selectors';
-import { sim } from '../worker/client';
+import { currentScenario } from '../store/store';
 
 /** Open from the library, import and export a file, share a link, reset. */
 export function ScenarioBar() {
-  const title = useStore(selectTitle);
+  const title = useLab(selectTitle);
+  const store = useLabStore();
+  const dispatch = useDispatch();
   const fileInput = useRef<HTMLInputElement>(null);
   const [libraryChoice, setLibraryChoice] = useState('');
 
   const importFile = async (file: File) => {
-    const origin = `Import of ${file.name}`;
-    const result = readScenarioText(await file.text(), origin);
-    if (!result.ok) useStore.getState().notify({ kind: 'error', text: result.message });
-    else sim.load(result.scenario, undefined, origin);
+    dispatch({ type: 'open', source: { kind: 'text', text: await file.text() }, origin: `Import of ${file.name}` });
   };
 
   const exportFile = () => {
-    const scenario = currentScenario(useStore.getState());
+    const scenario = currentScenario(store.getState());
     if (!scenario) return;
     const url = URL.createObjectURL(new Blob([scenarioToText(scenario)], { type: 'application/json' }));
     const a = document.createElement('a');
@@ -30,16 +29,16 @@ export function ScenarioBar() {
   };
 
   const share = async () => {
-    const scenario = currentScenario(useStore.getState());
+    const scenario = currentScenario(store.getState());
     if (!scenario) return;
-    const hash = scenarioToHash(scenario);
+    const hash = await scenarioToHash(scenario);
     const url = `${location.origin}${location.pathname}${hash}`;
     history.replaceState(null, '', hash);
     try {
       await navigator.clipboard.writeText(url);
-      useStore.getState().notify({ kind: 'info', text: 'Link copied: it opens this scenario at its last step.' });
+      store.getState().notify({ kind: 'info', text: 'Link copied: it opens this scenario at its last step.' });
     } catch {
-      useStore.getState().notify({ kind: 'info', text: `Share this link: ${url}` });
+      store.getState().notify({ kind: 'info', text: `Share this link: ${url}` });
     }
   };
 
@@ -56,7 +55,8 @@ export function ScenarioBar() {
           onChange={(e) => {
             const entry = LIBRARY.find((x) => x.name === e.target.value);
             setLibraryChoice('');
-            if (entry) sim.load(entry.scenario);
+            if (entry)
+              dispatch({ type: 'open', source: { kind: 'text', text: entry.text }, origin: `Library ${entry.name}` });
           }}
         >
           <option value="">Open from library…</option>
@@ -88,10 +88,10 @@ export function ScenarioBar() {
       <button type="button" onClick={() => void share()}>
         Share link
       </button>
-      <button type="button" onClick={() => sim.reset()}>
+      <button type="button" onClick={() => dispatch({ type: 'reset' })}>
         Reset
       </button>
-      <button type="button" onClick={() => useStore.getState().setHelpOpen(true)} aria-keyshortcuts="?">
+      <button type="button" onClick={() => store.getState().setHelpOpen(true)} aria-keyshortcuts="?">
         Help
       </button>
     </div>

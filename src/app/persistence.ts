@@ -1,21 +1,26 @@
 /**
  * The session survives a reload: the scenario (setup and every step) and the
- * cursor are saved locally and restored on start. A link in the URL hash wins.
+ * cursor are saved locally and restored on start. The saved text is read
+ * again by the worker like any file, so a damaged save is refused with a
+ * message, never trusted.
  */
-import type { Scenario } from '../engine/api';
-import { readScenarioText } from '../scenario/share';
-import { currentScenario, useStore } from '../store/store';
+import { currentScenario, type LabStore } from '../store/store';
 
 const KEY = 'pager-lab/session/v1';
 
-export function savedSession(): { scenario: Scenario; cursor: number } | null {
+export interface SavedSession {
+  /** The scenario as text, read again by the worker. */
+  text: string;
+  cursor: number;
+}
+
+export function savedSession(): SavedSession | null {
   try {
     const raw = localStorage.getItem(KEY);
     if (!raw) return null;
     const saved = JSON.parse(raw) as { scenario?: unknown; cursor?: unknown };
-    const read = readScenarioText(JSON.stringify(saved.scenario), 'Saved session');
-    if (!read.ok || typeof saved.cursor !== 'number') return null;
-    return { scenario: read.scenario, cursor: saved.cursor };
+    if (typeof saved.cursor !== 'number' || !Number.isSafeInteger(saved.cursor) || saved.cursor < 0) return null;
+    return { text: JSON.stringify(saved.scenario), cursor: saved.cursor };
   } catch {
     return null;
   }
@@ -29,12 +34,12 @@ export function savedSession(): { scenario: Scenario; cursor: number } | null {
 const LONG_SESSION_STEPS = 1000;
 const LONG_SESSION_DELAY_MS = 1000;
 
-export function startSaving(): () => void {
+export function startSaving(store: LabStore): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let saved: { steps: unknown; cursor: number; setup: unknown } | null = null;
   const save = () => {
     timer = null;
-    const state = useStore.getState();
+    const state = store.getState();
     const scenario = currentScenario(state);
     if (!scenario) return;
     if (saved && saved.steps === state.steps && saved.cursor === state.cursor && saved.setup === state.setup) return;
@@ -46,9 +51,9 @@ export function startSaving(): () => void {
     }
   };
   addEventListener('pagehide', save);
-  const unsubscribe = useStore.subscribe(() => {
+  const unsubscribe = store.subscribe(() => {
     if (timer !== null) clearTimeout(timer);
-    const long = useStore.getState().steps.length > LONG_SESSION_STEPS;
+    const long = store.getState().steps.length > LONG_SESSION_STEPS;
     timer = setTimeout(save, long ? LONG_SESSION_DELAY_MS : 0);
   });
   return () => {

@@ -1,7 +1,6 @@
 /** Keyboard shortcuts, one table shared by the handler and the help overlay. */
 import { useEffect } from 'react';
-import { useStore } from '../store/store';
-import { sim } from '../worker/client';
+import { useLabStore } from '../store/context';
 
 export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 's', does: 'Step the selected thread by one statement' },
@@ -19,23 +18,24 @@ function typingInto(target: EventTarget | null): boolean {
 }
 
 export function useShortcuts(): void {
+  const store = useLabStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
-      const state = useStore.getState();
+      const state = store.getState();
       const thread = state.selectedThread;
       switch (e.key) {
         case 's':
-          if (thread) sim.step(thread);
+          if (thread) state.dispatch({ type: 'step', thread });
           break;
         case 'r':
-          if (thread) sim.run(thread);
+          if (thread) state.dispatch({ type: 'run', thread });
           break;
         case 'ArrowLeft':
-          if (state.cursor > 0) sim.seek(state.cursor - 1);
+          if (state.cursor > 0) state.dispatch({ type: 'seek', to: state.cursor - 1 });
           break;
         case 'ArrowRight':
-          if (state.cursor < state.length) sim.seek(state.cursor + 1);
+          if (state.cursor < state.length) state.dispatch({ type: 'seek', to: state.cursor + 1 });
           break;
         case '?':
           state.setHelpOpen(!state.helpOpen);
@@ -50,5 +50,5 @@ export function useShortcuts(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [store]);
 }

@@ -2,10 +2,9 @@
  * Timeline labels: each step told in words from the snapshots around it, e.g.
  * "t2 runs: sleeps on uvn_get, page 0x1000 is busy".
  */
+import { hex } from '../protocol/format';
 import type { Step } from '../protocol/scenario';
 import type { ThreadView, ViewSnapshot } from '../protocol/snapshot';
-
-export const hex = (n: number): string => `0x${n.toString(16)}`;
 
 function where(t: ThreadView): string {
   if (t.line !== null) return `line ${t.line}${t.stack.length ? ` in ${t.stack[t.stack.length - 1]}` : ''}`;

@@ -4,6 +4,7 @@
  */
 import type { Kernel } from './kernel/kernel';
 import type { PagerModel } from './model';
+import { FREEBSD } from './freebsd/model';
 import { OPENBSD } from './openbsd/model';
 
 const models = new Map<string, PagerModel>();
@@ -22,3 +23,4 @@ export function pagerNames(): string[] {
 }
 
 registerPager(OPENBSD);
+registerPager(FREEBSD);

@@ -54,7 +54,6 @@ function sameThreadView(a: ThreadView, b: ThreadView): boolean {
   );
 }
 
-
 /** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
   private readonly views: ModelViews<Kernel>;

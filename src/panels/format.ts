@@ -1,5 +1,5 @@
 /** Small formatting and parsing helpers shared by the panels (pure). */
-import { hex } from '../engine/describe';
+import { hex } from '../viz/pages';
 
 export { hex };
 

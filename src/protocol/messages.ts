@@ -1,13 +1,14 @@
 /**
- * The worker protocol, version 1: one closed union of commands in and events
+ * The worker protocol, version 2: one closed union of commands in and events
  * out, namespaced `sim.*`. Every event names the session epoch it belongs to
- * and a sequence number, so the UI can drop a stale snapshot (one from before
- * a load or reset, or one overtaken by a later event).
+ * and a sequence number, so the UI drops a stale snapshot (one from before a
+ * load or reset, or one overtaken by a later event), and echoes what it
+ * applied, so the client keeps no table of pending commands.
  */
-import type { Scenario, SpawnStep } from '../engine/api';
-import type { SnapshotDelta } from '../engine/view';
+import type { Scenario, SpawnStep, Step } from './scenario';
+import type { SnapshotDelta } from './snapshot';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** One entry of the timeline: the step and what it did, in words. */
 export interface TimelineEntry {
@@ -16,11 +17,24 @@ export interface TimelineEntry {
   readonly label: string;
 }
 
+/** Scenario text to read in the worker: a file, a library entry, a saved session, or a link's hash. */
+export type ScenarioSource =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'link'; readonly hash: string };
+
 export type Command =
-  /** Replace the session: set up the machine and apply the scenario's steps; cursor at `cursor` or the end. */
+  /**
+   * Read, validate and load a scenario (off the main thread); cursor at `cursor` or the end. If it is
+   * refused, the session shown stays and the error's message starts with `origin` ("Import of x.json").
+   */
+  | {
+      readonly type: 'sim.open';
+      readonly id: number;
+      readonly source: ScenarioSource;
+      readonly origin: string;
+      readonly cursor?: number;
+    }
+  /** Replace the session with an already validated scenario (a restart, a reset): cursor at `cursor` or the end. */
   | { readonly type: 'sim.load'; readonly id: number; readonly scenario: Scenario; readonly cursor?: number }
-  /** Back to the scenario's setup, no steps. */
-  | { readonly type: 'sim.reset'; readonly id: number }
   /** Start a call on a new kernel thread (does not run it). */
   | { readonly type: 'sim.spawn'; readonly id: number; readonly step: SpawnStep }
   /** Run a thread until it blocks or returns. */
@@ -48,6 +62,10 @@ export type SimEvent =
       /** Timeline entries from index `timelineFrom` on (earlier ones are unchanged). */
       readonly timelineFrom: number;
       readonly timeline: readonly TimelineEntry[];
+      /** The step the command applied (the history now ends with it), if it applied one. */
+      readonly applied: Step | null;
+      /** The scenario a load or open put in place (setup and every step), if it was one. */
+      readonly loaded: Scenario | null;
     }
   /** A command was refused; nothing changed. */
   | {

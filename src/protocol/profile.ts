@@ -62,11 +62,13 @@ export interface PageColumn {
   /** What it means, for the header's tooltip and screen readers. */
   readonly meaning: string;
   /**
-   * How a cell is drawn: a yes mark, a plain value, a hex value, a thread (with its colour), or a strip
-   * of `cells` bits (FreeBSD's valid/dirty: one cell per 512 bytes).
+   * How a cell is drawn: a yes mark, a plain value, a hex value, a thread (with its colour), a strip
+   * of `cells` bits (FreeBSD's valid/dirty: one cell per 512 bytes), or a yes mark for bit `bit` of the
+   * page's flag word (`PageView.flagWord`, e.g. OpenBSD's pg_flags).
    */
-  readonly kind: 'yes' | 'text' | 'hex' | 'thread' | 'bits';
+  readonly kind: 'yes' | 'text' | 'hex' | 'thread' | 'bits' | 'flag';
   readonly cells?: number;
+  readonly bit?: number;
 }
 
 /** A page state the page tree colours a page by (first that applies), with its legend text. */
@@ -97,6 +99,8 @@ export interface PagerProfile {
     readonly flagWord: string;
     /** Prefix dropped from flag names in short summaries ("UVM_VNODE_"). */
     readonly flagPrefix: string;
+    /** What the list of counters under the flags is called ("uvn and vnode fields"). */
+    readonly fieldsLabel: string;
     readonly flags: readonly FlagInfo[];
   };
   /** The page tree: its title and what structure it draws. */
@@ -106,6 +110,9 @@ export interface PagerProfile {
     readonly layout: 'rbtree' | 'list';
     /** How a page's key is written: a byte offset ("0x1000") or a page index ("pindex 1"). */
     readonly key: 'offset' | 'pindex';
+    /** The kernel's names for a busy page and for one a thread waits on (badges "B" and "W"). */
+    readonly busy: string;
+    readonly wanted: string;
   };
   readonly pageStates: readonly PageStateInfo[];
   readonly pageColumns: readonly PageColumn[];

@@ -23,7 +23,8 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v instanceof NumberText) return v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return v.length > 40 ? `the string "${v.slice(0, 40)}…"` : `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string')
+    return v.length > 40 ? `the string "${v.slice(0, 40)}…"` : `the string ${JSON.stringify(v)}`;
   return String(v);
 }
 
@@ -71,18 +72,29 @@ export function name(v: unknown, path: JsonPath): string {
 export function integer(v: unknown, path: JsonPath, min: number, max: number): number {
   const what = min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
   if (v instanceof NumberText) {
-    if (v.integral) fail(path, `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${describe(v)}`);
+    if (v.integral)
+      fail(
+        path,
+        `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${describe(v)}`,
+      );
     fail(path, `expected ${what}, got ${describe(v)}`);
   }
   if (typeof v !== 'number') fail(path, `expected ${what}, got ${describe(v)}`);
   if (v < min) fail(path, `expected ${what}, got ${v}`);
-  if (v > max) fail(path, `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${v}`);
+  if (v > max)
+    fail(path, `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${v}`);
   return v;
 }
 
 export function choice<T extends string>(v: unknown, path: JsonPath, choices: readonly T[]): T {
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
-    fail(path, `must be ${choices.map((c) => JSON.stringify(c)).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${describe(v)}`);
+    fail(
+      path,
+      `must be ${choices
+        .map((c) => JSON.stringify(c))
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1')}, got ${describe(v)}`,
+    );
   return v as T;
 }
 

@@ -7,7 +7,7 @@
  */
 import { pagerModel, pagerNames } from '../engine/registry';
 import type { ArgSpec, CallSpec } from '../protocol/profile';
-import type { MountSpec, Scenario, Step, VnodeSpec } from '../protocol/scenario';
+import type { MountSpec, Scenario, Setup, SpawnStep, Step, VnodeSpec } from '../protocol/scenario';
 import {
   array,
   boolean,
@@ -89,7 +89,8 @@ function readMount(v: unknown, path: JsonPath): MountSpec {
   if (Object.hasOwn(o, 'iosize')) m.iosize = numberChoice(o.iosize, [...path, 'iosize'], IOSIZES);
   if (Object.hasOwn(o, 'sectorSize')) m.sectorSize = numberChoice(o.sectorSize, [...path, 'sectorSize'], SECTOR_SIZES);
   if (Object.hasOwn(o, 'bmap')) m.bmap = boolean(o.bmap, [...path, 'bmap']);
-  if (Object.hasOwn(o, 'putpages')) m.putpages = choice(o.putpages, [...path, 'putpages'], ['generic', 'undirty'] as const);
+  if (Object.hasOwn(o, 'putpages'))
+    m.putpages = choice(o.putpages, [...path, 'putpages'], ['generic', 'undirty'] as const);
   return m;
 }
 
@@ -165,11 +166,22 @@ function readArgs(call: CallSpec, v: unknown, path: JsonPath, names: Names): Rec
   );
   const out: Record<string, unknown> = {};
   // Keys as written, so an exported scenario reads back the same.
-  for (const key of Object.keys(o)) out[key] = readArg(call.args.find((a) => a.name === key)!, o[key], [...path, key], names);
+  for (const key of Object.keys(o))
+    out[key] = readArg(
+      call.args.find((a) => a.name === key)!,
+      o[key],
+      [...path, key],
+      names,
+    );
   return out;
 }
 
-function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names: Names & { threads: Set<string> }): Step {
+function readStep(
+  v: unknown,
+  path: JsonPath,
+  calls: readonly CallSpec[],
+  names: Names & { threads: Set<string> },
+): Step {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof NumberText)
     fail(path, `expected a step (an object with one of spawn, run, step or complete), got ${describe(v)}`);
   const o = v as JsonObject;
@@ -182,7 +194,12 @@ function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names:
       [...path, 'call'],
       calls.map((c) => c.name),
     );
-    const args = readArgs(calls.find((c) => c.name === callName)!, o.args, [...path, 'args'], names);
+    const args = readArgs(
+      calls.find((c) => c.name === callName)!,
+      o.args,
+      [...path, 'args'],
+      names,
+    );
     names.threads.add(id);
     return { spawn: id, call: callName, args };
   }
@@ -209,7 +226,12 @@ function readStep(v: unknown, path: JsonPath, calls: readonly CallSpec[], names:
 
 function read(doc: unknown): Scenario {
   const o = object(doc, [], 'a scenario (an object)');
-  keys(o, [], ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'], ['format', 'pager', 'vnodes', 'steps']);
+  keys(
+    o,
+    [],
+    ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'],
+    ['format', 'pager', 'vnodes', 'steps'],
+  );
   if (o.format !== FORMAT) fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}`);
   const pager = choice(o.pager, ['pager'], pagerNames());
   const model = pagerModel(pager)!;
@@ -247,6 +269,27 @@ function read(doc: unknown): Scenario {
   const calls = model.profile.calls;
   scenario.steps = array(o.steps, ['steps'], LIMITS.steps).map((s, i) => readStep(s, ['steps', i], calls, names));
   return scenario;
+}
+
+/**
+ * Check one spawn typed into the lab against a loaded setup, as a file's would be: the call and its
+ * arguments, names that must exist (`threads`: those spawned so far). Null when it is fine.
+ */
+export function checkSpawn(setup: Setup, threads: readonly string[], step: SpawnStep): ScenarioError | null {
+  const model = pagerModel(setup.pager);
+  if (!model) return { step: 0, field: '', reason: `no pager model "${setup.pager}"` };
+  const names = {
+    vnodes: new Set(setup.vnodes.map((v) => v.name)),
+    mounts: new Set([...(setup.mounts ?? []).map((m) => m.name), ...setup.vnodes.map((v) => v.mount ?? 'm1')]),
+    threads: new Set(threads),
+  };
+  try {
+    readStep(step, [], model.profile.calls, names);
+    return null;
+  } catch (e) {
+    if (e instanceof CheckError) return { ...locate(e.path), step: 0, reason: e.reason };
+    throw e;
+  }
 }
 
 /** Read a scenario from text (strict JSON) or an already parsed value. */

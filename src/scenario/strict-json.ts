@@ -67,7 +67,9 @@ export function parseStrictJson(text: string): unknown {
     while (i < text.length && text[i] !== '"') {
       const c = text.charCodeAt(i);
       if (c < 0x20)
-        fail(`invalid JSON at character ${i}: a control character (such as a line break) inside a string; write it as \\n`);
+        fail(
+          `invalid JSON at character ${i}: a control character (such as a line break) inside a string; write it as \\n`,
+        );
       if (c === 0x5c) i++;
       i++;
     }

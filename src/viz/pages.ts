@@ -1,41 +1,25 @@
 /**
- * Pure helpers over page views shared by the page panels: the state a page
- * is drawn in, hex offsets, and per-vnode page lists that keep their
- * identity while nothing in them changed (so layouts and rows memoize).
+ * Pure helpers over page views shared by the page panels: how a page is
+ * named, hex offsets, and per-vnode page lists that keep their identity while
+ * nothing in them changed (so layouts and rows memoize).
  */
+import { sameItems } from '../protocol/delta';
+import { hex } from '../protocol/format';
+import type { PageView } from '../protocol/snapshot';
 
-/** What the panels need of a page; PageView (src/engine/view.ts) fits. */
-export interface PageLike {
-  readonly id: number;
-  readonly vnode: string;
-  readonly offset: number;
-  readonly flags: readonly string[];
-  readonly modified: boolean;
+/** What the panels need of a page. */
+export type PageLike = Pick<PageView, 'id' | 'vnode' | 'object' | 'offset' | 'state'>;
+
+export { hex };
+
+/** A page's name as its kernel writes it: "vn1 0x1000" (by offset) or "obj1[1]" (by pindex). */
+export function pageLabel(p: Pick<PageView, 'object' | 'offset'>, key: 'offset' | 'pindex'): string {
+  return key === 'pindex' ? `${p.object}[${p.offset / 4096}]` : `${p.object} ${hex(p.offset)}`;
 }
 
-export type PageState = 'busy' | 'fake' | 'dirty' | 'clean';
-
-/**
- * One state per page, the first that applies: busy (PG_BUSY), fake (PG_FAKE:
- * contents not valid yet), dirty (PG_CLEAN clear, or modified through a
- * mapping), else clean.
- */
-export function pageState(page: Pick<PageLike, 'flags' | 'modified'>): PageState {
-  if (page.flags.includes('PG_BUSY')) return 'busy';
-  if (page.flags.includes('PG_FAKE')) return 'fake';
-  if (!page.flags.includes('PG_CLEAN') || page.modified) return 'dirty';
-  return 'clean';
-}
-
-/** 4096 -> "0x1000". */
-export function hex(n: number, pad = 0): string {
-  return `0x${n.toString(16).padStart(pad, '0')}`;
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The page's key alone: "0x1000" or "pindex 1". */
+export function pageKeyText(p: Pick<PageView, 'offset'>, key: 'offset' | 'pindex'): string {
+  return key === 'pindex' ? `pindex ${p.offset / 4096}` : hex(p.offset);
 }
 
 /**

@@ -8,10 +8,20 @@ export function threadColor(index: number): string {
   return THREAD_COLORS[index % THREAD_COLORS.length]!;
 }
 
-/** Page states, each with a fill and a pattern-free text tag shown beside it. */
-export const PAGE_STATE_STYLE = {
-  busy: { fill: '#E69F00', tag: 'BUSY' },
-  dirty: { fill: '#D55E00', tag: 'DIRTY' },
-  clean: { fill: '#56B4E9', tag: 'CLEAN' },
-  fake: { fill: '#BBBBBB', tag: 'FAKE' },
-} as const;
+/**
+ * Fills of the page states a pager's profile names (PageStateInfo.state); the
+ * text tag beside each comes from the profile's label. A state not listed
+ * here is drawn grey: its label still says what it is.
+ */
+const STATE_FILLS: Readonly<Record<string, string>> = {
+  busy: '#E69F00',
+  dirty: '#D55E00',
+  clean: '#56B4E9',
+  fake: '#BBBBBB',
+  invalid: '#BBBBBB',
+  partial: '#F0E442',
+};
+
+export function stateFill(state: string): string {
+  return STATE_FILLS[state] ?? '#DDDDDD';
+}

@@ -3,15 +3,24 @@
  * Commands in, events out through `post`. Kept apart from sim.worker.ts so it
  * runs (and is tested) in Node too.
  */
-import type { Scenario, Step } from '../engine/api';
 import { describeStep } from '../engine/describe';
 import { Session } from '../engine/session';
-import { diffSnapshots, type ViewSnapshot } from '../engine/view';
-import { PROTOCOL_VERSION, type Command, type SimEvent, type TimelineEntry } from '../protocol/messages';
+import { diffSnapshots } from '../protocol/delta';
+import {
+  PROTOCOL_VERSION,
+  type Command,
+  type ScenarioSource,
+  type SimEvent,
+  type TimelineEntry,
+} from '../protocol/messages';
+import { setupOf, type Scenario, type Step } from '../protocol/scenario';
+import type { ViewSnapshot } from '../protocol/snapshot';
+import { checkSpawn } from '../scenario/schema';
+import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 
 export class SimHost {
   private session: Session | null = null;
-  private setup: Pick<Scenario, 'machine' | 'vnodes'> | null = null;
+  private scenario: Scenario | null = null;
   private labels: string[] = [];
   private epoch = 0;
   private seq = 0;
@@ -22,12 +31,13 @@ export class SimHost {
 
   handle(cmd: Command): void {
     switch (cmd.type) {
+      case 'sim.open': {
+        const read = this.read(cmd.source, cmd.origin);
+        if (!read.ok) return this.error(cmd.id, read.message);
+        return this.load(cmd.id, read.scenario, cmd.cursor, cmd.origin);
+      }
       case 'sim.load':
         return this.load(cmd.id, cmd.scenario, cmd.cursor);
-      case 'sim.reset':
-        return this.setup
-          ? this.load(cmd.id, { format: 'pager-scenario/1', pager: 'openbsd', ...this.setup, steps: [] })
-          : this.error(cmd.id, 'nothing loaded');
       case 'sim.spawn':
         return this.apply(cmd.id, cmd.step);
       case 'sim.run':
@@ -39,46 +49,60 @@ export class SimHost {
       case 'sim.seek': {
         if (!this.session) return this.error(cmd.id, 'nothing loaded');
         this.session.seek(cmd.to);
-        return this.emit(cmd.id, this.labels.length);
+        return this.emit(cmd.id, this.labels.length, null, null);
       }
     }
   }
 
-  private load(id: number, scenario: Scenario, cursor?: number): void {
-    if (scenario.pager !== 'openbsd') return this.error(id, `the ${scenario.pager} pager is not modelled yet`);
-    const session = new Session(scenario);
+  private read(source: ScenarioSource, origin: string): ReadResult {
+    return source.kind === 'link' ? readScenarioLink(source.hash, origin) : readScenarioText(source.text, origin);
+  }
+
+  private load(id: number, scenario: Scenario, cursor?: number, origin?: string): void {
+    let session: Session;
+    try {
+      session = new Session(setupOf(scenario));
+    } catch (e) {
+      return this.error(id, `${origin ? `${origin}: ` : ''}${(e as Error).message}`);
+    }
     const labels: string[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       const before = session.snapshot();
       const refusal = session.apply(step);
-      if (refusal !== null) return this.error(id, `step ${i}: ${refusal}`);
+      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i}: ${refusal}`);
       labels.push(describeStep(step, before, session.snapshot()));
     }
     if (cursor !== undefined) session.seek(cursor);
     this.session = session;
-    this.setup = { machine: scenario.machine, vnodes: scenario.vnodes };
+    this.scenario = scenario;
     this.labels = labels;
     this.epoch++;
     this.shown = null;
-    this.emit(id, 0);
+    this.emit(id, 0, null, scenario);
   }
 
   private apply(id: number, step: Step): void {
     const session = this.session;
     if (!session) return this.error(id, 'nothing loaded');
+    if ('spawn' in step) {
+      // A spawn typed into the lab is read as a file's would be, before the engine trusts it.
+      const threads = session.snapshot().threads.map((t) => t.id);
+      const invalid = checkSpawn(this.scenario!, threads, step);
+      if (invalid) return this.error(id, invalid.field ? `${invalid.field}: ${invalid.reason}` : invalid.reason);
+    }
     const before = session.snapshot();
     const refusal = session.apply(step);
     if (refusal !== null) return this.error(id, refusal);
     // Acting after going back forks: later labels belong to the dropped future.
     this.labels.length = session.cursor - 1;
     this.labels.push(describeStep(step, before, session.snapshot()));
-    this.emit(id, session.cursor - 1);
+    this.emit(id, session.cursor - 1, step, null);
   }
 
-  private emit(id: number, timelineFrom: number): void {
+  private emit(id: number, timelineFrom: number, applied: Step | null, loaded: Scenario | null): void {
     const session = this.session!;
     const snapshot = session.snapshot();
-    const delta = diffSnapshots(this.shown, snapshot);
+    const delta = diffSnapshots(this.shown, snapshot, this.shown ? null : session.profile);
     this.shown = snapshot;
     const timeline: TimelineEntry[] = this.labels
       .slice(timelineFrom)
@@ -94,6 +118,8 @@ export class SimHost {
       cursor: session.cursor,
       timelineFrom,
       timeline,
+      applied,
+      loaded,
     });
   }
 

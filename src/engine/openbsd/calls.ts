@@ -6,7 +6,16 @@
 import { PROT_READ, PROT_WRITE } from '../kernel/constants';
 import { wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { LK_EXCLUSIVE, PG_BUSY, PG_WANTED, PGO_FLAGS, PGO_LOCKED, PGO_SYNCIO, VM_PAGER_NAMES, VM_PAGER_OK } from './flags';
+import {
+  LK_EXCLUSIVE,
+  PG_BUSY,
+  PG_WANTED,
+  PGO_FLAGS,
+  PGO_LOCKED,
+  PGO_SYNCIO,
+  VM_PAGER_NAMES,
+  VM_PAGER_OK,
+} from './flags';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { rw_enter, rw_exit } from './sync';
 import { uvm_lock_pageq, uvm_pageactivate, uvm_unlock_pageq } from './uvm_page';

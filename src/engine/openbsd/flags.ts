@@ -53,18 +53,29 @@ export const UVM_VNODE_BLOCKED = UVM_VNODE_ALOCK | UVM_VNODE_DYING | UVM_VNODE_R
 
 export const UVN_FLAG_INFO: readonly FlagInfo[] = [
   { bit: UVM_VNODE_VALID, name: 'UVM_VNODE_VALID', meaning: 'the uvn is attached to its vnode' },
-  { bit: UVM_VNODE_CANPERSIST, name: 'UVM_VNODE_CANPERSIST', meaning: 'may stay cached, pages kept, after the last reference goes' },
+  {
+    bit: UVM_VNODE_CANPERSIST,
+    name: 'UVM_VNODE_CANPERSIST',
+    meaning: 'may stay cached, pages kept, after the last reference goes',
+  },
   { bit: UVM_VNODE_ALOCK, name: 'UVM_VNODE_ALOCK', meaning: 'an attach is in progress; others wait' },
   { bit: UVM_VNODE_DYING, name: 'UVM_VNODE_DYING', meaning: 'final detach or terminate is running' },
   { bit: UVM_VNODE_RELKILL, name: 'UVM_VNODE_RELKILL', meaning: 'kill the uvn once its last I/O finishes' },
-  { bit: UVM_VNODE_WANTED, name: 'UVM_VNODE_WANTED', meaning: 'a thread sleeps on the uvn for ALOCK/DYING/RELKILL to clear' },
+  {
+    bit: UVM_VNODE_WANTED,
+    name: 'UVM_VNODE_WANTED',
+    meaning: 'a thread sleeps on the uvn for ALOCK/DYING/RELKILL to clear',
+  },
   { bit: UVM_VNODE_VNISLOCKED, name: 'UVM_VNODE_VNISLOCKED', meaning: 'the caller already holds the vnode lock' },
   { bit: UVM_VNODE_IOSYNC, name: 'UVM_VNODE_IOSYNC', meaning: 'a thread waits on &u_nio for I/O to drain' },
-  { bit: UVM_VNODE_IOSYNCWANTED, name: 'UVM_VNODE_IOSYNCWANTED', meaning: 'a thread waits on &u_flags for IOSYNC to clear' },
+  {
+    bit: UVM_VNODE_IOSYNCWANTED,
+    name: 'UVM_VNODE_IOSYNCWANTED',
+    meaning: 'a thread waits on &u_flags for IOSYNC to clear',
+  },
   { bit: UVM_VNODE_WRITEABLE, name: 'UVM_VNODE_WRITEABLE', meaning: 'the uvn is on uvn_wlist' },
   { bit: UVM_VNODE_IOERROR, name: 'UVM_VNODE_IOERROR', meaning: 'defined, unused by rev 1.129' },
 ];
-
 
 export const PGO_CLEANIT = 0x001;
 export const PGO_SYNCIO = 0x002;

@@ -7,7 +7,24 @@
 import { PAGE_SHIFT, PAGE_SIZE, PROT_READ } from '../kernel/constants';
 import { wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { MAXBSIZE, PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_FAKE, PG_RELEASED, PG_WANTED, PGO_ALLPAGES, PGO_DOACTCLUST, PGO_FREE, PGO_PDFREECLUST, PGO_REALLOCSWAP, PGO_SYNCIO, VM_PAGER_AGAIN, VM_PAGER_OK, VM_PAGER_PEND } from './flags';
+import {
+  MAXBSIZE,
+  PG_BUSY,
+  PG_CLEAN,
+  PG_CLEANCHK,
+  PG_FAKE,
+  PG_RELEASED,
+  PG_WANTED,
+  PGO_ALLPAGES,
+  PGO_DOACTCLUST,
+  PGO_FREE,
+  PGO_PDFREECLUST,
+  PGO_REALLOCSWAP,
+  PGO_SYNCIO,
+  VM_PAGER_AGAIN,
+  VM_PAGER_OK,
+  VM_PAGER_PEND,
+} from './flags';
 import { chan, type Page, type UvmKernel, type UvmVnode } from './state';
 import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, uvm_pagelookup, uvm_unlock_pageq } from './uvm_page';
 import { uvn_cluster, uvn_put } from './uvn_io';

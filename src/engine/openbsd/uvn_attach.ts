@@ -5,7 +5,22 @@
 import { PROT_WRITE } from '../kernel/constants';
 import { traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_FREE, UVM_VNODE_ALOCK, UVM_VNODE_BLOCKED, UVM_VNODE_CANPERSIST, UVM_VNODE_DYING, UVM_VNODE_IOSYNC, UVM_VNODE_RELKILL, UVM_VNODE_VALID, UVM_VNODE_WANTED, UVM_VNODE_WRITEABLE, VTEXT } from './flags';
+import {
+  PGO_ALLPAGES,
+  PGO_CLEANIT,
+  PGO_DEACTIVATE,
+  PGO_FREE,
+  UVM_VNODE_ALOCK,
+  UVM_VNODE_BLOCKED,
+  UVM_VNODE_CANPERSIST,
+  UVM_VNODE_DYING,
+  UVM_VNODE_IOSYNC,
+  UVM_VNODE_RELKILL,
+  UVM_VNODE_VALID,
+  UVM_VNODE_WANTED,
+  UVM_VNODE_WRITEABLE,
+  VTEXT,
+} from './flags';
 import { chan, objLockName, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, tsleep_nsec } from './sync';
 import { uvn_flush } from './uvn_flush';
@@ -176,14 +191,13 @@ export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThr
   yield 322;
   vp.vflag &= ~VTEXT;
 
-  let killed = false;
   yield 328;
   if (uvn.flags & UVM_VNODE_CANPERSIST) {
     yield 330;
     yield* uvn_flush(k, th, vp, 0, 0, PGO_DEACTIVATE | PGO_ALLPAGES);
     yield 331;
   } else {
-    killed = yield* uvn_detach_kill(k, th, vp);
+    const killed = yield* uvn_detach_kill(k, th, vp);
     if (!killed) return;
   }
 

@@ -5,10 +5,39 @@ import { PAGE_SIZE, PROT_READ, round_page, trunc_page } from '../kernel/constant
 import { holds } from '../kernel/locks';
 import { panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_RELEASED, PG_WANTED, PGO_ALLPAGES, PGO_CLEANIT, PGO_DEACTIVATE, PGO_DOACTCLUST, PGO_FREE, PGO_SYNCIO, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, VM_PAGER_AGAIN, VM_PAGER_OK, VM_PAGER_PEND } from './flags';
+import {
+  PG_BUSY,
+  PG_CLEAN,
+  PG_CLEANCHK,
+  PG_RELEASED,
+  PG_WANTED,
+  PGO_ALLPAGES,
+  PGO_CLEANIT,
+  PGO_DEACTIVATE,
+  PGO_DOACTCLUST,
+  PGO_FREE,
+  PGO_SYNCIO,
+  UVM_VNODE_IOSYNC,
+  UVM_VNODE_IOSYNCWANTED,
+  VM_PAGER_AGAIN,
+  VM_PAGER_OK,
+  VM_PAGER_PEND,
+} from './flags';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rwsleep_nsec } from './sync';
-import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, PROT_NONE, uvm_lock_pageq, uvm_pageclean, uvm_pagedeactivate, uvm_pagelookup, uvm_pagewait, uvm_pglistfree, uvm_unlock_pageq } from './uvm_page';
+import {
+  pmap_clear_modify,
+  pmap_is_modified,
+  pmap_page_protect,
+  PROT_NONE,
+  uvm_lock_pageq,
+  uvm_pageclean,
+  uvm_pagedeactivate,
+  uvm_pagelookup,
+  uvm_pagewait,
+  uvm_pglistfree,
+  uvm_unlock_pageq,
+} from './uvm_page';
 import { uvm_pager_put } from './uvm_pager';
 
 /** The static `lasttime` of the ratecheck at line 819: no clock runs, so it fires once per boot. */

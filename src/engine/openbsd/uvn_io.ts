@@ -6,35 +6,72 @@ import { EBUSY, EIO, PAGE_SIZE, round_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
 import { panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { LK_EXCLUSIVE, LK_NOWAIT, LK_RECURSEFAIL, MAXBSIZE, PG_BUSY, PG_FAKE, PG_WANTED, PGO_ALLPAGES, PGO_LOCKED, PGO_NOWAIT, PGO_SYNCIO, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, UVM_VNODE_VNISLOCKED, VM_PAGER_AGAIN, VM_PAGER_BAD, VM_PAGER_ERROR, VM_PAGER_OK, VM_PAGER_UNLOCK } from './flags';
+import {
+  LK_EXCLUSIVE,
+  LK_NOWAIT,
+  LK_RECURSEFAIL,
+  MAXBSIZE,
+  PG_BUSY,
+  PG_FAKE,
+  PG_WANTED,
+  PGO_ALLPAGES,
+  PGO_LOCKED,
+  PGO_NOWAIT,
+  PGO_SYNCIO,
+  UVM_VNODE_IOSYNC,
+  UVM_VNODE_IOSYNCWANTED,
+  UVM_VNODE_VNISLOCKED,
+  VM_PAGER_AGAIN,
+  VM_PAGER_BAD,
+  VM_PAGER_ERROR,
+  VM_PAGER_OK,
+  VM_PAGER_UNLOCK,
+} from './flags';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec } from './sync';
-import { pmap_clear_modify, uvm_lock_pageq, uvm_pagealloc, uvm_pagefree, uvm_pagelookup, uvm_pagewait, uvm_unlock_pageq, uvm_wait } from './uvm_page';
+import {
+  pmap_clear_modify,
+  uvm_lock_pageq,
+  uvm_pagealloc,
+  uvm_pagefree,
+  uvm_pagelookup,
+  uvm_pagewait,
+  uvm_unlock_pageq,
+  uvm_wait,
+} from './uvm_page';
 import { vn_lock, VOP_RDWR, VOP_UNLOCK } from './vfs';
 
-export const uvn_cluster = traced('uvn_cluster', function* (k: UvmKernel, th: KThread, vp: UvmVnode, offset: number): Proc<{
-  lo: number;
-  hi: number;
-}> {
-  const uvn = vp.uvn;
-  yield 872;
-  yield 873;
-  const lo = offset;
-  yield 875;
-  if (lo >= uvn.size) {
-    yield 876;
-    yield* panic(k, th, 'uvn_cluster: offset out of range');
-  }
-  yield 881;
-  let hi = lo + MAXBSIZE;
-  yield 882;
-  if (hi > round_page(uvn.size)) {
-    yield 883;
-    hi = round_page(uvn.size);
-  }
-  yield 885;
-  return { lo, hi };
-});
+export const uvn_cluster = traced(
+  'uvn_cluster',
+  function* (
+    k: UvmKernel,
+    th: KThread,
+    vp: UvmVnode,
+    offset: number,
+  ): Proc<{
+    lo: number;
+    hi: number;
+  }> {
+    const uvn = vp.uvn;
+    yield 872;
+    yield 873;
+    const lo = offset;
+    yield 875;
+    if (lo >= uvn.size) {
+      yield 876;
+      yield* panic(k, th, 'uvn_cluster: offset out of range');
+    }
+    yield 881;
+    let hi = lo + MAXBSIZE;
+    yield 882;
+    if (hi > round_page(uvn.size)) {
+      yield 883;
+      hi = round_page(uvn.size);
+    }
+    yield 885;
+    return { lo, hi };
+  },
+);
 
 export const uvn_put = traced(
   'uvn_put',

@@ -5,7 +5,24 @@
 import { lockRelease } from '../kernel/locks';
 import { panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
-import { LK_EXCLUSIVE, LK_RETRY, PGO_ALLPAGES, PGO_CLEANIT, PGO_DOACTCLUST, PGO_FREE, UVM_VNODE_BLOCKED, UVM_VNODE_CANPERSIST, UVM_VNODE_DYING, UVM_VNODE_IOSYNC, UVM_VNODE_IOSYNCWANTED, UVM_VNODE_RELKILL, UVM_VNODE_VALID, UVM_VNODE_VNISLOCKED, UVM_VNODE_WANTED, UVM_VNODE_WRITEABLE } from './flags';
+import {
+  LK_EXCLUSIVE,
+  LK_RETRY,
+  PGO_ALLPAGES,
+  PGO_CLEANIT,
+  PGO_DOACTCLUST,
+  PGO_FREE,
+  UVM_VNODE_BLOCKED,
+  UVM_VNODE_CANPERSIST,
+  UVM_VNODE_DYING,
+  UVM_VNODE_IOSYNC,
+  UVM_VNODE_IOSYNCWANTED,
+  UVM_VNODE_RELKILL,
+  UVM_VNODE_VALID,
+  UVM_VNODE_VNISLOCKED,
+  UVM_VNODE_WANTED,
+  UVM_VNODE_WRITEABLE,
+} from './flags';
 import { chan, objLockName, type UvmKernel, type UvmVnode, UVN_SYNC_LOCK } from './state';
 import { rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import { uvn_detach } from './uvn_attach';
@@ -78,48 +95,51 @@ export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKe
   yield* rw_exit(k, th, lock);
 });
 
-export const uvm_vnp_uncache = traced('uvm_vnp_uncache', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
-  const uvn = vp.uvn;
-  const lock = objLockName(vp.name);
-  yield 1339;
-  yield 1340;
+export const uvm_vnp_uncache = traced(
+  'uvm_vnp_uncache',
+  function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
+    const uvn = vp.uvn;
+    const lock = objLockName(vp.name);
+    yield 1339;
+    yield 1340;
 
-  yield 1344;
-  yield* rw_enter(k, th, lock);
-  yield 1345;
-  if ((uvn.flags & UVM_VNODE_VALID) === 0 || (uvn.flags & UVM_VNODE_BLOCKED) !== 0) {
-    yield 1347;
+    yield 1344;
+    yield* rw_enter(k, th, lock);
+    yield 1345;
+    if ((uvn.flags & UVM_VNODE_VALID) === 0 || (uvn.flags & UVM_VNODE_BLOCKED) !== 0) {
+      yield 1347;
+      yield* rw_exit(k, th, lock);
+      yield 1348;
+      return true;
+    }
+
+    yield 1355;
+    uvn.flags &= ~UVM_VNODE_CANPERSIST;
+    yield 1356;
+    if (uvn.refs) {
+      yield 1357;
+      yield* rw_exit(k, th, lock);
+      yield 1358;
+      return false;
+    }
+
+    yield 1365;
+    yield* vref(k, th, vp);
+    yield 1366;
+    uvn.refs++;
+    yield 1367;
     yield* rw_exit(k, th, lock);
-    yield 1348;
+
+    yield 1388;
+    yield* VOP_UNLOCK(k, th, vp);
+    yield 1389;
+    yield* uvn_detach(k, th, vp);
+    yield 1390;
+    yield* vn_lock(k, th, vp, LK_EXCLUSIVE | LK_RETRY);
+    yield 1392;
     return true;
-  }
-
-  yield 1355;
-  uvn.flags &= ~UVM_VNODE_CANPERSIST;
-  yield 1356;
-  if (uvn.refs) {
-    yield 1357;
-    yield* rw_exit(k, th, lock);
-    yield 1358;
-    return false;
-  }
-
-  yield 1365;
-  yield* vref(k, th, vp);
-  yield 1366;
-  uvn.refs++;
-  yield 1367;
-  yield* rw_exit(k, th, lock);
-
-  yield 1388;
-  yield* VOP_UNLOCK(k, th, vp);
-  yield 1389;
-  yield* uvn_detach(k, th, vp);
-  yield 1390;
-  yield* vn_lock(k, th, vp, LK_EXCLUSIVE | LK_RETRY);
-  yield 1392;
-  return true;
-});
+  },
+);
 
 export const uvm_vnp_setsize = traced(
   'uvm_vnp_setsize',

@@ -9,12 +9,14 @@ import { FREE_PAGES_CHAN } from '../kernel/memory';
 import type { KThread } from '../kernel/types';
 import { PG_BUSY, PG_CLEAN, PG_FAKE, PG_INFO, PG_WANTED, UVN_FLAG_INFO, VTEXT } from './flags';
 import type { Page, UvmKernel } from './state';
+import { hex } from '../../protocol/format';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
 
-const hex = (n: number) => `0x${n.toString(16)}`;
+/** Every page here is unwired: one shared cells object. */
+const UNWIRED = Object.freeze({ wired: 0 });
 
 /** The page tree's colour: busy, fake (contents not valid yet), dirty (unclean or modified), clean. */
-function pageState(pg: Page): string {
+export function pageState(pg: Page): string {
   if (pg.flags & PG_BUSY) return 'busy';
   if (pg.flags & PG_FAKE) return 'fake';
   if (!(pg.flags & PG_CLEAN) || pg.modified) return 'dirty';
@@ -23,13 +25,6 @@ function pageState(pg: Page): string {
 
 function pageView(pg: Page): PageView {
   const names = bitNames(pg.flags, PG_INFO);
-  const cells: Record<string, string | number | boolean | null> = {};
-  for (const { bit, name } of PG_INFO) cells[name] = (pg.flags & bit) !== 0;
-  cells.queue = pg.queue;
-  cells.wired = pg.wired;
-  cells.mapped = pg.mapped;
-  cells.modified = pg.modified;
-  cells.owner = pg.owner;
   return Object.freeze({
     id: pg.id,
     vnode: pg.object ?? '',
@@ -43,7 +38,8 @@ function pageView(pg: Page): PageView {
     mapped: pg.mapped,
     modified: pg.modified,
     summary: names.join('|') || 'no PG_ flags',
-    cells: Object.freeze(cells),
+    flagWord: pg.flags,
+    cells: pg.wired === 0 ? UNWIRED : Object.freeze({ wired: pg.wired }),
   });
 }
 
@@ -127,28 +123,26 @@ export const OPENBSD_VIEWS: ModelViews<UvmKernel> = {
   pageOffset: (k, id) => k.uvm.pages[id]?.offset ?? -1,
   queues: (k) => [k.uvm.activeQueue, k.uvm.inactiveQueue],
   objects: (k) =>
-    k.s.vnodes.map(
-      (vp): ObjectView => ({
-        key: vp.name,
-        vnode: vp.name,
-        title: vp.name,
-        flags: vp.uvn.flags,
-        flagNames: bitNames(vp.uvn.flags, UVN_FLAG_INFO),
-        fields: [
-          { label: 'refs', value: vp.uvn.refs, meaning: 'uo_refs: references to the uvn object' },
-          { label: 'u_size', value: vp.uvn.size, unit: 'bytes', meaning: 'the size the pager believes' },
-          { label: 'u_nio', value: vp.uvn.nio, meaning: 'I/O requests in progress on the uvn' },
-          { label: 'npages', value: vp.uvn.npages, meaning: 'uo_npages: resident pages' },
-          { label: 'on uvn_wlist (writeable)', value: k.uvm.wlist.includes(vp.name) ? 'yes' : 'no' },
-          { label: 'usecount', value: vp.usecount, meaning: 'v_usecount: references to the vnode' },
-          { label: 'v_flag', value: vp.vflag & VTEXT ? 'VTEXT' : 'none' },
-          { label: 'state', value: vp.state },
-          { label: 'type', value: vp.type },
-          { label: 'mount', value: vp.mount },
-          { label: 'file size', value: vp.size, unit: 'bytes', meaning: 'what VOP_GETATTR reports' },
-        ],
-      }),
-    ),
+    k.s.vnodes.map((vp): ObjectView => ({
+      key: vp.name,
+      vnode: vp.name,
+      title: vp.name,
+      flags: vp.uvn.flags,
+      flagNames: bitNames(vp.uvn.flags, UVN_FLAG_INFO),
+      fields: [
+        { label: 'refs', value: vp.uvn.refs, meaning: 'uo_refs: references to the uvn object' },
+        { label: 'u_size', value: vp.uvn.size, unit: 'bytes', meaning: 'the size the pager believes' },
+        { label: 'u_nio', value: vp.uvn.nio, meaning: 'I/O requests in progress on the uvn' },
+        { label: 'npages', value: vp.uvn.npages, meaning: 'uo_npages: resident pages' },
+        { label: 'on uvn_wlist (writeable)', value: k.uvm.wlist.includes(vp.name) ? 'yes' : 'no' },
+        { label: 'usecount', value: vp.usecount, meaning: 'v_usecount: references to the vnode' },
+        { label: 'v_flag', value: vp.vflag & VTEXT ? 'VTEXT' : 'none' },
+        { label: 'state', value: vp.state },
+        { label: 'type', value: vp.type },
+        { label: 'mount', value: vp.mount },
+        { label: 'file size', value: vp.size, unit: 'bytes', meaning: 'what VOP_GETATTR reports' },
+      ],
+    })),
   blockedOn,
   unblockers,
 };

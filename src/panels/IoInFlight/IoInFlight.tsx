@@ -1,16 +1,14 @@
 import { Fragment, useState, type CSSProperties } from 'react';
-import type { IoView } from '../../engine/view';
-import { useStore } from '../../store/store';
-import { selectIo, selectPanic, selectThreads } from '../../store/selectors';
+import type { IoView } from '../../protocol/snapshot';
+import { useDispatch, useLab } from '../../store/context';
+import { selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { sim } from '../../worker/client';
 import { hex } from '../format';
 import { Panel } from '../Panel';
 import { defaultShortBytes, parseShortBytes } from './short';
 import './IoInFlight.css';
 
 const NO_IO: readonly IoView[] = [];
-const COLUMNS = 7;
 
 interface ShortDraft {
   id: number;
@@ -20,10 +18,12 @@ interface ShortDraft {
 
 /** Disk requests started and not yet finished; the user plays the disk. */
 export function IoInFlight() {
-  const io = useStore(selectIo) ?? NO_IO;
-  const threads = useStore(selectThreads);
-  const panicked = useStore(selectPanic) !== null;
+  const io = useLab(selectIo) ?? NO_IO;
+  const threads = useLab(selectThreads);
+  const panicked = useLab(selectPanic) !== null;
   const [draft, setDraft] = useState<ShortDraft | null>(null);
+  const dispatch = useDispatch();
+  const ioFields = useLab(selectProfile)?.ioFields ?? [];
 
   const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
 
@@ -35,7 +35,7 @@ export function IoInFlight() {
       return;
     }
     setDraft(null);
-    sim.complete(req.id, parsed.result);
+    dispatch({ type: 'complete', request: req.id, result: parsed.result });
   };
 
   return (
@@ -53,6 +53,11 @@ export function IoInFlight() {
               <th scope="col">offset</th>
               <th scope="col">length</th>
               <th scope="col">pages</th>
+              {ioFields.map((f) => (
+                <th scope="col" key={f.key} title={f.meaning}>
+                  {f.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -72,14 +77,19 @@ export function IoInFlight() {
                     <td className="mono">{hex(req.offset)}</td>
                     <td className="mono">{req.length}</td>
                     <td className="mono io-pages">{req.pageOffsets.map((o) => (o < 0 ? '?' : hex(o))).join(', ')}</td>
+                    {ioFields.map((f) => (
+                      <td className="mono" key={f.key}>
+                        {String(req.fields[f.key] ?? '')}
+                      </td>
+                    ))}
                   </tr>
                   <tr className="io-actions-row">
-                    <td colSpan={COLUMNS} className="io-actions">
+                    <td colSpan={7 + ioFields.length} className="io-actions">
                       <button
                         type="button"
                         aria-label={`Complete request ${req.id}`}
                         disabled={panicked}
-                        onClick={() => sim.complete(req.id, 'ok')}
+                        onClick={() => dispatch({ type: 'complete', request: req.id, result: 'ok' })}
                       >
                         Complete
                       </button>
@@ -87,7 +97,7 @@ export function IoInFlight() {
                         type="button"
                         aria-label={`Fail request ${req.id} with EIO`}
                         disabled={panicked}
-                        onClick={() => sim.complete(req.id, 'eio')}
+                        onClick={() => dispatch({ type: 'complete', request: req.id, result: 'eio' })}
                       >
                         Fail (EIO)
                       </button>
@@ -108,7 +118,7 @@ export function IoInFlight() {
                   </tr>
                   {open && !panicked && (
                     <tr className="io-short-row">
-                      <td colSpan={COLUMNS}>
+                      <td colSpan={7 + ioFields.length}>
                         <form
                           className="io-short"
                           aria-label={`Short completion of request ${req.id}`}

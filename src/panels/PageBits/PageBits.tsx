@@ -1,27 +1,31 @@
 import { memo, useMemo, useRef } from 'react';
-import type { PageView } from '../../engine/view';
-import { useStore } from '../../store/store';
-import { selectPages, selectThreads } from '../../store/selectors';
+import type { PageColumn } from '../../protocol/profile';
+import type { CellValue, PageView } from '../../protocol/snapshot';
+import { useLab, useLabStore } from '../../store/context';
+import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex } from '../../viz/pages';
+import { hex, pageKeyText } from '../../viz/pages';
 import { useWindow } from '../common/useWindow';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 
-/** The pg_flags bits shown, in bit order; column headers use these exact names. */
-const BITS = ['PG_BUSY', 'PG_WANTED', 'PG_CLEAN', 'PG_CLEANCHK', 'PG_RELEASED', 'PG_FAKE'] as const;
 /** Every row is this tall (CSS matches), so the window is plain arithmetic. */
 const ROW_HEIGHT = 24;
-const COLUMNS = 7 + BITS.length;
 const NO_PAGES: readonly PageView[] = [];
+const NO_COLUMNS: readonly PageColumn[] = [];
 
 /**
- * Every resident page of the shown vnode(s) with its bits. Only the rows in
- * view (plus a few) are in the DOM, so 4,096 pages stay fast.
+ * Every resident page of the shown vnode(s) with its bits, the columns as the
+ * pager's profile names them. Only the rows in view (plus a few) are in the
+ * DOM, so 4,096 pages stay fast.
  */
 export function PageBits() {
-  const pages = useStore(selectPages) ?? NO_PAGES;
-  const threads = useStore(selectThreads);
+  const pages = useLab(selectPages) ?? NO_PAGES;
+  const threads = useLab(selectThreads);
+  const profile = useLab(selectProfile);
+  const store = useLabStore();
+  const columns = profile?.pageColumns ?? NO_COLUMNS;
+  const key = profile?.pageTree.key ?? 'offset';
   const { names, all } = useShownVnodes();
   const namesKey = names.join('\n');
   const rows = useMemo(() => {
@@ -33,9 +37,9 @@ export function PageBits() {
   // Thread ids only change when threads are added: don't rebuild the colour map on every step.
   const threadKey = `${threads?.length ?? 0}:${threads?.[0]?.id ?? ''}:${threads?.at(-1)?.id ?? ''}`;
   const colors = useMemo(
-    () => new Map(useStore.getState().snapshot?.threads.map((t, i) => [t.id, threadColor(i)])),
+    () => new Map(store.getState().snapshot?.threads.map((t, i) => [t.id, threadColor(i)])),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- threadKey stands for the thread ids
-    [threadKey],
+    [threadKey, store],
   );
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -44,7 +48,7 @@ export function PageBits() {
   const body = [];
   for (let i = win.start; i < win.end; i++) {
     const p = rows[i]!;
-    body.push(<BitsRow key={p.id} page={p} index={i} ownerColor={p.owner ? (colors.get(p.owner) ?? null) : null} />);
+    body.push(<BitsRow key={p.id} page={p} index={i} columns={columns} pageKey={key} colors={colors} />);
   }
 
   return (
@@ -54,31 +58,37 @@ export function PageBits() {
           {rows.length} resident page{rows.length === 1 ? '' : 's'}
           {all ? ', all vnodes' : ` of ${names[0]}`}
         </p>
-        <div ref={scroller} className="bits-scroller">
+        <div ref={scroller} className="bits-scroller" tabIndex={0} aria-label="Page bits table">
           <table className="bits-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr aria-rowindex={1}>
-                <th scope="col">vnode</th>
-                <th scope="col">offset</th>
-                {BITS.map((b) => (
-                  <th scope="col" key={b} className="bit-col">
-                    {/* Break after "PG_" when narrow; the header text stays the flag name. */}
-                    PG_
-                    <wbr />
-                    {b.slice(3)}
+                <th scope="col">{key === 'pindex' ? 'object' : 'vnode'}</th>
+                <th scope="col">{key === 'pindex' ? 'pindex' : 'offset'}</th>
+                {columns.map((c) => (
+                  <th
+                    scope="col"
+                    key={c.key}
+                    className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
+                    title={c.meaning}
+                  >
+                    {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
+                    {c.label.includes('_') ? (
+                      <>
+                        {c.label.slice(0, c.label.indexOf('_') + 1)}
+                        <wbr />
+                        {c.label.slice(c.label.indexOf('_') + 1)}
+                      </>
+                    ) : (
+                      c.label
+                    )}
                   </th>
                 ))}
-                <th scope="col">queue</th>
-                <th scope="col">wired</th>
-                <th scope="col">mapped</th>
-                <th scope="col">modified</th>
-                <th scope="col">owner thread</th>
               </tr>
             </thead>
             <tbody>
-              {win.padTop > 0 && <Spacer height={win.padTop} />}
+              {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + 2} />}
               {body}
-              {win.padBottom > 0 && <Spacer height={win.padBottom} />}
+              {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length + 2} />}
             </tbody>
           </table>
           {rows.length === 0 && <p className="muted bits-empty">No resident pages.</p>}
@@ -88,10 +98,10 @@ export function PageBits() {
   );
 }
 
-function Spacer({ height }: { height: number }) {
+function Spacer({ height, span }: { height: number; span: number }) {
   return (
     <tr aria-hidden="true" className="bits-spacer" style={{ height }}>
-      <td colSpan={COLUMNS} />
+      <td colSpan={span} />
     </tr>
   );
 }
@@ -104,40 +114,95 @@ function Yes({ on }: { on: boolean }) {
   ) : null;
 }
 
+/** One cell per 512-byte chunk, bit i = bytes [512i, 512i+512); the exact bits on hover and to screen readers. */
+function BitStrip({ value, cells, label }: { value: number; cells: number; label: string }) {
+  const set: number[] = [];
+  for (let i = 0; i < cells; i++) if (value & (1 << i)) set.push(i);
+  const text = `${label} ${hex(value)}: ${
+    set.length === cells ? 'every 512-byte chunk' : set.length === 0 ? 'no chunk' : `chunks ${set.join(', ')}`
+  }`;
+  return (
+    <span className="bit-strip" title={text} role="img" aria-label={text}>
+      {Array.from({ length: cells }, (_, i) => (
+        <span key={i} className={value & (1 << i) ? 'bit-on' : 'bit-off'} />
+      ))}
+      <span className="bit-strip-value mono" aria-hidden="true">
+        {hex(value)}
+      </span>
+    </span>
+  );
+}
+
+/** A column's value for a page: the page's own fields by name, else its cells. */
+function cellValue(p: PageView, c: PageColumn): CellValue | undefined {
+  switch (c.key) {
+    case 'queue':
+      return p.queue;
+    case 'mapped':
+      return p.mapped;
+    case 'modified':
+      return p.modified;
+    case 'owner':
+      return p.owner;
+    default:
+      return c.kind === 'flag' ? (p.flagWord & (c.bit ?? 0)) !== 0 : p.cells[c.key];
+  }
+}
+
+function Cell({
+  column: c,
+  value,
+  colors,
+}: {
+  column: PageColumn;
+  value: CellValue | undefined;
+  colors: ReadonlyMap<string, string>;
+}) {
+  switch (c.kind) {
+    case 'yes':
+    case 'flag':
+      return <Yes on={value === true} />;
+    case 'bits':
+      return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} label={c.label} />;
+    case 'hex':
+      return <span className="mono">{typeof value === 'number' ? hex(value) : String(value ?? '')}</span>;
+    case 'thread': {
+      if (typeof value !== 'string') return null;
+      const color = colors.get(value);
+      return (
+        <span className="owner">
+          {color && <span className="owner-swatch" style={{ background: color }} aria-hidden="true" />}
+          {value}
+        </span>
+      );
+    }
+    default:
+      return <>{value === null || value === undefined ? '' : String(value)}</>;
+  }
+}
+
 const BitsRow = memo(function BitsRow({
   page: p,
   index,
-  ownerColor,
+  columns,
+  pageKey,
+  colors,
 }: {
   page: PageView;
   index: number;
-  ownerColor: string | null;
+  columns: readonly PageColumn[];
+  pageKey: 'offset' | 'pindex';
+  colors: ReadonlyMap<string, string>;
 }) {
   return (
-    <tr aria-rowindex={index + 2} className={p.flags.includes('PG_BUSY') ? 'row-busy' : undefined}>
-      <td>{p.vnode}</td>
-      <td className="mono">{hex(p.offset)}</td>
-      {BITS.map((b) => (
-        <td key={b} className="bit-cell">
-          <Yes on={p.flags.includes(b)} />
+    <tr aria-rowindex={index + 2} className={p.busy ? 'row-busy' : undefined}>
+      <td>{pageKey === 'pindex' ? p.object : p.vnode}</td>
+      <td className="mono">{pageKey === 'pindex' ? p.offset / 4096 : pageKeyText(p, pageKey)}</td>
+      {columns.map((c) => (
+        <td key={c.key} className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined}>
+          <Cell column={c} value={cellValue(p, c)} colors={colors} />
         </td>
       ))}
-      <td>{p.queue}</td>
-      <td className="mono">{p.wired}</td>
-      <td className="bit-cell">
-        <Yes on={p.mapped} />
-      </td>
-      <td className="bit-cell">
-        <Yes on={p.modified} />
-      </td>
-      <td>
-        {p.owner && (
-          <span className="owner">
-            {ownerColor && <span className="owner-swatch" style={{ background: ownerColor }} aria-hidden="true" />}
-            {p.owner}
-          </span>
-        )}
-      </td>
     </tr>
   );
 });

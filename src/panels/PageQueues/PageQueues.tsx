@@ -1,18 +1,19 @@
 import { memo, useMemo, useRef, useState } from 'react';
-import type { PageView } from '../../engine/view';
-import { useStore, type AppState } from '../../store/store';
-import { selectActiveQueue, selectFreePages, selectInactiveQueue, selectPages } from '../../store/selectors';
-import { hex } from '../../viz/pages';
+import type { PageView } from '../../protocol/snapshot';
+import { useLab } from '../../store/context';
+import { selectFreePages, selectPages, selectProfile, selectQueues } from '../../store/selectors';
+import type { LabState } from '../../store/store';
+import { pageLabel } from '../../viz/pages';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
 const ROW_HEIGHT = 22;
-const NO_IDS: readonly number[] = [];
+const NO_QUEUES: readonly (readonly number[])[] = [];
 const NO_PAGES: readonly PageView[] = [];
 
-const selectStep = (s: AppState) => s.snapshot?.step ?? -1;
-const selectEpoch = (s: AppState) => s.epoch;
-const selectPhysPages = (s: AppState) => s.setup?.machine?.physPages ?? null;
+const selectStep = (s: LabState) => s.snapshot?.step ?? -1;
+const selectEpoch = (s: LabState) => s.epoch;
+const selectPhysPages = (s: LabState) => s.setup?.machine?.physPages ?? null;
 
 /**
  * The paging queues in order (head first) and the free-page pool. Entries
@@ -20,13 +21,13 @@ const selectPhysPages = (s: AppState) => s.setup?.machine?.physPages ?? null;
  * unless the user prefers reduced motion).
  */
 export function PageQueues() {
-  const pages = useStore(selectPages) ?? NO_PAGES;
-  const active = useStore(selectActiveQueue) ?? NO_IDS;
-  const inactive = useStore(selectInactiveQueue) ?? NO_IDS;
-  const free = useStore(selectFreePages);
-  const physPages = useStore(selectPhysPages);
-  const step = useStore(selectStep);
-  const epoch = useStore(selectEpoch);
+  const pages = useLab(selectPages) ?? NO_PAGES;
+  const queues = useLab(selectQueues) ?? NO_QUEUES;
+  const profile = useLab(selectProfile);
+  const free = useLab(selectFreePages);
+  const physPages = useLab(selectPhysPages);
+  const step = useLab(selectStep);
+  const epoch = useLab(selectEpoch);
 
   const byId = useMemo(() => new Map(pages.map((p) => [p.id, p])), [pages]);
   const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
@@ -34,20 +35,13 @@ export function PageQueues() {
   // The queues as they stood at the previous step we showed ("storing
   // information from previous renders", as React's docs describe it).
   // A newly loaded scenario (a new epoch) has nothing "new" in it.
-  const [history, setHistory] = useState({ epoch, step, active, inactive, prevActive: active, prevInactive: inactive });
+  const [history, setHistory] = useState({ epoch, step, queues, prev: queues });
   if (history.step !== step || history.epoch !== epoch) {
     const fresh = history.epoch !== epoch;
-    setHistory({
-      epoch,
-      step,
-      active,
-      inactive,
-      prevActive: fresh ? active : history.active,
-      prevInactive: fresh ? inactive : history.inactive,
-    });
+    setHistory({ epoch, step, queues, prev: fresh ? queues : history.queues });
   }
-  const newActive = useMemo(() => arrivals(history.prevActive, active), [history.prevActive, active]);
-  const newInactive = useMemo(() => arrivals(history.prevInactive, inactive), [history.prevInactive, inactive]);
+  const arrived = useMemo(() => queues.map((q, i) => arrivals(history.prev[i] ?? q, q)), [history.prev, queues]);
+  const pageKey = profile?.pageTree.key ?? 'offset';
 
   // Without machine.physPages in the scenario, every page is free or resident.
   const total = Math.max(physPages ?? free + pages.length, 1);
@@ -64,13 +58,24 @@ export function PageQueues() {
           <span className="muted">resident, on no queue: {unqueued}</span>
         </div>
         <div className="queue-columns">
-          <QueueList title="Active" label="Active queue" ids={active} byId={byId} fresh={newActive} />
-          <QueueList title="Inactive" label="Inactive queue" ids={inactive} byId={byId} fresh={newInactive} />
+          {profile?.queues.map((q, i) => (
+            <QueueList
+              key={q.name}
+              title={q.label.charAt(0).toUpperCase() + q.label.slice(1)}
+              label={`${q.label.charAt(0).toUpperCase() + q.label.slice(1)} queue`}
+              ids={queues[i] ?? []}
+              byId={byId}
+              fresh={arrived[i] ?? NOTHING}
+              pageKey={pageKey}
+            />
+          ))}
         </div>
       </div>
     </Panel>
   );
 }
+
+const NOTHING: ReadonlySet<number> = new Set();
 
 function arrivals(before: readonly number[], now: readonly number[]): ReadonlySet<number> {
   if (before === now) return new Set();
@@ -84,12 +89,14 @@ const QueueList = memo(function QueueList({
   ids,
   byId,
   fresh,
+  pageKey,
 }: {
   title: string;
   label: string;
   ids: readonly number[];
   byId: ReadonlyMap<number, PageView>;
   fresh: ReadonlySet<number>;
+  pageKey: 'offset' | 'pindex';
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const win = useWindow(scroller, ids.length, ROW_HEIGHT);
@@ -106,7 +113,7 @@ const QueueList = memo(function QueueList({
         aria-posinset={i + 1}
       >
         <span className="queue-pos">{i + 1}.</span>
-        <span className="mono">{page ? `${page.vnode} ${hex(page.offset)}` : `page ${id}`}</span>
+        <span className="mono">{page ? pageLabel(page, pageKey) : `page ${id}`}</span>
         {isNew && <span className="queue-new-tag">new</span>}
       </li>,
     );

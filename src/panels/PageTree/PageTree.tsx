@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { PageView } from '../../engine/view';
-import { useStore } from '../../store/store';
-import { selectPages, selectThreads } from '../../store/selectors';
-import { PAGE_STATE_STYLE, threadColor } from '../../viz/palette';
+import type { PageView } from '../../protocol/snapshot';
+import type { PagerProfile } from '../../protocol/profile';
+import { useLab } from '../../store/context';
+import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
+import { stateFill, threadColor } from '../../viz/palette';
 import { PageGrouper } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
-import { RB_STROKE, TreeLayer, type FocusMark } from './TreeLayer';
+import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
 import { usePanZoom } from './usePanZoom';
 
 const NO_PAGES: readonly PageView[] = [];
@@ -20,8 +21,9 @@ const DETAIL_SCALE = 0.75;
  * zoom transform (src/viz/panZoom.ts); React renders every element.
  */
 export function PageTree() {
-  const pages = useStore(selectPages) ?? NO_PAGES;
-  const threads = useStore(selectThreads);
+  const pages = useLab(selectPages) ?? NO_PAGES;
+  const threads = useLab(selectThreads);
+  const profile = useLab(selectProfile);
   const allNames = useVnodeNames();
   const { names } = useShownVnodes();
 
@@ -83,7 +85,7 @@ export function PageTree() {
     controller.current?.centerOn(x, y, Math.max(view.k, 1), size.width, size.height);
   const summary = scene.trees
     .map((t) => {
-      const busy = t.pages.reduce((n, p) => n + (p.flags.includes('PG_BUSY') ? 1 : 0), 0);
+      const busy = t.pages.reduce((n, p) => n + (p.busy ? 1 : 0), 0);
       return `${t.name}: ${t.pages.length} resident page${t.pages.length === 1 ? '' : 's'}, ${busy} busy`;
     })
     .join('; ');
@@ -117,6 +119,7 @@ export function PageTree() {
           >
             <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
               {size.width > 0 &&
+                profile &&
                 scene.trees.map((t) => (
                   <TreeLayer
                     key={t.name}
@@ -131,12 +134,13 @@ export function PageTree() {
                     height={size.height}
                     detail={detail}
                     focus={focus}
+                    profile={profile}
                   />
                 ))}
             </g>
           </svg>
         </div>
-        <Legend hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
+        <Legend profile={profile} hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
           {targets.length > 0 && (
             <span className="legend-item tree-goto" role="group" aria-label="Zoom to a thread's page">
               zoom to
@@ -158,13 +162,13 @@ export function PageTree() {
   );
 }
 
-function Legend({ hint, children }: { hint: boolean; children?: ReactNode }) {
+function Legend({ profile, hint, children }: { profile: PagerProfile | null; hint: boolean; children?: ReactNode }) {
   return (
     <div className="tree-legend" aria-label="Page tree legend">
-      {(['busy', 'dirty', 'clean', 'fake'] as const).map((s) => (
-        <span key={s} className="legend-item">
-          <span className="legend-swatch" style={{ background: PAGE_STATE_STYLE[s].fill }} aria-hidden="true" />
-          {PAGE_STATE_STYLE[s].tag}
+      {profile?.pageStates.map((s) => (
+        <span key={s.state} className="legend-item" title={s.meaning}>
+          <span className="legend-swatch" style={{ background: stateFill(s.state) }} aria-hidden="true" />
+          {stateTag(profile, s.state)}
         </span>
       ))}
       <span className="legend-item" title="Red-black tree: a black node is drawn square with a solid outline">
@@ -179,13 +183,13 @@ function Legend({ hint, children }: { hint: boolean; children?: ReactNode }) {
         <span className="legend-badge" aria-hidden="true">
           B
         </span>
-        PG_BUSY
+        {profile?.pageTree.busy}
       </span>
       <span className="legend-item">
         <span className="legend-badge" aria-hidden="true">
           W
         </span>
-        PG_WANTED
+        {profile?.pageTree.wanted}
       </span>
       <span className="legend-item">
         <span className="legend-ring" aria-hidden="true" />

@@ -1,7 +1,8 @@
 import { memo, useMemo } from 'react';
-import type { PageView } from '../../engine/view';
-import { PAGE_STATE_STYLE } from '../../viz/palette';
-import { hex, pageState, type PageState } from '../../viz/pages';
+import type { PagerProfile } from '../../protocol/profile';
+import type { PageView } from '../../protocol/snapshot';
+import { stateFill } from '../../viz/palette';
+import { pageKeyText } from '../../viz/pages';
 import type { View } from '../../viz/panZoom';
 import type { RbColor } from '../../viz/rbtree';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
@@ -31,6 +32,7 @@ export const TreeLayer = memo(function TreeLayer({
   height,
   detail,
   focus,
+  profile,
 }: {
   name: string;
   pages: readonly PageView[];
@@ -43,6 +45,7 @@ export const TreeLayer = memo(function TreeLayer({
   height: number;
   detail: boolean;
   focus: ReadonlyMap<number, readonly FocusMark[]>;
+  profile: PagerProfile;
 }) {
   // The cache guarantees layout.nodes[i] is pages[i] (same offsets, same order).
   const links = useMemo(() => {
@@ -52,7 +55,7 @@ export const TreeLayer = memo(function TreeLayer({
   }, [layout]);
 
   // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
-  const stateKey = useMemo(() => pages.map(pageState).join(','), [pages]);
+  const stateKey = useMemo(() => pages.map((p) => p.state).join(','), [pages]);
   const overview = useMemo(
     () => (detail ? null : overviewPaths(layout, pages)),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- stateKey stands for the pages' states
@@ -85,16 +88,12 @@ export const TreeLayer = memo(function TreeLayer({
       <path d={links} className="tree-links" />
       {overview &&
         overview.map((g) => (
-          <path
-            key={g.key}
-            d={g.d}
-            fill={PAGE_STATE_STYLE[g.state].fill}
-            stroke={RB_STROKE[g.rb]}
-            className="tree-overview"
-          />
+          <path key={g.key} d={g.d} fill={stateFill(g.state)} stroke={RB_STROKE[g.rb]} className="tree-overview" />
         ))}
       {detail &&
-        layout.nodes.map((n, i) => (onScreen(n) ? <PageNode key={pages[i]!.id} page={pages[i]!} node={n} /> : null))}
+        layout.nodes.map((n, i) =>
+          onScreen(n) ? <PageNode key={pages[i]!.id} page={pages[i]!} node={n} profile={profile} /> : null,
+        )}
       {layout.nodes.map((n, i) => {
         const marks = focus.get(pages[i]!.id);
         return marks ? <FocusRing key={`f${pages[i]!.id}`} node={n} marks={marks} unit={px(1)} /> : null;
@@ -104,9 +103,9 @@ export const TreeLayer = memo(function TreeLayer({
 });
 
 function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
-  const groups = new Map<string, { key: string; state: PageState; rb: RbColor; d: string }>();
+  const groups = new Map<string, { key: string; state: string; rb: RbColor; d: string }>();
   layout.nodes.forEach((n, i) => {
-    const state = pageState(pages[i]!);
+    const state = pages[i]!.state;
     const key = `${state}-${n.color}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
@@ -118,13 +117,25 @@ function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
   return [...groups.values()];
 }
 
-const PageNode = memo(function PageNode({ page, node }: { page: PageView; node: LaidOutNode }) {
-  const state = pageState(page);
-  const busy = page.flags.includes('PG_BUSY');
-  const wanted = page.flags.includes('PG_WANTED');
+/** The tag a state is written with: the profile's label, in capitals. */
+export function stateTag(profile: PagerProfile, state: string): string {
+  return (profile.pageStates.find((s) => s.state === state)?.label ?? state).toUpperCase();
+}
+
+const PageNode = memo(function PageNode({
+  page,
+  node,
+  profile,
+}: {
+  page: PageView;
+  node: LaidOutNode;
+  profile: PagerProfile;
+}) {
+  const key = profile.pageTree.key;
+  const tag = stateTag(profile, page.state);
   const tip =
-    `${page.vnode} ${hex(page.offset)}: ${PAGE_STATE_STYLE[state].tag}; ` +
-    `${page.flags.join('|') || 'no PG_ flags'}${page.modified ? '; modified' : ''}; ` +
+    `${page.object} ${pageKeyText(page, key)}: ${tag}; ` +
+    `${page.summary}${page.modified ? '; modified through a mapping' : ''}; ` +
     `${node.color} node of the red-black tree${page.owner ? `; busied by ${page.owner}` : ''}`;
   return (
     <g transform={`translate(${node.x},${node.y})`} className="tree-node">
@@ -135,19 +146,19 @@ const PageNode = memo(function PageNode({ page, node }: { page: PageView; node: 
         width={W}
         height={H}
         rx={node.color === 'red' ? H / 2 : 2}
-        fill={PAGE_STATE_STYLE[state].fill}
+        fill={stateFill(page.state)}
         stroke={RB_STROKE[node.color]}
         strokeWidth={3}
         strokeDasharray={node.color === 'red' ? '6 3' : undefined}
       />
       <text className="tree-node-offset" y={-2} textAnchor="middle">
-        {hex(page.offset)}
+        {key === 'pindex' ? page.offset / 4096 : pageKeyText(page, key)}
       </text>
       <text className="tree-node-state" y={12} textAnchor="middle">
-        {PAGE_STATE_STYLE[state].tag}
+        {tag}
       </text>
-      {busy && <Badge x={W / 2 - 4} letter="B" label="PG_BUSY: busy" />}
-      {wanted && <Badge x={-W / 2 + 4} letter="W" label="PG_WANTED: a thread waits for it" />}
+      {page.busy && <Badge x={W / 2 - 4} letter="B" label={`${profile.pageTree.busy}: busy`} />}
+      {page.wanted && <Badge x={-W / 2 + 4} letter="W" label={`${profile.pageTree.wanted}: a thread waits for it`} />}
     </g>
   );
 });

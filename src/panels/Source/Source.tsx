@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ThreadView } from '../../engine/view';
-import { useStore, type AppState } from '../../store/store';
-import { selectSelectedThread, selectThreads } from '../../store/selectors';
+import type { ThreadView } from '../../protocol/snapshot';
+import { useLab } from '../../store/context';
+import { selectProfile, selectSelectedThread, selectThreads } from '../../store/selectors';
+import type { LabState } from '../../store/store';
 import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
 import { inkOn } from '../../viz/ink';
 import { threadColor } from '../../viz/palette';
@@ -11,36 +12,42 @@ import { useWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import './Source.css';
 
-const SEED_URL = `${import.meta.env.BASE_URL}seeds/uvm_vnode.c`;
 const NO_THREADS: readonly ThreadView[] = [];
-const selectLastActed = (s: AppState) => lastActedThread(s.steps, s.cursor);
+const selectLastActed = (s: LabState) => lastActedThread(s.steps, s.cursor);
 
 type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };
 
-// One fetch for the app's lifetime, shared by every mount (StrictMode mounts twice).
-let seedText: Promise<string> | null = null;
-function loadSeed(): Promise<string> {
-  seedText ??= fetch(SEED_URL).then((r) => {
-    if (!r.ok) throw new Error(`HTTP ${r.status} for ${SEED_URL}`);
-    return r.text();
-  });
-  seedText.catch(() => (seedText = null)); // let a later mount retry
-  return seedText;
+// One fetch per seed for the app's lifetime, shared by every mount (StrictMode mounts twice) and every lab.
+const seedTexts = new Map<string, Promise<string>>();
+function loadSeed(url: string): Promise<string> {
+  let text = seedTexts.get(url);
+  if (!text) {
+    text = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
+      return r.text();
+    });
+    seedTexts.set(url, text);
+    text.catch(() => seedTexts.delete(url)); // let a later mount retry
+  }
+  return text;
 }
 
-function useSeed(): Seed {
-  const [seed, setSeed] = useState<Seed>({ status: 'loading' });
+function useSeed(path: string | null): Seed {
+  const [seed, setSeed] = useState<{ path: string | null; seed: Seed }>({ path, seed: { status: 'loading' } });
   useEffect(() => {
+    if (path === null) return;
     let live = true;
-    loadSeed().then(
-      (text) => live && setSeed({ status: 'ok', text }),
-      (e: unknown) => live && setSeed({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
+    const url = `${import.meta.env.BASE_URL}${path}`;
+    loadSeed(url).then(
+      (text) => live && setSeed({ path, seed: { status: 'ok', text } }),
+      (e: unknown) =>
+        live && setSeed({ path, seed: { status: 'error', message: e instanceof Error ? e.message : String(e) } }),
     );
     return () => {
       live = false;
     };
-  }, []);
-  return seed;
+  }, [path]);
+  return seed.path === path ? seed.seed : { status: 'loading' };
 }
 
 function ThreadTag({ id, index }: { id: string; index: number }) {
@@ -61,14 +68,15 @@ const TOP_PX = 2;
 
 /** The seed file, each thread's line marked, following the selected (or last run) thread. */
 export function Source() {
-  const seed = useSeed();
+  const profile = useLab(selectProfile);
+  const seed = useSeed(profile?.seed.url ?? null);
   const text = seed.status === 'ok' ? seed.text : null;
   const lines = useMemo(() => (text === null ? [] : tokenizeC(text)), [text]);
   const defs = useMemo(() => (text === null ? new Map<string, number>() : functionDefinitions(text)), [text]);
 
-  const threads = useStore(selectThreads) ?? NO_THREADS;
-  const selected = useStore(selectSelectedThread);
-  const lastActed = useStore(selectLastActed);
+  const threads = useLab(selectThreads) ?? NO_THREADS;
+  const selected = useLab(selectSelectedThread);
+  const lastActed = useLab(selectLastActed);
   const followed = followedThread(threads, selected, lastActed);
   const followedId = followed?.thread.id ?? null;
   const marks = useMemo(() => lineMarks(threads, followedId), [threads, followedId]);
@@ -153,8 +161,14 @@ export function Source() {
         </ul>
       )}
       {/* The scroller is always there so the window hook can watch it from the first render. */}
-      <div ref={scroller} className="src-scroll" tabIndex={0} role="region" aria-label="uvm_vnode.c">
-        {seed.status === 'loading' && <p className="src-status">Loading uvm_vnode.c…</p>}
+      <div
+        ref={scroller}
+        className="src-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={profile?.seed.file ?? 'seed source'}
+      >
+        {seed.status === 'loading' && <p className="src-status">Loading {profile?.seed.file ?? 'the seed'}…</p>}
         {seed.status === 'error' && (
           <p role="alert" className="src-status">
             Could not load the seed file: {seed.message}

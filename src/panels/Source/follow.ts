@@ -2,8 +2,8 @@
  * Which thread the Source panel follows, and the small per-line marker map it
  * hands to the (memoized) code lines on each snapshot (pure).
  */
-import type { Step } from '../../engine/api';
-import type { ThreadView } from '../../engine/view';
+import type { Step } from '../../protocol/scenario';
+import type { ThreadView } from '../../protocol/snapshot';
 import { inkOn } from '../../viz/ink';
 import { threadColor } from '../../viz/palette';
 

@@ -1,20 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { CallName } from '../../engine/api';
-import { useStore, type AppState } from '../../store/store';
-import { selectPanic, selectSelectedVnode } from '../../store/selectors';
-import { sim } from '../../worker/client';
-import {
-  argKeys,
-  buildSpawn,
-  CALL_NAMES,
-  DEFAULT_FIELDS,
-  PGO_NAMES,
-  type ArgKey,
-  type FormErrors,
-  type PgoName,
-  type SpawnFields,
-} from './spawn-form';
+import type { ArgSpec, CallSpec } from '../../protocol/profile';
+import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { selectPanic, selectProfile, selectSelectedVnode } from '../../store/selectors';
+import type { LabState } from '../../store/store';
+import { buildSpawn, defaultValue, type FieldValue, type FormChoices } from './spawn-form';
 import { nextThreadName } from './thread-text';
 
 /**
@@ -22,20 +12,29 @@ import { nextThreadName } from './thread-text';
  * and end ids identify the set of names: a string, cheap to compare on every
  * step even with thousands of threads.
  */
-const selectThreadSetKey = (s: AppState) => {
+const selectThreadSetKey = (s: LabState) => {
   const threads = s.snapshot?.threads ?? [];
   return `${threads.length}\t${threads[0]?.id ?? ''}\t${threads.at(-1)?.id ?? ''}`;
 };
-const selectVnodeChoices = (s: AppState) => s.snapshot?.vnodes.map((v) => `${v.name}\t${v.mount}\t${v.state}`) ?? [];
+const selectVnodeChoices = (s: LabState) => s.snapshot?.vnodes.map((v) => `${v.name}\t${v.mount}\t${v.state}`) ?? [];
+/** Threads whose call made a mapping (a done mmap that returned an object): what `mapping` arguments name. */
+const selectMappings = (s: LabState) =>
+  s.snapshot?.threads
+    .filter((t) => t.call === 'mmap' && t.status === 'done' && typeof t.ret === 'string' && t.ret.startsWith('obj'))
+    .map((t) => t.id) ?? [];
 
-type ArgFields = Omit<SpawnFields, 'name' | 'vnode'>;
+const EMPTY_CALLS: readonly CallSpec[] = [];
 
 /** "Start a call": spawn a kernel thread (it does not run until asked). Form state stays here. */
 export function SpawnForm() {
-  const threadSetKey = useStore(selectThreadSetKey);
-  const vnodeRows = useStore(useShallow(selectVnodeChoices));
-  const selectedVnode = useStore(selectSelectedVnode);
-  const panicked = useStore(selectPanic) !== null;
+  const threadSetKey = useLab(selectThreadSetKey);
+  const vnodeRows = useLab(useShallow(selectVnodeChoices));
+  const mappings = useLab(useShallow(selectMappings));
+  const selectedVnode = useLab(selectSelectedVnode);
+  const panicked = useLab(selectPanic) !== null;
+  const calls = useLab(selectProfile)?.calls ?? EMPTY_CALLS;
+  const store = useLabStore();
+  const dispatch = useDispatch();
   const uid = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const submitted = useRef(false);
@@ -44,27 +43,28 @@ export function SpawnForm() {
     () => vnodeRows.map((row) => row.split('\t') as [name: string, mount: string, state: string]),
     [vnodeRows],
   );
-  const mounts = useMemo(() => [...new Set(vnodes.map((v) => v[1]))], [vnodes]);
+  const choices: FormChoices = useMemo(
+    () => ({
+      vnodes: vnodes.map((v) => v[0]),
+      mounts: [...new Set(vnodes.map((v) => v[1]))],
+      mappings,
+      preferredVnode: selectedVnode,
+    }),
+    [vnodes, mappings, selectedVnode],
+  );
 
-  // null means "the default": the next free name, the selected (or first) vnode.
+  // null means "the default": the next free name, the first call, each argument's default.
   const [name, setName] = useState<string | null>(null);
-  const [vnode, setVnode] = useState<string | null>(null);
-  const [fields, setFields] = useState<ArgFields>(DEFAULT_FIELDS);
-  const [errors, setErrors] = useState<FormErrors>({});
+  const [callName, setCallName] = useState<string | null>(null);
+  const [typed, setTyped] = useState<Record<string, FieldValue>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
 
   const defaultName = useMemo(
-    () => nextThreadName((useStore.getState().snapshot?.threads ?? []).map((t) => t.id)),
+    () => nextThreadName((store.getState().snapshot?.threads ?? []).map((t) => t.id)),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the thread ids
-    [threadSetKey],
+    [threadSetKey, store],
   );
-  const vnodeNames = vnodes.map((v) => v[0]);
-  const defaultVnode = selectedVnode && vnodeNames.includes(selectedVnode) ? selectedVnode : (vnodeNames[0] ?? '');
-  const current: SpawnFields = {
-    ...fields,
-    name: name ?? defaultName,
-    vnode: vnode !== null && vnodeNames.includes(vnode) ? vnode : defaultVnode,
-  };
-  const keys = argKeys(current.call);
+  const call = calls.find((c) => c.name === callName) ?? calls[0];
 
   useEffect(() => {
     if (!submitted.current) return;
@@ -72,26 +72,39 @@ export function SpawnForm() {
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [errors]);
 
-  const set = <K extends keyof ArgFields>(key: K, value: ArgFields[K]) => {
-    setFields((f) => ({ ...f, [key]: value }));
-    setErrors(({ [key as ArgKey]: _gone, ...rest }) => rest);
+  if (!call) return null;
+
+  /** A typed value if still a valid choice, else the default. */
+  const valueOf = (spec: ArgSpec): FieldValue => {
+    const v = typed[spec.name];
+    if (v === undefined) return defaultValue(spec, choices);
+    if (spec.kind === 'vnode' && !choices.vnodes.includes(v as string)) return defaultValue(spec, choices);
+    if (spec.kind === 'mapping' && !choices.mappings.includes(v as string)) return defaultValue(spec, choices);
+    return v;
+  };
+  const values = Object.fromEntries(call.args.map((a) => [a.name, valueOf(a)]));
+
+  const set = (key: string, value: FieldValue) => {
+    setTyped((t) => ({ ...t, [key]: value }));
+    setErrors(({ [key]: _gone, ...rest }) => rest);
   };
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const result = buildSpawn(current, new Set((useStore.getState().snapshot?.threads ?? []).map((t) => t.id)));
+    const taken = new Set((store.getState().snapshot?.threads ?? []).map((t) => t.id));
+    const result = buildSpawn(call, name ?? defaultName, values, taken);
     submitted.current = true;
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
-    sim.spawn(result.step);
+    dispatch({ type: 'spawn', step: result.step });
     setName(null);
   };
 
-  const field = (key: keyof FormErrors | 'call', label: string, control: (a11y: object) => ReactNode) => {
-    const err = key === 'call' ? undefined : errors[key];
+  const field = (key: string, label: string, control: (a11y: object) => ReactNode) => {
+    const err = errors[key];
     const errId = `${uid}-${key}-error`;
     return (
       <label className="spawn-field" key={key}>
@@ -106,102 +119,95 @@ export function SpawnForm() {
     );
   };
 
-  const byteField = (key: 'offset' | 'size' | 'start' | 'stop', label: string) =>
-    field(key, label, (a11y) => (
-      <input
-        {...a11y}
-        className="mono"
-        size={7}
-        spellCheck={false}
-        value={fields[key]}
-        placeholder="0x1000"
-        onChange={(e) => set(key, e.target.value)}
-      />
+  const select = (spec: ArgSpec, options: readonly (readonly [value: string, text: string])[]) =>
+    field(spec.name, spec.name, (a11y) => (
+      <select {...a11y} value={values[spec.name] as string} onChange={(e) => set(spec.name, e.target.value)}>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
     ));
 
-  const argControl = (key: ArgKey): ReactNode => {
-    switch (key) {
+  const argControl = (spec: ArgSpec): ReactNode => {
+    switch (spec.kind) {
       case 'vnode':
-        return field('vnode', 'vnode', (a11y) => (
-          <select {...a11y} value={current.vnode} onChange={(e) => setVnode(e.target.value)}>
-            {vnodes.map(([n, , state]) => (
-              <option key={n} value={n}>
-                {state === 'active' ? n : `${n} (${state})`}
-              </option>
-            ))}
-          </select>
-        ));
-      case 'prot':
-        return field('prot', 'prot', (a11y) => (
-          <select {...a11y} value={fields.prot} onChange={(e) => set('prot', e.target.value as 'r' | 'rw')}>
-            <option value="r">r (PROT_READ)</option>
-            <option value="rw">rw (PROT_READ|PROT_WRITE)</option>
-          </select>
-        ));
-      case 'shared':
+        return select(
+          spec,
+          vnodes.map(([n, , state]) => [n, state === 'active' ? n : `${n} (${state})`]),
+        );
+      case 'mount':
+        return select(spec, [
+          ...(spec.optional ? [['', 'all mounts (NULL)'] as const] : []),
+          ...choices.mounts.map((m) => [m, m] as const),
+        ]);
+      case 'mapping':
+        return select(
+          spec,
+          choices.mappings.length > 0 ? choices.mappings.map((t) => [t, `${t}'s mapping`]) : [['', 'none yet']],
+        );
+      case 'choice':
+        return select(
+          spec,
+          spec.choices.map((c) => [c, c]),
+        );
+      case 'bool':
         return (
-          <label className="spawn-check" key="shared">
-            <input type="checkbox" checked={fields.shared} onChange={(e) => set('shared', e.target.checked)} />
-            shared
+          <label className="spawn-check" key={spec.name}>
+            <input
+              type="checkbox"
+              checked={values[spec.name] === true}
+              onChange={(e) => set(spec.name, e.target.checked)}
+            />
+            {spec.name}
           </label>
         );
-      case 'access':
-        return field('access', 'access', (a11y) => (
-          <select {...a11y} value={fields.access} onChange={(e) => set('access', e.target.value as 'read' | 'write')}>
-            <option value="read">read</option>
-            <option value="write">write</option>
-          </select>
+      case 'number':
+        return field(spec.name, spec.unit === 'bytes' ? `${spec.name} (bytes)` : spec.name, (a11y) => (
+          <input
+            {...a11y}
+            className="mono"
+            size={7}
+            spellCheck={false}
+            value={values[spec.name] as string}
+            placeholder={spec.unit === 'bytes' ? '0x1000' : '0'}
+            onChange={(e) => set(spec.name, e.target.value)}
+          />
         ));
-      case 'offset':
-        return byteField('offset', 'offset (bytes)');
-      case 'size':
-        return byteField('size', 'new size (bytes)');
-      case 'start':
-        return byteField('start', 'start');
-      case 'stop':
-        return byteField('stop', 'stop');
-      case 'mount':
-        return field('mount', 'mount', (a11y) => (
-          <select {...a11y} value={fields.mount} onChange={(e) => set('mount', e.target.value)}>
-            <option value="">all mounts (NULL)</option>
-            {mounts.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        ));
-      case 'flags':
+      case 'flags': {
+        const ticked = values[spec.name] as readonly string[];
+        const prefix = commonPrefix(spec.choices);
         return (
           <fieldset
             className="spawn-flags"
-            key="flags"
-            aria-describedby={errors.flags ? `${uid}-flags-error` : undefined}
+            key={spec.name}
+            aria-describedby={errors[spec.name] ? `${uid}-${spec.name}-error` : undefined}
           >
-            <legend>flags (PGO_…)</legend>
-            {PGO_NAMES.map((flag) => (
+            <legend>
+              {spec.name} ({prefix}…)
+            </legend>
+            {spec.choices.map((flag) => (
               <label key={flag} className="spawn-check mono" title={flag}>
                 <input
                   type="checkbox"
                   aria-label={flag}
-                  checked={fields.flags.includes(flag)}
+                  checked={ticked.includes(flag)}
                   onChange={(e) =>
-                    set(
-                      'flags',
-                      e.target.checked ? [...fields.flags, flag] : fields.flags.filter((x: PgoName) => x !== flag),
-                    )
+                    set(spec.name, e.target.checked ? [...ticked, flag] : ticked.filter((x) => x !== flag))
                   }
                 />
-                {flag.slice(4)}
+                {flag.slice(prefix.length)}
               </label>
             ))}
-            {errors.flags && (
-              <span role="alert" id={`${uid}-flags-error`} className="field-error">
-                {errors.flags}
+            {errors[spec.name] && (
+              <span role="alert" id={`${uid}-${spec.name}-error`} className="field-error">
+                {errors[spec.name]}
               </span>
             )}
           </fieldset>
         );
+      }
     }
   };
 
@@ -214,7 +220,7 @@ export function SpawnForm() {
             className="mono"
             size={4}
             spellCheck={false}
-            value={current.name}
+            value={name ?? defaultName}
             onChange={(e) => {
               setName(e.target.value);
               setErrors(({ name: _gone, ...rest }) => rest);
@@ -223,26 +229,35 @@ export function SpawnForm() {
         ))}
         {field('call', 'call', () => (
           <select
-            value={current.call}
+            value={call.name}
+            title={call.summary}
             onChange={(e) => {
-              set('call', e.target.value as CallName);
+              setCallName(e.target.value);
               setErrors({});
             }}
           >
-            {CALL_NAMES.map((c) => (
-              <option key={c} value={c}>
-                {c}
+            {calls.map((c) => (
+              <option key={c.name} value={c.name} title={c.summary}>
+                {c.name}
               </option>
             ))}
           </select>
         ))}
-        {keys.filter((k) => k !== 'flags').map(argControl)}
+        {call.args.filter((a) => a.kind !== 'flags').map(argControl)}
         <button type="submit" className="spawn-submit" disabled={panicked}>
           Start
         </button>
       </div>
       {/* The flags group comes last so that Start stays in view on a small screen. */}
-      {keys.includes('flags') && argControl('flags')}
+      {call.args.filter((a) => a.kind === 'flags').map(argControl)}
     </form>
   );
+}
+
+/** "PGO_" of PGO_CLEANIT, PGO_SYNCIO, ... */
+function commonPrefix(names: readonly string[]): string {
+  const first = names[0] ?? '';
+  const at = first.indexOf('_');
+  const prefix = at >= 0 ? first.slice(0, at + 1) : '';
+  return names.every((n) => n.startsWith(prefix)) ? prefix : '';
 }

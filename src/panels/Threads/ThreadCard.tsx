@@ -1,8 +1,7 @@
 import { memo, useEffect, useId, useRef, type CSSProperties } from 'react';
-import type { LockView, PageView, ThreadView } from '../../engine/view';
-import { useStore } from '../../store/store';
+import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
+import { useDispatch, useLabStore } from '../../store/context';
 import { threadColor } from '../../viz/palette';
-import { sim } from '../../worker/client';
 import { formatArgs, isBlocked, positionText, returnText, waitText } from './thread-text';
 
 export interface ThreadCardProps {
@@ -14,6 +13,8 @@ export interface ThreadCardProps {
   culprit: boolean;
   locks: readonly LockView[];
   pages: readonly PageView[];
+  /** The seed file's name, for "file:line". */
+  seedFile: string;
 }
 
 /** One kernel thread: what it runs, where it stands, what it holds and waits for. */
@@ -25,10 +26,13 @@ export const ThreadCard = memo(function ThreadCard({
   culprit,
   locks,
   pages,
+  seedFile,
 }: ThreadCardProps) {
   const ref = useRef<HTMLElement>(null);
   const labelId = `${useId()}-label`;
-  const select = () => useStore.getState().selectThread(t.id);
+  const store = useLabStore();
+  const dispatch = useDispatch();
+  const select = () => store.getState().selectThread(t.id);
   const canAct = t.status === 'ready' && !panicked;
   const wait = waitText(t, locks, pages);
 
@@ -62,7 +66,7 @@ export const ThreadCard = memo(function ThreadCard({
               onClick={(e) => {
                 e.stopPropagation();
                 select();
-                sim.step(t.id);
+                dispatch({ type: 'step', thread: t.id });
               }}
             >
               Step
@@ -75,7 +79,7 @@ export const ThreadCard = memo(function ThreadCard({
               onClick={(e) => {
                 e.stopPropagation();
                 select();
-                sim.run(t.id);
+                dispatch({ type: 'run', thread: t.id });
               }}
             >
               Run
@@ -90,7 +94,7 @@ export const ThreadCard = memo(function ThreadCard({
           {t.status !== 'done' && (
             <>
               <dt>at</dt>
-              <dd className="mono">{positionText(t)}</dd>
+              <dd className="mono">{positionText(t, seedFile)}</dd>
             </>
           )}
           {wait && (

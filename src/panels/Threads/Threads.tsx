@@ -1,8 +1,15 @@
 import { useState } from 'react';
 import { Panel } from '../Panel';
-import type { ThreadView } from '../../engine/view';
-import { useStore } from '../../store/store';
-import { selectLocks, selectPages, selectPanic, selectSelectedThread, selectThreads } from '../../store/selectors';
+import type { ThreadView } from '../../protocol/snapshot';
+import { useLab } from '../../store/context';
+import {
+  selectLocks,
+  selectPages,
+  selectPanic,
+  selectProfile,
+  selectSelectedThread,
+  selectThreads,
+} from '../../store/selectors';
 import { SpawnForm } from './SpawnForm';
 import { ThreadCard } from './ThreadCard';
 import './Threads.css';
@@ -14,11 +21,12 @@ const RECENT_DONE = 12;
 
 /** The kernel threads, one card each, and the form that starts a new one. */
 export function Threads() {
-  const threads = useStore(selectThreads) ?? NO_THREADS;
-  const locks = useStore(selectLocks) ?? NONE;
-  const pages = useStore(selectPages) ?? NONE;
-  const panic = useStore(selectPanic);
-  const selected = useStore(selectSelectedThread);
+  const threads = useLab(selectThreads) ?? NO_THREADS;
+  const locks = useLab(selectLocks) ?? NONE;
+  const pages = useLab(selectPages) ?? NONE;
+  const panic = useLab(selectPanic);
+  const selected = useLab(selectSelectedThread);
+  const seedFile = useLab(selectProfile)?.seed.file ?? 'seed';
   const [showAllDone, setShowAllDone] = useState(false);
 
   const doneCount = threads.reduce((n, t) => n + (t.status === 'done' ? 1 : 0), 0);
@@ -53,6 +61,7 @@ export function Threads() {
             <ul className="thread-list" aria-label="Kernel threads">
               {visible.map(({ t, index }) => (
                 <ThreadCard
+                  seedFile={seedFile}
                   key={t.id}
                   thread={t}
                   index={index}

@@ -1,5 +1,5 @@
 /** What the Threads panel says about a thread, in words (pure). */
-import type { LockView, PageView, ThreadView } from '../../engine/view';
+import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
 import { hex } from '../format';
 
 /** Arguments that are byte offsets: shown in hex, as the kernel source thinks of them. */
@@ -20,10 +20,10 @@ export function formatArgs(args: Readonly<Record<string, unknown>>): string {
 }
 
 /** Where the thread stands: a seed line, a caller statement, or neither. */
-export function positionText(t: ThreadView): string {
+export function positionText(t: ThreadView, seedFile: string): string {
   if (t.line !== null) {
     const fn = t.stack[t.stack.length - 1];
-    return `uvm_vnode.c:${t.line}${fn ? ` in ${fn}` : ''}`;
+    return `${seedFile}:${t.line}${fn ? ` in ${fn}` : ''}`;
   }
   if (t.callerStmt) return `in the caller: ${t.callerStmt}`;
   if (t.status === 'done') return 'returned';
@@ -31,7 +31,8 @@ export function positionText(t: ThreadView): string {
 }
 
 export function returnText(ret: ThreadView['ret']): string {
-  return ret === null ? '(void)' : String(ret);
+  if (ret === null) return '(void)';
+  return typeof ret === 'object' ? JSON.stringify(ret) : String(ret);
 }
 
 export function isBlocked(t: ThreadView): boolean {
@@ -58,8 +59,11 @@ export function waitText(t: ThreadView, locks: readonly LockView[], pages: reado
       const owner = locks.find((l) => l.name === t.wait)?.owner;
       return `lock ${t.wait}${owner ? ` (held by ${owner})` : ''}`;
     }
-    case 'sleep':
-      return `sleep "${t.wait}"${t.chan ? ` on ${channelText(t.chan, pages)}` : ''}`;
+    case 'sleep': {
+      // A page channel names its page; any other the pager's own words say what it is.
+      const on = t.chan?.startsWith('page:') ? channelText(t.chan, pages) : (t.blockedOn ?? t.chan);
+      return `sleep "${t.wait}"${on ? ` on ${on}` : ''}`;
+    }
     case 'io':
       return `disk request ${t.wait.slice(3)} (${t.wait})`;
     default:

@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useStore } from '../../store/store';
+import { useDispatch, useLab } from '../../store/context';
 import { selectCursor, selectLength, selectTimeline } from '../../store/selectors';
-import { sim } from '../../worker/client';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
@@ -10,9 +9,10 @@ const ROW = 22;
 
 /** Every step so far in words; back, forward, jump, scrub. Acting after going back forks. */
 export function Timeline() {
-  const timeline = useStore(selectTimeline);
-  const cursor = useStore(selectCursor);
-  const length = useStore(selectLength);
+  const timeline = useLab(selectTimeline);
+  const cursor = useLab(selectCursor);
+  const length = useLab(selectLength);
+  const dispatch = useDispatch();
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
   const rows = timeline.length + 1;
@@ -37,7 +37,11 @@ export function Timeline() {
         aria-posinset={i + 1}
         className={i === cursor ? 'current' : i > cursor ? 'future' : ''}
       >
-        <button type="button" onClick={() => sim.seek(i)} aria-current={i === cursor ? 'step' : undefined}>
+        <button
+          type="button"
+          onClick={() => dispatch({ type: 'seek', to: i })}
+          aria-current={i === cursor ? 'step' : undefined}
+        >
           {i}. {label}
         </button>
       </li>,
@@ -50,12 +54,12 @@ export function Timeline() {
       className="panel-timeline"
       actions={
         <div className="toolbar" role="group" aria-label="History">
-          <button type="button" onClick={() => sim.seek(0)} disabled={cursor === 0}>
+          <button type="button" onClick={() => dispatch({ type: 'seek', to: 0 })} disabled={cursor === 0}>
             Start
           </button>
           <button
             type="button"
-            onClick={() => sim.seek(cursor - 1)}
+            onClick={() => dispatch({ type: 'seek', to: cursor - 1 })}
             disabled={cursor === 0}
             aria-keyshortcuts="ArrowLeft"
           >
@@ -63,13 +67,13 @@ export function Timeline() {
           </button>
           <button
             type="button"
-            onClick={() => sim.seek(cursor + 1)}
+            onClick={() => dispatch({ type: 'seek', to: cursor + 1 })}
             disabled={cursor >= length}
             aria-keyshortcuts="ArrowRight"
           >
             Forward
           </button>
-          <button type="button" onClick={() => sim.seek(length)} disabled={cursor >= length}>
+          <button type="button" onClick={() => dispatch({ type: 'seek', to: length })} disabled={cursor >= length}>
             End
           </button>
         </div>
@@ -86,7 +90,7 @@ export function Timeline() {
             max={length}
             value={cursor}
             aria-label="Scrub through steps"
-            onChange={(e) => sim.seek(Number(e.target.value))}
+            onChange={(e) => dispatch({ type: 'seek', to: Number(e.target.value) })}
           />
         </label>
         <div className="timeline-scroll" ref={scroller}>

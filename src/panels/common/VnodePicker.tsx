@@ -1,17 +1,17 @@
 import { useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { AppState } from '../../store/store';
-import { useStore } from '../../store/store';
+import { useLab, useLabStore } from '../../store/context';
+import type { LabState } from '../../store/store';
 import { selectSelectedVnode } from '../../store/selectors';
 
 /** Value of the "All vnodes" option (vnode names are never empty). */
 const ALL = '';
 
-const selectVnodeNames = (s: AppState): string[] => s.snapshot?.vnodes.map((v) => v.name) ?? [];
+const selectVnodeNames = (s: LabState): string[] => s.snapshot?.vnodes.map((v) => v.name) ?? [];
 
 /** Names of every vnode, in scenario order; stable while they stay the same. */
 export function useVnodeNames(): string[] {
-  return useStore(useShallow(selectVnodeNames));
+  return useLab(useShallow(selectVnodeNames));
 }
 
 /**
@@ -20,7 +20,7 @@ export function useVnodeNames(): string[] {
  */
 export function useShownVnodes(): { names: string[]; all: boolean } {
   const names = useVnodeNames();
-  const selected = useStore(selectSelectedVnode);
+  const selected = useLab(selectSelectedVnode);
   const all = selected === null || !names.includes(selected);
   return { names: all ? names : [selected], all };
 }
@@ -31,8 +31,9 @@ export function useShownVnodes(): { names: string[]; all: boolean } {
  */
 export function VnodePicker() {
   const names = useVnodeNames();
-  const selected = useStore(selectSelectedVnode);
+  const selected = useLab(selectSelectedVnode);
   const value = selected !== null && names.includes(selected) ? selected : ALL;
+  const store = useLabStore();
   const id = useId();
   // A label beside (not around) the select: the name stays "Vnode" alone.
   return (
@@ -42,7 +43,7 @@ export function VnodePicker() {
         id={id}
         value={value}
         disabled={names.length === 0}
-        onChange={(e) => useStore.getState().selectVnode(e.target.value === ALL ? null : e.target.value)}
+        onChange={(e) => store.getState().selectVnode(e.target.value === ALL ? null : e.target.value)}
       >
         <option value={ALL}>All vnodes</option>
         {names.map((n) => (

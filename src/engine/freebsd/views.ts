@@ -1,0 +1,257 @@
+/**
+ * FreeBSD's parts of the view snapshot and of the contract digest: one view per live vm_object, the pbuf
+ * counters, page views with valid/dirty strips and busy state, what a sleeper sleeps on and who can wake it.
+ */
+import { bitNames } from '../kernel/constants';
+import { vnLockName } from '../kernel/kernel';
+import { FREE_PAGES_CHAN } from '../kernel/memory';
+import type { KThread } from '../kernel/types';
+import type { Digest, ModelViews } from '../model';
+import type { ObjectView, PageView } from '../../protocol/snapshot';
+import { OBJ_FLAG_INFO, VM_PAGE_BITS_ALL } from './flags';
+import type { BsdKernel, FPage } from './state';
+
+const mapped = (m: FPage) => m.maps.length > 0;
+const writeable = (m: FPage) => m.maps.some((e) => e.writable);
+const modified = (m: FPage) => m.maps.some((e) => e.modified);
+
+function pageState(m: FPage): string {
+  if (m.xbusy || m.sbusy > 0) return 'busy';
+  if (m.valid === 0) return 'invalid';
+  if (m.valid !== VM_PAGE_BITS_ALL) return 'partial';
+  if (m.dirty !== 0 || modified(m)) return 'dirty';
+  return 'clean';
+}
+
+function pageView(k: BsdKernel, m: FPage): PageView {
+  const obj = m.object === null ? null : (k.bsd.objects[m.object] ?? null);
+  const flags = [m.xbusy ? 'xbusy' : '', m.sbusy ? `sbusy ${m.sbusy}` : '', m.waiters ? 'waiters' : '']
+    .filter(Boolean)
+    .join('|');
+  return Object.freeze({
+    id: m.id,
+    vnode: obj?.vnode ?? '',
+    object: obj ? `obj${obj.id}` : '',
+    offset: m.pindex * 4096,
+    state: pageState(m),
+    busy: m.xbusy || m.sbusy > 0,
+    wanted: m.waiters,
+    owner: m.owner,
+    queue: m.queue,
+    mapped: mapped(m),
+    modified: modified(m),
+    summary: `valid 0x${m.valid.toString(16)} dirty 0x${m.dirty.toString(16)}${flags ? ` ${flags}` : ''}`,
+    flagWord: 0,
+    cells: Object.freeze({
+      valid: m.valid,
+      dirty: m.dirty,
+      xbusy: m.xbusy,
+      sbusy: m.sbusy,
+      waiters: m.waiters,
+      writeable: writeable(m),
+    }),
+  });
+}
+
+function blockedOn(k: BsdKernel, t: KThread): string | null {
+  const c = t.chan;
+  if (c === null) return null;
+  if (c === FREE_PAGES_CHAN) return 'no free page';
+  if (c.startsWith('page:')) {
+    const m = k.bsd.pages[Number(c.slice(5))];
+    return m ? `obj${m.object} page ${m.pindex} is busy` : 'a page is busy';
+  }
+  if (c.startsWith('object:')) return `obj${c.slice(7)}: ${t.wait}`;
+  if (c.startsWith('pbuf:')) return `no free ${c === 'pbuf:async' ? 'asynchronous ' : ''}pbuf`;
+  return `channel ${c}`;
+}
+
+function unblockers(k: BsdKernel, t: KThread): string[] {
+  const { status, wait, chan } = t;
+  if (status === 'lock' && wait) {
+    const lock = k.s.locks[wait];
+    const holders = [...(lock?.owner ? [lock.owner] : []), ...(lock?.shared ?? [])];
+    return holders.length ? holders.map((h) => `${h} releases ${wait}`) : [`${wait} is free: run to retry`];
+  }
+  if (status === 'io' && wait) return [`complete request ${wait.slice(3)}`];
+  if (status !== 'sleep' || !chan) return [];
+  if (chan === FREE_PAGES_CHAN) return ['any thread (or completion) that frees a page'];
+  if (chan.startsWith('pbuf:')) return ['a relpbuf that gives a pbuf back (a read finishing)'];
+  if (chan.startsWith('page:')) {
+    const m = k.bsd.pages[Number(chan.slice(5))];
+    if (!m) return ['the page being freed'];
+    const reqs = k.s.io.filter((r) => r.pages.includes(m.id)).map((r) => `complete request ${r.id}`);
+    const holder = m.owner ? `${m.owner} unbusies obj${m.object} page ${m.pindex}` : `the busy holder unbusies it`;
+    return [holder, ...reqs];
+  }
+  if (chan.startsWith('object:')) {
+    const id = Number(chan.slice(7));
+    const obj = k.bsd.objects[id];
+    if (wait === 'vodead' || wait === 'vadead') return [`vnode_pager_dealloc of obj${id} (wakes OBJ_DISCONNECTWNT)`];
+    const reqs = obj ? k.s.io.filter((r) => r.vnode === obj.vnode).map((r) => `complete request ${r.id}`) : [];
+    return [`the paging_in_progress of obj${id} draining to 0`, ...reqs];
+  }
+  return [];
+}
+
+export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
+  *residentPages(k) {
+    for (const vp of k.s.vnodes)
+      for (const obj of Object.values(k.bsd.objects))
+        if (obj.vnode === vp.name) for (const p of obj.memq) yield obj.pageAt[p]!;
+  },
+  isResident: (k, id) => id !== 0 && (k.bsd.pages[id]?.object ?? null) !== null,
+  page: (k, id) => pageView(k, k.page(id)),
+  pageOffset: (k, id) => (k.bsd.pages[id] ? k.bsd.pages[id].pindex * 4096 : -1),
+  queues: (k) => [k.bsd.activeQueue, k.bsd.inactiveQueue],
+  objects: (k) =>
+    Object.values(k.bsd.objects).map((obj): ObjectView => {
+      const vp = k.vnode(obj.vnode);
+      return {
+        key: `obj${obj.id}`,
+        vnode: obj.vnode,
+        title: `obj${obj.id} (${obj.vnode})`,
+        flags: obj.flags,
+        flagNames: bitNames(obj.flags, OBJ_FLAG_INFO),
+        fields: [
+          { label: 'type', value: obj.type },
+          { label: 'ref_count', value: obj.ref_count, meaning: 'references to the object (mappings, faults)' },
+          { label: 'paging_in_progress', value: obj.paging_in_progress, meaning: 'pager operations under way' },
+          { label: 'size', value: obj.size, unit: 'pages', meaning: 'the object size in pages' },
+          { label: 'vnp_size', value: obj.vnp_size, unit: 'bytes', meaning: 'the size the pager believes' },
+          {
+            label: 'writemappings',
+            value: obj.writemappings,
+            unit: 'bytes',
+            meaning: 'bytes of shared writable mappings',
+          },
+          { label: 'usecount', value: vp.usecount, meaning: 'v_usecount of the vnode' },
+          { label: 'writecount', value: vp.writecount, meaning: 'v_writecount of the vnode' },
+          { label: 'VV_TEXT', value: vp.vtext ? 'yes' : 'no' },
+          { label: 'vnode state', value: vp.state },
+          { label: 'vnode lock', value: lockWord(k, vp.name) },
+        ],
+      };
+    }),
+  counters: (k) => [
+    { label: 'pbufs', value: k.bsd.pbufs, meaning: 'vnode_pbuf_freecnt: free pbufs for synchronous reads' },
+    { label: 'async pbufs', value: k.bsd.asyncPbufs, meaning: 'vnode_async_pbuf_freecnt: free pbufs for async reads' },
+  ],
+  blockedOn,
+  unblockers,
+};
+
+function lockWord(k: BsdKernel, vnode: string): string {
+  const lock = k.s.locks[vnLockName(vnode)];
+  if (!lock) return 'free';
+  if (lock.owner) return `exclusive (${lock.owner})`;
+  return lock.shared.length ? `shared (${lock.shared.join(', ')})` : 'free';
+}
+
+/** The contract digest (scenario-format.md, "FreeBSD digest"), keys in contract order. */
+export function freebsdDigest(k: BsdKernel, step: number): FreeBsdDigest {
+  const s = k.s;
+  return {
+    step,
+    panic: s.panic?.message ?? null,
+    freePages: s.freePages,
+    pbufs: k.bsd.pbufs,
+    asyncPbufs: k.bsd.asyncPbufs,
+    threads: s.threads.map((t) => ({ id: t.id, call: t.call, status: t.status, wait: t.wait, ret: t.ret })),
+    vnodes: s.vnodes.map((vp) => ({
+      name: vp.name,
+      usecount: vp.usecount,
+      writecount: vp.writecount,
+      vflag: vp.vtext ? ['VV_TEXT'] : [],
+      state: vp.state,
+      size: vp.size,
+      object: vp.v_object,
+    })),
+    objects: Object.values(k.bsd.objects)
+      .sort((a, b) => a.id - b.id)
+      .map((obj) => ({
+        id: obj.id,
+        vnode: obj.vnode,
+        type: obj.type,
+        flags: bitNames(obj.flags, OBJ_FLAG_INFO),
+        ref_count: obj.ref_count,
+        paging_in_progress: obj.paging_in_progress,
+        size: obj.size,
+        vnp_size: obj.vnp_size,
+        writemappings: obj.writemappings,
+        pages: obj.memq.map((p) => {
+          const m = k.page(obj.pageAt[p]!);
+          return {
+            pindex: m.pindex,
+            valid: m.valid,
+            dirty: m.dirty,
+            xbusy: m.xbusy,
+            sbusy: m.sbusy,
+            waiters: m.waiters,
+            queue: m.queue,
+            mapped: mapped(m),
+            writeable: writeable(m),
+            modified: modified(m),
+          };
+        }),
+      })),
+    io: s.io.map((r) => ({
+      id: r.id,
+      thread: r.thread,
+      vnode: r.vnode,
+      rw: r.rw,
+      offset: r.offset,
+      length: r.length,
+      blkno: (r.fields.blkno as number | null | undefined) ?? null,
+      async: r.fields.async === true,
+    })),
+  };
+}
+
+export interface FreeBsdDigest extends Digest {
+  pbufs: number;
+  asyncPbufs: number;
+  threads: { id: string; call: string; status: string; wait: string | null; ret: unknown }[];
+  vnodes: {
+    name: string;
+    usecount: number;
+    writecount: number;
+    vflag: string[];
+    state: string;
+    size: number;
+    object: number | null;
+  }[];
+  objects: {
+    id: number;
+    vnode: string;
+    type: string;
+    flags: string[];
+    ref_count: number;
+    paging_in_progress: number;
+    size: number;
+    vnp_size: number;
+    writemappings: number;
+    pages: {
+      pindex: number;
+      valid: number;
+      dirty: number;
+      xbusy: boolean;
+      sbusy: number;
+      waiters: boolean;
+      queue: string;
+      mapped: boolean;
+      writeable: boolean;
+      modified: boolean;
+    }[];
+  }[];
+  io: {
+    id: number;
+    thread: string;
+    vnode: string;
+    rw: 'read' | 'write';
+    offset: number;
+    length: number;
+    blkno: number | null;
+    async: boolean;
+  }[];
+}

@@ -1,0 +1,92 @@
+import { memo } from 'react';
+import type { PagerProfile } from '../../protocol/profile';
+import type { FieldView, ObjectView } from '../../protocol/snapshot';
+import { useLab } from '../../store/context';
+import { selectObjects, selectProfile } from '../../store/selectors';
+import { hex } from '../../viz/pages';
+import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
+import { Panel } from '../Panel';
+
+const NO_OBJECTS: readonly ObjectView[] = [];
+
+/**
+ * The pager's objects for the shown vnode(s): every bit of the object's flag
+ * word with its value and meaning, then its counters and its vnode's. Named
+ * by the profile: "uvn flags" for OpenBSD, "VM object" for FreeBSD.
+ */
+export function ObjectPanel() {
+  const objects = useLab(selectObjects) ?? NO_OBJECTS;
+  const profile = useLab(selectProfile);
+  const { names } = useShownVnodes();
+  const shown = objects.filter((o) => names.includes(o.vnode));
+  const title = profile?.objectPanel.title ?? 'Object';
+  return (
+    <Panel title={title} className="panel-flags" actions={<VnodePicker />}>
+      {!profile || shown.length === 0 ? (
+        <p className="muted">{objects.length === 0 ? 'No objects.' : 'No object for this vnode.'}</p>
+      ) : (
+        shown.map((o) => <ObjectCard key={o.key} object={o} profile={profile} />)
+      )}
+    </Panel>
+  );
+}
+
+function fieldText(f: FieldView): string {
+  if (f.unit === 'bytes' && typeof f.value === 'number')
+    return `${f.value.toLocaleString('en-US')} bytes (${hex(f.value)})`;
+  if (f.unit === 'pages' && typeof f.value === 'number') return `${f.value} page${f.value === 1 ? '' : 's'}`;
+  if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
+  return f.value === null ? 'NULL' : String(f.value);
+}
+
+// Snapshots rebuild object views each step; compare what we show.
+const sameObject = (a: { object: ObjectView }, b: { object: ObjectView }) =>
+  JSON.stringify(a.object) === JSON.stringify(b.object);
+
+const ObjectCard = memo(function ObjectCard({ object: o, profile }: { object: ObjectView; profile: PagerProfile }) {
+  const { flagWord, flagPrefix, flags, fieldsLabel } = profile.objectPanel;
+  const width = Math.max(3, ...flags.map((f) => f.bit.toString(16).length));
+  return (
+    <div className="object-card">
+      <table className="object-flags">
+        <caption>
+          {o.title}: {flagWord} = <span className="mono">{hex(o.flags, width)}</span>{' '}
+          <span className="muted mono">
+            ({o.flagNames.map((n) => n.replace(flagPrefix, '')).join('|') || 'none set'})
+          </span>
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">name</th>
+            <th scope="col">value</th>
+            <th scope="col">set</th>
+            <th scope="col">meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          {flags.map(({ bit, name, meaning }) => {
+            const set = (o.flags & bit) !== 0;
+            return (
+              <tr key={name} className={set ? 'flag-set' : undefined}>
+                <th scope="row" className="mono">
+                  {name}
+                </th>
+                <td className="mono">{hex(bit, width)}</td>
+                <td>{set ? <strong className="flag-on">set</strong> : <span className="muted">—</span>}</td>
+                <td className="flag-meaning">{meaning}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <dl className="object-fields" aria-label={`${o.title}: ${fieldsLabel}`}>
+        {o.fields.map((f) => (
+          <div key={f.label} title={f.meaning}>
+            <dt>{f.label}</dt>
+            <dd className="mono">{fieldText(f)}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}, sameObject);
