@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
 import { conflicts, type AccessTracker, type Footprint } from '../src/engine/explore/access';
-import { randomSteps } from '../src/engine/explore/random';
+import { prng, randomSteps } from '../src/engine/explore/random';
 import { enabledStepsOf, stepLabel } from '../src/engine/explore/steps';
 import { TrackedEngine } from '../src/engine/explore/tracked';
 import type { Scenario, Setup, SpawnStep, Step } from '../src/protocol/scenario';
@@ -93,7 +93,7 @@ function audit(setup: Setup, steps: readonly Step[]): number {
     if (typeof fp === 'string') continue;
     expect(JSON.stringify(te.engine.model.digest(te.k, i)), where).toBe(JSON.stringify(plain.model.digest(plain.k, i)));
     expect(uncovered(tracker, before, snapshot(tracker), fp), where).toEqual([]);
-    // The OpenBSD model never lists an object's properties, so their order never matters (access.ts).
+    // Neither model lists an object's properties in a step, so their order never matters (access.ts).
     expect(fp.enumerates, where).toBe(false);
     checked++;
   }
@@ -109,12 +109,32 @@ describe('access log', () => {
 
   it('sees every write on random schedules of chaotic and disciplined callers', () => {
     let checked = 0;
+    const openbsd = library.filter((s) => s.pager === 'openbsd');
     for (let seed = 1; seed <= 60; seed++) {
-      const base = library[seed % library.length]!;
+      const base = openbsd[seed % openbsd.length]!;
       const setup = setupOf(base);
       checked += audit(setup, randomSteps(setup, 60, seed, seed % 2 === 0));
     }
     expect(checked).toBeGreaterThan(2000);
+  });
+
+  it("sees every write on random schedules of every library scenario's spawns, either pager", () => {
+    let checked = 0;
+    for (const [n, scenario] of library.entries()) {
+      const rand = prng(n + 1);
+      const e = new PagerEngine(scenario);
+      const steps: Step[] = [];
+      for (const s of scenario.steps) if ('spawn' in s && e.apply(s) === null) steps.push(s);
+      for (let i = 0; i < 60 && !e.k.s.panic; i++) {
+        const options = enabledStepsOf(e.k, e.model, { results: ['ok', 'eio', 'short:100'] });
+        if (options.length === 0) break;
+        const step = options[Math.floor(rand() * options.length)]!;
+        expect(e.apply(step)).toBeNull();
+        steps.push(step);
+      }
+      checked += audit(scenario, steps);
+    }
+    expect(checked).toBeGreaterThan(900);
   });
 
   it('steps it calls independent commute', () => {

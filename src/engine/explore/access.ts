@@ -7,17 +7,18 @@
  * a key `OBJ.prop`, where OBJ names the object the same way in every replay
  * of a schedule prefix, so keys from two runs compare:
  *
- * - an object that exists once the threads are spawned (the "boot" objects) is
- *   `bN`, N its place in a walk of the kernel from its root;
+ * - an object in the kernel at boot is `bN`, N its place in a walk of the
+ *   kernel from its root; nobody holds it but through the kernel;
  * - an object first stored into the kernel later is `A#N`: the N-th object
- *   actor A (a thread, or `io:N` for a completion) stored.
+ *   actor A (a thread, or `io:N` for a completion) stored. A made it, and may
+ *   hold it by a reference of its own (uvm_pagealloc's `pg`, the thread's own
+ *   `th`), which no proxy sees.
  *
- * What a proxy cannot see is a reference the model made itself and kept
- * (uvm_pagealloc's `pg`, the thread's own `th`): the thread reads and writes
- * through it unseen. So every step of thread T counts as reading and writing
- * everything T created, its own thread record included (`sticky`): two steps
- * race when one writes what the other reads or writes, or when one touches
- * what the other's thread created.
+ * So each actor sees the objects it made as themselves (what it compares its
+ * own references with) and every other object through its proxy, and every
+ * step of thread T counts as reading and writing everything T made
+ * (`sticky`). Two steps race when one writes what the other reads or writes,
+ * or when one touches what the other's thread made.
  *
  * Two kinds of read are left out on purpose, each replaced by a narrower key:
  * a wakeup or lock release scans every thread for waiters (the scan depends
@@ -33,9 +34,9 @@ import type { Kernel, KernelObserver } from '../kernel/kernel';
 export interface Footprint {
   readonly reads: ReadonlySet<string>;
   readonly writes: ReadonlySet<string>;
-  /** Actors whose created objects the step reads and writes wholesale. */
+  /** Actors whose objects the step reads and writes wholesale (its own thread's). */
   readonly sticky: ReadonlySet<string>;
-  /** Actors whose created objects the step read or wrote a field of. */
+  /** Actors whose objects the step read or wrote a field of. */
   readonly owners: ReadonlySet<string>;
   /** Whether the step listed an object's properties (Object.keys, for...in): it saw their order. */
   readonly enumerates: boolean;
@@ -65,22 +66,26 @@ const FIXED_THREAD_FIELDS = new Set(['id', 'call', 'args']);
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
+/** The actor that made the object a key names (`t2` for `t2#4`), or null for a boot object. */
+function creatorOfKey(key: string): string | null {
+  const at = key.indexOf('#');
+  return at < 0 ? null : key.slice(0, at);
+}
+
 /**
- * Where a tracked object keeps its proxy, with the tracker it belongs to: an object several kernels share
- * (a scenario's `args`) is re-stamped by each tracker that reaches it.
+ * Where a kernel object keeps its tracker's view of it (a hidden property: no walk, JSON or spread sees
+ * it). An object several kernels share (a scenario's `args`) is re-stamped by whichever tracker reaches it.
  */
-const PROXY = Symbol('access.proxy');
+const STAMP = Symbol('access.stamp');
 
 interface Stamp {
   readonly tracker: AccessTracker;
+  readonly raw: object;
   readonly proxy: object;
+  readonly creator: string | null;
 }
 
-/** The actors that may hold the object a key names by a reference of their own: `[t2]` for `t2#4`. */
-function ownersOfKey(objectKey: string): string[] {
-  const at = objectKey.indexOf('#');
-  return at < 0 ? [] : objectKey.slice(0, at).split('+');
-}
+type Stamped = Record<symbol, Stamp | undefined>;
 
 /**
  * One tracked kernel: the proxies, the object keys, and the log of the step
@@ -114,7 +119,7 @@ export class AccessTracker implements KernelObserver {
     return this.view;
   }
 
-  /** Every object now in the kernel becomes a boot object (threads spawned by the scenario's setup). */
+  /** Name whatever the spawns left unnamed (nothing, when every store went through the view). */
   bootDone(): void {
     this.registerBoot();
   }
@@ -166,13 +171,17 @@ export class AccessTracker implements KernelObserver {
     this.scanDepth--;
   }
 
-  /** The key of a kernel object (raw or proxied), or null if it was never stored in the kernel. */
+  /** The key of a kernel object (itself or its proxy), or null if it was never in the kernel. */
   keyOf(o: object): string | null {
     return this.keys.get(this.unwrap(o)) ?? null;
   }
 
+  /** The object itself, whether given it or its proxy. */
   unwrap<T>(o: T): T {
-    return isObject(o) ? ((this.raws.get(o) as T | undefined) ?? o) : o;
+    if (!isObject(o)) return o;
+    const stamp = (o as Stamped)[STAMP];
+    if (stamp !== undefined && stamp.tracker === this) return stamp.raw as T;
+    return (this.raws.get(o) as T | undefined) ?? o;
   }
 
   // ------------------------------------------------------------ internals
@@ -190,22 +199,15 @@ export class AccessTracker implements KernelObserver {
     }
   }
 
-  /**
-   * Name the objects of a value being stored into the object `containerKey` names: the next ones of the
-   * actor storing them, and also of the container's creator when that is another actor (both may hold
-   * them through references of their own).
-   */
-  private registerStored(value: object, containerKey: string): void {
-    const owners = ownersOfKey(containerKey);
-    const prefix =
-      owners.length === 0 || owners.includes(this.actor) ? this.actor : `${owners.join('+')}+${this.actor}`;
+  /** Name the new objects of a value being stored into the kernel: the next ones the actor made. */
+  private registerStored(value: object): void {
     const stack: object[] = [value];
     while (stack.length > 0) {
-      const o = stack.pop()!;
-      if (this.raws.has(o) || this.keys.has(o)) continue;
-      const n = this.created.get(prefix) ?? 0;
-      this.created.set(prefix, n + 1);
-      this.keys.set(o, `${prefix}#${n}`);
+      const o = this.unwrap(stack.pop()!);
+      if (this.keys.has(o)) continue;
+      const n = this.created.get(this.actor) ?? 0;
+      this.created.set(this.actor, n + 1);
+      this.keys.set(o, `${this.actor}#${n}`);
       for (const child of childrenOf(o, false)) stack.push(child);
     }
   }
@@ -219,46 +221,46 @@ export class AccessTracker implements KernelObserver {
   }
 
   /**
-   * An object reached through the kernel from the object `parentKey` names: its proxy (one per object, so
-   * identity holds). An object nobody named was stored through a reference the model kept, which only the
-   * parent's creator holds: it is named after that creator, wholesale (`A#?`).
+   * How the current actor sees a kernel object reached from the object `parentKey` names: itself if the
+   * actor made it, else its proxy (one per object, so identity holds). An object nobody named was stored
+   * through the parent's creator's own reference (no proxy saw it): it counts as that creator's (`A#?`).
    */
-  private wrapValue(value: object, parentKey: string): object {
-    const stamp = (value as Record<symbol, Stamp | undefined>)[PROXY];
-    if (stamp !== undefined && stamp.tracker === this) return stamp.proxy;
-    if (this.raws.has(value)) return value;
-    const known = this.proxies.get(value);
-    if (known) return known;
-    let key = this.keys.get(value);
+  private see(value: object, parentKey: string): object {
+    const stamp = (value as Stamped)[STAMP];
+    if (stamp !== undefined && stamp.tracker === this) return stamp.creator === this.actor ? stamp.raw : stamp.proxy;
+    const raw = this.raws.get(value) ?? value;
+    let key = this.keys.get(raw);
     if (key === undefined) {
-      const owners = ownersOfKey(parentKey);
-      key = `${owners.length === 0 ? 'boot' : owners.join('+')}#?`;
-      this.keys.set(value, key);
+      key = `${creatorOfKey(parentKey) ?? 'boot'}#?`;
+      this.keys.set(raw, key);
     }
-    return this.proxy(value, key, false);
+    if (creatorOfKey(key) === this.actor) return raw;
+    return this.proxies.get(raw) ?? this.proxy(raw, key, false);
   }
 
-  /** Whether `value` is an object the kernel has not seen yet (to be named as it is stored). */
-  private isNew(value: unknown): value is object {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, Stamp | undefined>)[PROXY]?.tracker !== this &&
-      !this.raws.has(value) &&
-      !this.keys.has(value)
-    );
+  /**
+   * What to store when `value` goes into a field of the object `containerKey` names: the object itself,
+   * unless another actor made the container (it would read the value through its own reference, unseen):
+   * then the value's proxy. New objects are named first.
+   */
+  private storable(value: unknown, containerKey: string): unknown {
+    if (!isObject(value)) return value;
+    const raw = this.unwrap(value);
+    if (!this.keys.has(raw)) this.registerStored(raw);
+    const container = creatorOfKey(containerKey);
+    if (container === null || container === creatorOfKey(this.keys.get(raw)!)) return raw;
+    return this.proxies.get(raw) ?? this.proxy(raw, this.keys.get(raw)!, false);
   }
 
   private proxy(target: object, key: string, isKernel: boolean): object {
     if (target instanceof Map || target instanceof Set) return this.proxyCollection(target, key);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracker = this;
-    const isThread = !isKernel && this.raw.s.threads.includes(target as never);
-    const owners = ownersOfKey(key);
-    const hasOwners = owners.length > 0;
-    /** Log a touch of this object's field: its creators' references may reach it too. */
+    const isThread = !isKernel && (this.raw.s.threads as object[]).includes(target);
+    const creator = creatorOfKey(key);
+    /** Log a touch of this object's field: its creator's own references reach it too. */
     const touched = () => {
-      for (const o of owners) tracker.owners.add(o);
+      if (creator !== null) tracker.owners.add(creator);
     };
     const frozen = Object.isFrozen(target);
     const untracked = (p: string) =>
@@ -270,36 +272,41 @@ export class AccessTracker implements KernelObserver {
         const value = isKernel ? Reflect.get(t, p, receiver) : t[p];
         if (tracker.recording && tracker.scanDepth === 0 && typeof value !== 'function' && !untracked(p)) {
           tracker.reads.add(`${key}.${p}`);
-          if (hasOwners) touched();
+          touched();
         }
         if (typeof value !== 'object' || value === null || frozen || (isKernel && UNTRACKED_KERNEL_FIELDS.has(p)))
           return value;
-        return tracker.wrapValue(value, key);
+        return tracker.see(value, key);
       },
       set(t, p, value) {
         if (typeof p === 'symbol' || (isKernel && UNTRACKED_KERNEL_FIELDS.has(p))) return Reflect.set(t, p, value);
-        if (tracker.isNew(value)) tracker.registerStored(value, key);
+        const stored = tracker.storable(value, key);
         if (tracker.recording) {
-          if (hasOwners) touched();
+          touched();
           const had = Object.prototype.hasOwnProperty.call(t, p);
           // Storing what is there already changes nothing: it only reads.
           if (had && tracker.unwrap(t[p]) === tracker.unwrap(value)) tracker.read(`${key}.${p}`);
           else tracker.writes.add(`${key}.${p}`);
           if (!had) tracker.writes.add(`${key}.#keys`);
+          // A shorter length drops the elements past it.
+          if (p === 'length' && Array.isArray(t) && typeof value === 'number' && value < t.length) {
+            for (let i = value; i < t.length; i++) tracker.writes.add(`${key}.${i}`);
+            tracker.writes.add(`${key}.#keys`);
+          }
         }
-        t[p] = value;
+        t[p] = stored;
         return true;
       },
       has(t, p) {
         if (typeof p !== 'symbol' && tracker.recording && tracker.scanDepth === 0) {
           tracker.read(`${key}.${p}`);
-          if (hasOwners) touched();
+          touched();
         }
         return Reflect.has(t, p);
       },
       deleteProperty(t, p) {
         if (typeof p !== 'symbol' && tracker.recording) {
-          if (hasOwners) touched();
+          touched();
           if (Object.prototype.hasOwnProperty.call(t, p)) {
             tracker.writes.add(`${key}.${p}`);
             tracker.writes.add(`${key}.#keys`);
@@ -310,26 +317,20 @@ export class AccessTracker implements KernelObserver {
       ownKeys(t) {
         if (tracker.recording && tracker.scanDepth === 0) {
           tracker.read(`${key}.#keys`);
-          if (hasOwners) touched();
+          touched();
         }
         return Reflect.ownKeys(t);
       },
       defineProperty(t, p, desc) {
         if (typeof p !== 'symbol' && tracker.recording) {
-          if (hasOwners) touched();
+          touched();
           tracker.writes.add(`${key}.${p}`);
           tracker.writes.add(`${key}.#keys`);
         }
         return Reflect.defineProperty(t, p, desc);
       },
     };
-    const proxy = new Proxy(target as Record<PropertyKey, unknown>, handler);
-    this.proxies.set(target, proxy);
-    this.raws.set(proxy, target);
-    // The fast way back to the proxy from the object (a hidden property: no walk, JSON or spread sees it).
-    const stamp: Stamp = { tracker: this, proxy };
-    if (Object.isExtensible(target)) Object.defineProperty(target, PROXY, { value: stamp, writable: true });
-    return proxy;
+    return this.remember(target, new Proxy(target as Record<PropertyKey, unknown>, handler), creator);
   }
 
   /** A Map or Set: every method call runs on the real one; any read reads all of it, any change writes it. */
@@ -337,9 +338,9 @@ export class AccessTracker implements KernelObserver {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracker = this;
     const all = `${key}.#all`;
-    const owners = ownersOfKey(key);
+    const creator = creatorOfKey(key);
     const WRITES = new Set(['set', 'add', 'delete', 'clear']);
-    const out = (v: unknown) => (isObject(v) && typeof v !== 'function' ? tracker.wrapValue(v, key) : v);
+    const out = (v: unknown) => (isObject(v) && typeof v !== 'function' ? tracker.see(v, key) : v);
     const proxy: object = new Proxy(target, {
       get(t, p) {
         if (p === 'size') {
@@ -349,11 +350,12 @@ export class AccessTracker implements KernelObserver {
         const member = Reflect.get(t, p, t) as unknown;
         if (typeof member !== 'function') return member;
         return (...args: unknown[]) => {
-          if (typeof p === 'string' && WRITES.has(p)) {
-            for (const a of args) if (tracker.isNew(a)) tracker.registerStored(a, key);
+          const write = typeof p === 'string' && WRITES.has(p);
+          if (write) {
+            args = args.map((a) => tracker.storable(a, key));
             tracker.write(all);
           } else tracker.read(all);
-          if (tracker.recording) for (const o of owners) tracker.owners.add(o);
+          if (tracker.recording && creator !== null) tracker.owners.add(creator);
           if (p === 'forEach') {
             const fn = args[0] as (v: unknown, k: unknown, c: unknown) => void;
             t.forEach((v: unknown, k: unknown) => fn.call(args[1], out(v), out(k), proxy));
@@ -363,7 +365,7 @@ export class AccessTracker implements KernelObserver {
           if (p === 'get') return out(result);
           if (result === t) return proxy;
           if (isObject(result) && typeof (result as Iterator<unknown>).next === 'function') {
-            // keys(), values(), entries(), [Symbol.iterator](): hand out proxies of the objects inside.
+            // keys(), values(), entries(), [Symbol.iterator](): hand out views of the objects inside.
             const items = [...(result as Iterable<unknown>)].map((x) => (Array.isArray(x) ? x.map(out) : out(x)));
             return items[Symbol.iterator]();
           }
@@ -371,8 +373,15 @@ export class AccessTracker implements KernelObserver {
         };
       },
     });
+    return this.remember(target, proxy, creator);
+  }
+
+  /** Keep the way between an object and its proxy, both directions. */
+  private remember(target: object, proxy: object, creator: string | null): object {
     this.proxies.set(target, proxy);
     this.raws.set(proxy, target);
+    const stamp: Stamp = { tracker: this, raw: target, proxy, creator };
+    if (Object.isExtensible(target)) Object.defineProperty(target, STAMP, { value: stamp, writable: true });
     return proxy;
   }
 }
