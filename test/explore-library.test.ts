@@ -1,6 +1,7 @@
 /**
  * The explorer against the library: for every scenario whose last digest shows a panic or a hang, the
- * search given only its setup and spawns reports that panic, or a hang with the same waits, and the
+ * search given only its setup and spawns (and, when the scenario steps a thread part-way, as many
+ * preemptions as it has `step`s) reports that panic, or a hang with the same waits, and the
  * finding's scenario, run through the headless runner (`npm run --silent scenario -- FILE --final`), ends
  * showing it.
  */
@@ -43,6 +44,7 @@ describe('explore finds what the library shows, from the spawns alone', () => {
     const spawnsOnly: Scenario = { ...c.scenario, steps: c.scenario.steps.filter((s) => 'spawn' in s) };
     let found = false;
     const r = explore(spawnsOnly, {
+      preempt: c.scenario.steps.filter((s) => 'step' in s).length,
       maxSchedules: 100_000,
       onFinding: (f) => (found ||= f.kind === c.kind && f.message === c.message),
       shouldStop: () => found,
