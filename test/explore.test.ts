@@ -50,6 +50,12 @@ describe('reduced search finds what the naive search finds', () => {
     ['vref, vrele and a blocked vrele', library('vref-vrele-free-list-and-blocked-vrele'), { maxDepth: 10 }],
     ['two faults on one page, with preemption', library('two-threads-fault-same-page'), { preempt: 2 }],
     [
+      'FreeBSD: sendfile reads completed out of order (completion routines)',
+      library('freebsd-sendfile-two-runs-complete-out-of-order'),
+      {},
+    ],
+    ['FreeBSD: vgone during a read', library('freebsd-vgone-during-read-waits-bovlbx'), { maxDepth: 8 }],
+    [
       'attach, fault, terminate, detach, with a preemption',
       scenario(
         [{ name: 'vn1', size: 8192 }],

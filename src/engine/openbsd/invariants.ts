@@ -94,11 +94,18 @@ export function openbsdInvariants(k: UvmKernel, memoIn: InvariantMemo): string[]
       check(!!pg && pg.object === vp.name && pg.offset === off, () => `${vp.name}: tree entry ${off} is wrong`);
     }
   }
-  for (const r of k.s.io)
+  // Every request is a synchronous VOP_READ or VOP_WRITE: its thread waits for it.
+  for (const r of k.s.io) {
+    const t = k.thread(r.thread);
+    check(
+      t?.status === 'io' && t.wait === `io:${r.id}`,
+      () => `request ${r.id}: thread ${r.thread} is ${t?.status} ${t?.wait}, not waiting for it`,
+    );
     check(
       r.pages.every((id) => pages[id]?.object === r.vnode),
       () => `request ${r.id} maps pages of another object`,
     );
+  }
 
   // uo_refs a caller bug took below zero (remembered: it excuses a lock left held, below).
   const negRefs = (memo.negRefs ??= []);
