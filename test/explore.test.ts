@@ -99,6 +99,14 @@ describe('reduced search finds what the naive search finds', () => {
     expect(reduced.stats.states).toBeLessThanOrEqual(naive.stats.states);
   });
 
+  it('a cache too small to hold the states only prunes less', () => {
+    const sc = library('vref-vrele-free-list-and-blocked-vrele');
+    const full = explore(sc, { minimise: false, maxDepth: 10 });
+    const tiny = explore(sc, { minimise: false, maxDepth: 10, cacheLimit: 1 });
+    expect(summary(tiny)).toEqual(summary(full));
+    expect(tiny.stats.cacheHits).toBeLessThan(full.stats.cacheHits);
+  });
+
   it('prunes: sleep sets and the cache cut the states of independent threads', () => {
     const sc = scenario(
       [

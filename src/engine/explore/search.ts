@@ -41,6 +41,8 @@ export interface ExploreOptions {
   reduce?: boolean;
   /** The state cache at states where every thread is not started or done (default true). */
   cache?: boolean;
+  /** Most states the cache keeps (default 50000; the oldest go first, which only loses pruning). */
+  cacheLimit?: number;
   /** Check the kernel's invariants after every step and throw on a broken one (default false). */
   checkInvariants?: boolean;
   /** Shrink each finding's schedule by dropping steps while it stays (default true). */
@@ -306,7 +308,11 @@ class Search {
           return;
         }
         entries.push({ depth, preempts, sleep: asleep });
-        this.cache.set(key, entries);
+        if (entries.length === 1) {
+          if (this.cache.size >= (this.options.cacheLimit ?? 50_000))
+            this.cache.delete(this.cache.keys().next().value!);
+          this.cache.set(key, entries);
+        }
       }
     }
 
