@@ -20,6 +20,14 @@ export function modelOf(setup: Pick<Setup, 'pager'>): PagerModel {
   return model;
 }
 
+export interface EngineOptions {
+  /**
+   * Stand something in for the booted kernel before any thread starts: the schedule explorer passes a view
+   * that logs what each step reads and writes (explore/access.ts). It must behave exactly as the kernel.
+   */
+  wrapKernel?: (k: Kernel) => Kernel;
+}
+
 export class PagerEngine {
   readonly model: PagerModel;
   readonly k: Kernel;
@@ -29,9 +37,10 @@ export class PagerEngine {
   /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
   readonly linesReached = new Set<number>();
 
-  constructor(setup: Setup) {
+  constructor(setup: Setup, options: EngineOptions = {}) {
     this.model = modelOf(setup);
-    this.k = this.model.boot(setup);
+    const k = this.model.boot(setup);
+    this.k = options.wrapKernel ? options.wrapKernel(k) : k;
   }
 
   /** Apply one step; returns null, or why the step is impossible (state unchanged). */

@@ -16,6 +16,12 @@ import type { IoOutcome, IoRequest, KThread, Proc } from './kernel/types';
 
 export type CallResult = KThread['ret'];
 
+/**
+ * What an invariant check remembers between the steps of one run (a check of the state alone cannot
+ * tell some caller bugs from engine bugs). The caller makes one per run and passes it after every step.
+ */
+export type InvariantMemo = Record<string, unknown>;
+
 /** One contract digest line: `step`, `panic`, `freePages` first, then the pager's own keys in contract order. */
 export interface Digest {
   step: number;
@@ -84,4 +90,19 @@ export interface PagerModel<K extends Kernel = Kernel> {
   iodone?(k: K, th: KThread, req: IoRequest, outcome: IoOutcome): Proc;
   digest(k: K, step: number): Digest;
   readonly views: ModelViews<K>;
+  /**
+   * This pager's invariants, which hold in every state until a panic (explore/invariants.ts adds the
+   * kernel-neutral ones): each broken one in words, none when all hold.
+   */
+  invariants?(k: K, memo: InvariantMemo): string[];
+  /**
+   * Whether `owner`, done, may still hold `lock` without an engine bug: a path of the seed a caller bug
+   * reaches returns holding it. Without this hook a finished thread holds no lock.
+   */
+  mayOutliveOwner?(k: K, lock: string, owner: KThread, memo: InvariantMemo): boolean;
+  /**
+   * Once every thread is done (and the kernel has not panicked): what the calls left behind that they should
+   * not have (references not back where the calls leave them, I/O counts, busy pages...), in words.
+   */
+  leaks?(k: K, setup: Setup): string[];
 }

@@ -64,7 +64,10 @@ export function lockRelease(k: Kernel, name: string): void {
 }
 
 function wakeLockWaiters(k: Kernel, name: string): void {
+  const observer = k.observer;
+  observer?.scanBegin(`lock:${name}`);
   for (const t of k.liveThreads()) if (t.status === 'lock' && t.wait === name) granted(t);
+  observer?.scanEnd();
 }
 
 export interface LockmgrRequest {

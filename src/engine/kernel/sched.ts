@@ -44,6 +44,8 @@ export function* sleepReleasing(k: Kernel, th: KThread, channel: string, lock: s
 
 /** Every sleeper on `channel` becomes runnable. */
 export function wakeup(k: Kernel, channel: string): void {
+  const observer = k.observer;
+  observer?.scanBegin(`chan:${channel}`);
   for (const t of k.liveThreads()) {
     if (t.status === 'sleep' && t.chan === channel) {
       t.status = 'ready';
@@ -51,6 +53,7 @@ export function wakeup(k: Kernel, channel: string): void {
       t.chan = null;
     }
   }
+  observer?.scanEnd();
 }
 
 /**

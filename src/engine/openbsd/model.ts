@@ -7,6 +7,7 @@ import type { Setup } from '../../protocol/scenario';
 import type { PagerModel } from '../model';
 import type { KernelState } from '../kernel/types';
 import { OPENBSD_CALLS } from './calls';
+import { openbsdInvariants, openbsdLeaks, openbsdMayOutliveOwner } from './invariants';
 import { VTEXT } from './flags';
 import { OPENBSD_PROFILE } from './profile';
 import { UvmKernel, type UvmState, type UvmVnode } from './state';
@@ -94,4 +95,7 @@ export const OPENBSD: PagerModel<UvmKernel> = {
   },
   digest: openbsdDigest,
   views: OPENBSD_VIEWS,
+  invariants: openbsdInvariants,
+  mayOutliveOwner: openbsdMayOutliveOwner,
+  leaks: openbsdLeaks,
 };

@@ -1,0 +1,439 @@
+/**
+ * The schedule explorer (src/engine/explore/search.ts): its reductions find what the naive search finds,
+ * a scenario with no race reports nothing, limits stop it honestly, findings come back as small scenarios
+ * that show them; enabledSteps; and the command line's formats and exit codes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import LZString from 'lz-string';
+import { describe, expect, it } from 'vitest';
+import { PagerEngine } from '../src/engine/engine';
+import { Kernel } from '../src/engine/kernel/kernel';
+import { panic } from '../src/engine/kernel/sched';
+import type { PagerModel } from '../src/engine/model';
+import { registerPager } from '../src/engine/registry';
+import { findingsAt } from '../src/engine/explore/findings';
+import { explore, exploreSteps, type ExploreOptions, type ExploreResult } from '../src/engine/explore/search';
+import { enabledSteps } from '../src/engine/explore/steps';
+import { runScenario } from '../src/engine/run-scenario';
+import type { Scenario, Step } from '../src/protocol/scenario';
+import { parseScenario } from '../src/scenario/schema';
+import { parseArgs, runExplore } from '../tools/explore';
+
+function library(name: string): Scenario {
+  const parsed = parseScenario(readFileSync(join('scenarios', `${name}.json`), 'utf8'));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+  return parsed.scenario;
+}
+
+const spawn = (id: string, call: string, args: Record<string, unknown>): Step => ({ spawn: id, call, args });
+
+function scenario(vnodes: Scenario['vnodes'], steps: Step[], physPages = 8): Scenario {
+  return { format: 'pager-scenario/1', pager: 'openbsd', machine: { physPages }, vnodes, steps };
+}
+
+/** Each finding as kind, message and the length of the shortest schedule found (before minimising). */
+const summary = (r: ExploreResult) => r.findings.map((f) => `${f.kind}: ${f.message} [${f.schedule.length}]`).sort();
+
+describe('reduced search finds what the naive search finds', () => {
+  const cases: [string, Scenario, ExploreOptions][] = [
+    ['detach without a reference, then attach', library('detach-without-reference-then-attach-kassert'), {}],
+    ['persisting uvn of a free vnode', library('reattach-persisting-uvn-of-free-vnode-vref-panics'), {}],
+    ['msync NOWAIT meets a locked vnode', library('msync-nowait-syncio-again-panics'), {}],
+    [
+      'released page left by a FREE|DEACTIVATE flush',
+      library('msync-free-deactivate-leaves-released-page-kassert'),
+      {},
+    ],
+    ['vref, vrele and a blocked vrele', library('vref-vrele-free-list-and-blocked-vrele'), { maxDepth: 10 }],
+    ['two faults on one page, with preemption', library('two-threads-fault-same-page'), { preempt: 2 }],
+    [
+      'FreeBSD: sendfile reads completed out of order (completion routines)',
+      library('freebsd-sendfile-two-runs-complete-out-of-order'),
+      {},
+    ],
+    ['FreeBSD: vgone during a read', library('freebsd-vgone-during-read-waits-bovlbx'), { maxDepth: 8 }],
+    [
+      'attach, fault, terminate, detach, with a preemption',
+      scenario(
+        [{ name: 'vn1', size: 8192 }],
+        [
+          spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'rw' }),
+          spawn('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'write' }),
+          spawn('t3', 'uvm_vnp_terminate', { vnode: 'vn1' }),
+          spawn('t4', 'uvn_detach', { vnode: 'vn1' }),
+        ],
+      ),
+      { preempt: 1 },
+    ],
+    [
+      'two files, a sync across both, short reads',
+      scenario(
+        [
+          { name: 'vn1', size: 4096 },
+          { name: 'vn2', size: 4096, mount: 'm2' },
+        ],
+        [
+          spawn('t1', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true }),
+          spawn('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'read' }),
+          spawn('t3', 'uvn_attach', { vnode: 'vn2', prot: 'rw' }),
+          spawn('t4', 'fault', { vnode: 'vn2', offset: 0, access: 'write' }),
+          spawn('t5', 'uvm_vnp_sync', {}),
+        ],
+      ),
+      { results: ['ok', 'short:100'], maxDepth: 12 },
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, sc, options) => {
+    const base: ExploreOptions = { minimise: false, ...options };
+    const naive = explore(sc, { ...base, reduce: false, cache: false });
+    const reduced = explore(sc, { ...base, checkInvariants: true });
+    expect(naive.stats.stopped).toBe(false);
+    expect(reduced.stats.stopped).toBe(false);
+    expect(summary(reduced)).toEqual(summary(naive));
+    expect(reduced.stats.exhaustive).toBe(naive.stats.exhaustive);
+    // The reductions must do some good on these, or they are dead code.
+    expect(reduced.stats.states).toBeLessThanOrEqual(naive.stats.states);
+  });
+
+  it('a cache too small to hold the states only prunes less', () => {
+    const sc = library('vref-vrele-free-list-and-blocked-vrele');
+    const full = explore(sc, { minimise: false, maxDepth: 10 });
+    const tiny = explore(sc, { minimise: false, maxDepth: 10, cacheLimit: 1 });
+    expect(summary(tiny)).toEqual(summary(full));
+    expect(tiny.stats.cacheHits).toBeLessThan(full.stats.cacheHits);
+  });
+
+  it('prunes: sleep sets and the cache cut the states of independent threads', () => {
+    const sc = scenario(
+      [
+        { name: 'vn1', size: 4096 },
+        { name: 'vn2', size: 4096 },
+      ],
+      [
+        spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+        spawn('t2', 'uvn_attach', { vnode: 'vn2', prot: 'r' }),
+        spawn('t3', 'vref', { vnode: 'vn2' }),
+      ],
+    );
+    const naive = explore(sc, { reduce: false, cache: false });
+    const reduced = explore(sc);
+    expect(summary(reduced)).toEqual(summary(naive));
+    expect(reduced.stats.sleepPruned + reduced.stats.cacheHits).toBeGreaterThan(0);
+    expect(reduced.stats.states).toBeLessThan(naive.stats.states);
+  });
+});
+
+describe('explore', () => {
+  it('reports nothing when no schedule goes wrong, and says the search was exhaustive', () => {
+    const sc = scenario(
+      [{ name: 'vn1', size: 8192 }],
+      [
+        spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+        spawn('t2', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+        spawn('t3', 'vref', { vnode: 'vn1' }),
+      ],
+    );
+    const r = explore(sc, { preempt: 2 });
+    expect(r.findings).toEqual([]);
+    expect(r.stats.exhaustive).toBe(true);
+    // It did look: every order of the three, with steps in between.
+    expect(r.stats.states).toBeGreaterThan(20);
+  });
+
+  it('stops at --max-schedules and says it was not exhaustive', () => {
+    const sc = library('recycle-terminate-waits-for-late-fault-read');
+    const r = explore(sc, { maxSchedules: 5 });
+    expect(r.stats.schedules).toBe(5);
+    expect(r.stats.stopped).toBe(true);
+    expect(r.stats.exhaustive).toBe(false);
+  });
+
+  it('is not exhaustive when the depth limit cuts a path', () => {
+    const r = explore(library('two-threads-fault-same-page'), { maxDepth: 2 });
+    expect(r.stats.depthCuts).toBeGreaterThan(0);
+    expect(r.stats.exhaustive).toBe(false);
+  });
+
+  it('hands back control with its progress, and stops when told', () => {
+    let calls = 0;
+    const search = exploreSteps(library('vref-vrele-free-list-and-blocked-vrele'), {
+      progressMs: 0,
+      shouldStop: () => ++calls > 40,
+    });
+    let slices = 0;
+    let r = search.next();
+    for (; !r.done; r = search.next()) slices++;
+    expect(slices).toBeGreaterThan(0);
+    expect(r.value.stats.stopped).toBe(true);
+  });
+
+  it('finds a panic and hands back a minimal scenario that shows it', () => {
+    const sc = library('msync-nowait-syncio-again-panics');
+    const r = explore(sc);
+    expect(r.findings.map((f) => f.kind)).toEqual(['panic']);
+    const f = r.findings[0]!;
+    expect(f.message).toBe("uvn_flush: PGO_SYNCIO return 'try again' error (impossible)");
+    expect(f.steps).toBe(f.scenario.steps.length);
+    expect(f.steps).toBeLessThanOrEqual(sc.steps.length);
+    // It parses as a scenario, and replaying it ends in that panic with every step accepted.
+    const parsed = parseScenario(JSON.stringify(f.scenario));
+    expect(parsed.ok).toBe(true);
+    const run = runScenario(f.scenario);
+    expect(run.refused).toBeNull();
+    expect(run.engine.k.s.panic?.message).toBe(f.message);
+    // Minimal: without any one of its steps it no longer shows the panic.
+    for (let i = 0; i < f.scenario.steps.length; i++) {
+      const fewer = { ...f.scenario, steps: f.scenario.steps.filter((_, j) => j !== i) };
+      const again = runScenario(fewer);
+      expect(again.refused === null && again.engine.k.s.panic?.message === f.message).toBe(false);
+    }
+  });
+
+  it('finds a hang, naming what each stuck thread waits on', () => {
+    let seen = false;
+    const r = explore(library('recycle-terminate-hangs-when-late-fault-page-survives'), {
+      onFinding: (f) => (seen ||= f.kind === 'hang' && f.message === 't6 sleep uvn_term'),
+      shouldStop: () => seen,
+    });
+    const hang = r.findings.find((f) => f.kind === 'hang' && f.message === 't6 sleep uvn_term');
+    expect(hang).toBeDefined();
+    const run = runScenario(hang!.scenario);
+    expect(run.refused).toBeNull();
+    const stuck = run.engine.k.s.threads.filter((t) => t.status !== 'done').map((t) => [t.id, t.status, t.wait]);
+    expect(stuck).toEqual([['t6', 'sleep', 'uvn_term']]);
+    expect(run.engine.k.s.io).toEqual([]);
+  });
+
+  it('finds a leak once every thread is done', () => {
+    // A fault after terminate and the last detach killed the uvn (a caller bug: the mapping is gone) reads
+    // its page into a uvn that is not VALID, where it stays.
+    const sc = scenario(
+      [{ name: 'vn1', size: 8192 }],
+      [
+        spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'rw' }),
+        spawn('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'write' }),
+        spawn('t3', 'uvm_vnp_terminate', { vnode: 'vn1' }),
+        spawn('t4', 'uvn_detach', { vnode: 'vn1' }),
+      ],
+    );
+    const r = explore(sc);
+    const messages = r.findings.filter((f) => f.kind === 'leak').map((f) => f.message);
+    expect(messages).toContain('vn1: uvn is not VALID but holds 1 page');
+    const leak = r.findings.find((f) => f.message === 'vn1: uvn is not VALID but holds 1 page')!;
+    const run = runScenario(leak.scenario);
+    expect(findingsAt(run.engine.k, run.engine.model, leak.scenario).map((x) => x.message)).toContain(leak.message);
+  });
+
+  it('spawns a thread whose precondition does not hold at boot once it does (a recycle of a vnode in use)', () => {
+    const sc = scenario(
+      [{ name: 'vn1', size: 4096 }],
+      [spawn('t1', 'recycle', { vnode: 'vn1' }), spawn('t2', 'vrele', { vnode: 'vn1' })],
+    );
+    const r = explore(sc);
+    // vrele frees the vnode; only then can the recycle start, and it runs to its end: no finding.
+    expect(r.findings).toEqual([]);
+    expect(r.stats.schedules).toBeGreaterThan(0);
+  });
+});
+
+describe('enabledSteps', () => {
+  it('lists run and step of each ready thread, then each request with each result, in order', () => {
+    const e = new PagerEngine(library('two-threads-fault-same-page'));
+    for (const s of [
+      spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'rw' }),
+      { run: 't1' },
+      spawn('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'read' }),
+      spawn('t3', 'fault', { vnode: 'vn1', offset: 0, access: 'read' }),
+      { run: 't2' },
+    ])
+      expect(e.apply(s)).toBeNull();
+    expect(enabledSteps(e)).toEqual([
+      { run: 't3' },
+      { step: 't3' },
+      { complete: 1, result: 'ok' },
+      { complete: 1, result: 'eio' },
+    ]);
+    expect(enabledSteps(e, { steps: false, results: ['short:4095', 'short:4096', 'ok'] })).toEqual([
+      { run: 't3' },
+      { complete: 1, result: 'short:4095' },
+      { complete: 1, result: 'ok' },
+    ]);
+    // Every one of them is possible.
+    for (const s of enabledSteps(e)) {
+      const copy = new PagerEngine(library('two-threads-fault-same-page'));
+      const prefix: Step[] = [
+        spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'rw' }),
+        { run: 't1' },
+        spawn('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'read' }),
+        spawn('t3', 'fault', { vnode: 'vn1', offset: 0, access: 'read' }),
+        { run: 't2' },
+      ];
+      for (const p of prefix) copy.apply(p);
+      expect(copy.apply(s)).toBeNull();
+    }
+  });
+
+  it('offers nothing after a panic', () => {
+    const run = runScenario(library('attach-free-vnode-vref-panics'));
+    expect(run.engine.k.s.panic).not.toBeNull();
+    expect(enabledSteps(run.engine)).toEqual([]);
+  });
+});
+
+describe('command line (tools/explore.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pager-lab-explore-'));
+  let n = 0;
+  const file = (content: unknown) => {
+    const path = join(dir, `s${++n}.json`);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+  async function run(argv: string[]) {
+    const out: string[] = [];
+    let err = '';
+    const code = await runExplore(argv, {
+      out: (l) => out.push(l),
+      err: (t) => (err += t),
+      tty: false,
+      interrupted: () => false,
+    });
+    return { code, out, err };
+  }
+
+  it('parses its options', () => {
+    expect(parseArgs(['a.json', '--results', 'ok,short:12', '--preempt', '2', '--max-depth', '9', '--json'])).toEqual({
+      file: 'a.json',
+      results: ['ok', 'short:12'],
+      preempt: 2,
+      maxDepth: 9,
+      maxSchedules: 100_000,
+      json: true,
+    });
+    expect(parseArgs(['a.json', '--results', 'fine'])).toMatch(/--results/);
+    expect(parseArgs(['a.json', '--preempt'])).toMatch(/--preempt needs a whole number/);
+    expect(parseArgs(['a.json', '--max-schedules', '0'])).toMatch(/at least 1/);
+    expect(parseArgs(['a.json', 'b.json'])).toMatch(/one scenario file/);
+    expect(parseArgs(['a.json', '--bogus'])).toMatch(/unknown option --bogus/);
+  });
+
+  it('--json: a line per finding with exactly its keys, a link that decodes to the scenario, then the summary; exit 1', async () => {
+    const r = await run([join('scenarios', 'msync-nowait-syncio-again-panics.json'), '--json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('');
+    const lines = r.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    const [finding, summaryLine] = lines as [Record<string, unknown>, Record<string, unknown>];
+    expect(Object.keys(finding)).toEqual(['kind', 'message', 'steps', 'scenario', 'link']);
+    expect(finding.kind).toBe('panic');
+    const sc = finding.scenario as Scenario;
+    expect(finding.steps).toBe(sc.steps.length);
+    const link = finding.link as string;
+    expect(link).toMatch(new RegExp(`^#scenario=[A-Za-z0-9+\\-$]+&at=${sc.steps.length}$`));
+    const encoded = link.slice('#scenario='.length, link.lastIndexOf('&at='));
+    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encoded))).toEqual(sc);
+    expect(Object.keys(summaryLine)).toEqual(['schedules', 'states', 'findings', 'ms', 'exhaustive']);
+    expect(summaryLine).toMatchObject({ findings: 1, exhaustive: true });
+  });
+
+  it('exits 0 with no finding; text mode says so', async () => {
+    const path = file(
+      scenario([{ name: 'vn1', size: 4096 }], [spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'r' })]),
+    );
+    const json = await run([path, '--json']);
+    expect(json.code).toBe(0);
+    expect(json.out.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { schedules: 1, states: 1, findings: 0, ms: expect.any(Number) as number, exhaustive: true },
+    ]);
+    const text = await run([path]);
+    expect(text.code).toBe(0);
+    expect(text.out.at(-1)).toMatch(/^1 schedules, 1 states, 0 findings in \d+\.\d s \(exhaustive/);
+  });
+
+  it("exits 2 on an invalid scenario with the runner's message, and on bad options with the usage", async () => {
+    const bad = await run([
+      file({ format: 'pager-scenario/1', pager: 'openbsd', vnodes: [], steps: [{ run: 't1', x: 1 }] }),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toEqual([]);
+    expect(bad.err).toBe('step 0: x: unknown key\n');
+    const opts = await run(['--preempt', 'x']);
+    expect(opts.code).toBe(2);
+    expect(opts.err).toMatch(/^--preempt needs a whole number\nusage: npm run --silent explore -- FILE\.json/);
+    const missing = await run([join(dir, 'nothing.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^step -1: cannot read /);
+  });
+
+  it('runs as `npm run explore`, exit code included', async () => {
+    const tsx = join('node_modules', '.bin', 'tsx');
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(
+        tsx,
+        ['tools/explore.ts', join('scenarios', 'detach-without-reference-then-attach-kassert.json'), '--json'],
+        { encoding: 'utf8' },
+        (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
+      ),
+    );
+    expect(result.code).toBe(1);
+    const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { findings: number };
+    expect(last.findings).toBe(1);
+  });
+});
+
+describe('property order', () => {
+  // A toy pager: `add` puts a key in a record, `list` lists the record's keys and panics when it sees "b"
+  // before "a". Two adds commute but for the order of the keys, which only the listing sees.
+  const toy: PagerModel = {
+    pager: 'toy-order',
+    profile: {
+      calls: [
+        { name: 'add', summary: '', args: [] },
+        { name: 'list', summary: '', args: [] },
+      ],
+    } as never,
+    seed: { file: '', sourceDir: '' },
+    scenarioKeys: { machine: [], vnode: [], mounts: false },
+    unreachableLines: {},
+    boot: () =>
+      new Kernel({
+        freePages: 0,
+        nextPageId: 1,
+        vnodes: [],
+        threads: [],
+        locks: {},
+        io: [],
+        nextIoId: 1,
+        panic: null,
+        pager: { record: {} as Record<string, number> },
+      }),
+    spawn(k, th, call, args) {
+      const pager = k.s.pager as { record: Record<string, number> };
+      return (function* () {
+        yield 'start';
+        if (call === 'add') pager.record[args.key as string] = 1;
+        else if (Object.keys(pager.record).join() === 'b,a') yield* panic(k, th, 'b before a');
+        return null;
+      })();
+    },
+    digest: (k, step) => ({ step, panic: k.s.panic?.message ?? null, freePages: 0 }),
+    views: {},
+  };
+  registerPager(toy);
+  const sc: Scenario = {
+    format: 'pager-scenario/1',
+    pager: 'toy-order',
+    vnodes: [],
+    steps: [spawn('t1', 'add', { key: 'a' }), spawn('t2', 'add', { key: 'b' }), spawn('t3', 'list', {})],
+  };
+
+  it('a step that lists properties makes their order count, and the search still finds what depends on it', () => {
+    const naive = explore(sc, { reduce: false, cache: false });
+    const reduced = explore(sc);
+    expect(summary(naive)).toEqual(['panic: b before a [3]']);
+    expect(summary(reduced)).toEqual(summary(naive));
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The schedule explorer's command line (docs/explorer.md):
+ *
+ *   npm run --silent explore -- FILE.json [--results ok,eio] [--preempt K] [--max-depth N]
+ *                                         [--max-schedules N] [--json]
+ *
+ * Keeps the scenario's setup and spawns, searches the orders of run and complete (and up to K
+ * single-statement steps) for panics, hangs and leaks. With --json: a line per distinct finding,
+ * {"kind","message","steps","scenario","link"}, then {"schedules","states","findings","ms","exhaustive"}.
+ * Without: the same as text, with a progress bar on standard error when it is a terminal.
+ * Exit 0: no finding; 1: findings; 2: invalid arguments or scenario (the runner's `step N: field: reason`).
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { findingLink } from '../src/engine/explore/link';
+import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
+import { stepLabel } from '../src/engine/explore/steps';
+import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+
+const USAGE =
+  'usage: npm run --silent explore -- FILE.json [--results ok,eio] [--preempt K] [--max-depth N] [--max-schedules N] [--json]';
+
+/** With no --max-schedules: enough for every library scenario's first findings, bounded for the rest. */
+export const DEFAULT_MAX_SCHEDULES = 100_000;
+
+export interface ExploreArgs {
+  file: string;
+  results: string[];
+  preempt: number;
+  maxDepth: number;
+  maxSchedules: number;
+  json: boolean;
+}
+
+/** The arguments, or why they are wrong. */
+export function parseArgs(argv: readonly string[]): ExploreArgs | string {
+  const files: string[] = [];
+  const args: ExploreArgs = {
+    file: '',
+    results: ['ok', 'eio'],
+    preempt: 0,
+    maxDepth: 60,
+    maxSchedules: DEFAULT_MAX_SCHEDULES,
+    json: false,
+  };
+  const count = (flag: string, value: string | undefined, min: number): number | string => {
+    if (value === undefined || !/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value)))
+      return `${flag} needs a whole number${min > 0 ? ` of at least ${min}` : ''}`;
+    return Number(value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    let n: number | string;
+    switch (a) {
+      case '--json':
+        args.json = true;
+        break;
+      case '--results': {
+        const value = argv[++i];
+        const results = value?.split(',') ?? [];
+        if (results.length === 0 || results.some((r) => !/^(ok|eio|short:\d+)$/.test(r)))
+          return '--results needs a list of ok, eio, short:B';
+        args.results = [...new Set(results)];
+        break;
+      }
+      case '--preempt':
+        if (typeof (n = count(a, argv[++i], 0)) === 'string') return n;
+        args.preempt = n;
+        break;
+      case '--max-depth':
+        if (typeof (n = count(a, argv[++i], 1)) === 'string') return n;
+        args.maxDepth = n;
+        break;
+      case '--max-schedules':
+        if (typeof (n = count(a, argv[++i], 1)) === 'string') return n;
+        args.maxSchedules = n;
+        break;
+      default:
+        if (a.startsWith('--')) return `unknown option ${a}`;
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) return 'one scenario file, please';
+  args.file = files[0]!;
+  return args;
+}
+
+export interface Output {
+  out(line: string): void;
+  err(text: string): void;
+  /** Whether standard error is a terminal (draw the progress bar). */
+  tty: boolean;
+  /** Polled during the search: true stops it (Ctrl-C). */
+  interrupted(): boolean;
+}
+
+/** Let the event loop turn (a signal handler can run) between slices of the search. */
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The command: what it prints goes to `io`; resolves to the exit code. */
+export async function runExplore(argv: readonly string[], io: Output): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.err(`${args}\n${USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (e) {
+    io.err(`step -1: cannot read ${args.file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const parsed = parseScenario(text);
+  if (!parsed.ok) {
+    io.err(`${formatScenarioError(parsed.error)}\n`);
+    return 2;
+  }
+  const scenario = parsed.scenario;
+  const spawns = scenario.steps.filter((s) => 'spawn' in s).length;
+  if (!args.json)
+    io.out(
+      `explore ${args.file}: ${spawns} thread${spawns === 1 ? '' : 's'}, results ${args.results.join(',')}, ` +
+        `preempt ${args.preempt}, max depth ${args.maxDepth}, max schedules ${args.maxSchedules}`,
+    );
+  const bar = !args.json && io.tty;
+  const search = exploreSteps(scenario, {
+    results: args.results,
+    preempt: args.preempt,
+    maxDepth: args.maxDepth,
+    maxSchedules: args.maxSchedules,
+    now: () => performance.now(),
+    shouldStop: io.interrupted,
+  });
+  let result: ExploreResult;
+  for (;;) {
+    const r = search.next();
+    if (r.done) {
+      result = r.value;
+      break;
+    }
+    if (bar) io.err(`\r${progressLine(r.value, args.maxSchedules)}`);
+    await breathe();
+  }
+  if (bar) io.err(`\r${' '.repeat(78)}\r`);
+  const { findings, stats } = result;
+  for (const f of findings) {
+    const link = findingLink(f.scenario, f.steps);
+    if (args.json) {
+      io.out(JSON.stringify({ kind: f.kind, message: f.message, steps: f.steps, scenario: f.scenario, link }));
+      continue;
+    }
+    io.out('');
+    io.out(`${f.kind}: ${f.message}`);
+    io.out(`  in ${f.steps} steps: ${f.scenario.steps.map(stepLabel).join(', ')}`);
+    io.out(`  link: ${link}`);
+  }
+  const summary = {
+    schedules: stats.schedules,
+    states: stats.states,
+    findings: stats.findings,
+    ms: Math.round(stats.ms),
+    exhaustive: stats.exhaustive,
+  };
+  if (args.json) io.out(JSON.stringify(summary));
+  else {
+    const why = stats.exhaustive
+      ? 'exhaustive'
+      : stats.stopped
+        ? `not exhaustive: stopped after ${stats.schedules} schedules`
+        : `not exhaustive: ${stats.depthCuts} paths cut at depth ${args.maxDepth}`;
+    io.out('');
+    io.out(
+      `${summary.schedules} schedules, ${summary.states} states, ${summary.findings} finding${summary.findings === 1 ? '' : 's'} ` +
+        `in ${(summary.ms / 1000).toFixed(1)} s (${why}; ${stats.cacheHits} cached states, ${stats.sleepPruned} sleep-set prunes)`,
+    );
+  }
+  return findings.length > 0 ? 1 : 0;
+}
+
+function progressLine(p: ExploreStats, max: number): string {
+  const width = 24;
+  const done = Math.min(width, Math.floor((p.schedules / max) * width));
+  return (
+    `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.schedules} schedules, ${p.states} states, ` +
+    `${p.findings} finding${p.findings === 1 ? '' : 's'}, ${(p.ms / 1000).toFixed(1)} s`
+  ).slice(0, 78);
+}
+
+// Run when executed (not when a test imports it). Ctrl-C stops the search and prints what it found so far
+// (not exhaustive); a second Ctrl-C quits at once.
+if (process.argv[1] && /explore\.ts$/.test(process.argv[1])) {
+  let stop = false;
+  process.on('SIGINT', () => {
+    if (stop) process.exit(130);
+    stop = true;
+  });
+  void runExplore(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (t) => process.stderr.write(t),
+    tty: process.stderr.isTTY === true,
+    interrupted: () => stop,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
