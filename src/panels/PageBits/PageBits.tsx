@@ -8,6 +8,8 @@ import { hex, pageKeyText } from '../../viz/pages';
 import { useWindow } from '../common/useWindow';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
+import { bitStripText } from './bit-strip';
+import './PageBits.css';
 
 /** Every row is this tall (CSS matches), so the window is plain arithmetic. */
 const ROW_HEIGHT = 24;
@@ -109,20 +111,21 @@ function Yes({ on }: { on: boolean }) {
   ) : null;
 }
 
-/** One cell per 512-byte chunk, bit i = bytes [512i, 512i+512); the exact bits on hover and to screen readers. */
-function BitStrip({ value, cells, label }: { value: number; cells: number; label: string }) {
-  const set: number[] = [];
-  for (let i = 0; i < cells; i++) if (value & (1 << i)) set.push(i);
-  const text = `${label} ${hex(value)}: ${
-    set.length === cells ? 'every 512-byte chunk' : set.length === 0 ? 'no chunk' : `chunks ${set.join(', ')}`
-  }`;
+/**
+ * One cell per 512-byte chunk, bit 0 (bytes 0-511) at the left; the exact bits on hover and to screen
+ * readers (bitStripText), the hex value beside it for the eye.
+ */
+function BitStrip({ value, cells, column }: { value: number; cells: number; column: PageColumn }) {
+  const text = bitStripText(column.label, value, cells);
   return (
-    <span className="bit-strip" title={text} role="img" aria-label={text}>
-      {Array.from({ length: cells }, (_, i) => (
-        <span key={i} className={value & (1 << i) ? 'bit-on' : 'bit-off'} />
-      ))}
+    <span className={`bit-strip bit-strip-${column.key}`} title={text} role="img" aria-label={text}>
+      <span className="bit-strip-cells" aria-hidden="true">
+        {Array.from({ length: cells }, (_, i) => (
+          <span key={i} className={value & (1 << i) ? 'bit-on' : 'bit-off'} />
+        ))}
+      </span>
       <span className="bit-strip-value mono" aria-hidden="true">
-        {hex(value)}
+        {hex(value, Math.ceil(cells / 4))}
       </span>
     </span>
   );
@@ -141,7 +144,7 @@ function Cell({
     case 'yes':
       return <Yes on={value === true} />;
     case 'bits':
-      return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} label={c.label} />;
+      return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} column={c} />;
     case 'hex':
       return <span className="mono">{typeof value === 'number' ? hex(value) : String(value ?? '')}</span>;
     case 'thread': {
