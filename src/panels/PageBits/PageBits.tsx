@@ -4,7 +4,7 @@ import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
 import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex, pageKeyText } from '../../viz/pages';
+import { hex, pageKeyText, pageLabel } from '../../viz/pages';
 import { useWindow } from '../common/useWindow';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
@@ -28,6 +28,8 @@ export function PageBits() {
   const store = useLabStore();
   const columns = profile?.pageColumns ?? NO_COLUMNS;
   const key = profile?.pageTree.key ?? 'offset';
+  /** Columns before the profile's: vnode and offset, or the page's name. */
+  const lead = key === 'pindex' ? 1 : 2;
   const { names, all } = useShownVnodes();
   const namesKey = names.join('\n');
   const rows = useMemo(() => {
@@ -64,8 +66,17 @@ export function PageBits() {
           <table className="bits-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr aria-rowindex={1}>
-                <th scope="col">{key === 'pindex' ? 'object' : 'vnode'}</th>
-                <th scope="col">{key === 'pindex' ? 'pindex' : 'offset'}</th>
+                {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
+                {key === 'pindex' ? (
+                  <th scope="col" title="the page's object and pindex">
+                    page
+                  </th>
+                ) : (
+                  <>
+                    <th scope="col">vnode</th>
+                    <th scope="col">offset</th>
+                  </>
+                )}
                 {columns.map((c) => (
                   <th scope="col" key={c.key} className={c.kind === 'yes' ? 'bit-col' : undefined} title={c.meaning}>
                     {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
@@ -83,9 +94,9 @@ export function PageBits() {
               </tr>
             </thead>
             <tbody>
-              {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + 2} />}
+              {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + lead} />}
               {body}
-              {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length + 2} />}
+              {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length + lead} />}
             </tbody>
           </table>
           {rows.length === 0 && <p className="muted bits-empty">No resident pages.</p>}
@@ -177,8 +188,14 @@ const BitsRow = memo(function BitsRow({
 }) {
   return (
     <tr aria-rowindex={index + 2} className={p.busy ? 'row-busy' : undefined}>
-      <td>{pageKey === 'pindex' ? p.object : p.vnode}</td>
-      <td className="mono">{pageKey === 'pindex' ? p.offset / 4096 : pageKeyText(p, pageKey)}</td>
+      {pageKey === 'pindex' ? (
+        <td className="mono">{pageLabel(p, 'pindex')}</td>
+      ) : (
+        <>
+          <td>{p.vnode}</td>
+          <td className="mono">{pageKeyText(p, pageKey)}</td>
+        </>
+      )}
       {columns.map((c) => (
         <td key={c.key} className={c.kind === 'yes' ? 'bit-cell' : undefined}>
           <Cell column={c} value={p.cells[c.key]} colors={colors} />
