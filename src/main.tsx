@@ -1,11 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
 import { savedSession, startSaving } from './app/persistence';
+import { Root } from './app/Root';
 import { createLab, simWorker } from './client/sim-client';
 import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
 import { HASH_PREFIX } from './scenario/link';
-import { LabProvider } from './store/context';
 import './styles.css';
 
 const lab = createLab(simWorker);
@@ -37,8 +36,6 @@ function boot(): void {
 boot();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <LabProvider store={lab.store}>
-      <App />
-    </LabProvider>
+    <Root lab={lab} />
   </StrictMode>,
 );

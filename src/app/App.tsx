@@ -8,6 +8,8 @@ import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { NoticeBanner, PanicBanner } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
+import { compareHash } from './compare/link';
+import { DEFAULT_PAIR } from './compare/pair-data';
 import { ScenarioBar } from './ScenarioBar';
 import { useShortcuts } from './shortcuts';
 import { useLab } from '../store/context';
@@ -28,6 +30,9 @@ export function App() {
           )}
         </h1>
         <ScenarioBar />
+        <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+          Compare kernels
+        </a>
       </header>
       <PanicBanner />
       <NoticeBanner />

@@ -1,0 +1,22 @@
+import { useEffect, useState } from 'react';
+import type { Lab } from '../client/sim-client';
+import { LabProvider } from '../store/context';
+import { App } from './App';
+import { CompareView } from './compare/CompareView';
+import { isCompareHash } from './compare/link';
+
+/** The page: the lab, or (for a `#compare=` link) both kernels side by side. */
+export function Root({ lab }: { lab: Lab }) {
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const follow = () => setHash(location.hash);
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  if (isCompareHash(hash)) return <CompareView hash={hash} />;
+  return (
+    <LabProvider store={lab.store}>
+      <App />
+    </LabProvider>
+  );
+}
