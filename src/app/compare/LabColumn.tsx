@@ -57,7 +57,7 @@ function StoryNote({ pair, kernel }: { pair: KernelPair; kernel: Kernel }) {
       {step && exact && <p className="story-says">{step[kernel].says}</p>}
       {step && !exact && (
         <p className="story-says muted">
-          This lab has stepped on by itself; pick a story step above to line the two up again.
+          This lab has moved on its own; pick a story step above to line the two labs up again.
         </p>
       )}
     </div>
