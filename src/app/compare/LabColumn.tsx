@@ -21,19 +21,24 @@ function StoryNote({ pair, kernel }: { pair: KernelPair; kernel: Kernel }) {
   const { index, exact } = storyPosition(pair, kernel, cursor);
   const step = index >= 0 ? pair.story[index] : undefined;
   const n = pair.story.length;
-  const where = !step
-    ? `Before story step 1`
-    : exact
-      ? `Story step ${index + 1} of ${n}: ${step.title}`
-      : `Past story step ${index + 1} of ${n} (${step.title})`;
+  const loading = useLab(selectProfile) === null;
+  const where = loading
+    ? 'Loading the scenario…'
+    : !step
+      ? `Before story step 1`
+      : exact
+        ? `Story step ${index + 1} of ${n}: ${step.title}`
+        : `Past story step ${index + 1} of ${n} (${step.title})`;
   return (
     <div className={`story-note${exact ? ' story-note-exact' : ''}`} aria-live="polite">
       <div className="story-where">
         <p>
           <strong>{where}</strong>{' '}
-          <span className="muted">
-            · step {cursor} of {length}
-          </span>
+          {!loading && (
+            <span className="muted">
+              · step {cursor} of {length}
+            </span>
+          )}
         </p>
         <span className="toolbar" role="group" aria-label={`${name} steps`}>
           <button
