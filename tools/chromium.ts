@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -25,9 +26,14 @@ export function chromiumLaunchOptions(): { executablePath?: string; args: string
 
 /** Serve dist/ on `port` and resolve once it answers; kill the returned process when done. */
 export async function startPreview(port: number): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  // Vite itself, not through npx: killing npx would leave its vite child serving the port.
+  const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], {
+    stdio: 'ignore',
+  });
   const url = `http://localhost:${port}/`;
-  for (let i = 0; i < 150; i++) {
+  // Up to 60 s, as playwright.config allows its web server: on a busy shared machine npx alone can take 15.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).ok) return server;
     } catch {
