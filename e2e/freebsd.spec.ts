@@ -74,6 +74,19 @@ test('a fault reads behind and ahead, as far as the block map is contiguous', as
   await expect(bits.strip('obj1[5]', 'valid')).toHaveAccessibleName('valid 0x00: no chunk');
   await expect(bits.cell('obj1[5]', 'queue')).toHaveText('none');
   await expect(tree.image).toHaveAccessibleName('Page tree. vn1: 8 resident pages, 8 busy');
+  // Drawn as a list by pindex, in detail at this size: t3's page (pindex 5) ringed; zoom out to the
+  // overview and fit back.
+  const nodes = tree.region.locator('.tree-node > title');
+  await expect(nodes).toHaveCount(8);
+  await expect(nodes.nth(5)).toHaveText(
+    'obj1 pindex 5: BUSY; valid 0x0 dirty 0x0 xbusy; resident page of obj1; busied by t3',
+  );
+  await expect(tree.region.getByRole('button', { name: 'Zoom to the page t3 works on' })).toBeVisible();
+  await expect(tree.region.getByText('red node')).toHaveCount(0);
+  for (let i = 0; i < 4; i++) await tree.region.getByRole('button', { name: 'Zoom out' }).click();
+  await expect(nodes).toHaveCount(0);
+  await tree.region.getByRole('button', { name: 'Fit' }).click();
+  await expect(nodes).toHaveCount(8);
   await expect(object.field('paging_in_progress')).toHaveText('1');
   await expect(object.field('ref_count')).toHaveText('2');
   await expect(object.field('usecount')).toHaveText('4');
