@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -26,13 +25,13 @@ export function chromiumLaunchOptions(): { executablePath?: string; args: string
 
 /** Serve dist/ on `port` and resolve once it answers; kill the returned process when done. */
 export async function startPreview(port: number): Promise<ChildProcess> {
-  // Vite itself, not through npx: killing npx would leave its vite child serving the port.
-  const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
+  // Vite itself, not through npx: killing npx would leave vite serving (and holding Vite 8's preview lock).
+  const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
   const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], {
     stdio: 'ignore',
   });
   const url = `http://localhost:${port}/`;
-  // Up to 60 s, as playwright.config allows its web server: on a busy shared machine npx alone can take 15.
+  // Up to 60 s, as playwright.config allows its web server: on a busy shared machine it can take 15.
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).ok) return server;

@@ -78,7 +78,12 @@ export function PageBits() {
                   </>
                 )}
                 {columns.map((c) => (
-                  <th scope="col" key={c.key} className={c.kind === 'yes' ? 'bit-col' : undefined} title={c.meaning}>
+                  <th
+                    scope="col"
+                    key={c.key}
+                    className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
+                    title={c.meaning}
+                  >
                     {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
                     {c.label.includes('_') ? (
                       <>
@@ -142,6 +147,22 @@ function BitStrip({ value, cells, column }: { value: number; cells: number; colu
   );
 }
 
+/** A column's value for a page: the page's own fields by name, else its cells. */
+function cellValue(p: PageView, c: PageColumn): CellValue | undefined {
+  switch (c.key) {
+    case 'queue':
+      return p.queue;
+    case 'mapped':
+      return p.mapped;
+    case 'modified':
+      return p.modified;
+    case 'owner':
+      return p.owner;
+    default:
+      return c.kind === 'flag' ? (p.flagWord & (c.bit ?? 0)) !== 0 : p.cells[c.key];
+  }
+}
+
 function Cell({
   column: c,
   value,
@@ -153,6 +174,7 @@ function Cell({
 }) {
   switch (c.kind) {
     case 'yes':
+    case 'flag':
       return <Yes on={value === true} />;
     case 'bits':
       return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} column={c} />;
@@ -197,8 +219,8 @@ const BitsRow = memo(function BitsRow({
         </>
       )}
       {columns.map((c) => (
-        <td key={c.key} className={c.kind === 'yes' ? 'bit-cell' : undefined}>
-          <Cell column={c} value={p.cells[c.key]} colors={colors} />
+        <td key={c.key} className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined}>
+          <Cell column={c} value={cellValue(p, c)} colors={colors} />
         </td>
       ))}
     </tr>
