@@ -5,8 +5,8 @@
  * scenarios and its story steps, and per story step and kernel the step index
  * (`at`, steps applied: 0 is the setup), what that kernel did there, in the
  * C's words (`says`), and claims over that step's contract digest (`holds`,
- * in the teaching goal language; test/compare-pairs.test.ts runs both
- * scenarios and checks every claim). Read strictly: a damaged index is
+ * goals of the teaching language, src/teaching/goal.ts;
+ * test/compare-pairs.test.ts runs both scenarios and checks every claim). Read strictly: a damaged index is
  * refused with a message naming the field, never half used.
  */
 
