@@ -10,6 +10,12 @@ import { ComparePage } from './pages/ComparePage';
 const YES = /^(✓\s*)?yes$/;
 
 test('the lab has a way into the compare view and back', async ({ lab, page }) => {
+  // Two more workers and two seeds, under the app's Content-Security-Policy: nothing may be refused.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.getByRole('link', { name: 'Compare kernels' }).click();
   const compare = new ComparePage(page);
   await compare.ready();
@@ -27,6 +33,7 @@ test('the lab has a way into the compare view and back', async ({ lab, page }) =
   await page.getByRole('link', { name: 'Back to the lab' }).click();
   await expect(lab.flags.table()).toBeVisible();
   await expect(page.getByRole('region', { name: 'OpenBSD lab' })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
 });
 
 test('two faults on one page, story step by story step in both kernels', async ({ page }) => {
