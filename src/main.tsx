@@ -1,15 +1,12 @@
-import { lazy, StrictMode, Suspense } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
 import { savedSession, startSaving } from './app/persistence';
+import { Root } from './app/Root';
 import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
 import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
 import { HASH_PREFIX } from './scenario/link';
-import { LabProvider } from './store/context';
 import './styles.css';
-
-const Embed = lazy(() => import('./app/Embed'));
 
 const lab = createLab(simWorker);
 /** `?embed=1`: the read-only viewer for iframes; it neither restores nor saves the learner's own session. */
@@ -44,14 +41,6 @@ function boot(): void {
 boot();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <LabProvider store={lab.store}>
-      {embed ? (
-        <Suspense fallback={null}>
-          <Embed />
-        </Suspense>
-      ) : (
-        <App />
-      )}
-    </LabProvider>
+    <Root lab={lab} embed={embed} />
   </StrictMode>,
 );

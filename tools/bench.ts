@@ -7,6 +7,7 @@
  *   (b) one step at 4,096 resident pages: engine alone, and engine + snapshot.
  *   (c) the delta such a step sends to the UI, against the full snapshot.
  *   (d) heap held by the 1,000-step session.
+ *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
  *
  * Timings use performance.now(); each is the median and 95th percentile of
  * many repeats. Heap figures need --expose-gc: without it the bench runs
@@ -22,6 +23,8 @@ import { diffSnapshots } from '../src/protocol/delta';
 import { hostileBench, type BenchRow } from './bench-hostile';
 import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
+import { benchFreeBsd } from './bench-freebsd';
+import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc && !process.env.PAGER_BENCH_CHILD) {
@@ -29,32 +32,6 @@ if (!gc && !process.env.PAGER_BENCH_CHILD) {
   const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   process.exit(child.status ?? 1);
 }
-
-const PAGE = 4096;
-
-/** mulberry32: a small seeded PRNG, so every run measures the same steps. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function stats(samples: number[]): { median: number; p95: number; n: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-  return { median: at(0.5), p95: at(0.95), n: s.length };
-}
-
-function must(reason: string | null, step: Step): void {
-  if (reason !== null) throw new Error(`bench workload: step ${JSON.stringify(step)} refused: ${reason}`);
-}
-
-const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
 
 // ------------------------------------------------------------ the workloads
 
@@ -175,36 +152,6 @@ function bigEngine(): { engine: PagerEngine; steps: number; ms: number } {
 }
 
 // ------------------------------------------------------------ measuring
-
-interface Row {
-  figure: string;
-  value: string;
-  target: string;
-  verdict: 'PASS' | 'MISS' | 'info';
-}
-const rows: Row[] = [];
-const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
-const kb = (b: number) => (b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
-
-function timed(figure: string, samples: number[], targetMs: number | null): void {
-  const s = stats(samples);
-  rows.push({
-    figure,
-    value: `median ${ms(s.median)} ms, p95 ${ms(s.p95)} ms (n=${s.n})`,
-    target: targetMs === null ? '-' : `< ${targetMs} ms`,
-    verdict: targetMs === null ? 'info' : s.p95 < targetMs ? 'PASS' : 'MISS',
-  });
-}
-
-function sized(figure: string, samples: number[], targetBytes: number | null): void {
-  const s = stats(samples);
-  rows.push({
-    figure,
-    value: s.n === 1 ? kb(s.median) : `median ${kb(s.median)}, p95 ${kb(s.p95)} (n=${s.n})`,
-    target: targetBytes === null ? '-' : `< ${kb(targetBytes)}`,
-    verdict: targetBytes === null ? 'info' : s.p95 < targetBytes ? 'PASS' : 'MISS',
-  });
-}
 
 function heapUsed(): number {
   for (let i = 0; i < 3; i++) gc?.();
@@ -383,21 +330,6 @@ function benchBigStep(): void {
   });
 }
 
-function print(): void {
-  const head = ['figure', 'measured', 'target', ''];
-  const body = rows.map((r) => [r.figure, r.value, r.target, r.verdict]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log('');
-  console.log(line(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of body) console.log(line(r));
-  const missed = rows.filter((r) => r.verdict === 'MISS').length;
-  console.log(
-    `\n${missed === 0 ? 'every target met' : `${missed} target(s) missed`} (figures only; the bench never fails)`,
-  );
-}
-
 /** Rows from the other bench modules (hostile input, ...), each figure against its target. */
 function adopt(bench: readonly BenchRow[]): void {
   for (const r of bench)
@@ -412,5 +344,6 @@ function adopt(bench: readonly BenchRow[]): void {
 console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'not exposed'}`);
 benchHistory();
 benchBigStep();
+benchFreeBsd();
 adopt(hostileBench());
 print();

@@ -31,7 +31,8 @@ export async function startPreview(port: number): Promise<ChildProcess> {
     stdio: 'ignore',
   });
   const url = `http://localhost:${port}/`;
-  for (let i = 0; i < 150; i++) {
+  // Up to 60 s, as playwright.config allows its web server: on a busy shared machine it can take 15.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).ok) return server;
     } catch {

@@ -5,8 +5,12 @@ import { panel } from './panel';
 export class IoPanel {
   readonly region: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'I/O in flight');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'I/O in flight');
   }
 
   /** The data rows (without the header row or the rows of buttons). */

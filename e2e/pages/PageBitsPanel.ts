@@ -41,8 +41,12 @@ export interface PageRow {
 export class PageBitsPanel {
   readonly region: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'Page bits');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'Page bits');
   }
 
   get headers(): Locator {

@@ -6,8 +6,12 @@ export class PageTreePanel {
   readonly region: Locator;
   readonly image: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'Page tree');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'Page tree');
     this.image = this.region.getByRole('img', { name: /^Page tree/ });
   }
 }

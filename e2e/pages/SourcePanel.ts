@@ -7,9 +7,14 @@ export class SourcePanel {
   /** The scrolling code view, a region named after the file. */
   readonly code: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'Source');
-    this.code = this.region.getByRole('region', { name: 'uvm_vnode.c' });
+  /** `root`: the whole page unless one lab of the compare view; `file`: the seed it shows. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+    file = 'uvm_vnode.c',
+  ) {
+    this.region = panel(root, 'Source');
+    this.code = this.region.getByRole('region', { name: file });
   }
 
   /** "Following t2 (selected) · line 1239". */

@@ -31,8 +31,12 @@ export class ThreadsPanel {
   readonly form: Locator;
   readonly cards: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'Threads');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'Threads');
     this.form = this.region.getByRole('form', { name: 'Start a call' });
     this.cards = this.region.getByRole('list', { name: 'Kernel threads' }).getByRole('article');
   }

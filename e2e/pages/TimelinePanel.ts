@@ -12,8 +12,12 @@ export class TimelinePanel {
   /** Every entry of the "Steps" list, "0. setup" first. */
   readonly entries: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'Timeline');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'Timeline');
     const history = this.region.getByRole('group', { name: 'History' });
     this.startButton = history.getByRole('button', { name: 'Start', exact: true });
     this.backButton = history.getByRole('button', { name: 'Back', exact: true });

@@ -34,8 +34,12 @@ export type UvnField =
 export class UvnFlagsPanel {
   readonly region: Locator;
 
-  constructor(readonly page: Page) {
-    this.region = panel(page, 'uvn flags');
+  /** `root`: where the panel is, the whole page unless one lab of the compare view. */
+  constructor(
+    readonly page: Page,
+    root: Page | Locator = page,
+  ) {
+    this.region = panel(root, 'uvn flags');
   }
 
   /** The flags table of `vnode`, named by its caption `vn1: u_flags = 0x203`. */

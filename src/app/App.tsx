@@ -8,6 +8,8 @@ import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { NoticeBanner, PanicBanner } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
+import { compareHash } from './compare/link';
+import { DEFAULT_PAIR } from './compare/pair-data';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
@@ -30,6 +32,9 @@ export function App() {
         </h1>
         <ScenarioBar />
         <LearnButton />
+        <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+          Compare kernels
+        </a>
       </header>
       <PanicBanner />
       <NoticeBanner />

@@ -1,43 +1,21 @@
 /**
  * Coordinates for the page-tree panel: a red-black tree of offsets
- * (./rbtree.ts) laid out with d3-hierarchy's tidy tree, then several trees
- * (one per vnode) placed side by side. D3 only computes here; React draws.
+ * (./rbtree.ts) laid out with d3-hierarchy's tidy tree, or (when the pager's
+ * profile asks for 'list') each object's pages in pindex order
+ * (./listLayout.ts); then several of them (one per vnode) placed side by
+ * side. D3 only computes here; React draws.
  *
  * Pure: no DOM. Unit-tested in test/treeLayout.test.ts.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
-import { buildRbTree, type RbColor, type RbNode } from './rbtree';
+import { layoutPageList } from './listLayout';
+import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from './layout-types';
+import { buildRbTree, type RbNode } from './rbtree';
 
-/** World units between sibling nodes and between levels. */
-export const NODE_DX = 66;
-export const NODE_DY = 64;
-/** Baseline of each tree's name, above the root (the name is drawn at screen size). */
-export const TREE_LABEL_Y = -30;
+export { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from './layout-types';
+
 const TREE_GAP = 50;
 const EMPTY_TREE_WIDTH = 150;
-
-export interface LaidOutNode {
-  readonly key: number;
-  readonly color: RbColor;
-  readonly x: number;
-  readonly y: number;
-  readonly depth: number;
-  /** The parent's position, null for the root. */
-  readonly px: number | null;
-  readonly py: number | null;
-}
-
-export interface TreeLayout {
-  /** Keys in ascending order: what the layout was computed from. */
-  readonly keys: readonly number[];
-  /** Nodes in key order. */
-  readonly nodes: readonly LaidOutNode[];
-  readonly minX: number;
-  readonly maxX: number;
-  readonly maxY: number;
-  /** Levels in the tree (0 when empty). */
-  readonly levels: number;
-}
 
 interface Slot {
   readonly node: RbNode | null;
@@ -55,7 +33,8 @@ function childrenOf(slot: Slot): Slot[] | null {
 export function layoutRbTree(keys: readonly number[]): TreeLayout {
   const sorted = [...keys].sort((a, b) => a - b);
   const root = buildRbTree(sorted);
-  if (!root) return { keys: sorted, nodes: [], minX: 0, maxX: 0, maxY: 0, levels: 0 };
+  if (!root)
+    return { kind: 'rbtree', keys: sorted, objects: [], bands: [], nodes: [], minX: 0, maxX: 0, maxY: 0, levels: 0 };
   const laidOut = tree<Slot>()
     .nodeSize([NODE_DX, NODE_DY])
     // Placeholders take less room than pages: narrower trees, same order.
@@ -88,34 +67,46 @@ export function layoutRbTree(keys: readonly number[]): TreeLayout {
     levels = Math.max(levels, h.depth + 1);
   });
   nodes.sort((a, b) => a.key - b.key);
-  return { keys: sorted, nodes, minX, maxX, maxY, levels };
+  return { kind: 'rbtree', keys: sorted, objects: [], bands: [], nodes, minX, maxX, maxY, levels };
 }
 
-function sameKeys(a: readonly number[], b: readonly { offset: number }[]): boolean {
+/** What a layout is computed from: a page's offset, and (for a list) its object. */
+export interface LayoutKey {
+  readonly offset: number;
+  readonly object?: string;
+}
+
+function sameKeys(layout: TreeLayout, b: readonly LayoutKey[]): boolean {
+  const a = layout.keys;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]!.offset) return false;
+  if (layout.kind === 'list') for (let i = 0; i < a.length; i++) if (layout.objects[i] !== b[i]!.object) return false;
   return true;
 }
 
 /**
- * Layouts per vnode, recomputed only when that vnode's set of offsets
- * changes: the same pages array is a hit, and so is a new array holding the
- * same offsets (a page's flags changed, not the tree).
+ * Layouts per vnode, recomputed only when that vnode's set of offsets (and,
+ * for a list, objects) changes, or the kind asked for: the same pages array
+ * is a hit, and so is a new array holding the same keys (a page's flags
+ * changed, not the structure).
  */
 export class LayoutCache {
-  private readonly byName = new Map<string, { pages: readonly { offset: number }[]; layout: TreeLayout }>();
+  private readonly byName = new Map<string, { pages: readonly LayoutKey[]; layout: TreeLayout }>();
   /** Layouts computed so far (for tests and curiosity). */
   computed = 0;
 
-  /** `pages` must be in ascending offset order, as snapshots list them. */
-  get(name: string, pages: readonly { offset: number }[]): TreeLayout {
+  /** `pages` must be in ascending offset order (a list: object by object), as snapshots list them. */
+  get(name: string, pages: readonly LayoutKey[], kind: 'rbtree' | 'list' = 'rbtree'): TreeLayout {
     const hit = this.byName.get(name);
-    if (hit && (hit.pages === pages || sameKeys(hit.layout.keys, pages))) {
+    if (hit && hit.layout.kind === kind && (hit.pages === pages || sameKeys(hit.layout, pages))) {
       hit.pages = pages;
       return hit.layout;
     }
     this.computed++;
-    const layout = layoutRbTree(pages.map((p) => p.offset));
+    const layout =
+      kind === 'list'
+        ? layoutPageList(pages.map((p) => ({ offset: p.offset, object: p.object ?? '' })))
+        : layoutRbTree(pages.map((p) => p.offset));
     this.byName.set(name, { pages, layout });
     return layout;
   }

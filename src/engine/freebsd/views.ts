@@ -5,6 +5,7 @@
 import { bitNames } from '../kernel/constants';
 import { vnLockName } from '../kernel/kernel';
 import { FREE_PAGES_CHAN } from '../kernel/memory';
+import { readLocals } from '../kernel/sched';
 import type { KThread } from '../kernel/types';
 import type { Digest, ModelViews } from '../model';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
@@ -53,17 +54,110 @@ function pageView(k: BsdKernel, m: FPage): PageView {
   });
 }
 
+/** A page as the contract's %p names it: `obj1[0]`. */
+const pageName = (m: FPage) => `obj${m.object}[${m.pindex}]`;
+
 function blockedOn(k: BsdKernel, t: KThread): string | null {
   const c = t.chan;
   if (c === null) return null;
   if (c === FREE_PAGES_CHAN) return 'no free page';
   if (c.startsWith('page:')) {
     const m = k.bsd.pages[Number(c.slice(5))];
-    return m ? `obj${m.object} page ${m.pindex} is busy` : 'a page is busy';
+    return m ? `page ${pageName(m)} is busy` : 'a page is busy';
   }
-  if (c.startsWith('object:')) return `obj${c.slice(7)}: ${t.wait}`;
+  if (c.startsWith('object:')) {
+    const id = Number(c.slice(7));
+    if (t.wait === 'vodead' || t.wait === 'vadead') return `obj${id} is dying (OBJ_DEAD)`;
+    const pip = k.bsd.objects[id]?.paging_in_progress;
+    return `obj${id}'s paging_in_progress${pip === undefined ? '' : ` (${pip})`} to drain`;
+  }
   if (c.startsWith('pbuf:')) return `no free ${c === 'pbuf:async' ? 'asynchronous ' : ''}pbuf`;
   return `channel ${c}`;
+}
+
+const live = (k: BsdKernel, self: KThread) => k.s.threads.filter((o) => o !== self && o.status !== 'done');
+
+/**
+ * Where a thread holds a pbuf of its own, and from which counter: inside vnode_pager_generic_getpages
+ * between getpbuf (seed line 790) and relpbuf (1053), or vnode_pager_input_smlfs between 555 and 587. An
+ * asynchronous read hands its pbuf to the request at bstrategy (1042) and returns.
+ */
+function pbufHeld(t: KThread): 'sync' | 'async' | null {
+  const fn = t.stack.at(-1);
+  const line = t.line ?? 0;
+  if (fn === 'vnode_pager_input_smlfs') return line > 555 && line <= 587 ? 'sync' : null;
+  if (fn !== 'vnode_pager_generic_getpages' || line <= 790 || line > 1053) return null;
+  const frame = readLocals(t)[t.stack.length - 1];
+  const async = frame?.freecnt === 'vnode_async_pbuf_freecnt';
+  return async && line > 1042 ? null : async ? 'async' : 'sync';
+}
+
+function pbufUnblockers(k: BsdKernel, t: KThread, async: boolean): string[] {
+  const pool = async ? 'async' : 'sync';
+  const out: string[] = [];
+  for (const o of live(k, t)) {
+    if (pbufHeld(o) !== pool) continue;
+    const io = o.status === 'io' && o.wait ? `complete request ${o.wait.slice(3)}, then ` : '';
+    out.push(`${io}${o.id} gives its pbuf back (relpbuf in ${o.stack.at(-1)})`);
+  }
+  if (async)
+    for (const r of k.s.io)
+      if (r.rw === 'read' && r.fields.async === true && r.fields.blkno !== null)
+        out.push(`complete request ${r.id}: vnode_pager_generic_getpages_done_async gives its pbuf back`);
+  return out.length ? out : [`a relpbuf by whichever read holds a${async ? 'n async' : ''} pbuf`];
+}
+
+function busyUnblockers(k: BsdKernel, t: KThread, m: FPage): string[] {
+  const name = `page ${pageName(m)}`;
+  const reqs = k.s.io.filter((r) => r.pages.includes(m.id));
+  const out: string[] = [];
+  if (m.xbusy) {
+    const owner = m.owner ? k.s.threads.find((o) => o.id === m.owner) : undefined;
+    for (const r of reqs)
+      out.push(
+        r.fields.async === true
+          ? `complete request ${r.id}: its completion unbusies ${name}`
+          : `complete request ${r.id}, then ${owner && owner.status !== 'done' ? owner.id : 'its thread'} unbusies ${name}`,
+      );
+    if (reqs.length === 0)
+      out.push(
+        owner && owner.status !== 'done'
+          ? `${owner.id} unbusies ${name} (vm_page_xunbusy wakes VPB_BIT_WAITERS sleepers)`
+          : `whoever holds ${name} exclusive-busy unbusies it`,
+      );
+  } else if (m.sbusy > 0) {
+    // Shared busy: vm_pageout_flush's run, for msync and the laundry thread.
+    const flushers = live(k, t).filter((o) => o.call === 'msync' || o.call === 'pageout');
+    for (const r of reqs) out.push(`complete request ${r.id}`);
+    out.push(
+      `the vm_pageout_flush that shared-busied ${name} (sbusy ${m.sbusy}) unbusies it${
+        flushers.length ? `: ${flushers.map((o) => o.id).join(', ')}` : ''
+      }`,
+    );
+  } else {
+    out.push(`nothing: ${name} is no longer busy, so ${t.id} runs once woken`);
+  }
+  return out;
+}
+
+/**
+ * Threads that hold one of the object's paging_in_progress: a fault between vm_object_pip_add and
+ * unlock_and_deallocate that sleeps "vmpfw" or reads, vm_object_page_remove asleep on a busy page
+ * ("vmopar"), and msync or pageout writing their run (vm_pageout_flush).
+ */
+function pipHolders(k: BsdKernel, t: KThread, obj: number): KThread[] {
+  return live(k, t).filter((o) => {
+    if (o.call === 'fault') {
+      const mapping = k.bsd.mappings[String(o.args.mapping)];
+      // Asleep in "vmpfw", or woken and not yet past its pip wakeup; or reading its page.
+      const vmpfw = o.wait === 'vmpfw' || o.callerStmt === 'vm_page_sleep_if_busy(fs.m, "vmpfw")';
+      return mapping?.object === obj && (vmpfw || o.status === 'io');
+    }
+    if (o.wait === 'vmopar') return k.bsd.pages[Number(o.chan?.slice(5))]?.object === obj;
+    if (o.call === 'msync' || o.call === 'pageout')
+      return o.status === 'io' && k.vnode(String(o.args.vnode)).v_object === obj;
+    return false;
+  });
 }
 
 function unblockers(k: BsdKernel, t: KThread): string[] {
@@ -75,21 +169,21 @@ function unblockers(k: BsdKernel, t: KThread): string[] {
   }
   if (status === 'io' && wait) return [`complete request ${wait.slice(3)}`];
   if (status !== 'sleep' || !chan) return [];
-  if (chan === FREE_PAGES_CHAN) return ['any thread (or completion) that frees a page'];
-  if (chan.startsWith('pbuf:')) return ['a relpbuf that gives a pbuf back (a read finishing)'];
+  if (chan === FREE_PAGES_CHAN) return [`any thread or completion that frees a page (vm_page_free wakes "${wait}")`];
+  if (chan.startsWith('pbuf:')) return pbufUnblockers(k, t, chan === 'pbuf:async');
   if (chan.startsWith('page:')) {
     const m = k.bsd.pages[Number(chan.slice(5))];
-    if (!m) return ['the page being freed'];
-    const reqs = k.s.io.filter((r) => r.pages.includes(m.id)).map((r) => `complete request ${r.id}`);
-    const holder = m.owner ? `${m.owner} unbusies obj${m.object} page ${m.pindex}` : `the busy holder unbusies it`;
-    return [holder, ...reqs];
+    return m ? busyUnblockers(k, t, m) : ['the page being freed'];
   }
   if (chan.startsWith('object:')) {
     const id = Number(chan.slice(7));
-    const obj = k.bsd.objects[id];
     if (wait === 'vodead' || wait === 'vadead') return [`vnode_pager_dealloc of obj${id} (wakes OBJ_DISCONNECTWNT)`];
+    const obj = k.bsd.objects[id];
+    const holders = pipHolders(k, t, id).map(
+      (o) => `${o.id} lets go of the paging_in_progress its ${o.call} holds (vm_object_pip_wakeup)`,
+    );
     const reqs = obj ? k.s.io.filter((r) => r.vnode === obj.vnode).map((r) => `complete request ${r.id}`) : [];
-    return [`the paging_in_progress of obj${id} draining to 0`, ...reqs];
+    return [`obj${id}'s paging_in_progress drains to 0 (the last vm_object_pip_wakeup wakes it)`, ...holders, ...reqs];
   }
   return [];
 }
@@ -134,8 +228,12 @@ export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
       };
     }),
   counters: (k) => [
-    { label: 'pbufs', value: k.bsd.pbufs, meaning: 'vnode_pbuf_freecnt: free pbufs for synchronous reads' },
-    { label: 'async pbufs', value: k.bsd.asyncPbufs, meaning: 'vnode_async_pbuf_freecnt: free pbufs for async reads' },
+    { label: 'free pbufs', value: k.bsd.pbufs, meaning: 'vnode_pbuf_freecnt: free pbufs for synchronous reads' },
+    {
+      label: 'free async pbufs',
+      value: k.bsd.asyncPbufs,
+      meaning: 'vnode_async_pbuf_freecnt: free pbufs for asynchronous reads',
+    },
   ],
   blockedOn,
   unblockers,

@@ -3,8 +3,9 @@ import type { IoView } from '../../protocol/snapshot';
 import { useDispatch, useLab } from '../../store/context';
 import { selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex } from '../format';
 import { Panel } from '../Panel';
+import { hex } from '../format';
+import { fieldText, pagesText } from './io-text';
 import { defaultShortBytes, parseShortBytes } from './short';
 import './IoInFlight.css';
 
@@ -23,7 +24,9 @@ export function IoInFlight() {
   const panicked = useLab(selectPanic) !== null;
   const [draft, setDraft] = useState<ShortDraft | null>(null);
   const dispatch = useDispatch();
-  const ioFields = useLab(selectProfile)?.ioFields ?? [];
+  const profile = useLab(selectProfile);
+  const ioFields = profile?.ioFields ?? [];
+  const pageKey = profile?.pageTree.key ?? 'offset';
 
   const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
 
@@ -76,10 +79,10 @@ export function IoInFlight() {
                     <td>{req.rw}</td>
                     <td className="mono">{hex(req.offset)}</td>
                     <td className="mono">{req.length}</td>
-                    <td className="mono io-pages">{req.pageOffsets.map((o) => (o < 0 ? '?' : hex(o))).join(', ')}</td>
+                    <td className="mono io-pages">{pagesText(req.pageOffsets, pageKey)}</td>
                     {ioFields.map((f) => (
                       <td className="mono" key={f.key}>
-                        {String(req.fields[f.key] ?? '')}
+                        {fieldText(req.fields[f.key])}
                       </td>
                     ))}
                   </tr>

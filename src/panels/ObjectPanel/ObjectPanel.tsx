@@ -1,21 +1,25 @@
 import { memo } from 'react';
 import type { PagerProfile } from '../../protocol/profile';
-import type { FieldView, ObjectView } from '../../protocol/snapshot';
+import type { CounterView, FieldView, ObjectView } from '../../protocol/snapshot';
 import { useLab } from '../../store/context';
-import { selectObjects, selectProfile } from '../../store/selectors';
+import { selectCounters, selectObjects, selectProfile } from '../../store/selectors';
 import { hex } from '../../viz/pages';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
+import './ObjectPanel.css';
 
 const NO_OBJECTS: readonly ObjectView[] = [];
+const NO_COUNTERS: readonly CounterView[] = [];
 
 /**
  * The pager's objects for the shown vnode(s): every bit of the object's flag
- * word with its value and meaning, then its counters and its vnode's. Named
- * by the profile: "uvn flags" for OpenBSD, "VM object" for FreeBSD.
+ * word with its value and meaning, then its counters and its vnode's; and the
+ * pager's machine-wide counters (FreeBSD's free pbufs). Named by the profile:
+ * "uvn flags" for OpenBSD, "VM object" for FreeBSD.
  */
 export function ObjectPanel() {
   const objects = useLab(selectObjects) ?? NO_OBJECTS;
+  const counters = useLab(selectCounters) ?? NO_COUNTERS;
   const profile = useLab(selectProfile);
   const { names } = useShownVnodes();
   const shown = objects.filter((o) => names.includes(o.vnode));
@@ -26,6 +30,16 @@ export function ObjectPanel() {
         <p className="muted">{objects.length === 0 ? 'No objects.' : 'No object for this vnode.'}</p>
       ) : (
         shown.map((o) => <ObjectCard key={o.key} object={o} profile={profile} />)
+      )}
+      {counters.length > 0 && (
+        <dl className="object-fields object-counters" aria-label="Machine-wide counters">
+          {counters.map((c) => (
+            <div key={c.label} title={c.meaning}>
+              <dt>{c.label}</dt>
+              <dd className="mono">{c.value}</dd>
+            </div>
+          ))}
+        </dl>
       )}
     </Panel>
   );

@@ -4,10 +4,12 @@ import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
 import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex, pageKeyText } from '../../viz/pages';
+import { hex, pageKeyText, pageLabel } from '../../viz/pages';
 import { useWindow } from '../common/useWindow';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
+import { bitStripText } from './bit-strip';
+import './PageBits.css';
 
 /** Every row is this tall (CSS matches), so the window is plain arithmetic. */
 const ROW_HEIGHT = 24;
@@ -26,6 +28,8 @@ export function PageBits() {
   const store = useLabStore();
   const columns = profile?.pageColumns ?? NO_COLUMNS;
   const key = profile?.pageTree.key ?? 'offset';
+  /** Columns before the profile's: vnode and offset, or the page's name. */
+  const lead = key === 'pindex' ? 1 : 2;
   const { names, all } = useShownVnodes();
   const namesKey = names.join('\n');
   const rows = useMemo(() => {
@@ -62,8 +66,17 @@ export function PageBits() {
           <table className="bits-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr aria-rowindex={1}>
-                <th scope="col">{key === 'pindex' ? 'object' : 'vnode'}</th>
-                <th scope="col">{key === 'pindex' ? 'pindex' : 'offset'}</th>
+                {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
+                {key === 'pindex' ? (
+                  <th scope="col" title="the page's object and pindex">
+                    page
+                  </th>
+                ) : (
+                  <>
+                    <th scope="col">vnode</th>
+                    <th scope="col">offset</th>
+                  </>
+                )}
                 {columns.map((c) => (
                   <th
                     scope="col"
@@ -86,9 +99,9 @@ export function PageBits() {
               </tr>
             </thead>
             <tbody>
-              {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + 2} />}
+              {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + lead} />}
               {body}
-              {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length + 2} />}
+              {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length + lead} />}
             </tbody>
           </table>
           {rows.length === 0 && <p className="muted bits-empty">No resident pages.</p>}
@@ -114,20 +127,21 @@ function Yes({ on }: { on: boolean }) {
   ) : null;
 }
 
-/** One cell per 512-byte chunk, bit i = bytes [512i, 512i+512); the exact bits on hover and to screen readers. */
-function BitStrip({ value, cells, label }: { value: number; cells: number; label: string }) {
-  const set: number[] = [];
-  for (let i = 0; i < cells; i++) if (value & (1 << i)) set.push(i);
-  const text = `${label} ${hex(value)}: ${
-    set.length === cells ? 'every 512-byte chunk' : set.length === 0 ? 'no chunk' : `chunks ${set.join(', ')}`
-  }`;
+/**
+ * One cell per 512-byte chunk, bit 0 (bytes 0-511) at the left; the exact bits on hover and to screen
+ * readers (bitStripText), the hex value beside it for the eye.
+ */
+function BitStrip({ value, cells, column }: { value: number; cells: number; column: PageColumn }) {
+  const text = bitStripText(column.label, value, cells);
   return (
-    <span className="bit-strip" title={text} role="img" aria-label={text}>
-      {Array.from({ length: cells }, (_, i) => (
-        <span key={i} className={value & (1 << i) ? 'bit-on' : 'bit-off'} />
-      ))}
+    <span className={`bit-strip bit-strip-${column.key}`} title={text} role="img" aria-label={text}>
+      <span className="bit-strip-cells" aria-hidden="true">
+        {Array.from({ length: cells }, (_, i) => (
+          <span key={i} className={value & (1 << i) ? 'bit-on' : 'bit-off'} />
+        ))}
+      </span>
       <span className="bit-strip-value mono" aria-hidden="true">
-        {hex(value)}
+        {hex(value, Math.ceil(cells / 4))}
       </span>
     </span>
   );
@@ -163,7 +177,7 @@ function Cell({
     case 'flag':
       return <Yes on={value === true} />;
     case 'bits':
-      return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} label={c.label} />;
+      return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} column={c} />;
     case 'hex':
       return <span className="mono">{typeof value === 'number' ? hex(value) : String(value ?? '')}</span>;
     case 'thread': {
@@ -196,8 +210,14 @@ const BitsRow = memo(function BitsRow({
 }) {
   return (
     <tr aria-rowindex={index + 2} className={p.busy ? 'row-busy' : undefined}>
-      <td>{pageKey === 'pindex' ? p.object : p.vnode}</td>
-      <td className="mono">{pageKey === 'pindex' ? p.offset / 4096 : pageKeyText(p, pageKey)}</td>
+      {pageKey === 'pindex' ? (
+        <td className="mono">{pageLabel(p, 'pindex')}</td>
+      ) : (
+        <>
+          <td>{p.vnode}</td>
+          <td className="mono">{pageKeyText(p, pageKey)}</td>
+        </>
+      )}
       {columns.map((c) => (
         <td key={c.key} className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined}>
           <Cell column={c} value={cellValue(p, c)} colors={colors} />

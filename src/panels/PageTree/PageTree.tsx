@@ -10,15 +10,19 @@ import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicke
 import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
 import { usePanZoom } from './usePanZoom';
+import './PageTree.css';
 
 const NO_PAGES: readonly PageView[] = [];
 /** Below this scale node text would be unreadable: draw the overview instead. */
 const DETAIL_SCALE = 0.75;
 
 /**
- * The object's page tree (uvm_objtree, a red-black tree keyed by offset), one
- * tree per vnode shown. D3 computes layout (src/viz/treeLayout.ts) and the
- * zoom transform (src/viz/panZoom.ts); React renders every element.
+ * The pager object's resident pages as its kernel keeps them, one drawing per
+ * vnode shown, the structure named by the pager's profile: OpenBSD's
+ * uvm_objtree (a red-black tree keyed by offset) or FreeBSD's pages by
+ * pindex (a list). D3 computes layout (src/viz/treeLayout.ts,
+ * src/viz/listLayout.ts) and the zoom transform (src/viz/panZoom.ts); React
+ * renders every element.
  */
 export function PageTree() {
   const pages = useLab(selectPages) ?? NO_PAGES;
@@ -33,10 +37,11 @@ export function PageTree() {
   const [grouper] = useState(() => new PageGrouper<PageView>());
   const [layouts] = useState(() => new LayoutCache());
   const groups = useMemo(() => grouper.group(pages, allNames), [grouper, pages, allNames]);
+  const kind = profile?.pageTree.layout ?? 'rbtree';
   const scene = arrangeTrees(
     names.map((name) => {
       const list = groups.get(name) ?? NO_PAGES;
-      return { name, pages: list, layout: layouts.get(name, list) };
+      return { name, pages: list, layout: layouts.get(name, list, kind) };
     }),
   );
 
@@ -110,6 +115,7 @@ export function PageTree() {
       }
     >
       <div className="tree-body">
+        {profile && <p className="tree-structure muted">{profile.pageTree.structure}</p>}
         <div className="tree-canvas">
           <svg
             ref={svg}
@@ -171,14 +177,27 @@ function Legend({ profile, hint, children }: { profile: PagerProfile | null; hin
           {stateTag(profile, s.state)}
         </span>
       ))}
-      <span className="legend-item" title="Red-black tree: a black node is drawn square with a solid outline">
-        <span className="legend-swatch legend-rb-black" style={{ borderColor: RB_STROKE.black }} aria-hidden="true" />
-        black node
-      </span>
-      <span className="legend-item" title="Red-black tree: a red node is drawn round with a dashed outline">
-        <span className="legend-swatch legend-rb-red" style={{ borderColor: RB_STROKE.red }} aria-hidden="true" />
-        red node
-      </span>
+      {profile?.pageTree.layout === 'list' ? (
+        <span className="legend-item" title="vm_page_next finds a resident page at the next pindex only">
+          <span className="legend-link" aria-hidden="true" />
+          adjacent pindexes
+        </span>
+      ) : (
+        <>
+          <span className="legend-item" title="Red-black tree: a black node is drawn square with a solid outline">
+            <span
+              className="legend-swatch legend-rb-black"
+              style={{ borderColor: RB_STROKE.black }}
+              aria-hidden="true"
+            />
+            black node
+          </span>
+          <span className="legend-item" title="Red-black tree: a red node is drawn round with a dashed outline">
+            <span className="legend-swatch legend-rb-red" style={{ borderColor: RB_STROKE.red }} aria-hidden="true" />
+            red node
+          </span>
+        </>
+      )}
       <span className="legend-item">
         <span className="legend-badge" aria-hidden="true">
           B
@@ -196,7 +215,11 @@ function Legend({ profile, hint, children }: { profile: PagerProfile | null; hin
         tN: thread tN's page
       </span>
       {children}
-      {hint && <span className="legend-item tree-hint">zoom in (wheel, double-click or +) to read offsets</span>}
+      {hint && (
+        <span className="legend-item tree-hint">
+          zoom in (wheel, double-click or +) to read {profile?.pageTree.key === 'pindex' ? 'pindexes' : 'offsets'}
+        </span>
+      )}
     </div>
   );
 }

@@ -13,6 +13,9 @@ const H = 36;
 /** Overview glyph: a square for a black node, a circle for a red one. */
 const R = 20;
 export const RB_STROKE: Record<RbColor, string> = { black: '#111111', red: '#C0001A' };
+/** A list layout's nodes have no tree colour: a plain dark outline. */
+const LIST_STROKE = '#111111';
+const strokeOf = (color: RbColor | null) => (color === null ? LIST_STROKE : RB_STROKE[color]);
 
 export interface FocusMark {
   readonly thread: string;
@@ -71,11 +74,14 @@ export const TreeLayer = memo(function TreeLayer({
   const onScreen = (n: LaidOutNode) => n.x >= x0 && n.x <= x1 && n.y >= y0 && n.y <= y1;
   const px = (screen: number) => screen / k; // screen pixels in world units
 
-  // The name at 14 screen pixels; just the name, then smaller, when the slot is narrow.
+  // The name at 14 screen pixels; just the name, then smaller, when the slot is narrow. A list names its
+  // first object beside the vnode, and each further object (a vnode's dead object and its new one) above
+  // its own rows.
+  const firstObject = layout.kind === 'list' && layout.bands[0] ? ` · ${layout.bands[0].label}` : '';
   const full =
     pages.length === 0
       ? `${name} · no resident pages`
-      : `${name} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
+      : `${name}${firstObject} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
   const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));
@@ -85,10 +91,15 @@ export const TreeLayer = memo(function TreeLayer({
       <text className="tree-vnode-label" x={slotX - shiftX} y={TREE_LABEL_Y} fontSize={labelSize}>
         {label}
       </text>
+      {layout.bands.slice(1).map((b) => (
+        <text key={b.label} className="tree-vnode-label" x={b.x} y={b.y} fontSize={px(13)}>
+          {b.label}
+        </text>
+      ))}
       <path d={links} className="tree-links" />
       {overview &&
         overview.map((g) => (
-          <path key={g.key} d={g.d} fill={stateFill(g.state)} stroke={RB_STROKE[g.rb]} className="tree-overview" />
+          <path key={g.key} d={g.d} fill={stateFill(g.state)} stroke={strokeOf(g.rb)} className="tree-overview" />
         ))}
       {detail &&
         layout.nodes.map((n, i) =>
@@ -103,14 +114,15 @@ export const TreeLayer = memo(function TreeLayer({
 });
 
 function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
-  const groups = new Map<string, { key: string; state: string; rb: RbColor; d: string }>();
+  const groups = new Map<string, { key: string; state: string; rb: RbColor | null; d: string }>();
   layout.nodes.forEach((n, i) => {
     const state = pages[i]!.state;
-    const key = `${state}-${n.color}`;
+    const key = `${state}-${n.color ?? 'list'}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
+    // A square for a black node and for a list's page, a circle for a red node.
     g.d +=
-      n.color === 'black'
+      n.color !== 'red'
         ? `M${n.x - R},${n.y - R}h${2 * R}v${2 * R}h${-2 * R}z`
         : `M${n.x - R},${n.y}a${R},${R} 0 1,0 ${2 * R},0a${R},${R} 0 1,0 ${-2 * R},0`;
   });
@@ -136,7 +148,8 @@ const PageNode = memo(function PageNode({
   const tip =
     `${page.object} ${pageKeyText(page, key)}: ${tag}; ` +
     `${page.summary}${page.modified ? '; modified through a mapping' : ''}; ` +
-    `${node.color} node of the red-black tree${page.owner ? `; busied by ${page.owner}` : ''}`;
+    (node.color === null ? `resident page of ${page.object}` : `${node.color} node of the red-black tree`) +
+    (page.owner ? `; busied by ${page.owner}` : '');
   return (
     <g transform={`translate(${node.x},${node.y})`} className="tree-node">
       <title>{tip}</title>
@@ -147,8 +160,8 @@ const PageNode = memo(function PageNode({
         height={H}
         rx={node.color === 'red' ? H / 2 : 2}
         fill={stateFill(page.state)}
-        stroke={RB_STROKE[node.color]}
-        strokeWidth={3}
+        stroke={strokeOf(node.color)}
+        strokeWidth={node.color === null ? 2 : 3}
         strokeDasharray={node.color === 'red' ? '6 3' : undefined}
       />
       <text className="tree-node-offset" y={-2} textAnchor="middle">

@@ -1,6 +1,7 @@
 import { memo, useEffect, useId, useRef, type CSSProperties } from 'react';
 import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
-import { useDispatch, useLabStore } from '../../store/context';
+import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { selectProfile } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
 import { formatArgs, isBlocked, positionText, returnText, waitText } from './thread-text';
 
@@ -34,7 +35,8 @@ export const ThreadCard = memo(function ThreadCard({
   const dispatch = useDispatch();
   const select = () => store.getState().selectThread(t.id);
   const canAct = t.status === 'ready' && !panicked;
-  const wait = waitText(t, locks, pages);
+  const pageKey = useLab(selectProfile)?.pageTree.key ?? 'offset';
+  const wait = waitText(t, locks, pages, pageKey);
 
   // Keep the selected card in view when it is selected or grows (blocked: more lines); not on every line.
   useEffect(() => {

@@ -1,5 +1,6 @@
 /** What the Threads panel says about a thread, in words (pure). */
 import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
+import { pageLabel } from '../../viz/pages';
 import { hex } from '../format';
 
 /** Arguments that are byte offsets: shown in hex, as the kernel source thinks of them. */
@@ -39,20 +40,29 @@ export function isBlocked(t: ThreadView): boolean {
   return t.status === 'lock' || t.status === 'sleep' || t.status === 'io';
 }
 
-/** A sleep channel in words: `page:7` names the page's vnode, offset and busy owner. */
-export function channelText(chan: string, pages: readonly PageView[]): string {
+/**
+ * A sleep channel in words: `page:7` names the page (by offset, or by object and pindex as FreeBSD
+ * does: `obj1[0]`), its vnode and busy owner.
+ */
+export function channelText(chan: string, pages: readonly PageView[], key: 'offset' | 'pindex' = 'offset'): string {
   if (chan.startsWith('page:')) {
     const id = Number(chan.slice(5));
     const pg = pages.find((p) => p.id === id);
     if (!pg) return `page #${id}`;
     const owner = pg.owner ? `, busied by ${pg.owner}` : '';
+    if (key === 'pindex') return `page ${pageLabel(pg, 'pindex')} (${pg.vnode}${owner})`;
     return `page #${id} (${pg.vnode} offset ${hex(pg.offset)}${owner})`;
   }
   return chan;
 }
 
 /** What a blocked thread waits for, in words; null when it is not blocked. */
-export function waitText(t: ThreadView, locks: readonly LockView[], pages: readonly PageView[]): string | null {
+export function waitText(
+  t: ThreadView,
+  locks: readonly LockView[],
+  pages: readonly PageView[],
+  key: 'offset' | 'pindex' = 'offset',
+): string | null {
   if (!t.wait) return null;
   switch (t.status) {
     case 'lock': {
@@ -61,7 +71,7 @@ export function waitText(t: ThreadView, locks: readonly LockView[], pages: reado
     }
     case 'sleep': {
       // A page channel names its page; any other the pager's own words say what it is.
-      const on = t.chan?.startsWith('page:') ? channelText(t.chan, pages) : (t.blockedOn ?? t.chan);
+      const on = t.chan?.startsWith('page:') ? channelText(t.chan, pages, key) : (t.blockedOn ?? t.chan);
       return `sleep "${t.wait}"${on ? ` on ${on}` : ''}`;
     }
     case 'io':

@@ -1,0 +1,137 @@
+import { useEffect, useRef, useState } from 'react';
+import { LabProvider } from '../../store/context';
+import { LabColumn } from './LabColumn';
+import { compareLabs } from './labs';
+import { compareHash, compareParams } from './link';
+import { DEFAULT_PAIR, findPair, libraryEntry, PAIRS, PAIRS_ERROR } from './pair-data';
+import { KERNELS, type KernelPair } from './pairs';
+import { StoryBar } from './StoryBar';
+import './Compare.css';
+
+/** Open both labs on `pair`, each at the scenario step where it reaches story step `index`. */
+function openPair(pair: KernelPair, index: number): void {
+  const labs = compareLabs();
+  for (const kernel of KERNELS) {
+    const entry = libraryEntry(pair[kernel]);
+    if (!entry) continue; // pair-data refuses an index naming a missing scenario
+    labs[kernel].store.getState().dispatch({
+      type: 'open',
+      source: { kind: 'text', text: entry.text },
+      origin: `Compare ${pair.id}: ${entry.name}`,
+      cursor: pair.story[index]![kernel].at,
+    });
+  }
+}
+
+function seekBoth(pair: KernelPair, index: number): void {
+  const labs = compareLabs();
+  for (const kernel of KERNELS)
+    labs[kernel].store.getState().dispatch({ type: 'seek', to: pair.story[index]![kernel].at });
+}
+
+/**
+ * Both kernels side by side: an OpenBSD lab and a FreeBSD lab running a pair
+ * of library scenarios that tell the same story, the story's steps above
+ * them. Opened by `#compare=PAIR[&step=K]` (./link.ts); a link naming no pair
+ * or no such step says so and changes nothing.
+ */
+export function CompareView({ hash }: { hash: string }) {
+  const labs = compareLabs();
+  const [shown, setShown] = useState<{ pair: KernelPair | null; message: string | null }>({
+    pair: null,
+    message: null,
+  });
+  const loaded = useRef<string | null>(null);
+
+  // Follow the link: open the pair it names (or move to its story step); refuse what is not there.
+  useEffect(() => {
+    const params = compareParams(hash);
+    if (!params) return;
+    const pair = findPair(params.pair);
+    const fallback = shown.pair ?? findPair(DEFAULT_PAIR) ?? null;
+    if (!pair) {
+      const known = PAIRS.map((p) => p.id).join(', ');
+      const message = `No kernel pair is named "${params.pair}"; the pairs are ${known}.`;
+      if (fallback && loaded.current === null) {
+        loaded.current = fallback.id;
+        openPair(fallback, 0);
+      }
+      setShown({ pair: fallback, message });
+      return;
+    }
+    let index = 0;
+    let message: string | null = null;
+    if (params.step !== null) {
+      if (params.step <= pair.story.length) index = params.step - 1;
+      else message = `"${pair.title}" has ${pair.story.length} story steps, not ${params.step}: showing the first.`;
+    }
+    if (loaded.current !== pair.id) {
+      loaded.current = pair.id;
+      openPair(pair, index);
+    } else seekBoth(pair, index);
+    setShown({ pair, message });
+    // `shown` is read only for the fallback on a bad link: following the hash is what this effect does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hash]);
+
+  const pair = shown.pair;
+  const pick = (index: number) => {
+    if (!pair) return;
+    seekBoth(pair, index);
+    history.replaceState(null, '', compareHash(pair.id, index + 1));
+  };
+  const choosePair = (id: string) => {
+    const next = findPair(id);
+    if (!next) return;
+    loaded.current = next.id;
+    openPair(next, 0);
+    setShown({ pair: next, message: null });
+    history.replaceState(null, '', compareHash(next.id));
+  };
+
+  return (
+    <div className="compare">
+      <header className="app-header compare-header">
+        <h1>
+          Pager Lab <span className="subtitle">Compare kernels</span>
+        </h1>
+        <label className="compare-pick">
+          Story
+          <select value={pair?.id ?? ''} onChange={(e) => choosePair(e.target.value)}>
+            {PAIRS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <a className="header-link" href="#">
+          Back to the lab
+        </a>
+      </header>
+      {(PAIRS_ERROR ?? shown.message) && (
+        <div role="alert" className="banner banner-error">
+          <span>{PAIRS_ERROR ?? shown.message}</span>
+          {!PAIRS_ERROR && (
+            <button type="button" aria-label="Dismiss message" onClick={() => setShown({ ...shown, message: null })}>
+              ×
+            </button>
+          )}
+        </div>
+      )}
+      {pair && (
+        <>
+          <p className="compare-summary">{pair.summary}</p>
+          <StoryBar pair={pair} stores={{ openbsd: labs.openbsd.store, freebsd: labs.freebsd.store }} onPick={pick} />
+          <div className="compare-labs">
+            {KERNELS.map((kernel) => (
+              <LabProvider key={kernel} store={labs[kernel].store}>
+                <LabColumn pair={pair} kernel={kernel} />
+              </LabProvider>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+/**
+ * The compare view's pairs (scenarios/compare/pairs.json): each pairs an
+ * OpenBSD and a FreeBSD library scenario, and each story step says at which
+ * step of each it stands and what holds there. Both scenarios are run through
+ * the engine and every claim (a goal of the teaching language,
+ * src/teaching/goal.ts, the grader's) is checked against the digest at its
+ * step, so the story the compare view tells is what the two kernels really do.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readPairIndex, storyPosition, type KernelPair } from '../src/app/compare/pairs';
+import { scenarioDigests } from '../src/engine/run-scenario';
+import type { Digest } from '../src/engine/model';
+import { parseScenario } from '../src/scenario/schema';
+import { explainGoal, goalHolds, readGoal, type Goal } from '../src/teaching/goal';
+
+const INDEX = JSON.parse(readFileSync('scenarios/compare/pairs.json', 'utf8')) as unknown;
+const read = readPairIndex(INDEX);
+const pairs: KernelPair[] = read.ok ? read.pairs : [];
+
+/** Null when `claim` holds of `digest`, else what the digest shows instead. */
+function checkClaim(digest: Digest | undefined, claim: unknown): string | null {
+  if (!digest) return 'no digest at that step';
+  const goal: Goal = readGoal(claim, ['holds']);
+  return goalHolds(goal, { digest }) ? null : explainGoal(goal, { digest });
+}
+
+const digestsOf = new Map<string, Digest[]>();
+function digests(name: string, pager: string): Digest[] {
+  let d = digestsOf.get(name);
+  if (!d) {
+    const parsed = parseScenario(readFileSync(`scenarios/${name}.json`, 'utf8'));
+    if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.error)}`);
+    expect(parsed.scenario.pager, `${name} is an ${pager} scenario`).toBe(pager);
+    const run = scenarioDigests(parsed.scenario);
+    expect(run.refused).toBeNull();
+    digestsOf.set(name, (d = run.digests));
+  }
+  return d;
+}
+
+describe('the pair index', () => {
+  it('reads, with at least the six stories the compare view promises', () => {
+    expect(read).toMatchObject({ ok: true });
+    expect(pairs.map((p) => p.id)).toEqual(
+      expect.arrayContaining([
+        'one-fault',
+        'two-faults-one-page',
+        'msync-dirty-pages',
+        'truncate-busy-page',
+        'terminate-during-read',
+        'out-of-memory',
+      ]),
+    );
+  });
+
+  it.each(pairs.map((p) => [p.id, p] as const))('%s: every story step holds in both kernels', (_id, pair) => {
+    for (const kernel of ['openbsd', 'freebsd'] as const) {
+      const all = digests(pair[kernel], kernel);
+      for (const [i, step] of pair.story.entries()) {
+        const { at, holds } = step[kernel];
+        expect(at, `${pair.id} story ${i} ${kernel}: step ${at} is past the scenario's end`).toBeLessThan(all.length);
+        for (const claim of holds)
+          expect(
+            checkClaim(all[at], claim),
+            `${pair.id} story ${i} "${step.title}" ${kernel} at ${at}: ${JSON.stringify(claim)}`,
+          ).toBeNull();
+      }
+    }
+  });
+
+  it.each(pairs.map((p) => [p.id, p] as const))(
+    '%s: no story step holds one step earlier in both kernels',
+    (_id, pair) => {
+      // A story step must point at the step that makes it true, not merely at some step where it is true.
+      for (const [i, step] of pair.story.entries()) {
+        const early = (['openbsd', 'freebsd'] as const).map((kernel) => {
+          const { at, holds } = step[kernel];
+          return at > 0 && holds.every((c) => checkClaim(digests(pair[kernel], kernel)[at - 1], c) === null);
+        });
+        expect(early, `${pair.id} story ${i} "${step.title}" already holds a step earlier`).not.toEqual([true, true]);
+      }
+    },
+  );
+});
+
+describe('claims', () => {
+  it('are goals of the teaching language, read strictly, and fail where the digest says otherwise', () => {
+    const all = digests('two-threads-fault-same-page', 'openbsd');
+    // At step 6 t3 sleeps on the busy page under t2's read; at step 4 it does not exist yet.
+    const sleeps = { thread: { id: 't3', status: 'sleep', wait: 'uvn_get' } };
+    expect(checkClaim(all[6], sleeps)).toBeNull();
+    expect(checkClaim(all[4], sleeps)).toMatch(/no thread has/);
+    const wanted = { path: 'vnodes[name=vn1].uvn.pages[offset=0].flags', contains: 'PG_WANTED' };
+    expect(checkClaim(all[6], wanted)).toBeNull();
+    expect(checkClaim(all[4], wanted)).not.toBeNull();
+    expect(checkClaim(all[7], { path: 'io', equals: [] })).toBeNull();
+    expect(checkClaim(all[6], { path: 'io', equals: [] })).not.toBeNull();
+    expect(() => checkClaim(all[6], { path: 'io', count: 1 })).toThrow();
+  });
+});
+
+describe('reading the index strictly', () => {
+  const good = INDEX as { format: string; pairs: Record<string, unknown>[] };
+  const withPair = (change: (p: Record<string, unknown>) => Record<string, unknown>) => ({
+    ...good,
+    pairs: [change(structuredClone(good.pairs[0]!))],
+  });
+
+  it('refuses a damaged index with the field that is wrong', () => {
+    expect(readPairIndex({ ...good, format: 'x' })).toEqual({
+      ok: false,
+      error: 'index.format: expected "pager-compare/1"',
+    });
+    expect(readPairIndex(withPair((p) => ({ ...p, extra: 1 })))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^pairs\[0\]\.extra: unknown key/),
+    });
+    expect(readPairIndex(withPair((p) => ({ ...p, id: 'Not A Name' })))).toMatchObject({
+      ok: false,
+      error: 'pairs[0].id: "Not A Name" is not a lower-case-dashed name',
+    });
+    const backwards = withPair((p) => {
+      const story = p.story as { openbsd: { at: number } }[];
+      story[1]!.openbsd.at = story[0]!.openbsd.at;
+      return p;
+    });
+    expect(readPairIndex(backwards)).toEqual({
+      ok: false,
+      error: "pairs[0].story[1].openbsd.at: must come after story step 0's",
+    });
+    expect(readPairIndex({ ...good, pairs: [good.pairs[0], good.pairs[0]] })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/listed twice/),
+    });
+  });
+
+  it('places a cursor on the story', () => {
+    const pair = pairs.find((p) => p.id === 'one-fault')!;
+    const ats = pair.story.map((s) => s.freebsd.at);
+    expect(storyPosition(pair, 'freebsd', 0)).toEqual({ index: -1, exact: false });
+    expect(storyPosition(pair, 'freebsd', ats[1]!)).toEqual({ index: 1, exact: true });
+    // Between story steps 0 and 1 (steps 4 and 6 of the FreeBSD scenario).
+    expect(ats[1]! - ats[0]!).toBeGreaterThan(1);
+    expect(storyPosition(pair, 'freebsd', ats[0]! + 1)).toEqual({ index: 0, exact: false });
+    expect(storyPosition(pair, 'freebsd', 1000)).toEqual({ index: ats.length - 1, exact: false });
+  });
+});
