@@ -221,6 +221,26 @@ export class Session {
     return null;
   }
 
+  /**
+   * The first seed line `thread` reaches when it is stepped from its spawn in
+   * the current branch (on a scratch engine), or null: where the source shows
+   * a thread the user is about to follow before it has started.
+   */
+  entryLine(thread: string, bound = 200): number | null {
+    const steps = this.line.steps;
+    const spawn = steps.findIndex((s) => 'spawn' in s && s.spawn === thread);
+    if (spawn < 0) return null;
+    const engine = new PagerEngine(this.setup);
+    for (let i = 0; i <= spawn; i++) engine.apply(steps[i]!);
+    for (let i = 0; i < bound; i++) {
+      if (engine.apply({ step: thread }) !== null) return null;
+      const t = engine.k.thread(thread);
+      if (t?.line != null) return t.line;
+      if (!t || t.status !== 'ready') return null;
+    }
+    return null;
+  }
+
   /** Steps the current branch shares with branch `id` (0 if there is none). */
   sharedWith(id: number): number {
     const other = this.lines.find((l) => l.id === id);

@@ -116,6 +116,11 @@ export type SimEvent =
       readonly loaded: Scenario | null;
       /** With `loaded`: the thread to select (the command's `select`), if any. */
       readonly select: string | null;
+      /**
+       * With `select`: the first seed line that thread reaches when stepped from its spawn, so the source
+       * can show where it is going before it has started (null: none).
+       */
+      readonly selectLine: number | null;
       /** This snapshot is a reset: the session before it can be brought back with `sim.undoReset`. */
       readonly undoable: boolean;
       /** The branches of the history and the current one. */

@@ -61,6 +61,8 @@ export interface UiSlice {
   breakpoints: readonly number[];
   /** The seed line picked in the source for "run to line". */
   chosenLine: number | null;
+  /** Where the source shows the selected thread before it has started (from the loaded history). */
+  previewLine: number | null;
   /** The "About this scenario" area is open. */
   aboutOpen: boolean;
   helpOpen: boolean;
@@ -210,6 +212,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     selectedThread: null,
     breakpoints: [],
     chosenLine: null,
+    previewLine: null,
     aboutOpen: false,
     helpOpen: false,
     notice: null,
@@ -265,6 +268,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
         patch.steps = loaded.steps;
         patch.title = loaded.title ?? '';
         patch.selectedThread = event.select;
+        patch.previewLine = event.selectLine;
         patch.selectedVnode = loaded.vnodes[0]?.name ?? null;
         patch.comparison = null;
         if (event.undoable)

@@ -27,6 +27,7 @@ interface Emitted {
   history?: { from: number; steps: readonly Step[] } | null;
   loaded?: Scenario | null;
   select?: string | null;
+  selectLine?: number | null;
   undoable?: boolean;
   stop?: StopInfo | null;
 }
@@ -128,7 +129,12 @@ export class SimHost {
     if (cursor !== undefined) session.seek(cursor);
     this.replace({ session, scenario });
     this.beforeReset = null;
-    this.emit(id, { timelineFrom: 0, loaded: scenario, select: select ?? null });
+    this.emit(id, {
+      timelineFrom: 0,
+      loaded: scenario,
+      select: select ?? null,
+      selectLine: select === undefined ? null : session.entryLine(select),
+    });
   }
 
   private reset(id: number): void {
@@ -205,6 +211,7 @@ export class SimHost {
       history: e.history ?? null,
       loaded: e.loaded ?? null,
       select: e.select ?? null,
+      selectLine: e.selectLine ?? null,
       undoable: e.undoable ?? false,
       branches: session.branches,
       branch: session.branch,
