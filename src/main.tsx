@@ -4,7 +4,7 @@ import { App } from './app/App';
 import { savedSession, startSaving } from './app/persistence';
 import { createLab, simWorker } from './client/sim-client';
 import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
-import { HASH_PREFIX } from './scenario/link';
+import { HASH_PREFIX, linkParams } from './scenario/link';
 import { LabProvider } from './store/context';
 import './styles.css';
 
@@ -25,9 +25,17 @@ function boot(): void {
     });
   else if (fallback)
     dispatch({ type: 'open', source: { kind: 'text', text: withoutSteps(fallback) }, origin: 'Library' });
+  // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected.
   const openLink = () => {
-    if (location.hash.startsWith(HASH_PREFIX))
-      dispatch({ type: 'open', source: { kind: 'link', hash: location.hash }, origin: 'Shared link' });
+    if (!location.hash.startsWith(HASH_PREFIX)) return;
+    const params = linkParams(location.hash);
+    dispatch({
+      type: 'open',
+      source: { kind: 'link', hash: location.hash },
+      origin: 'Shared link',
+      ...(params?.at != null ? { cursor: params.at } : {}),
+      ...(params?.thread ? { select: params.thread } : {}),
+    });
   };
   openLink();
   startSaving(lab.store);
