@@ -148,7 +148,7 @@ test.describe('branches', () => {
       'Branch 1 (12 steps, parts after step 4)',
       'Branch 2 (5 steps)',
     ]);
-    await expect(timeline.row(4).getByRole('button', { name: '⑂ Branch 1' })).toBeVisible();
+    await expect(timeline.row(4).getByRole('button', { name: '↪ Branch 1' })).toBeVisible();
     await threads.run('t2');
     await expect(threads.returned('t2')).toHaveText('→ returned VM_PAGER_ERROR');
 
@@ -174,7 +174,7 @@ test.describe('branches', () => {
     await expect(dialog).toBeHidden();
 
     // The fork mark switches too.
-    await timeline.row(4).getByRole('button', { name: '⑂ Branch 2' }).click();
+    await timeline.row(4).getByRole('button', { name: '↪ Branch 2' }).click();
     await expect(timeline.status).toHaveText('Step 4 of 6');
   });
 
@@ -204,6 +204,8 @@ test.describe('links to a moment', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
   test('a link opens at &at=4&thread=t2 with t2’s line shown', async ({ lab, browser }) => {
+    // Two browser contexts, each loading the app and its worker: twice a test's work.
+    test.slow();
     await lab.bar.openLibrary('lecture-walkthrough');
     await lab.timeline.jump(4);
     await lab.threads.card('t2').getByRole('button', { name: 't2', exact: true }).click();

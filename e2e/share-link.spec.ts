@@ -32,6 +32,8 @@ test.describe('share link', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
   test('opens the same state, at the step shared, in a new browser context', async ({ lab, page, browser }) => {
+    // Two browser contexts, each loading the app and its worker: twice a test's work.
+    test.slow();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await lab.threads.run('t1');
     await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
@@ -64,6 +66,8 @@ test.describe('share link', () => {
     lab,
     browser,
   }) => {
+    // Two browser contexts, each loading the app and its worker: twice a test's work.
+    test.slow();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await lab.threads.run('t1');
     await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });

@@ -4,7 +4,7 @@ import { panel } from './panel';
 
 /**
  * "Timeline": Start/Back/Forward/End, "Step N of M", the scrubber, the list
- * of steps with a "⑂ Branch N" mark where another branch parts, and (once
+ * of steps with a "↪ Branch N" mark where another branch parts, and (once
  * there are branches) the Branches bar: switch, compare.
  */
 export class TimelinePanel {
@@ -16,7 +16,7 @@ export class TimelinePanel {
   readonly scrubber: Locator;
   /** Every entry of the "Steps" list, "0. setup" first (the step itself, without fork marks). */
   readonly entries: Locator;
-  /** The "⑂ Branch N" marks in the step list. */
+  /** The "↪ Branch N" marks in the step list. */
   readonly forks: Locator;
   /** The Branches bar: "Branch" picker, "Compare with" picker, "Compare". */
   readonly branches: Locator;
@@ -32,7 +32,7 @@ export class TimelinePanel {
     this.scrubber = this.region.getByRole('slider', { name: 'Scrub through steps' });
     const steps = this.region.getByRole('list', { name: 'Steps' });
     this.entries = steps.getByRole('listitem').getByRole('button', { name: /^\d+\. / });
-    this.forks = steps.getByRole('button', { name: /^⑂ / });
+    this.forks = steps.getByRole('button', { name: /^↪ / });
     this.branches = this.region.getByRole('group', { name: 'Branches' });
     this.branchPicker = this.branches.getByRole('combobox', { name: 'Branch', exact: true });
   }

@@ -6,24 +6,25 @@ import type { StopInfo } from '../../protocol/debug';
 /** What made the thread stop, in words. */
 export function stopText(stop: StopInfo, seedFile: string): string {
   const at = stop.line !== null ? ` at ${seedFile}:${stop.line}` : '';
-  const steps = `${stop.steps} step${stop.steps === 1 ? '' : 's'}`;
+  // One primitive step is one statement (or one plain run): only a count above one says something.
+  const steps = stop.steps > 1 ? ` (${stop.steps} steps)` : '';
   switch (stop.reason) {
     case 'step':
-      return `${stop.thread} stopped${at} (${steps})`;
+      return `${stop.thread} stopped${at}${steps}`;
     case 'returned':
-      return `${stop.thread} stepped out, now${at} (${steps})`;
+      return `${stop.thread} stepped out, now${at}${steps}`;
     case 'line':
-      return `${stop.thread} reached the line${at} (${steps})`;
+      return `${stop.thread} reached the line${at}${steps}`;
     case 'breakpoint':
-      return `${stop.thread} stopped at a breakpoint${at} (${steps})`;
+      return `${stop.thread} stopped at a breakpoint${at}${steps}`;
     case 'blocked':
-      return `${stop.thread} blocked${at} (${steps})`;
+      return `${stop.thread} blocked${at}${steps}`;
     case 'done':
-      return `${stop.thread} returned (${steps})`;
+      return `${stop.thread} returned${steps}`;
     case 'panic':
-      return `${stop.thread} panicked${at} (${steps})`;
+      return `${stop.thread} panicked${at}${steps}`;
     case 'limit':
-      return `${stop.thread} still running${at} after ${steps}: stopped there`;
+      return `${stop.thread} still running${at}${steps}: stopped at the bound`;
   }
 }
 

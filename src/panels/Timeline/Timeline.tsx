@@ -112,7 +112,7 @@ export function Timeline() {
             title={`${b.name} parts from here${b.firstLabel ? `: ${b.firstLabel}` : ''}. Switch to it.`}
             onClick={() => dispatch({ type: 'switchBranch', branch: b.id })}
           >
-            ⑂ {b.name}
+            ↪ {b.name}
           </button>
         ))}
       </li>,
