@@ -3,7 +3,7 @@ import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY, type LibraryEntry } from './
 import { ResetDialog } from './ResetDialog';
 import { scenarioToHash, scenarioToText } from '../scenario/link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
-import { selectBranches, selectLength, selectTitle } from '../store/selectors';
+import { selectTitle } from '../store/selectors';
 import { currentScenario, type LabAction } from '../store/store';
 
 /** Opening a library scenario: at step 0, its first thread selected, its explanation open. */
@@ -26,13 +26,12 @@ function linkText(at: number, thread: string | null): string {
 /** Open from the library, import and export a file, share a link, reset. */
 export function ScenarioBar() {
   const title = useLab(selectTitle);
-  const length = useLab(selectLength);
-  const branches = useLab(selectBranches);
   const store = useLabStore();
   const dispatch = useDispatch();
   const fileInput = useRef<HTMLInputElement>(null);
   const [libraryChoice, setLibraryChoice] = useState('');
-  const [confirmReset, setConfirmReset] = useState(false);
+  // What a reset would drop, read when it is asked for (the bar need not re-render on every step).
+  const [confirmReset, setConfirmReset] = useState<{ steps: number; branches: number } | null>(null);
 
   const importFile = async (file: File) => {
     dispatch({ type: 'open', source: { kind: 'text', text: await file.text() }, origin: `Import of ${file.name}` });
@@ -125,7 +124,13 @@ export function ScenarioBar() {
         <button type="button" onClick={() => void share()}>
           Share link
         </button>
-        <button type="button" onClick={() => setConfirmReset(true)}>
+        <button
+          type="button"
+          onClick={() => {
+            const { length, branches } = store.getState();
+            setConfirmReset({ steps: length, branches: branches.length });
+          }}
+        >
           Reset
         </button>
         <button type="button" onClick={() => store.getState().setHelpOpen(true)} aria-keyshortcuts="?">
@@ -133,11 +138,11 @@ export function ScenarioBar() {
         </button>
       </div>
       <ResetDialog
-        open={confirmReset}
-        steps={length}
-        branches={branches.length}
+        open={confirmReset !== null}
+        steps={confirmReset?.steps ?? 0}
+        branches={confirmReset?.branches ?? 0}
         onReset={() => dispatch({ type: 'reset' })}
-        onClose={() => setConfirmReset(false)}
+        onClose={() => setConfirmReset(null)}
       />
     </>
   );
