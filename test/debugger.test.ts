@@ -299,7 +299,13 @@ describe('SimHost debugger commands', () => {
   it('echoes the thread to select with a load at a chosen cursor', () => {
     const { host, last } = harness();
     host.handle({ type: 'sim.load', id: 1, scenario: library('lecture-walkthrough'), cursor: 4, select: 't2' });
-    expect(last()).toMatchObject({ cursor: 4, select: 't2' });
+    // t2 stands at 1239 there: the source follows it, no preview needed.
+    expect(last()).toMatchObject({ cursor: 4, select: 't2', selectLine: null });
+    // At step 0 t1 has not started: the line its call first reaches is sent, found on a scratch engine.
+    host.handle({ type: 'sim.load', id: 3, scenario: library('lecture-walkthrough'), cursor: 0, select: 't1' });
+    expect(last()).toMatchObject({ cursor: 0, length: 12, select: 't1', selectLine: 141 });
+    host.handle({ type: 'sim.load', id: 4, scenario: library('two-threads-fault-same-page'), cursor: 2, select: 't2' });
+    expect(last()).toMatchObject({ select: 't2', selectLine: 927 });
     host.handle({ type: 'sim.seek', id: 2, to: 5 });
     expect(last().select).toBeNull();
   });

@@ -133,8 +133,14 @@ export class SimHost {
       timelineFrom: 0,
       loaded: scenario,
       select: select ?? null,
-      selectLine: select === undefined ? null : session.entryLine(select),
+      selectLine: select === undefined || this.started(session, select) ? null : session.entryLine(select),
     });
+  }
+
+  /** `thread` exists at the cursor and has begun its call (the source can follow it without a preview). */
+  private started(session: Session, thread: string): boolean {
+    const t = session.snapshot().threads.find((x) => x.id === thread);
+    return t !== undefined && (t.line !== null || t.callerStmt !== null || t.status !== 'ready');
   }
 
   private reset(id: number): void {
