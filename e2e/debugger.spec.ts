@@ -143,6 +143,9 @@ test.describe('branches', () => {
     await timeline.jump(4);
     await io.fail(1);
     await expect(timeline.status).toHaveText('Step 5 of 5');
+    await expect(lab.info).toHaveText(
+      'Acting on step 4 started Branch 2; Branch 1 keeps its 8 later steps (Timeline: Branch).',
+    );
     await expect(timeline.branchPicker).toHaveValue('2');
     await expect(timeline.branchPicker.locator('option')).toHaveText([
       'Branch 1 (12 steps, parts after step 4)',

@@ -151,6 +151,10 @@ describe('SimClient and the lab store', () => {
     dispatch({ type: 'seek', to: 4 });
     dispatch({ type: 'complete', request: 1, result: 'eio' });
     expect(store.getState()).toMatchObject({ branch: 2, length: 5 });
+    expect(store.getState().notice).toEqual({
+      kind: 'info',
+      text: 'Acting on step 4 started Branch 2; Branch 1 keeps its 8 later steps (Timeline: Branch).',
+    });
     expect(store.getState().steps).toHaveLength(5);
     dispatch({ type: 'switchBranch', branch: 1 });
     const state = store.getState();

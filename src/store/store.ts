@@ -285,6 +285,16 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
         const first = event.applied[0]!;
         if ('spawn' in first) patch.selectedThread = first.spawn;
       }
+      if (!loaded && sameSession && event.branches.length > state.branches.length) {
+        // Acting on a past step made a branch: say where the old future went, once.
+        const made = event.branches.find((b) => b.id === event.branch);
+        const old = event.branches.find((b) => b.id === made?.parent);
+        if (made && old)
+          patch.notice = {
+            kind: 'info',
+            text: `Acting on step ${made.forkAt} started ${made.name}; ${old.name} keeps its ${old.length - made.forkAt} later steps (Timeline: Branch).`,
+          };
+      }
       set(patch);
     },
     // A new worker numbers its events afresh.
