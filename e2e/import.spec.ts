@@ -45,7 +45,7 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
  */
 async function openRaceAtStep6(lab: Lab): Promise<void> {
   await lab.bar.openLibrary('two-threads-fault-same-page');
-  await expect(lab.timeline.status).toHaveText('Step 12 of 12');
+  await expect(lab.timeline.status).toHaveText('Step 0 of 12');
   await lab.timeline.jump(6);
   await expectRaceAtStep6(lab);
 }

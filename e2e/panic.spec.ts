@@ -55,8 +55,11 @@ test.describe('a kernel panic', () => {
     await expect(threads.startButton).toBeEnabled();
   });
 
-  test('the library scenario that panics opens stopped, with the same banner', async ({ lab }) => {
+  test('the library scenario that panics opens at its start, and its end shows the same banner', async ({ lab }) => {
     await lab.bar.openLibrary('sync-persisting-uvn-of-free-vnode-vref-panics');
+    await expect(lab.timeline.status).toHaveText('Step 0 of 8');
+    await expect(lab.panic).toHaveCount(0);
+    await lab.timeline.toEnd();
     await expect(lab.timeline.status).toHaveText('Step 8 of 8');
     await expectStopped(lab);
   });

@@ -4,6 +4,8 @@ import { expectStep10 } from './walkthrough-states';
 test.describe('the session survives a reload', () => {
   test('steps, the cursor and the state come back after a reload', async ({ lab, page }) => {
     await lab.bar.openLibrary('lecture-walkthrough');
+    await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+    await lab.timeline.toEnd();
     await expect(lab.timeline.status).toHaveText('Step 12 of 12');
     await lab.timeline.back();
     await lab.timeline.back();
@@ -25,8 +27,12 @@ test.describe('help', () => {
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(dialog).toBeVisible();
     await expect(dialog.getByRole('row')).toHaveText([
-      /^s\s*Step the selected thread by one statement$/,
-      /^r\s*Run the selected thread until it blocks or returns$/,
+      /^s or F11\s*Step: run the followed thread by one statement \(into a call\)$/,
+      /^n or F10\s*Step over: run a call into a seed function to its return$/,
+      /^o or Shift\+F11\s*Step out: run until the thread returns from the function it is in$/,
+      /^r or F5\s*Run the thread until it blocks, returns or reaches a breakpoint$/,
+      /^Ctrl\+F10\s*Run the thread to the chosen line \(click a line of the source to choose it\)$/,
+      /^F9\s*Set or remove a breakpoint on the chosen line \(or click a line number\)$/,
       /^←\s*Back one step in the timeline$/,
       /^→\s*Forward one step in the timeline$/,
       /^\?\s*Show or hide this help$/,

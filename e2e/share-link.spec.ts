@@ -31,7 +31,9 @@ async function expectFaultWaitingOnRead(lab: Lab): Promise<void> {
 test.describe('share link', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-  test('opens the same state, at its last step, in a new browser context', async ({ lab, page, browser }) => {
+  test('opens the same state, at the step shared, in a new browser context', async ({ lab, page, browser }) => {
+    // Two browser contexts, each loading the app and its worker: twice a test's work.
+    test.slow();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await lab.threads.run('t1');
     await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
@@ -39,8 +41,8 @@ test.describe('share link', () => {
     await expectFaultWaitingOnRead(lab);
 
     const url = await lab.bar.shareLink();
-    expect(url).toMatch(/\/#scenario=[A-Za-z0-9+\-$]+$/);
-    await expect(lab.info).toHaveText('Link copied: it opens this scenario at its last step.');
+    expect(url).toMatch(/\/#scenario=[A-Za-z0-9+\-$]+&at=4&thread=t2$/);
+    await expect(lab.info).toHaveText('Link copied: it opens this scenario at step 4 with t2 selected.');
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 
     // A new context: no saved session, nothing shared with the first page but the link.
@@ -60,7 +62,12 @@ test.describe('share link', () => {
     }
   });
 
-  test('shares every step even when the cursor is back in the timeline', async ({ lab, browser }) => {
+  test('shares every step even when the cursor is back in the timeline, and opens at the cursor', async ({
+    lab,
+    browser,
+  }) => {
+    // Two browser contexts, each loading the app and its worker: twice a test's work.
+    test.slow();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await lab.threads.run('t1');
     await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
@@ -73,10 +80,14 @@ test.describe('share link', () => {
     await expect(lab.threads.cards).toHaveCount(1);
 
     const url = await lab.bar.shareLink();
+    expect(url).toMatch(/&at=2&thread=t2$/);
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     try {
       const other = new Lab(await context.newPage());
       await other.open(url);
+      await expect(other.timeline.status).toHaveText('Step 2 of 4');
+      await expect(other.threads.cards).toHaveCount(1);
+      await other.timeline.toEnd();
       await expectFaultWaitingOnRead(other);
     } finally {
       await context.close();

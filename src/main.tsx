@@ -5,7 +5,7 @@ import { Root } from './app/Root';
 import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
 import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
-import { HASH_PREFIX } from './scenario/link';
+import { HASH_PREFIX, linkParams } from './scenario/link';
 import './styles.css';
 
 const lab = createLab(simWorker);
@@ -28,10 +28,18 @@ function boot(): void {
     });
   else if (fallback)
     dispatch({ type: 'open', source: { kind: 'text', text: withoutSteps(fallback) }, origin: 'Library' });
+  // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected.
   const openLink = () => {
-    if (location.hash.startsWith(HASH_PREFIX))
-      dispatch({ type: 'open', source: { kind: 'link', hash: location.hash }, origin: 'Shared link' });
-    else openTeachingLink(lab.store, location.hash);
+    if (location.hash.startsWith(HASH_PREFIX)) {
+      const params = linkParams(location.hash);
+      dispatch({
+        type: 'open',
+        source: { kind: 'link', hash: location.hash },
+        origin: 'Shared link',
+        ...(params?.at != null ? { cursor: params.at } : {}),
+        ...(params?.thread ? { select: params.thread } : {}),
+      });
+    } else openTeachingLink(lab.store, location.hash);
   };
   openLink();
   if (!embed) startSaving(lab.store);

@@ -125,4 +125,60 @@ describe('SimClient and the lab store', () => {
     expect(store.getState().notice?.text).toBe('args.offset: must be page-aligned (a multiple of 4096)');
     expect(store.getState().steps).toEqual([]);
   });
+
+  it('sends the breakpoints with run and records only primitive steps', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: { ...walkthrough(), steps: walkthrough().steps.slice(0, 1) } });
+    dispatch({ type: 'toggleBreakpoint', line: 238 });
+    dispatch({ type: 'toggleBreakpoint', line: 164 });
+    dispatch({ type: 'toggleBreakpoint', line: 999 });
+    dispatch({ type: 'toggleBreakpoint', line: 999 });
+    expect(store.getState().breakpoints).toEqual([164, 238]);
+    dispatch({ type: 'run', thread: 't1' });
+    expect(workers[0]!.received.at(-1)).toMatchObject({ type: 'sim.run', thread: 't1', breakpoints: [164, 238] });
+    const state = store.getState();
+    expect(state.lastStop).toMatchObject({ reason: 'breakpoint', line: 164 });
+    expect(state.steps.slice(1)).toEqual(Array.from({ length: state.lastStop!.steps }, () => ({ step: 't1' })));
+    expect(state.timeline).toHaveLength(state.steps.length);
+    dispatch({ type: 'stepOver', thread: 't1' });
+    expect(store.getState().snapshot?.threads[0]!.line).toBe(165);
+    expect(store.getState().steps).toHaveLength(state.steps.length + 1);
+  });
+
+  it('keeps branches: switching one in replaces the steps from the fork; the comparison arrives', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    dispatch({ type: 'seek', to: 4 });
+    dispatch({ type: 'complete', request: 1, result: 'eio' });
+    expect(store.getState()).toMatchObject({ branch: 2, length: 5 });
+    expect(store.getState().notice).toEqual({
+      kind: 'info',
+      text: 'Acting on step 4 started Branch 2; Branch 1 keeps its 8 later steps (Timeline: Branch).',
+    });
+    expect(store.getState().steps).toHaveLength(5);
+    dispatch({ type: 'switchBranch', branch: 1 });
+    const state = store.getState();
+    expect(state).toMatchObject({ branch: 1, length: 12, cursor: 4 });
+    expect(state.steps).toEqual(walkthrough().steps);
+    expect(state.timeline.map((t) => t.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(state.timeline[4]!.label).toBe('request 1 completes ok: t2 can run');
+    dispatch({ type: 'compare', a: 1, b: 2 });
+    expect(store.getState().comparison).toMatchObject({ a: 1, b: 2, shared: 4 });
+    dispatch({ type: 'closeComparison' });
+    expect(store.getState().comparison).toBeNull();
+  });
+
+  it('reset offers an undo that brings every step back', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    dispatch({ type: 'seek', to: 6 });
+    dispatch({ type: 'reset' });
+    expect(store.getState()).toMatchObject({ length: 0, steps: [] });
+    const notice = store.getState().notice!;
+    expect(notice.text).toBe('The lab was reset to its setup.');
+    expect(notice.action).toEqual({ label: 'Undo reset', action: { type: 'undoReset' } });
+    dispatch(notice.action!.action);
+    expect(store.getState()).toMatchObject({ length: 12, cursor: 6, notice: null });
+    expect(store.getState().steps).toEqual(walkthrough().steps);
+  });
 });

@@ -50,7 +50,7 @@ describe('SimHost (the worker behind the protocol)', () => {
     expect(shown().freePages).toBe(32);
   });
 
-  it('streams deltas the UI can apply, and going back then acting forks the future', () => {
+  it('streams deltas the UI can apply, and going back then acting keeps the old future as a branch', () => {
     const { host, events, shown } = harness();
     host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
     host.handle({ type: 'sim.seek', id: 2, to: 4 });
@@ -62,6 +62,10 @@ describe('SimHost (the worker behind the protocol)', () => {
     if (last.type !== 'sim.snapshot') throw new Error('expected a snapshot');
     expect(last.length).toBe(5);
     expect(last.timeline).toEqual([{ index: 5, label: 'request 1 completes eio: t2 can run' }]);
+    expect(last.branches.map((b) => [b.id, b.length, b.forkAt])).toEqual([
+      [1, 12, 0],
+      [2, 5, 4],
+    ]);
     host.handle({ type: 'sim.run', id: 4, thread: 't2' });
     expect(shown().threads[1]!.ret).toBe('VM_PAGER_ERROR');
     expect(shown().pages).toEqual([]);

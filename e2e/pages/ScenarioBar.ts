@@ -22,7 +22,7 @@ export class ScenarioBar {
     this.library = this.toolbar.getByRole('combobox', { name: 'Open from library' });
   }
 
-  button(name: 'Import…' | 'Export' | 'Share link' | 'Reset' | 'Help'): Locator {
+  button(name: 'Start here' | 'Import…' | 'Export' | 'Share link' | 'Reset' | 'Help'): Locator {
     return this.toolbar.getByRole('button', { name, exact: true });
   }
 
@@ -64,7 +64,16 @@ export class ScenarioBar {
     return this.page.url();
   }
 
+  /** Press Reset and confirm it in the dialog that asks. */
   async reset(): Promise<void> {
     await this.button('Reset').click();
+    const dialog = this.page.getByRole('dialog', { name: 'Reset the lab?' });
+    await dialog.getByRole('button', { name: 'Reset the lab' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** "About this scenario": the folding area under the header (its summary and explanation). */
+  get about(): Locator {
+    return this.page.locator('details.about');
   }
 }

@@ -1,7 +1,12 @@
 import type { Locator, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { panel } from './panel';
 
-/** "Timeline": Start/Back/Forward/End, "Step N of M", the scrubber and the list of steps. */
+/**
+ * "Timeline": Start/Back/Forward/End, "Step N of M", the scrubber, the list
+ * of steps with a "↪ Branch N" mark where another branch parts, and (once
+ * there are branches) the Branches bar: switch, compare.
+ */
 export class TimelinePanel {
   readonly region: Locator;
   readonly startButton: Locator;
@@ -9,8 +14,13 @@ export class TimelinePanel {
   readonly forwardButton: Locator;
   readonly endButton: Locator;
   readonly scrubber: Locator;
-  /** Every entry of the "Steps" list, "0. setup" first. */
+  /** Every entry of the "Steps" list, "0. setup" first (the step itself, without fork marks). */
   readonly entries: Locator;
+  /** The "↪ Branch N" marks in the step list. */
+  readonly forks: Locator;
+  /** The Branches bar: "Branch" picker, "Compare with" picker, "Compare". */
+  readonly branches: Locator;
+  readonly branchPicker: Locator;
 
   /** `root`: where the panel is, the whole page unless one lab of the compare view. */
   constructor(
@@ -24,7 +34,39 @@ export class TimelinePanel {
     this.forwardButton = history.getByRole('button', { name: 'Forward', exact: true });
     this.endButton = history.getByRole('button', { name: 'End', exact: true });
     this.scrubber = this.region.getByRole('slider', { name: 'Scrub through steps' });
-    this.entries = this.region.getByRole('list', { name: 'Steps' }).getByRole('listitem');
+    const steps = this.region.getByRole('list', { name: 'Steps' });
+    this.entries = steps.getByRole('listitem').getByRole('button', { name: /^\d+\. / });
+    this.forks = steps.getByRole('button', { name: /^↪ / });
+    this.branches = this.region.getByRole('group', { name: 'Branches' });
+    this.branchPicker = this.branches.getByRole('combobox', { name: 'Branch', exact: true });
+  }
+
+  /** The entry of step `n` ("n. label"); the list is windowed, so only steps near the view exist. */
+  entry(n: number): Locator {
+    return this.region.getByRole('list', { name: 'Steps' }).getByRole('button', { name: new RegExp(`^${n}\\. `) });
+  }
+
+  /** The entry of step `n` in the list (its row, with any fork marks). */
+  row(n: number): Locator {
+    return this.region
+      .getByRole('list', { name: 'Steps' })
+      .getByRole('listitem')
+      .filter({ has: this.page.getByRole('button', { name: new RegExp(`^${n}\\. `) }) });
+  }
+
+  /** Switch to branch `name` ("Branch 1") with the Branch picker. */
+  async switchTo(name: string): Promise<void> {
+    const option = this.branchPicker.locator('option').filter({ hasText: new RegExp(`^${name} \\(`) });
+    await this.branchPicker.selectOption((await option.getAttribute('value'))!);
+  }
+
+  /** Compare the current branch with `name` ("Branch 1"); resolves to the comparison dialog. */
+  async compareWith(name: string): Promise<Locator> {
+    await this.branches.getByRole('combobox', { name: 'Compare with' }).selectOption({ label: name });
+    await this.branches.getByRole('button', { name: 'Compare', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: new RegExp(`${name}`) });
+    await expect(dialog).toBeVisible();
+    return dialog;
   }
 
   /** "Step N of M". */

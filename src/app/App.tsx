@@ -6,6 +6,7 @@ import { PageTree } from '../panels/PageTree/PageTree';
 import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
+import { AboutScenario } from './AboutScenario';
 import { NoticeBanner, PanicBanner } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { compareHash } from './compare/link';
@@ -36,6 +37,7 @@ export function App() {
           Compare kernels
         </a>
       </header>
+      <AboutScenario />
       <PanicBanner />
       <NoticeBanner />
       <main className="grid">

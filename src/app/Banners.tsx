@@ -29,6 +29,11 @@ export function NoticeBanner() {
       {notice && (
         <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`banner banner-${notice.kind}`}>
           <span>{notice.text}</span>
+          {notice.action && (
+            <button type="button" onClick={() => store.getState().dispatch(notice.action!.action)}>
+              {notice.action.label}
+            </button>
+          )}
           <button type="button" aria-label="Dismiss message" onClick={() => store.getState().notify(null)}>
             ×
           </button>

@@ -23,7 +23,12 @@ export function HelpOverlay() {
           {SHORTCUTS.map((s) => (
             <tr key={s.keys}>
               <th scope="row">
-                <kbd>{s.keys}</kbd>
+                {s.keys.split(/\s{2,}/).map((k, i) => (
+                  <span key={k}>
+                    {i > 0 && ' or '}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
               </th>
               <td>{s.does}</td>
             </tr>
@@ -32,7 +37,8 @@ export function HelpOverlay() {
       </table>
       <p>
         You are the scheduler: start calls on kernel threads in the Threads panel, run or step them, and complete disk
-        requests in the I/O panel in any order.
+        requests in the I/O panel in any order. The stepping keys act on the thread the Source panel follows (the
+        selected one, else the one last run).
       </p>
       <button type="button" onClick={() => store.getState().setHelpOpen(false)}>
         Close

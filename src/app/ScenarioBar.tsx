@@ -1,9 +1,27 @@
 import { useRef, useState } from 'react';
-import { LIBRARY } from './library';
+import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY, type LibraryEntry } from './library';
+import { ResetDialog } from './ResetDialog';
 import { scenarioToHash, scenarioToText } from '../scenario/link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
 import { selectTitle } from '../store/selectors';
-import { currentScenario } from '../store/store';
+import { currentScenario, type LabAction } from '../store/store';
+
+/** Opening a library scenario: at step 0, its first thread selected, its explanation open. */
+export function openLibraryAction(entry: LibraryEntry): LabAction {
+  return {
+    type: 'open',
+    source: { kind: 'text', text: entry.text },
+    origin: `Library ${entry.name}`,
+    cursor: 0,
+    about: true,
+    ...(entry.firstThread ? { select: entry.firstThread } : {}),
+  };
+}
+
+/** What a shared link opens at, in words. */
+function linkText(at: number, thread: string | null): string {
+  return `step ${at}${thread ? ` with ${thread} selected` : ''}`;
+}
 
 /** Open from the library, import and export a file, share a link, reset. */
 export function ScenarioBar() {
@@ -12,6 +30,8 @@ export function ScenarioBar() {
   const dispatch = useDispatch();
   const fileInput = useRef<HTMLInputElement>(null);
   const [libraryChoice, setLibraryChoice] = useState('');
+  // What a reset would drop, read when it is asked for (the bar need not re-render on every step).
+  const [confirmReset, setConfirmReset] = useState<{ steps: number; branches: number } | null>(null);
 
   const importFile = async (file: File) => {
     dispatch({ type: 'open', source: { kind: 'text', text: await file.text() }, origin: `Import of ${file.name}` });
@@ -29,71 +49,101 @@ export function ScenarioBar() {
   };
 
   const share = async () => {
-    const scenario = currentScenario(store.getState());
+    const state = store.getState();
+    const scenario = currentScenario(state);
     if (!scenario) return;
-    const hash = await scenarioToHash(scenario);
+    // The link carries every step of the current branch, the cursor and the selected thread.
+    const thread = state.selectedThread;
+    const hash = await scenarioToHash(scenario, state.cursor, thread);
     const url = `${location.origin}${location.pathname}${hash}`;
     history.replaceState(null, '', hash);
     try {
       await navigator.clipboard.writeText(url);
-      store.getState().notify({ kind: 'info', text: 'Link copied: it opens this scenario at its last step.' });
+      state.notify({ kind: 'info', text: `Link copied: it opens this scenario at ${linkText(state.cursor, thread)}.` });
     } catch {
-      store.getState().notify({ kind: 'info', text: `Share this link: ${url}` });
+      state.notify({ kind: 'info', text: `Share this link (it opens at ${linkText(state.cursor, thread)}): ${url}` });
     }
   };
 
   return (
-    <div className="scenario-bar" role="toolbar" aria-label="Scenario">
-      <span className="scenario-title" title={title}>
-        {title || 'Untitled scenario'}
-      </span>
-      <label>
-        <span className="visually-hidden">Open from library</span>
-        <select
-          aria-label="Open from library"
-          value={libraryChoice}
+    <>
+      <div className="scenario-bar" role="toolbar" aria-label="Scenario">
+        <span className="scenario-title" title={title}>
+          {title || 'Untitled scenario'}
+        </span>
+        <button
+          type="button"
+          disabled={!START_HERE_ENTRY}
+          title={START_HERE_ENTRY ? `Open ${START_HERE_ENTRY.label}: the suggested first scenario` : undefined}
+          onClick={() => START_HERE_ENTRY && dispatch(openLibraryAction(START_HERE_ENTRY))}
+        >
+          Start here
+        </button>
+        <label>
+          <span className="visually-hidden">Open from library</span>
+          <select
+            aria-label="Open from library"
+            value={libraryChoice}
+            onChange={(e) => {
+              const entry = LIBRARY.find((x) => x.name === e.target.value);
+              setLibraryChoice('');
+              if (entry) dispatch(openLibraryAction(entry));
+            }}
+          >
+            <option value="">Open from library…</option>
+            {LIBRARY_GROUPS.map((group) => (
+              <optgroup key={group.topic} label={group.topic}>
+                {group.entries.map((entry, i) => (
+                  <option key={entry.name} value={entry.name} title={entry.title}>
+                    {group.entries.length > 1 ? `${i + 1}. ` : ''}
+                    {entry.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Import…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          aria-label="Import scenario file"
+          className="visually-hidden"
           onChange={(e) => {
-            const entry = LIBRARY.find((x) => x.name === e.target.value);
-            setLibraryChoice('');
-            if (entry)
-              dispatch({ type: 'open', source: { kind: 'text', text: entry.text }, origin: `Library ${entry.name}` });
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void importFile(file);
+          }}
+        />
+        <button type="button" onClick={exportFile}>
+          Export
+        </button>
+        <button type="button" onClick={() => void share()}>
+          Share link
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const { length, branches } = store.getState();
+            setConfirmReset({ steps: length, branches: branches.length });
           }}
         >
-          <option value="">Open from library…</option>
-          {LIBRARY.map((entry) => (
-            <option key={entry.name} value={entry.name} title={entry.title}>
-              {entry.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" onClick={() => fileInput.current?.click()}>
-        Import…
-      </button>
-      <input
-        ref={fileInput}
-        type="file"
-        accept="application/json,.json"
-        aria-label="Import scenario file"
-        className="visually-hidden"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void importFile(file);
-        }}
+          Reset
+        </button>
+        <button type="button" onClick={() => store.getState().setHelpOpen(true)} aria-keyshortcuts="?">
+          Help
+        </button>
+      </div>
+      <ResetDialog
+        open={confirmReset !== null}
+        steps={confirmReset?.steps ?? 0}
+        branches={confirmReset?.branches ?? 0}
+        onReset={() => dispatch({ type: 'reset' })}
+        onClose={() => setConfirmReset(null)}
       />
-      <button type="button" onClick={exportFile}>
-        Export
-      </button>
-      <button type="button" onClick={() => void share()}>
-        Share link
-      </button>
-      <button type="button" onClick={() => dispatch({ type: 'reset' })}>
-        Reset
-      </button>
-      <button type="button" onClick={() => store.getState().setHelpOpen(true)} aria-keyshortcuts="?">
-        Help
-      </button>
-    </div>
+    </>
   );
 }

@@ -1,10 +1,21 @@
-/** Keyboard shortcuts, one table shared by the handler and the help overlay. */
+/**
+ * Keyboard shortcuts, one table shared by the handler and the help overlay.
+ * The stepping keys are the ones debuggers use (gdb's s/n/finish/run, and
+ * F5/F9/F10/F11 as in Visual Studio and VS Code); they act on the thread the
+ * source follows (the selected one, else the one last run).
+ */
 import { useEffect } from 'react';
+import { followedThread, lastActedThread } from '../panels/Source/follow';
 import { useLabStore } from '../store/context';
+import type { LabAction, LabState } from '../store/store';
 
 export const SHORTCUTS: readonly { keys: string; does: string }[] = [
-  { keys: 's', does: 'Step the selected thread by one statement' },
-  { keys: 'r', does: 'Run the selected thread until it blocks or returns' },
+  { keys: 's  F11', does: 'Step: run the followed thread by one statement (into a call)' },
+  { keys: 'n  F10', does: 'Step over: run a call into a seed function to its return' },
+  { keys: 'o  Shift+F11', does: 'Step out: run until the thread returns from the function it is in' },
+  { keys: 'r  F5', does: 'Run the thread until it blocks, returns or reaches a breakpoint' },
+  { keys: 'Ctrl+F10', does: 'Run the thread to the chosen line (click a line of the source to choose it)' },
+  { keys: 'F9', does: 'Set or remove a breakpoint on the chosen line (or click a line number)' },
   { keys: '←', does: 'Back one step in the timeline' },
   { keys: '→', does: 'Forward one step in the timeline' },
   { keys: '?', does: 'Show or hide this help' },
@@ -17,35 +28,64 @@ function typingInto(target: EventTarget | null): boolean {
   );
 }
 
+/** The thread the debugger keys act on: the one the Source panel follows. */
+export function debugTarget(state: LabState): string | null {
+  const threads = state.snapshot?.threads ?? [];
+  return followedThread(threads, state.selectedThread, lastActedThread(state.steps, state.cursor))?.thread.id ?? null;
+}
+
+/** The action a key press asks for, or null (not ours: let the browser have it). */
+export function shortcutAction(
+  e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey'>,
+  state: LabState,
+): LabAction | 'help' | 'close' | 'none' | null {
+  const thread = debugTarget(state);
+  const on = (make: (t: string) => LabAction) => (thread ? make(thread) : 'none');
+  if (e.ctrlKey) {
+    if (e.key !== 'F10') return null;
+    return thread && state.chosenLine !== null ? { type: 'runTo', thread, line: state.chosenLine } : 'none';
+  }
+  switch (e.key) {
+    case 's':
+      return on((t) => ({ type: 'step', thread: t }));
+    case 'F11':
+      return on((t) => (e.shiftKey ? { type: 'stepOut', thread: t } : { type: 'step', thread: t }));
+    case 'n':
+    case 'F10':
+      return on((t) => ({ type: 'stepOver', thread: t }));
+    case 'o':
+      return on((t) => ({ type: 'stepOut', thread: t }));
+    case 'r':
+    case 'F5':
+      return on((t) => ({ type: 'run', thread: t }));
+    case 'F9': {
+      const line = state.chosenLine ?? state.snapshot?.threads.find((t) => t.id === thread)?.line ?? null;
+      return line !== null ? { type: 'toggleBreakpoint', line } : 'none';
+    }
+    case 'ArrowLeft':
+      return state.cursor > 0 ? { type: 'seek', to: state.cursor - 1 } : 'none';
+    case 'ArrowRight':
+      return state.cursor < state.length ? { type: 'seek', to: state.cursor + 1 } : 'none';
+    case '?':
+      return 'help';
+    case 'Escape':
+      return 'close';
+    default:
+      return null;
+  }
+}
+
 export function useShortcuts(): void {
   const store = useLabStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
+      if (e.metaKey || e.altKey || typingInto(e.target)) return;
       const state = store.getState();
-      const thread = state.selectedThread;
-      switch (e.key) {
-        case 's':
-          if (thread) state.dispatch({ type: 'step', thread });
-          break;
-        case 'r':
-          if (thread) state.dispatch({ type: 'run', thread });
-          break;
-        case 'ArrowLeft':
-          if (state.cursor > 0) state.dispatch({ type: 'seek', to: state.cursor - 1 });
-          break;
-        case 'ArrowRight':
-          if (state.cursor < state.length) state.dispatch({ type: 'seek', to: state.cursor + 1 });
-          break;
-        case '?':
-          state.setHelpOpen(!state.helpOpen);
-          break;
-        case 'Escape':
-          state.setHelpOpen(false);
-          break;
-        default:
-          return;
-      }
+      const action = shortcutAction(e, state);
+      if (action === null) return;
+      if (action === 'help') state.setHelpOpen(!state.helpOpen);
+      else if (action === 'close') state.setHelpOpen(false);
+      else if (action !== 'none') state.dispatch(action);
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);

@@ -136,6 +136,14 @@ export class PagerEngine {
     return null;
   }
 
+  /**
+   * Say that `applied` steps have been applied: the session records several
+   * `step`s that ran a thread to a block as the one `run` they equal.
+   */
+  renumber(applied: number): void {
+    this.stepIndex = applied - 1;
+  }
+
   digest(): Digest {
     return this.model.digest(this.k, this.stepIndex);
   }

@@ -1,13 +1,18 @@
 /**
- * A session: the scenario's setup, the steps applied so far and the snapshot
- * after each. Going back or jumping to a step returns its stored snapshot at
- * once. Acting after going back forks a new future: the steps beyond the
- * cursor are dropped and the live engine is rebuilt by replaying the steps up
- * to the cursor, which determinism makes exact.
+ * A session: the scenario's setup and its history. The history is a set of
+ * branches (lines of steps); the current one holds the steps applied so far,
+ * the snapshot after each and its label in words. Going back or jumping to a
+ * step returns its stored snapshot at once. Acting on a past step keeps the
+ * old future: a new branch is made that shares the steps up to the cursor,
+ * and the live engine is rebuilt by replaying them, which determinism makes
+ * exact. Branches can be switched to and compared step by step by digest.
  */
+import type { BranchView, Comparison, ComparisonRow } from '../protocol/debug';
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
 import type { PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
+import { describeStep } from './describe';
+import { digestDiff } from './digest-diff';
 import { PagerEngine } from './engine';
 import type { Digest } from './model';
 import { SnapshotBuilder } from './view';
@@ -51,22 +56,51 @@ function load(stored: StoredSnapshot): ViewSnapshot {
   return { ...stored.rest, pages: flat(stored.pages), threads: flat(stored.threads) };
 }
 
+/** One branch of the history. Its arrays share nothing mutable with another branch's. */
+interface Line {
+  readonly id: number;
+  readonly parent: number | null;
+  /** Steps shared with the parent branch. */
+  readonly forkAt: number;
+  readonly steps: Step[];
+  readonly labels: string[];
+  /** One more than the steps: the setup's snapshot first. */
+  readonly snapshots: StoredSnapshot[];
+}
+
+const sameStep = (a: Step, b: Step) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Steps two lists share from the start. */
+function sharedPrefix(a: readonly Step[], b: readonly Step[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && sameStep(a[i]!, b[i]!)) i++;
+  return i;
+}
+
 export class Session {
   private engine: PagerEngine;
   private builder: SnapshotBuilder;
-  /** Steps the live engine has applied (it may be ahead of the cursor). */
+  /** Steps of the current branch the live engine has applied (it may be ahead of the cursor); -1: none valid. */
   private engineAt = 0;
-  private readonly steps: Step[] = [];
-  private readonly snapshots: StoredSnapshot[];
+  private readonly lines: Line[];
+  private line: Line;
   /** The snapshot last materialised, so repeated reads of one step are free. */
-  private materialised: { at: number; snapshot: ViewSnapshot } | null = null;
+  private materialised: { line: Line; at: number; snapshot: ViewSnapshot } | null = null;
   /** Steps applied in what the user sees: 0..steps.length. */
   private cursorAt = 0;
 
   constructor(readonly setup: Setup) {
     this.engine = new PagerEngine(setup);
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
-    this.snapshots = [store(this.builder.build(0), undefined)];
+    this.line = {
+      id: 1,
+      parent: null,
+      forkAt: 0,
+      steps: [],
+      labels: [],
+      snapshots: [store(this.builder.build(0), undefined)],
+    };
+    this.lines = [this.line];
   }
 
   /** What the panels show for this session's pager. */
@@ -79,42 +113,164 @@ export class Session {
   }
 
   get length(): number {
-    return this.steps.length;
+    return this.line.steps.length;
   }
 
+  /** The current branch's steps. */
   get history(): readonly Step[] {
-    return this.steps;
+    return this.line.steps;
+  }
+
+  /** The current branch's steps in words, one per step. */
+  get labels(): readonly string[] {
+    return this.line.labels;
+  }
+
+  /** The current branch's id. */
+  get branch(): number {
+    return this.line.id;
+  }
+
+  get branches(): readonly BranchView[] {
+    return this.lines.map((l) => ({
+      id: l.id,
+      name: `Branch ${l.id}`,
+      length: l.steps.length,
+      parent: l.parent,
+      forkAt: l.forkAt,
+      firstLabel: l.labels[l.forkAt] ?? null,
+    }));
   }
 
   snapshot(at = this.cursorAt): ViewSnapshot {
-    if (this.materialised?.at !== at) this.materialised = { at, snapshot: load(this.snapshots[at]!) };
-    return this.materialised.snapshot;
+    const m = this.materialised;
+    if (m?.at !== at || m.line !== this.line)
+      this.materialised = { line: this.line, at, snapshot: load(this.line.snapshots[at]!) };
+    return this.materialised!.snapshot;
   }
 
-  /** Apply a step at the cursor (forking if the cursor is behind); null or the reason it is impossible. */
+  /**
+   * Apply a step at the cursor; null or the reason it is impossible. Behind
+   * the end, the current branch keeps its future and the step starts a new
+   * branch from the cursor.
+   */
   apply(step: Step): string | null {
     if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
+    const before = this.snapshot();
     const refusal = this.engine.apply(step);
-    // NOTE: an impossible step changes nothing, so it must not drop the future either.
+    // NOTE: an impossible step changes nothing, so it must not fork either.
     if (refusal !== null) return refusal;
-    if (this.cursorAt < this.steps.length) {
-      this.steps.length = this.cursorAt;
-      this.snapshots.length = this.cursorAt + 1;
-      this.materialised = null;
-    }
-    this.steps.push(step);
+    if (this.cursorAt < this.line.steps.length) this.fork();
+    const line = this.line;
+    line.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
     const built = this.builder.build(this.cursorAt);
-    this.snapshots.push(store(built, this.snapshots.at(-1)));
-    this.materialised = { at: this.cursorAt, snapshot: built };
+    line.snapshots.push(store(built, line.snapshots.at(-1)));
+    line.labels.push(describeStep(step, before, built));
+    this.materialised = { line, at: this.cursorAt, snapshot: built };
     return null;
+  }
+
+  /**
+   * The last `count` steps, all applied just now at the end of the current
+   * branch, ran `thread` from ready to a block, its return or a panic: exactly
+   * what one `run` does (the same generator resumed through the same
+   * statements), so they are recorded as that one step.
+   */
+  squashIntoRun(count: number, thread: string): void {
+    const line = this.line;
+    const from = line.steps.length - count;
+    if (count < 1 || from < 0 || this.cursorAt !== line.steps.length || this.engineAt !== this.cursorAt)
+      throw new Error('squashIntoRun: the steps must have just been applied at the end');
+    const before = this.snapshot(from);
+    line.steps.length = from;
+    line.labels.length = from;
+    line.snapshots.length = from + 1;
+    const step: Step = { run: thread };
+    line.steps.push(step);
+    this.engine.renumber(from + 1);
+    this.cursorAt = this.engineAt = from + 1;
+    const built = this.builder.build(this.cursorAt);
+    line.snapshots.push(store(built, line.snapshots.at(-1)));
+    line.labels.push(describeStep(step, before, built));
+    this.materialised = { line, at: this.cursorAt, snapshot: built };
   }
 
   /** Move the cursor; the live engine catches up lazily on the next apply. */
   seek(to: number): ViewSnapshot {
-    this.cursorAt = Math.max(0, Math.min(to, this.steps.length));
+    this.cursorAt = Math.max(0, Math.min(to, this.line.steps.length));
     return this.snapshot();
+  }
+
+  /**
+   * Make branch `id` the current one; null, or why not. The cursor stays
+   * where it is when both branches have the same steps up to it, else it goes
+   * to the last step they share.
+   */
+  switchBranch(id: number): string | null {
+    const target = this.lines.find((l) => l.id === id);
+    if (!target) return `there is no branch ${id}`;
+    if (target === this.line) return null;
+    const shared = sharedPrefix(this.line.steps, target.steps);
+    // The engine stays usable only if every step it applied is one of the new branch's too.
+    if (this.engineAt > shared) this.engineAt = -1;
+    this.line = target;
+    this.cursorAt = Math.min(this.cursorAt, shared);
+    this.materialised = null;
+    return null;
+  }
+
+  /**
+   * The first seed line `thread` reaches when it is stepped from its spawn in
+   * the current branch (on a scratch engine), or null: where the source shows
+   * a thread the user is about to follow before it has started.
+   */
+  entryLine(thread: string, bound = 200): number | null {
+    const steps = this.line.steps;
+    const spawn = steps.findIndex((s) => 'spawn' in s && s.spawn === thread);
+    if (spawn < 0) return null;
+    const engine = new PagerEngine(this.setup);
+    for (let i = 0; i <= spawn; i++) engine.apply(steps[i]!);
+    for (let i = 0; i < bound; i++) {
+      if (engine.apply({ step: thread }) !== null) return null;
+      const t = engine.k.thread(thread);
+      if (t?.line != null) return t.line;
+      if (!t || t.status !== 'ready') return null;
+    }
+    return null;
+  }
+
+  /** Steps the current branch shares with branch `id` (0 if there is none). */
+  sharedWith(id: number): number {
+    const other = this.lines.find((l) => l.id === id);
+    return other ? sharedPrefix(this.line.steps, other.steps) : 0;
+  }
+
+  /**
+   * Branches `a` and `b` step by step: at each step index after the steps
+   * they share, both steps in words and the digest fields that differ. The
+   * digests come from replaying each branch on a fresh engine.
+   */
+  compare(a: number, b: number): Comparison | string {
+    const la = this.lines.find((l) => l.id === a);
+    const lb = this.lines.find((l) => l.id === b);
+    if (!la || !lb) return `there is no branch ${la ? b : a}`;
+    const shared = sharedPrefix(la.steps, lb.steps);
+    const da = this.digests(la.steps, shared);
+    const db = this.digests(lb.steps, shared);
+    const rows: ComparisonRow[] = [];
+    for (let i = shared + 1; i <= Math.max(la.steps.length, lb.steps.length); i++) {
+      const x = da[i - shared];
+      const y = db[i - shared];
+      rows.push({
+        index: i,
+        a: la.labels[i - 1] ?? null,
+        b: lb.labels[i - 1] ?? null,
+        differ: x && y ? digestDiff(x, y) : [],
+      });
+    }
+    return { a, b, shared, rows };
   }
 
   /** The contract digest at the live engine (after replaying to the cursor if needed). */
@@ -128,9 +284,37 @@ export class Session {
     return this.engine.linesReached;
   }
 
+  /** Digests after `from`, `from + 1`, … every step of `steps`, on a fresh engine. */
+  private digests(steps: readonly Step[], from: number): Digest[] {
+    const engine = new PagerEngine(this.setup);
+    const out: Digest[] = [];
+    for (let i = 0; i <= steps.length; i++) {
+      if (i >= from) out.push(engine.digest());
+      if (i < steps.length) engine.apply(steps[i]!);
+    }
+    return out;
+  }
+
+  /** The current branch keeps its future; a new one, sharing the steps up to the cursor, becomes current. */
+  private fork(): void {
+    const old = this.line;
+    const at = this.cursorAt;
+    const line: Line = {
+      id: this.lines.length + 1,
+      parent: old.id,
+      forkAt: at,
+      steps: old.steps.slice(0, at),
+      labels: old.labels.slice(0, at),
+      snapshots: old.snapshots.slice(0, at + 1),
+    };
+    this.lines.push(line);
+    this.line = line;
+    this.materialised = null;
+  }
+
   private replay(to: number): void {
     this.engine = new PagerEngine(this.setup);
-    for (let i = 0; i < to; i++) this.engine.apply(this.steps[i]!);
+    for (let i = 0; i < to; i++) this.engine.apply(this.line.steps[i]!);
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     this.builder.build(to);
     this.engineAt = to;

@@ -5,11 +5,13 @@
  * load or reset, or one overtaken by a later event), and echoes what it
  * applied, so the client keeps no table of pending commands.
  */
+import type { BranchView, Comparison, StopInfo } from './debug';
 import type { Scenario, SpawnStep, Step } from './scenario';
 import type { SnapshotDelta } from './snapshot';
 import type { TeachCommand, TeachEvent } from './teach';
 
-export const PROTOCOL_VERSION = 2;
+/** 3: macro steps (step over, step out, run to line, breakpoints), branches, compare, reset with undo. */
+export const PROTOCOL_VERSION = 3;
 
 /** One entry of the timeline: the step and what it did, in words. */
 export interface TimelineEntry {
@@ -33,18 +35,59 @@ export type Command =
       readonly source: ScenarioSource;
       readonly origin: string;
       readonly cursor?: number;
+      /** The thread to select once loaded (echoed in the snapshot's `select`). */
+      readonly select?: string;
     }
-  /** Replace the session with an already validated scenario (a restart, a reset): cursor at `cursor` or the end. */
-  | { readonly type: 'sim.load'; readonly id: number; readonly scenario: Scenario; readonly cursor?: number }
+  /** Replace the session with an already validated scenario (a restart): cursor at `cursor` or the end. */
+  | {
+      readonly type: 'sim.load';
+      readonly id: number;
+      readonly scenario: Scenario;
+      readonly cursor?: number;
+      readonly select?: string;
+    }
+  /** Start over from the setup with no steps; the session before it is kept until `sim.undoReset` or a load. */
+  | { readonly type: 'sim.reset'; readonly id: number }
+  /** Bring back the session the last reset replaced (every branch, the cursor). */
+  | { readonly type: 'sim.undoReset'; readonly id: number }
   /** Start a call on a new kernel thread (does not run it). */
   | { readonly type: 'sim.spawn'; readonly id: number; readonly step: SpawnStep }
-  /** Run a thread until it blocks or returns. */
-  | { readonly type: 'sim.run'; readonly id: number; readonly thread: string }
+  /**
+   * Run a thread until it blocks or returns; with breakpoints (seed lines), stop where it arrives at one
+   * (then recorded as the `step`s it made).
+   */
+  | { readonly type: 'sim.run'; readonly id: number; readonly thread: string; readonly breakpoints?: readonly number[] }
   /** Run a thread through one seed statement. */
   | { readonly type: 'sim.step'; readonly id: number; readonly thread: string }
+  /** Step, running a call into a seed function to its return (stopping at a breakpoint inside it). */
+  | {
+      readonly type: 'sim.stepOver';
+      readonly id: number;
+      readonly thread: string;
+      readonly breakpoints?: readonly number[];
+    }
+  /** Run until the thread leaves the seed function it is in (or a breakpoint). */
+  | {
+      readonly type: 'sim.stepOut';
+      readonly id: number;
+      readonly thread: string;
+      readonly breakpoints?: readonly number[];
+    }
+  /** Run until the thread stands at seed line `line` (or blocks, returns, meets a breakpoint). */
+  | {
+      readonly type: 'sim.runTo';
+      readonly id: number;
+      readonly thread: string;
+      readonly line: number;
+      readonly breakpoints?: readonly number[];
+    }
+  /** Make branch `branch` of the history the current one. */
+  | { readonly type: 'sim.branch'; readonly id: number; readonly branch: number }
+  /** Compare branches `a` and `b` step by step (answered by `sim.comparison`). */
+  | { readonly type: 'sim.compare'; readonly id: number; readonly a: number; readonly b: number }
   /** Finish disk request `request`: "ok", "eio" or "short:B". */
   | { readonly type: 'sim.complete'; readonly id: number; readonly request: number; readonly result: string }
-  /** Show the state after `to` steps (0 = the setup); acting next forks the future there. */
+  /** Show the state after `to` steps (0 = the setup); acting there keeps the future as a branch. */
   | { readonly type: 'sim.seek'; readonly id: number; readonly to: number }
   /** Lessons, challenges and exercises (protocol/teach.ts). */
   | TeachCommand;
@@ -65,10 +108,38 @@ export type SimEvent =
       /** Timeline entries from index `timelineFrom` on (earlier ones are unchanged). */
       readonly timelineFrom: number;
       readonly timeline: readonly TimelineEntry[];
-      /** The step the command applied (the history now ends with it), if it applied one. */
-      readonly applied: Step | null;
-      /** The scenario a load or open put in place (setup and every step), if it was one. */
+      /**
+       * The primitive steps the command applied, in order: the history now ends with them (at `cursor`).
+       * Empty when it applied none.
+       */
+      readonly applied: readonly Step[];
+      /** The history from index `from` on is now `steps` (a branch switch), if it was replaced. */
+      readonly history: { readonly from: number; readonly steps: readonly Step[] } | null;
+      /** The scenario a load, open, reset or undone reset put in place (setup and every step), if it was one. */
       readonly loaded: Scenario | null;
+      /** With `loaded`: the thread to select (the command's `select`), if any. */
+      readonly select: string | null;
+      /**
+       * With `select`: the first seed line that thread reaches when stepped from its spawn, so the source
+       * can show where it is going before it has started (null: none).
+       */
+      readonly selectLine: number | null;
+      /** This snapshot is a reset: the session before it can be brought back with `sim.undoReset`. */
+      readonly undoable: boolean;
+      /** The branches of the history and the current one. */
+      readonly branches: readonly BranchView[];
+      readonly branch: number;
+      /** Why the thread a run/step command moved stopped, if it was one. */
+      readonly stop: StopInfo | null;
+    }
+  /** Two branches compared, answering `sim.compare`. */
+  | {
+      readonly type: 'sim.comparison';
+      readonly version: typeof PROTOCOL_VERSION;
+      readonly epoch: number;
+      readonly seq: number;
+      readonly id: number;
+      readonly comparison: Comparison;
     }
   /** A command was refused; nothing changed. */
   | {

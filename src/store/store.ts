@@ -1,14 +1,16 @@
 /**
- * A lab's store, built from slices: simulation (the snapshot shown and the
- * pager's profile), history (timeline and cursor), scenario (what is loaded:
- * its setup and the steps applied, the source of truth for export, share,
- * save and restart) and ui (selection, overlays, messages). Snapshots are
+ * A lab's store, built from slices: simulation (the snapshot shown, the one
+ * before it, and the pager's profile), history (timeline, cursor, branches),
+ * scenario (what is loaded: its setup and the current branch's steps, the
+ * source of truth for export, share, save and restart) and ui (selection,
+ * breakpoints, overlays, messages). Snapshots are
  * immutable. One store per lab (`createLabStore`), so two labs can sit side
  * by side; every user action goes through `dispatch`, where listeners
  * (lessons, graders, the explorer) can watch it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { applyDelta } from '../protocol/delta';
+import type { BranchView, Comparison, StopInfo } from '../protocol/debug';
 import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
 import type { PagerProfile } from '../protocol/profile';
 import { setupOf, type Scenario, type Setup, type SpawnStep, type Step } from '../protocol/scenario';
@@ -18,6 +20,8 @@ import { initialTeach, isTeachEvent, reduceTeach, type TeachState } from './teac
 
 export interface SimulationSlice {
   snapshot: ViewSnapshot | null;
+  /** The snapshot shown before this one in the same session (what changed values are marked against). */
+  previous: ViewSnapshot | null;
   /** What the panels show for the loaded pager; null until the first snapshot. */
   profile: PagerProfile | null;
   epoch: number;
@@ -29,6 +33,13 @@ export interface HistorySlice {
   timeline: TimelineEntry[];
   cursor: number;
   length: number;
+  branches: readonly BranchView[];
+  /** The current branch's id. */
+  branch: number;
+  /** Two branches compared, while the comparison is open. */
+  comparison: Comparison | null;
+  /** Why the thread the last run or step moved stopped (null after anything else). */
+  lastStop: StopInfo | null;
 }
 
 export interface ScenarioSlice {
@@ -41,11 +52,21 @@ export interface ScenarioSlice {
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** A button the message offers ("Undo"), and the action it dispatches. */
+  action?: { readonly label: string; readonly action: LabAction } | undefined;
 }
 
 export interface UiSlice {
   selectedVnode: string | null;
   selectedThread: string | null;
+  /** Seed lines with a breakpoint, ascending; they belong to the loaded pager's seed. */
+  breakpoints: readonly number[];
+  /** The seed line picked in the source for "run to line". */
+  chosenLine: number | null;
+  /** Where the source shows the selected thread before it has started (from the loaded history). */
+  previewLine: number | null;
+  /** The "About this scenario" area is open. */
+  aboutOpen: boolean;
   helpOpen: boolean;
   notice: Notice | null;
   /** An embedded viewer: only moving through the history is allowed. */
@@ -56,14 +77,35 @@ export interface UiSlice {
 
 /** Everything a person can do to the simulation. */
 export type LabAction =
-  | { readonly type: 'open'; readonly source: ScenarioSource; readonly origin: string; readonly cursor?: number }
+  | {
+      readonly type: 'open';
+      readonly source: ScenarioSource;
+      readonly origin: string;
+      /** Steps applied when it opens (default: all). */
+      readonly cursor?: number;
+      /** The thread selected once it opens. */
+      readonly select?: string;
+      /** Open the "About this scenario" area (a library scenario's explanation). */
+      readonly about?: boolean;
+    }
   | { readonly type: 'load'; readonly scenario: Scenario; readonly cursor?: number }
+  /** Start over from the setup (the UI asks first); undoable. */
   | { readonly type: 'reset' }
+  | { readonly type: 'undoReset' }
   | { readonly type: 'spawn'; readonly step: SpawnStep }
+  /** Run to a block or the end, stopping at breakpoints. */
   | { readonly type: 'run'; readonly thread: string }
   | { readonly type: 'step'; readonly thread: string }
+  | { readonly type: 'stepOver'; readonly thread: string }
+  | { readonly type: 'stepOut'; readonly thread: string }
+  | { readonly type: 'runTo'; readonly thread: string; readonly line: number }
+  | { readonly type: 'toggleBreakpoint'; readonly line: number }
+  | { readonly type: 'chooseLine'; readonly line: number | null }
   | { readonly type: 'complete'; readonly request: number; readonly result: string }
   | { readonly type: 'seek'; readonly to: number }
+  | { readonly type: 'switchBranch'; readonly branch: number }
+  | { readonly type: 'compare'; readonly a: number; readonly b: number }
+  | { readonly type: 'closeComparison' }
   /** Lessons, challenges and exercises: a command for the worker's tutor. */
   | { readonly type: 'teach'; readonly command: TeachCommandBody };
 
@@ -86,6 +128,7 @@ export interface Actions {
   setWorkerState(state: SimulationSlice['workerState']): void;
   selectVnode(name: string | null): void;
   selectThread(id: string | null): void;
+  setAboutOpen(open: boolean): void;
   setHelpOpen(open: boolean): void;
   notify(notice: Notice | null): void;
   setReadOnly(readOnly: boolean): void;
@@ -98,27 +141,69 @@ export type LabStore = StoreApi<LabState>;
 
 /** The command an action sends, given the state it is dispatched in (null: nothing to send). */
 function commandOf(action: LabAction, state: LabState): CommandBody | null {
+  const breakpoints = state.breakpoints.length > 0 ? { breakpoints: state.breakpoints } : {};
   switch (action.type) {
     case 'open':
-      return { type: 'sim.open', source: action.source, origin: action.origin, cursor: action.cursor };
+      return {
+        type: 'sim.open',
+        source: action.source,
+        origin: action.origin,
+        cursor: action.cursor,
+        ...(action.select !== undefined ? { select: action.select } : {}),
+      };
     case 'load':
       return { type: 'sim.load', scenario: action.scenario, cursor: action.cursor };
-    case 'reset': {
-      const scenario = currentScenario(state);
-      return scenario ? { type: 'sim.load', scenario: { ...scenario, steps: [] } } : null;
-    }
+    case 'reset':
+      return state.setup ? { type: 'sim.reset' } : null;
+    case 'undoReset':
+      return { type: 'sim.undoReset' };
     case 'spawn':
       return { type: 'sim.spawn', step: action.step };
     case 'run':
-      return { type: 'sim.run', thread: action.thread };
+      return { type: 'sim.run', thread: action.thread, ...breakpoints };
     case 'step':
       return { type: 'sim.step', thread: action.thread };
+    case 'stepOver':
+      return { type: 'sim.stepOver', thread: action.thread, ...breakpoints };
+    case 'stepOut':
+      return { type: 'sim.stepOut', thread: action.thread, ...breakpoints };
+    case 'runTo':
+      return { type: 'sim.runTo', thread: action.thread, line: action.line, ...breakpoints };
     case 'complete':
       return { type: 'sim.complete', request: action.request, result: action.result };
     case 'seek':
       return { type: 'sim.seek', to: action.to };
     case 'teach':
       return action.command;
+    case 'switchBranch':
+      return { type: 'sim.branch', branch: action.branch };
+    case 'compare':
+      return { type: 'sim.compare', a: action.a, b: action.b };
+    case 'toggleBreakpoint':
+    case 'chooseLine':
+    case 'closeComparison':
+      return null;
+  }
+}
+
+/** What an action changes in the store itself, before (or instead of) the worker. */
+function localPatch(action: LabAction, state: LabState): Partial<LabState> | null {
+  switch (action.type) {
+    case 'toggleBreakpoint': {
+      const has = state.breakpoints.includes(action.line);
+      const breakpoints = has
+        ? state.breakpoints.filter((l) => l !== action.line)
+        : [...state.breakpoints, action.line].sort((a, b) => a - b);
+      return { breakpoints };
+    }
+    case 'chooseLine':
+      return { chosenLine: action.line };
+    case 'closeComparison':
+      return { comparison: null };
+    case 'open':
+      return action.about !== undefined ? { aboutOpen: action.about } : null;
+    default:
+      return null;
   }
 }
 
@@ -127,6 +212,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
   const listeners = new Set<(action: LabAction) => void>();
   return createStore<LabState>()((set, get) => ({
     snapshot: null,
+    previous: null,
     profile: null,
     epoch: -1,
     seq: 0,
@@ -134,11 +220,19 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     timeline: [],
     cursor: 0,
     length: 0,
+    branches: [],
+    branch: 1,
+    comparison: null,
+    lastStop: null,
     title: '',
     setup: null,
     steps: [],
     selectedVnode: null,
     selectedThread: null,
+    breakpoints: [],
+    chosenLine: null,
+    previewLine: null,
+    aboutOpen: false,
     helpOpen: false,
     notice: null,
     readOnly: false,
@@ -147,7 +241,10 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     dispatch(action) {
       if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return;
       for (const listener of listeners) listener(action);
-      const command = commandOf(action, get());
+      const state = get();
+      const command = commandOf(action, state);
+      const patch = localPatch(action, state);
+      if (patch) set(patch);
       if (command) send(command);
     },
     onAction(listener) {
@@ -166,30 +263,64 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
         set({ seq: event.seq, notice: { kind: 'error', text: event.message } });
         return;
       }
-      const base = event.epoch === state.epoch ? state.snapshot : null;
+      if (event.type === 'sim.comparison') {
+        set({ seq: event.seq, comparison: event.comparison });
+        return;
+      }
+      const sameSession = event.epoch === state.epoch;
+      const base = sameSession ? state.snapshot : null;
       const snapshot = applyDelta(base, event.delta);
       if (!snapshot) return;
       const timeline = [...state.timeline.slice(0, event.timelineFrom), ...event.timeline];
       const patch: Partial<LabState> = {
         snapshot,
+        previous: base,
         epoch: event.epoch,
         seq: event.seq,
         timeline,
         cursor: event.cursor,
         length: event.length,
+        branches: event.branches,
+        branch: event.branch,
+        lastStop: event.stop,
         workerState: 'ready',
       };
       if (event.delta.profile) patch.profile = event.delta.profile;
       const loaded = event.loaded;
       if (loaded) {
+        // Breakpoints are seed lines: they mean nothing in another pager's seed.
+        if (state.setup && state.setup.pager !== loaded.pager) patch.breakpoints = [];
+        if (state.setup?.pager !== loaded.pager) patch.chosenLine = null;
         patch.setup = setupOf(loaded);
         patch.steps = loaded.steps;
         patch.title = loaded.title ?? '';
-        patch.selectedThread = null;
+        patch.selectedThread = event.select;
+        patch.previewLine = event.selectLine;
         patch.selectedVnode = loaded.vnodes[0]?.name ?? null;
-      } else if (event.applied) {
-        patch.steps = [...state.steps.slice(0, event.cursor - 1), event.applied];
-        if ('spawn' in event.applied) patch.selectedThread = event.applied.spawn;
+        patch.comparison = null;
+        if (event.undoable)
+          patch.notice = {
+            kind: 'info',
+            text: 'The lab was reset to its setup.',
+            action: { label: 'Undo reset', action: { type: 'undoReset' } },
+          };
+        else if (state.notice?.action?.action.type === 'undoReset') patch.notice = null;
+      } else if (event.history) {
+        patch.steps = [...state.steps.slice(0, event.history.from), ...event.history.steps];
+      } else if (event.applied.length > 0) {
+        patch.steps = [...state.steps.slice(0, event.cursor - event.applied.length), ...event.applied];
+        const first = event.applied[0]!;
+        if ('spawn' in first) patch.selectedThread = first.spawn;
+      }
+      if (!loaded && sameSession && event.branches.length > state.branches.length) {
+        // Acting on a past step made a branch: say where the old future went, once.
+        const made = event.branches.find((b) => b.id === event.branch);
+        const old = event.branches.find((b) => b.id === made?.parent);
+        if (made && old)
+          patch.notice = {
+            kind: 'info',
+            text: `Acting on step ${made.forkAt} started ${made.name}; ${old.name} keeps its ${old.length - made.forkAt} later steps (Timeline: Branch).`,
+          };
       }
       set(patch);
     },
@@ -202,6 +333,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       ),
     selectVnode: (selectedVnode) => set({ selectedVnode }),
     selectThread: (selectedThread) => set({ selectedThread }),
+    setAboutOpen: (aboutOpen) => set({ aboutOpen }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     notify: (notice) => set({ notice }),
     setReadOnly: (readOnly) => set({ readOnly }),

@@ -30,7 +30,7 @@ import { pmap_clear_modify, pmap_is_modified, pmap_page_protect, uvm_pagelookup,
 import { uvn_cluster, uvn_put } from './uvn_io';
 
 /** Slots in uvn_flush's pps[] array: MAXBSIZE >> PAGE_SHIFT. */
-const PPS_SLOTS = MAXBSIZE >> PAGE_SHIFT;
+export const PPS_SLOTS = MAXBSIZE >> PAGE_SHIFT;
 
 function* uvm_mk_pcluster(
   k: UvmKernel,

@@ -3,7 +3,7 @@
  * Each `yield N` marks the seed line N the thread is about to run.
  */
 import { PROT_WRITE } from '../kernel/constants';
-import { traced, wakeup } from '../kernel/sched';
+import { locals, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   PGO_ALLPAGES,
@@ -21,6 +21,7 @@ import {
   UVM_VNODE_WRITEABLE,
   VTEXT,
 } from './flags';
+import { show, UNSET } from './locals';
 import { chan, objLockName, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec, tsleep_nsec } from './sync';
 import { uvn_flush } from './uvn_flush';
@@ -41,11 +42,20 @@ function v_type(vp: UvmVnode): UvmVnode['type'] | 'VBAD' {
 export const uvn_attach = traced(
   'uvn_attach',
   function* (k: UvmKernel, th: KThread, vp: UvmVnode, accessprot: number): Proc<boolean> {
-    yield 141;
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
-    let result: number;
+    let oldflags: number | null = null;
+    let result: number | null = null;
     let used_vnode_size = 0;
+    locals(th, () => ({
+      vp: show.vnode(vp),
+      accessprot: show.prot(accessprot),
+      uvn: show.uvn(vp),
+      oldflags: show.uvnFlags(oldflags),
+      result: show.errno(result),
+      used_vnode_size,
+    }));
+    yield 141;
     yield 145;
 
     for (;;) {
@@ -132,7 +142,7 @@ export const uvn_attach = traced(
     yield 236;
     uvn.refs++;
     yield 237;
-    const oldflags = uvn.flags;
+    oldflags = uvn.flags;
     yield 238;
     uvn.flags = UVM_VNODE_VALID | UVM_VNODE_CANPERSIST;
     yield 239;
@@ -162,6 +172,8 @@ export const uvn_attach = traced(
 
 export const uvn_reference = traced('uvn_reference', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const lock = objLockName(vp.name);
+  // uvn is declared only under DEBUG: the argument is the one local.
+  locals(th, () => ({ uobj: show.uvn(vp) }));
   yield 286;
   yield* rw_enter(k, th, lock);
   yield 287;
@@ -170,9 +182,23 @@ export const uvn_reference = traced('uvn_reference', function* (k: UvmKernel, th
   yield* rw_exit(k, th, lock);
 });
 
+/** uvn_detach's C locals that its goner path (uvn_detach_kill, part of the same C function) assigns. */
+interface DetachFrame {
+  oldflags: number | null;
+}
+
 export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
+  // uvn and vp are assigned at 315-316, once the last reference is known to be gone.
+  let assigned = 0;
+  const frame: DetachFrame = { oldflags: null };
+  locals(th, () => ({
+    uobj: show.uvn(vp),
+    uvn: assigned >= 315 ? show.uvn(vp) : UNSET,
+    vp: assigned >= 316 ? show.vnode(vp) : UNSET,
+    oldflags: show.uvnFlags(frame.oldflags),
+  }));
 
   yield 307;
   yield* rw_enter(k, th, lock);
@@ -187,7 +213,9 @@ export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThr
   }
 
   yield 315;
+  assigned = 315;
   yield 316;
+  assigned = 316;
   yield 322;
   vp.vflag &= ~VTEXT;
 
@@ -197,7 +225,7 @@ export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThr
     yield* uvn_flush(k, th, vp, 0, 0, PGO_DEACTIVATE | PGO_ALLPAGES);
     yield 331;
   } else {
-    const killed = yield* uvn_detach_kill(k, th, vp);
+    const killed = yield* uvn_detach_kill(k, th, vp, frame);
     if (!killed) return;
   }
 
@@ -209,7 +237,7 @@ export const uvn_detach = traced('uvn_detach', function* (k: UvmKernel, th: KThr
 });
 
 /** uvn_detach lines 335-382: the goner path. False when RELKILL was cancelled. */
-function* uvn_detach_kill(k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
+function* uvn_detach_kill(k: UvmKernel, th: KThread, vp: UvmVnode, frame: DetachFrame): Proc<boolean> {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
   yield 335;
@@ -243,11 +271,11 @@ function* uvn_detach_kill(k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean
   yield 376;
   yield* KASSERT(k, th, uvn.npages === 0, 'RBT_EMPTY(uvm_objtree, &uobj->memt)', 376);
   yield 377;
-  const oldflags = uvn.flags;
+  frame.oldflags = uvn.flags;
   yield 378;
   uvn.flags = 0;
   yield 381;
-  if (oldflags & UVM_VNODE_WANTED) {
+  if (frame.oldflags & UVM_VNODE_WANTED) {
     yield 382;
     wakeup(k, chan.uvn(vp.name));
   }

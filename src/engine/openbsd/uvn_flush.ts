@@ -3,7 +3,7 @@
  */
 import { PAGE_SIZE, PROT_READ, round_page, trunc_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
-import { isStepping, panic, traced, wakeup } from '../kernel/sched';
+import { isStepping, locals, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   PG_BUSY,
@@ -23,6 +23,7 @@ import {
   VM_PAGER_OK,
   VM_PAGER_PEND,
 } from './flags';
+import { show, UNSET } from './locals';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rwsleep_nsec } from './sync';
 import {
@@ -39,7 +40,7 @@ import {
   uvm_pglistfree,
   uvm_unlock_pageq,
 } from './uvm_page';
-import { uvm_pager_put } from './uvm_pager';
+import { PPS_SLOTS, uvm_pager_put } from './uvm_pager';
 
 /**
  * The walks at lines 633 and 643 go through every page offset from start to stop, as the C does, and a
@@ -64,7 +65,35 @@ export const uvn_flush = traced(
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
     const dead: number[] = [];
-    let pp: Page | null;
+    // The C's locals, declared at the top as it does; undefined: not assigned yet.
+    let pp: Page | null | undefined;
+    let ptmp: Page | undefined;
+    let ppsp: readonly Page[] | undefined;
+    let npages: number | null = null;
+    let result: number | null = null;
+    let lcv: number | null = null;
+    let retval: boolean | null = null;
+    let need_iosync: boolean | null = null;
+    let needs_clean: boolean | null = null;
+    let curoff: number | null = null;
+    locals(th, () => ({
+      uobj: show.uvn(vp),
+      start: show.offset(start),
+      stop: show.offset(stop),
+      flags: show.pgo(flags),
+      uvn: show.uvn(vp),
+      pp: pp === undefined ? UNSET : show.page(pp),
+      ptmp: ptmp === undefined ? UNSET : show.page(ptmp),
+      'ppsp[lcv]': ppsp && lcv !== null && lcv < ppsp.length ? show.page(ppsp[lcv]) : UNSET,
+      npages: show.int(npages),
+      result: show.pager(result),
+      lcv: show.int(lcv),
+      retval: show.bool(retval),
+      need_iosync: show.bool(need_iosync),
+      needs_clean: show.bool(needs_clean),
+      curoff: show.offset(curoff),
+      dead: `${dead.length} page${dead.length === 1 ? '' : 's'}`,
+    }));
 
     yield 599;
     yield 607;
@@ -72,9 +101,9 @@ export const uvn_flush = traced(
     yield 608;
 
     yield 611;
-    let need_iosync = false;
+    need_iosync = false;
     yield 612;
-    let retval = true;
+    retval = true;
     yield 613;
     if (flags & PGO_ALLPAGES) {
       yield 614;
@@ -91,7 +120,7 @@ export const uvn_flush = traced(
     yield 631;
     if ((flags & PGO_CLEANIT) !== 0) {
       yield 632;
-      for (let curoff = start; ;) {
+      for (curoff = start; ;) {
         yield 633;
         if (!(curoff < stop)) break;
         yield 634;
@@ -106,7 +135,7 @@ export const uvn_flush = traced(
     yield 640;
     yield 641;
     yield* uvm_lock_pageq(k, th);
-    for (let curoff = start; ; curoff += PAGE_SIZE) {
+    for (curoff = start; ; curoff += PAGE_SIZE) {
       yield 643;
       if (!(curoff < stop)) break;
       yield 644;
@@ -116,7 +145,6 @@ export const uvn_flush = traced(
         continue;
       }
       th.focusPage = pp.id;
-      let needs_clean: boolean;
       yield 656;
       if ((flags & PGO_CLEANIT) === 0 || (pp.flags & PG_BUSY) !== 0) {
         yield 657;
@@ -201,14 +229,20 @@ export const uvn_flush = traced(
       for (;;) {
         // ReTry:
         yield 720;
+        ppsp = [];
         yield 721;
+        npages = PPS_SLOTS;
         yield 723;
         put = yield* uvm_pager_put(k, th, vp, pp, flags | PGO_DOACTCLUST, start, stop);
+        // uvm_pager_put hands the cluster back in ppsp/npages.
+        result = put.result;
+        ppsp = put.cluster;
+        npages = put.cluster.length;
         yield 733;
         yield* uvm_lock_pageq(k, th);
 
         yield 741;
-        if (put.result !== VM_PAGER_AGAIN) break;
+        if (result !== VM_PAGER_AGAIN) break;
         yield 750;
         if (flags & PGO_SYNCIO) {
           yield 751;
@@ -223,7 +257,6 @@ export const uvn_flush = traced(
         }
         yield 758;
       }
-      const result = put.result;
 
       yield 772;
       if (result === VM_PAGER_PEND && (flags & PGO_DEACTIVATE) === 0) {
@@ -231,12 +264,11 @@ export const uvn_flush = traced(
         continue;
       }
 
-      const npages = put.cluster.length;
-      for (let lcv = 0; ; lcv++) {
+      for (lcv = 0; ; lcv++) {
         yield 779;
         if (!(lcv < npages)) break;
         yield 780;
-        const ptmp = put.cluster[lcv]!;
+        ptmp = put.cluster[lcv]!;
         yield 784;
         if (result === VM_PAGER_PEND && ptmp.object !== vp.name) {
           yield 785;

@@ -4,7 +4,7 @@
  */
 import { EBUSY, EIO, PAGE_SIZE, round_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
-import { panic, traced, wakeup } from '../kernel/sched';
+import { locals, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   LK_EXCLUSIVE,
@@ -27,6 +27,7 @@ import {
   VM_PAGER_OK,
   VM_PAGER_UNLOCK,
 } from './flags';
+import { show, UNSET } from './locals';
 import { chan, objLockName, type Page, type UvmKernel, type UvmVnode } from './state';
 import { KASSERT, rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import {
@@ -53,16 +54,26 @@ export const uvn_cluster = traced(
     hi: number;
   }> {
     const uvn = vp.uvn;
+    // *loffset and *hoffset: the caller's variables, written through the pointers.
+    let lo: number | null = null;
+    let hi: number | null = null;
+    locals(th, () => ({
+      uobj: show.uvn(vp),
+      offset: show.offset(offset),
+      '*loffset': show.offset(lo),
+      '*hoffset': show.offset(hi),
+      uvn: show.uvn(vp),
+    }));
     yield 872;
     yield 873;
-    const lo = offset;
+    lo = offset;
     yield 875;
     if (lo >= uvn.size) {
       yield 876;
       yield* panic(k, th, 'uvn_cluster: offset out of range');
     }
     yield 881;
-    let hi = lo + MAXBSIZE;
+    hi = lo + MAXBSIZE;
     yield 882;
     if (hi > round_page(uvn.size)) {
       yield 883;
@@ -76,10 +87,17 @@ export const uvn_cluster = traced(
 export const uvn_put = traced(
   'uvn_put',
   function* (k: UvmKernel, th: KThread, vp: UvmVnode, pps: Page[], flags: number): Proc<number> {
+    let retval: number | null = null;
+    locals(th, () => ({
+      uobj: show.uvn(vp),
+      npages: pps.length,
+      flags: show.pgo(flags),
+      retval: show.pager(retval),
+    }));
     yield 902;
     yield* KASSERT(k, th, holds(k, th, objLockName(vp.name)), 'rw_write_held(uobj->vmobjlock)', 902);
     yield 904;
-    const retval = yield* uvn_io(k, th, vp, pps, flags, 'write');
+    retval = yield* uvn_io(k, th, vp, pps, flags, 'write');
     yield 906;
     return retval;
   },
@@ -102,7 +120,27 @@ export const uvn_get = traced(
     flags: number,
   ): Proc<number> {
     const lock = objLockName(vp.name);
-    let ptmp: Page | null;
+    // The C's locals, declared at the top as it does; undefined: not assigned yet.
+    let ptmp: Page | null | undefined;
+    let current_offset: number | null = null;
+    let lcv: number | null = null;
+    let result: number | null = null;
+    let gotpages: number | null = null;
+    let done: boolean | null = null;
+    locals(th, () => ({
+      uobj: show.uvn(vp),
+      offset: show.offset(offset),
+      '*npagesp': npagesp.value,
+      centeridx,
+      flags: show.pgo(flags),
+      current_offset: show.offset(current_offset),
+      ptmp: ptmp === undefined ? UNSET : show.page(ptmp),
+      lcv: show.int(lcv),
+      'pps[lcv]': lcv !== null && lcv < pps.length ? show.page(pps[lcv]) : UNSET,
+      result: show.pager(result),
+      gotpages: show.int(gotpages),
+      done: show.bool(done),
+    }));
     yield 927;
     yield* KASSERT(
       k,
@@ -115,10 +153,10 @@ export const uvn_get = traced(
     yield 931;
     if (flags & PGO_LOCKED) {
       yield 936;
-      let gotpages = 0;
+      gotpages = 0;
       yield 943;
-      let done = true;
-      for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+      done = true;
+      for (lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
         yield 945;
         if (!(lcv < npagesp.value)) break;
         // No caller here passes PGO_DONTCARE slots.
@@ -156,7 +194,7 @@ export const uvn_get = traced(
       return VM_PAGER_UNLOCK;
     }
 
-    for (let lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+    for (lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
       yield 1007;
       if (!(lcv < npagesp.value)) break;
       yield 1012;
@@ -212,7 +250,7 @@ export const uvn_get = traced(
       const page = ptmp!;
 
       yield 1085;
-      const result = yield* uvn_io(k, th, vp, [page], PGO_SYNCIO | PGO_NOWAIT, 'read');
+      result = yield* uvn_io(k, th, vp, [page], PGO_SYNCIO | PGO_NOWAIT, 'read');
       yield 1092;
       if (result !== VM_PAGER_OK) {
         yield 1093;
@@ -257,18 +295,46 @@ export const uvn_io = traced(
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
     const npages = pps.length;
+    // The C's locals, declared at the top as it does; null: not assigned yet.
+    let vnAssigned = false;
+    let file_offset: number | null = null;
+    let nowait: boolean | null = null;
+    let result: number | null = null;
+    let mapinflags: string | null = null;
+    let got: number | null = null;
+    let wanted: number | null = null;
+    let resid: number | null = null;
+    let lkflags: number | null = null;
+    locals(th, () => ({
+      uvn: show.uvn(vp),
+      npages,
+      flags: show.pgo(flags),
+      rw: rw === 'read' ? 'UIO_READ' : 'UIO_WRITE',
+      uobj: show.uvn(vp),
+      vn: vnAssigned ? show.vnode(vp) : UNSET,
+      file_offset: show.offset(file_offset),
+      waitf: nowait === null ? UNSET : nowait ? 'M_NOWAIT' : 'M_WAITOK',
+      result: show.errno(result),
+      mapinflags: mapinflags ?? UNSET,
+      got: show.int(got),
+      wanted: show.int(wanted),
+      'uio.uio_resid': show.int(resid),
+      netunlocked: 0,
+      lkflags: lkflags === null ? UNSET : lkflags ? 'LK_NOWAIT' : 0,
+    }));
     yield 1141;
     yield 1149;
     yield 1150;
-    const lkflags = flags & PGO_NOWAIT ? LK_NOWAIT : 0;
+    lkflags = flags & PGO_NOWAIT ? LK_NOWAIT : 0;
     yield 1152;
     yield* KASSERT(k, th, holds(k, th, lock), 'rw_write_held(uobj->vmobjlock)', 1152);
 
     yield 1155;
-    const nowait = (flags & PGO_SYNCIO) === 0;
+    nowait = (flags & PGO_SYNCIO) === 0;
     yield 1156;
+    vnAssigned = true;
     yield 1157;
-    const file_offset = pps[0]!.offset;
+    file_offset = pps[0]!.offset;
 
     for (;;) {
       yield 1160;
@@ -292,6 +358,7 @@ export const uvn_io = traced(
 
     // uvm_pagermapin never fails here (single pages use the direct map).
     yield 1175;
+    mapinflags = rw === 'read' ? 'UVMPAGER_MAPIN_READ' : 'UVMPAGER_MAPIN_WRITE';
     yield 1178;
     yield 1179;
     yield 1188;
@@ -302,20 +369,21 @@ export const uvn_io = traced(
 
     yield 1200;
     yield 1201;
-    let wanted = npages * PAGE_SIZE;
+    wanted = npages * PAGE_SIZE;
     yield 1202;
     if (file_offset + wanted > uvn.size) {
       yield 1203;
       wanted = uvn.size - file_offset;
     }
-    for (const line of [1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211]) yield line;
-    let resid = wanted;
+    for (const line of [1204, 1205, 1206, 1207, 1208, 1209, 1210]) yield line;
+    resid = wanted;
+    yield 1211;
 
     // No thread here holds NET_LOCK.
     yield 1217;
 
     yield 1232;
-    let result = 0;
+    result = 0;
     yield 1233;
     yield 1234;
     if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
@@ -350,7 +418,7 @@ export const uvn_io = traced(
     yield 1261;
     if (result === 0) {
       yield 1262;
-      const got = wanted - resid;
+      got = wanted - resid;
       yield 1264;
       if (wanted && got === 0) {
         yield 1265;

@@ -3,7 +3,7 @@
  * seeds/uvm_vnode.c lines 417-530 and 1336-1524. `yield N` marks seed line N.
  */
 import { lockRelease } from '../kernel/locks';
-import { panic, traced, wakeup } from '../kernel/sched';
+import { locals, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   LK_EXCLUSIVE,
@@ -23,6 +23,7 @@ import {
   UVM_VNODE_WANTED,
   UVM_VNODE_WRITEABLE,
 } from './flags';
+import { show, UNSET } from './locals';
 import { chan, objLockName, type UvmKernel, type UvmVnode, UVN_SYNC_LOCK } from './state';
 import { rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import { uvn_detach } from './uvn_attach';
@@ -33,6 +34,13 @@ import { LIST_REMOVE } from './wlist';
 export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const uvn = vp.uvn;
   const lock = objLockName(vp.name);
+  let oldflags: number | null = null;
+  locals(th, () => ({
+    vp: show.vnode(vp),
+    uvn: show.uvn(vp),
+    uobj: show.uvn(vp),
+    oldflags: show.uvnFlags(oldflags),
+  }));
   yield 420;
   yield 421;
 
@@ -66,7 +74,7 @@ export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKe
   }
 
   yield 504;
-  const oldflags = uvn.flags;
+  oldflags = uvn.flags;
   yield 505;
   if (uvn.refs) {
     yield 510;
@@ -100,6 +108,7 @@ export const uvm_vnp_uncache = traced(
   function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc<boolean> {
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
+    locals(th, () => ({ vp: show.vnode(vp), uvn: show.uvn(vp), uobj: show.uvn(vp) }));
     yield 1339;
     yield 1340;
 
@@ -146,6 +155,12 @@ export const uvm_vnp_setsize = traced(
   function* (k: UvmKernel, th: KThread, vp: UvmVnode, newsize: number): Proc {
     const uvn = vp.uvn;
     const lock = objLockName(vp.name);
+    locals(th, () => ({
+      vp: show.vnode(vp),
+      newsize: show.offset(newsize),
+      uvn: show.uvn(vp),
+      uobj: show.uvn(vp),
+    }));
     yield 1418;
     yield 1419;
     yield 1421;
@@ -167,6 +182,14 @@ export const uvm_vnp_setsize = traced(
 );
 
 export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: KThread, mount: string | null): Proc {
+  // The loop variables of LIST_FOREACH and SIMPLEQ_FOREACH: the vnode whose uvn, NULL past the end.
+  let uvnOf: UvmVnode | null | undefined;
+  let vpShown: UvmVnode | undefined;
+  locals(th, () => ({
+    mp: mount ?? 'NULL',
+    uvn: uvnOf === undefined ? UNSET : uvnOf === null ? 'NULL' : show.uvn(uvnOf),
+    vp: vpShown === undefined ? UNSET : show.vnode(vpShown),
+  }));
   yield 1462;
   yield* rw_enter(k, th, UVN_SYNC_LOCK, 'uvnsync');
 
@@ -176,10 +199,12 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
   let cur: string | undefined = k.uvm.wlist[0];
   for (;;) {
     yield 1469;
+    uvnOf = cur === undefined ? null : k.vnode(cur);
     if (cur === undefined) break;
     const vp = k.vnode(cur);
     const uvn = vp.uvn;
     yield 1470;
+    vpShown = vp;
     yield 1471;
     if (mount !== null && vp.mount !== mount) {
       yield 1472;
@@ -207,6 +232,7 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
   for (let i = 0; ; i++) {
     yield 1497;
     const name = k.uvm.syncq[i];
+    uvnOf = name === undefined ? null : k.vnode(name);
     if (name === undefined) break;
     const vp = k.vnode(name);
     const uvn = vp.uvn;

@@ -1,19 +1,30 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadView } from '../../protocol/snapshot';
-import { useLab } from '../../store/context';
-import { selectProfile, selectSelectedThread, selectThreads } from '../../store/selectors';
+import { useDispatch, useLab } from '../../store/context';
+import {
+  selectBreakpoints,
+  selectChosenLine,
+  selectPrevious,
+  selectPreviewLine,
+  selectProfile,
+  selectSelectedThread,
+  selectThreads,
+} from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
 import { inkOn } from '../../viz/ink';
 import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
-import { callerNotes, followedThread, lastActedThread, lineMarks } from './follow';
+import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks } from './follow';
 import { useWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
+import { DebugBar } from './DebugBar';
+import { LocalsPane } from './LocalsPane';
 import './Source.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
 const selectLastActed = (s: LabState) => lastActedThread(s.steps, s.cursor);
+const selectPreviousThreads = (s: LabState) => selectPrevious(s)?.threads;
 
 type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };
 
@@ -66,7 +77,11 @@ const LINE_PX = 18;
 /** Padding above the first line inside the scroller (Source.css .src-lines). */
 const TOP_PX = 2;
 
-/** The seed file, each thread's line marked, following the selected (or last run) thread. */
+/**
+ * The seed file, each thread's line marked, following the selected (or last
+ * run) thread: the debugger's controls for it above, breakpoints in the
+ * gutter, its C locals below.
+ */
 export function Source() {
   const profile = useLab(selectProfile);
   const seed = useSeed(profile?.seed.url ?? null);
@@ -85,6 +100,19 @@ export function Source() {
   const win = useWindow(scroller, lines.length, LINE_PX, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
+  const dispatch = useDispatch();
+  const breakpointList = useLab(selectBreakpoints);
+  const breakpoints = useMemo(() => new Set(breakpointList), [breakpointList]);
+  const chosen = useLab(selectChosenLine);
+  const previewLine = useLab(selectPreviewLine);
+  const previousThreads = useLab(selectPreviousThreads);
+  const before = followedId === null ? undefined : previousThreads?.find((t) => t.id === followedId);
+  const onBreakpoint = useCallback((line: number) => dispatch({ type: 'toggleBreakpoint', line }), [dispatch]);
+  const onChoose = useCallback((line: number) => dispatch({ type: 'chooseLine', line }), [dispatch]);
+  // Nothing to follow yet (a library scenario at step 0): show where the selected thread will go, else the
+  // first function, never the licence header.
+  const firstDef = useMemo(() => (text === null ? null : firstDefinitionLine(text)), [text]);
+  const restLine = followed ? null : (previewLine ?? firstDef);
 
   /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
   const scrollToLine = useCallback((line: number, force: boolean) => {
@@ -100,6 +128,12 @@ export function Source() {
   useEffect(() => {
     if (followedLine !== null && lines.length > 0) scrollToLine(followedLine, false);
   }, [followedId, followedLine, lines, scrollToLine]);
+
+  useEffect(() => {
+    // NOTE: the top of the function, not centred: the reader starts at its head.
+    if (restLine !== null && lines.length > 0 && scroller.current)
+      scroller.current.scrollTop = Math.max(0, TOP_PX + (restLine - 4) * LINE_PX);
+  }, [restLine, lines]);
 
   const f = followed?.thread;
   return (
@@ -125,6 +159,7 @@ export function Source() {
         )
       }
     >
+      <DebugBar thread={f ?? null} seedFile={profile?.seed.file ?? 'seed'} />
       {f && (
         <nav className="src-crumbs" aria-label={`Call stack of ${f.id}`}>
           <ol>
@@ -179,6 +214,10 @@ export function Source() {
             lines={lines}
             marks={marks}
             current={followedLine}
+            breakpoints={breakpoints}
+            chosen={chosen}
+            onBreakpoint={onBreakpoint}
+            onChoose={onChoose}
             start={win.start}
             end={win.end}
             padTop={win.padTop}
@@ -186,6 +225,7 @@ export function Source() {
           />
         )}
       </div>
+      {f && <LocalsPane thread={f} before={before} />}
     </Panel>
   );
 }

@@ -1,4 +1,4 @@
-import { memo, type CSSProperties } from 'react';
+import { memo, type CSSProperties, type MouseEvent } from 'react';
 import type { Token } from '../../viz/c-highlight';
 import { sameMarks, type LineMark } from './follow';
 
@@ -9,6 +9,8 @@ interface LineProps {
   tokens: readonly Token[];
   marks: readonly LineMark[];
   current: boolean;
+  breakpoint: boolean;
+  chosen: boolean;
 }
 
 /**
@@ -16,14 +18,14 @@ interface LineProps {
  * a thread arrived at or left, never the whole file.
  */
 const SourceLine = memo(
-  function SourceLine({ n, tokens, marks, current }: LineProps) {
+  function SourceLine({ n, tokens, marks, current, breakpoint, chosen }: LineProps) {
     const first = marks[0];
     // Two tags fit the gutter; a third thread on the line shows as "+N" (ids in its title).
     const shown = marks.length > 2 ? marks.slice(0, 1) : marks;
     const hidden = marks.slice(shown.length);
     return (
       <div
-        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}`}
+        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}${chosen ? ' chosen' : ''}`}
         data-line={n}
         style={first ? ({ '--mark': first.color } as CSSProperties) : undefined}
       >
@@ -40,7 +42,16 @@ const SourceLine = memo(
             </span>
           )}
         </span>
-        <span className="src-ln">{n}</span>
+        {/* NOTE: out of the tab order (a thousand stops); F9 toggles the chosen line's breakpoint. */}
+        <button
+          type="button"
+          tabIndex={-1}
+          className={`src-ln${breakpoint ? ' bp' : ''}`}
+          aria-label={`Breakpoint at line ${n}`}
+          aria-pressed={breakpoint}
+        >
+          {n}
+        </button>
         <span className="src-text">
           {tokens.map((tk, i) =>
             tk.kind === 'plain' || tk.kind === 'ident' ? (
@@ -55,14 +66,34 @@ const SourceLine = memo(
       </div>
     );
   },
-  (a, b) => a.n === b.n && a.tokens === b.tokens && a.current === b.current && sameMarks(a.marks, b.marks),
+  (a, b) =>
+    a.n === b.n &&
+    a.tokens === b.tokens &&
+    a.current === b.current &&
+    a.breakpoint === b.breakpoint &&
+    a.chosen === b.chosen &&
+    sameMarks(a.marks, b.marks),
 );
+
+/** One handler for every line (no closure per line): the gutter toggles a breakpoint, the code chooses the line. */
+function onLinesClick(e: MouseEvent<HTMLDivElement>, onBreakpoint: (n: number) => void, onChoose: (n: number) => void) {
+  const target = e.target as HTMLElement;
+  const line = target.closest<HTMLElement>('[data-line]');
+  if (!line) return;
+  const n = Number(line.dataset.line);
+  if (target.closest('.src-ln')) onBreakpoint(n);
+  else if (!target.closest('.src-tags')) onChoose(n);
+}
 
 /** The visible window of the file: tokens computed once; only `marks` and `current` change per snapshot. */
 export const SourceLines = memo(function SourceLines({
   lines,
   marks,
   current,
+  breakpoints,
+  chosen,
+  onBreakpoint,
+  onChoose,
   start,
   end,
   padTop,
@@ -71,6 +102,10 @@ export const SourceLines = memo(function SourceLines({
   lines: readonly (readonly Token[])[];
   marks: ReadonlyMap<number, readonly LineMark[]>;
   current: number | null;
+  breakpoints: ReadonlySet<number>;
+  chosen: number | null;
+  onBreakpoint: (line: number) => void;
+  onChoose: (line: number) => void;
   /** Window of lines to render (0-based, end exclusive) and the space the others take. */
   start: number;
   end: number;
@@ -86,11 +121,17 @@ export const SourceLines = memo(function SourceLines({
         tokens={lines[i]!}
         marks={marks.get(i + 1) ?? NO_MARKS}
         current={current === i + 1}
+        breakpoint={breakpoints.has(i + 1)}
+        chosen={chosen === i + 1}
       />,
     );
   }
   return (
-    <div className="src-lines" style={{ paddingTop: 2 + padTop, paddingBottom: 40 + padBottom }}>
+    <div
+      className="src-lines"
+      style={{ paddingTop: 2 + padTop, paddingBottom: 40 + padBottom }}
+      onClick={(e) => onLinesClick(e, onBreakpoint, onChoose)}
+    >
       {shown}
     </div>
   );

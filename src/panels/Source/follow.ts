@@ -25,7 +25,12 @@ export interface Followed {
   readonly reason: FollowReason;
 }
 
-/** The selected thread; else the one last run or stepped; else the first not done. */
+/**
+ * The selected thread; else the one last run or stepped; else the first not
+ * done. A selected thread that has returned stands nowhere in the source, so
+ * the next choice is followed instead (a library scenario opened with its
+ * first thread selected and walked to its end follows the thread last run).
+ */
 export function followedThread(
   threads: readonly ThreadView[],
   selected: string | null,
@@ -35,8 +40,10 @@ export function followedThread(
     const index = id === null ? -1 : threads.findIndex((t) => t.id === id);
     return index < 0 ? null : { thread: threads[index]!, index, reason };
   };
+  const chosen = pick(selected, 'selected');
+  if (chosen && chosen.thread.status !== 'done') return chosen;
   const active = threads.find((t) => t.status !== 'done');
-  return pick(selected, 'selected') ?? pick(lastActed, 'last run') ?? pick(active?.id ?? null, 'first active');
+  return pick(lastActed, 'last run') ?? chosen ?? pick(active?.id ?? null, 'first active');
 }
 
 export interface LineMark {
@@ -83,4 +90,21 @@ export function callerNotes(threads: readonly ThreadView[]): CallerNote[] {
     if (t.status !== 'done' && t.line === null && t.callerStmt) notes.push({ id: t.id, index, stmt: t.callerStmt });
   });
   return notes;
+}
+
+/**
+ * The line of the first function definition in C `text` (a name and `(` at
+ * the start of a line, then a `{` line before any `;`): where the source
+ * rests when there is nothing to follow, instead of the licence header.
+ */
+export function firstDefinitionLine(text: string): number | null {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^[A-Za-z_]\w*\(/.test(lines[i]!)) continue;
+    for (let j = i; j < Math.min(lines.length, i + 6); j++) {
+      if (lines[j]!.startsWith('{')) return i + 1;
+      if (lines[j]!.trimEnd().endsWith(';')) break;
+    }
+  }
+  return null;
 }

@@ -1,17 +1,77 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useDispatch, useLab } from '../../store/context';
-import { selectCursor, selectLength, selectTimeline } from '../../store/selectors';
+import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
+import type { BranchView } from '../../protocol/debug';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
+import { forkMarks, sharedSteps } from './branches';
+import { ComparisonDialog } from './ComparisonDialog';
 
 /** Fixed row height of the step list, so thousands of steps are windowed. */
 const ROW = 22;
 
-/** Every step so far in words; back, forward, jump, scrub. Acting after going back forks. */
+/** A branch in the pickers: its name, length and where it parts from the current one. */
+function branchText(b: BranchView, shared: number | undefined): string {
+  const from = shared === undefined ? '' : `, parts after step ${shared}`;
+  return `${b.name} (${b.length} step${b.length === 1 ? '' : 's'}${from})`;
+}
+
+/** Switch between the history's branches; compare the current one with another. */
+function BranchBar({ branches, branch }: { branches: readonly BranchView[]; branch: number }) {
+  const dispatch = useDispatch();
+  const shared = useMemo(() => sharedSteps(branches, branch), [branches, branch]);
+  const others = branches.filter((b) => b.id !== branch);
+  const [other, setOther] = useState<number | null>(null);
+  const compareWith = others.some((b) => b.id === other) ? other! : (others.at(-1)?.id ?? null);
+  return (
+    <div className="branches" role="group" aria-label="Branches">
+      <label>
+        Branch{' '}
+        <select
+          aria-label="Branch"
+          value={branch}
+          onChange={(e) => dispatch({ type: 'switchBranch', branch: Number(e.target.value) })}
+        >
+          {branches.map((b) => (
+            <option key={b.id} value={b.id}>
+              {branchText(b, shared.get(b.id))}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        compare with{' '}
+        <select aria-label="Compare with" value={compareWith ?? ''} onChange={(e) => setOther(Number(e.target.value))}>
+          {others.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        disabled={compareWith === null}
+        onClick={() => compareWith !== null && dispatch({ type: 'compare', a: branch, b: compareWith })}
+      >
+        Compare
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Every step so far in words; back, forward, jump, scrub. Acting on a past
+ * step keeps the old future as a branch: the list marks where each other
+ * branch parts from this one, and the branch bar switches and compares.
+ */
 export function Timeline() {
   const timeline = useLab(selectTimeline);
   const cursor = useLab(selectCursor);
   const length = useLab(selectLength);
+  const branches = useLab(selectBranches);
+  const branch = useLab(selectBranch);
+  const forks = useMemo(() => forkMarks(branches, branch), [branches, branch]);
   const dispatch = useDispatch();
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
@@ -44,6 +104,17 @@ export function Timeline() {
         >
           {i}. {label}
         </button>
+        {forks.get(i)?.map((b) => (
+          <button
+            key={b.id}
+            type="button"
+            className="fork"
+            title={`${b.name} parts from here${b.firstLabel ? `: ${b.firstLabel}` : ''}. Switch to it.`}
+            onClick={() => dispatch({ type: 'switchBranch', branch: b.id })}
+          >
+            ↪ {b.name}
+          </button>
+        ))}
       </li>,
     );
   }
@@ -93,6 +164,7 @@ export function Timeline() {
             onChange={(e) => dispatch({ type: 'seek', to: Number(e.target.value) })}
           />
         </label>
+        {branches.length > 1 && <BranchBar branches={branches} branch={branch} />}
         <div className="timeline-scroll" ref={scroller}>
           <ol
             className="timeline-list"
@@ -103,6 +175,7 @@ export function Timeline() {
           </ol>
         </div>
       </div>
+      <ComparisonDialog />
     </Panel>
   );
 }

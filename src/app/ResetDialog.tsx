@@ -1,0 +1,51 @@
+import { useEffect, useRef } from 'react';
+
+/**
+ * Reset asks first: it drops every step and branch (the setup stays). The
+ * banner after it offers the undo.
+ */
+export function ResetDialog({
+  open,
+  steps,
+  branches,
+  onReset,
+  onClose,
+}: {
+  open: boolean;
+  steps: number;
+  branches: number;
+  onReset: () => void;
+  onClose: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  const what = `${steps} step${steps === 1 ? '' : 's'}${branches > 1 ? ` and ${branches} branches` : ''}`;
+  return (
+    <dialog ref={dialog} aria-labelledby="reset-title" onClose={onClose}>
+      <h2 id="reset-title">Reset the lab?</h2>
+      <p>
+        This drops {what} and starts again from the scenario&apos;s setup. You can undo it from the message that
+        follows.
+      </p>
+      <div className="toolbar">
+        <button
+          type="button"
+          onClick={() => {
+            onReset();
+            onClose();
+          }}
+        >
+          Reset the lab
+        </button>
+        <button type="button" autoFocus onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import { useDispatch, useLab } from '../../store/context';
+import { selectBranches, selectComparison } from '../../store/selectors';
+
+/** Paths shown in a cell before "+N more" (all of them in its tooltip). */
+const SHOWN_PATHS = 6;
+
+/** Two branches step by step: each one's step in words and the digest fields that differ after it. */
+export function ComparisonDialog() {
+  const comparison = useLab(selectComparison);
+  const branches = useLab(selectBranches);
+  const dispatch = useDispatch();
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (comparison && !d.open) d.showModal();
+    if (!comparison && d.open) d.close();
+  }, [comparison]);
+  const name = (id: number) => branches.find((b) => b.id === id)?.name ?? `Branch ${id}`;
+  return (
+    <dialog
+      ref={dialog}
+      className="comparison"
+      aria-labelledby="comparison-title"
+      onClose={() => dispatch({ type: 'closeComparison' })}
+    >
+      {comparison && (
+        <>
+          <h2 id="comparison-title">
+            {name(comparison.a)} and {name(comparison.b)}
+          </h2>
+          <p>
+            They share their first {comparison.shared} step{comparison.shared === 1 ? '' : 's'}. After each later step,
+            the contract digest fields that differ between them:
+          </p>
+          <div className="comparison-scroll">
+            <table aria-label="Step by step">
+              <thead>
+                <tr>
+                  <th scope="col">step</th>
+                  <th scope="col">{name(comparison.a)}</th>
+                  <th scope="col">{name(comparison.b)}</th>
+                  <th scope="col">digest fields that differ</th>
+                </tr>
+              </thead>
+              <tbody>
+                {comparison.rows.map((r) => {
+                  const ended = r.a === null || r.b === null;
+                  const shown = r.differ.slice(0, SHOWN_PATHS);
+                  return (
+                    <tr key={r.index} className={r.differ.length > 0 ? 'differs' : undefined}>
+                      <td>{r.index}</td>
+                      <td>{r.a ?? '(ended)'}</td>
+                      <td>{r.b ?? '(ended)'}</td>
+                      <td className="mono" title={r.differ.join('\n') || undefined}>
+                        {ended
+                          ? '—'
+                          : r.differ.length === 0
+                            ? 'none: the same state'
+                            : `${shown.join(', ')}${r.differ.length > shown.length ? `, +${r.differ.length - shown.length} more` : ''}`}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <button type="button" onClick={() => dispatch({ type: 'closeComparison' })}>
+            Close
+          </button>
+        </>
+      )}
+    </dialog>
+  );
+}

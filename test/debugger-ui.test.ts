@@ -1,0 +1,192 @@
+/**
+ * The debugger's UI logic, pure: the locals pane's rows and change marks, the
+ * timeline's fork marks, the stepping keys, where the source rests with
+ * nothing to follow, and the library's table of contents.
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY } from '../src/app/library';
+import { LIBRARY_TOPICS } from '../src/app/library-index';
+import { shortcutAction, SHORTCUTS } from '../src/app/shortcuts';
+import type { BranchView } from '../src/protocol/debug';
+import type { ThreadView } from '../src/protocol/snapshot';
+import { firstDefinitionLine } from '../src/panels/Source/follow';
+import { frameRows } from '../src/panels/Source/locals';
+import { forkMarks, sharedSteps } from '../src/panels/Timeline/branches';
+import { createLabStore, type LabState } from '../src/store/store';
+
+function thread(over: Partial<ThreadView>): ThreadView {
+  return {
+    id: 't2',
+    call: 'fault',
+    args: {},
+    status: 'ready',
+    wait: null,
+    chan: null,
+    blockedOn: null,
+    ret: null,
+    line: null,
+    callerStmt: null,
+    stack: [],
+    frames: [],
+    focusPage: null,
+    locksHeld: [],
+    unblockers: [],
+    ...over,
+  };
+}
+
+const local = (name: string, value: string) => ({ name, value });
+
+describe('locals pane rows', () => {
+  it('lists frames innermost first and marks what changed in a frame that was there before', () => {
+    const before = thread({
+      frames: [
+        { fn: 'uvn_get', locals: [local('lcv', '0'), local('result', '(unset)')] },
+        { fn: 'uvn_io', locals: [local('wanted', '(unset)')] },
+      ],
+    });
+    const now = thread({
+      frames: [
+        { fn: 'uvn_get', locals: [local('lcv', '0'), local('result', 'VM_PAGER_OK')] },
+        { fn: 'uvn_cluster', locals: [local('offset', '0x1000')] },
+      ],
+    });
+    expect(frameRows(now, before)).toEqual([
+      // A different function at that depth is a new frame: nothing to compare with.
+      { fn: 'uvn_cluster', depth: 1, rows: [{ name: 'offset', value: '0x1000', changed: false, was: null }] },
+      {
+        fn: 'uvn_get',
+        depth: 0,
+        rows: [
+          { name: 'lcv', value: '0', changed: false, was: null },
+          { name: 'result', value: 'VM_PAGER_OK', changed: true, was: '(unset)' },
+        ],
+      },
+    ]);
+    expect(
+      frameRows(now, undefined)
+        .flatMap((f) => f.rows)
+        .some((r) => r.changed),
+    ).toBe(false);
+  });
+});
+
+describe('branch fork marks', () => {
+  const b = (id: number, parent: number | null, forkAt: number, length: number): BranchView => ({
+    id,
+    name: `Branch ${id}`,
+    length,
+    parent,
+    forkAt,
+    firstLabel: null,
+  });
+  // 1 (12 steps); 2 made from 1 at step 4; 3 made from 2 at step 2; 4 made from 1 at step 7.
+  const branches = [b(1, null, 0, 12), b(2, 1, 4, 6), b(3, 2, 2, 3), b(4, 1, 7, 8)];
+
+  it('counts the steps each branch shares with the current one through their common branch', () => {
+    expect(sharedSteps(branches, 1)).toEqual(
+      new Map([
+        [2, 4],
+        [3, 2],
+        [4, 7],
+      ]),
+    );
+    expect(sharedSteps(branches, 3)).toEqual(
+      new Map([
+        [1, 2],
+        [2, 2],
+        [4, 2],
+      ]),
+    );
+    expect(sharedSteps(branches, 4)).toEqual(
+      new Map([
+        [1, 7],
+        [2, 4],
+        [3, 2],
+      ]),
+    );
+  });
+
+  it('marks the step after which each other branch parts', () => {
+    const marks = forkMarks(branches, 2);
+    expect([...marks.entries()].map(([at, list]) => [at, list.map((x) => x.id)])).toEqual([
+      [4, [1, 4]],
+      [2, [3]],
+    ]);
+  });
+});
+
+describe('stepping keys', () => {
+  const state = (over: Partial<LabState>): LabState => ({ ...createLabStore(() => {}).getState(), ...over });
+  const snapshot = (threads: ThreadView[]) => ({ threads }) as unknown as LabState['snapshot'];
+  const ready = state({
+    snapshot: snapshot([thread({ id: 't1', status: 'done' }), thread({ id: 't2', line: 1085 })]),
+    selectedThread: 't2',
+    chosenLine: 1201,
+  });
+  const key = (k: string, mods: { shiftKey?: boolean; ctrlKey?: boolean } = {}) =>
+    shortcutAction({ key: k, shiftKey: false, ctrlKey: false, ...mods }, ready);
+
+  it('are the ones debuggers use, acting on the followed thread', () => {
+    expect(key('s')).toEqual({ type: 'step', thread: 't2' });
+    expect(key('F11')).toEqual({ type: 'step', thread: 't2' });
+    expect(key('n')).toEqual({ type: 'stepOver', thread: 't2' });
+    expect(key('F10')).toEqual({ type: 'stepOver', thread: 't2' });
+    expect(key('o')).toEqual({ type: 'stepOut', thread: 't2' });
+    expect(key('F11', { shiftKey: true })).toEqual({ type: 'stepOut', thread: 't2' });
+    expect(key('r')).toEqual({ type: 'run', thread: 't2' });
+    expect(key('F5')).toEqual({ type: 'run', thread: 't2' });
+    expect(key('F10', { ctrlKey: true })).toEqual({ type: 'runTo', thread: 't2', line: 1201 });
+    expect(key('F9')).toEqual({ type: 'toggleBreakpoint', line: 1201 });
+    // Other Ctrl chords stay the browser's; unknown keys too.
+    expect(key('r', { ctrlKey: true })).toBeNull();
+    expect(key('x')).toBeNull();
+  });
+
+  it('do nothing (but are still ours) when there is no thread to act on', () => {
+    const empty = state({ snapshot: snapshot([]) });
+    expect(shortcutAction({ key: 'n', shiftKey: false, ctrlKey: false }, empty)).toBe('none');
+    expect(shortcutAction({ key: 'F9', shiftKey: false, ctrlKey: false }, empty)).toBe('none');
+  });
+
+  it('are all in the help', () => {
+    const keys = SHORTCUTS.flatMap((s) => s.keys.split(/\s{2,}/));
+    expect(keys).toEqual(['s', 'F11', 'n', 'F10', 'o', 'Shift+F11', 'r', 'F5', 'Ctrl+F10', 'F9', '←', '→', '?', 'Esc']);
+  });
+});
+
+describe('where the source rests with nothing to follow', () => {
+  it('is the first function definition, not a macro use or the licence header', () => {
+    const text = ['/* licence */', 'LIST_HEAD(uvn_list_struct, uvm_vnode);', 'void', 'uvn_init(void)', '{', '}'].join(
+      '\n',
+    );
+    expect(firstDefinitionLine(text)).toBe(4);
+    expect(firstDefinitionLine('int x;\n')).toBeNull();
+  });
+});
+
+describe('the library index', () => {
+  const files = readdirSync('scenarios')
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+
+  it('lists every scenario file exactly once, under a topic of its own pager', () => {
+    const listed = LIBRARY_TOPICS.flatMap((t) => t.entries.map((e) => e.name));
+    expect([...listed].sort()).toEqual(files);
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const group of LIBRARY_GROUPS)
+      for (const entry of group.entries)
+        expect(entry.pager, entry.name).toBe(LIBRARY_TOPICS.find((t) => t.topic === group.topic)!.pager);
+    expect(LIBRARY_GROUPS.map((g) => g.topic)).not.toContain('Other');
+  });
+
+  it('starts with "Start here", and knows each scenario’s first thread', () => {
+    expect(LIBRARY_GROUPS[0]!.topic).toBe('Start here');
+    expect(START_HERE_ENTRY?.name).toBe('lecture-walkthrough');
+    expect(LIBRARY[0]).toBe(START_HERE_ENTRY);
+    expect(LIBRARY.find((e) => e.name === 'two-threads-fault-same-page')?.firstThread).toBe('t1');
+    expect(LIBRARY.every((e) => e.firstThread !== null && e.label.length > 0 && e.title.length > 100)).toBe(true);
+  });
+});
