@@ -7,7 +7,7 @@
  */
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
-import type { PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
+import type { PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { PagerEngine } from './engine';
 import type { Digest } from './model';
 import { SnapshotBuilder } from './view';
@@ -49,6 +49,11 @@ function store(snapshot: ViewSnapshot, prev: StoredSnapshot | undefined): Stored
 
 function load(stored: StoredSnapshot): ViewSnapshot {
   return { ...stored.rest, pages: flat(stored.pages), threads: flat(stored.threads) };
+}
+
+/** What the engine's last step ran, for its snapshot. */
+function trailOf(engine: PagerEngine): TrailView {
+  return Object.freeze({ lines: Object.freeze(engine.trail), omitted: engine.trailOmitted });
 }
 
 export class Session {
@@ -105,7 +110,7 @@ export class Session {
     this.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
-    const built = this.builder.build(this.cursorAt);
+    const built = this.builder.build(this.cursorAt, trailOf(this.engine));
     this.snapshots.push(store(built, this.snapshots.at(-1)));
     this.materialised = { at: this.cursorAt, snapshot: built };
     return null;
