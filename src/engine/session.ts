@@ -5,6 +5,7 @@
  * cursor are dropped and the live engine is rebuilt by replaying the steps up
  * to the cursor, which determinism makes exact.
  */
+import { changesBetween, type ChangeSet } from '../protocol/changes';
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
 import type { PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
@@ -94,6 +95,11 @@ export class Session {
   snapshot(at = this.cursorAt): ViewSnapshot {
     if (this.materialised?.at !== at) this.materialised = { at, snapshot: load(this.snapshots[at]!) };
     return this.materialised.snapshot;
+  }
+
+  /** What the step that led to `at` changed, against the step before it (nothing at the setup). */
+  changes(at = this.cursorAt): ChangeSet {
+    return changesBetween(at > 0 ? load(this.snapshots[at - 1]!) : null, this.snapshot(at));
   }
 
   /** Apply a step at the cursor (forking if the cursor is behind); null or the reason it is impossible. */

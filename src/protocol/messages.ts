@@ -5,8 +5,9 @@
  * load or reset, or one overtaken by a later event), and echoes what it
  * applied, so the client keeps no table of pending commands.
  */
+import type { ChangeSet } from './changes';
 import type { Scenario, SpawnStep, Step } from './scenario';
-import type { SnapshotDelta } from './snapshot';
+import type { SnapshotDelta, TrailView } from './snapshot';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -15,6 +16,8 @@ export interface TimelineEntry {
   /** Steps applied after this entry: 1 for the first step. */
   readonly index: number;
   readonly label: string;
+  /** The seed lines the step ran (a run or step; a FreeBSD completion's b_iodone). */
+  readonly trail: TrailView;
 }
 
 /** Scenario text to read in the worker: a file, a library entry, a saved session, or a link's hash. */
@@ -66,6 +69,8 @@ export type SimEvent =
       readonly applied: Step | null;
       /** The scenario a load or open put in place (setup and every step), if it was one. */
       readonly loaded: Scenario | null;
+      /** What the step at the cursor changed, against the step before it: the panels mark it. */
+      readonly changes: ChangeSet;
     }
   /** A command was refused; nothing changed. */
   | {

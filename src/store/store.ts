@@ -8,6 +8,7 @@
  * (lessons, graders, the explorer) can watch it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ChangeSet } from '../protocol/changes';
 import { applyDelta } from '../protocol/delta';
 import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
 import type { PagerProfile } from '../protocol/profile';
@@ -16,6 +17,8 @@ import type { ViewSnapshot } from '../protocol/snapshot';
 
 export interface SimulationSlice {
   snapshot: ViewSnapshot | null;
+  /** What the step at the cursor changed (the panels mark it until the next step); null before the first snapshot. */
+  changes: ChangeSet | null;
   /** What the panels show for the loaded pager; null until the first snapshot. */
   profile: PagerProfile | null;
   epoch: number;
@@ -108,6 +111,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
   const listeners = new Set<(action: LabAction) => void>();
   return createStore<LabState>()((set, get) => ({
     snapshot: null,
+    changes: null,
     profile: null,
     epoch: -1,
     seq: 0,
@@ -125,6 +129,8 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
 
     dispatch(action) {
       for (const listener of listeners) listener(action);
+      // A message is about what was done last: the next action makes it stale (it may bring its own).
+      if (get().notice) set({ notice: null });
       const command = commandOf(action, get());
       if (command) send(command);
     },
@@ -145,6 +151,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       const timeline = [...state.timeline.slice(0, event.timelineFrom), ...event.timeline];
       const patch: Partial<LabState> = {
         snapshot,
+        changes: event.changes,
         epoch: event.epoch,
         seq: event.seq,
         timeline,

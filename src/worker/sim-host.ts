@@ -18,10 +18,16 @@ import type { ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 
+/** Timeline entry `index` (1 for the first step): the step in words and the lines it ran. */
+function entryOf(index: number, step: Step, before: ViewSnapshot, after: ViewSnapshot): TimelineEntry {
+  return { index, label: describeStep(step, before, after), trail: after.trail };
+}
+
 export class SimHost {
   private session: Session | null = null;
   private scenario: Scenario | null = null;
-  private labels: string[] = [];
+  /** The timeline: one entry per step of the history. */
+  private entries: TimelineEntry[] = [];
   private epoch = 0;
   private seq = 0;
   /** The snapshot the UI holds, which the next delta is taken against. */
@@ -49,7 +55,7 @@ export class SimHost {
       case 'sim.seek': {
         if (!this.session) return this.error(cmd.id, 'nothing loaded');
         this.session.seek(cmd.to);
-        return this.emit(cmd.id, this.labels.length, null, null);
+        return this.emit(cmd.id, this.entries.length, null, null);
       }
     }
   }
@@ -65,17 +71,18 @@ export class SimHost {
     } catch (e) {
       return this.error(id, `${origin ? `${origin}: ` : ''}${(e as Error).message}`);
     }
-    const labels: string[] = [];
+    const entries: TimelineEntry[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       const before = session.snapshot();
       const refusal = session.apply(step);
-      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i}: ${refusal}`);
-      labels.push(describeStep(step, before, session.snapshot()));
+      // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
+      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i + 1}: ${refusal}`);
+      entries.push(entryOf(i + 1, step, before, session.snapshot()));
     }
     if (cursor !== undefined) session.seek(cursor);
     this.session = session;
     this.scenario = scenario;
-    this.labels = labels;
+    this.entries = entries;
     this.epoch++;
     this.shown = null;
     this.emit(id, 0, null, scenario);
@@ -93,9 +100,9 @@ export class SimHost {
     const before = session.snapshot();
     const refusal = session.apply(step);
     if (refusal !== null) return this.error(id, refusal);
-    // Acting after going back forks: later labels belong to the dropped future.
-    this.labels.length = session.cursor - 1;
-    this.labels.push(describeStep(step, before, session.snapshot()));
+    // Acting after going back forks: later entries belong to the dropped future.
+    this.entries.length = session.cursor - 1;
+    this.entries.push(entryOf(session.cursor, step, before, session.snapshot()));
     this.emit(id, session.cursor - 1, step, null);
   }
 
@@ -104,9 +111,7 @@ export class SimHost {
     const snapshot = session.snapshot();
     const delta = diffSnapshots(this.shown, snapshot, this.shown ? null : session.profile);
     this.shown = snapshot;
-    const timeline: TimelineEntry[] = this.labels
-      .slice(timelineFrom)
-      .map((label, i) => ({ index: timelineFrom + i + 1, label }));
+    const timeline = this.entries.slice(timelineFrom);
     this.post({
       type: 'sim.snapshot',
       version: PROTOCOL_VERSION,
@@ -120,6 +125,7 @@ export class SimHost {
       timeline,
       applied,
       loaded,
+      changes: session.changes(),
     });
   }
 
