@@ -21,3 +21,8 @@ export const selectNotice = (s: LabState) => s.notice;
 export const selectHelpOpen = (s: LabState) => s.helpOpen;
 export const selectWorkerState = (s: LabState) => s.workerState;
 export const selectTitle = (s: LabState) => s.title;
+export const selectChanges = (s: LabState) => s.changes;
+export const selectHung = (s: LabState) => s.snapshot?.hung ?? false;
+export const selectWaits = (s: LabState) => s.snapshot?.waits;
+export const selectTrail = (s: LabState) => s.snapshot?.trail;
+export const selectWaitGraph = (s: LabState) => s.waitGraph;

@@ -49,6 +49,8 @@ export interface UiSlice {
   selectedThread: string | null;
   helpOpen: boolean;
   notice: Notice | null;
+  /** The Threads panel shows the wait-for graph instead of the thread cards. */
+  waitGraph: boolean;
 }
 
 /** Everything a person can do to the simulation. */
@@ -77,6 +79,7 @@ export interface Actions {
   selectThread(id: string | null): void;
   setHelpOpen(open: boolean): void;
   notify(notice: Notice | null): void;
+  showWaitGraph(show: boolean): void;
 }
 
 export type LabState = SimulationSlice & HistorySlice & ScenarioSlice & UiSlice & Actions;
@@ -126,6 +129,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     selectedThread: null,
     helpOpen: false,
     notice: null,
+    waitGraph: false,
 
     dispatch(action) {
       for (const listener of listeners) listener(action);
@@ -180,6 +184,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     selectThread: (selectedThread) => set({ selectedThread }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     notify: (notice) => set({ notice }),
+    showWaitGraph: (waitGraph) => set({ waitGraph }),
   }));
 }
 

@@ -1,7 +1,8 @@
 import { Fragment, useState, type CSSProperties } from 'react';
 import type { IoView } from '../../protocol/snapshot';
 import { useDispatch, useLab } from '../../store/context';
-import { selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
+import { selectChanges, selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
+import { useChangedNote } from '../common/changed';
 import { threadColor } from '../../viz/palette';
 import { hex } from '../format';
 import { Panel } from '../Panel';
@@ -24,6 +25,9 @@ export function IoInFlight() {
   const [draft, setDraft] = useState<ShortDraft | null>(null);
   const dispatch = useDispatch();
   const ioFields = useLab(selectProfile)?.ioFields ?? [];
+  const changes = useLab(selectChanges);
+  const changed = useChangedNote();
+  const finished = changes?.ioFinished ?? [];
 
   const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
 
@@ -39,7 +43,14 @@ export function IoInFlight() {
   };
 
   return (
-    <Panel title="I/O in flight" className="panel-io">
+    <Panel title="I/O in flight" className="panel-io" id="io">
+      {changed.note}
+      {finished.length > 0 && (
+        <p className="changed-list">
+          <span className="changed-mark">Finished in the last step:</span>{' '}
+          {finished.map((r) => `request ${r.id} (${r.thread}, ${r.rw} ${hex(r.offset)})`).join('; ')}
+        </p>
+      )}
       {io.length === 0 ? (
         <p className="empty">No disk I/O in flight.</p>
       ) : (
@@ -67,7 +78,7 @@ export function IoInFlight() {
               return (
                 <Fragment key={req.id}>
                   <tr>
-                    <td className="mono">{req.id}</td>
+                    <td {...changed.mark(changes?.ioStarted.includes(req.id) ?? false, 'mono')}>{req.id}</td>
                     <td className="mono">
                       <span className="io-swatch" style={{ '--thread-color': colorOf(req.thread) } as CSSProperties} />
                       {req.thread}

@@ -9,6 +9,8 @@ interface LineProps {
   tokens: readonly Token[];
   marks: readonly LineMark[];
   current: boolean;
+  /** The last step ran this line. */
+  ran: boolean;
 }
 
 /**
@@ -16,14 +18,14 @@ interface LineProps {
  * a thread arrived at or left, never the whole file.
  */
 const SourceLine = memo(
-  function SourceLine({ n, tokens, marks, current }: LineProps) {
+  function SourceLine({ n, tokens, marks, current, ran }: LineProps) {
     const first = marks[0];
     // Two tags fit the gutter; a third thread on the line shows as "+N" (ids in its title).
     const shown = marks.length > 2 ? marks.slice(0, 1) : marks;
     const hidden = marks.slice(shown.length);
     return (
       <div
-        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}`}
+        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}${ran ? ' ran' : ''}`}
         data-line={n}
         style={first ? ({ '--mark': first.color } as CSSProperties) : undefined}
       >
@@ -55,7 +57,8 @@ const SourceLine = memo(
       </div>
     );
   },
-  (a, b) => a.n === b.n && a.tokens === b.tokens && a.current === b.current && sameMarks(a.marks, b.marks),
+  (a, b) =>
+    a.n === b.n && a.tokens === b.tokens && a.current === b.current && a.ran === b.ran && sameMarks(a.marks, b.marks),
 );
 
 /** The visible window of the file: tokens computed once; only `marks` and `current` change per snapshot. */
@@ -67,8 +70,11 @@ export const SourceLines = memo(function SourceLines({
   end,
   padTop,
   padBottom,
+  trail,
 }: {
   lines: readonly (readonly Token[])[];
+  /** Lines the last step ran. */
+  trail: ReadonlySet<number>;
   marks: ReadonlyMap<number, readonly LineMark[]>;
   current: number | null;
   /** Window of lines to render (0-based, end exclusive) and the space the others take. */
@@ -86,6 +92,7 @@ export const SourceLines = memo(function SourceLines({
         tokens={lines[i]!}
         marks={marks.get(i + 1) ?? NO_MARKS}
         current={current === i + 1}
+        ran={trail.has(i + 1)}
       />,
     );
   }

@@ -1,11 +1,24 @@
 import { useEffect, useRef } from 'react';
-import { useDispatch, useLab } from '../../store/context';
+import type { TimelineEntry } from '../../protocol/messages';
+import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectCursor, selectLength, selectTimeline } from '../../store/selectors';
+import { trailText } from '../Source/follow';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
-/** Fixed row height of the step list, so thousands of steps are windowed. */
-const ROW = 22;
+/** Fixed row height of the step list at 100%, so thousands of steps are windowed. */
+const ROW_BASE = 22;
+
+/** The timeline as Markdown: the title, then one line per step with its label (and the lines a run ran). */
+export function timelineMarkdown(title: string, timeline: readonly TimelineEntry[]): string {
+  const lines = [`# ${title || 'Pager Lab scenario'}`, '', '0. setup'];
+  for (const e of timeline) {
+    const ran = e.trail.lines.length ? ` (seed lines ${trailText(e.trail.lines, e.trail.omitted, 1000)})` : '';
+    lines.push(`${e.index}. ${e.label.replace(/([\\`*_[\]<>|])/g, '\\$1')}${ran}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** Every step so far in words; back, forward, jump, scrub. Acting after going back forks. */
 export function Timeline() {
@@ -13,6 +26,8 @@ export function Timeline() {
   const cursor = useLab(selectCursor);
   const length = useLab(selectLength);
   const dispatch = useDispatch();
+  const store = useLabStore();
+  const ROW = ROW_BASE * usePrefs(selectFontScale);
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
   const rows = timeline.length + 1;
@@ -25,11 +40,24 @@ export function Timeline() {
     const top = cursor * ROW;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [cursor, rows]);
+  }, [cursor, rows, ROW]);
+
+  const exportMarkdown = () => {
+    const { title } = store.getState();
+    const url = URL.createObjectURL(new Blob([timelineMarkdown(title, timeline)], { type: 'text/markdown' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'pager-lab-timeline.md';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const here = cursor > 0 ? timeline[cursor - 1] : undefined;
 
   const items = [];
   for (let i = win.start; i < win.end; i++) {
-    const label = i === 0 ? 'setup' : timeline[i - 1]!.label;
+    const entry = i === 0 ? undefined : timeline[i - 1]!;
+    const label = entry?.label ?? 'setup';
+    const ran = entry?.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : '';
     items.push(
       <li
         key={i}
@@ -41,6 +69,7 @@ export function Timeline() {
           type="button"
           onClick={() => dispatch({ type: 'seek', to: i })}
           aria-current={i === cursor ? 'step' : undefined}
+          title={ran ? `${i}. ${label}: ${ran}` : undefined}
         >
           {i}. {label}
         </button>
@@ -52,6 +81,7 @@ export function Timeline() {
     <Panel
       title="Timeline"
       className="panel-timeline"
+      id="timeline"
       actions={
         <div className="toolbar" role="group" aria-label="History">
           <button type="button" onClick={() => dispatch({ type: 'seek', to: 0 })} disabled={cursor === 0}>
@@ -76,6 +106,9 @@ export function Timeline() {
           <button type="button" onClick={() => dispatch({ type: 'seek', to: length })} disabled={cursor >= length}>
             End
           </button>
+          <button type="button" onClick={exportMarkdown} title="Download the timeline as Markdown, one line per step">
+            Markdown
+          </button>
         </div>
       }
     >
@@ -93,6 +126,19 @@ export function Timeline() {
             onChange={(e) => dispatch({ type: 'seek', to: Number(e.target.value) })}
           />
         </label>
+        <p
+          className="timeline-ran"
+          title={here?.trail.lines.length ? trailText(here.trail.lines, here.trail.omitted, 1000) : undefined}
+        >
+          {here?.trail.lines.length ? (
+            <>
+              <span className="src-trail-swatch" aria-hidden="true" /> Step {cursor} ran seed lines{' '}
+              <span className="mono">{trailText(here.trail.lines, here.trail.omitted, 40)}</span>
+            </>
+          ) : (
+            <span className="muted">{cursor === 0 ? 'The setup.' : `Step ${cursor} ran no seed line.`}</span>
+          )}
+        </p>
         <div className="timeline-scroll" ref={scroller}>
           <ol
             className="timeline-list"
