@@ -91,7 +91,7 @@ export function App() {
 
   // The header wraps at small widths: bands of the screen's height subtract what it really takes.
   const app = useRef<HTMLDivElement>(null);
-  const chrome = useRef<HTMLDivElement>(null);
+  const chrome = useRef<HTMLElement>(null);
   useLayoutEffect(() => {
     const el = chrome.current;
     if (!el) return;
@@ -107,8 +107,8 @@ export function App() {
       <a className="skip-link" href="#lab-panels">
         Skip to the panels
       </a>
-      <div ref={chrome} className="chrome">
-        <header className="app-header">
+      <header ref={chrome} className="chrome">
+        <div className="app-header">
           <h1>
             Pager Lab{' '}
             {profile && (
@@ -119,9 +119,9 @@ export function App() {
           </h1>
           <ScenarioBar />
           <ViewBar />
-        </header>
+        </div>
         <StatusRow />
-      </div>
+      </header>
       <main id="lab-panels" className="lab" tabIndex={-1} aria-label="Lab panels">
         <Bands bands={bands} />
       </main>

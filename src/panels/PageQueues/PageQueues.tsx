@@ -5,6 +5,7 @@ import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectChanges, selectFreePages, selectPages, selectProfile, selectQueues } from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { pageLabel } from '../../viz/pages';
+import { useChangedNote } from '../common/changed';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
@@ -27,6 +28,7 @@ export function PageQueues() {
   const free = useLab(selectFreePages);
   const physPages = useLab(selectPhysPages);
   const changes = useLab(selectChanges);
+  const changed = useChangedNote();
 
   const byId = useMemo(() => new Map(pages.map((p) => [p.id, p])), [pages]);
   const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
@@ -43,6 +45,7 @@ export function PageQueues() {
   const total = Math.max(physPages ?? free + pages.length, 1);
   return (
     <Panel title="Page queues" className="panel-queues" id="queues">
+      {changed.note}
       <div className="queues-body">
         <div className="free-pool">
           <span>

@@ -162,8 +162,9 @@ export function Source() {
       )}
       {trail && trail.lines.length > 0 && (
         <p className="src-trail">
-          <span className="src-trail-swatch" aria-hidden="true" /> The last step ran {trailSet.size} line
-          {trailSet.size === 1 ? '' : 's'} ({trailText(trail.lines, trail.omitted)}).{' '}
+          <span className="src-trail-swatch" aria-hidden="true" />
+          {`The last step ran ${trailSet.size} line${trailSet.size === 1 ? '' : 's'} `}
+          {`(${trailText(trail.lines, trail.omitted)}). `}
           <button type="button" onClick={() => scrollToLine(trail.lines[0]!, true)}>
             First
           </button>{' '}

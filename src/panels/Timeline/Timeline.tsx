@@ -1,24 +1,14 @@
 import { useEffect, useRef } from 'react';
-import type { TimelineEntry } from '../../protocol/messages';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import { trailText } from '../Source/follow';
+import { timelineMarkdown } from './markdown';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
 /** Fixed row height of the step list at 100%, so thousands of steps are windowed. */
 const ROW_BASE = 22;
-
-/** The timeline as Markdown: the title, then one line per step with its label (and the lines a run ran). */
-export function timelineMarkdown(title: string, timeline: readonly TimelineEntry[]): string {
-  const lines = [`# ${title || 'Pager Lab scenario'}`, '', '0. setup'];
-  for (const e of timeline) {
-    const ran = e.trail.lines.length ? ` (seed lines ${trailText(e.trail.lines, e.trail.omitted, 1000)})` : '';
-    lines.push(`${e.index}. ${e.label.replace(/([\\`*_[\]<>|])/g, '\\$1')}${ran}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 /** Every step so far in words; back, forward, jump, scrub. Acting after going back forks. */
 export function Timeline() {
@@ -132,8 +122,9 @@ export function Timeline() {
         >
           {here?.trail.lines.length ? (
             <>
-              <span className="src-trail-swatch" aria-hidden="true" /> Step {cursor} ran seed lines{' '}
-              <span className="mono">{trailText(here.trail.lines, here.trail.omitted, 40)}</span>
+              <span className="src-trail-swatch" aria-hidden="true" />
+              {`Step ${cursor} ran seed lines `}
+              <span className="mono">{trailText(here.trail.lines, here.trail.omitted, 400)}</span>
             </>
           ) : (
             <span className="muted">{cursor === 0 ? 'The setup.' : `Step ${cursor} ran no seed line.`}</span>
