@@ -2,7 +2,8 @@
  * Screenshots of the built lab at the sizes a lecture hall has (1280x720,
  * 1024x768, 1920x1080 at 150% zoom, and 1920x1080), in the light and dark
  * themes, mid-scenario: `npm run build && npx tsx tools/screenshot-sizes.ts
- * [OUTDIR] [SCENARIO] [STEPS]` (its own preview server, on PAGER_LAB_PORT or 4176).
+ * [OUTDIR] [SCENARIO] [STEPS]` (its own preview server, on PAGER_LAB_PORT or 4176; with
+ * PAGER_LAB_REUSE=1, the one already running there).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import LZString from 'lz-string';
@@ -23,7 +24,8 @@ const SIZES = [
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const server = await startPreview(PORT);
+  // PAGER_LAB_REUSE=1: a preview server already serves dist/ on PORT.
+  const server = process.env.PAGER_LAB_REUSE ? null : await startPreview(PORT);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { steps: unknown[] };
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
       }
   } finally {
     await browser.close();
-    server.kill();
+    server?.kill();
   }
 }
 

@@ -164,7 +164,7 @@ export function Source() {
         <p className="src-trail">
           <span className="src-trail-swatch" aria-hidden="true" />
           {`The last step ran ${trailSet.size} line${trailSet.size === 1 ? '' : 's'} `}
-          {`(${trailText(trail.lines, trail.omitted)}). `}
+          {`(${trailText(trail.lines, trail.omitted, 8)}). `}
           <button type="button" onClick={() => scrollToLine(trail.lines[0]!, true)}>
             First
           </button>{' '}
