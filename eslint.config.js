@@ -143,4 +143,31 @@ export default tseslint.config(
       },
     ]),
   },
+  {
+    // Teaching judges with digests and thread views, as the lab does: no engine internals, no UI, no Node.
+    files: ['src/teaching/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'zustand', 'd3', 'd3-*'],
+              message: 'Teaching logic is plain data in, plain data out.',
+            },
+            { group: ['node:*', 'fs', 'path'], message: 'The lab runs teaching code in the browser.' },
+            {
+              group: ['**/engine/kernel/**', '**/engine/openbsd/**', '**/engine/freebsd/**'],
+              message: 'Judge with digests and thread views, never engine internals.',
+            },
+            {
+              group: ['**/store/**', '**/panels/**', '**/worker/**', '**/app/**'],
+              message: 'Teaching sits below the UI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

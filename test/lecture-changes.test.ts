@@ -58,6 +58,7 @@ describe('the change set of a step', () => {
     const page = s.snapshot(4).pages[0]!;
     expect(c.added).toEqual([page.id]);
     expect(c.pages).toEqual({});
+    expect(c.pageFlags).toEqual({});
     expect(c.freePages).toBe(-1);
     expect(c.ioStarted).toEqual([1]);
     expect(c.threads.t2).toEqual(['status', 'line', 'wait', 'locks']);
@@ -67,7 +68,9 @@ describe('the change set of a step', () => {
   it("the fault's end: the page's bits, its queue and its owner change; it joins the active queue", () => {
     const c = s.changes(6);
     const page = s.snapshot(6).pages[0]!;
-    expect(c.pages[page.id]).toEqual(['PG_BUSY', 'PG_FAKE', 'queue', 'mapped', 'modified', 'owner', 'state']);
+    expect(c.pages[page.id]).toEqual(['queue', 'mapped', 'modified', 'owner', 'state']);
+    // PG_BUSY (0x01) and PG_FAKE (0x40) cleared: the flag word's bits that flipped.
+    expect(c.pageFlags[page.id]).toBe(0x01 | 0x40);
     expect(c.queues[0]).toEqual({ joined: [page.id], left: [] });
     expect(c.ioStarted).toEqual([]);
   });

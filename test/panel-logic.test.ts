@@ -86,6 +86,7 @@ describe('thread text', () => {
         mapped: false,
         modified: false,
         summary: 'PG_BUSY',
+        flagWord: 0x001,
         cells: {},
       },
     ];

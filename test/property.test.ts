@@ -906,7 +906,8 @@ describe('engine properties', () => {
         mapped: false,
         modified: rev > 1,
         summary: rev ? 'PG_CLEAN' : 'no PG_ flags',
-        cells: { PG_CLEAN: rev > 0 },
+        flagWord: rev ? 0x008 : 0,
+        cells: {},
       });
     const thread = (id: number): ThreadView => ({
       id: `t${id}`,

@@ -137,6 +137,7 @@ const TOY: PagerModel<ToyKernel> = {
         mapped: false,
         modified: false,
         summary: 'touched',
+        flagWord: 0,
         cells: { touched: true },
       };
     },

@@ -25,7 +25,11 @@ export function chromiumLaunchOptions(): { executablePath?: string; args: string
 
 /** Serve dist/ on `port` and resolve once it answers; kill the returned process when done. */
 export async function startPreview(port: number): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  // Vite itself, not through npx: killing npx would leave vite serving (and holding Vite 8's preview lock).
+  const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], {
+    stdio: 'ignore',
+  });
   const url = `http://localhost:${port}/`;
   for (let i = 0; i < 150; i++) {
     try {

@@ -25,8 +25,13 @@ export interface QueueChange {
 export interface ChangeSet {
   /** The step whose changes these are (its snapshot's `step`); 0, the setup, changes nothing. */
   readonly step: number;
-  /** Pages resident before and after whose view changed, by id: the Page bits column keys that changed. */
+  /**
+   * Pages resident before and after whose view changed, by id: the Page bits column keys that changed
+   * (cells, and 'queue', 'mapped', 'modified', 'owner', 'state').
+   */
   readonly pages: Readonly<Record<number, readonly string[]>>;
+  /** Bits of a page's flag word (`flagWord`) the step flipped, by id, when any did: its 'flag' columns. */
+  readonly pageFlags: Readonly<Record<number, number>>;
   /** Pages resident after the step and not before. */
   readonly added: readonly number[];
   /** Pages resident before the step and not after (freed or taken out of their object), as they were. */
@@ -59,6 +64,7 @@ export function noChanges(step: number, queues: number): ChangeSet {
   return {
     step,
     pages: {},
+    pageFlags: {},
     added: NONE,
     removed: NONE,
     threads: {},
@@ -77,10 +83,13 @@ function sameCell(a: CellValue | undefined, b: CellValue | undefined): boolean {
   return a === b;
 }
 
+/** The page's own fields a Page bits column shows by name (the rest are its cells or flag bits). */
+const PAGE_FIELDS = ['queue', 'mapped', 'modified', 'owner', 'state'] as const;
+
 function pageChanges(before: PageView, after: PageView): string[] {
   const out: string[] = [];
   for (const key of Object.keys(after.cells)) if (!sameCell(before.cells[key], after.cells[key])) out.push(key);
-  if (before.state !== after.state) out.push('state');
+  for (const key of PAGE_FIELDS) if (before[key] !== after[key]) out.push(key);
   return out;
 }
 
@@ -127,27 +136,27 @@ export function changesBetween(before: ViewSnapshot | null, after: ViewSnapshot)
 
   // Pages: most steps keep the same pages in the same order; compare views by identity in place.
   const pages: Record<number, readonly string[]> = {};
+  const pageFlags: Record<number, number> = {};
   const added: number[] = [];
+  const compare = (old: PageView, p: PageView) => {
+    const keys = pageChanges(old, p);
+    if (keys.length) pages[p.id] = keys;
+    if (old.flagWord !== p.flagWord) pageFlags[p.id] = old.flagWord ^ p.flagWord;
+  };
   const removed: PageView[] = [];
   const sameOrder =
     before.pages.length === after.pages.length && before.pages.every((p, i) => p.id === after.pages[i]!.id);
   if (sameOrder) {
     after.pages.forEach((p, i) => {
       const old = before.pages[i]!;
-      if (old !== p) {
-        const keys = pageChanges(old, p);
-        if (keys.length) pages[p.id] = keys;
-      }
+      if (old !== p) compare(old, p);
     });
   } else {
     const was = new Map(before.pages.map((p) => [p.id, p]));
     for (const p of after.pages) {
       const old = was.get(p.id);
       if (!old) added.push(p.id);
-      else if (old !== p) {
-        const keys = pageChanges(old, p);
-        if (keys.length) pages[p.id] = keys;
-      }
+      else if (old !== p) compare(old, p);
       was.delete(p.id);
     }
     removed.push(...was.values());
@@ -192,6 +201,7 @@ export function changesBetween(before: ViewSnapshot | null, after: ViewSnapshot)
   return {
     step: after.step,
     pages,
+    pageFlags,
     added,
     removed,
     threads,

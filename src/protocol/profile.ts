@@ -62,11 +62,13 @@ export interface PageColumn {
   /** What it means, for the header's tooltip and screen readers. */
   readonly meaning: string;
   /**
-   * How a cell is drawn: a yes mark, a plain value, a hex value, a thread (with its colour), or a strip
-   * of `cells` bits (FreeBSD's valid/dirty: one cell per 512 bytes).
+   * How a cell is drawn: a yes mark, a plain value, a hex value, a thread (with its colour), a strip
+   * of `cells` bits (FreeBSD's valid/dirty: one cell per 512 bytes), or a yes mark for bit `bit` of the
+   * page's flag word (`PageView.flagWord`, e.g. OpenBSD's pg_flags).
    */
-  readonly kind: 'yes' | 'text' | 'hex' | 'thread' | 'bits';
+  readonly kind: 'yes' | 'text' | 'hex' | 'thread' | 'bits' | 'flag';
   readonly cells?: number;
+  readonly bit?: number;
 }
 
 /** A page state the page tree colours a page by (first that applies), with its legend text. */

@@ -33,7 +33,12 @@ export interface PageView {
   readonly modified: boolean;
   /** The page's flags in the kernel's words, for tooltips and timeline labels ("PG_BUSY|PG_FAKE"). */
   readonly summary: string;
-  /** Page bits columns, keyed as the profile's `pageColumns`. */
+  /** The page's flag word (OpenBSD's pg_flags), read by the profile's 'flag' columns; 0 when it has none. */
+  readonly flagWord: number;
+  /**
+   * The other Page bits columns, keyed as the profile's `pageColumns`; `queue`, `mapped`, `modified` and
+   * `owner` columns read the fields above.
+   */
   readonly cells: Readonly<Record<string, CellValue>>;
 }
 

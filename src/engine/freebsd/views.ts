@@ -41,16 +41,14 @@ function pageView(k: BsdKernel, m: FPage): PageView {
     mapped: mapped(m),
     modified: modified(m),
     summary: `valid 0x${m.valid.toString(16)} dirty 0x${m.dirty.toString(16)}${flags ? ` ${flags}` : ''}`,
+    flagWord: 0,
     cells: Object.freeze({
       valid: m.valid,
       dirty: m.dirty,
       xbusy: m.xbusy,
       sbusy: m.sbusy,
       waiters: m.waiters,
-      queue: m.queue,
-      mapped: mapped(m),
       writeable: writeable(m),
-      modified: modified(m),
     }),
   });
 }

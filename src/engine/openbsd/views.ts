@@ -12,6 +12,9 @@ import type { Page, UvmKernel } from './state';
 import { hex } from '../../protocol/format';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
 
+/** Every page here is unwired: one shared cells object. */
+const UNWIRED = Object.freeze({ wired: 0 });
+
 /** The page tree's colour: busy, fake (contents not valid yet), dirty (unclean or modified), clean. */
 export function pageState(pg: Page): string {
   if (pg.flags & PG_BUSY) return 'busy';
@@ -22,13 +25,6 @@ export function pageState(pg: Page): string {
 
 function pageView(pg: Page): PageView {
   const names = bitNames(pg.flags, PG_INFO);
-  const cells: Record<string, string | number | boolean | null> = {};
-  for (const { bit, name } of PG_INFO) cells[name] = (pg.flags & bit) !== 0;
-  cells.queue = pg.queue;
-  cells.wired = pg.wired;
-  cells.mapped = pg.mapped;
-  cells.modified = pg.modified;
-  cells.owner = pg.owner;
   return Object.freeze({
     id: pg.id,
     vnode: pg.object ?? '',
@@ -42,7 +38,8 @@ function pageView(pg: Page): PageView {
     mapped: pg.mapped,
     modified: pg.modified,
     summary: names.join('|') || 'no PG_ flags',
-    cells: Object.freeze(cells),
+    flagWord: pg.flags,
+    cells: pg.wired === 0 ? UNWIRED : Object.freeze({ wired: pg.wired }),
   });
 }
 

@@ -65,6 +65,7 @@ export function PageBits() {
         pageKey={key}
         colors={colors}
         changed={changes?.pages[p.id] ?? NO_KEYS}
+        flipped={changes?.pageFlags[p.id] ?? 0}
         added={added.has(p.id)}
         mark={changed.mark}
       />,
@@ -92,7 +93,12 @@ export function PageBits() {
                 <th scope="col">{key === 'pindex' ? 'object' : 'vnode'}</th>
                 <th scope="col">{key === 'pindex' ? 'pindex' : 'offset'}</th>
                 {columns.map((c) => (
-                  <th scope="col" key={c.key} className={c.kind === 'yes' ? 'bit-col' : undefined} title={c.meaning}>
+                  <th
+                    scope="col"
+                    key={c.key}
+                    className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
+                    title={c.meaning}
+                  >
                     {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
                     {c.label.includes('_') ? (
                       <>
@@ -157,6 +163,22 @@ function BitStrip({ value, cells, label }: { value: number; cells: number; label
   );
 }
 
+/** A column's value for a page: the page's own fields by name, else its cells. */
+function cellValue(p: PageView, c: PageColumn): CellValue | undefined {
+  switch (c.key) {
+    case 'queue':
+      return p.queue;
+    case 'mapped':
+      return p.mapped;
+    case 'modified':
+      return p.modified;
+    case 'owner':
+      return p.owner;
+    default:
+      return c.kind === 'flag' ? (p.flagWord & (c.bit ?? 0)) !== 0 : p.cells[c.key];
+  }
+}
+
 function Cell({
   column: c,
   value,
@@ -168,6 +190,7 @@ function Cell({
 }) {
   switch (c.kind) {
     case 'yes':
+    case 'flag':
       return <Yes on={value === true} />;
     case 'bits':
       return <BitStrip value={typeof value === 'number' ? value : 0} cells={c.cells ?? 8} label={c.label} />;
@@ -195,6 +218,7 @@ const BitsRow = memo(function BitsRow({
   pageKey,
   colors,
   changed,
+  flipped,
   added,
   mark,
 }: {
@@ -205,6 +229,8 @@ const BitsRow = memo(function BitsRow({
   colors: ReadonlyMap<string, string>;
   /** Column keys the last step changed. */
   changed: readonly string[];
+  /** Bits of the flag word the last step flipped. */
+  flipped: number;
   /** The last step brought this page in. */
   added: boolean;
   mark: ChangedNote['mark'];
@@ -215,8 +241,14 @@ const BitsRow = memo(function BitsRow({
       <td {...mark(added)}>{pageKey === 'pindex' ? p.object : p.vnode}</td>
       <td {...mark(added, 'mono')}>{pageKey === 'pindex' ? p.offset / 4096 : pageKeyText(p, pageKey)}</td>
       {columns.map((c) => (
-        <td key={c.key} {...mark(added || changed.includes(c.key), c.kind === 'yes' ? 'bit-cell' : undefined)}>
-          <Cell column={c} value={p.cells[c.key]} colors={colors} />
+        <td
+          key={c.key}
+          {...mark(
+            added || changed.includes(c.key) || (c.kind === 'flag' && (flipped & (c.bit ?? 0)) !== 0),
+            c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined,
+          )}
+        >
+          <Cell column={c} value={cellValue(p, c)} colors={colors} />
         </td>
       ))}
     </tr>

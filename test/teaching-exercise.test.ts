@@ -1,0 +1,171 @@
+/**
+ * Seeded exercises: the same seed gives the same document, different seeds
+ * give different ones, and every answer is what the scenario runner prints at
+ * the question's step and path (checked in-process for many seeds, and once
+ * end to end through both command lines).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scenarioDigests } from '../src/engine/run-scenario';
+import { parseScenario } from '../src/scenario/schema';
+import { lookup } from '../src/teaching/digest-path';
+import { EXERCISE_KINDS, makeExercise, withoutAnswers, type Exercise } from '../src/teaching/exercise';
+import { Prng } from '../src/teaching/prng';
+
+function checkAgainstRunner(e: Exercise): void {
+  const parsed = parseScenario(JSON.stringify(e.scenario));
+  if (!parsed.ok) throw new Error(`seed ${e.seed}: invalid scenario ${JSON.stringify(parsed.error)}`);
+  const run = scenarioDigests(parsed.scenario);
+  expect(run.refused, `seed ${e.seed}`).toBeNull();
+  expect(run.digests.at(-1)!.panic, `seed ${e.seed}`).toBeNull();
+  for (const q of e.questions) {
+    const digest = run.digests[q.step + 1]!;
+    expect(digest.step).toBe(q.step);
+    expect(lookup(digest, q.path), `seed ${e.seed} ${e.kind} ${q.path}`).toEqual({ found: true, value: q.answer });
+  }
+}
+
+describe('the PRNG', () => {
+  it('is mulberry32', () => {
+    // mulberry32(1)'s first draw is the widely quoted 0.6270739405881613.
+    const p = new Prng(1);
+    expect(p.next() / 2 ** 32).toBe(0.6270739405881613);
+    expect([p.next(), p.next()]).toEqual([11749833, 2265367787]);
+  });
+
+  it('stays in range and shuffles without losing items', () => {
+    const p = new Prng(42);
+    for (let i = 0; i < 1000; i++) {
+      const r = p.range(3, 5);
+      expect(r >= 3 && r <= 5).toBe(true);
+    }
+    expect(p.shuffle([1, 2, 3, 4, 5]).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('exercises', () => {
+  it.each(EXERCISE_KINDS)(
+    '%s: 5-10 questions, each answer the digest value at its step and path (100 seeds)',
+    (kind) => {
+      for (let seed = 0; seed < 100; seed++) {
+        const e = makeExercise(seed, kind);
+        expect(e.kind).toBe(kind);
+        expect(e.questions.length).toBeGreaterThanOrEqual(5);
+        expect(e.questions.length).toBeLessThanOrEqual(10);
+        checkAgainstRunner(e);
+      }
+    },
+  );
+
+  it('are the same for the same seed and differ across seeds', () => {
+    const a = JSON.stringify(makeExercise(2024));
+    expect(JSON.stringify(makeExercise(2024))).toBe(a);
+    const docs = new Set<string>();
+    for (let seed = 0; seed < 60; seed++) docs.add(JSON.stringify(makeExercise(seed)));
+    expect(docs.size).toBe(60);
+  });
+
+  it('let the seed pick the kind, and every kind comes up', () => {
+    const kinds = new Set(Array.from({ length: 30 }, (_, seed) => makeExercise(seed).kind));
+    expect([...kinds].sort()).toEqual([...EXERCISE_KINDS].sort());
+    const e = makeExercise(7);
+    expect(makeExercise(7, e.kind)).toEqual(e);
+  });
+
+  it('state questions ask about pages and counters; block about threads; reach about three copies', () => {
+    const paths = (kind: (typeof EXERCISE_KINDS)[number]) =>
+      Array.from({ length: 20 }, (_, seed) => makeExercise(seed, kind).questions.map((q) => q.path)).flat();
+    expect(paths('state').some((p) => /^vnodes\[0\]\.uvn\.pages\[\d+\]\.flags$/.test(p))).toBe(true);
+    expect(paths('block').every((p) => /^threads\[\d+\]\.(status|wait|ret)$/.test(p))).toBe(true);
+    expect(paths('block').some((p) => p.endsWith('.wait'))).toBe(true);
+    const reach = makeExercise(99, 'reach');
+    expect(reach.scenario.vnodes.map((v) => v.name)).toEqual(['vn1', 'vn2', 'vn3']);
+    expect(reach.scenario.title).toMatch(
+      /^Three orders of the same steps on three copies of one file \(A on vn1, steps 0-\d+; B on vn2, /,
+    );
+    expect(reach.questions.map((q) => q.ask.slice(0, 8))).toEqual([
+      'Order A:',
+      'Order A:',
+      'Order B:',
+      'Order B:',
+      'Order C:',
+      'Order C:',
+    ]);
+  });
+
+  it('withoutAnswers keeps everything but the answers', () => {
+    const e = makeExercise(3);
+    const bare = withoutAnswers(e);
+    expect(bare.questions.every((q) => !('answer' in q))).toBe(true);
+    expect(bare.questions.map((q) => [q.ask, q.step, q.path])).toEqual(e.questions.map((q) => [q.ask, q.step, q.path]));
+    expect(Object.keys(e)).toEqual(['seed', 'kind', 'scenario', 'questions']);
+    expect(Object.keys(e.questions[0]!)).toEqual(['ask', 'step', 'path', 'answer']);
+  });
+
+  it('refuse a seed out of range', () => {
+    expect(() => makeExercise(-1)).toThrow(RangeError);
+    expect(() => makeExercise(2 ** 32)).toThrow(RangeError);
+    expect(() => makeExercise(1.5)).toThrow(RangeError);
+  });
+});
+
+function run(tool: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(join('node_modules', '.bin', 'tsx'), [tool, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run exercise', () => {
+  it('prints the same bytes twice for a seed, other bytes for another, and answers the runner agrees with', async () => {
+    const [a, b, c] = await Promise.all([
+      run('tools/exercise.ts', ['--seed', '31337', '--json', '--answers']),
+      run('tools/exercise.ts', ['--seed', '31337', '--json', '--answers']),
+      run('tools/exercise.ts', ['--seed', '31338', '--json', '--answers']),
+    ]);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(c.stdout).not.toBe(a.stdout);
+    const doc = JSON.parse(a.stdout) as Exercise;
+    expect(a.stdout).toBe(`${JSON.stringify(makeExercise(31337))}\n`);
+    const file = join(mkdtempSync(join(tmpdir(), 'exercise-')), 'scenario.json');
+    writeFileSync(file, JSON.stringify(doc.scenario));
+    const runner = await run('tools/scenario.ts', [file]);
+    expect(runner.code).toBe(0);
+    const digests = runner.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const q of doc.questions) {
+      const d = digests.find((x) => x.step === q.step)!;
+      expect(lookup(d, q.path)).toEqual({ found: true, value: q.answer });
+    }
+  });
+
+  it('leaves the answers out unless asked, prints text without --json, and refuses bad arguments', async () => {
+    const bare = await run('tools/exercise.ts', ['--seed', '8', '--kind', 'block', '--json']);
+    const doc = JSON.parse(bare.stdout) as { kind: string; questions: Record<string, unknown>[] };
+    expect(doc.kind).toBe('block');
+    expect(doc.questions.every((q) => Object.keys(q).join() === 'ask,step,path')).toBe(true);
+    const text = await run('tools/exercise.ts', ['--seed', '8', '--kind', 'block', '--answers']);
+    expect(text.stdout).toMatch(/^Exercise 8 \(block: where a thread blocks\)\n/);
+    expect(text.stdout).toContain('      answer: ');
+    const bad = [
+      [],
+      ['--seed'],
+      ['--seed', '-1'],
+      ['--seed', '4294967296'],
+      ['--seed', '1', '--kind', 'x'],
+      ['--seed', '1', '--csv'],
+    ];
+    const results = await Promise.all(bad.map((args) => run('tools/exercise.ts', args)));
+    results.forEach((r, i) => {
+      expect(r.code, bad[i]!.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^usage: npm run --silent exercise -- --seed N/);
+    });
+  });
+});
