@@ -12,7 +12,8 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
     text: scenarioText([...ATTACH, { spawn: 't2', call: 'fault', args: { vnode: 'vn1', offset: 1, access: 'write' } }])
       // JSON.stringify cannot write 4096.0; put it in by hand.
       .replace('"offset": 1', '"offset": 4096.0'),
-    message: 'Import of float-offset.json: step 3: args.offset: expected a non-negative integer, got 4096.0',
+    message:
+      'Import of float-offset.json: step 3: args.offset: expected a non-negative integer written in plain digits (no fraction or exponent), got 4096.0',
   },
   {
     what: 'an unknown key in a step',
@@ -34,7 +35,7 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
     name: 'truncated.json',
     text: '{"format":"pager-scenario/1","pager":"openbsd","vnodes":[{"name":"vn1","size":4096}],"steps":[{"run":',
     message:
-      'Import of truncated.json: step 1: run: invalid JSON at character 101: the text ends where a value should be',
+      'Import of truncated.json: step 1: run: invalid JSON at line 1, column 102: the text ends where a value should be',
   },
 ];
 

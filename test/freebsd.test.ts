@@ -183,4 +183,17 @@ describe('the scenario reader and spawn-time refusals', () => {
     expect(r2.refused?.step).toBe(4);
     expect(r2.digests).toHaveLength(5);
   });
+
+  it('lets close(2) release the last open, and refuses a second one: only the vreles spawned before count', () => {
+    // Contract: initial usecount plus the vrefs that are done, minus the vreles spawned before this one.
+    const r = play({ vnodes: [{ name: 'vn1', size: 4096 }] }, [
+      ...create,
+      sp('t2', 'vrele', { vnode: 'vn1' }),
+      run('t2'),
+      sp('t3', 'vrele', { vnode: 'vn1' }),
+    ]);
+    expect(r.refused).toEqual({ step: 4, reason: 'vrele: every open of vn1 that is done has already been released' });
+    expect(r.last.vnodes[0]).toMatchObject({ usecount: 0, state: 'free', object: 1 });
+    expect(r.last.threads[1]).toMatchObject({ id: 't2', status: 'done', ret: null });
+  });
 });

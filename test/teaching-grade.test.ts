@@ -133,9 +133,9 @@ describe('invalid solutions', () => {
 
   it('reports what the scenario reader and the engine refuse, as the runner does', () => {
     expect(invalid('{"format": "pager-solution/1", "challenge": "first-fault", "steps": [ {"run": "t1"}, ]}')).toEqual({
-      step: 1,
-      field: '',
-      reason: 'invalid JSON at character 85',
+      step: -1,
+      field: 'steps',
+      reason: "invalid JSON at line 1, column 86: expected a value after ',', got ']' (a comma cannot end a list)",
     });
     expect(
       invalid(solution([{ spawn: 't1', call: 'fault', args: { vnode: 'vn1', offset: 100, access: 'read' } }])),

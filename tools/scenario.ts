@@ -1,18 +1,57 @@
 /**
  * Headless runner: `npm run --silent scenario -- FILE.json [--final]`.
  * Prints one digest a line as each step is applied (scenario-format.md,
- * "Headless runner"), keeping none of them (with --final, only the last).
- * Exit 0: all steps applied; 2: invalid scenario or impossible step.
+ * "Headless runner") and keeps none of them; with --final it makes only the
+ * last one. Exit 0: all steps applied; 2: invalid scenario or impossible
+ * step, with one line on standard error; 1: a bug in the engine (one line,
+ * never a stack trace).
+ *
+ * `main` takes its file system and output as an argument, so tests run it
+ * in-process exactly as the command line does.
  */
-import { readFileSync, writeSync } from 'node:fs';
-import type { Digest } from '../src/engine/model';
+import { readFileSync, statSync, writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
-import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+import { formatScenarioError, LIMITS, parseScenarioBytes } from '../src/scenario/schema';
+
+export interface RunnerIo {
+  /** The file's size in bytes (checked against the limit before it is read). */
+  size(path: string): number;
+  read(path: string): Uint8Array;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/**
+ * Write all of `text` to a file descriptor. writeSync to a pipe may take only part of it (or throw EAGAIN
+ * when the pipe is full and non-blocking), so loop until the reader has taken everything.
+ */
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let at = 0; at < buf.length;) {
+    try {
+      at += writeSync(fd, buf, at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+export const nodeIo: RunnerIo = {
+  size: (path) => statSync(path).size,
+  read: (path) => readFileSync(path),
+  stdout: (text) => writeAll(1, text),
+  stderr: (text) => writeAll(2, text),
+};
+
+export const USAGE = 'usage: npm run --silent scenario -- FILE.json [--final]';
 
 /** Lines are written in batches: one write per line would cost more than the engine. */
 class Out {
   private buffer: string[] = [];
   private size = 0;
+  constructor(private readonly write: (text: string) => void) {}
   line(text: string): void {
     this.buffer.push(text);
     this.size += text.length;
@@ -20,45 +59,71 @@ class Out {
   }
   flush(): void {
     if (this.buffer.length === 0) return;
-    writeSync(1, this.buffer.join('\n') + '\n');
+    this.write(this.buffer.join('\n') + '\n');
     this.buffer = [];
     this.size = 0;
   }
 }
 
-function main(argv: string[]): number {
+/** One line, whatever the error holds. */
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+export function main(argv: readonly string[], io: RunnerIo = nodeIo): number {
   const files = argv.filter((a) => !a.startsWith('--'));
   const finalOnly = argv.includes('--final');
   const unknown = argv.filter((a) => a.startsWith('--') && a !== '--final');
   if (files.length !== 1 || unknown.length > 0) {
-    process.stderr.write('usage: npm run --silent scenario -- FILE.json [--final]\n');
+    io.stderr(`${USAGE}\n`);
     return 2;
   }
-  let text: string;
+  const file = files[0]!;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(files[0]!, 'utf8');
+    const size = io.size(file);
+    // Refused before reading: a huge file is not loaded to be refused.
+    if (size > LIMITS.textBytes) {
+      io.stderr(
+        `step -1: the scenario file is ${size.toLocaleString('en-US')} bytes, more than the limit of ${LIMITS.textBytes.toLocaleString('en-US')}\n`,
+      );
+      return 2;
+    }
+    bytes = io.read(file);
   } catch (e) {
-    process.stderr.write(`step -1: cannot read ${files[0]}: ${(e as Error).message}\n`);
+    io.stderr(`step -1: cannot read ${file}: ${oneLine((e as Error).message)}\n`);
     return 2;
   }
-  const parsed = parseScenario(text);
-  if (!parsed.ok) {
-    process.stderr.write(`${formatScenarioError(parsed.error)}\n`);
-    return 2;
+  const out = new Out((text) => io.stdout(text));
+  let step = -1;
+  try {
+    const parsed = parseScenarioBytes(bytes);
+    if (!parsed.ok) {
+      io.stderr(`${formatScenarioError(parsed.error)}\n`);
+      return 2;
+    }
+    const each = finalOnly
+      ? undefined
+      : (d: { step: number }) => {
+          step = d.step + 1;
+          out.line(JSON.stringify(d));
+        };
+    const run = runScenario(parsed.scenario, each);
+    // The refused step changed nothing, so the engine's state is the last digest's.
+    if (finalOnly) out.line(JSON.stringify(run.engine.digest()));
+    out.flush();
+    if (run.refused) {
+      io.stderr(`step ${run.refused.step}: ${oneLine(run.refused.reason)}\n`);
+      return 2;
+    }
+    return 0;
+  } catch (e) {
+    out.flush();
+    const where = finalOnly ? '' : ` at step ${step}`;
+    io.stderr(
+      `internal error${where} (a bug in the engine, not in the scenario): ${oneLine(String((e as Error)?.message ?? e))}\n`,
+    );
+    return 1;
   }
-  const out = new Out();
-  let last: Digest | null = null;
-  const run = runScenario(parsed.scenario, (d) => {
-    if (finalOnly) last = d;
-    else out.line(JSON.stringify(d));
-  });
-  if (last !== null) out.line(JSON.stringify(last));
-  out.flush();
-  if (run.refused) {
-    process.stderr.write(`step ${run.refused.step}: ${run.refused.reason}\n`);
-    return 2;
-  }
-  return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = main(process.argv.slice(2));

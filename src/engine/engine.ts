@@ -8,7 +8,7 @@
 import type { Setup, Step } from '../protocol/scenario';
 import { finishRequest, outcomeOf } from './kernel/disk';
 import type { Kernel } from './kernel/kernel';
-import { dropFrames } from './kernel/sched';
+import { dropFrames, setStepping } from './kernel/sched';
 import { BLOCK, newThread, PANIC, type Effect, type KThread, type Proc } from './kernel/types';
 import type { CallResult, Digest, PagerModel } from './model';
 import { pagerModel } from './registry';
@@ -73,10 +73,10 @@ export class PagerEngine {
     if (this.k.thread(id)) return `thread ${id} already exists`;
     if (!this.model.profile.calls.some((c) => c.name === call)) return `unknown call ${call}`;
     const th = newThread(id, call, args);
-    this.k.s.threads.push(th);
+    this.k.addThread(th);
     const proc = this.model.spawn(this.k, th, call, args);
     if (typeof proc === 'string') {
-      this.k.s.threads.pop();
+      this.k.dropThread(th);
       return proc;
     }
     this.procs.set(id, proc);
@@ -90,6 +90,7 @@ export class PagerEngine {
     if (th.status !== 'ready')
       return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
     const proc = this.procs.get(id)!;
+    setStepping(th, mode === 'step');
     // The line it stands on runs first: the trail starts there.
     if (th.line !== null) {
       this.trail.push(th.line);
@@ -100,6 +101,7 @@ export class PagerEngine {
       const r = proc.next();
       if (r.done) {
         th.status = 'done';
+        this.k.threadDone();
         th.ret = r.value;
         th.line = null;
         th.callerStmt = null;

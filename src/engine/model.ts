@@ -9,7 +9,7 @@
  * `"pager"`.
  */
 import type { PagerProfile } from '../protocol/profile';
-import type { MachineSpec, Setup, VnodeSpec } from '../protocol/scenario';
+import type { MachineSpec, Scenario, Setup, VnodeSpec } from '../protocol/scenario';
 import type { CounterView, ObjectView, PageView } from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
 import type { IoOutcome, IoRequest, KThread, Proc } from './kernel/types';
@@ -68,6 +68,12 @@ export interface PagerModel<K extends Kernel = Kernel> {
   };
   /** Rules across setup fields a reader cannot check one value at a time: the first broken one. */
   checkSetup?(setup: Setup): { path: (string | number)[]; reason: string } | null;
+  /**
+   * The most pages the scenario can have resident at once (at most its physical pages): the reader
+   * refuses a scenario whose steps times this bound passes LIMITS.pageSteps, since a flush, a sync or a
+   * digest can visit every resident page at every step. Absent: no such bound is checked.
+   */
+  maxResidentPages?(scenario: Scenario): number;
   /** Seed lines no schedule can reach in this model, each with why (the coverage report prints them). */
   readonly unreachableLines: Readonly<Record<number, string>>;
   /** Build the kernel at boot from a validated setup. */

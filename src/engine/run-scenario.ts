@@ -2,7 +2,9 @@
  * Run a whole validated scenario headlessly: the digest before the first step
  * and after each, stopping at the first impossible step. Digests go to
  * `each` as they are made and are not kept, so a long scenario runs in flat
- * memory.
+ * memory; without `each` no digest is made at all (a digest lists every
+ * thread and page, so making one per step would cost steps × threads for a
+ * caller that only wants the end state: `run.engine.digest()`).
  */
 import type { Scenario } from '../protocol/scenario';
 import { PagerEngine } from './engine';
@@ -14,13 +16,13 @@ export interface ScenarioRun {
   engine: PagerEngine;
 }
 
-export function runScenario(scenario: Scenario, each: (digest: Digest) => void = () => {}): ScenarioRun {
+export function runScenario(scenario: Scenario, each?: (digest: Digest) => void): ScenarioRun {
   const engine = new PagerEngine(scenario);
-  each(engine.digest());
+  each?.(engine.digest());
   for (const [i, step] of scenario.steps.entries()) {
     const reason = engine.apply(step);
     if (reason !== null) return { refused: { step: i, reason }, engine };
-    each(engine.digest());
+    each?.(engine.digest());
   }
   return { refused: null, engine };
 }

@@ -3,7 +3,7 @@
  * the path and says what was expected and what was found ("expected a
  * non-negative integer, got false"). The scenario reader is built from them.
  */
-import { isJsonObject, NumberText, type JsonObject, type JsonPath } from './strict-json';
+import { isJsonObject, NumberText, quote, type JsonObject, type JsonPath } from './strict-json';
 
 export class CheckError extends Error {
   constructor(
@@ -17,14 +17,17 @@ export class CheckError extends Error {
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const MAX_INT32 = 2 ** 31 - 1;
 
-/** How a value is described in a message: its JSON kind, or the value itself when short. */
+/** A count as messages write it: 1,000,000. */
+export const count = (n: number): string => n.toLocaleString('en-US');
+
+/** How a value is described in a message: its JSON kind, or the value itself when short; always one line. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof NumberText) return v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string')
-    return v.length > 40 ? `the string "${v.slice(0, 40)}…"` : `the string ${JSON.stringify(v)}`;
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : 'an array';
+  if (v instanceof NumberText)
+    return v.text.length > 40 ? `${v.text.slice(0, 40)}… (${count(v.text.length)} characters)` : v.text;
+  if (typeof v === 'object') return Object.keys(v as object).length === 0 ? 'an empty object' : 'an object';
+  if (typeof v === 'string') return `the string ${quote(v)}`;
   return String(v);
 }
 
@@ -45,7 +48,7 @@ export function keys(o: JsonObject, path: JsonPath, allowed: readonly string[], 
 
 export function array(v: unknown, path: JsonPath, max: number): unknown[] {
   if (!Array.isArray(v)) fail(path, `expected an array, got ${describe(v)}`);
-  if (v.length > max) fail(path, `more than ${max.toLocaleString('en-US')} entries`);
+  if (v.length > max) fail(path, `${count(v.length)} entries, more than the limit of ${count(max)}`);
   return v;
 }
 
@@ -56,7 +59,7 @@ export function boolean(v: unknown, path: JsonPath): boolean {
 
 export function string(v: unknown, path: JsonPath, maxLength: number): string {
   if (typeof v !== 'string') fail(path, `expected a string, got ${describe(v)}`);
-  if (v.length > maxLength) fail(path, `longer than ${maxLength.toLocaleString('en-US')} characters`);
+  if (v.length > maxLength) fail(path, `${count(v.length)} characters, more than the limit of ${count(maxLength)}`);
   return v;
 }
 
@@ -68,21 +71,36 @@ export function name(v: unknown, path: JsonPath): string {
   return s;
 }
 
-/** An integer in [min, max]; `what` names it in messages ("a non-negative integer"). */
+const bound = (max: number): string => (max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : String(max));
+
+/**
+ * The value of a number written with a fraction or an exponent when that value is a whole number (`4096.0`,
+ * `1e3`, `1e400` as Infinity), else null (`0.5`).
+ */
+export function wholeValue(text: string): number | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return null;
+  const digits = `${m[2]}${m[3] ?? ''}`.replace(/^0+/, '');
+  if (digits === '') return 0;
+  // The value is digits × 10^scale: whole when scale >= 0 or digits end in at least -scale zeros.
+  const scale = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+  if (scale < 0 && !/^0+$/.test(digits.slice(scale))) return null;
+  return Number(text);
+}
+
+/** An integer in [min, max]; messages name it "a non-negative integer" (min 0) or "an integer of at least min". */
 export function integer(v: unknown, path: JsonPath, min: number, max: number): number {
   const what = min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
   if (v instanceof NumberText) {
-    if (v.integral)
-      fail(
-        path,
-        `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${describe(v)}`,
-      );
-    fail(path, `expected ${what}, got ${describe(v)}`);
+    const n = wholeValue(v.text);
+    if (n === null) fail(path, `expected ${what}, got ${describe(v)}`);
+    if (n < min) fail(path, `expected ${what}, got ${describe(v)}`);
+    if (n > max) fail(path, `must be at most ${bound(max)}, got ${describe(v)}`);
+    fail(path, `expected ${what} written in plain digits (no fraction or exponent), got ${describe(v)}`);
   }
   if (typeof v !== 'number') fail(path, `expected ${what}, got ${describe(v)}`);
   if (v < min) fail(path, `expected ${what}, got ${v}`);
-  if (v > max)
-    fail(path, `must be at most ${max === MAX_SAFE ? '2^53 - 1' : max === MAX_INT32 ? '2^31 - 1' : max}, got ${v}`);
+  if (v > max) fail(path, `must be at most ${bound(max)}, got ${v}`);
   return v;
 }
 

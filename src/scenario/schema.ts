@@ -13,6 +13,7 @@ import {
   boolean,
   CheckError,
   choice,
+  count,
   describe,
   fail,
   integer,
@@ -24,18 +25,36 @@ import {
   object,
   string,
 } from './checks';
-import { JsonInputError, NumberText, parseStrictJson, type JsonObject, type JsonPath } from './strict-json';
+import { decodeUtf8, utf8Length } from './utf8';
+import { JsonInputError, NumberText, parseStrictJson, quote, type JsonObject, type JsonPath } from './strict-json';
 
 export type { Scenario, Step };
 
 /** Limits checked before any work starts, each with its own message. */
 export const LIMITS = {
-  /** Characters of scenario text. */
-  textLength: 32 * 1024 * 1024,
+  /** Bytes of scenario text (UTF-8), as the file's size. */
+  textBytes: 16 * 1024 * 1024,
   titleLength: 4000,
-  steps: 1_000_000,
+  /**
+   * Steps: twice the 100,000 the runner is measured with. Reading a step costs about a microsecond, so a
+   * file that breaks only at its last step is still refused well within a second.
+   */
+  steps: 200_000,
+  /**
+   * JSON values in the text (objects, lists, strings, numbers, literals): the parser stops past it, so no
+   * shape of input makes it build more (a million objects take it about half a second). A step is 2 to
+   * 16 values (a run 2, a fault spawn 7): 100,000 spawn/run pairs are 600,000 to 900,000.
+   */
+  jsonValues: 1_000_000,
+  /**
+   * Steps times the most pages that can be resident (the model's bound): a flush, a sync or a digest
+   * can visit every resident page at every step, so this bounds a run's work whatever the file sizes.
+   */
+  pageSteps: 250_000_000,
   vnodes: 256,
   mounts: 64,
+  /** Entries of a FreeBSD block map: a 1 GiB file in 4 KiB blocks. */
+  blocks: 262_144,
 } as const;
 
 export interface ScenarioError {
@@ -52,9 +71,14 @@ export function formatScenarioError(e: ScenarioError): string {
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; error: ScenarioError };
 
+/** A key as a field name shows it: plain names as they are, any other key quoted (`["a b"]`), so the line stays one line. */
 function fieldOf(path: readonly (string | number)[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]{0,63}$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${quote(p)}]`;
+  }
   return out;
 }
 
@@ -103,7 +127,7 @@ function readVnode(v: unknown, path: JsonPath, allowed: readonly string[]): Vnod
   if (Object.hasOwn(o, 'usecount')) vn.usecount = uint32(o.usecount, [...path, 'usecount']);
   if (Object.hasOwn(o, 'vtext')) vn.vtext = boolean(o.vtext, [...path, 'vtext']);
   if (Object.hasOwn(o, 'blocks'))
-    vn.blocks = array(o.blocks, [...path, 'blocks'], 1 << 20).map((b, i) =>
+    vn.blocks = array(o.blocks, [...path, 'blocks'], LIMITS.blocks).map((b, i) =>
       integer(b, [...path, 'blocks', i], -1, MAX_SAFE),
     );
   return vn;
@@ -221,10 +245,17 @@ function readStep(
       fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[2]}`);
     return { complete: id, result };
   }
-  return fail(path, 'a step is an object with one of spawn, run, step or complete');
+  // A step that lost its kind key: name the key it needs rather than call its other keys unknown.
+  if (Object.hasOwn(o, 'result')) fail([...path, 'complete'], 'required key missing');
+  if (Object.hasOwn(o, 'call') || Object.hasOwn(o, 'args')) fail([...path, 'spawn'], 'required key missing');
+  const first = Object.keys(o)[0];
+  if (first === undefined)
+    return fail(path, 'expected a step (an object with one of spawn, run, step or complete), got an empty object');
+  return fail([...path, first], 'unknown key (a step has one of spawn, run, step or complete)');
 }
 
-function read(doc: unknown): Scenario {
+/** `consume`: the document is the reader's own (parsed here), so it may be taken apart as it is read. */
+function read(doc: unknown, consume: boolean): Scenario {
   const o = object(doc, [], 'a scenario (an object)');
   keys(
     o,
@@ -267,9 +298,29 @@ function read(doc: unknown): Scenario {
   if (setupError) fail(setupError.path, setupError.reason);
   const names = { vnodes: vnodeNames, mounts, threads: new Set<string>() };
   const calls = model.profile.calls;
-  scenario.steps = array(o.steps, ['steps'], LIMITS.steps).map((s, i) => readStep(s, ['steps', i], calls, names));
+  const raw = array(o.steps, ['steps'], LIMITS.steps);
+  for (let i = 0; i < raw.length; i++) {
+    scenario.steps.push(readStep(raw[i], ['steps', i], calls, names));
+    // Let a long scenario's parsed steps go as they are read, so it is not held twice.
+    if (consume) raw[i] = null;
+  }
+  const pages = model.maxResidentPages?.(scenario) ?? 0;
+  if (scenario.steps.length * pages > LIMITS.pageSteps)
+    fail(
+      ['steps'],
+      `${count(scenario.steps.length)} steps with up to ${count(pages)} resident pages is ${count(scenario.steps.length * pages)} page-steps of work, more than the limit of ${count(LIMITS.pageSteps)}`,
+    );
   return scenario;
 }
+
+const tooLong = (what: string, size: number, unit: string, limit: number): ParseResult => ({
+  ok: false,
+  error: {
+    step: -1,
+    field: '',
+    reason: `the scenario ${what} ${count(size)} ${unit}, more than the limit of ${count(limit)}`,
+  },
+});
 
 /**
  * Check one spawn typed into the lab against a loaded setup, as a file's would be: the call and its
@@ -294,28 +345,50 @@ export function checkSpawn(setup: Setup, threads: readonly string[], step: Spawn
 
 /** Read a scenario from text (strict JSON) or an already parsed value. */
 export function parseScenario(input: string | unknown): ParseResult {
-  let doc: unknown = input;
-  if (typeof input === 'string') {
-    if (input.length > LIMITS.textLength)
-      return {
-        ok: false,
-        error: {
-          step: -1,
-          field: '',
-          reason: `the scenario is ${input.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.textLength.toLocaleString('en-US')}`,
-        },
-      };
-    try {
-      doc = parseStrictJson(input);
-    } catch (e) {
-      if (e instanceof JsonInputError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
-      throw e;
-    }
+  if (typeof input !== 'string') return readChecked(input, false);
+  // A UTF-16 unit is at most 3 bytes of UTF-8, so only a long text needs its bytes counted.
+  if (input.length > LIMITS.textBytes / 3) {
+    const bytes = utf8Length(input);
+    if (bytes > LIMITS.textBytes) return tooLong('text is', bytes, 'bytes of UTF-8', LIMITS.textBytes);
   }
+  return parseText(input);
+}
+
+/** Text already within the size limit. */
+function parseText(text: string): ParseResult {
+  let doc: unknown;
   try {
-    return { ok: true, scenario: read(doc) };
+    doc = parseStrictJson(text, LIMITS.jsonValues);
+  } catch (e) {
+    if (e instanceof JsonInputError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
+    throw e;
+  }
+  return readChecked(doc, true);
+}
+
+function readChecked(doc: unknown, consume: boolean): ParseResult {
+  try {
+    return { ok: true, scenario: read(doc, consume) };
   } catch (e) {
     if (e instanceof CheckError) return { ok: false, error: { ...locate(e.path), reason: e.reason } };
     throw e;
   }
+}
+
+/** Read a scenario file's bytes: the size limit first, then UTF-8, then the text. */
+export function parseScenarioBytes(bytes: Uint8Array): ParseResult {
+  if (bytes.length > LIMITS.textBytes) return tooLong('file is', bytes.length, 'bytes', LIMITS.textBytes);
+  const decoded = decodeUtf8(bytes);
+  if ('badByte' in decoded) {
+    const b = bytes[decoded.badByte]!;
+    return {
+      ok: false,
+      error: {
+        step: -1,
+        field: '',
+        reason: `the file is not valid UTF-8 at byte ${decoded.badByte} (0x${b.toString(16).padStart(2, '0')})`,
+      },
+    };
+  }
+  return parseText(decoded.text);
 }

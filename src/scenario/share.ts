@@ -5,7 +5,7 @@
 import { decompressFromEncodedURIComponent } from 'lz-string';
 import type { Scenario } from '../protocol/scenario';
 import { linkParams } from './link';
-import { LIMITS, parseScenario, type ScenarioError } from './schema';
+import { parseScenario, type ScenarioError } from './schema';
 
 /** Longest compressed link accepted: far above any library scenario (the 16,387-step one is ~60 KB). */
 export const MAX_LINK_LENGTH = 4 * 1024 * 1024;
@@ -40,10 +40,5 @@ export function readScenarioLink(hash: string, origin = 'Shared link'): ReadResu
     };
   const text = decompressFromEncodedURIComponent(params.data);
   if (!text) return { ok: false, message: `${origin}: the #scenario= data is not a valid compressed scenario` };
-  if (text.length > LIMITS.textLength)
-    return {
-      ok: false,
-      message: `${origin}: the scenario is longer than ${LIMITS.textLength.toLocaleString('en-US')} characters`,
-    };
   return readScenarioText(text, origin);
 }

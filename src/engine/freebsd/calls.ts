@@ -210,7 +210,9 @@ export const FREEBSD_CALLS: Readonly<Record<string, CallBody>> = {
     yield 'DIP_SET(ip, i_size, length)';
     vp!.size = size;
     const keep = Math.ceil(size / k.mount(vp!).iosize);
-    if (vp!.blocks.length > keep) vp!.blocks.length = keep;
+    if (Array.isArray(vp!.blocks)) {
+      if (vp!.blocks.length > keep) vp!.blocks.length = keep;
+    } else vp!.blocks.contiguous = Math.min(vp!.blocks.contiguous, keep);
     yield 'vnode_pager_setsize(vp, length)';
     yield* vnode_pager_setsize(k, th, vp!, size);
     yield 'VOP_UNLOCK(vp, 0)';

@@ -4,7 +4,7 @@
  * asynchronous read completion run inside a `complete` step, the digest and the views.
  */
 import type { Setup } from '../../protocol/scenario';
-import type { KernelState } from '../kernel/types';
+import type { KernelState, KThread } from '../kernel/types';
 import type { PagerModel } from '../model';
 import { FREEBSD_CALLS } from './calls';
 import { FREEBSD_PROFILE } from './profile';
@@ -46,7 +46,7 @@ function boot(setup: Setup): BsdKernel {
       doinginact: false,
       deadfs: false,
       v_object: null,
-      blocks: v.blocks ? [...v.blocks] : Array.from({ length: nblocks }, (_, i) => (i * iosize) / 512),
+      blocks: v.blocks ? [...v.blocks] : { contiguous: nblocks },
     };
     refreshState(vp);
     return vp;
@@ -110,11 +110,18 @@ function checkSetup(setup: Setup): { path: (string | number)[]; reason: string }
 }
 
 /** The contract's spawn-time preconditions ("FreeBSD calls"), or null. */
-function refusal(k: BsdKernel, call: string, vp: BsdVnode | null, args: Record<string, unknown>): string | null {
+function refusal(
+  k: BsdKernel,
+  th: KThread,
+  call: string,
+  vp: BsdVnode | null,
+  args: Record<string, unknown>,
+): string | null {
   if (vp && call === 'vref' && vp.doomed) return `vref of doomed vnode ${vp.name}`;
   if (vp && call === 'vgone' && vp.doomed) return `vgone of doomed vnode ${vp.name}`;
   if (vp && call === 'vrele') {
-    const threads = k.s.threads.filter((t) => t.args.vnode === vp.name);
+    // The spawning thread is already in k.s.threads: only the vreles spawned before it count.
+    const threads = k.s.threads.filter((t) => t !== th && t.args.vnode === vp.name);
     const opens =
       k.bsd.initialUse[vp.name]! +
       threads.filter((t) => t.call === 'vref' && t.status === 'done').length -
@@ -152,6 +159,19 @@ export const FREEBSD: PagerModel<BsdKernel> = {
   },
   checkSetup,
   unreachableLines: UNREACHABLE_SEED_LINES,
+  // Only faults and sendfiles allocate pages: a fault at most its page plus read-behind and read-ahead
+  // (one buf: MAXPHYS / PAGE_SIZE = 32 pages); a sendfile as many as it asks for, bounded only by memory.
+  // So a scenario with a huge physPages and no sendfile is not refused for memory it can never fill.
+  maxResidentPages: (scenario) => {
+    const phys = scenario.machine?.physPages ?? DEFAULTS.physPages;
+    let pages = 0;
+    for (const step of scenario.steps) {
+      if (!('spawn' in step)) continue;
+      if (step.call === 'sendfile') return phys;
+      if (step.call === 'fault') pages += 32;
+    }
+    return Math.min(phys, pages);
+  },
   boot,
   spawn(k, th, call, args) {
     const body = FREEBSD_CALLS[call];
@@ -159,7 +179,7 @@ export const FREEBSD: PagerModel<BsdKernel> = {
     const name = typeof args.vnode === 'string' ? args.vnode : null;
     const vp = name === null ? null : (k.vnodeByName.get(name) ?? null);
     if (name !== null && !vp) return `unknown vnode ${name}`;
-    const refused = refusal(k, call, vp, args);
+    const refused = refusal(k, th, call, vp, args);
     if (refused !== null) return refused;
     if (call === 'munmap') k.bsd.mappings[args.mapping as string]!.unmapped = true;
     return body(k, th, vp, args);

@@ -78,8 +78,23 @@ export interface BsdVnode extends Vnode {
   deadfs: boolean;
   /** v_object: an object number or null. */
   v_object: number | null;
-  /** Block map: disk address of file block i in DEV_BSIZE units, -1 for a hole. */
-  blocks: number[];
+  /**
+   * Block map: disk address of file block i in DEV_BSIZE units, -1 for a hole; blocks past the list are
+   * holes. `contiguous` stands for the default map without making it: blocks 0..contiguous-1 present, block
+   * i at i * iosize / 512 (a 2^53-byte file has 2^41 of them, too many to list).
+   */
+  blocks: number[] | { contiguous: number };
+}
+
+/** Entries of a vnode's block map. */
+export function blockCount(vp: BsdVnode): number {
+  return Array.isArray(vp.blocks) ? vp.blocks.length : vp.blocks.contiguous;
+}
+
+/** Disk address of file block `bn` (DEV_BSIZE units), -1 for a hole or past the map. */
+export function blockAt(vp: BsdVnode, iosize: number, bn: number): number {
+  if (bn < 0 || bn >= blockCount(vp)) return -1;
+  return Array.isArray(vp.blocks) ? vp.blocks[bn]! : (bn * iosize) / 512;
 }
 
 /** A mapping made by an `mmap` thread, named by that thread. */

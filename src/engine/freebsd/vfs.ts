@@ -22,7 +22,7 @@ import {
   OBJPR_CLEANONLY,
   VM_PAGER_ERROR,
 } from './flags';
-import { refreshState, type BsdKernel, type BsdVnode, type FPage } from './state';
+import { blockAt, blockCount, refreshState, type BsdKernel, type BsdVnode, type FPage } from './state';
 import { KASSERT, VM_OBJECT_WLOCK, VM_OBJECT_WUNLOCK } from './sync';
 import { vm_object_page_remove, vm_object_pip_wait } from './vm_object';
 import { vm_object_page_clean } from './vm_pageout';
@@ -161,23 +161,24 @@ export function VOP_BMAP(
   const mp = k.mount(vp);
   if (!mp.bmap) return { error: EOPNOTSUPP };
   if (!want.bnp) return { error: 0 };
-  const blocks = vp.blocks;
-  const addr = bn < blocks.length ? blocks[bn]! : -1;
+  const iosize = mp.iosize;
+  const count = blockCount(vp);
+  const at = (j: number) => blockAt(vp, iosize, j);
+  const addr = at(bn);
   const out: BmapResult = { error: 0, bn: addr };
   if (addr === -1 || !want.runp) {
     if (want.runp) out.run = 0;
     if (want.runb) out.runb = 0;
     return out;
   }
-  const step = mp.iosize / 512;
-  const maxrun = MAXPHYS / mp.iosize - 1;
+  const step = iosize / 512;
+  const maxrun = MAXPHYS / iosize - 1;
   let run = 0;
-  for (let j = bn + 1; j < blocks.length && run < maxrun && blocks[j] === blocks[j - 1]! + step; j++) run++;
+  for (let j = bn + 1; j < count && run < maxrun && at(j) === at(j - 1) + step; j++) run++;
   out.run = run;
   if (want.runb) {
     let runb = 0;
-    for (let j = bn - 1; j >= 0 && runb < maxrun && blocks[j] !== -1 && blocks[j] === blocks[j + 1]! - step; j--)
-      runb++;
+    for (let j = bn - 1; j >= 0 && runb < maxrun && at(j) !== -1 && at(j) === at(j + 1) - step; j--) runb++;
     out.runb = runb;
   }
   return out;

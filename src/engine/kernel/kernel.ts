@@ -9,9 +9,21 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
   readonly vnodeByName = new Map<string, V>();
   /** Physical ids of the pages changed since the last snapshot. */
   readonly dirtyPages = new Set<number>();
+  /**
+   * Threads by name, and the threads not done in spawn order: what a wakeup or a lock release looks
+   * through. A long scenario finishes thousands of threads; scanning them all at every wakeup made its
+   * run time grow with the square of its length.
+   */
+  private readonly threadById = new Map<string, KThread>();
+  private live: KThread[] = [];
+  private someDone = false;
 
   constructor(readonly s: KernelState<P, V>) {
     for (const vp of s.vnodes) this.vnodeByName.set(vp.name, vp);
+    for (const th of s.threads) {
+      this.threadById.set(th.id, th);
+      if (th.status !== 'done') this.live.push(th);
+    }
   }
 
   vnode(name: string): V {
@@ -21,7 +33,35 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
   }
 
   thread(id: string): KThread | undefined {
-    return this.s.threads.find((t) => t.id === id);
+    return this.threadById.get(id);
+  }
+
+  /** A new thread joins the kernel (the engine's spawn). */
+  addThread(th: KThread): void {
+    this.s.threads.push(th);
+    this.threadById.set(th.id, th);
+    this.live.push(th);
+  }
+
+  /** Take back the thread just added (a refused spawn changes nothing). */
+  dropThread(th: KThread): void {
+    if (this.s.threads.at(-1) === th) this.s.threads.pop();
+    if (this.threadById.get(th.id) === th) this.threadById.delete(th.id);
+    if (this.live.at(-1) === th) this.live.pop();
+  }
+
+  /** Say that a thread has finished; it leaves the live list at the next look. */
+  threadDone(): void {
+    this.someDone = true;
+  }
+
+  /** Threads not done, in spawn order. */
+  liveThreads(): readonly KThread[] {
+    if (this.someDone) {
+      this.live = this.live.filter((t) => t.status !== 'done');
+      this.someDone = false;
+    }
+    return this.live;
   }
 
   /** Every page mutation is reported here so snapshots see it. */

@@ -64,7 +64,7 @@ export function lockRelease(k: Kernel, name: string): void {
 }
 
 function wakeLockWaiters(k: Kernel, name: string): void {
-  for (const t of k.s.threads) if (t.status === 'lock' && t.wait === name) granted(t);
+  for (const t of k.liveThreads()) if (t.status === 'lock' && t.wait === name) granted(t);
 }
 
 export interface LockmgrRequest {

@@ -44,7 +44,7 @@ export function* sleepReleasing(k: Kernel, th: KThread, channel: string, lock: s
 
 /** Every sleeper on `channel` becomes runnable. */
 export function wakeup(k: Kernel, channel: string): void {
-  for (const t of k.s.threads) {
+  for (const t of k.liveThreads()) {
     if (t.status === 'sleep' && t.chan === channel) {
       t.status = 'ready';
       t.wait = null;
@@ -69,6 +69,24 @@ export function traced<A extends unknown[], T, K extends Kernel = Kernel>(
     th.stack.pop();
     return result;
   };
+}
+
+/**
+ * Threads being resumed by a `step` (stop after one statement) rather than a `run` (go on until the thread
+ * blocks or returns). In a run nobody sees the statements between two blocks, so a loop may cross, in one
+ * move, a stretch of iterations that change nothing (uvn_flush's walk over offsets with no page).
+ */
+const stepping = new WeakSet<KThread>();
+
+/** The engine says how it resumes `th` (before each resume). */
+export function setStepping(th: KThread, on: boolean): void {
+  if (on) stepping.add(th);
+  else stepping.delete(th);
+}
+
+/** Whether `th` is being stepped: every statement must then be its own stop. */
+export function isStepping(th: KThread): boolean {
+  return stepping.has(th);
 }
 
 /** A C local's value as the locals pane shows it. */

@@ -70,6 +70,13 @@ export const OPENBSD: PagerModel<UvmKernel> = {
   seed: { file: 'public/seeds/uvm_vnode.c', sourceDir: 'src/engine/openbsd' },
   scenarioKeys: { machine: ['physPages'], vnode: ['type', 'mount', 'usecount', 'vtext'], mounts: false },
   unreachableLines: UNREACHABLE_SEED_LINES,
+  // Only a fault allocates, one page (uvn_get with npages 1); pages freed and allocated again never
+  // outnumber the faults.
+  maxResidentPages: (scenario) =>
+    Math.min(
+      scenario.machine?.physPages ?? DEFAULT_PHYS_PAGES,
+      scenario.steps.filter((step) => 'spawn' in step && step.call === 'fault').length,
+    ),
   boot,
   spawn(k, th, call, args) {
     const body = OPENBSD_CALLS[call];

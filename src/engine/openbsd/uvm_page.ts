@@ -12,7 +12,8 @@ import { PG_BUSY, PG_CLEAN, PG_CLEANCHK, PG_FAKE, PG_RELEASED, PG_WANTED, PG_ZER
 import { chan, PAGEQ_LOCK, type Page, type Uvn, type UvmKernel } from './state';
 import { rwsleep_nsec } from './sync';
 
-function insertOffset(offsets: number[], off: number): void {
+/** Index of the first of the ascending `offsets` that is >= `off` (offsets.length if none). */
+function lowerBound(offsets: readonly number[], off: number): number {
   let lo = 0;
   let hi = offsets.length;
   while (lo < hi) {
@@ -20,18 +21,25 @@ function insertOffset(offsets: number[], off: number): void {
     if (offsets[mid]! < off) lo = mid + 1;
     else hi = mid;
   }
-  offsets.splice(lo, 0, off);
+  return lo;
+}
+
+function insertOffset(offsets: number[], off: number): void {
+  offsets.splice(lowerBound(offsets, off), 0, off);
 }
 
 function removeOffset(offsets: number[], off: number): void {
-  let lo = 0;
-  let hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (offsets[mid]! < off) lo = mid + 1;
-    else hi = mid;
-  }
-  if (offsets[lo] === off) offsets.splice(lo, 1);
+  const at = lowerBound(offsets, off);
+  if (offsets[at] === off) offsets.splice(at, 1);
+}
+
+/**
+ * The lowest offset >= `off` that has a page in the uvn's tree, or Infinity: what RBT_NFIND on
+ * uvm_objtree answers in O(log n). uvn_flush's walk uses it, in a run, to cross offsets with no page.
+ */
+export function uvm_pagenfind(k: UvmKernel, vnode: string, off: number): number {
+  const offsets = k.vnode(vnode).uvn.offsets;
+  return offsets[lowerBound(offsets, off)] ?? Infinity;
 }
 
 function removeFrom(queue: number[], id: number): void {

@@ -3,7 +3,7 @@
  */
 import { PAGE_SIZE, PROT_READ, round_page, trunc_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
-import { panic, traced, wakeup } from '../kernel/sched';
+import { isStepping, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   PG_BUSY,
@@ -34,11 +34,26 @@ import {
   uvm_pageclean,
   uvm_pagedeactivate,
   uvm_pagelookup,
+  uvm_pagenfind,
   uvm_pagewait,
   uvm_pglistfree,
   uvm_unlock_pageq,
 } from './uvm_page';
 import { uvm_pager_put } from './uvm_pager';
+
+/**
+ * The walks at lines 633 and 643 go through every page offset from start to stop, as the C does, and a
+ * `step` stops at each of their statements. In a `run` nobody sees those statements, so after a lookup
+ * that finds nothing the walk moves at once to the next offset of its grid that holds a page (or to stop):
+ * the offsets in between would each find nothing and change nothing. The digests and the lines reached
+ * are the C's; the cost follows the resident pages, not the bytes (a 2^53-byte file is one move).
+ */
+function nextOffsetToLook(k: UvmKernel, th: KThread, vnode: string, curoff: number, stop: number): number {
+  const next = curoff + PAGE_SIZE;
+  if (isStepping(th)) return next;
+  const target = Math.min(uvm_pagenfind(k, vnode, next), stop);
+  return target <= next ? next : curoff + Math.ceil((target - curoff) / PAGE_SIZE) * PAGE_SIZE;
+}
 
 /** The static `lasttime` of the ratecheck at line 819: no clock runs, so it fires once per boot. */
 const RATECHECK_FIRED = 'uvn_flush.ratecheck';
@@ -76,14 +91,15 @@ export const uvn_flush = traced(
     yield 631;
     if ((flags & PGO_CLEANIT) !== 0) {
       yield 632;
-      for (let curoff = start; ; curoff += PAGE_SIZE) {
+      for (let curoff = start; ;) {
         yield 633;
         if (!(curoff < stop)) break;
         yield 634;
         if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) !== null) {
           yield 635;
           k.clearbits(pp, PG_CLEANCHK);
-        }
+          curoff += PAGE_SIZE;
+        } else curoff = nextOffsetToLook(k, th, vp.name, curoff, stop);
       }
     }
 
@@ -96,6 +112,7 @@ export const uvn_flush = traced(
       yield 644;
       if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) === null) {
         yield 645;
+        curoff = nextOffsetToLook(k, th, vp.name, curoff, stop) - PAGE_SIZE;
         continue;
       }
       th.focusPage = pp.id;
