@@ -113,15 +113,15 @@ test.describe('lecture controls', () => {
       't6 waits on uvn_term on u_nio:vn1: nothing known can wake it.',
     ]);
     await expectNoAxeViolation(page);
-    // Two steps back the late read is in flight: t6 can be woken, and nothing is hung.
-    await lab.timeline.jump(21);
+    // Three steps back the late read is in flight: t6 can be woken, and nothing is hung.
+    await lab.timeline.jump(20);
     await expect(hung).toHaveCount(0);
     await expect(threads.getByRole('list', { name: 'Who waits on what' }).getByRole('listitem')).toHaveText([
       't6 waits on uvn_term on u_nio:vn1: can be woken by t7 or completing request 4.',
       't7 waits on disk request 4: can be woken by completing request 4.',
     ]);
     await expect(page.getByLabel('Kernel summary')).toHaveText(
-      'Step 21 of 23 · t6 sleep (uvn_term on u_nio:vn1), t7 io (disk request 4) · 1 request in flight',
+      'Step 20 of 23 · t6 sleep (uvn_term on u_nio:vn1), t7 io (disk request 4) · 1 request in flight',
     );
   });
 
