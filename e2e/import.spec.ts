@@ -4,7 +4,7 @@ import { libraryText, linkTo, scenarioText } from './scenarios';
 
 const ATTACH = [{ spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } }, { run: 't1' }];
 
-/** Malformed files: each is rejected whole, with a message naming the step and the field. */
+/** Malformed files: each is rejected whole, with a message naming the step (as the timeline numbers it: the file's steps[2] is step 3) and the field. */
 const MALFORMED: readonly { what: string; name: string; text: string; message: string }[] = [
   {
     what: 'an offset written 4096.0',
@@ -13,13 +13,13 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
       // JSON.stringify cannot write 4096.0; put it in by hand.
       .replace('"offset": 1', '"offset": 4096.0'),
     message:
-      'Import of float-offset.json: step 2: args.offset: expected a non-negative integer written in plain digits (no fraction or exponent), got 4096.0',
+      'Import of float-offset.json: step 3: args.offset: expected a non-negative integer written in plain digits (no fraction or exponent), got 4096.0',
   },
   {
     what: 'an unknown key in a step',
     name: 'unknown-key.json',
     text: scenarioText([...ATTACH, { run: 't1', speed: 2 }]),
-    message: 'Import of unknown-key.json: step 2: speed: unknown key',
+    message: 'Import of unknown-key.json: step 3: speed: unknown key',
   },
   {
     what: 'an offset that is not page-aligned',
@@ -28,14 +28,14 @@ const MALFORMED: readonly { what: string; name: string; text: string; message: s
       ...ATTACH,
       { spawn: 't2', call: 'fault', args: { vnode: 'vn1', offset: 100, access: 'read' } },
     ]),
-    message: 'Import of unaligned.json: step 2: args.offset: must be page-aligned (a multiple of 4096)',
+    message: 'Import of unaligned.json: step 3: args.offset: must be page-aligned (a multiple of 4096)',
   },
   {
     what: 'invalid JSON (a step cut short)',
     name: 'truncated.json',
     text: '{"format":"pager-scenario/1","pager":"openbsd","vnodes":[{"name":"vn1","size":4096}],"steps":[{"run":',
     message:
-      'Import of truncated.json: step 0: run: invalid JSON at line 1, column 102: the text ends where a value should be',
+      'Import of truncated.json: step 1: run: invalid JSON at line 1, column 102: the text ends where a value should be',
   },
 ];
 
@@ -83,7 +83,7 @@ test.describe('importing scenario files', () => {
   test('a file with an impossible step is refused with its name, and the session is kept', async ({ lab }) => {
     await openRaceAtStep6(lab);
     await lab.bar.importFile({ name: 'never-started.json', contents: scenarioText([...ATTACH, { run: 't1' }]) });
-    await expect(lab.error).toHaveText('Import of never-started.json: step 2: thread t1 is done');
+    await expect(lab.error).toHaveText('Import of never-started.json: step 3: thread t1 is done');
     await expectRaceAtStep6(lab);
   });
 
@@ -159,7 +159,7 @@ test.describe('malformed #scenario= links', () => {
       { spawn: 't1', call: 'fault', args: { vnode: 'vn1', offset: 0, access: 'read' } },
     ]);
     await lab.page.goto(linkTo(bad));
-    await expect(lab.error).toHaveText('Shared link: step 2: spawn: thread name t1 already used');
+    await expect(lab.error).toHaveText('Shared link: step 3: spawn: thread name t1 already used');
     await expectRaceAtStep6(lab);
   });
 
@@ -171,7 +171,7 @@ test.describe('malformed #scenario= links', () => {
     const other = new Lab(await context.newPage());
     // Well-formed, but request 5 was never started: the worker refuses the step.
     await other.open(linkTo(scenarioText([{ complete: 5, result: 'ok' }])));
-    await expect(other.error).toHaveText('Shared link: step 0: request 5 is not in flight');
+    await expect(other.error).toHaveText('Shared link: step 1: request 5 is not in flight');
     await expectRaceAtStep6(other);
   });
 

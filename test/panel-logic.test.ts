@@ -236,7 +236,7 @@ describe('source following', () => {
     const marks = lineMarks(threads);
     expect([...marks.keys()]).toEqual([1239]);
     expect(marks.get(1239)!.map((m) => m.id)).toEqual(['t2', 't3']);
-    expect(marks.get(1239)![0]).toEqual({ id: 't2', color: '#D55E00', ink: '#000000' });
+    expect(marks.get(1239)![0]).toEqual({ id: 't2', color: 'var(--thread-1)', ink: 'var(--thread-ink)' });
     expect(sameMarks(marks.get(1239)!, lineMarks(threads).get(1239)!)).toBe(true);
     expect(sameMarks(marks.get(1239)!, marks.get(1239)!.slice(1))).toBe(false);
     // The followed thread leads its line.

@@ -495,6 +495,9 @@ describe('engine properties', () => {
         io: [],
         locks: [],
         counters: [],
+        hung: false,
+        waits: [],
+        trail: { lines: [], omitted: 0 },
       }) as ViewSnapshot;
     fc.assert(
       fc.property(listArb, opsArb, opsArb, opsArb, fc.array(fc.nat(), { maxLength: 5 }), (ids, o1, o2, o3, touched) => {

@@ -61,7 +61,9 @@ describe('SimHost (the worker behind the protocol)', () => {
     const last = events.at(-1)!;
     if (last.type !== 'sim.snapshot') throw new Error('expected a snapshot');
     expect(last.length).toBe(5);
-    expect(last.timeline).toEqual([{ index: 5, label: 'request 1 completes eio: t2 can run' }]);
+    expect(last.timeline).toEqual([
+      { index: 5, label: 'request 1 completes eio: t2 can run', trail: { lines: [], omitted: 0 } },
+    ]);
     expect(last.branches.map((b) => [b.id, b.length, b.forkAt])).toEqual([
       [1, 12, 0],
       [2, 5, 4],
@@ -85,7 +87,8 @@ describe('SimHost (the worker behind the protocol)', () => {
     host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
     const before = shown();
     host.handle({ type: 'sim.load', id: 2, scenario: { ...walkthrough(), steps: [{ complete: 9, result: 'ok' }] } });
-    expect(events.at(-1)).toMatchObject({ type: 'sim.error', message: 'step 0: request 9 is not in flight' });
+    // Numbered as the timeline numbers steps: the file's steps[0] is step 1.
+    expect(events.at(-1)).toMatchObject({ type: 'sim.error', message: 'step 1: request 9 is not in flight' });
     host.handle({ type: 'sim.seek', id: 3, to: 12 });
     expect(shown().vnodes).toEqual(before.vnodes);
   });

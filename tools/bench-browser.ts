@@ -6,7 +6,8 @@
  * 4,096-page vm_object through vnode_pager.c. Prints median and p95;
  * asserts nothing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
@@ -68,6 +69,25 @@ function freebsdScenario(): Scenario {
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
+const INITIAL_JS_TARGET_KB = 150;
+
+/**
+ * The JavaScript a first visit loads before the lab can draw: the scripts and module preloads
+ * index.html names, and the simulation worker it starts at once. Lazy chunks (lz-string) are left out.
+ */
+function initialJs(): void {
+  const html = readFileSync('dist/index.html', 'utf8');
+  const named = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const kb = (file: string) => gzipSync(readFileSync(`dist/${file}`)).length / 1024;
+  const page = named.reduce((sum, f) => sum + kb(f), 0);
+  const workers = readdirSync('dist/assets').filter((f) => /^sim\.worker.*\.js$/.test(f));
+  const worker = workers.reduce((sum, f) => sum + kb(`assets/${f}`), 0);
+  console.log(
+    `initial JS, gzip: page ${page.toFixed(1)} KB (${named.join(', ')}), target <= ${INITIAL_JS_TARGET_KB} KB ` +
+      `${page <= INITIAL_JS_TARGET_KB ? 'PASS' : 'MISS'}; plus the simulation worker ${worker.toFixed(1)} KB`,
+  );
+}
+
 /**
  * Load `scenario` by link, then click the first enabled Step button whose label matches `stepLabel`
  * `clicks` times, timing each click until the timeline's scrubber moves.
@@ -125,6 +145,7 @@ async function measure(browser: Browser, name: string, scenario: Scenario, stepL
 
 async function main(): Promise<void> {
   if (!existsSync('dist/index.html')) throw new Error('build the app first: npm run build');
+  initialJs();
   const server = await startPreview(PORT);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {

@@ -1,3 +1,4 @@
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { IoInFlight } from '../panels/IoInFlight/IoInFlight';
 import { ObjectPanel } from '../panels/ObjectPanel/ObjectPanel';
 import { PageBits } from '../panels/PageBits/PageBits';
@@ -7,48 +8,131 @@ import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
-import { NoticeBanner, PanicBanner } from './Banners';
+import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { compareHash } from './compare/link';
 import { DEFAULT_PAIR } from './compare/pair-data';
+import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
+import { ViewBar } from './ViewBar';
 import { useLab } from '../store/context';
+import { usePrefs, type PanelId, type PrefsState } from '../store/prefs';
 import { selectProfile } from '../store/selectors';
+
+const PANELS: Record<PanelId, () => ReactNode> = {
+  threads: () => <Threads />,
+  source: () => <Source />,
+  tree: () => <PageTree />,
+  bits: () => <PageBits />,
+  object: () => <ObjectPanel />,
+  queues: () => <PageQueues />,
+  io: () => <IoInFlight />,
+  timeline: () => <Timeline />,
+};
+
+function useScreenSize() {
+  const [size, setSize] = useState(() => screenSize(innerWidth, innerHeight));
+  useEffect(() => {
+    const update = () => setSize(screenSize(innerWidth, innerHeight));
+    addEventListener('resize', update);
+    return () => removeEventListener('resize', update);
+  }, []);
+  return size;
+}
+
+/** The theme and the font scale go on the root element, where the stylesheet reads them. */
+function useApplyPrefs(): void {
+  const theme = usePrefs((s) => s.theme);
+  const scale = usePrefs((s) => s.fontScale);
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+    root.style.setProperty('--scale', String(scale));
+  }, [theme, scale]);
+}
+
+const selectLayoutPrefs = (s: PrefsState) => `${s.layout}\t${s.focusPanel}\t${s.maximised ?? ''}`;
+
+function Bands({ bands }: { bands: readonly Band[] }) {
+  return bands.map((band, b) => (
+    <div key={b} className={`band band-${band.height}`}>
+      {band.columns.map((column, c) => (
+        <div key={c} className="column" style={{ flex: `${column.width} 1 0` }}>
+          {column.panels.map(({ id, grow }) => (
+            <div
+              key={id}
+              className={grow === 0 ? 'slot fit' : 'slot'}
+              style={{ '--grow': grow } as CSSProperties}
+              data-panel={id}
+            >
+              {PANELS[id]()}
+            </div>
+          ))}
+        </div>
+      ))}
+    </div>
+  ));
+}
 
 export function App() {
   useShortcuts();
+  useApplyPrefs();
   const profile = useLab(selectProfile);
+  const size = useScreenSize();
+  const [layout, focusPanel, maximised] = usePrefs(selectLayoutPrefs).split('\t') as [
+    'full' | 'focus',
+    PanelId,
+    PanelId | '',
+  ];
+  const bands = layoutOf(size, {
+    layout,
+    focusPanel: focusPanel as never,
+    maximised: maximised || null,
+  });
+
+  // The header wraps at small widths: bands of the screen's height subtract what it really takes.
+  const app = useRef<HTMLDivElement>(null);
+  const chrome = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const el = chrome.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() =>
+      app.current?.style.setProperty('--chrome-height', `${el.getBoundingClientRect().height}px`),
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   return (
-    <div className="app">
-      <header className="app-header">
-        <h1>
-          Pager Lab{' '}
-          {profile && (
-            <span className="subtitle">
-              {profile.kernel} {profile.seed.path}
-            </span>
-          )}
-        </h1>
-        <ScenarioBar />
-        <LearnButton />
-        <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
-          Compare kernels
-        </a>
+    <div className="app" ref={app} data-size={size}>
+      <a className="skip-link" href="#lab-panels">
+        Skip to the panels
+      </a>
+      <header ref={chrome} className="chrome">
+        <div className="app-header">
+          <h1>
+            Pager Lab{' '}
+            {profile && (
+              <span className="subtitle">
+                {profile.kernel} {profile.seed.path}
+              </span>
+            )}
+          </h1>
+          <ScenarioBar />
+          <LearnButton />
+          <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+            Compare kernels
+          </a>
+          <ViewBar />
+        </div>
+        <AboutScenario />
+        <StatusRow />
       </header>
-      <AboutScenario />
-      <PanicBanner />
-      <NoticeBanner />
-      <main className="grid">
-        <Threads />
-        <Source />
-        <PageTree />
-        <PageBits />
-        <ObjectPanel />
-        <PageQueues />
-        <IoInFlight />
-        <Timeline />
+      <main id="lab-panels" className="lab" tabIndex={-1} aria-label="Lab panels">
+        <Bands bands={bands} />
       </main>
       <HelpOverlay />
       <TeachDock />

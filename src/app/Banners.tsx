@@ -1,34 +1,139 @@
+/**
+ * The status row under the header: its height is reserved, so a message
+ * never pushes the panels down. On the left, the kernel (panicked, hung, or
+ * a one-line summary); on the right, the last action's message, which goes
+ * with the next action. A text longer than two lines opens over the panels.
+ */
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { ThreadView, WaitView } from '../protocol/snapshot';
+import { wakeText } from '../panels/Threads/WaitGraph';
 import { useLab, useLabStore } from '../store/context';
-import { selectNotice, selectPanic, selectProfile, selectWorkerState } from '../store/selectors';
+import {
+  selectCursor,
+  selectHung,
+  selectIo,
+  selectLength,
+  selectNotice,
+  selectPanic,
+  selectProfile,
+  selectThreads,
+  selectWaits,
+  selectWorkerState,
+} from '../store/selectors';
 
-/** A panic stops the kernel: say so, with the message, the thread and the line. */
-export function PanicBanner() {
-  const panic = useLab(selectPanic);
-  const seed = useLab(selectProfile)?.seed.file ?? 'the seed';
-  if (!panic) return null;
+const NO_THREADS: readonly ThreadView[] = [];
+const NO_WAITS: readonly WaitView[] = [];
+
+function Banner({
+  kind,
+  role,
+  label,
+  children,
+  actions,
+}: {
+  kind: string;
+  role?: 'alert' | 'status';
+  label?: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
+  const text = useRef<HTMLSpanElement>(null);
+  const [open, setOpen] = useState(false);
+  const [clipped, setClipped] = useState(false);
+  useLayoutEffect(() => {
+    const el = text.current;
+    if (!el) return;
+    const check = () => setClipped(el.scrollHeight > el.clientHeight + 1);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    return () => observer.disconnect();
+  });
   return (
-    <div role="alert" className="banner banner-panic">
-      <strong>panic:</strong> {panic.message} — thread {panic.thread}
-      {panic.line !== null ? `, ${seed} line ${panic.line}` : ''}. The kernel has stopped; go back in the timeline to
-      explore another path.
+    <div role={role} aria-label={label} className={`banner banner-${kind}${open ? ' open' : ''}`}>
+      <span ref={text} className="banner-text">
+        {children}
+      </span>
+      {(clipped || open) && (
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Less' : 'More'}
+        </button>
+      )}
+      {actions}
     </div>
   );
 }
 
-export function NoticeBanner() {
+/** "t2 io (request 1)", "t3 sleep (vn1 page 0x0)": one thread in a few words. */
+function threadWord(t: ThreadView, waits: readonly WaitView[]): string {
+  if (t.status === 'done' || t.status === 'ready') return `${t.id} ${t.status}`;
+  const w = waits.find((x) => x.thread === t.id);
+  return `${t.id} ${t.status}${w ? ` (${w.label})` : ''}`;
+}
+
+function KernelBanner() {
+  const panic = useLab(selectPanic);
+  const hung = useLab(selectHung);
+  const waits = useLab(selectWaits) ?? NO_WAITS;
+  const threads = useLab(selectThreads) ?? NO_THREADS;
+  const io = useLab(selectIo);
+  const cursor = useLab(selectCursor);
+  const length = useLab(selectLength);
+  const seed = useLab(selectProfile)?.seed.file ?? 'the seed';
+  const store = useLabStore();
+  if (panic)
+    return (
+      <Banner kind="panic" role="alert">
+        <strong>panic:</strong> {panic.message} — thread {panic.thread}
+        {panic.line !== null ? `, ${seed} line ${panic.line}` : ''}. The kernel has stopped; go back in the timeline to
+        explore another path.
+      </Banner>
+    );
+  if (hung)
+    return (
+      <Banner
+        kind="hung"
+        role="alert"
+        actions={
+          <button type="button" onClick={() => store.getState().showWaitGraph(true)}>
+            Show the wait-for graph
+          </button>
+        }
+      >
+        Hung: no thread can run and no disk request is in flight.{' '}
+        {waits.map((w) => `${w.thread} waits on ${w.label}; ${wakeText(w)}.`).join(' ')}
+      </Banner>
+    );
+  const live = threads.filter((t) => t.status !== 'done');
+  const inFlight = io?.length ?? 0;
+  return (
+    <Banner kind="summary" label="Kernel summary">
+      Step {cursor} of {length}
+      {threads.length === 0
+        ? ' · no threads'
+        : ` · ${live.length ? live.map((t) => threadWord(t, waits)).join(', ') : 'every thread done'}`}
+      {` · ${inFlight} request${inFlight === 1 ? '' : 's'} in flight`}
+    </Banner>
+  );
+}
+
+function NoticeBanner() {
   const notice = useLab(selectNotice);
   const workerState = useLab(selectWorkerState);
   const store = useLabStore();
+  if (workerState === 'restarting')
+    return (
+      <Banner kind="info" role="status">
+        Restarting the simulation worker…
+      </Banner>
+    );
+  if (!notice) return null;
   return (
-    <>
-      {workerState === 'restarting' && (
-        <div role="status" className="banner banner-info">
-          Restarting the simulation worker…
-        </div>
-      )}
-      {notice && (
-        <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`banner banner-${notice.kind}`}>
-          <span>{notice.text}</span>
+    <Banner
+      kind={notice.kind}
+      role={notice.kind === 'error' ? 'alert' : 'status'}
+      actions={
+        <>
           {notice.action && (
             <button type="button" onClick={() => store.getState().dispatch(notice.action!.action)}>
               {notice.action.label}
@@ -37,8 +142,19 @@ export function NoticeBanner() {
           <button type="button" aria-label="Dismiss message" onClick={() => store.getState().notify(null)}>
             ×
           </button>
-        </div>
-      )}
-    </>
+        </>
+      }
+    >
+      {notice.text}
+    </Banner>
+  );
+}
+
+export function StatusRow() {
+  return (
+    <div className="status-row">
+      <KernelBanner />
+      <NoticeBanner />
+    </div>
   );
 }

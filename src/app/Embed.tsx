@@ -12,7 +12,7 @@ import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { useLab } from '../store/context';
 import { selectTitle } from '../store/selectors';
-import { NoticeBanner, PanicBanner } from './Banners';
+import { StatusRow } from './Banners';
 import { useShortcuts } from './shortcuts';
 import { TeachDock } from './teach-entry';
 import './embed.css';
@@ -34,8 +34,7 @@ export default function Embed() {
           Open in Pager Lab ↗
         </a>
       </header>
-      <PanicBanner />
-      <NoticeBanner />
+      <StatusRow />
       <main className="grid embed-grid">
         <Threads />
         <Source />

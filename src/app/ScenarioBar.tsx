@@ -111,6 +111,8 @@ export function ScenarioBar() {
           type="file"
           accept="application/json,.json"
           aria-label="Import scenario file"
+          // Reached through "Import…", never by Tab: a hidden control must not take focus.
+          tabIndex={-1}
           className="visually-hidden"
           onChange={(e) => {
             const file = e.target.files?.[0];

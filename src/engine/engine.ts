@@ -28,6 +28,9 @@ export interface EngineOptions {
   wrapKernel?: (k: Kernel) => Kernel;
 }
 
+/** Longest trail a step keeps: a run of a flush over 4,096 pages passes ~30,000 lines. */
+export const TRAIL_MAX = 2000;
+
 export class PagerEngine {
   readonly model: PagerModel;
   readonly k: Kernel;
@@ -36,6 +39,13 @@ export class PagerEngine {
   private readonly procs = new Map<string, Proc<CallResult>>();
   /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
   readonly linesReached = new Set<number>();
+  /**
+   * The seed lines the last applied step ran, in order, a line repeated at
+   * once (a statement re-tagged) kept once; at most TRAIL_MAX, the rest counted.
+   */
+  trail: number[] = [];
+  trailOmitted = 0;
+  private lastLine = 0;
 
   constructor(setup: Setup, options: EngineOptions = {}) {
     this.model = modelOf(setup);
@@ -46,6 +56,11 @@ export class PagerEngine {
   /** Apply one step; returns null, or why the step is impossible (state unchanged). */
   apply(step: Step): string | null {
     if (this.k.s.panic) return `the kernel has panicked: ${this.k.s.panic.message}`;
+    const trail = this.trail;
+    const omitted = this.trailOmitted;
+    this.trail = [];
+    this.trailOmitted = 0;
+    this.lastLine = 0;
     const refusal =
       'spawn' in step
         ? this.spawn(step.spawn, step.call, step.args)
@@ -55,6 +70,11 @@ export class PagerEngine {
             ? this.resume(step.step, 'step')
             : this.complete(step.complete, step.result);
     if (refusal === null) this.stepIndex++;
+    else {
+      // A refused step ran nothing: the trail stays the last applied step's.
+      this.trail = trail;
+      this.trailOmitted = omitted;
+    }
     return refusal;
   }
 
@@ -80,6 +100,11 @@ export class PagerEngine {
       return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
     const proc = this.procs.get(id)!;
     setStepping(th, mode === 'step');
+    // The line it stands on runs first: the trail starts there.
+    if (th.line !== null) {
+      this.trail.push(th.line);
+      this.lastLine = th.line;
+    }
     let markers = th.line === null && th.callerStmt === null ? -1 : 0;
     for (;;) {
       const r = proc.next();
@@ -105,6 +130,11 @@ export class PagerEngine {
   private mark(th: KThread, effect: Effect): void {
     if (typeof effect === 'number') {
       this.linesReached.add(effect);
+      if (this.lastLine !== effect) {
+        this.lastLine = effect;
+        if (this.trail.length < TRAIL_MAX) this.trail.push(effect);
+        else this.trailOmitted++;
+      }
       th.line = effect;
       th.callerStmt = null;
     } else {

@@ -47,6 +47,11 @@ export interface ModelViews<K extends Kernel> {
   blockedOn?(k: K, th: KThread): string | null;
   /** Who or what can make a blocked thread runnable. */
   unblockers?(k: K, th: KThread): string[];
+  /**
+   * The threads that can wake a thread asleep on a channel other than a page
+   * (those the builder knows: the page's busy owner): the wait-for graph's edges.
+   */
+  wakers?(k: K, th: KThread): { threads: string[]; requests: number[] };
 }
 
 export interface PagerModel<K extends Kernel = Kernel> {

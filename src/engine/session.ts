@@ -7,13 +7,14 @@
  * and the live engine is rebuilt by replaying them, which determinism makes
  * exact. Branches can be switched to and compared step by step by digest.
  */
+import { changesBetween, type ChangeSet } from '../protocol/changes';
 import type { BranchView, Comparison, ComparisonRow } from '../protocol/debug';
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
-import type { PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
+import type { PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { describeStep } from './describe';
 import { digestDiff } from './digest-diff';
-import { PagerEngine } from './engine';
+import { PagerEngine, TRAIL_MAX } from './engine';
 import type { Digest } from './model';
 import { SnapshotBuilder } from './view';
 
@@ -77,6 +78,26 @@ function sharedPrefix(a: readonly Step[], b: readonly Step[]): number {
   return i;
 }
 
+/** What the engine's last step ran, for its snapshot. */
+function trailOf(engine: PagerEngine): TrailView {
+  return Object.freeze({ lines: Object.freeze(engine.trail), omitted: engine.trailOmitted });
+}
+
+/** The trail of several steps taken one after another, as one step would have kept it. */
+function joinTrails(trails: readonly TrailView[]): TrailView {
+  const lines: number[] = [];
+  let omitted = 0;
+  for (const t of trails) {
+    for (const line of t.lines) {
+      if (lines.at(-1) === line) continue;
+      if (lines.length < TRAIL_MAX) lines.push(line);
+      else omitted++;
+    }
+    omitted += t.omitted;
+  }
+  return Object.freeze({ lines: Object.freeze(lines), omitted });
+}
+
 export class Session {
   private engine: PagerEngine;
   private builder: SnapshotBuilder;
@@ -126,6 +147,11 @@ export class Session {
     return this.line.labels;
   }
 
+  /** The seed lines step `at` of the current branch ran (1 for the first step). */
+  trailAt(at: number): TrailView {
+    return this.line.snapshots[at]!.rest.trail;
+  }
+
   /** The current branch's id. */
   get branch(): number {
     return this.line.id;
@@ -149,6 +175,11 @@ export class Session {
     return this.materialised!.snapshot;
   }
 
+  /** What the step that led to `at` changed, against the step before it (nothing at the setup). */
+  changes(at = this.cursorAt): ChangeSet {
+    return changesBetween(at > 0 ? load(this.line.snapshots[at - 1]!) : null, this.snapshot(at));
+  }
+
   /**
    * Apply a step at the cursor; null or the reason it is impossible. Behind
    * the end, the current branch keeps its future and the step starts a new
@@ -165,7 +196,7 @@ export class Session {
     line.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
-    const built = this.builder.build(this.cursorAt);
+    const built = this.builder.build(this.cursorAt, trailOf(this.engine));
     line.snapshots.push(store(built, line.snapshots.at(-1)));
     line.labels.push(describeStep(step, before, built));
     this.materialised = { line, at: this.cursorAt, snapshot: built };
@@ -184,6 +215,7 @@ export class Session {
     if (count < 1 || from < 0 || this.cursorAt !== line.steps.length || this.engineAt !== this.cursorAt)
       throw new Error('squashIntoRun: the steps must have just been applied at the end');
     const before = this.snapshot(from);
+    const trail = joinTrails(line.snapshots.slice(from + 1).map((x) => x.rest.trail));
     line.steps.length = from;
     line.labels.length = from;
     line.snapshots.length = from + 1;
@@ -191,7 +223,7 @@ export class Session {
     line.steps.push(step);
     this.engine.renumber(from + 1);
     this.cursorAt = this.engineAt = from + 1;
-    const built = this.builder.build(this.cursorAt);
+    const built = this.builder.build(this.cursorAt, trail);
     line.snapshots.push(store(built, line.snapshots.at(-1)));
     line.labels.push(describeStep(step, before, built));
     this.materialised = { line, at: this.cursorAt, snapshot: built };

@@ -5,13 +5,23 @@
  * history over 4,096 pages stays small and a delta carries only what changed.
  */
 import { sameItems } from '../protocol/delta';
-import type { FrameView, LockView, PageView, ThreadView, ViewSnapshot } from '../protocol/snapshot';
+import { hex } from '../protocol/format';
+import type {
+  FrameView,
+  LockView,
+  PageView,
+  ThreadView,
+  TrailView,
+  ViewSnapshot,
+  WaitView,
+} from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
 import { readLocals } from './kernel/sched';
 import type { KThread } from './kernel/types';
 import type { ModelViews, PagerModel } from './model';
 
 const NONE: readonly never[] = Object.freeze([]);
+const NO_TRAIL: TrailView = Object.freeze({ lines: NONE, omitted: 0 });
 
 function frameViews(t: KThread): readonly FrameView[] {
   if (t.stack.length === 0) return NONE;
@@ -176,7 +186,67 @@ export class SnapshotBuilder {
     return views;
   }
 
-  build(step: number): ViewSnapshot {
+  /** The wait-for graph: what each blocked thread waits on and who (or which request) can wake it. */
+  private waitViews(): readonly WaitView[] {
+    const { k, views } = this;
+    const s = k.s;
+    const out: WaitView[] = [];
+    for (const t of s.threads) {
+      if (t.status === 'ready' || t.status === 'done' || t.wait === null) continue;
+      if (t.status === 'lock') {
+        const lock = s.locks[t.wait];
+        const holders = lock ? [...(lock.owner !== null ? [lock.owner] : []), ...lock.shared] : [];
+        out.push({
+          thread: t.id,
+          kind: 'lock',
+          on: `lock:${t.wait}`,
+          label: t.wait,
+          wakers: holders,
+          requests: NONE,
+        });
+      } else if (t.status === 'io') {
+        const id = Number(t.wait.slice(3));
+        out.push({
+          thread: t.id,
+          kind: 'io',
+          on: t.wait,
+          label: `disk request ${id}`,
+          wakers: NONE,
+          requests: [id],
+        });
+      } else if (t.chan?.startsWith('page:')) {
+        const id = Number(t.chan.slice(5));
+        const pg = views.isResident?.(k, id) && views.page ? views.page(k, id) : null;
+        const key = pg
+          ? pg.object === pg.vnode
+            ? `${pg.vnode} page ${hex(pg.offset)}`
+            : `${pg.object}[${pg.offset / 4096}]`
+          : `page #${id}`;
+        out.push({
+          thread: t.id,
+          kind: 'page',
+          on: t.chan,
+          label: key,
+          wakers: pg?.owner && pg.owner !== t.id ? [pg.owner] : NONE,
+          requests: s.io.filter((r) => r.pages.includes(id)).map((r) => r.id),
+        });
+      } else {
+        const known = views.wakers?.(k, t);
+        out.push({
+          thread: t.id,
+          kind: 'channel',
+          on: `channel:${t.chan ?? t.wait}`,
+          label: `${t.wait}${t.chan && t.chan !== t.wait ? ` on ${t.chan}` : ''}`,
+          wakers: known ? known.threads.filter((id) => id !== t.id) : NONE,
+          requests: known?.requests ?? NONE,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The snapshot after `step` steps; `trail` is what that step ran (none for the setup). */
+  build(step: number, trail: TrailView = NO_TRAIL): ViewSnapshot {
     const { k, views } = this;
     const s = k.s;
     const pages = this.pageViews();
@@ -213,6 +283,13 @@ export class SnapshotBuilder {
       })),
       locks: this.lockViews(lockNames),
       counters: views.counters?.(k) ?? NONE,
+      hung:
+        s.panic === null &&
+        s.io.length === 0 &&
+        s.threads.some((t) => t.status !== 'done') &&
+        !s.threads.some((t) => t.status === 'ready'),
+      waits: this.waitViews(),
+      trail,
     };
     this.prev = snapshot;
     return snapshot;

@@ -5,9 +5,10 @@
  * load or reset, or one overtaken by a later event), and echoes what it
  * applied, so the client keeps no table of pending commands.
  */
+import type { ChangeSet } from './changes';
 import type { BranchView, Comparison, StopInfo } from './debug';
 import type { Scenario, SpawnStep, Step } from './scenario';
-import type { SnapshotDelta } from './snapshot';
+import type { SnapshotDelta, TrailView } from './snapshot';
 import type { TeachCommand, TeachEvent } from './teach';
 
 /** 3: macro steps (step over, step out, run to line, breakpoints), branches, compare, reset with undo. */
@@ -18,6 +19,8 @@ export interface TimelineEntry {
   /** Steps applied after this entry: 1 for the first step. */
   readonly index: number;
   readonly label: string;
+  /** The seed lines the step ran (a run or step; a FreeBSD completion's b_iodone). */
+  readonly trail: TrailView;
 }
 
 /** Scenario text to read in the worker: a file, a library entry, a saved session, or a link's hash. */
@@ -131,6 +134,8 @@ export type SimEvent =
       readonly branch: number;
       /** Why the thread a run/step command moved stopped, if it was one. */
       readonly stop: StopInfo | null;
+      /** What the step at the cursor changed, against the step before it: the panels mark it. */
+      readonly changes: ChangeSet;
     }
   /** Two branches compared, answering `sim.compare`. */
   | {

@@ -143,6 +143,35 @@ export interface PanicView {
   readonly line: number | null;
 }
 
+/**
+ * What one blocked thread waits on and who can wake it: an edge pair of the
+ * wait-for graph (thread -> thing -> wakers). Computed by the engine, so the
+ * lab, the grader and the explorer share one definition.
+ */
+export interface WaitView {
+  readonly thread: string;
+  /** A lock, a busy page, another sleep channel, or a disk request. */
+  readonly kind: 'lock' | 'page' | 'channel' | 'io';
+  /**
+   * The thing waited on, as a stable key ("lock:vnlock:vn1", "page:7",
+   * "channel:u_nio:vn1", "io:1"): threads waiting on the same thing share it.
+   */
+  readonly on: string;
+  /** The thing in words ("vnlock:vn1", "vn1 page 0x1000", "u_nio of vn1", "disk request 1"). */
+  readonly label: string;
+  /** Threads that can wake it (the lock's holders, the page's busy owner, ...); empty when none is known. */
+  readonly wakers: readonly string[];
+  /** Disk requests whose completion can wake it. */
+  readonly requests: readonly number[];
+}
+
+/** The seed lines the step that made a snapshot ran, in order, consecutive repeats folded. */
+export interface TrailView {
+  readonly lines: readonly number[];
+  /** Lines left out at the end of a very long run (the list keeps its first TRAIL_MAX). */
+  readonly omitted: number;
+}
+
 /** A machine-wide counter (free pages, free pbufs). */
 export interface CounterView {
   readonly label: string;
@@ -165,6 +194,15 @@ export interface ViewSnapshot {
   readonly io: readonly IoView[];
   readonly locks: readonly LockView[];
   readonly counters: readonly CounterView[];
+  /**
+   * The kernel is hung: no thread can run (none ready), no disk request is in
+   * flight, and some thread is not done. False once it has panicked.
+   */
+  readonly hung: boolean;
+  /** Every blocked thread's wait, in thread order: the wait-for graph. */
+  readonly waits: readonly WaitView[];
+  /** What the step that led here ran (empty for the setup and for spawn steps). */
+  readonly trail: TrailView;
 }
 
 /**

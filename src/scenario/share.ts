@@ -5,16 +5,27 @@
 import { decompressFromEncodedURIComponent } from 'lz-string';
 import type { Scenario } from '../protocol/scenario';
 import { linkParams } from './link';
-import { formatScenarioError, parseScenario } from './schema';
+import { parseScenario, type ScenarioError } from './schema';
 
 /** Longest compressed link accepted: far above any library scenario (the 16,387-step one is ~60 KB). */
 export const MAX_LINK_LENGTH = 4 * 1024 * 1024;
 
 export type ReadResult = { ok: true; scenario: Scenario } | { ok: false; message: string };
 
+/**
+ * A reader's error as the lab says it: steps numbered as its timeline numbers
+ * them (1 for the first; the runner's `step 0`), setup fields under "setup",
+ * and a fault in the file as a whole (invalid JSON before any step) with no
+ * step at all (the runner's `step -1`).
+ */
+export function labScenarioError(e: ScenarioError): string {
+  const where = e.step >= 0 ? `step ${e.step + 1}` : e.field ? 'setup' : '';
+  return [where, e.field, e.reason].filter(Boolean).join(': ');
+}
+
 export function readScenarioText(text: string, origin: string): ReadResult {
   const parsed = parseScenario(text);
-  if (!parsed.ok) return { ok: false, message: `${origin}: ${formatScenarioError(parsed.error)}` };
+  if (!parsed.ok) return { ok: false, message: `${origin}: ${labScenarioError(parsed.error)}` };
   return { ok: true, scenario: parsed.scenario };
 }
 

@@ -31,3 +31,8 @@ export const selectComparison = (s: LabState) => s.comparison;
 export const selectAboutOpen = (s: LabState) => s.aboutOpen;
 export const selectSetup = (s: LabState) => s.setup;
 export const selectPreviewLine = (s: LabState) => s.previewLine;
+export const selectChanges = (s: LabState) => s.changes;
+export const selectHung = (s: LabState) => s.snapshot?.hung ?? false;
+export const selectWaits = (s: LabState) => s.snapshot?.waits;
+export const selectTrail = (s: LabState) => s.snapshot?.trail;
+export const selectWaitGraph = (s: LabState) => s.waitGraph;

@@ -9,6 +9,7 @@
  * (lessons, graders, the explorer) can watch it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ChangeSet } from '../protocol/changes';
 import { applyDelta } from '../protocol/delta';
 import type { BranchView, Comparison, StopInfo } from '../protocol/debug';
 import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
@@ -22,6 +23,8 @@ export interface SimulationSlice {
   snapshot: ViewSnapshot | null;
   /** The snapshot shown before this one in the same session (what changed values are marked against). */
   previous: ViewSnapshot | null;
+  /** What the step at the cursor changed (the panels mark it until the next step); null before the first snapshot. */
+  changes: ChangeSet | null;
   /** What the panels show for the loaded pager; null until the first snapshot. */
   profile: PagerProfile | null;
   epoch: number;
@@ -73,6 +76,8 @@ export interface UiSlice {
   readOnly: boolean;
   /** Lessons, challenges, exercises (store/teaching.ts). */
   teach: TeachState;
+  /** The Threads panel shows the wait-for graph instead of the thread cards. */
+  waitGraph: boolean;
 }
 
 /** Everything a person can do to the simulation. */
@@ -134,6 +139,7 @@ export interface Actions {
   setReadOnly(readOnly: boolean): void;
   /** Show or hide the teaching pane. */
   setTeachOpen(open: boolean): void;
+  showWaitGraph(show: boolean): void;
 }
 
 export type LabState = SimulationSlice & HistorySlice & ScenarioSlice & UiSlice & Actions;
@@ -213,6 +219,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
   return createStore<LabState>()((set, get) => ({
     snapshot: null,
     previous: null,
+    changes: null,
     profile: null,
     epoch: -1,
     seq: 0,
@@ -237,10 +244,13 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     notice: null,
     readOnly: false,
     teach: initialTeach,
+    waitGraph: false,
 
     dispatch(action) {
       if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return;
       for (const listener of listeners) listener(action);
+      // A message is about what was done last: the next action makes it stale (it may bring its own).
+      if (get().notice) set({ notice: null });
       const state = get();
       const command = commandOf(action, state);
       const patch = localPatch(action, state);
@@ -275,6 +285,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       const patch: Partial<LabState> = {
         snapshot,
         previous: base,
+        changes: event.changes,
         epoch: event.epoch,
         seq: event.seq,
         timeline,
@@ -338,6 +349,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     notify: (notice) => set({ notice }),
     setReadOnly: (readOnly) => set({ readOnly }),
     setTeachOpen: (open) => set((s) => ({ teach: { ...s.teach, open } })),
+    showWaitGraph: (waitGraph) => set({ waitGraph }),
   }));
 }
 

@@ -1,27 +1,24 @@
 /**
- * Colours readable on a projector and by colour-blind viewers (Okabe-Ito).
- * Colour never carries meaning alone: every state also has a text label.
+ * Colours, as CSS custom properties the stylesheet defines for the light and
+ * the dark theme (src/styles.css): thread colours and page-state fills are
+ * disjoint sets (a thread is never the colour of a page state), both readable
+ * by colour-blind viewers (Paul Tol's schemes). Colour never carries meaning
+ * alone: every state also has a text label, every thread its name.
  */
-export const THREAD_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+export const THREAD_COLOR_COUNT = 8;
 
+/** The colour of the thread at `index` (spawn order), e.g. `var(--thread-1)`. */
 export function threadColor(index: number): string {
-  return THREAD_COLORS[index % THREAD_COLORS.length]!;
+  return `var(--thread-${index % THREAD_COLOR_COUNT})`;
 }
 
-/**
- * Fills of the page states a pager's profile names (PageStateInfo.state); the
- * text tag beside each comes from the profile's label. A state not listed
- * here is drawn grey: its label still says what it is.
- */
-const STATE_FILLS: Readonly<Record<string, string>> = {
-  busy: '#E69F00',
-  dirty: '#D55E00',
-  clean: '#56B4E9',
-  fake: '#BBBBBB',
-  invalid: '#BBBBBB',
-  partial: '#F0E442',
-};
+/** Text drawn on a thread's colour. */
+export const THREAD_INK = 'var(--thread-ink)';
 
+/** Page states the stylesheet has a fill for; others are drawn in a neutral grey (their label says what). */
+const STATES = new Set(['busy', 'dirty', 'clean', 'fake', 'invalid', 'partial']);
+
+/** The fill of a page state (PageStateInfo.state), e.g. `var(--state-dirty)`. */
 export function stateFill(state: string): string {
-  return STATE_FILLS[state] ?? '#DDDDDD';
+  return STATES.has(state) ? `var(--state-${state})` : 'var(--state-other)';
 }

@@ -175,7 +175,8 @@ export class SimHost {
     }
     for (const [i, step] of scenario.steps.entries()) {
       const refusal = session.apply(step);
-      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i}: ${refusal}`);
+      // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
+      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i + 1}: ${refusal}`);
     }
     if (cursor !== undefined) session.seek(cursor);
     this.replace({ session, scenario });
@@ -257,7 +258,7 @@ export class SimHost {
     const timelineFrom = Math.min(e.timelineFrom, session.length);
     const timeline: TimelineEntry[] = session.labels
       .slice(timelineFrom)
-      .map((label, i) => ({ index: timelineFrom + i + 1, label }));
+      .map((label, i) => ({ index: timelineFrom + i + 1, label, trail: session.trailAt(timelineFrom + i + 1) }));
     this.post({
       type: 'sim.snapshot',
       version: PROTOCOL_VERSION,
@@ -278,6 +279,7 @@ export class SimHost {
       branches: session.branches,
       branch: session.branch,
       stop: e.stop ?? null,
+      changes: session.changes(),
     });
   }
 

@@ -7,7 +7,7 @@ import { Threads } from '../../panels/Threads/Threads';
 import { Timeline } from '../../panels/Timeline/Timeline';
 import { useDispatch, useLab } from '../../store/context';
 import { selectCursor, selectLength, selectProfile } from '../../store/selectors';
-import { NoticeBanner, PanicBanner } from '../Banners';
+import { StatusRow } from '../Banners';
 import { storyPosition, type Kernel, type KernelPair } from './pairs';
 
 const KERNEL_NAMES: Record<Kernel, string> = { openbsd: 'OpenBSD', freebsd: 'FreeBSD' };
@@ -84,8 +84,7 @@ export function LabColumn({ pair, kernel }: { pair: KernelPair; kernel: Kernel }
         </span>
       </header>
       <StoryNote pair={pair} kernel={kernel} />
-      <PanicBanner />
-      <NoticeBanner />
+      <StatusRow />
       <div className="compare-panels">
         <Threads />
         <IoInFlight />

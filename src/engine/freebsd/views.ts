@@ -188,6 +188,20 @@ function unblockers(k: BsdKernel, t: KThread): string[] {
   return [];
 }
 
+/**
+ * Who can wake a sleeper on an object or pbuf channel: the disk requests whose completion drains
+ * paging_in_progress or gives a pbuf back (a page's busy owner the snapshot builder knows itself).
+ */
+function wakers(k: BsdKernel, t: KThread): { threads: string[]; requests: number[] } {
+  const chan = t.chan ?? '';
+  if (chan.startsWith('object:') && t.wait !== 'vodead' && t.wait !== 'vadead') {
+    const obj = k.bsd.objects[Number(chan.slice(7))];
+    return { threads: [], requests: obj ? k.s.io.filter((r) => r.vnode === obj.vnode).map((r) => r.id) : [] };
+  }
+  if (chan.startsWith('pbuf:')) return { threads: [], requests: k.s.io.map((r) => r.id) };
+  return { threads: [], requests: [] };
+}
+
 export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
   *residentPages(k) {
     for (const vp of k.s.vnodes)
@@ -237,6 +251,7 @@ export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
   ],
   blockedOn,
   unblockers,
+  wakers,
 };
 
 function lockWord(k: BsdKernel, vnode: string): string {

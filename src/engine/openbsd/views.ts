@@ -103,6 +103,33 @@ function unblockers(k: UvmKernel, t: KThread): string[] {
   return [];
 }
 
+/** The threads that can wake a sleeper on a uvn channel or the free-page channel (a page's owner is known anyway). */
+function wakers(k: UvmKernel, t: KThread): { threads: string[]; requests: number[] } {
+  const chan = t.chan ?? '';
+  const none = { threads: [], requests: [] };
+  if (chan === FREE_PAGES_CHAN) return { threads: threadsIn(k, t.id, 'uvn_flush', null), requests: [] };
+  const [kind, name] = chan.split(':') as [string, string | undefined];
+  if (name === undefined) return none;
+  if (kind === 'u_nio')
+    return {
+      threads: threadsIn(k, t.id, 'uvn_io', name),
+      requests: k.s.io.filter((r) => r.vnode === name).map((r) => r.id),
+    };
+  if (kind === 'u_flags') return { threads: threadsIn(k, t.id, 'uvn_flush', name), requests: [] };
+  if (kind === 'uvn')
+    return {
+      threads: [
+        ...new Set([
+          ...threadsIn(k, t.id, 'uvn_attach', name),
+          ...threadsIn(k, t.id, 'uvn_detach', name),
+          ...threadsIn(k, t.id, 'uvm_vnp_terminate', name),
+        ]),
+      ],
+      requests: [],
+    };
+  return none;
+}
+
 function blockedOn(k: UvmKernel, t: KThread): string | null {
   const chan = t.chan;
   if (chan === null) return null;
@@ -145,6 +172,7 @@ export const OPENBSD_VIEWS: ModelViews<UvmKernel> = {
     })),
   blockedOn,
   unblockers,
+  wakers,
 };
 
 /** The contract digest (scenario-format.md, "Digest"), keys in contract order. */

@@ -1,7 +1,8 @@
 import { Fragment, useState, type CSSProperties } from 'react';
 import type { IoView } from '../../protocol/snapshot';
 import { useDispatch, useLab } from '../../store/context';
-import { selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
+import { selectChanges, selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
+import { useChangedNote } from '../common/changed';
 import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
 import { hex } from '../format';
@@ -27,6 +28,9 @@ export function IoInFlight() {
   const profile = useLab(selectProfile);
   const ioFields = profile?.ioFields ?? [];
   const pageKey = profile?.pageTree.key ?? 'offset';
+  const changes = useLab(selectChanges);
+  const changed = useChangedNote();
+  const finished = changes?.ioFinished ?? [];
 
   const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
 
@@ -42,7 +46,14 @@ export function IoInFlight() {
   };
 
   return (
-    <Panel title="I/O in flight" className="panel-io">
+    <Panel title="I/O in flight" className="panel-io" id="io">
+      {changed.note}
+      {finished.length > 0 && (
+        <p className="changed-list">
+          <span className="changed-mark">Finished in the last step:</span>{' '}
+          {finished.map((r) => `request ${r.id} (${r.thread}, ${r.rw} ${hex(r.offset)})`).join('; ')}
+        </p>
+      )}
       {io.length === 0 ? (
         <p className="empty">No disk I/O in flight.</p>
       ) : (
@@ -70,7 +81,7 @@ export function IoInFlight() {
               return (
                 <Fragment key={req.id}>
                   <tr>
-                    <td className="mono">{req.id}</td>
+                    <td {...changed.mark(changes?.ioStarted.includes(req.id) ?? false, 'mono')}>{req.id}</td>
                     <td className="mono">
                       <span className="io-swatch" style={{ '--thread-color': colorOf(req.thread) } as CSSProperties} />
                       {req.thread}

@@ -1,8 +1,10 @@
 import { memo } from 'react';
 import type { PagerProfile } from '../../protocol/profile';
+import type { ObjectChange } from '../../protocol/changes';
 import type { CounterView, FieldView, ObjectView } from '../../protocol/snapshot';
 import { useLab } from '../../store/context';
-import { selectCounters, selectObjects, selectProfile } from '../../store/selectors';
+import { selectChanges, selectCounters, selectObjects, selectProfile } from '../../store/selectors';
+import { useChangedNote, type ChangedNote } from '../common/changed';
 import { hex } from '../../viz/pages';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
@@ -24,12 +26,29 @@ export function ObjectPanel() {
   const { names } = useShownVnodes();
   const shown = objects.filter((o) => names.includes(o.vnode));
   const title = profile?.objectPanel.title ?? 'Object';
+  const changes = useLab(selectChanges);
+  const changed = useChangedNote();
+  const gone = (changes?.objectsGone ?? []).filter((key) => !objects.some((o) => o.key === key));
   return (
-    <Panel title={title} className="panel-flags" actions={<VnodePicker />}>
+    <Panel title={title} className="panel-flags" id="object" scrolls actions={<VnodePicker />}>
+      {changed.note}
+      {gone.length > 0 && (
+        <p className="changed-list">
+          <span className="changed-mark">Gone in the last step:</span> {gone.join(', ')}
+        </p>
+      )}
       {!profile || shown.length === 0 ? (
         <p className="muted">{objects.length === 0 ? 'No objects.' : 'No object for this vnode.'}</p>
       ) : (
-        shown.map((o) => <ObjectCard key={o.key} object={o} profile={profile} />)
+        shown.map((o) => (
+          <ObjectCard
+            key={o.key}
+            object={o}
+            profile={profile}
+            change={changes?.objects[o.key] ?? null}
+            mark={changed.mark}
+          />
+        ))
       )}
       {counters.length > 0 && (
         <dl className="object-fields object-counters" aria-label="Machine-wide counters">
@@ -54,14 +73,35 @@ function fieldText(f: FieldView): string {
 }
 
 // Snapshots rebuild object views each step; compare what we show.
-const sameObject = (a: { object: ObjectView }, b: { object: ObjectView }) =>
-  JSON.stringify(a.object) === JSON.stringify(b.object);
+const sameObject = (
+  a: { object: ObjectView; change: ObjectChange | null },
+  b: { object: ObjectView; change: ObjectChange | null },
+) => a.change === b.change && JSON.stringify(a.object) === JSON.stringify(b.object);
 
-const ObjectCard = memo(function ObjectCard({ object: o, profile }: { object: ObjectView; profile: PagerProfile }) {
+const ObjectCard = memo(function ObjectCard({
+  object: o,
+  profile,
+  change,
+  mark,
+}: {
+  object: ObjectView;
+  profile: PagerProfile;
+  /** What the last step changed in it. */
+  change: ObjectChange | null;
+  mark: ChangedNote['mark'];
+}) {
   const { flagWord, flagPrefix, flags, fieldsLabel } = profile.objectPanel;
   const width = Math.max(3, ...flags.map((f) => f.bit.toString(16).length));
   return (
     <div className="object-card">
+      <dl className="object-fields" aria-label={`${o.title}: ${fieldsLabel}`}>
+        {o.fields.map((f) => (
+          <div key={f.label} title={f.meaning}>
+            <dt>{f.label}</dt>
+            <dd {...mark(change?.fields.includes(f.label) ?? false, 'mono')}>{fieldText(f)}</dd>
+          </div>
+        ))}
+      </dl>
       <table className="object-flags">
         <caption>
           {o.title}: {flagWord} = <span className="mono">{hex(o.flags, width)}</span>{' '}
@@ -80,9 +120,17 @@ const ObjectCard = memo(function ObjectCard({ object: o, profile }: { object: Ob
         <tbody>
           {flags.map(({ bit, name, meaning }) => {
             const set = (o.flags & bit) !== 0;
+            const flipped = change !== null && (change.flags & bit) !== 0;
             return (
-              <tr key={name} className={set ? 'flag-set' : undefined}>
-                <th scope="row" className="mono">
+              <tr
+                key={name}
+                className={[set ? 'flag-set' : '', flipped ? 'changed' : ''].join(' ').trim() || undefined}
+              >
+                <th
+                  scope="row"
+                  className="mono"
+                  aria-describedby={flipped ? mark(true)['aria-describedby'] : undefined}
+                >
                   {name}
                 </th>
                 <td className="mono">{hex(bit, width)}</td>
@@ -93,14 +141,6 @@ const ObjectCard = memo(function ObjectCard({ object: o, profile }: { object: Ob
           })}
         </tbody>
       </table>
-      <dl className="object-fields" aria-label={`${o.title}: ${fieldsLabel}`}>
-        {o.fields.map((f) => (
-          <div key={f.label} title={f.meaning}>
-            <dt>{f.label}</dt>
-            <dd className="mono">{fieldText(f)}</dd>
-          </div>
-        ))}
-      </dl>
     </div>
   );
 }, sameObject);

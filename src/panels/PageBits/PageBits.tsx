@@ -2,9 +2,11 @@ import { memo, useMemo, useRef } from 'react';
 import type { PageColumn } from '../../protocol/profile';
 import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
-import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
+import { selectChanges, selectPages, selectProfile, selectThreads } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
 import { hex, pageKeyText, pageLabel } from '../../viz/pages';
+import { useChangedNote, type ChangedNote } from '../common/changed';
+import { selectFontScale, usePrefs } from '../../store/prefs';
 import { useWindow } from '../common/useWindow';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
@@ -15,6 +17,7 @@ import './PageBits.css';
 const ROW_HEIGHT = 24;
 const NO_PAGES: readonly PageView[] = [];
 const NO_COLUMNS: readonly PageColumn[] = [];
+const NO_KEYS: readonly string[] = [];
 
 /**
  * Every resident page of the shown vnode(s) with its bits, the columns as the
@@ -47,22 +50,47 @@ export function PageBits() {
   );
 
   const scroller = useRef<HTMLDivElement>(null);
-  const win = useWindow(scroller, rows.length, ROW_HEIGHT);
+  const scale = usePrefs(selectFontScale);
+  const win = useWindow(scroller, rows.length, ROW_HEIGHT * scale);
+  const changes = useLab(selectChanges);
+  const changed = useChangedNote();
+  const added = useMemo(() => new Set(changes?.added), [changes]);
+  const freed = (changes?.removed ?? []).filter((p) => all || names.includes(p.vnode));
 
   const body = [];
   for (let i = win.start; i < win.end; i++) {
     const p = rows[i]!;
-    body.push(<BitsRow key={p.id} page={p} index={i} columns={columns} pageKey={key} colors={colors} />);
+    body.push(
+      <BitsRow
+        key={p.id}
+        page={p}
+        index={i}
+        columns={columns}
+        pageKey={key}
+        colors={colors}
+        changed={changes?.pages[p.id] ?? NO_KEYS}
+        flipped={changes?.pageFlags[p.id] ?? 0}
+        added={added.has(p.id)}
+        mark={changed.mark}
+      />,
+    );
   }
 
   return (
-    <Panel title="Page bits" className="panel-bits" actions={<VnodePicker />}>
+    <Panel title="Page bits" className="panel-bits" id="bits" actions={<VnodePicker />}>
+      {changed.note}
       <div className="bits-body">
         <p className="bits-count muted" aria-live="off">
           {rows.length} resident page{rows.length === 1 ? '' : 's'}
           {all ? ', all vnodes' : ` of ${names[0]}`}
         </p>
-        <div ref={scroller} className="bits-scroller" tabIndex={0} aria-label="Page bits table">
+        {freed.length > 0 && (
+          <p className="changed-list">
+            <span className="changed-mark">Freed or taken out by the last step:</span>{' '}
+            {freed.map((p) => `${pageLabel(p, key)} (was ${p.summary})`).join('; ')}
+          </p>
+        )}
+        <div ref={scroller} className="bits-scroller" tabIndex={0} role="region" aria-label="Page bits table">
           <table className="bits-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr aria-rowindex={1}>
@@ -119,10 +147,12 @@ function Spacer({ height, span }: { height: number; span: number }) {
   );
 }
 
+/** A set bit: a check mark on screen (narrow columns), the word "yes" to screen readers. */
 function Yes({ on }: { on: boolean }) {
   return on ? (
-    <span className="yes">
-      <span aria-hidden="true">✓ </span>yes
+    <span className="yes" title="yes">
+      <span aria-hidden="true">✓</span>
+      <span className="visually-hidden">yes</span>
     </span>
   ) : null;
 }
@@ -201,25 +231,43 @@ const BitsRow = memo(function BitsRow({
   columns,
   pageKey,
   colors,
+  changed,
+  flipped,
+  added,
+  mark,
 }: {
   page: PageView;
   index: number;
   columns: readonly PageColumn[];
   pageKey: 'offset' | 'pindex';
   colors: ReadonlyMap<string, string>;
+  /** Column keys the last step changed. */
+  changed: readonly string[];
+  /** Bits of the flag word the last step flipped. */
+  flipped: number;
+  /** The last step brought this page in. */
+  added: boolean;
+  mark: ChangedNote['mark'];
 }) {
+  const rowClass = [p.busy ? 'row-busy' : '', added ? 'row-new' : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <tr aria-rowindex={index + 2} className={p.busy ? 'row-busy' : undefined}>
+    <tr aria-rowindex={index + 2} className={rowClass}>
       {pageKey === 'pindex' ? (
-        <td className="mono">{pageLabel(p, 'pindex')}</td>
+        <td {...mark(added, 'mono')}>{pageLabel(p, 'pindex')}</td>
       ) : (
         <>
-          <td>{p.vnode}</td>
-          <td className="mono">{pageKeyText(p, pageKey)}</td>
+          <td {...mark(added)}>{p.vnode}</td>
+          <td {...mark(added, 'mono')}>{pageKeyText(p, pageKey)}</td>
         </>
       )}
       {columns.map((c) => (
-        <td key={c.key} className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined}>
+        <td
+          key={c.key}
+          {...mark(
+            added || changed.includes(c.key) || (c.kind === 'flag' && (flipped & (c.bit ?? 0)) !== 0),
+            c.kind === 'yes' || c.kind === 'flag' ? 'bit-cell' : undefined,
+          )}
+        >
           <Cell column={c} value={cellValue(p, c)} colors={colors} />
         </td>
       ))}

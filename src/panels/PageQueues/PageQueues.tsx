@@ -1,9 +1,11 @@
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { PageView } from '../../protocol/snapshot';
 import { useLab } from '../../store/context';
-import { selectFreePages, selectPages, selectProfile, selectQueues } from '../../store/selectors';
+import { selectFontScale, usePrefs } from '../../store/prefs';
+import { selectChanges, selectFreePages, selectPages, selectProfile, selectQueues } from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { pageLabel } from '../../viz/pages';
+import { useChangedNote } from '../common/changed';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
@@ -11,14 +13,13 @@ const ROW_HEIGHT = 22;
 const NO_QUEUES: readonly (readonly number[])[] = [];
 const NO_PAGES: readonly PageView[] = [];
 
-const selectStep = (s: LabState) => s.snapshot?.step ?? -1;
-const selectEpoch = (s: LabState) => s.epoch;
 const selectPhysPages = (s: LabState) => s.setup?.machine?.physPages ?? null;
 
 /**
  * The paging queues in order (head first) and the free-page pool. Entries
- * that joined a queue since the previous step are marked "new" (and flash,
- * unless the user prefers reduced motion).
+ * that joined a queue (or moved to its tail) in the last step are marked
+ * "new" (and flash, unless the user prefers reduced motion), pages that left
+ * are listed, and a changed free count is marked.
  */
 export function PageQueues() {
   const pages = useLab(selectPages) ?? NO_PAGES;
@@ -26,37 +27,41 @@ export function PageQueues() {
   const profile = useLab(selectProfile);
   const free = useLab(selectFreePages);
   const physPages = useLab(selectPhysPages);
-  const step = useLab(selectStep);
-  const epoch = useLab(selectEpoch);
+  const changes = useLab(selectChanges);
+  const changed = useChangedNote();
 
   const byId = useMemo(() => new Map(pages.map((p) => [p.id, p])), [pages]);
   const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
 
-  // The queues as they stood at the previous step we showed ("storing
-  // information from previous renders", as React's docs describe it).
-  // A newly loaded scenario (a new epoch) has nothing "new" in it.
-  const [history, setHistory] = useState({ epoch, step, queues, prev: queues });
-  if (history.step !== step || history.epoch !== epoch) {
-    const fresh = history.epoch !== epoch;
-    setHistory({ epoch, step, queues, prev: fresh ? queues : history.queues });
-  }
-  const arrived = useMemo(() => queues.map((q, i) => arrivals(history.prev[i] ?? q, q)), [history.prev, queues]);
+  const arrived = useMemo(() => (changes?.queues ?? []).map((q) => new Set(q.joined)), [changes]);
+  const left = (changes?.queues ?? []).flatMap((q, i) =>
+    q.left.length
+      ? [`${profile?.queues[i]?.label ?? 'a queue'}: ${q.left.length} page${q.left.length === 1 ? '' : 's'}`]
+      : [],
+  );
   const pageKey = profile?.pageTree.key ?? 'offset';
 
   // Without machine.physPages in the scenario, every page is free or resident.
   const total = Math.max(physPages ?? free + pages.length, 1);
   return (
-    <Panel title="Page queues" className="panel-queues">
+    <Panel title="Page queues" className="panel-queues" id="queues">
+      {changed.note}
       <div className="queues-body">
         <div className="free-pool">
           <span>
-            Free pages: <strong className="mono">{free}</strong> of {total}
+            Free pages: <strong className={changes?.freePages ? 'mono changed' : 'mono'}>{free}</strong> of {total}
+            {changes?.freePages ? <span className="visually-hidden"> (changed by the last step)</span> : null}
           </span>
           <span className="free-bar" aria-hidden="true">
             <span className="free-bar-fill" style={{ width: `${(100 * free) / total}%` }} />
           </span>
           <span className="muted">resident, on no queue: {unqueued}</span>
         </div>
+        {left.length > 0 && (
+          <p className="changed-list">
+            <span className="changed-mark">Left in the last step:</span> {left.join('; ')}
+          </p>
+        )}
         <div className="queue-columns">
           {profile?.queues.map((q, i) => (
             <QueueList
@@ -77,12 +82,6 @@ export function PageQueues() {
 
 const NOTHING: ReadonlySet<number> = new Set();
 
-function arrivals(before: readonly number[], now: readonly number[]): ReadonlySet<number> {
-  if (before === now) return new Set();
-  const old = new Set(before);
-  return new Set(now.filter((id) => !old.has(id)));
-}
-
 const QueueList = memo(function QueueList({
   title,
   label,
@@ -99,7 +98,8 @@ const QueueList = memo(function QueueList({
   pageKey: 'offset' | 'pindex';
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const win = useWindow(scroller, ids.length, ROW_HEIGHT);
+  const scale = usePrefs(selectFontScale);
+  const win = useWindow(scroller, ids.length, ROW_HEIGHT * scale);
   const rows = [];
   for (let i = win.start; i < win.end; i++) {
     const id = ids[i]!;
@@ -126,7 +126,13 @@ const QueueList = memo(function QueueList({
         </h3>
         {ids.length > 1 && <span className="muted">head first</span>}
       </div>
-      <div ref={scroller} className="queue-scroller">
+      <div
+        ref={scroller}
+        className="queue-scroller"
+        tabIndex={0}
+        role="region"
+        aria-label={`${title} queue, scrolling`}
+      >
         <ul
           role="list"
           className="queue-list"

@@ -2,17 +2,19 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PageView } from '../../protocol/snapshot';
 import type { PagerProfile } from '../../protocol/profile';
 import { useLab } from '../../store/context';
-import { selectPages, selectProfile, selectThreads } from '../../store/selectors';
+import { selectChanges, selectPages, selectProfile, selectThreads } from '../../store/selectors';
 import { stateFill, threadColor } from '../../viz/palette';
-import { PageGrouper } from '../../viz/pages';
+import { PageGrouper, pageLabel } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
+import { exportPng, exportSvg } from './export';
 import { usePanZoom } from './usePanZoom';
 import './PageTree.css';
 
 const NO_PAGES: readonly PageView[] = [];
+const NO_IDS: ReadonlySet<number> = new Set();
 /** Below this scale node text would be unreadable: draw the overview instead. */
 const DETAIL_SCALE = 0.75;
 
@@ -45,17 +47,27 @@ export function PageTree() {
     }),
   );
 
-  // The page each running thread works on, in that thread's colour.
+  // The page each running thread works on, in that thread's colour: the one that busied it as owner.
   const focus = useMemo(() => {
+    const owners = new Map(pages.filter((p) => p.owner !== null).map((p) => [p.id, p.owner]));
     const map = new Map<number, FocusMark[]>();
     threads?.forEach((t, i) => {
       if (t.focusPage === null || t.status === 'done') return;
       const marks = map.get(t.focusPage) ?? [];
-      marks.push({ thread: t.id, color: threadColor(i) });
+      const role = owners.get(t.focusPage) === t.id ? 'owner' : 'waiter';
+      marks.push({ thread: t.id, color: threadColor(i), role });
       map.set(t.focusPage, marks);
     });
     return map;
-  }, [threads]);
+  }, [threads, pages]);
+
+  // What the last step did to the pages: changed or brought in.
+  const changes = useLab(selectChanges);
+  const changed = useMemo(() => {
+    if (!changes) return NO_IDS;
+    const ids = [...Object.keys(changes.pages).map(Number), ...changes.added];
+    return ids.length ? new Set(ids) : NO_IDS;
+  }, [changes]);
 
   const svg = useRef<SVGSVGElement>(null);
   const { view, size, controller } = usePanZoom(svg);
@@ -99,6 +111,7 @@ export function PageTree() {
     <Panel
       title="Page tree"
       className="panel-tree"
+      id="tree"
       actions={
         <div className="toolbar">
           <VnodePicker />
@@ -110,6 +123,20 @@ export function PageTree() {
           </button>
           <button type="button" onClick={fit}>
             Fit
+          </button>
+          <button
+            type="button"
+            onClick={() => svg.current && exportSvg(svg.current, 'pager-lab-page-tree.svg')}
+            title="Download the page tree as you see it, as SVG"
+          >
+            SVG
+          </button>
+          <button
+            type="button"
+            onClick={() => svg.current && void exportPng(svg.current, 'pager-lab-page-tree.png')}
+            title="Download the page tree as you see it, as PNG (twice the screen's resolution)"
+          >
+            PNG
           </button>
         </div>
       }
@@ -140,12 +167,19 @@ export function PageTree() {
                     height={size.height}
                     detail={detail}
                     focus={focus}
+                    changed={changed}
                     profile={profile}
                   />
                 ))}
             </g>
           </svg>
         </div>
+        {changes && changes.removed.length > 0 && (
+          <p className="tree-freed">
+            <span className="changed-mark">Left the tree in this step:</span>{' '}
+            {changes.removed.map((p) => pageLabel(p, profile?.pageTree.key ?? 'offset')).join(', ')}
+          </p>
+        )}
         <Legend profile={profile} hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
           {targets.length > 0 && (
             <span className="legend-item tree-goto" role="group" aria-label="Zoom to a thread's page">
@@ -175,6 +209,7 @@ function Legend({ profile, hint, children }: { profile: PagerProfile | null; hin
         <span key={s.state} className="legend-item" title={s.meaning}>
           <span className="legend-swatch" style={{ background: stateFill(s.state) }} aria-hidden="true" />
           {stateTag(profile, s.state)}
+          {s.state === 'dirty' && <span className="legend-note">: {s.meaning}</span>}
         </span>
       ))}
       {profile?.pageTree.layout === 'list' ? (
@@ -211,8 +246,16 @@ function Legend({ profile, hint, children }: { profile: PagerProfile | null; hin
         {profile?.pageTree.wanted}
       </span>
       <span className="legend-item">
-        <span className="legend-ring" aria-hidden="true" />
-        tN: thread tN's page
+        <span className="legend-ring legend-ring-owner" aria-hidden="true" />
+        square ring: the thread that busied the page
+      </span>
+      <span className="legend-item">
+        <span className="legend-ring legend-ring-waiter" aria-hidden="true" />
+        dashed pill: a thread waiting on (or working on) it
+      </span>
+      <span className="legend-item">
+        <span className="legend-changed" aria-hidden="true" />
+        dotted halo: changed by the last step
       </span>
       {children}
       {hint && (

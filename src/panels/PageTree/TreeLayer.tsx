@@ -12,14 +12,16 @@ const W = 58;
 const H = 36;
 /** Overview glyph: a square for a black node, a circle for a red one. */
 const R = 20;
-export const RB_STROKE: Record<RbColor, string> = { black: '#111111', red: '#C0001A' };
+export const RB_STROKE: Record<RbColor, string> = { black: 'var(--rb-black)', red: 'var(--rb-red)' };
 /** A list layout's nodes have no tree colour: a plain dark outline. */
-const LIST_STROKE = '#111111';
+const LIST_STROKE = 'var(--rb-black)';
 const strokeOf = (color: RbColor | null) => (color === null ? LIST_STROKE : RB_STROKE[color]);
 
 export interface FocusMark {
   readonly thread: string;
   readonly color: string;
+  /** 'owner': the thread busied the page (a square ring); 'waiter': it sleeps on it or works on it unbusied (a pill, dashed). */
+  readonly role: 'owner' | 'waiter';
 }
 
 /** One vnode's tree, drawn in its own coordinates and shifted into the scene. */
@@ -35,6 +37,7 @@ export const TreeLayer = memo(function TreeLayer({
   height,
   detail,
   focus,
+  changed,
   profile,
 }: {
   name: string;
@@ -48,6 +51,8 @@ export const TreeLayer = memo(function TreeLayer({
   height: number;
   detail: boolean;
   focus: ReadonlyMap<number, readonly FocusMark[]>;
+  /** Pages the last step changed or brought in (a dotted halo), by id. */
+  changed: ReadonlySet<number>;
   profile: PagerProfile;
 }) {
   // The cache guarantees layout.nodes[i] is pages[i] (same offsets, same order).
@@ -99,11 +104,28 @@ export const TreeLayer = memo(function TreeLayer({
       <path d={links} className="tree-links" />
       {overview &&
         overview.map((g) => (
-          <path key={g.key} d={g.d} fill={stateFill(g.state)} stroke={strokeOf(g.rb)} className="tree-overview" />
+          <path
+            key={g.key}
+            d={g.d}
+            style={{ fill: stateFill(g.state), stroke: strokeOf(g.rb) }}
+            className="tree-overview"
+          />
         ))}
+      {changed.size > 0 &&
+        layout.nodes.map((n, i) =>
+          changed.has(pages[i]!.id) ? <ChangedHalo key={`c${pages[i]!.id}`} node={n} unit={px(1)} /> : null,
+        )}
       {detail &&
         layout.nodes.map((n, i) =>
-          onScreen(n) ? <PageNode key={pages[i]!.id} page={pages[i]!} node={n} profile={profile} /> : null,
+          onScreen(n) ? (
+            <PageNode
+              key={pages[i]!.id}
+              page={pages[i]!}
+              node={n}
+              profile={profile}
+              changed={changed.has(pages[i]!.id)}
+            />
+          ) : null,
         )}
       {layout.nodes.map((n, i) => {
         const marks = focus.get(pages[i]!.id);
@@ -138,10 +160,12 @@ const PageNode = memo(function PageNode({
   page,
   node,
   profile,
+  changed,
 }: {
   page: PageView;
   node: LaidOutNode;
   profile: PagerProfile;
+  changed: boolean;
 }) {
   const key = profile.pageTree.key;
   const tag = stateTag(profile, page.state);
@@ -149,7 +173,8 @@ const PageNode = memo(function PageNode({
     `${page.object} ${pageKeyText(page, key)}: ${tag}; ` +
     `${page.summary}${page.modified ? '; modified through a mapping' : ''}; ` +
     (node.color === null ? `resident page of ${page.object}` : `${node.color} node of the red-black tree`) +
-    (page.owner ? `; busied by ${page.owner}` : '');
+    (page.owner ? `; busied by ${page.owner}` : '') +
+    (changed ? '; changed by the last step' : '');
   return (
     <g transform={`translate(${node.x},${node.y})`} className="tree-node">
       <title>{tip}</title>
@@ -159,8 +184,7 @@ const PageNode = memo(function PageNode({
         width={W}
         height={H}
         rx={node.color === 'red' ? H / 2 : 2}
-        fill={stateFill(page.state)}
-        stroke={strokeOf(node.color)}
+        style={{ fill: stateFill(page.state), stroke: strokeOf(node.color) }}
         strokeWidth={node.color === null ? 2 : 3}
         strokeDasharray={node.color === 'red' ? '6 3' : undefined}
       />
@@ -188,13 +212,34 @@ function Badge({ x, letter, label }: { x: number; letter: string; label: string 
   );
 }
 
-/** A thick ring in the thread's colour, and its name beside a swatch, at any zoom. */
+/** What the last step changed: a dotted halo around the node, at any zoom. */
+function ChangedHalo({ node, unit }: { node: LaidOutNode; unit: number }) {
+  const pad = 3 + Math.min(2 * unit, 30);
+  return (
+    <ellipse
+      className="tree-changed"
+      cx={node.x}
+      cy={node.y}
+      rx={W / 2 + pad + 8}
+      ry={H / 2 + pad + 8}
+      style={{ strokeWidth: Math.max(3, 2.5 * unit) }}
+    />
+  );
+}
+
+/**
+ * A thick ring in the thread's colour, and its name beside a swatch, at any
+ * zoom. The owner's ring is square and solid; a waiter's is a dashed pill,
+ * so the two differ in shape, not only in colour.
+ */
 function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly FocusMark[]; unit: number }) {
   const font = Math.max(13, 14 * unit);
+  const stroke = Math.max(4, 3 * unit);
   return (
     <g transform={`translate(${node.x},${node.y})`} className="tree-focus">
       {marks.map((m, i) => {
-        const pad = 5 + i * 6 + Math.min(3 * unit, 40);
+        const pad = 5 + i * 7 + Math.min(3 * unit, 40);
+        const owner = m.role === 'owner';
         return (
           <rect
             key={m.thread}
@@ -202,11 +247,14 @@ function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly F
             y={-H / 2 - pad}
             width={W + 2 * pad}
             height={H + 2 * pad}
-            rx={8}
+            rx={owner ? 1 : H / 2 + pad}
             fill="none"
-            stroke={m.color}
-            strokeWidth={Math.max(4, 3 * unit)}
-          />
+            style={{ stroke: m.color }}
+            strokeWidth={stroke}
+            strokeDasharray={owner ? undefined : `${2.2 * stroke} ${1.2 * stroke}`}
+          >
+            <title>{`${m.thread} ${owner ? 'busied this page' : 'waits on or works on this page'}`}</title>
+          </rect>
         );
       })}
       {marks.map((m, i) => (
@@ -214,7 +262,23 @@ function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly F
           key={`l${m.thread}`}
           transform={`translate(${W / 2 + 8 + Math.min(3 * unit, 40)},${-H / 2 - i * font * 1.2})`}
         >
-          <rect y={-font * 0.8} width={font * 0.8} height={font * 0.8} fill={m.color} stroke="#111" strokeWidth={1} />
+          {m.role === 'owner' ? (
+            <rect
+              y={-font * 0.8}
+              width={font * 0.8}
+              height={font * 0.8}
+              style={{ fill: m.color, stroke: 'var(--node-ink)' }}
+              strokeWidth={1}
+            />
+          ) : (
+            <circle
+              cx={font * 0.4}
+              cy={-font * 0.4}
+              r={font * 0.4}
+              style={{ fill: m.color, stroke: 'var(--node-ink)' }}
+              strokeWidth={1}
+            />
+          )}
           <text x={font} y={0} fontSize={font} className="tree-focus-label">
             {m.thread}
           </text>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadView } from '../../protocol/snapshot';
 import { useDispatch, useLab } from '../../store/context';
+import { selectFontScale, usePrefs } from '../../store/prefs';
 import {
   selectBreakpoints,
   selectChosenLine,
@@ -9,13 +10,13 @@ import {
   selectProfile,
   selectSelectedThread,
   selectThreads,
+  selectTrail,
 } from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
-import { inkOn } from '../../viz/ink';
-import { threadColor } from '../../viz/palette';
+import { THREAD_INK, threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
-import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks } from './follow';
+import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks, trailText } from './follow';
 import { useWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
@@ -64,7 +65,7 @@ function useSeed(path: string | null): Seed {
 function ThreadTag({ id, index }: { id: string; index: number }) {
   const color = threadColor(index);
   return (
-    <span className="src-tag" style={{ background: color, color: inkOn(color) }}>
+    <span className="src-tag" style={{ background: color, color: THREAD_INK }}>
       {id}
     </span>
   );
@@ -72,8 +73,8 @@ function ThreadTag({ id, index }: { id: string; index: number }) {
 
 /** Lines kept clear of the edges before the view scrolls to follow a thread. */
 const MARGIN_LINES = 2;
-/** Every line is this tall (Source.css), so the file is windowed: ~60 lines in the DOM, not 1,525. */
-const LINE_PX = 18;
+/** Every line is this tall at 100% (Source.css), so the file is windowed: ~60 lines in the DOM, not 1,525. */
+const LINE_BASE_PX = 18;
 /** Padding above the first line inside the scroller (Source.css .src-lines). */
 const TOP_PX = 2;
 
@@ -97,9 +98,15 @@ export function Source() {
   const marks = useMemo(() => lineMarks(threads, followedId), [threads, followedId]);
   const notes = useMemo(() => callerNotes(threads), [threads]);
   const scroller = useRef<HTMLDivElement>(null);
+  const LINE_PX = LINE_BASE_PX * usePrefs(selectFontScale);
   const win = useWindow(scroller, lines.length, LINE_PX, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
+  // The lines the last step ran: tinted, and where the view goes when the followed thread has returned.
+  const trail = useLab(selectTrail);
+  const trailSet = useMemo(() => new Set(trail?.lines ?? []), [trail]);
+  const trailEnd = trail?.lines.at(-1) ?? null;
+  const viewLine = followedLine ?? trailEnd;
   const dispatch = useDispatch();
   const breakpointList = useLab(selectBreakpoints);
   const breakpoints = useMemo(() => new Set(breakpointList), [breakpointList]);
@@ -112,34 +119,38 @@ export function Source() {
   // Nothing to follow yet (a library scenario at step 0): show where the selected thread will go, else the
   // first function, never the licence header.
   const firstDef = useMemo(() => (text === null ? null : firstDefinitionLine(text)), [text]);
-  const restLine = followed ? null : (previewLine ?? firstDef);
+  const restLine = followed || trailEnd !== null ? null : (previewLine ?? firstDef);
 
   /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
-  const scrollToLine = useCallback((line: number, force: boolean) => {
-    const box = scroller.current;
-    if (!box) return;
-    const top = TOP_PX + (line - 1) * LINE_PX;
-    const margin = LINE_PX * MARGIN_LINES;
-    const view = box.clientHeight;
-    if (!force && top >= box.scrollTop + margin && top + LINE_PX <= box.scrollTop + view - margin) return;
-    box.scrollTop = Math.max(0, top - (view - LINE_PX) / 2);
-  }, []);
+  const scrollToLine = useCallback(
+    (line: number, force: boolean) => {
+      const box = scroller.current;
+      if (!box) return;
+      const top = TOP_PX + (line - 1) * LINE_PX;
+      const margin = LINE_PX * MARGIN_LINES;
+      const view = box.clientHeight;
+      if (!force && top >= box.scrollTop + margin && top + LINE_PX <= box.scrollTop + view - margin) return;
+      box.scrollTop = Math.max(0, top - (view - LINE_PX) / 2);
+    },
+    [LINE_PX],
+  );
 
   useEffect(() => {
-    if (followedLine !== null && lines.length > 0) scrollToLine(followedLine, false);
-  }, [followedId, followedLine, lines, scrollToLine]);
+    if (viewLine !== null && lines.length > 0) scrollToLine(viewLine, false);
+  }, [followedId, viewLine, lines, scrollToLine]);
 
   useEffect(() => {
     // NOTE: the top of the function, not centred: the reader starts at its head.
     if (restLine !== null && lines.length > 0 && scroller.current)
       scroller.current.scrollTop = Math.max(0, TOP_PX + (restLine - 4) * LINE_PX);
-  }, [restLine, lines]);
+  }, [restLine, lines, LINE_PX]);
 
   const f = followed?.thread;
   return (
     <Panel
       title="Source"
       className="panel-source"
+      id="source"
       actions={
         f && (
           <div className="src-following">
@@ -149,7 +160,6 @@ export function Source() {
             </span>
             <button
               type="button"
-              aria-label={`Scroll to ${f.id}'s line`}
               disabled={followedLine === null}
               onClick={() => followedLine !== null && scrollToLine(followedLine, true)}
             >
@@ -185,6 +195,19 @@ export function Source() {
             )}
           </ol>
         </nav>
+      )}
+      {trail && trail.lines.length > 0 && (
+        <p className="src-trail">
+          <span className="src-trail-swatch" aria-hidden="true" />
+          {`The last step ran ${trailSet.size} line${trailSet.size === 1 ? '' : 's'} `}
+          {`(${trailText(trail.lines, trail.omitted, 8)}). `}
+          <button type="button" onClick={() => scrollToLine(trail.lines[0]!, true)}>
+            First
+          </button>{' '}
+          <button type="button" onClick={() => scrollToLine(trailEnd!, true)}>
+            Last
+          </button>
+        </p>
       )}
       {notes.length > 0 && (
         <ul className="src-notes" aria-label="Threads outside the seed">
@@ -222,6 +245,7 @@ export function Source() {
             end={win.end}
             padTop={win.padTop}
             padBottom={win.padBottom}
+            trail={trailSet}
           />
         )}
       </div>

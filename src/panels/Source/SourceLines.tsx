@@ -11,6 +11,8 @@ interface LineProps {
   current: boolean;
   breakpoint: boolean;
   chosen: boolean;
+  /** The last step ran this line. */
+  ran: boolean;
 }
 
 /**
@@ -18,14 +20,14 @@ interface LineProps {
  * a thread arrived at or left, never the whole file.
  */
 const SourceLine = memo(
-  function SourceLine({ n, tokens, marks, current, breakpoint, chosen }: LineProps) {
+  function SourceLine({ n, tokens, marks, current, breakpoint, chosen, ran }: LineProps) {
     const first = marks[0];
     // Two tags fit the gutter; a third thread on the line shows as "+N" (ids in its title).
     const shown = marks.length > 2 ? marks.slice(0, 1) : marks;
     const hidden = marks.slice(shown.length);
     return (
       <div
-        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}${chosen ? ' chosen' : ''}`}
+        className={`src-line${first ? ' marked' : ''}${current ? ' current' : ''}${chosen ? ' chosen' : ''}${ran ? ' ran' : ''}`}
         data-line={n}
         style={first ? ({ '--mark': first.color } as CSSProperties) : undefined}
       >
@@ -72,6 +74,7 @@ const SourceLine = memo(
     a.current === b.current &&
     a.breakpoint === b.breakpoint &&
     a.chosen === b.chosen &&
+    a.ran === b.ran &&
     sameMarks(a.marks, b.marks),
 );
 
@@ -98,8 +101,11 @@ export const SourceLines = memo(function SourceLines({
   end,
   padTop,
   padBottom,
+  trail,
 }: {
   lines: readonly (readonly Token[])[];
+  /** Lines the last step ran. */
+  trail: ReadonlySet<number>;
   marks: ReadonlyMap<number, readonly LineMark[]>;
   current: number | null;
   breakpoints: ReadonlySet<number>;
@@ -123,6 +129,7 @@ export const SourceLines = memo(function SourceLines({
         current={current === i + 1}
         breakpoint={breakpoints.has(i + 1)}
         chosen={chosen === i + 1}
+        ran={trail.has(i + 1)}
       />,
     );
   }

@@ -4,8 +4,7 @@
  */
 import type { Step } from '../../protocol/scenario';
 import type { ThreadView } from '../../protocol/snapshot';
-import { inkOn } from '../../viz/ink';
-import { threadColor } from '../../viz/palette';
+import { THREAD_INK, threadColor } from '../../viz/palette';
 
 /** The thread of the latest run or step among the first `cursor` steps. */
 export function lastActedThread(steps: readonly Step[], cursor: number): string | null {
@@ -62,7 +61,7 @@ export function lineMarks(threads: readonly ThreadView[], followed: string | nul
     if (t.line === null || t.status === 'done') return;
     const color = threadColor(i);
     const list = marks.get(t.line) ?? [];
-    const mark = { id: t.id, color, ink: inkOn(color) };
+    const mark = { id: t.id, color, ink: THREAD_INK };
     if (t.id === followed) list.unshift(mark);
     else list.push(mark);
     marks.set(t.line, list);
@@ -107,4 +106,21 @@ export function firstDefinitionLine(text: string): number | null {
     }
   }
   return null;
+}
+
+/**
+ * A trail of seed lines in a few words: runs of consecutive lines as ranges,
+ * in the order they ran ("141, 145, 148, 154, 164–165, …"), at most `max` items.
+ */
+export function trailText(lines: readonly number[], omitted = 0, max = 12): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < lines.length && parts.length < max) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    parts.push(j > i ? `${lines[i]}–${lines[j]}` : String(lines[i]));
+    i = j + 1;
+  }
+  const more = lines.length - i + omitted;
+  return `${parts.join(', ')}${more > 0 ? `, … ${more} more` : ''}`;
 }

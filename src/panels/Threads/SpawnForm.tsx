@@ -103,19 +103,21 @@ export function SpawnForm() {
     setName(null);
   };
 
+  // NOTE: the error is beside the label, not inside it: inside, it would become part of the field's name.
   const field = (key: string, label: string, control: (a11y: object) => ReactNode) => {
     const err = errors[key];
     const errId = `${uid}-${key}-error`;
+    const inputId = `${uid}-${key}`;
     return (
-      <label className="spawn-field" key={key}>
-        <span>{label}</span>
-        {control({ 'aria-invalid': err ? true : undefined, 'aria-describedby': err ? errId : undefined })}
+      <span className="spawn-field" key={key}>
+        <label htmlFor={inputId}>{label}</label>
+        {control({ id: inputId, 'aria-invalid': err ? true : undefined, 'aria-describedby': err ? errId : undefined })}
         {err && (
           <span role="alert" id={errId} className="field-error">
             {err}
           </span>
         )}
-      </label>
+      </span>
     );
   };
 
@@ -227,8 +229,9 @@ export function SpawnForm() {
             }}
           />
         ))}
-        {field('call', 'call', () => (
+        {field('call', 'call', (a11y) => (
           <select
+            {...a11y}
             value={call.name}
             title={call.summary}
             onChange={(e) => {

@@ -3,6 +3,7 @@ import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectProfile } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
+import type { ChangedNote } from '../common/changed';
 import { formatArgs, isBlocked, positionText, returnText, waitText } from './thread-text';
 
 export interface ThreadCardProps {
@@ -16,6 +17,9 @@ export interface ThreadCardProps {
   pages: readonly PageView[];
   /** The seed file's name, for "file:line". */
   seedFile: string;
+  /** What the last step changed in this thread: 'new', 'status', 'line', 'wait', 'locks', 'ret'. */
+  changed: readonly string[];
+  mark: ChangedNote['mark'];
 }
 
 /** One kernel thread: what it runs, where it stands, what it holds and waits for. */
@@ -28,6 +32,8 @@ export const ThreadCard = memo(function ThreadCard({
   locks,
   pages,
   seedFile,
+  changed,
+  mark,
 }: ThreadCardProps) {
   const ref = useRef<HTMLElement>(null);
   const labelId = `${useId()}-label`;
@@ -57,7 +63,8 @@ export const ThreadCard = memo(function ThreadCard({
           <button type="button" className="thread-id" id={labelId} aria-pressed={selected} title="Select">
             {t.id}
           </button>
-          <span className="thread-status">{culprit ? 'panicked' : t.status}</span>
+          <span {...mark(changed.includes('status'), 'thread-status')}>{culprit ? 'panicked' : t.status}</span>
+          {changed.includes('new') && <span className="changed-mark thread-new">new</span>}
           <span className="thread-spacer" />
           <span className="thread-actions">
             <button
@@ -90,19 +97,21 @@ export const ThreadCard = memo(function ThreadCard({
         </div>
         <p className="thread-call mono">
           {t.call}({formatArgs(t.args)})
-          {t.status === 'done' && <span className="thread-ret"> → returned {returnText(t.ret)}</span>}
+          {t.status === 'done' && (
+            <span {...mark(changed.includes('ret'), 'thread-ret')}> → returned {returnText(t.ret)}</span>
+          )}
         </p>
         <dl className="thread-facts">
           {t.status !== 'done' && (
             <>
               <dt>at</dt>
-              <dd className="mono">{positionText(t, seedFile)}</dd>
+              <dd {...mark(changed.includes('line'), 'mono')}>{positionText(t, seedFile)}</dd>
             </>
           )}
           {wait && (
             <>
               <dt>waits</dt>
-              <dd className="mono">{wait}</dd>
+              <dd {...mark(changed.includes('wait'), 'mono')}>{wait}</dd>
             </>
           )}
           {isBlocked(t) && (
@@ -114,7 +123,7 @@ export const ThreadCard = memo(function ThreadCard({
           {t.locksHeld.length > 0 && (
             <>
               <dt>holds</dt>
-              <dd className="mono">{t.locksHeld.join(', ')}</dd>
+              <dd {...mark(changed.includes('locks'), 'mono')}>{t.locksHeld.join(', ')}</dd>
             </>
           )}
         </dl>

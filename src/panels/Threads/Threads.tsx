@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import { Panel } from '../Panel';
 import type { ThreadView } from '../../protocol/snapshot';
-import { useLab } from '../../store/context';
+import { useLab, useLabStore } from '../../store/context';
 import {
+  selectChanges,
+  selectWaitGraph,
+  selectWaits,
   selectLocks,
   selectPages,
   selectPanic,
@@ -11,7 +14,9 @@ import {
   selectThreads,
 } from '../../store/selectors';
 import { SpawnForm } from './SpawnForm';
+import { useChangedNote } from '../common/changed';
 import { ThreadCard } from './ThreadCard';
+import { WaitGraph } from './WaitGraph';
 import './Threads.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
@@ -28,6 +33,11 @@ export function Threads() {
   const selected = useLab(selectSelectedThread);
   const seedFile = useLab(selectProfile)?.seed.file ?? 'seed';
   const [showAllDone, setShowAllDone] = useState(false);
+  const changes = useLab(selectChanges)?.threads;
+  const waits = useLab(selectWaits) ?? NONE;
+  const graph = useLab(selectWaitGraph);
+  const store = useLabStore();
+  const changed = useChangedNote();
 
   const doneCount = threads.reduce((n, t) => n + (t.status === 'done' ? 1 : 0), 0);
   const hiddenDone = showAllDone ? 0 : Math.max(0, doneCount - RECENT_DONE);
@@ -42,9 +52,21 @@ export function Threads() {
   const visible = [...live, ...finished];
 
   return (
-    <Panel title="Threads" className="panel-threads">
-      <div className="threads-scroll">
-        {threads.length === 0 ? (
+    <Panel
+      title="Threads"
+      className="panel-threads"
+      id="threads"
+      actions={
+        <button type="button" aria-pressed={graph} onClick={() => store.getState().showWaitGraph(!graph)}>
+          Wait-for graph
+        </button>
+      }
+    >
+      {changed.note}
+      <div className="threads-scroll" tabIndex={0} role="region" aria-label="Thread list">
+        {graph ? (
+          <WaitGraph waits={waits} threads={threads} />
+        ) : threads.length === 0 ? (
           <p className="empty">No threads yet: start a call below.</p>
         ) : (
           <>
@@ -71,6 +93,8 @@ export function Threads() {
                   // A finished thread shows neither locks nor page waits: keep its props stable.
                   locks={t.status === 'done' ? NONE : locks}
                   pages={t.status === 'done' ? NONE : pages}
+                  changed={changes?.[t.id] ?? NONE}
+                  mark={changed.mark}
                 />
               ))}
             </ul>

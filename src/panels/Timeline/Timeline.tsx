@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useDispatch, useLab } from '../../store/context';
+import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import type { BranchView } from '../../protocol/debug';
+import { trailText } from '../Source/follow';
+import { timelineMarkdown } from './markdown';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 import { forkMarks, sharedSteps } from './branches';
 import { ComparisonDialog } from './ComparisonDialog';
 
-/** Fixed row height of the step list, so thousands of steps are windowed. */
-const ROW = 22;
+/** Fixed row height of the step list at 100%, so thousands of steps are windowed. */
+const ROW_BASE = 22;
 
 /** A branch in the pickers: its name, length and where it parts from the current one. */
 function branchText(b: BranchView, shared: number | undefined): string {
@@ -73,6 +76,8 @@ export function Timeline() {
   const branch = useLab(selectBranch);
   const forks = useMemo(() => forkMarks(branches, branch), [branches, branch]);
   const dispatch = useDispatch();
+  const store = useLabStore();
+  const ROW = ROW_BASE * usePrefs(selectFontScale);
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
   const rows = timeline.length + 1;
@@ -85,11 +90,24 @@ export function Timeline() {
     const top = cursor * ROW;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [cursor, rows]);
+  }, [cursor, rows, ROW]);
+
+  const exportMarkdown = () => {
+    const { title } = store.getState();
+    const url = URL.createObjectURL(new Blob([timelineMarkdown(title, timeline)], { type: 'text/markdown' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'pager-lab-timeline.md';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const here = cursor > 0 ? timeline[cursor - 1] : undefined;
 
   const items = [];
   for (let i = win.start; i < win.end; i++) {
-    const label = i === 0 ? 'setup' : timeline[i - 1]!.label;
+    const entry = i === 0 ? undefined : timeline[i - 1]!;
+    const label = entry?.label ?? 'setup';
+    const ran = entry?.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : '';
     items.push(
       <li
         key={i}
@@ -101,6 +119,7 @@ export function Timeline() {
           type="button"
           onClick={() => dispatch({ type: 'seek', to: i })}
           aria-current={i === cursor ? 'step' : undefined}
+          title={ran ? `${i}. ${label}: ${ran}` : undefined}
         >
           {i}. {label}
         </button>
@@ -123,6 +142,7 @@ export function Timeline() {
     <Panel
       title="Timeline"
       className="panel-timeline"
+      id="timeline"
       actions={
         <div className="toolbar" role="group" aria-label="History">
           <button type="button" onClick={() => dispatch({ type: 'seek', to: 0 })} disabled={cursor === 0}>
@@ -147,6 +167,9 @@ export function Timeline() {
           <button type="button" onClick={() => dispatch({ type: 'seek', to: length })} disabled={cursor >= length}>
             End
           </button>
+          <button type="button" onClick={exportMarkdown} title="Download the timeline as Markdown, one line per step">
+            Markdown
+          </button>
         </div>
       }
     >
@@ -164,6 +187,20 @@ export function Timeline() {
             onChange={(e) => dispatch({ type: 'seek', to: Number(e.target.value) })}
           />
         </label>
+        <p
+          className="timeline-ran"
+          title={here?.trail.lines.length ? trailText(here.trail.lines, here.trail.omitted, 1000) : undefined}
+        >
+          {here?.trail.lines.length ? (
+            <>
+              <span className="src-trail-swatch" aria-hidden="true" />
+              {`Step ${cursor} ran seed lines `}
+              <span className="mono">{trailText(here.trail.lines, here.trail.omitted, 400)}</span>
+            </>
+          ) : (
+            <span className="muted">{cursor === 0 ? 'The setup.' : `Step ${cursor} ran no seed line.`}</span>
+          )}
+        </p>
         {branches.length > 1 && <BranchBar branches={branches} branch={branch} />}
         <div className="timeline-scroll" ref={scroller}>
           <ol

@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from './fixtures';
+import { scenarioText } from './scenarios';
+
+/**
+ * What the last step changed, in every panel, until the next step; the
+ * lines a run ran, in the timeline and the source; messages that go away
+ * when they stop being true; exports for slides.
+ */
+test.describe('what the last step changed', () => {
+  test('a write fault up to its read: the new page, the new request, t2 blocked, u_nio and npages marked', async ({
+    lab,
+    page,
+  }) => {
+    const { threads, bits, flags, io, timeline, source } = lab;
+    await threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await threads.run('t1');
+    // The attach set three uvn flags: their rows are marked, the others are not.
+    const changedRows = flags.table().locator('tr.changed').getByRole('rowheader');
+    await expect(changedRows).toHaveText(['UVM_VNODE_VALID', 'UVM_VNODE_CANPERSIST', 'UVM_VNODE_WRITEABLE']);
+    await expect(flags.field('refs')).toHaveClass(/\bchanged\b/);
+    await expect(flags.field('refs')).toHaveAccessibleDescription('changed by the last step');
+    await expect(flags.field('u_nio')).not.toHaveClass(/\bchanged\b/);
+
+    await threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await expect(threads.card('t2').getByText('new', { exact: true })).toBeVisible();
+    await threads.run('t2');
+    await expect(threads.status('t2')).toHaveText('io');
+    await expect(threads.status('t2')).toHaveClass(/\bchanged\b/);
+    await expect(threads.card('t2').getByText('new', { exact: true })).toHaveCount(0);
+    // The page is new: its whole row is marked; so is the request.
+    await expect(bits.cell('0x1000', 'PG_BUSY')).toHaveAccessibleDescription('changed by the last step');
+    await expect(io.request(1).first()).toHaveClass(/\bchanged\b/);
+    await expect(flags.field('u_nio')).toHaveClass(/\bchanged\b/);
+    await expect(flags.field('npages')).toHaveClass(/\bchanged\b/);
+    await expect(flags.field('refs')).not.toHaveClass(/\bchanged\b/);
+    // The run's trail: in the timeline and as tinted lines in the source, ending at VOP_READ.
+    await expect(timeline.region.getByText(/^Step 4 ran seed lines /)).toContainText('1239');
+    await expect(source.region.getByText(/^The last step ran \d+ lines/)).toBeVisible();
+    await expect(source.line(1239)).toHaveClass(/\bran\b/);
+
+    // The disk completes the read: the request is listed as finished, the page's bits are not marked yet.
+    await io.complete(1);
+    await expect(io.region.getByText(/^Finished in the last step: /)).toContainText('request 1 (t2, read 0x1000)');
+    await expect(bits.cell('0x1000', 'PG_BUSY')).not.toHaveClass(/\bchanged\b/);
+    await expect(threads.status('t2')).toHaveClass(/\bchanged\b/);
+    // t2 maps and activates the page: exactly the bits that moved are marked.
+    await threads.run('t2');
+    await expect(threads.returned('t2')).toBeVisible();
+    const marked = bits.row('vn1', '0x1000').locator('td.changed');
+    await expect(marked).toHaveCount(6); // PG_BUSY, PG_FAKE, queue, mapped, modified, owner
+    await expect(bits.cell('0x1000', 'PG_CLEAN')).not.toHaveClass(/\bchanged\b/);
+    await expect(lab.queues.entries('Active')).toContainText(['new']);
+    // Going back shows what that earlier step changed, again.
+    await timeline.back();
+    await expect(io.region.getByText(/^Finished in the last step: /)).toBeVisible();
+    await expect(page.getByLabel('Kernel summary')).toHaveText('Step 5 of 6 · t2 ready · 0 requests in flight');
+  });
+
+  test('terminate frees the page: listed in Page bits, and the source shows where the call ended', async ({ lab }) => {
+    const { threads, io, bits, source } = lab;
+    await threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await threads.run('t1');
+    await threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'read' });
+    await threads.run('t2');
+    await io.complete(1);
+    await threads.run('t2');
+    await threads.start('uvm_vnp_terminate', { thread: 't3', vnode: 'vn1' });
+    await threads.run('t3');
+    await expect(threads.returned('t3')).toBeVisible();
+    await expect(bits.region.getByText(/^Freed or taken out by the last step: /)).toContainText('vn1 0x1000');
+    // Not uvn_io any more: the trail's last line, in uvm_vnp_terminate, is in view.
+    await expect(source.region.getByText(/^The last step ran/)).toBeVisible();
+    const ranInView = () =>
+      source.code.evaluate((box) => {
+        const b = box.getBoundingClientRect();
+        return [...box.querySelectorAll('.src-line.ran')].filter((line) => {
+          const r = line.getBoundingClientRect();
+          return r.top >= b.top && r.bottom <= b.bottom;
+        }).length;
+      });
+    await expect.poll(ranInView).toBeGreaterThan(0);
+    await expect(source.code.locator('[data-line="1239"]')).not.toBeInViewport();
+  });
+});
+
+test.describe('messages go away when they stop being true', () => {
+  test('an import error goes with the next action, and numbers steps as the timeline does', async ({ lab }) => {
+    await lab.bar.importFile({
+      name: 'bad.json',
+      contents: scenarioText([{ spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } }, { run: 't9' }]),
+    });
+    await expect(lab.error).toHaveText(
+      'Import of bad.json: step 2: run: unknown thread t9 (not spawned before this step)',
+    );
+    await lab.threads.start('uvn_attach', { thread: 't1' });
+    await expect(lab.errorBanner).toHaveCount(0);
+    // A whole-file error names no step.
+    await lab.bar.importFile({ name: 'empty.json', contents: '' });
+    await expect(lab.error).toHaveText(/^Import of empty\.json: invalid JSON/);
+    await lab.bar.reset();
+    await expect(lab.errorBanner).toHaveCount(0);
+  });
+
+  test('a refused step ("t1 is done") is gone once t1 is acted on no more', async ({ lab }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1' });
+    await lab.threads.run('t1');
+    await lab.page.keyboard.press('r'); // t1 is still selected, and done: refused
+    await expect(lab.error).toHaveText('thread t1 is done');
+    await lab.timeline.back();
+    await expect(lab.errorBanner).toHaveCount(0);
+  });
+});
+
+test.describe('export for slides', () => {
+  test('the timeline as Markdown, one line per step; the page tree as SVG and PNG', async ({ lab }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await lab.threads.run('t1');
+    await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await lab.threads.run('t2');
+    const download = lab.page.waitForEvent('download');
+    await lab.timeline.region.getByRole('button', { name: 'Markdown' }).click();
+    const md = await readFile(await (await download).path(), 'utf8');
+    const lines = md.trimEnd().split('\n');
+    expect(lines.slice(2, 4)).toEqual(['0. setup', '1. spawn t1: uvn\\_attach(vnode="vn1", prot="rw")']);
+    expect(lines[4]).toMatch(/^2\. t1 runs: returns obj \(seed lines 141, 145, .*257\)$/);
+    expect(lines[6]).toMatch(/^4\. t2 runs: waits for disk request 1 \(seed lines 927, .*1239\)$/);
+    expect(lines).toHaveLength(7);
+
+    const svgDownload = lab.page.waitForEvent('download');
+    await lab.tree.region.getByRole('button', { name: 'SVG' }).click();
+    const svg = await readFile(await (await svgDownload).path(), 'utf8');
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain('>0x1000<');
+    expect(svg).not.toContain('var(--');
+    const pngDownload = lab.page.waitForEvent('download');
+    await lab.tree.region.getByRole('button', { name: 'PNG' }).click();
+    const png = await readFile(await (await pngDownload).path());
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(2000);
+  });
+
+  test('print: the current step on one page', async ({ lab, page }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await lab.threads.run('t1');
+    await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await lab.threads.run('t2');
+    await page.emulateMedia({ media: 'print' });
+    await expect(lab.threads.form).toBeHidden();
+    await expect(lab.threads.fact('t2', 'waits')).toBeVisible();
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? [];
+    expect(pages).toHaveLength(1);
+  });
+});

@@ -1,0 +1,191 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { Lab } from './pages/Lab';
+import { expectAllReadable } from './pages/visible';
+import { libraryText, linkTo } from './scenarios';
+
+/**
+ * The lab in a lecture hall: at a 1280x720 projector, at 1024x768, and at
+ * 1920x1080 with the browser zoomed to 150% (a 1280x720 CSS viewport drawn at
+ * 1.5 device pixels a pixel), every column and field of Page bits and of the
+ * object panel, and every "waits" / "unblock" line of a blocked thread, can
+ * be read without scrolling sideways; and axe-core finds no violation, in
+ * either theme.
+ */
+const SIZES = [
+  { name: '1280x720', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 },
+  { name: '1024x768', viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 },
+  { name: '1920x1080 at 150%', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
+] as const;
+
+/** Open a library scenario by its link and move to timeline step `at`. */
+async function openAt(page: Page, name: string, at: number): Promise<Lab> {
+  const lab = new Lab(page);
+  await page.goto(linkTo(libraryText(name)));
+  await expect(lab.timeline.status).toBeVisible({ timeout: 20_000 });
+  await lab.timeline.jump(at);
+  await expect(lab.timeline.status).toHaveText(new RegExp(`^Step ${at} of `));
+  return lab;
+}
+
+async function expectEveryFactReadable(page: Page, objectPanel: string, blocked: readonly string[]): Promise<void> {
+  const bits = page.getByRole('region', { name: 'Page bits', exact: true });
+  await expectAllReadable(bits.getByRole('columnheader'), 'Page bits column headers');
+  await expectAllReadable(
+    bits
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') })
+      .getByRole('cell'),
+    'Page bits cells',
+  );
+  const object = page.getByRole('region', { name: objectPanel, exact: true });
+  await expectAllReadable(object.getByRole('caption'), `${objectPanel} caption`);
+  await expectAllReadable(object.getByRole('columnheader'), `${objectPanel} column headers`);
+  await expectAllReadable(object.getByRole('rowheader'), `${objectPanel} flag names`);
+  await expectAllReadable(object.getByRole('row').getByRole('cell'), `${objectPanel} flag values, set and meaning`);
+  await expectAllReadable(object.locator('dl dt'), `${objectPanel} field names`);
+  await expectAllReadable(object.locator('dl dd'), `${objectPanel} field values`);
+  const threads = new Lab(page).threads;
+  for (const id of blocked) {
+    await expectAllReadable(threads.fact(id, 'waits'), `${id}'s waits line`);
+    await expectAllReadable(threads.fact(id, 'unblock'), `${id}'s unblock line`);
+  }
+}
+
+async function expectNoAxeViolation(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`),
+  ).toEqual([]);
+}
+
+for (const size of SIZES) {
+  test.describe(`at ${size.name}`, () => {
+    test.use({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
+
+    test('OpenBSD: two faults on one page, every fact of Page bits, uvn flags and the blocked threads readable', async ({
+      page,
+    }) => {
+      test.setTimeout(120_000);
+      // Step 6: t2 waits for its read, t3 sleeps on the page t2 has busy.
+      const lab = await openAt(page, 'two-threads-fault-same-page', 6);
+      await expect(lab.threads.status('t3')).toHaveText('sleep');
+      await expectEveryFactReadable(page, 'uvn flags', ['t2', 't3']);
+    });
+
+    test('FreeBSD: two faults on one page (vmpfw), every fact of Page bits, VM object and the blocked threads readable', async ({
+      page,
+    }) => {
+      test.setTimeout(120_000);
+      const lab = await openAt(page, 'freebsd-two-faults-same-page-vmpfw', 8);
+      await expect(lab.threads.status('t4')).toHaveText('sleep');
+      await expectEveryFactReadable(page, 'VM object', ['t3', 't4']);
+    });
+
+    for (const scheme of ['light', 'dark'] as const)
+      test(`axe-core finds no violation, ${scheme} theme, with change marks and a blocked thread`, async ({ page }) => {
+        test.setTimeout(180_000); // axe-core takes its time on a shared machine
+        await page.emulateMedia({ colorScheme: scheme });
+        const lab = await openAt(page, 'two-threads-fault-same-page', 6);
+        await expect(lab.threads.status('t3')).toHaveText('sleep');
+        await expectNoAxeViolation(page);
+      });
+  });
+}
+
+test.describe('lecture controls', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('a hung kernel gets a banner and a wait-for graph; going back, the banner goes', async ({ page }) => {
+    test.setTimeout(180_000); // axe-core takes its time on a shared machine
+    const name = 'recycle-terminate-hangs-when-late-fault-page-survives';
+    const lab = await openAt(page, name, 23);
+    const hung = page.getByRole('alert').filter({ hasText: /^Hung:/ });
+    await expect(hung).toContainText(
+      'Hung: no thread can run and no disk request is in flight. t6 waits on uvn_term on u_nio:vn1; nothing known can wake it.',
+    );
+    await hung.getByRole('button', { name: 'Show the wait-for graph' }).click();
+    const threads = lab.threads.region;
+    await expect(threads.getByRole('button', { name: 'Wait-for graph' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(threads.getByRole('img', { name: /^Wait-for graph\./ })).toBeVisible();
+    await expect(threads.getByRole('list', { name: 'Who waits on what' }).getByRole('listitem')).toHaveText([
+      't6 waits on uvn_term on u_nio:vn1: nothing known can wake it.',
+    ]);
+    await expectNoAxeViolation(page);
+    // Three steps back the late read is in flight: t6 can be woken, and nothing is hung.
+    await lab.timeline.jump(20);
+    await expect(hung).toHaveCount(0);
+    await expect(threads.getByRole('list', { name: 'Who waits on what' }).getByRole('listitem')).toHaveText([
+      't6 waits on uvn_term on u_nio:vn1: can be woken by t7 or completing request 4.',
+      't7 waits on disk request 4: can be woken by completing request 4.',
+    ]);
+    await expect(page.getByLabel('Kernel summary')).toHaveText(
+      'Step 20 of 23 · t6 sleep (uvn_term on u_nio:vn1), t7 io (disk request 4) · 1 request in flight',
+    );
+  });
+
+  test('font scale and theme are kept across a reload; the layout can focus on three panels', async ({ page }) => {
+    const lab = new Lab(page);
+    await lab.open();
+    const view = page.getByRole('toolbar', { name: 'View' });
+    await view.getByRole('button', { name: 'Larger text' }).click();
+    await view.getByRole('button', { name: 'Larger text' }).click();
+    await expect(view.getByLabel('Text size')).toHaveText('130%');
+    await view.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    const rootSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+    expect(await rootSize()).toBe('18.2px');
+    await view.getByRole('combobox', { name: 'Layout' }).selectOption('focus:bits');
+    await expect(page.getByRole('region', { name: 'Page queues', exact: true })).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Threads', exact: true })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Source', exact: true })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Page bits', exact: true })).toBeVisible();
+    await page.reload();
+    await expect(view.getByLabel('Text size')).toHaveText('130%');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.getByRole('region', { name: 'Page queues', exact: true })).toHaveCount(0);
+    await view.getByRole('combobox', { name: 'Layout' }).selectOption('full');
+    await expect(page.getByRole('region', { name: 'Page queues', exact: true })).toBeVisible();
+  });
+
+  test('a panel collapses to its header and can be maximised over the lab', async ({ lab, page }) => {
+    await lab.flags.region.getByRole('button', { name: 'Collapse uvn flags' }).click();
+    await expect(lab.flags.table()).toBeHidden();
+    await lab.flags.region.getByRole('button', { name: 'Expand uvn flags' }).click();
+    await expect(lab.flags.table()).toBeVisible();
+    await lab.bits.region.getByRole('button', { name: 'Maximise Page bits' }).click();
+    await expect(page.getByRole('region', { name: 'Threads', exact: true })).toHaveCount(0);
+    await lab.bits.region.getByRole('button', { name: 'Restore Page bits' }).click();
+    await expect(page.getByRole('region', { name: 'Threads', exact: true })).toBeVisible();
+  });
+
+  test('keyboard: the skip link comes first and every scroll area takes focus', async ({ lab, page }) => {
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to the panels' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#lab-panels')).toBeFocused();
+    for (const name of ['Page bits table', 'Thread list', 'uvn flags, scrolling', 'uvm_vnode.c']) {
+      const area = page.getByRole('region', { name, exact: true });
+      await area.focus();
+      await expect(area).toBeFocused();
+    }
+    // The file input behind "Import…" is never reached by Tab.
+    await expect(lab.bar.toolbar.getByLabel('Import scenario file')).toHaveAttribute('tabindex', '-1');
+  });
+
+  test('the favicon is served and nothing asks for /favicon.ico', async ({ page }) => {
+    const missing: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) missing.push(`${r.status()} ${r.url()}`);
+    });
+    const lab = new Lab(page);
+    await lab.open();
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('favicon.svg');
+    const icon = await page.request.get(`/${href}`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toContain('svg');
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { useMemo } from 'react';
+import type { ThreadView, WaitView } from '../../protocol/snapshot';
+import { threadColor } from '../../viz/palette';
+import { layoutWaitGraph, NODE_H, NODE_W } from '../../viz/waitGraph';
+
+/** Who can wake one waiting thread, in words. */
+export function wakeText(w: WaitView): string {
+  const ways = [...w.wakers, ...w.requests.map((r) => `completing request ${r}`)];
+  return ways.length ? `can be woken by ${ways.join(' or ')}` : 'nothing known can wake it';
+}
+
+/**
+ * The wait-for graph: each blocked thread, the lock, page, channel or disk
+ * request it waits on, and who can wake it. Drawn from the engine's `waits`
+ * (D3 lays it out, React draws it), with the same facts as a list below.
+ */
+export function WaitGraph({ waits, threads }: { waits: readonly WaitView[]; threads: readonly ThreadView[] }) {
+  const layout = useMemo(() => layoutWaitGraph(waits), [waits]);
+  const index = new Map(threads.map((t, i) => [t.id, i]));
+  if (waits.length === 0) return <p className="empty">No thread is waiting: the wait-for graph is empty.</p>;
+  const summary = waits.map((w) => `${w.thread} waits on ${w.label}; ${wakeText(w)}`).join('. ');
+  return (
+    <div className="wait-graph">
+      <svg
+        role="img"
+        aria-label={`Wait-for graph. ${summary}.`}
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        width={layout.width}
+        height={layout.height}
+        className="wait-graph-svg"
+      >
+        <defs>
+          <marker id="wait-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M0,0L10,5L0,10z" className="wait-arrow" />
+          </marker>
+        </defs>
+        {layout.edges.map((e) => (
+          <path
+            key={e.key}
+            d={e.d}
+            className={`wait-edge wait-edge-${e.kind}${e.back ? ' wait-edge-back' : ''}`}
+            markerEnd="url(#wait-arrow)"
+          />
+        ))}
+        {layout.nodes.map((n) => (
+          <g key={n.key} transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}>
+            <rect
+              width={NODE_W}
+              height={NODE_H}
+              rx={n.kind === 'thread' ? 3 : n.kind === 'thing' ? NODE_H / 2 : 8}
+              className={`wait-node wait-node-${n.kind}`}
+              style={n.thread !== undefined ? { stroke: threadColor(index.get(n.thread) ?? 0) } : undefined}
+            />
+            <text x={NODE_W / 2} y={NODE_H / 2 + 5} textAnchor="middle" className="wait-node-label">
+              {n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}
+              <title>{n.label}</title>
+            </text>
+          </g>
+        ))}
+      </svg>
+      <ul className="wait-list" aria-label="Who waits on what">
+        {waits.map((w) => (
+          <li key={w.thread}>
+            <strong className="mono">{w.thread}</strong> waits on <span className="mono">{w.label}</span>: {wakeText(w)}
+            .
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
