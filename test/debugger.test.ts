@@ -238,7 +238,11 @@ describe('SimHost debugger commands', () => {
     expect(e.cursor).toBe(e.length);
     expect(e.timelineFrom).toBe(e.cursor - e.applied.length);
     expect(e.timeline).toHaveLength(e.applied.length);
-    expect(e.timeline.at(-1)).toEqual({ index: e.cursor, label: 't7 steps: now at line 331 in uvn_detach' });
+    expect(e.timeline.at(-1)).toEqual({
+      index: e.cursor,
+      label: 't7 steps: now at line 331 in uvn_detach',
+      trail: { lines: [857, 331], omitted: 0 },
+    });
   });
 
   it('a run with breakpoints stops at one; sim.step and sim.stepOut report why they stopped', () => {

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
-import { conflicts, type AccessTracker, type Footprint } from '../src/engine/explore/access';
+import { conflicts, UNTRACKED_KERNEL_FIELDS, type AccessTracker, type Footprint } from '../src/engine/explore/access';
 import { prng, randomSteps } from '../src/engine/explore/random';
 import { enabledStepsOf, stepLabel } from '../src/engine/explore/steps';
 import { TrackedEngine } from '../src/engine/explore/tracked';
@@ -41,7 +41,7 @@ function snapshot(tracker: AccessTracker): Map<object, Map<string, unknown>> {
     const entries: [string, unknown][] =
       o instanceof Map ? [...o].map(([k, v]) => [`#map:${String(k)}`, v]) : Object.entries(o);
     for (const [p, v0] of entries) {
-      if (o === tracker.raw && (p === 'dirtyPages' || p === 'observer')) continue;
+      if (o === tracker.raw && UNTRACKED_KERNEL_FIELDS.has(p)) continue;
       const v = tracker.unwrap(v0);
       fields.set(p, v);
       if (typeof v === 'object' && v !== null) queue.push(v);

@@ -59,8 +59,11 @@ export function conflicts(a: Footprint, b: Footprint, keyOrder = false): boolean
   return false;
 }
 
-/** Kernel fields that are bookkeeping for the views, not kernel state, and the observer slot itself. */
-const UNTRACKED_KERNEL_FIELDS = new Set(['dirtyPages', 'observer']);
+/**
+ * Kernel fields that are bookkeeping for the views, not kernel state, the observer slot itself, and the
+ * live-thread index (a tracked kernel's scans read `s.threads` instead: Kernel.liveThreads).
+ */
+export const UNTRACKED_KERNEL_FIELDS: ReadonlySet<string> = new Set(['dirtyPages', 'observer', 'live', 'someDone']);
 /** Fields of a thread record that never change once it is spawned. */
 const FIXED_THREAD_FIELDS = new Set(['id', 'call', 'args']);
 

@@ -22,7 +22,7 @@
 import type { Scenario, Setup, SpawnStep, Step } from '../../protocol/scenario';
 import { setupOf } from '../../protocol/scenario';
 import type { InvariantMemo } from '../model';
-import { conflicts, type Footprint } from './access';
+import { conflicts, UNTRACKED_KERNEL_FIELDS, type Footprint } from './access';
 import { findingsAt, minimise, scenarioOf, type FindingKind } from './findings';
 import { kernelInvariants } from './invariants';
 import { DEFAULT_RESULTS, enabledStepsOf, stepLabel } from './steps';
@@ -404,7 +404,7 @@ function structuredCloneMemo(memo: InvariantMemo): InvariantMemo {
 function stateKey(te: TrackedEngine, pending: readonly SpawnStep[]): string | null {
   const raw = te.k as unknown as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
-  for (const key of Object.keys(raw)) if (key !== 'dirtyPages' && key !== 'observer') fields[key] = raw[key];
+  for (const key of Object.keys(raw)) if (!UNTRACKED_KERNEL_FIELDS.has(key)) fields[key] = raw[key];
   try {
     const text = JSON.stringify(fields, (_key, value: unknown) =>
       value instanceof Map ? { $map: [...value] } : value instanceof Set ? { $set: [...value] } : value,

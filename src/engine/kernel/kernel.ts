@@ -68,8 +68,12 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
     this.someDone = true;
   }
 
-  /** Threads not done, in spawn order. */
+  /**
+   * Threads not done, in spawn order (under an observer: every thread, done ones too, read through the
+   * kernel's own list, so the explorer's access log sees each thread a wakeup or lock release touches).
+   */
   liveThreads(): readonly KThread[] {
+    if (this.observer) return this.s.threads;
     if (this.someDone) {
       this.live = this.live.filter((t) => t.status !== 'done');
       this.someDone = false;
