@@ -10,6 +10,7 @@ import {
   selectProfile,
   selectSelectedThread,
   selectThreads,
+  selectSceneLine,
   selectTrail,
 } from '../../store/selectors';
 import type { LabState } from '../../store/store';
@@ -109,7 +110,8 @@ export function Source() {
   // A followed thread outside the seed (in its caller) with a step that ran no seed line: show where another
   // live thread stands (the one it waits for, often) rather than leave the view on the licence header.
   const otherLine = useMemo(() => threads.find((t) => t.status !== 'done' && t.line !== null)?.line ?? null, [threads]);
-  const viewLine = followedLine ?? trailEnd ?? (followed ? otherLine : null);
+  const sceneLine = useLab(selectSceneLine);
+  const viewLine = sceneLine ?? followedLine ?? trailEnd ?? (followed ? otherLine : null);
   const dispatch = useDispatch();
   const breakpointList = useLab(selectBreakpoints);
   const breakpoints = useMemo(() => new Set(breakpointList), [breakpointList]);
