@@ -61,8 +61,8 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
     sent: number;
   }
   const channel = new BroadcastChannel('pager-lab-perf');
-  let fromWorker: WorkerTimes | null = null;
-  channel.onmessage = (e: MessageEvent<WorkerTimes>) => (fromWorker = e.data);
+  const got: { times: WorkerTimes | null } = { times: null };
+  channel.onmessage = (e: MessageEvent<WorkerTimes>) => (got.times = e.data);
   channel.postMessage('on');
   await new Promise((r) => setTimeout(r, 50));
   const rel = (abs: number) => abs - performance.timeOrigin;
@@ -75,7 +75,7 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
     if (!button) break;
     performance.clearMarks();
     performance.clearMeasures();
-    fromWorker = null;
+    got.times = null;
     const before = scrub.value;
     let dom = 0;
     const t0 = performance.now();
@@ -92,8 +92,8 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
     });
     if (markPrefix) performance.mark(`${markPrefix}painted:${i}`);
     // The worker's times come on their own channel, perhaps after the snapshot.
-    for (let wait = 0; fromWorker === null && wait < 20; wait++) await new Promise((r) => setTimeout(r, 5));
-    const w = fromWorker as WorkerTimes | null;
+    for (let wait = 0; got.times === null && wait < 20; wait++) await new Promise((r) => setTimeout(r, 5));
+    const w = got.times as WorkerTimes | null;
     const storeStart = lastMark('store:start');
     const storeEnd = lastMark('store:end');
     const commit = lastMark('react:commit');

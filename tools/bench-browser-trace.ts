@@ -50,7 +50,8 @@ export async function traceClicks(browser: Browser, page: Page, clicks: number, 
   const buffer = await browser.stopTracing();
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const threadName = new Map<string, string>();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
   const marks = new Map<string, TraceEvent>();
   for (const e of events) if (e.cat.includes('blink.user_timing') && e.name.startsWith('bench:')) marks.set(e.name, e);
   const main = marks.get('bench:click:0');

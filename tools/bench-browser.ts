@@ -148,11 +148,23 @@ async function openLink(browser: Browser, scenario: Scenario): Promise<{ page: P
     text,
     { timeout: 600_000, polling: 50 },
   );
-  const at = await page.evaluate((t) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[t]!, text);
+  const at = await page.evaluate(
+    (t) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[t]!,
+    text,
+  );
   return { page, ms: at };
 }
 
-const PARTS: readonly (keyof ClickTiming)[] = ['send', 'worker', 'copyOut', 'transfer', 'store', 'react', 'd3', 'paint'];
+const PARTS: readonly (keyof ClickTiming)[] = [
+  'send',
+  'worker',
+  'copyOut',
+  'transfer',
+  'store',
+  'react',
+  'd3',
+  'paint',
+];
 const PART_NAMES: Record<string, string> = {
   send: 'click+post',
   worker: 'worker step',
@@ -179,7 +191,10 @@ function breakdown(name: string, times: readonly ClickTiming[]): void {
   );
   console.log(`  browser ${name}: where the time goes`);
   line('all clicks', times);
-  line(`slowest 10% (> ${p90.toFixed(1)} ms)`, times.filter((t) => t.total > p90));
+  line(
+    `slowest 10% (> ${p90.toFixed(1)} ms)`,
+    times.filter((t) => t.total > p90),
+  );
 }
 
 async function stepClicks(browser: Browser, name: string, scenario: Scenario, label: string): Promise<void> {
@@ -199,10 +214,12 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
     `browser ${name}: Step click -> every panel painted, ${times.length} clicks: median ${ms(median)} ` +
       `(target <= ${TARGET.stepMedian}) ${verdict(median <= TARGET.stepMedian)}, p95 ${ms(p95)} ` +
       `(target <= ${TARGET.stepP95}) ${verdict(p95 <= TARGET.stepP95)}; DOM updated: median ` +
-      `${ms(quantile(
-        times.map((t) => t.dom),
-        0.5,
-      ))}`,
+      `${ms(
+        quantile(
+          times.map((t) => t.dom),
+          0.5,
+        ),
+      )}`,
   );
   breakdown(name, times);
   await traceClicks(browser, page, TRACED_CLICKS, label);
