@@ -30,8 +30,12 @@ interface Scene {
   readonly ready: (page: Page) => Promise<void>;
 }
 
+/** The status row's summary, there in every layout (the focused one has no Timeline). */
 const timelineAt = (at: number, of: number) => async (page: Page) => {
-  await page.getByRole('region', { name: 'Timeline' }).getByText(`Step ${at} of ${of}`).waitFor();
+  await page
+    .getByLabel('Kernel summary')
+    .filter({ hasText: `Step ${at} of ${of} ` })
+    .waitFor();
 };
 
 const SCENES: readonly Scene[] = [

@@ -40,7 +40,8 @@ export function layoutOf(size: ScreenSize, prefs: Pick<Prefs, 'layout' | 'focusP
     const chosen = prefs.focusPanel;
     return size === 'wide'
       ? [{ height: 'fill', columns: [col(1, ['threads', 1]), col(1.4, ['source', 1]), col(1.3, [chosen, 1])] }]
-      : [{ height: 'fill', columns: [col(0.8, ['threads', 1]), col(1.35, ['source', 1.1], [chosen, 1])] }];
+      : // Source the taller: under its debugger bar, trail and locals the code still needs a dozen lines.
+        [{ height: 'fill', columns: [col(0.8, ['threads', 1]), col(1.35, ['source', 1.5], [chosen, 1])] }];
   }
   if (size === 'wide')
     return [
