@@ -7,6 +7,8 @@ import type { Setup } from '../../protocol/scenario';
 import type { KernelState, KThread } from '../kernel/types';
 import type { PagerModel } from '../model';
 import { FREEBSD_CALLS } from './calls';
+import { freebsdInvariants } from './invariants';
+import { freebsdLeaks } from './leaks';
 import { FREEBSD_PROFILE } from './profile';
 import { BsdKernel, objLockName, refreshState, type BsdState, type BsdVnode, type Mount } from './state';
 import { UNREACHABLE_SEED_LINES } from './unreachable';
@@ -201,4 +203,7 @@ export const FREEBSD: PagerModel<BsdKernel> = {
   },
   digest: freebsdDigest,
   views: FREEBSD_VIEWS,
+  // The explorer's hooks: what holds until a panic, and what a finished run must not leave behind.
+  invariants: freebsdInvariants,
+  leaks: freebsdLeaks,
 };
