@@ -8,6 +8,7 @@ import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
+import { ExploreButton } from './explore-entry';
 import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { compareHash } from './compare/link';
@@ -123,6 +124,7 @@ export function App() {
           </h1>
           <ScenarioBar />
           <LearnButton />
+          <ExploreButton />
           <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
             Compare kernels
           </a>
