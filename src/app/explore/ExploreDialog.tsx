@@ -154,7 +154,9 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       </form>
       <div className="explore-progress">
         <p role="status" className={view.status === 'error' ? 'explore-error' : undefined}>
-          {view.status !== 'idle' && view.status !== 'error' && threads > 0 ? `${threads} threads. ` : ''}
+          {view.status !== 'idle' && view.status !== 'error' && threads > 0
+            ? `${threads} thread${threads === 1 ? '' : 's'}. `
+            : ''}
           {statusText(view)}
         </p>
         {p && (
@@ -169,7 +171,13 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
         <section aria-labelledby="explore-findings-title">
           <h3 id="explore-findings-title">Findings</h3>
           {view.findings.length === 0 ? (
-            <p className="muted">{running ? 'None yet.' : 'None: no schedule searched panics, hangs or leaks.'}</p>
+            <p className="muted">
+              {running
+                ? 'None yet.'
+                : view.exhaustive
+                  ? 'None: no schedule panics, hangs or leaks.'
+                  : 'None in the schedules searched (not every schedule was).'}
+            </p>
           ) : (
             <ol className="explore-findings" aria-labelledby="explore-findings-title">
               {view.findings.map((f) => (
