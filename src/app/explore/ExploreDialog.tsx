@@ -27,7 +27,10 @@ function reducer(view: ExploreView, action: Action): ExploreView {
   }
 }
 
-/** A whole number from a number field, held within its bounds. */
+/** A number field's value (an empty field is no number, not 0). */
+const asNumber = (text: string) => (text.trim() === '' ? NaN : Number(text));
+
+/** A whole number from a number field, held within its bounds (for the progress bar's scale). */
 const whole = (text: string, lo: number, hi: number, fallback: number) => {
   const n = Number(text);
   return Number.isSafeInteger(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
@@ -68,8 +71,9 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
     client.start(scenario, {
       ...DEFAULT_CHOICE,
       results,
-      preempt: whole(preempt, 0, CHOICE_LIMITS.preempt, 0),
-      maxSchedules: schedulesLimit,
+      // As typed: the worker refuses a value out of bounds with a message, and searches nothing.
+      preempt: asNumber(preempt),
+      maxSchedules: asNumber(maxSchedules),
     });
   };
 
@@ -159,7 +163,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
             : ''}
           {statusText(view)}
         </p>
-        {p && (
+        {p && view.status !== 'error' && (
           <progress
             aria-label="Schedules searched"
             max={schedulesLimit}
