@@ -102,7 +102,8 @@ function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof sta
     case 'page': {
       const vn = lookup(d, `vnodes[name=${t.vnode}]`);
       if (!vn.found) return `no vnode ${t.vnode}`;
-      const page = freebsdPage(d, t.vnode, t.offset) ?? lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
+      const page =
+        freebsdPage(d, t.vnode, t.offset) ?? lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
       if (!page.found) return `page ${t.offset} of ${t.vnode} is not resident at this step`;
       if (t.column) {
         const p = page.value as Record<string, unknown>;
