@@ -102,12 +102,13 @@ function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof sta
     case 'page': {
       const vn = lookup(d, `vnodes[name=${t.vnode}]`);
       if (!vn.found) return `no vnode ${t.vnode}`;
-      const page =
-        freebsdPage(d, t.vnode, t.offset) ?? lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
+      const freebsd = freebsdPage(d, t.vnode, t.offset);
+      const page = freebsd ?? lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
       if (!page.found) return `page ${t.offset} of ${t.vnode} is not resident at this step`;
       if (t.column) {
         const p = page.value as Record<string, unknown>;
-        const known = Object.hasOwn(p, t.column) || /^PG_[A-Z]+$/.test(t.column);
+        // An OpenBSD page's column may be one of its PG_* flags; a FreeBSD page has only its digest fields.
+        const known = Object.hasOwn(p, t.column) || (freebsd === null && /^PG_[A-Z]+$/.test(t.column));
         if (!known) return `no column ${t.column}`;
       }
       return null;
