@@ -3,14 +3,16 @@
  * kernel; a FreeBSD lesson's scene is walked with a prediction answered
  * wrongly, then rightly, and the FreeBSD panels show what the lesson says;
  * a FreeBSD challenge is solved by playing it, and its exported solution
- * passes the grader.
+ * passes the grader; a FreeBSD exercise opens from its link.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Step } from '../src/protocol/scenario';
+import { formatValue, makeExercise } from '../src/teaching';
 import { expect, test } from './fixtures';
 import { FreeBsdBitsPanel, VmObjectPanel } from './pages/FreeBsdPanels';
+import { Lab } from './pages/Lab';
 import { SourcePanel } from './pages/SourcePanel';
 import { playStep, TeachPane } from './pages/TeachPane';
 
@@ -112,4 +114,23 @@ test('a FreeBSD challenge solved by playing it, and its exported solution passes
 
   await teach.button('← Menu').click();
   await expect(teach.challengeItem(challenge.title)).toContainText(`solved in ${n}`);
+});
+
+test('a FreeBSD exercise opened from its link: the FreeBSD lab, an answer checked as typed', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open('/#exercise=freebsd:2026');
+  const teach = new TeachPane(page);
+  await expect(teach.pane.getByRole('heading', { name: 'Exercise freebsd:2026' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('FreeBSD sys/vm/vnode_pager.c');
+  await expect(lab.timeline.status).toHaveText('Step 0 of 0');
+
+  const exercise = makeExercise(2026, 'freebsd');
+  const q = exercise.questions[0]!;
+  await expect(teach.exerciseQuestion(1)).toContainText(q.ask);
+  await teach.answerBox(1).fill('not this');
+  await expect(teach.exerciseQuestion(1)).toContainText('not yet');
+  await teach.answerBox(1).fill(formatValue(q.answer));
+  await expect(teach.exerciseQuestion(1)).toContainText('✓ right');
+  // A right answer plays the schedule up to the question's step.
+  await expect(lab.timeline.status).toHaveText(`Step ${q.step + 1} of ${q.step + 1}`);
 });
