@@ -118,9 +118,9 @@ test('a FreeBSD challenge solved by playing it, and its exported solution passes
 
 test('a FreeBSD exercise opened from its link: the FreeBSD lab, an answer checked as typed', async ({ page }) => {
   const lab = new Lab(page);
-  await lab.open('/#exercise=freebsd:2026');
+  await page.goto('/#exercise=freebsd:2026');
   const teach = new TeachPane(page);
-  await expect(teach.pane.getByRole('heading', { name: 'Exercise freebsd:2026' })).toBeVisible();
+  await expect(teach.pane.getByRole('heading', { name: 'Exercise freebsd:2026' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('heading', { level: 1 })).toContainText('FreeBSD sys/vm/vnode_pager.c');
   await expect(lab.timeline.status).toHaveText('Step 0 of 0');
 
