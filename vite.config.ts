@@ -36,10 +36,10 @@ function contentSecurityPolicy(): Plugin {
  * first sentence and its first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
  * text (its own chunk) when it is opened.
  */
-/** The first sentence of `text`, at most 140 characters (cut at a word, with an ellipsis). */
+/** The first sentence of `text` (of at least 40 characters), at most 140 (cut at a word, with an ellipsis). */
 function firstSentence(text: string): string {
-  const end = text.search(/[.:;](\s|$)/);
-  const sentence = end < 0 ? text : text.slice(0, end + 1);
+  const end = text.slice(40).search(/[.;](\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
   return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
 }
 
