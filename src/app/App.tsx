@@ -11,13 +11,13 @@ import { AboutScenario } from './AboutScenario';
 import { ExploreButton } from './explore-entry';
 import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
-import { compareHash } from './compare/link';
-import { DEFAULT_PAIR } from './compare/pair-data';
+import { compareHash, FIRST_PAIR } from './compare/link';
 import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
 import { ViewBar } from './ViewBar';
+import { CommitProbe } from '../perf/CommitProbe';
 import { useLab } from '../store/context';
 import { usePrefs, type PanelId, type PrefsState } from '../store/prefs';
 import { selectProfile } from '../store/selectors';
@@ -125,7 +125,7 @@ export function App() {
           <ScenarioBar />
           <LearnButton />
           <ExploreButton />
-          <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+          <a className="header-link" href={compareHash(FIRST_PAIR)}>
             Compare kernels
           </a>
           <ViewBar />
@@ -138,6 +138,7 @@ export function App() {
       </main>
       <HelpOverlay />
       <TeachDock />
+      <CommitProbe />
     </div>
   );
 }
