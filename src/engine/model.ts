@@ -37,6 +37,12 @@ export interface ModelViews<K extends Kernel> {
   /** Whether physical page `id` is one of `residentPages`. */
   isResident?(k: K, id: number): boolean;
   page?(k: K, id: number): PageView;
+  /**
+   * Where resident page `id` sits in `residentPages`' order, found without walking every page (a binary
+   * search of its object's sorted offsets): lets a snapshot insert a page that became resident instead of
+   * rebuilding a list of 4,096. Absent: the list is rebuilt whenever the resident set changes.
+   */
+  residentIndex?(k: K, id: number): number;
   /** Byte offset of an allocated page (resident or not), or -1: what the I/O panel says a transfer maps. */
   pageOffset?(k: K, id: number): number;
   /** The paging queues, in the profile's `queues` order (live arrays; the builder copies them). */

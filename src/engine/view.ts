@@ -64,15 +64,52 @@ function sameThreadView(a: ThreadView, b: ThreadView): boolean {
   );
 }
 
+/** Plain data (JSON values) equal in every field: lets a snapshot keep the last one's unchanged parts. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const key of ka)
+    if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/**
+ * What the last build changed against the one before: what a history stores
+ * per step instead of whole lists (session.ts).
+ */
+export interface BuildChange {
+  /**
+   * Edits turning the last page list into this one, applied in order, flat:
+   * `at, remove, count, ...count views` (a splice); 'all' when the list was rebuilt.
+   */
+  readonly pages: readonly (number | PageView)[] | 'all';
+  /** Thread views set, flat: `index, view` (an index at the end appends). */
+  readonly threads: readonly (number | ThreadView)[];
+}
+
+/** Most pages that may enter or leave the resident set in one step before the list is rebuilt whole. */
+const MAX_INSERTS = 64;
+
 /** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
   private readonly views: ModelViews<Kernel>;
+  /** The view of every page in `prev.pages`, by physical id. */
   private readonly cache = new Map<number, PageView>();
   private prev: ViewSnapshot | null = null;
-  /** Where each page of `prev.pages` sits, to patch the list in place. */
-  private indexOf = new Map<number, number>();
   /** Indices (in spawn order) of the threads not done at the last build: only they can change. */
   private live: number[] = [];
+  /** Where each thread sits in `prev.threads`. */
+  private readonly threadAt = new Map<string, number>();
+  private pageOps: (number | PageView)[] | 'all' = 'all';
+  private threadOps: (number | ThreadView)[] = [];
 
   constructor(
     private readonly k: Kernel,
@@ -81,47 +118,115 @@ export class SnapshotBuilder {
     this.views = model.views;
   }
 
+  /** What the last build changed (see BuildChange). */
+  get change(): BuildChange {
+    return { pages: this.pageOps, threads: this.threadOps };
+  }
+
+  /** The view of thread `id` in the last snapshot built, without scanning thousands of threads. */
+  threadView(id: string): ThreadView | undefined {
+    const at = this.threadAt.get(id);
+    return at === undefined ? undefined : this.prev?.threads[at];
+  }
+
+  /**
+   * Carry on from `snapshot`, which shows the kernel's state now (a history's
+   * stored snapshot after a replay to it): the next build patches it.
+   */
+  resume(snapshot: ViewSnapshot): void {
+    this.k.dirtyPages.clear();
+    this.prev = snapshot;
+    this.cache.clear();
+    for (const pg of snapshot.pages) this.cache.set(pg.id, pg);
+    this.threadAt.clear();
+    this.live = [];
+    snapshot.threads.forEach((t, i) => {
+      this.threadAt.set(t.id, i);
+      if (t.status !== 'done') this.live.push(i);
+    });
+  }
+
+  /** The whole list from the object trees: at the first build, or when a step moved many pages. */
+  private allPages(): readonly PageView[] {
+    const { k, views } = this;
+    this.pageOps = 'all';
+    const out: PageView[] = [];
+    const old = this.cache;
+    const cache = new Map<number, PageView>();
+    for (const id of views.residentPages!(k)) {
+      let view = old.get(id);
+      if (!view) view = views.page!(k, id);
+      cache.set(id, view);
+      out.push(view);
+    }
+    old.clear();
+    for (const [id, view] of cache) old.set(id, view);
+    return out;
+  }
+
   /**
    * The resident pages in order. Most steps change a few pages without
-   * adding or removing any: then the previous list is copied and patched
-   * (or reused outright), instead of rebuilt from every object's tree.
+   * adding or removing any: then the previous list is copied and patched (or
+   * reused outright); a page that enters or leaves is spliced in where the
+   * model says it sits, instead of the list being rebuilt from every tree.
    */
   private pageViews(): readonly PageView[] {
     const { k, views } = this;
     const dirty = k.dirtyPages;
     if (!views.residentPages || !views.page || !views.isResident) {
       dirty.clear();
+      this.pageOps = [];
       return NONE;
     }
-    let patchable = this.prev !== null;
+    const prev = this.prev;
+    if (prev === null) {
+      dirty.clear();
+      return this.allPages();
+    }
+    const changed: number[] = [];
+    const came: number[] = [];
+    const gone: PageView[] = [];
     for (const id of dirty) {
       const resident = views.isResident(k, id);
-      if (resident) this.cache.set(id, views.page(k, id));
-      else this.cache.delete(id);
-      if (resident !== this.indexOf.has(id)) patchable = false;
-    }
-    if (patchable && dirty.size === 0) return this.prev!.pages;
-    if (patchable) {
-      const out = this.prev!.pages.slice();
-      for (const id of dirty) {
-        const at = this.indexOf.get(id);
-        if (at !== undefined) out[at] = this.cache.get(id)!;
-      }
-      dirty.clear();
-      return out;
+      const old = this.cache.get(id);
+      if (resident && old) changed.push(id);
+      else if (resident) came.push(id);
+      else if (old) gone.push(old);
     }
     dirty.clear();
-    const out: PageView[] = [];
-    this.indexOf = new Map();
-    for (const id of views.residentPages(k)) {
-      let view = this.cache.get(id);
-      if (!view) {
-        view = views.page(k, id);
-        this.cache.set(id, view);
-      }
-      this.indexOf.set(id, out.length);
-      out.push(view);
+    const ops: (number | PageView)[] = [];
+    this.pageOps = ops;
+    if (changed.length === 0 && came.length === 0 && gone.length === 0) return prev.pages;
+    const place = views.residentIndex;
+    if ((came.length > 0 && !place) || came.length + gone.length > MAX_INSERTS) return this.allPages();
+    const out = prev.pages.slice();
+    // In place first, where each stands in the old list.
+    for (const id of changed) {
+      const old = this.cache.get(id)!;
+      const at = place && gone.length === 0 && came.length === 0 ? place(k, id) : out.indexOf(old);
+      if (out[at] !== old) return this.allPages();
+      const view = views.page(k, id);
+      this.cache.set(id, view);
+      out[at] = view;
+      ops.push(at, 1, 1, view);
     }
+    // Then out, last first, and in, first first: each lands where the model says.
+    const outAt = gone.map((view) => out.indexOf(view)).sort((a, b) => b - a);
+    for (const at of outAt) {
+      this.cache.delete(out[at]!.id);
+      out.splice(at, 1);
+      ops.push(at, 1, 0);
+    }
+    const inAt = came.map((id) => ({ id, at: place!(k, id) })).sort((a, b) => a.at - b.at);
+    for (const { id, at } of inAt) {
+      const view = views.page(k, id);
+      this.cache.set(id, view);
+      out.splice(at, 0, view);
+      ops.push(at, 0, 1, view);
+    }
+    // A page that moved while resident (none does today) would break the order: check, else rebuild.
+    if (place && (came.length > 0 || gone.length > 0))
+      for (const id of [...changed, ...came]) if (out[place(k, id)]?.id !== id) return this.allPages();
     return out;
   }
 
@@ -142,6 +247,7 @@ export class SnapshotBuilder {
     }
     const before = this.prev?.threads ?? [];
     let out: ThreadView[] | null = null;
+    const ops: (number | ThreadView)[] = [];
     const live: number[] = [];
     const visit = (i: number) => {
       const t = s.threads[i]!;
@@ -157,7 +263,7 @@ export class SnapshotBuilder {
         ret: t.ret,
         line: t.line,
         callerStmt: t.callerStmt,
-        stack: [...t.stack],
+        stack: old && sameItems(old.stack, t.stack) ? old.stack : [...t.stack],
         frames: frameViews(t),
         focusPage: t.focusPage,
         locksHeld: held.get(t.id) ?? NONE,
@@ -167,19 +273,22 @@ export class SnapshotBuilder {
       if (old && sameThreadView(old, view)) return;
       out ??= before.slice();
       out[i] = view;
+      ops.push(i, view);
+      this.threadAt.set(t.id, i);
     };
     for (const i of this.live) visit(i);
     for (let i = before.length; i < s.threads.length; i++) visit(i);
     this.live = live;
+    this.threadOps = ops;
     return out ?? before;
   }
 
-  private lockViews(lockNames: readonly string[]): LockView[] {
+  private lockViews(lockNames: readonly string[], live: readonly KThread[]): LockView[] {
     const s = this.k.s;
     const views: LockView[] = [];
     for (const name of lockNames) {
       const lock = s.locks[name]!;
-      const waiters = s.threads.filter((t) => t.status === 'lock' && t.wait === name).map((t) => t.id);
+      const waiters = live.filter((t) => t.status === 'lock' && t.wait === name).map((t) => t.id);
       if (lock.owner === null && lock.shared.length === 0 && waiters.length === 0) continue;
       views.push({ name, owner: lock.owner, count: lock.count, shared: [...lock.shared], waiters });
     }
@@ -187,11 +296,11 @@ export class SnapshotBuilder {
   }
 
   /** The wait-for graph: what each blocked thread waits on and who (or which request) can wake it. */
-  private waitViews(): readonly WaitView[] {
+  private waitViews(live: readonly KThread[]): readonly WaitView[] {
     const { k, views } = this;
     const s = k.s;
     const out: WaitView[] = [];
-    for (const t of s.threads) {
+    for (const t of live) {
       if (t.status === 'ready' || t.status === 'done' || t.wait === null) continue;
       if (t.status === 'lock') {
         const lock = s.locks[t.wait];
@@ -249,46 +358,57 @@ export class SnapshotBuilder {
   build(step: number, trail: TrailView = NO_TRAIL): ViewSnapshot {
     const { k, views } = this;
     const s = k.s;
+    const prev = this.prev;
+    /** `next`, or the last snapshot's equal value: unchanged parts stay shared (and cost no memory). */
+    const keep = <T>(next: T, old: T | undefined): T => (old !== undefined && sameData(old, next) ? old : next);
     const pages = this.pageViews();
-    const live = views.queues?.(k) ?? NONE;
-    const queues = live.map((q, i) => {
-      const old = this.prev?.queues[i];
+    const liveQueues = views.queues?.(k) ?? NONE;
+    const queues = liveQueues.map((q, i) => {
+      const old = prev?.queues[i];
       return old && sameItems(old, q) ? old : Object.freeze([...q]);
     });
     const lockNames = Object.keys(s.locks).sort();
+    // The threads not done, in spawn order: a wait or a lock's waiter is one of them.
+    const live = k.liveThreads();
     const snapshot: ViewSnapshot = {
       step,
-      panic: s.panic ? { ...s.panic } : null,
+      panic: keep(s.panic ? { ...s.panic } : null, prev?.panic),
       freePages: s.freePages,
       pages,
-      queues,
+      queues: prev && sameItems(prev.queues, queues) ? prev.queues : queues,
       threads: this.threadViews(lockNames),
-      vnodes: s.vnodes.map((vp) => ({
-        name: vp.name,
-        mount: vp.mount,
-        state: vp.state,
-        usecount: vp.usecount,
-        size: vp.size,
-      })),
-      objects: views.objects?.(k) ?? NONE,
-      io: s.io.map((r) => ({
-        id: r.id,
-        thread: r.thread,
-        vnode: r.vnode,
-        rw: r.rw,
-        offset: r.offset,
-        length: r.length,
-        pageOffsets: r.pages.map((id) => views.pageOffset?.(k, id) ?? -1),
-        fields: { ...r.fields },
-      })),
-      locks: this.lockViews(lockNames),
-      counters: views.counters?.(k) ?? NONE,
+      vnodes: keep(
+        s.vnodes.map((vp) => ({
+          name: vp.name,
+          mount: vp.mount,
+          state: vp.state,
+          usecount: vp.usecount,
+          size: vp.size,
+        })),
+        prev?.vnodes,
+      ),
+      objects: keep(views.objects?.(k) ?? NONE, prev?.objects),
+      io: keep(
+        s.io.map((r) => ({
+          id: r.id,
+          thread: r.thread,
+          vnode: r.vnode,
+          rw: r.rw,
+          offset: r.offset,
+          length: r.length,
+          pageOffsets: r.pages.map((id) => views.pageOffset?.(k, id) ?? -1),
+          fields: { ...r.fields },
+        })),
+        prev?.io,
+      ),
+      locks: keep(this.lockViews(lockNames, live), prev?.locks),
+      counters: keep(views.counters?.(k) ?? NONE, prev?.counters),
       hung:
         s.panic === null &&
         s.io.length === 0 &&
-        s.threads.some((t) => t.status !== 'done') &&
-        !s.threads.some((t) => t.status === 'ready'),
-      waits: this.waitViews(),
+        live.some((t) => t.status !== 'done') &&
+        !live.some((t) => t.status === 'ready'),
+      waits: keep(this.waitViews(live), prev?.waits),
       trail,
     };
     this.prev = snapshot;
