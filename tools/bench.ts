@@ -24,6 +24,7 @@ import { hostileBench, type BenchRow } from './bench-hostile';
 import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
+import { benchSession } from './bench-session';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -345,5 +346,6 @@ console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'no
 benchHistory();
 benchBigStep();
 benchFreeBsd();
+benchSession(gc);
 adopt(hostileBench());
 print();

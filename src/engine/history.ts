@@ -11,7 +11,7 @@
  */
 import { applyEdit, editOf, sameItems } from '../protocol/delta';
 import type { ListEdit, PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
-import type { BuildChange, SnapshotBuilder, SnapshotRest } from './view';
+import { snapshotOf, type BuildChange, type SnapshotBuilder, type SnapshotRest } from './view';
 
 /** Steps between keyframes: a jump applies at most KEY - 1 records. */
 export const KEY = 64;
@@ -232,7 +232,7 @@ export class SnapshotHistory {
         j += 3 + count;
       }
     }
-    return { ...(rest as Rest), step: at, pages, queues, threads, trail: this.trailAt(at) };
+    return snapshotOf(rest as Rest, at, pages, queues, threads, this.trailAt(at));
   }
 
   /** Keep the snapshots 0..n - 1 (n >= 1). */

@@ -95,6 +95,12 @@ export interface PagerModel<K extends Kernel = Kernel> {
    * spawn impossible; a refusal must change nothing.
    */
   spawn(k: K, th: KThread, call: string, args: Record<string, unknown>): Proc<CallResult> | string;
+  /**
+   * Start `call` on `th` as `spawn` did, without its checks and spawn-time effects (they happened at the
+   * spawn): restoring a checkpoint (engine.ts) recreates a thread spawned but not yet run. Absent: only a
+   * kernel where every thread is done can be checkpointed.
+   */
+  start?(k: K, th: KThread, call: string, args: Record<string, unknown>): Proc<CallResult>;
   /** Why completing `req` now is impossible (its completion routine would wait), or null. */
   completeRefusal?(k: K, req: IoRequest): string | null;
   /** The completion routine `req.iodone` names, run to its end inside the complete step. */

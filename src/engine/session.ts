@@ -14,7 +14,7 @@ import type { Setup, Step } from '../protocol/scenario';
 import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { describeStep } from './describe';
 import { digestDiff } from './digest-diff';
-import { PagerEngine, TRAIL_MAX } from './engine';
+import { PagerEngine, TRAIL_MAX, type EngineCheckpoint } from './engine';
 import type { Digest } from './model';
 import { SnapshotHistory } from './history';
 import { SnapshotBuilder } from './view';
@@ -29,7 +29,18 @@ interface Line {
   readonly labels: string[];
   /** One more than the steps: the setup's snapshot first. */
   readonly snapshots: SnapshotHistory;
+  /** The engine's state at some steps where no thread was inside a call, ascending: replays start there. */
+  readonly checkpoints: { at: number; cp: EngineCheckpoint; next: number }[];
 }
+
+/**
+ * Fewest steps between two checkpoints: a fork replays at most this many (plus
+ * the steps since the last quiet moment). A bigger state makes a bigger copy,
+ * so the next one waits longer: about a byte of the copy's JSON per 600 steps.
+ */
+const MIN_SPACING = 200;
+const spacingAfter = (cp: EngineCheckpoint): number =>
+  Math.max(MIN_SPACING, Math.round(JSON.stringify(cp.state).length / 600));
 
 const sameStep = (a: Step, b: Step) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -77,7 +88,7 @@ export class Session {
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     const snapshots = new SnapshotHistory();
     snapshots.push(this.builder.build(0));
-    this.line = { id: 1, parent: null, forkAt: 0, steps: [], labels: [], snapshots };
+    this.line = { id: 1, parent: null, forkAt: 0, steps: [], labels: [], snapshots, checkpoints: [] };
     this.lines = [this.line];
   }
 
@@ -107,6 +118,11 @@ export class Session {
   /** The seed lines step `at` of the current branch ran (1 for the first step). */
   trailAt(at: number): TrailView {
     return this.line.snapshots.trailAt(at);
+  }
+
+  /** The steps of the current branch at which the engine's state is kept (a replay starts at the nearest). */
+  get checkpoints(): readonly number[] {
+    return this.line.checkpoints.map((c) => c.at);
   }
 
   /** The current branch's id. */
@@ -161,6 +177,7 @@ export class Session {
     line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
     // Materialised when asked for: a load of 16,000 steps asks once, at the end.
     this.materialised = null;
+    this.checkpoint();
     return null;
   }
 
@@ -182,6 +199,7 @@ export class Session {
     line.steps.length = from;
     line.labels.length = from;
     line.snapshots.truncate(from + 1);
+    while ((line.checkpoints.at(-1)?.at ?? 0) > from) line.checkpoints.pop();
     const step: Step = { run: thread };
     line.steps.push(step);
     this.engine.renumber(from + 1);
@@ -302,15 +320,32 @@ export class Session {
       steps: old.steps.slice(0, at),
       labels: old.labels.slice(0, at),
       snapshots: old.snapshots.copy(at + 1),
+      checkpoints: old.checkpoints.filter((c) => c.at <= at),
     };
     this.lines.push(line);
     this.line = line;
     this.materialised = null;
   }
 
+  /** Keep the engine's state now if no thread is inside a call and the last copy is far enough back. */
+  private checkpoint(): void {
+    const engine = this.engine;
+    if (!engine.quiescent) return;
+    const list = this.line.checkpoints;
+    const last = list.at(-1);
+    if (this.engineAt < (last?.next ?? MIN_SPACING)) return;
+    const cp = engine.checkpoint(last?.cp ?? null);
+    list.push({ at: this.engineAt, cp, next: this.engineAt + spacingAfter(cp) });
+  }
+
+  /** The live engine at step `to` of the current branch: from the nearest checkpoint, replaying the rest. */
   private replay(to: number): void {
-    this.engine = new PagerEngine(this.setup);
-    for (let i = 0; i < to; i++) this.engine.apply(this.line.steps[i]!);
+    const list = this.line.checkpoints;
+    let i = list.length - 1;
+    while (i >= 0 && list[i]!.at > to) i--;
+    const from = i >= 0 ? list[i]! : null;
+    this.engine = from ? PagerEngine.restore(this.setup, from.cp) : new PagerEngine(this.setup);
+    for (let i = from?.at ?? 0; i < to; i++) this.engine.apply(this.line.steps[i]!);
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     // The stored snapshot shows this very state: patch it from here (no rebuild of 4,096 pages).
     this.builder.resume(this.line.snapshots.at(to));

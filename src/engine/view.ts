@@ -36,6 +36,33 @@ export interface BuildChange {
   readonly rest: SnapshotRest;
 }
 
+/** A snapshot from its parts, its fields in the order snapshots have always had (their JSON is compared). */
+export function snapshotOf(
+  r: SnapshotRest,
+  step: number,
+  pages: readonly PageView[],
+  queues: ViewSnapshot['queues'],
+  threads: readonly ThreadView[],
+  trail: TrailView,
+): ViewSnapshot {
+  return {
+    step,
+    panic: r.panic,
+    freePages: r.freePages,
+    pages,
+    queues,
+    threads,
+    vnodes: r.vnodes,
+    objects: r.objects,
+    io: r.io,
+    locks: r.locks,
+    counters: r.counters,
+    hung: r.hung,
+    waits: r.waits,
+    trail,
+  };
+}
+
 /** Most pages that may enter or leave the resident set in one step before the list is rebuilt whole. */
 const MAX_INSERTS = 64;
 
@@ -346,24 +373,14 @@ export class SnapshotBuilder {
     if (!this.rest) throw new Error('SnapshotBuilder.snapshot before the first build');
     this.outPages ??= Object.freeze(this.pages.slice());
     this.outThreads ??= Object.freeze(this.threads.slice());
-    const r = this.rest;
-    // The fields in the order snapshots have always had (their JSON is compared and stored).
-    return (this.out = {
-      step: this.step,
-      panic: r.panic,
-      freePages: r.freePages,
-      pages: this.outPages,
-      queues: this.snapshotQueues(),
-      threads: this.outThreads,
-      vnodes: r.vnodes,
-      objects: r.objects,
-      io: r.io,
-      locks: r.locks,
-      counters: r.counters,
-      hung: r.hung,
-      waits: r.waits,
-      trail: this.trail,
-    });
+    return (this.out = snapshotOf(
+      this.rest,
+      this.step,
+      this.outPages,
+      this.snapshotQueues(),
+      this.outThreads,
+      this.trail,
+    ));
   }
 
   /** The snapshot after `step` steps; `trail` is what that step ran (none for the setup). */
