@@ -68,6 +68,8 @@ export class PagerEngine {
   private readonly procs = new Map<string, Proc<CallResult>>();
   /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
   readonly linesReached = new Set<number>();
+  /** Lines already in `linesReached`, by number: a typed-array look-up per statement beats a Set insert. */
+  private readonly reached = new Uint8Array(8192);
   /**
    * The seed lines the last applied step ran, in order, a line repeated at
    * once (a statement re-tagged) kept once; at most TRAIL_MAX, the rest counted.
@@ -162,7 +164,10 @@ export class PagerEngine {
 
   private mark(th: KThread, effect: Effect): void {
     if (typeof effect === 'number') {
-      this.linesReached.add(effect);
+      if (this.reached[effect] !== 1) {
+        this.linesReached.add(effect);
+        if (effect < this.reached.length) this.reached[effect] = 1;
+      }
       if (this.lastLine !== effect) {
         this.lastLine = effect;
         if (this.trail.length < TRAIL_MAX) this.trail.push(effect);
@@ -239,7 +244,12 @@ export class PagerEngine {
     const threads = cp.threads.flat().map((t) => (t.status === 'done' ? t : cloneData(t)));
     const k = new Kind({ ...cloneData(cp.state), threads } as KernelState);
     const restored = Object.create(PagerEngine.prototype) as PagerEngine;
-    Object.assign(restored, engine, { k, stepIndex: cp.stepIndex, linesReached: new Set(cp.linesReached) });
+    Object.assign(restored, engine, {
+      k,
+      stepIndex: cp.stepIndex,
+      linesReached: new Set(cp.linesReached),
+      reached: new Uint8Array(8192),
+    });
     for (const th of threads)
       if (th.status !== 'done') restored.procs.set(th.id, engine.model.start!(k, th, th.call, th.args));
     return restored;
