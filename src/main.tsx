@@ -4,7 +4,7 @@ import { savedSession, startSaving } from './app/persistence';
 import { Root } from './app/Root';
 import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
-import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
+import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
 import './styles.css';
 
@@ -16,7 +16,6 @@ function boot(): void {
   const { dispatch } = lab.store.getState();
   if (embed) lab.store.getState().setReadOnly(true);
   const saved = embed ? null : savedSession();
-  const fallback = LIBRARY.find((e) => e.name === DEFAULT_SCENARIO_NAME) ?? LIBRARY[0];
   // The saved session (or the default) loads first, so that a link the worker refuses
   // leaves that session in place instead of nothing.
   if (saved)
@@ -26,8 +25,7 @@ function boot(): void {
       origin: 'Saved session',
       cursor: saved.cursor,
     });
-  else if (fallback)
-    dispatch({ type: 'open', source: { kind: 'text', text: withoutSteps(fallback) }, origin: 'Library' });
+  else dispatch({ type: 'open', source: { kind: 'text', text: blankStart() }, origin: 'Library' });
   // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected.
   const openLink = () => {
     if (location.hash.startsWith(HASH_PREFIX)) {

@@ -17,6 +17,7 @@ import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
 import { ViewBar } from './ViewBar';
+import { CommitProbe } from '../perf/CommitProbe';
 import { useLab } from '../store/context';
 import { usePrefs, type PanelId, type PrefsState } from '../store/prefs';
 import { selectProfile } from '../store/selectors';
@@ -136,6 +137,7 @@ export function App() {
       </main>
       <HelpOverlay />
       <TeachDock />
+      <CommitProbe />
     </div>
   );
 }

@@ -5,9 +5,26 @@ import { SimHost } from './sim-host';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/**
+ * The browser bench (tools/bench-browser.ts) asks, on this channel, for each command's times in the worker:
+ * when it arrived, when its answer was ready and when postMessage (which copies it) returned, as absolute
+ * times (timeOrigin + now) the page can set against its own. Until asked, nothing is measured or sent.
+ */
+const perfChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('pager-lab-perf') : null;
+let perfOn = false;
+const posted = { ready: 0, sent: 0 };
+if (perfChannel) perfChannel.onmessage = (e: MessageEvent<unknown>) => void (perfOn = e.data === 'on');
+const now = () => performance.timeOrigin + performance.now();
+
 // The teaching layer is its own chunk, fetched when a lesson, challenge or exercise is first opened.
 const host = new SimHost(
-  (event) => self.postMessage(event),
+  (event) => {
+    if (!perfOn) return self.postMessage(event);
+    const ready = now();
+    self.postMessage(event);
+    posted.ready = ready;
+    posted.sent = now();
+  },
   () => import('./tutor').then((m) => m.createTutor),
 );
 
@@ -20,7 +37,10 @@ let tail: Promise<void> = Promise.resolve();
 self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
   if (pending === 0) {
+    const arrived = perfOn ? now() : 0;
+    posted.sent = 0;
     const waiting = host.handle(cmd);
+    if (perfOn && posted.sent) perfChannel?.postMessage({ id: cmd.id, type: cmd.type, arrived, ...posted });
     if (!waiting) return;
     pending++;
     tail = waiting.catch(failed).finally(() => pending--);
