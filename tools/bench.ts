@@ -27,6 +27,7 @@ import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
 import { benchExplore } from './bench-explore';
+import { benchSession } from './bench-session';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -348,6 +349,7 @@ console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'no
 benchHistory();
 benchBigStep();
 benchFreeBsd();
+benchSession(gc);
 adopt(hostileBench());
 // The explorer's rows say "no target" with null (bench-explore.ts runs on its own too).
 adopt(benchExplore().map((r) => ({ ...r, target: r.target ?? '-', pass: r.pass ?? true })));

@@ -187,6 +187,10 @@ export const FREEBSD: PagerModel<BsdKernel> = {
     if (call === 'munmap') k.bsd.mappings[args.mapping as string]!.unmapped = true;
     return body(k, th, vp, args);
   },
+  start(k, th, call, args) {
+    const vp = typeof args.vnode === 'string' ? (k.vnodeByName.get(args.vnode) ?? null) : null;
+    return FREEBSD_CALLS[call]!(k, th, vp, args);
+  },
   completeRefusal(k, req) {
     const bp = req.ctx as PagerBuf;
     const vp = k.vnode(bp.vnode);
