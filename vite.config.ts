@@ -32,10 +32,17 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * `scenarios/x.json?library-meta`: what the library's picker needs of a scenario (its pager, title and
- * first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
+ * `scenarios/x.json?library-meta`: what the library's picker needs of a scenario (its pager, its title's
+ * first sentence and its first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
  * text (its own chunk) when it is opened.
  */
+/** The first sentence of `text` (of at least 40 characters), at most 140 (cut at a word, with an ellipsis). */
+function firstSentence(text: string): string {
+  const end = text.slice(40).search(/[.;](\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
+  return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
+}
+
 export function libraryMeta(): Plugin {
   return {
     name: 'pager-lab-library-meta',
@@ -46,7 +53,9 @@ export function libraryMeta(): Plugin {
       const s = JSON.parse(readFileSync(file, 'utf8')) as { pager?: unknown; title?: unknown; steps?: unknown };
       const steps = Array.isArray(s.steps) ? (s.steps as { spawn?: unknown }[]) : [];
       const spawn = steps.find((x) => typeof x?.spawn === 'string')?.spawn ?? null;
-      return `export default ${JSON.stringify({ pager: s.pager, title: s.title ?? null, firstThread: spawn })};`;
+      // The picker's tooltip needs only the title's first sentence; the whole explanation comes with the text.
+      const title = typeof s.title === 'string' ? firstSentence(s.title) : null;
+      return `export default ${JSON.stringify({ pager: s.pager, title, firstThread: spawn })};`;
     },
   };
 }

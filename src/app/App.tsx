@@ -16,10 +16,10 @@ import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
+import { ExploreButton } from './explore-entry';
 import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
-import { compareHash } from './compare/link';
-import { DEFAULT_PAIR } from './compare/pair-data';
+import { compareHash, FIRST_PAIR } from './compare/link';
 import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
@@ -146,7 +146,8 @@ export function App() {
           </h1>
           <ScenarioBar />
           <LearnButton />
-          <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+          <ExploreButton />
+          <a className="header-link" href={compareHash(FIRST_PAIR)}>
             Compare kernels
           </a>
           <ViewBar />

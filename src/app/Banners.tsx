@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ThreadView, WaitView } from '../protocol/snapshot';
-import { wakeText } from '../panels/Threads/WaitGraph';
+import { wakeText } from '../panels/Threads/wake-text';
 import { useLab, useLabStore } from '../store/context';
 import {
   selectCursor,

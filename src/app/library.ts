@@ -1,7 +1,7 @@
 /**
  * The scenario library: every scenarios/*.json, grouped by topic in a
  * suggested order (library-index.ts). The first page holds only the list:
- * each file's pager, title and first thread (vite.config.ts's
+ * each file's pager, its title's first sentence and its first thread (vite.config.ts's
  * `?library-meta`); a scenario's text is its own chunk, fetched when it is
  * opened (`loadText`), except the default scenario's, which the first state
  * shows. The worker reads and validates an entry when it is opened (the files
@@ -33,7 +33,7 @@ export interface LibraryEntry {
   /** The file name without `.json`. */
   readonly name: string;
   readonly pager: string;
-  /** The scenario's own title: its explanation. */
+  /** The first sentence of the scenario's title (its explanation), for the picker's tooltip. */
   readonly title: string;
   /** A short name for the picker. */
   readonly label: string;
