@@ -60,10 +60,15 @@ export class SourcePanel {
 
   /** Bring line `n` into the rendered window (the file is windowed: only lines near the view exist). */
   async scrollTo(n: number): Promise<void> {
-    await this.code.evaluate((el, line) => {
-      el.scrollTop = Math.max(0, (line - 10) * 18);
-    }, n);
-    await expect(this.line(n)).toBeVisible();
+    // A line's height follows the text size, and the panel may scroll itself to a thread's line meanwhile:
+    // measure a rendered line, and scroll again until line n stays rendered.
+    await expect(async () => {
+      await this.code.evaluate((el, line) => {
+        const height = el.querySelector('[data-line]')?.getBoundingClientRect().height || 18;
+        el.scrollTop = Math.max(0, (line - 10) * height);
+      }, n);
+      await expect(this.line(n)).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
   }
 
   /** The gutter button of line `n`: pressed when it has a breakpoint. */
