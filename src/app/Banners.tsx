@@ -4,11 +4,13 @@
  * a one-line summary); on the right, the last action's message, which goes
  * with the next action. A text longer than two lines opens over the panels.
  */
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ThreadView, WaitView } from '../protocol/snapshot';
+import type { Busy } from '../store/store';
 import { wakeText } from '../panels/Threads/WaitGraph';
 import { useLab, useLabStore } from '../store/context';
 import {
+  selectBusy,
   selectCursor,
   selectHung,
   selectIo,
@@ -117,9 +119,40 @@ function KernelBanner() {
   );
 }
 
+/** Cancel is offered once long work has gone on this long: shorter work ends before anyone could press it. */
+const OFFER_CANCEL_AFTER_MS = 1000;
+
+/** Long work in the worker: how far it has got, and after a second, Cancel. */
+function BusyBanner({ busy }: { busy: Busy }) {
+  const store = useLabStore();
+  const [offer, setOffer] = useState<number | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setOffer(busy.id), OFFER_CANCEL_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [busy.id]);
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    <Banner
+      kind="info"
+      role="status"
+      label="Progress"
+      actions={
+        offer === busy.id && (
+          <button type="button" onClick={() => store.getState().dispatch({ type: 'cancel' })}>
+            Cancel
+          </button>
+        )
+      }
+    >
+      {busy.what}… {busy.total > 0 ? `${n(busy.done)} of ${n(busy.total)} steps` : `${n(busy.done)} steps`}
+    </Banner>
+  );
+}
+
 function NoticeBanner() {
   const notice = useLab(selectNotice);
   const workerState = useLab(selectWorkerState);
+  const busy = useLab(selectBusy);
   const store = useLabStore();
   if (workerState === 'restarting')
     return (
@@ -127,6 +160,7 @@ function NoticeBanner() {
         Restarting the simulation worker…
       </Banner>
     );
+  if (busy) return <BusyBanner busy={busy} />;
   if (!notice) return null;
   return (
     <Banner

@@ -108,6 +108,8 @@ export type LabAction =
       readonly select?: string;
       /** Open the "About this scenario" area (a library scenario's explanation). */
       readonly about?: boolean;
+      /** What to open instead if the worker refuses it (a saved session): see `sim.open`. */
+      readonly fallback?: Extract<Command, { type: 'sim.open' }>['fallback'];
     }
   | { readonly type: 'load'; readonly scenario: Scenario; readonly cursor?: number }
   /** Start over from the setup (the UI asks first); undoable. */
@@ -174,6 +176,7 @@ function commandOf(action: LabAction, state: LabState): CommandBody | null {
         origin: action.origin,
         cursor: action.cursor,
         ...(action.select !== undefined ? { select: action.select } : {}),
+        ...(action.fallback ? { fallback: action.fallback } : {}),
       };
     case 'load':
       return { type: 'sim.load', scenario: action.scenario, cursor: action.cursor };

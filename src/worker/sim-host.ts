@@ -395,32 +395,50 @@ export class SimHost {
     const ruled = this.tutor?.gate(action.kind === 'run' ? { run: thread } : { step: thread });
     if (ruled) return this.error(id, ruled);
     const what = action.kind === 'step' ? `Stepping ${thread}` : `Running ${thread}`;
-    const self = this;
-    function* run(): Work {
-      const from = session!.cursor;
-      let last: DebugResult | null = null;
-      let refusal: string | null = null;
-      let made = 0;
-      for (let i = 0; i < count && !job.cancelled; i++) {
-        const stepping = debugStepping(session!, thread, action, new Set(breakpoints), undefined, job);
-        let next = stepping.next();
-        for (; !next.done; next = stepping.next()) yield made + next.value;
-        if (typeof next.value === 'string') {
-          refusal = next.value;
-          break;
-        }
-        last = next.value;
-        made += last.stop.steps;
-        yield made;
+    return {
+      job,
+      what,
+      total: count > 1 ? count : 0,
+      run: this.stepping(job, session, thread, action, breakpoints, count),
+    };
+  }
+
+  private *stepping(
+    job: Job,
+    session: Session,
+    thread: string,
+    action: DebugAction,
+    breakpoints: readonly number[],
+    count: number,
+  ): Work {
+    const from = session.cursor;
+    let last: DebugResult | null = null;
+    let refusal: string | null = null;
+    let made = 0;
+    for (let i = 0; i < count && !job.cancelled; i++) {
+      // Each press of a batch is ruled on as it would be alone (the first was, before the batch began).
+      const ruled = i > 0 ? this.tutor?.gate({ step: thread }) : null;
+      if (ruled) {
+        refusal = ruled;
+        break;
       }
-      if (!last) return self.error(id, refusal!);
-      const applied = session!.history.slice(from, session!.cursor);
-      const stop = { ...last.stop, steps: made, ...(job.cancelled ? { reason: 'cancelled' as const } : {}) };
-      self.emit(id, { timelineFrom: from, applied, stop });
-      // Presses of Step beyond the thread's last statement: say why the rest were not applied.
-      if (refusal !== null) self.error(id, refusal);
+      const stepping = debugStepping(session, thread, action, new Set(breakpoints), undefined, job);
+      let next = stepping.next();
+      for (; !next.done; next = stepping.next()) yield made + next.value;
+      if (typeof next.value === 'string') {
+        refusal = next.value;
+        break;
+      }
+      last = next.value;
+      made += last.stop.steps;
+      yield made;
     }
-    return { job, what, total: count > 1 ? count : 0, run: run() };
+    if (!last) return this.error(job.id, refusal!);
+    const applied = session.history.slice(from, session.cursor);
+    const stop = { ...last.stop, steps: made, ...(job.cancelled ? { reason: 'cancelled' as const } : {}) };
+    this.emit(job.id, { timelineFrom: from, applied, stop });
+    // Presses of Step beyond the thread's last statement: say why the rest were not applied.
+    if (refusal !== null) this.error(job.id, refusal);
   }
 
   private emit(id: number, e: Emitted): void {
