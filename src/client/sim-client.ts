@@ -58,6 +58,8 @@ export class SimClient {
   /** When the oldest unanswered ping went out (null: none waits). */
   private pingSince: number | null = null;
   private restarts = 0;
+  /** Why the worker was restarted, until the commands sent again are answered (then it is said last). */
+  private restartNote: string | null = null;
   private readonly heartbeatMs: number;
   private readonly deadAfterMs: number;
   private readonly nextFrame: (f: () => void) => void;
@@ -114,6 +116,9 @@ export class SimClient {
     const scenario = currentScenario(state);
     if (scenario) this.post({ type: 'sim.load', scenario, cursor: state.cursor });
     for (const body of resend) this.post(body);
+    // Said again once what was sent is answered (at once if the worker answered already).
+    this.restartNote = reason;
+    if (this.pending.length === 0) this.sayRestarted(reason);
   }
 
   /**
@@ -203,7 +208,20 @@ export class SimClient {
     }
     if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(event.id);
     this.store?.getState().receive(event);
+    if (this.restartNote !== null && this.pending.length === 0) this.sayRestarted(this.restartNote);
     if (this.steps && !this.pending.some((c) => c.type === 'sim.step')) this.askFrame();
+  }
+
+  /**
+   * The commands sent again are answered: their own messages ("Acting on step 6 started Branch 2") must
+   * not hide that the worker was restarted, so that is said again, with an error of theirs after it.
+   */
+  private sayRestarted(note: string): void {
+    this.restartNote = null;
+    const state = this.store?.getState();
+    const notice = state?.notice;
+    if (!state || notice?.text === note) return;
+    state.notify({ kind: 'error', text: notice?.kind === 'error' ? `${note} Then: ${notice.text}` : note });
   }
 
   /** Commands up to `id` are answered (the worker answers in order). */
