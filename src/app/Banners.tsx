@@ -119,17 +119,30 @@ function KernelBanner() {
   );
 }
 
-/** Cancel is offered once long work has gone on this long: shorter work ends before anyone could press it. */
+/** Long work shows its progress after this long (shorter work would only flash it)… */
+const SHOW_PROGRESS_AFTER_MS = 250;
+/** …and offers Cancel after this long. */
 const OFFER_CANCEL_AFTER_MS = 1000;
 
-/** Long work in the worker: how far it has got, and after a second, Cancel. */
-function BusyBanner({ busy }: { busy: Busy }) {
-  const store = useLabStore();
-  const [offer, setOffer] = useState<number | null>(null);
+/** How long the long work `busy` has been seen: 0 (not yet shown), 1 (progress) or 2 (progress and Cancel). */
+function useBusyPhase(busy: Busy | null): 0 | 1 | 2 {
+  const id = busy?.id ?? null;
+  const [phase, setPhase] = useState<{ id: number | null; phase: 0 | 1 | 2 }>({ id: null, phase: 0 });
   useEffect(() => {
-    const timer = setTimeout(() => setOffer(busy.id), OFFER_CANCEL_AFTER_MS);
-    return () => clearTimeout(timer);
-  }, [busy.id]);
+    if (id === null) return;
+    const show = setTimeout(() => setPhase({ id, phase: 1 }), SHOW_PROGRESS_AFTER_MS);
+    const offer = setTimeout(() => setPhase({ id, phase: 2 }), OFFER_CANCEL_AFTER_MS);
+    return () => {
+      clearTimeout(show);
+      clearTimeout(offer);
+    };
+  }, [id]);
+  return phase.id === id && id !== null ? phase.phase : 0;
+}
+
+/** Long work in the worker: how far it has got, and after a second, Cancel. */
+function BusyBanner({ busy, cancel }: { busy: Busy; cancel: boolean }) {
+  const store = useLabStore();
   const n = (x: number) => x.toLocaleString('en-US');
   return (
     <Banner
@@ -137,7 +150,7 @@ function BusyBanner({ busy }: { busy: Busy }) {
       role="status"
       label="Progress"
       actions={
-        offer === busy.id && (
+        cancel && (
           <button type="button" onClick={() => store.getState().dispatch({ type: 'cancel' })}>
             Cancel
           </button>
@@ -153,6 +166,7 @@ function NoticeBanner() {
   const notice = useLab(selectNotice);
   const workerState = useLab(selectWorkerState);
   const busy = useLab(selectBusy);
+  const phase = useBusyPhase(busy);
   const store = useLabStore();
   if (workerState === 'restarting')
     return (
@@ -160,7 +174,7 @@ function NoticeBanner() {
         Restarting the simulation worker…
       </Banner>
     );
-  if (busy) return <BusyBanner busy={busy} />;
+  if (busy && phase > 0) return <BusyBanner busy={busy} cancel={phase === 2} />;
   if (!notice) return null;
   return (
     <Banner

@@ -29,6 +29,12 @@ export interface ClientOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Most Step presses one request carries: its answer (a timeline entry a step) is then received and drawn
+ * within a frame or two, and a long burst goes as a stream of such requests, one in flight at a time.
+ */
+export const MAX_STEP_BATCH = 100;
+
 /** Restarts in a row without any answer in between: past this, the worker is left stopped (it dies replaying). */
 const MAX_RESTARTS = 3;
 
@@ -166,15 +172,22 @@ export class SimClient {
     this.nextFrame(() => {
       this.frameAsked = false;
       // One batch in flight at a time: the presses made meanwhile go when it is answered.
-      if (!this.pending.some((c) => c.type === 'sim.step')) this.flushSteps();
+      if (!this.pending.some((c) => c.type === 'sim.step')) this.flushSteps(MAX_STEP_BATCH);
     });
   }
 
-  private flushSteps(): void {
+  /** Send the presses waiting (up to `most` of them; the rest wait for the next frame). */
+  private flushSteps(most = Infinity): void {
     const steps = this.steps;
     if (!steps) return;
-    this.steps = null;
-    this.post(steps);
+    const count = steps.count ?? 1;
+    if (count > most) {
+      this.steps = { ...steps, count: count - most };
+      this.post({ ...steps, count: most });
+    } else {
+      this.steps = null;
+      this.post(steps);
+    }
   }
 
   /** Every second: ping, or restart a worker that has not answered the last ping in time. */

@@ -317,13 +317,16 @@ export class SimHost {
     });
   }
 
-  /** `refusal` ("Saved session: step 9: …") stopped an open: open `fallback` instead, then say why. */
+  /**
+   * `refusal` ("The saved session could not be restored: step 9: …") stopped an open: say why, then open
+   * `fallback` instead (the refusal goes first, so the UI knows the command was refused when the fallback's
+   * snapshot arrives; if the fallback is refused too, its own error follows).
+   */
   private *fallingBack(job: Job, refusal: string, fallback: Fallback): Work {
     const read = this.read(fallback.source, fallback.origin);
     if (!read.ok) return this.error(job.id, `${refusal}; ${read.message}`);
-    const epoch = this.epoch;
+    this.error(job.id, `${refusal}; ${fallback.note}`);
     yield* this.loading({ id: job.id, cancelled: false }, read.scenario, undefined, undefined, fallback.origin);
-    this.error(job.id, this.epoch !== epoch ? `${refusal}; ${fallback.note}` : refusal);
   }
 
   /** `thread` exists at the cursor and has begun its call (the source can follow it without a preview). */
