@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -30,8 +31,37 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * `scenarios/x.json?library-meta`: what the library's picker needs of a scenario (its pager, its title's
+ * first sentence and its first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
+ * text (its own chunk) when it is opened.
+ */
+/** The first sentence of `text` (of at least 40 characters), at most 140 (cut at a word, with an ellipsis). */
+function firstSentence(text: string): string {
+  const end = text.slice(40).search(/[.;](\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
+  return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
+}
+
+export function libraryMeta(): Plugin {
+  return {
+    name: 'pager-lab-library-meta',
+    enforce: 'pre',
+    load(id) {
+      const [file, query] = id.split('?');
+      if (query !== 'library-meta' || !file) return null;
+      const s = JSON.parse(readFileSync(file, 'utf8')) as { pager?: unknown; title?: unknown; steps?: unknown };
+      const steps = Array.isArray(s.steps) ? (s.steps as { spawn?: unknown }[]) : [];
+      const spawn = steps.find((x) => typeof x?.spawn === 'string')?.spawn ?? null;
+      // The picker's tooltip needs only the title's first sentence; the whole explanation comes with the text.
+      const title = typeof s.title === 'string' ? firstSentence(s.title) : null;
+      return `export default ${JSON.stringify({ pager: s.pager, title, firstThread: spawn })};`;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), libraryMeta()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CSP } },

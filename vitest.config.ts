@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { libraryMeta } from './vite.config';
 
 export default defineConfig({
+  plugins: [libraryMeta()],
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',

@@ -79,7 +79,7 @@ test('a fault reads behind and ahead, as far as the block map is contiguous', as
   const nodes = tree.region.locator('.tree-node > title');
   await expect(nodes).toHaveCount(8);
   await expect(nodes.nth(5)).toHaveText(
-    'obj1 pindex 5: BUSY; valid 0x0 dirty 0x0 xbusy; resident page of obj1; busied by t3',
+    'obj1 pindex 5: BUSY; valid 0x0 dirty 0x0 xbusy; resident page of obj1; busied by t3; changed by the last step',
   );
   await expect(tree.region.getByRole('button', { name: 'Zoom to the page t3 works on' })).toBeVisible();
   await expect(tree.region.getByText('red node')).toHaveCount(0);

@@ -177,7 +177,9 @@ test('the embedded viewer: a read-only lab following a lesson', async ({ page })
   await page.goto('/?embed=1#lesson=two-faults-one-page&scene=2');
   const lab = new Lab(page);
   const teach = new TeachPane(page);
-  await expect(teach.sceneCount).toHaveText('Scene 2 of 10');
+  // A cold start: the worker, the embed's chunk, the tutor's and the pane's (with its Markdown renderer)
+  // all load before the scene shows; allow them as Lab.open allows a first state on a busy machine.
+  await expect(teach.sceneCount).toHaveText('Scene 2 of 10', { timeout: 30_000 });
   await expect(lab.timeline.status).toHaveText('Step 4 of 12');
   await expect(page.getByText('read-only')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Open in Pager Lab ↗' })).toHaveAttribute(

@@ -53,7 +53,8 @@ test.describe('lecture walk-through, clicked from the default setup', () => {
       owner: 't2',
     });
     await expect(flags.field('u_nio')).toHaveText('1');
-    await expect(queues.free).toHaveText('Free pages: 31 of 32');
+    // The fault took a page: the count says it changed (to screen readers too).
+    await expect(queues.free).toHaveText('Free pages: 31 of 32 (changed by the last step)');
     await expect(tree.image).toHaveAccessibleName('Page tree. vn1: 1 resident page, 1 busy');
     // Where t2 waits: uvn_io's VOP_READ, line 1239, in its card and in the source gutter.
     await expect(threads.fact('t2', 'at')).toHaveText('uvm_vnode.c:1239 in uvn_io');
@@ -120,7 +121,7 @@ test.describe('lecture walk-through, clicked from the default setup', () => {
     await expect(flags.field('refs')).toHaveText('1');
     await expect(flags.field('npages')).toHaveText('0');
     await expect(flags.field('state')).toHaveText('active');
-    await expect(queues.free).toHaveText('Free pages: 32 of 32');
+    await expect(queues.free).toHaveText('Free pages: 32 of 32 (changed by the last step)');
     await expect(queues.heading('Active')).toHaveText('Active (0)');
     await expect(tree.image).toHaveAccessibleName('Page tree. vn1: 0 resident pages, 0 busy');
     await expect(threads.cards).toHaveCount(4);

@@ -4,7 +4,7 @@ import { readSaved, SAVED_FALLBACK_NOTE, SAVED_ORIGIN, savedRaw, setAside, start
 import { Root } from './app/Root';
 import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
-import { DEFAULT_SCENARIO_NAME, LIBRARY, withoutSteps } from './app/library';
+import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
 import type { LabState } from './store/store';
 import './styles.css';
@@ -32,8 +32,7 @@ function boot(): void {
   // Read once: if the worker refuses it, this text is what is set aside (the store may save over it first).
   const raw = embed ? null : savedRaw();
   const saved = readSaved(raw);
-  const entry = LIBRARY.find((e) => e.name === DEFAULT_SCENARIO_NAME) ?? LIBRARY[0];
-  const library = entry ? { kind: 'text' as const, text: withoutSteps(entry) } : null;
+  const library = { kind: 'text' as const, text: blankStart() };
   // The saved session (or the default) loads first, so that a link the worker refuses
   // leaves that session in place instead of nothing.
   if (saved?.ok) {
@@ -43,10 +42,10 @@ function boot(): void {
       origin: SAVED_ORIGIN,
       cursor: saved.saved.cursor,
       // A save the worker refuses (an impossible step, a bad setup) gives way to the library, never an empty lab.
-      ...(library ? { fallback: { source: library, origin: 'Library', note: SAVED_FALLBACK_NOTE } } : {}),
+      fallback: { source: library, origin: 'Library', note: SAVED_FALLBACK_NOTE },
     });
     if (id !== null && raw !== null) whenAnswered(id, (state) => state.refused === id && setAside(raw));
-  } else if (library) {
+  } else {
     dispatch({ type: 'open', source: library, origin: 'Library' });
     if (saved && raw !== null) {
       lab.store.getState().notify({ kind: 'error', text: `${SAVED_ORIGIN}: ${saved.reason}; ${SAVED_FALLBACK_NOTE}` });

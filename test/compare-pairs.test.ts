@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIRST_PAIR } from '../src/app/compare/link';
 import { readPairIndex, storyPosition, type KernelPair } from '../src/app/compare/pairs';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import type { Digest } from '../src/engine/model';
@@ -42,6 +43,8 @@ function digests(name: string, pager: string): Digest[] {
 describe('the pair index', () => {
   it('reads, with at least the six stories the compare view promises', () => {
     expect(read).toMatchObject({ ok: true });
+    // The lab's header links to the first pair by a name of its own.
+    expect(pairs[0]?.id).toBe(FIRST_PAIR);
     expect(pairs.map((p) => p.id)).toEqual(
       expect.arrayContaining([
         'one-fault',

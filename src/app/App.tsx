@@ -10,13 +10,13 @@ import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
 import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
-import { compareHash } from './compare/link';
-import { DEFAULT_PAIR } from './compare/pair-data';
+import { compareHash, FIRST_PAIR } from './compare/link';
 import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
 import { useShortcuts } from './shortcuts';
 import { ViewBar } from './ViewBar';
+import { CommitProbe } from '../perf/CommitProbe';
 import { useLab } from '../store/context';
 import { usePrefs, type PanelId, type PrefsState } from '../store/prefs';
 import { selectProfile } from '../store/selectors';
@@ -123,7 +123,7 @@ export function App() {
           </h1>
           <ScenarioBar />
           <LearnButton />
-          <a className="header-link" href={compareHash(DEFAULT_PAIR)}>
+          <a className="header-link" href={compareHash(FIRST_PAIR)}>
             Compare kernels
           </a>
           <ViewBar />
@@ -136,6 +136,7 @@ export function App() {
       </main>
       <HelpOverlay />
       <TeachDock />
+      <CommitProbe />
     </div>
   );
 }

@@ -4,10 +4,10 @@
  * a one-line summary); on the right, the last action's message, which goes
  * with the next action. A text longer than two lines opens over the panels.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ThreadView, WaitView } from '../protocol/snapshot';
 import type { Busy } from '../store/store';
-import { wakeText } from '../panels/Threads/WaitGraph';
+import { wakeText } from '../panels/Threads/wake-text';
 import { useLab, useLabStore } from '../store/context';
 import {
   selectBusy,
@@ -42,14 +42,21 @@ function Banner({
   const text = useRef<HTMLSpanElement>(null);
   const [open, setOpen] = useState(false);
   const [clipped, setClipped] = useState(false);
-  useLayoutEffect(() => {
+  // Whether the text overflows its two lines. Read in the next animation frame, after every panel of the
+  // step has changed the DOM: reading it in the commit forced a layout of the whole lab on every step
+  // (the frame lays it out anyway). The observer follows the row's own size (a resize, a font scale).
+  useEffect(() => {
     const el = text.current;
     if (!el) return;
-    const check = () => setClipped(el.scrollHeight > el.clientHeight + 1);
-    check();
-    const observer = new ResizeObserver(check);
+    const observer = new ResizeObserver(() => setClipped(el.scrollHeight > el.clientHeight + 1));
     observer.observe(el);
     return () => observer.disconnect();
+  }, []);
+  useEffect(() => {
+    const el = text.current;
+    if (!el) return;
+    const frame = requestAnimationFrame(() => setClipped(el.scrollHeight > el.clientHeight + 1));
+    return () => cancelAnimationFrame(frame);
   });
   return (
     <div role={role} aria-label={label} className={`banner banner-${kind}${open ? ' open' : ''}`}>

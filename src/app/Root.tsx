@@ -2,10 +2,11 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Lab } from '../client/sim-client';
 import { LabProvider } from '../store/context';
 import { App } from './App';
-import { CompareView } from './compare/CompareView';
 import { isCompareHash } from './compare/link';
 
 const Embed = lazy(() => import('./Embed'));
+// Both kernels side by side: its own chunk, fetched only for a `#compare=` link.
+const CompareView = lazy(() => import('./compare/CompareView').then((m) => ({ default: m.CompareView })));
 
 /** The page: the lab, the read-only embed (`?embed=1`), or (for a `#compare=` link) both kernels side by side. */
 export function Root({ lab, embed }: { lab: Lab; embed: boolean }) {
@@ -15,7 +16,12 @@ export function Root({ lab, embed }: { lab: Lab; embed: boolean }) {
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
-  if (isCompareHash(hash)) return <CompareView hash={hash} />;
+  if (isCompareHash(hash))
+    return (
+      <Suspense fallback={null}>
+        <CompareView hash={hash} />
+      </Suspense>
+    );
   return (
     <LabProvider store={lab.store}>
       {embed ? (

@@ -1,21 +1,43 @@
 import { useRef, useState } from 'react';
-import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY, type LibraryEntry } from './library';
+import { LIBRARY, LIBRARY_GROUPS, loadText, START_HERE_ENTRY, type LibraryEntry } from './library';
 import { ResetDialog } from './ResetDialog';
 import { scenarioToHash, scenarioToText } from '../scenario/link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
 import { selectTitle } from '../store/selectors';
 import { currentScenario, type LabAction } from '../store/store';
 
-/** Opening a library scenario: at step 0, its first thread selected, its explanation open. */
-export function openLibraryAction(entry: LibraryEntry): LabAction {
+/** Opening a library scenario (its `text`): at step 0, its first thread selected, its explanation open. */
+export function openLibraryAction(entry: LibraryEntry, text: string): LabAction {
   return {
     type: 'open',
-    source: { kind: 'text', text: entry.text },
+    source: { kind: 'text', text },
     origin: `Library ${entry.name}`,
     cursor: 0,
     about: true,
     ...(entry.firstThread ? { select: entry.firstThread } : {}),
   };
+}
+
+let lastPick = 0;
+
+/**
+ * Fetch `entry`'s text (its own chunk), then open it; if another scenario was picked meanwhile, only the
+ * last pick opens. A failed fetch (offline, a stale deploy) says so and changes nothing.
+ */
+export async function openLibrary(
+  entry: LibraryEntry,
+  dispatch: (action: LabAction) => void,
+  notify: (text: string) => void,
+): Promise<void> {
+  const pick = ++lastPick;
+  let text: string;
+  try {
+    text = await loadText(entry);
+  } catch (e) {
+    if (pick === lastPick) notify(`Could not load ${entry.label} from the library (${String(e)}); reload the page.`);
+    return;
+  }
+  if (pick === lastPick) dispatch(openLibraryAction(entry, text));
 }
 
 /** What a shared link opens at, in words. */
@@ -32,6 +54,7 @@ export function ScenarioBar() {
   const [libraryChoice, setLibraryChoice] = useState('');
   // What a reset would drop, read when it is asked for (the bar need not re-render on every step).
   const [confirmReset, setConfirmReset] = useState<{ steps: number; branches: number } | null>(null);
+  const notifyError = (text: string) => store.getState().notify({ kind: 'error', text });
 
   const importFile = async (file: File) => {
     dispatch({ type: 'open', source: { kind: 'text', text: await file.text() }, origin: `Import of ${file.name}` });
@@ -75,7 +98,7 @@ export function ScenarioBar() {
           type="button"
           disabled={!START_HERE_ENTRY}
           title={START_HERE_ENTRY ? `Open ${START_HERE_ENTRY.label}: the suggested first scenario` : undefined}
-          onClick={() => START_HERE_ENTRY && dispatch(openLibraryAction(START_HERE_ENTRY))}
+          onClick={() => START_HERE_ENTRY && void openLibrary(START_HERE_ENTRY, dispatch, notifyError)}
         >
           Start here
         </button>
@@ -87,7 +110,7 @@ export function ScenarioBar() {
             onChange={(e) => {
               const entry = LIBRARY.find((x) => x.name === e.target.value);
               setLibraryChoice('');
-              if (entry) dispatch(openLibraryAction(entry));
+              if (entry) void openLibrary(entry, dispatch, notifyError);
             }}
           >
             <option value="">Open from library…</option>

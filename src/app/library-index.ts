@@ -129,6 +129,24 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
       { name: 'freebsd-smlfs-reads-each-small-block', label: 'Small blocks: one read per block' },
       { name: 'freebsd-fault-out-of-memory-sleeps-pfault', label: 'Out of memory: sleeps pfault' },
       { name: 'freebsd-sync-pbufs-exhausted-wswbuf0', label: 'No pbuf left: sleeps wswbuf0' },
+      { name: 'freebsd-fault-read-around-trimmed-to-maxphys', label: 'Read-around trimmed to MAXPHYS' },
+      {
+        name: 'freebsd-fault-read-behind-stops-at-resident-and-no-memory',
+        label: 'Read-behind stops at a resident page',
+      },
+      {
+        name: 'freebsd-fault-eof-readahead-page-stays-partly-valid',
+        label: 'EOF: a read-ahead page stays partly valid',
+      },
+      {
+        name: 'freebsd-fault-short-read-looks-ok-eio-keeps-readahead-valid',
+        label: 'A short read looks OK; EIO keeps read-ahead',
+      },
+      { name: 'freebsd-haspage-eof-small-blocks-and-clipped-run', label: 'haspage: EOF, small blocks, a clipped run' },
+      { name: 'freebsd-smlfs-blocks-past-eof-zeroed-without-io', label: 'Small blocks past EOF zeroed without I/O' },
+      { name: 'freebsd-smlfs-read-error-frees-page-kern-failure', label: 'Small-block read error: KERN_FAILURE' },
+      { name: 'freebsd-no-bmap-vop-read-eof-page-and-short-read', label: 'No VOP_BMAP: VOP_READ, EOF and short reads' },
+      { name: 'freebsd-no-bmap-empty-read-einval-and-eio-fail-fault', label: 'No VOP_BMAP: empty read is EINVAL' },
     ],
   },
   {
@@ -137,6 +155,19 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
     entries: [
       { name: 'freebsd-sendfile-two-runs-complete-out-of-order', label: 'Two runs complete out of order' },
       { name: 'freebsd-sendfile-no-bmap-pager-fail-panics', label: 'No VOP_BMAP: pager fails, panic' },
+      {
+        name: 'freebsd-sendfile-partly-valid-page-iodone-without-io',
+        label: 'A partly valid page: iodone without I/O',
+      },
+      { name: 'freebsd-sendfile-valid-middle-page-becomes-bogus', label: 'A valid middle page becomes bogus' },
+      { name: 'freebsd-sendfile-waits-grbmaw-for-faulting-page', label: 'Waits (grbmaw) for a faulting page' },
+      { name: 'freebsd-sendfile-async-pbufs-exhausted-wswbuf0', label: 'Async pbufs exhausted: wswbuf0' },
+      { name: 'freebsd-sendfile-out-of-memory-sleeps-vmwait', label: 'Out of memory: sleeps vmwait' },
+      {
+        name: 'freebsd-sendfile-smlfs-reads-synchronously-eio-panics',
+        label: 'Small blocks read synchronously; EIO panics',
+      },
+      { name: 'freebsd-sendfile-between-locks-meets-vgone-enoent', label: 'Between its locks it meets vgone: ENOENT' },
     ],
   },
   {
@@ -146,6 +177,30 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
       { name: 'freebsd-msync-writes-dirty-pages', label: 'msync writes dirty pages' },
       { name: 'freebsd-pageout-dirty-page-async-write', label: 'Pageout: an async write' },
       { name: 'freebsd-undirty-mount-short-write-again', label: 'Short write on an NFS-like mount' },
+      {
+        name: 'freebsd-msync-async-delays-write-invalidate-writes-sync',
+        label: 'Async msync delays; invalidate writes sync',
+      },
+      {
+        name: 'freebsd-msync-generic-write-error-and-short-write-still-ok',
+        label: 'Generic mount: write errors look OK',
+      },
+      {
+        name: 'freebsd-undirty-mount-write-error-keeps-page-dirty',
+        label: 'NFS-like mount: a write error keeps it dirty',
+      },
+      {
+        name: 'freebsd-pageout-below-free-min-writes-synchronously',
+        label: 'Pageout below free_min writes synchronously',
+      },
+      {
+        name: 'freebsd-close-waits-for-pageout-then-vinactive-writes-dirty-page',
+        label: 'Close waits for pageout; vinactive writes',
+      },
+      {
+        name: 'freebsd-setsize-shrink-partial-dirty-page-then-msync-eof',
+        label: 'Truncate a dirty page, then msync at EOF',
+      },
     ],
   },
   {
@@ -155,6 +210,26 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
       { name: 'freebsd-munmap-text-writecount-then-vgone-terminates', label: 'munmap, write count, vgone' },
       { name: 'freebsd-setsize-shrink-waits-on-busy-page', label: 'Shrinking waits on a busy page' },
       { name: 'freebsd-vgone-during-read-waits-bovlbx', label: 'vgone during a read (bovlbx)' },
+      { name: 'freebsd-never-opened-vnode-has-no-object', label: 'A never-opened vnode has no object' },
+      { name: 'freebsd-open-empty-file-asks-getattr-then-setsize', label: 'Opening an empty file: getattr, setsize' },
+      { name: 'freebsd-open-without-use-reference-panics', label: 'VOP_OPEN without a use reference panics' },
+      {
+        name: 'freebsd-mmap-two-writers-writecount-until-last-munmap',
+        label: 'Two writers: writecount to the last munmap',
+      },
+      {
+        name: 'freebsd-munmap-waits-for-vgone-then-writecount-finds-dead',
+        label: 'munmap waits for vgone, finds it dead',
+      },
+      {
+        name: 'freebsd-vgone-drops-writecount-munmap-finds-dead-object',
+        label: 'vgone drops writecount; munmap finds dead',
+      },
+      {
+        name: 'freebsd-fault-waits-for-vgone-then-zero-fills-dead-object',
+        label: 'A fault waits for vgone, zero-fills',
+      },
+      { name: 'freebsd-vgone-waits-vmopar-for-sendfile-read', label: 'vgone waits (vmopar) for a sendfile read' },
     ],
   },
 ];

@@ -1,29 +1,47 @@
 /**
- * The scenario library: every scenarios/*.json, bundled at build time as
- * text, grouped by topic in a suggested order (library-index.ts). The worker
- * reads and validates an entry when it is opened; here only its pager, title
- * and first thread are read (the files are ours, and checked by
- * test/scenarios.test.ts).
+ * The scenario library: every scenarios/*.json, grouped by topic in a
+ * suggested order (library-index.ts). The first page holds only the list:
+ * each file's pager, its title's first sentence and its first thread (vite.config.ts's
+ * `?library-meta`); a scenario's text is its own chunk, fetched when it is
+ * opened (`loadText`), except the default scenario's, which the first state
+ * shows. The worker reads and validates an entry when it is opened (the files
+ * are ours, and checked by test/scenarios.test.ts).
  */
 import { LIBRARY_TOPICS, START_HERE } from './library-index';
+import startHereText from '/scenarios/lecture-walkthrough.json?raw';
 
-const files = import.meta.glob('/scenarios/*.json', { eager: true, query: '?raw', import: 'default' }) as Record<
+/** The default scenario (START_HERE), whose text comes with the page: the blank start is its setup. */
+export const START_HERE_PATH = '/scenarios/lecture-walkthrough.json';
+
+interface Meta {
+  readonly pager: string;
+  readonly title: string | null;
+  readonly firstThread: string | null;
+}
+
+const metas = import.meta.glob('/scenarios/*.json', {
+  eager: true,
+  query: '?library-meta',
+  import: 'default',
+}) as Record<string, Meta>;
+const texts = import.meta.glob('/scenarios/*.json', { query: '?raw', import: 'default' }) as Record<
   string,
-  string
+  () => Promise<string>
 >;
 
 export interface LibraryEntry {
   /** The file name without `.json`. */
   readonly name: string;
   readonly pager: string;
-  /** The scenario's own title: its explanation. */
+  /** The first sentence of the scenario's title (its explanation), for the picker's tooltip. */
   readonly title: string;
   /** A short name for the picker. */
   readonly label: string;
   readonly topic: string;
   /** The first thread it starts, selected when it opens. */
   readonly firstThread: string | null;
-  readonly text: string;
+  /** The file's path, the key of its text. */
+  readonly path: string;
 }
 
 export interface LibraryGroup {
@@ -31,16 +49,23 @@ export interface LibraryGroup {
   readonly entries: readonly LibraryEntry[];
 }
 
-function entryOf(path: string, text: string): Omit<LibraryEntry, 'label' | 'topic'> {
-  const { pager, title, steps } = JSON.parse(text) as { pager: string; title?: string; steps?: unknown[] };
-  const name = path.replace(/^.*\//, '').replace(/\.json$/, '');
-  const spawn = steps?.find((s): s is { spawn: string } => typeof (s as { spawn?: unknown }).spawn === 'string');
-  return { name, pager, title: title ?? name, firstThread: spawn?.spawn ?? null, text };
+const nameOf = (path: string) => path.replace(/^.*\//, '').replace(/\.json$/, '');
+
+function entryOf(path: string, meta: Meta): Omit<LibraryEntry, 'label' | 'topic'> {
+  const name = nameOf(path);
+  return { name, pager: meta.pager, title: meta.title ?? name, firstThread: meta.firstThread, path };
+}
+
+/** An entry's scenario text: fetched (once, then cached by the module loader) when it is first opened. */
+export function loadText(entry: Pick<LibraryEntry, 'name' | 'path'>): Promise<string> {
+  if (entry.path === START_HERE_PATH) return Promise.resolve(startHereText);
+  const load = texts[entry.path];
+  return load ? load() : Promise.reject(new Error(`no scenario ${entry.name} in the library`));
 }
 
 const byName = new Map(
-  Object.entries(files)
-    .map(([path, text]) => entryOf(path, text))
+  Object.entries(metas)
+    .map(([path, meta]) => entryOf(path, meta))
     .map((e) => [e.name, e]),
 );
 
@@ -71,7 +96,7 @@ export const START_HERE_ENTRY: LibraryEntry | undefined = LIBRARY.find((e) => e.
 
 export const DEFAULT_SCENARIO_NAME = START_HERE;
 
-/** A library entry's setup with no steps, as text: the lab's blank start. */
-export function withoutSteps(entry: LibraryEntry): string {
-  return JSON.stringify({ ...(JSON.parse(entry.text) as object), steps: [] });
+/** The default scenario's setup with no steps, as text: the lab's blank start (no fetch before it). */
+export function blankStart(): string {
+  return JSON.stringify({ ...(JSON.parse(startHereText) as object), steps: [] });
 }

@@ -11,6 +11,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChangeSet } from '../protocol/changes';
 import { applyDelta } from '../protocol/delta';
+import { perfMark } from '../perf/marks';
 import type { BranchView, Comparison, StopInfo } from '../protocol/debug';
 import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
 import type { PagerProfile } from '../protocol/profile';
@@ -313,6 +314,7 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         set({ ...answer, seq: event.seq, comparison: event.comparison });
         return;
       }
+      perfMark('store:start');
       const sameSession = event.epoch === state.epoch;
       const base = sameSession ? state.snapshot : null;
       const snapshot = applyDelta(base, event.delta);
@@ -371,6 +373,7 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
           };
       }
       set(patch);
+      perfMark('store:end');
     },
     // A new worker numbers its events afresh, and knows no lesson or challenge: the pane goes back to its menu.
     setWorkerState: (workerState) =>

@@ -1,7 +1,9 @@
 /**
  * Wheel/drag zoom and pan for one <svg>, framework-free (as xyflow's
  * XYPanZoom wraps d3-zoom): create it in a mount effect, destroy it on
- * unmount.
+ * unmount. This module holds the types and the pure fit; the controller
+ * itself (./panZoomD3.ts, d3-zoom and what it brings: transitions, colour
+ * interpolation, drag) is its own chunk, loaded after the first paint.
  *
  * NOTE, the one pattern we use: d3-zoom listens on the <svg> and keeps the
  * transform; every change is handed to `onChange`, which the React side puts
@@ -9,7 +11,6 @@
  * no DOM beyond its event listeners. That lets React pick the level of detail
  * and cull off-screen nodes from the same transform it draws with.
  */
-import { select, zoom, zoomIdentity, type D3ZoomEvent } from 'd3';
 import type { Bounds } from './treeLayout';
 
 export interface View {
@@ -52,7 +53,7 @@ export function fitTransform(
 }
 
 /** Room for a tree's name above it and a thread's name beside its outermost node. */
-const FIT_PADDING: Padding = { top: 24, right: 56, bottom: 6, left: 12 };
+export const FIT_PADDING: Padding = { top: 24, right: 56, bottom: 6, left: 12 };
 
 export interface PanZoomController {
   /** Show `bounds` whole; afterwards the view counts as not moved by the user. */
@@ -64,41 +65,4 @@ export interface PanZoomController {
   /** Whether the user zoomed or panned since the last fit. */
   readonly userMoved: boolean;
   destroy(): void;
-}
-
-export function createPanZoom(svg: SVGSVGElement, onChange: (view: View) => void): PanZoomController {
-  let moved = false;
-  const behavior = zoom<SVGSVGElement, unknown>()
-    .scaleExtent([0.001, MAX_SCALE])
-    .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-      if (e.sourceEvent) moved = true;
-      onChange({ x: e.transform.x, y: e.transform.y, k: e.transform.k });
-    });
-  const selection = select(svg);
-  // Double-click zooms in about the pointer (d3-zoom's default; shift zooms out).
-  selection.call(behavior);
-
-  return {
-    fit(bounds, width, height) {
-      const v = fitTransform(bounds, width, height, FIT_PADDING);
-      // Let the user zoom out a little beyond "everything", never to a dot.
-      behavior.scaleExtent([Math.min(v.k / 2, 0.5), MAX_SCALE]);
-      selection.call(behavior.transform, zoomIdentity.translate(v.x, v.y).scale(v.k));
-      moved = false;
-    },
-    zoomBy(factor) {
-      selection.call(behavior.scaleBy, factor);
-      moved = true;
-    },
-    centerOn(x, y, k, width, height) {
-      selection.call(behavior.transform, zoomIdentity.translate(width / 2 - x * k, height / 2 - y * k).scale(k));
-      moved = true;
-    },
-    get userMoved() {
-      return moved;
-    },
-    destroy() {
-      selection.on('.zoom', null);
-    },
-  };
 }

@@ -8,6 +8,7 @@
  * Pure: no DOM. Unit-tested in test/treeLayout.test.ts.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
+import { timed } from '../perf/marks';
 import { layoutPageList } from './listLayout';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from './layout-types';
 import { buildRbTree, type RbNode } from './rbtree';
@@ -103,10 +104,11 @@ export class LayoutCache {
       return hit.layout;
     }
     this.computed++;
-    const layout =
+    const layout = timed('d3:tree', () =>
       kind === 'list'
         ? layoutPageList(pages.map((p) => ({ offset: p.offset, object: p.object ?? '' })))
-        : layoutRbTree(pages.map((p) => p.offset));
+        : layoutRbTree(pages.map((p) => p.offset)),
+    );
     this.byName.set(name, { pages, layout });
     return layout;
   }

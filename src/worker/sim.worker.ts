@@ -8,9 +8,26 @@ declare const self: DedicatedWorkerGlobalScope;
 /** Long work runs this long between two looks at the message queue (a ping, a Cancel). */
 const SLICE_MS = 25;
 
+/**
+ * The browser bench (tools/bench-browser.ts) asks, on this channel, for each command's times in the worker:
+ * when it arrived, when its answer was ready and when postMessage (which copies it) returned, as absolute
+ * times (timeOrigin + now) the page can set against its own. Until asked, nothing is measured or sent.
+ */
+const perfChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('pager-lab-perf') : null;
+let perfOn = false;
+const posted = { ready: 0, sent: 0 };
+if (perfChannel) perfChannel.onmessage = (e: MessageEvent<unknown>) => void (perfOn = e.data === 'on');
+const now = () => performance.timeOrigin + performance.now();
+
 // The teaching layer is its own chunk, fetched when a lesson, challenge or exercise is first opened.
 const host = new SimHost(
-  (event) => self.postMessage(event),
+  (event) => {
+    if (!perfOn) return self.postMessage(event);
+    const ready = now();
+    self.postMessage(event);
+    posted.ready = ready;
+    posted.sent = now();
+  },
   () => import('./tutor').then((m) => m.createTutor),
   { sliceMs: SLICE_MS },
 );
@@ -36,7 +53,10 @@ self.onmessage = (e: MessageEvent<Command>) => {
     return;
   }
   if (pending === 0) {
+    const arrived = perfOn ? now() : 0;
+    posted.sent = 0;
     const waiting = host.handle(cmd);
+    if (perfOn && posted.sent) perfChannel?.postMessage({ id: cmd.id, type: cmd.type, arrived, ...posted });
     if (!waiting) return;
     pending++;
     tail = waiting.catch(failed(cmd)).finally(() => pending--);

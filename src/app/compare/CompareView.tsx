@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { LabProvider } from '../../store/context';
+import { loadText } from '../library';
 import { LabColumn } from './LabColumn';
 import { compareLabs } from './labs';
 import { compareHash, compareParams } from './link';
@@ -8,18 +9,31 @@ import { KERNELS, type KernelPair } from './pairs';
 import { StoryBar } from './StoryBar';
 import './Compare.css';
 
-/** Open both labs on `pair`, each at the scenario step where it reaches story step `index`. */
+let lastOpen = 0;
+
+/**
+ * Open both labs on `pair`, each at the scenario step where it reaches story step `index`. The texts are
+ * fetched first (library chunks); when another pair was opened meanwhile, only the last one opens.
+ */
 function openPair(pair: KernelPair, index: number): void {
   const labs = compareLabs();
+  const open = ++lastOpen;
   for (const kernel of KERNELS) {
     const entry = libraryEntry(pair[kernel]);
     if (!entry) continue; // pair-data refuses an index naming a missing scenario
-    labs[kernel].store.getState().dispatch({
-      type: 'open',
-      source: { kind: 'text', text: entry.text },
-      origin: `Compare ${pair.id}: ${entry.name}`,
-      cursor: pair.story[index]![kernel].at,
-    });
+    const state = labs[kernel].store.getState();
+    loadText(entry).then(
+      (text) =>
+        open === lastOpen &&
+        state.dispatch({
+          type: 'open',
+          source: { kind: 'text', text },
+          origin: `Compare ${pair.id}: ${entry.name}`,
+          cursor: pair.story[index]![kernel].at,
+        }),
+      (e: unknown) =>
+        state.notify({ kind: 'error', text: `Could not load ${entry.name} (${String(e)}); reload the page.` }),
+    );
   }
 }
 

@@ -5,6 +5,12 @@
  */
 export const COMPARE_PREFIX = '#compare=';
 
+/**
+ * The pair the lab's header links to: the first of pairs.json (a unit test holds them equal), named here so
+ * the first page need not load the pairs.
+ */
+export const FIRST_PAIR = 'one-fault';
+
 export interface CompareParams {
   /** The pair's id as written (checked against the index by the view). */
   readonly pair: string;

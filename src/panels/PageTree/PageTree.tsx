@@ -70,7 +70,7 @@ export function PageTree() {
   }, [changes]);
 
   const svg = useRef<SVGSVGElement>(null);
-  const { view, size, controller } = usePanZoom(svg);
+  const { view, size, controller, ready } = usePanZoom(svg);
 
   // Fit when the shown vnodes change, or when the trees change size and the
   // user has not zoomed or panned since the last fit.
@@ -83,7 +83,7 @@ export function PageTree() {
     if (c.userMoved && fittedFor.current === namesKey) return;
     fittedFor.current = namesKey;
     c.fit({ x0, y0, x1, y1 }, size.width, size.height);
-  }, [controller, namesKey, x0, y0, x1, y1, size]);
+  }, [controller, ready, namesKey, x0, y0, x1, y1, size]);
 
   const fit = () => {
     controller.current?.fit(scene.bounds, size.width, size.height);

@@ -135,11 +135,17 @@ export const TreeLayer = memo(function TreeLayer({
   );
 });
 
+/** Pages per overview strip (see overviewPaths). */
+const OVERVIEW_STRIP = 128;
+
 function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
   const groups = new Map<string, { key: string; state: string; rb: RbColor | null; d: string }>();
   layout.nodes.forEach((n, i) => {
     const state = pages[i]!.state;
-    const key = `${state}-${n.color ?? 'list'}`;
+    // Nodes come in offset order, which is left to right in a tree and row by row in a list: a strip of
+    // them is one compact region. A step that changes one page's state then rewrites (and the browser
+    // repaints) two small paths of its strip, not two paths spanning all 4,096 pages.
+    const key = `${Math.floor(i / OVERVIEW_STRIP)}-${state}-${n.color ?? 'list'}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
     // A square for a black node and for a list's page, a circle for a red node.

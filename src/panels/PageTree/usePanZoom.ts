@@ -1,20 +1,27 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { createPanZoom, type PanZoomController, type View } from '../../viz/panZoom';
+import type { PanZoomController, View } from '../../viz/panZoom';
 
 /**
- * Attach the pan/zoom controller (src/viz/panZoom.ts) to an <svg> and follow
+ * Attach the pan/zoom controller (src/viz/panZoomD3.ts) to an <svg> and follow
  * its size. The transform comes back as React state; React draws with it.
+ * The controller's chunk (d3-zoom) is fetched after the first paint; `ready`
+ * turns true when it is attached, so the panel can fit the tree then.
  */
 export function usePanZoom(svg: RefObject<SVGSVGElement | null>) {
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });
   const [size, setSize] = useState({ width: 0, height: 0 });
+  const [ready, setReady] = useState(false);
   const controller = useRef<PanZoomController | null>(null);
 
   useEffect(() => {
     const el = svg.current;
     if (!el) return;
-    const c = createPanZoom(el, setView);
-    controller.current = c;
+    let gone = false;
+    void import('../../viz/panZoomD3').then(({ createPanZoom }) => {
+      if (gone) return;
+      controller.current = createPanZoom(el, setView);
+      setReady(true);
+    });
     const observer = new ResizeObserver((entries) => {
       const box = entries[0]?.contentRect;
       if (box)
@@ -24,11 +31,13 @@ export function usePanZoom(svg: RefObject<SVGSVGElement | null>) {
     });
     observer.observe(el);
     return () => {
+      gone = true;
       observer.disconnect();
-      c.destroy();
+      controller.current?.destroy();
       controller.current = null;
+      setReady(false);
     };
   }, [svg]);
 
-  return { view, size, controller };
+  return { view, size, controller, ready };
 }

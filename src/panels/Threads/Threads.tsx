@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Panel } from '../Panel';
 import type { ThreadView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
@@ -16,8 +16,10 @@ import {
 import { SpawnForm } from './SpawnForm';
 import { useChangedNote } from '../common/changed';
 import { ThreadCard } from './ThreadCard';
-import { WaitGraph } from './WaitGraph';
 import './Threads.css';
+
+/** The graph and its D3 link shapes load when first shown. */
+const WaitGraph = lazy(() => import('./WaitGraph'));
 
 const NO_THREADS: readonly ThreadView[] = [];
 const NONE: readonly never[] = [];
@@ -65,7 +67,9 @@ export function Threads() {
       {changed.note}
       <div className="threads-scroll" tabIndex={0} role="region" aria-label="Thread list">
         {graph ? (
-          <WaitGraph waits={waits} threads={threads} />
+          <Suspense fallback={<p className="empty">Drawing the wait-for graph…</p>}>
+            <WaitGraph waits={waits} threads={threads} />
+          </Suspense>
         ) : threads.length === 0 ? (
           <p className="empty">No threads yet: start a call below.</p>
         ) : (

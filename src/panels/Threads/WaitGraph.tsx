@@ -1,21 +1,17 @@
 import { useMemo } from 'react';
 import type { ThreadView, WaitView } from '../../protocol/snapshot';
 import { threadColor } from '../../viz/palette';
+import { timed } from '../../perf/marks';
 import { layoutWaitGraph, NODE_H, NODE_W } from '../../viz/waitGraph';
-
-/** Who can wake one waiting thread, in words. */
-export function wakeText(w: WaitView): string {
-  const ways = [...w.wakers, ...w.requests.map((r) => `completing request ${r}`)];
-  return ways.length ? `can be woken by ${ways.join(' or ')}` : 'nothing known can wake it';
-}
+import { wakeText } from './wake-text';
 
 /**
  * The wait-for graph: each blocked thread, the lock, page, channel or disk
  * request it waits on, and who can wake it. Drawn from the engine's `waits`
  * (D3 lays it out, React draws it), with the same facts as a list below.
  */
-export function WaitGraph({ waits, threads }: { waits: readonly WaitView[]; threads: readonly ThreadView[] }) {
-  const layout = useMemo(() => layoutWaitGraph(waits), [waits]);
+export default function WaitGraph({ waits, threads }: { waits: readonly WaitView[]; threads: readonly ThreadView[] }) {
+  const layout = useMemo(() => timed('d3:waits', () => layoutWaitGraph(waits)), [waits]);
   const index = new Map(threads.map((t, i) => [t.id, i]));
   if (waits.length === 0) return <p className="empty">No thread is waiting: the wait-for graph is empty.</p>;
   const summary = waits.map((w) => `${w.thread} waits on ${w.label}; ${wakeText(w)}`).join('. ');

@@ -1,0 +1,121 @@
+/**
+ * The browser bench's code that runs inside the page (handed to page.evaluate / addInitScript, so each
+ * function stands alone: no imports, no closures over this module).
+ */
+
+/** One Step click, in ms from the click (page clock); null where the lab left no mark. */
+export interface ClickTiming {
+  /** Click to the frame after the DOM showed the new step has been painted. */
+  readonly total: number;
+  /** Click until the DOM showed the new step (React committed). */
+  readonly dom: number;
+  readonly send: number | null;
+  readonly worker: number | null;
+  readonly copyOut: number | null;
+  readonly transfer: number | null;
+  readonly store: number | null;
+  readonly react: number | null;
+  readonly d3: number;
+  readonly paint: number | null;
+}
+
+/**
+ * Installed before the app's scripts: records `window.__firstState` (ms after navigation start) when the
+ * first snapshot is on screen (the header names the kernel, which it learns from the first snapshot) and a
+ * frame has been painted after it, and `window.__shown(text)` for a later state.
+ */
+export function installFirstStateProbe(): void {
+  const w = window as unknown as { __firstState?: number; __shownAt?: Record<string, number> };
+  w.__shownAt = {};
+  const afterFrame = (done: (t: number) => void) =>
+    requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));
+  const obs = new MutationObserver(() => {
+    if (w.__firstState === undefined && document.querySelector('h1 .subtitle')) {
+      w.__firstState = -1;
+      afterFrame((t) => (w.__firstState = t));
+    }
+    const scrub = document.querySelector('.scrubber span')?.textContent;
+    if (scrub && w.__shownAt![scrub] === undefined) {
+      w.__shownAt![scrub] = -1;
+      afterFrame((t) => (w.__shownAt![scrub] = t));
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    obs.observe(document.body, { subtree: true, childList: true, characterData: true }),
+  );
+}
+
+/**
+ * Click the first enabled Step button whose label starts with `label`, `clicks` times, timing each click
+ * to the frame painted after the DOM shows the new step; with the lab's `?perf=1` marks and the worker's
+ * times (asked for on the bench channel), each click's time split by where it went. `markPrefix` leaves
+ * User Timing marks around each click for a trace to find.
+ */
+export async function clickSteps(arg: { clicks: number; label: string; markPrefix: string }): Promise<ClickTiming[]> {
+  const { clicks, label, markPrefix } = arg;
+  const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]');
+  if (!scrub) throw new Error('scrubber not found');
+  interface WorkerTimes {
+    arrived: number;
+    ready: number;
+    sent: number;
+  }
+  const channel = new BroadcastChannel('pager-lab-perf');
+  const got: { times: WorkerTimes | null } = { times: null };
+  channel.onmessage = (e: MessageEvent<WorkerTimes>) => (got.times = e.data);
+  channel.postMessage('on');
+  await new Promise((r) => setTimeout(r, 50));
+  const rel = (abs: number) => abs - performance.timeOrigin;
+  const lastMark = (name: string) => performance.getEntriesByName(name, 'mark').at(-1)?.startTime ?? null;
+  const out: ClickTiming[] = [];
+  for (let i = 0; i < clicks; i++) {
+    const button = [...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Step "]')].find(
+      (b) => !b.disabled && (b.getAttribute('aria-label') ?? '').startsWith(label),
+    );
+    if (!button) break;
+    performance.clearMarks();
+    performance.clearMeasures();
+    got.times = null;
+    const before = scrub.value;
+    let dom = 0;
+    const t0 = performance.now();
+    if (markPrefix) performance.mark(`${markPrefix}click:${i}`);
+    const painted = await new Promise<number>((resolve) => {
+      const obs = new MutationObserver(() => {
+        if (scrub.value === before) return;
+        obs.disconnect();
+        dom = performance.now();
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      button.click();
+    });
+    if (markPrefix) performance.mark(`${markPrefix}painted:${i}`);
+    // The worker's times come on their own channel, perhaps after the snapshot.
+    for (let wait = 0; got.times === null && wait < 20; wait++) await new Promise((r) => setTimeout(r, 5));
+    const w = got.times as WorkerTimes | null;
+    const storeStart = lastMark('store:start');
+    const storeEnd = lastMark('store:end');
+    const commit = lastMark('react:commit');
+    const d3 = performance
+      .getEntriesByType('measure')
+      .filter((m) => m.name.startsWith('d3:'))
+      .reduce((sum, m) => sum + m.duration, 0);
+    out.push({
+      total: painted - t0,
+      dom: dom - t0,
+      send: w ? rel(w.arrived) - t0 : null,
+      worker: w ? w.ready - w.arrived : null,
+      copyOut: w ? w.sent - w.ready : null,
+      transfer: w && storeStart !== null ? storeStart - rel(w.sent) : null,
+      store: storeStart !== null && storeEnd !== null ? storeEnd - storeStart : null,
+      react: storeEnd !== null && commit !== null ? commit - storeEnd - d3 : null,
+      d3,
+      paint: commit !== null ? painted - commit : null,
+    });
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  }
+  channel.postMessage('off');
+  channel.close();
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * The browser bench's attribution pass: a few more Step clicks under a Chromium trace, reporting per click
+ * what the renderer's main thread and the worker spent on garbage collection, style, layout and paint,
+ * and how many clicks met a collection. (Traced clicks are slower; their totals are not the figure.)
+ */
+import type { Browser, Page } from 'playwright-core';
+import { clickSteps } from './bench-browser-page';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  cat: string;
+  args?: { name?: string };
+}
+
+const GROUPS: Record<string, readonly string[]> = {
+  gc: ['MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'V8.GC_MC_INCREMENTAL', 'V8.GCScavenger'],
+  style: ['UpdateLayoutTree', 'RecalculateStyles'],
+  layout: ['Layout'],
+  paint: ['PrePaint', 'Paint', 'Layerize', 'Commit', 'UpdateLayer', 'CompositeLayers'],
+  script: ['FunctionCall', 'EvaluateScript', 'RunMicrotasks', 'EventDispatch', 'FireAnimationFrame', 'TimerFire'],
+};
+
+/** Sum, per group, the top-level durations of matching complete events of one thread inside [from, to]. */
+function sumIn(events: readonly TraceEvent[], from: number, to: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [group, names] of Object.entries(GROUPS)) {
+    let sum = 0;
+    let end = -1;
+    for (const e of events) {
+      if (e.ph !== 'X' || e.dur === undefined || e.ts < from || e.ts > to || !names.includes(e.name)) continue;
+      if (e.ts < end) continue; // nested inside one already counted
+      sum += e.dur;
+      end = e.ts + e.dur;
+    }
+    out[group] = sum / 1000;
+  }
+  return out;
+}
+
+export async function traceClicks(browser: Browser, page: Page, clicks: number, label: string): Promise<void> {
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+  });
+  const times = await page.evaluate(clickSteps, { clicks, label, markPrefix: 'bench:' });
+  const buffer = await browser.stopTracing();
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const threadName = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const marks = new Map<string, TraceEvent>();
+  for (const e of events) if (e.cat.includes('blink.user_timing') && e.name.startsWith('bench:')) marks.set(e.name, e);
+  const main = marks.get('bench:click:0');
+  if (!main || times.length === 0) {
+    console.log('    trace: no marked clicks found');
+    return;
+  }
+  const on = (pred: (name: string) => boolean) =>
+    events.filter((e) => pred(threadName.get(`${e.pid}:${e.tid}`) ?? '') && e.pid === main.pid);
+  const mainThread = events.filter((e) => e.pid === main.pid && e.tid === main.tid);
+  const worker = on((n) => n.startsWith('DedicatedWorker'));
+  const totals: Record<string, number> = {};
+  const workerGc: number[] = [];
+  let withGc = 0;
+  let n = 0;
+  for (let i = 0; i < times.length; i++) {
+    const a = marks.get(`bench:click:${i}`);
+    const b = marks.get(`bench:painted:${i}`);
+    if (!a || !b) continue;
+    n++;
+    const sums = sumIn(mainThread, a.ts, b.ts);
+    for (const [k, v] of Object.entries(sums)) totals[k] = (totals[k] ?? 0) + v;
+    const wgc = sumIn(worker, a.ts, b.ts).gc!;
+    workerGc.push(wgc);
+    if (sums.gc! > 0 || wgc > 0) withGc++;
+  }
+  const mean = (k: string) => ((totals[k] ?? 0) / Math.max(1, n)).toFixed(2);
+  console.log(
+    `    trace of ${n} clicks, page main thread per click (ms, mean): script ${mean('script')} | GC ${mean('gc')} | ` +
+      `style ${mean('style')} | layout ${mean('layout')} | paint ${mean('paint')}; worker GC ` +
+      `${(workerGc.reduce((x, y) => x + y, 0) / Math.max(1, n)).toFixed(2)}; clicks that met a GC: ${withGc} of ${n}`,
+  );
+}
