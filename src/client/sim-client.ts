@@ -8,10 +8,11 @@
  *   store's setup, steps and cursor, and the commands it had not answered are
  *   sent again, so no step is lost. The worker answers pings between the
  *   slices of long work, so a long load is not mistaken for a death.
- * - Coalescing: Step presses (keys held or repeated, rapid clicks) are sent at
- *   most once a frame, as one `sim.step` with a count, and not while the last
- *   batch is unanswered: a burst of 1,000 presses costs a handful of requests
- *   and snapshots, not 1,000.
+ * - Coalescing: a Step press goes at once when no other is on its way; presses
+ *   made while one is (keys held or repeated, rapid clicks) wait, and go once
+ *   it is answered, at the next frame, as one `sim.step` with a count (at most
+ *   MAX_STEP_BATCH): a burst of 1,000 presses costs a dozen requests and
+ *   snapshots, not 1,000.
  */
 import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../protocol/messages';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
@@ -156,6 +157,11 @@ export class SimClient {
 
   private queueStep(body: StepBody): null {
     const waiting = this.steps;
+    // A press with none waiting or in flight goes at once (a click answers without a frame's delay).
+    if (!waiting && !this.pending.some((c) => c.type === 'sim.step')) {
+      this.post(body);
+      return null;
+    }
     if (waiting && waiting.thread === body.thread) {
       this.steps = { ...waiting, count: (waiting.count ?? 1) + (body.count ?? 1) };
     } else {
