@@ -3,7 +3,7 @@
  * to the lab's store, and keeps the worker alive and the main thread free:
  *
  * - Liveness: it pings the worker every second; a worker that has not answered
- *   for a few seconds (it died silently: terminate(), self.close(), a crash
+ *   for ten seconds (it died silently: terminate(), self.close(), a crash
  *   with no error event) or that reports an error is restarted from the
  *   store's setup, steps and cursor, and the commands it had not answered are
  *   sent again, so no step is lost. The worker answers pings between the
@@ -77,7 +77,8 @@ export class SimClient {
     options: ClientOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 1000;
-    this.deadAfterMs = options.deadAfterMs ?? 5000;
+    // Generous: a worker reading a 16 MiB file or a 4 MB link answers nothing for a few seconds on a slow machine.
+    this.deadAfterMs = options.deadAfterMs ?? 10_000;
     this.nextFrame = options.nextFrame ?? defaultNextFrame;
     this.now = options.now ?? (() => performance.now());
   }
