@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
-import { scenarioText } from './scenarios';
+import { libraryText, linkTo, scenarioText } from './scenarios';
 
 /**
  * What the last step changed, in every panel, until the next step; the
@@ -81,6 +81,38 @@ test.describe('what the last step changed', () => {
       });
     await expect.poll(ranInView).toBeGreaterThan(0);
     await expect(source.code.locator('[data-line="1239"]')).not.toBeInViewport();
+    // The lines it ran are tinted, not only classed: a plain line has no background.
+    const backgrounds = await source.code.evaluate((box) =>
+      [box.querySelector('.src-line.ran:not(.marked):not(.current)'), box.querySelector('.src-line:not(.ran)')].map(
+        (line) => (line ? getComputedStyle(line).backgroundColor : 'missing'),
+      ),
+    );
+    expect(backgrounds[0]).not.toBe('missing');
+    expect(backgrounds[0]).not.toBe(backgrounds[1]);
+  });
+});
+
+test.describe('the source shows a line worth reading', () => {
+  test('a thread asleep in its caller: the source shows where the other thread stands, not the licence', async ({
+    lab,
+    page,
+  }) => {
+    await page.goto(linkTo(libraryText('freebsd-two-faults-same-page-vmpfw')));
+    await expect(lab.timeline.status).toBeVisible({ timeout: 20_000 });
+    await lab.timeline.jump(8);
+    await lab.threads.card('t4').getByRole('button', { name: 't4', exact: true }).click();
+    await expect(lab.source.following).toContainText('Following t4 (selected)');
+    const code = page.getByRole('region', { name: 'vnode_pager.c' });
+    await expect(code.locator('[data-line="1047"]')).toBeInViewport();
+    await expect(code.locator('[data-line="1"]')).not.toBeInViewport();
+  });
+
+  test('a lesson scene shows its own line, not where the run carried the thread', async ({ lab }) => {
+    // Scene 3 explains line 956 (PG_BUSY seen); the step's run carried t3 on to uvm_pagewait at 1057.
+    await lab.open('/#lesson=two-faults-one-page&scene=3');
+    await expect(lab.timeline.status).toHaveText('Step 6 of 12');
+    await expect(lab.source.following).toContainText('Following t3');
+    await expect(lab.source.line(956)).toBeInViewport();
   });
 });
 

@@ -19,6 +19,9 @@ const SIZES = [
   { name: '1920x1080 at 150%', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
 ] as const;
 
+/** The one-screen layout of a 1920x1080 screen at 100%: every fact too, axe-core as at the other sizes. */
+const WIDE = { name: '1920x1080', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 } as const;
+
 /** Open a library scenario by its link and move to timeline step `at`. */
 async function openAt(page: Page, name: string, at: number): Promise<Lab> {
   const lab = new Lab(page);
@@ -53,6 +56,25 @@ async function expectEveryFactReadable(page: Page, objectPanel: string, blocked:
   }
 }
 
+/**
+ * The parts the debugger added: the Debugger toolbar's buttons and line box, and the followed thread's
+ * innermost locals (names and values). `frame` names the frame whose locals are shown.
+ */
+async function expectDebuggerReadable(lab: Lab, frame: string): Promise<void> {
+  await expectAllReadable(lab.source.debugger.getByRole('button'), 'Debugger buttons');
+  await expectAllReadable(lab.source.runToLineBox, 'the Run to line box');
+  await expectAllReadable(lab.source.locals(frame).getByRole('rowheader'), `${frame}'s local names`);
+  await expectAllReadable(lab.source.locals(frame).getByRole('cell'), `${frame}'s local values`);
+}
+
+/** Act on a past step (fail request 1), so the Timeline grows its Branches bar; every control readable. */
+async function expectBranchBarReadable(lab: Lab): Promise<void> {
+  await lab.io.fail(1);
+  await expect(lab.timeline.branchPicker).toHaveValue('2');
+  await expectAllReadable(lab.timeline.branches.getByRole('combobox'), 'Branches pickers');
+  await expectAllReadable(lab.timeline.branches.getByRole('button'), 'Branches buttons');
+}
+
 async function expectNoAxeViolation(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   expect(
@@ -60,7 +82,7 @@ async function expectNoAxeViolation(page: Page): Promise<void> {
   ).toEqual([]);
 }
 
-for (const size of SIZES) {
+for (const size of [...SIZES, WIDE]) {
   test.describe(`at ${size.name}`, () => {
     test.use({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
 
@@ -72,6 +94,10 @@ for (const size of SIZES) {
       const lab = await openAt(page, 'two-threads-fault-same-page', 6);
       await expect(lab.threads.status('t3')).toHaveText('sleep');
       await expectEveryFactReadable(page, 'uvn flags', ['t2', 't3']);
+      // t3, the last thread run, is followed: it sleeps in uvn_get.
+      await expect(lab.source.following).toContainText('Following t3');
+      await expectDebuggerReadable(lab, 'uvn_get');
+      await expectBranchBarReadable(lab);
     });
 
     test('FreeBSD: two faults on one page (vmpfw), every fact of Page bits, VM object and the blocked threads readable', async ({
@@ -81,9 +107,14 @@ for (const size of SIZES) {
       const lab = await openAt(page, 'freebsd-two-faults-same-page-vmpfw', 8);
       await expect(lab.threads.status('t4')).toHaveText('sleep');
       await expectEveryFactReadable(page, 'VM object', ['t3', 't4']);
+      // t4 sleeps in vm_fault, outside the seed: follow t3, whose read is in flight.
+      await lab.threads.card('t3').getByRole('button', { name: 't3', exact: true }).click();
+      await expect(lab.source.following).toContainText('Following t3 (selected)');
+      await expectDebuggerReadable(lab, 'vnode_pager_generic_getpages');
+      await expectBranchBarReadable(lab);
     });
 
-    for (const scheme of ['light', 'dark'] as const)
+    for (const scheme of size === WIDE ? [] : (['light', 'dark'] as const))
       test(`axe-core finds no violation, ${scheme} theme, with change marks and a blocked thread`, async ({ page }) => {
         test.setTimeout(180_000); // axe-core takes its time on a shared machine
         await page.emulateMedia({ colorScheme: scheme });
@@ -93,6 +124,38 @@ for (const size of SIZES) {
       });
   });
 }
+
+test.describe('the merged parts, axe-clean', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  for (const scheme of ['light', 'dark'] as const)
+    test(`${scheme} theme: About open, the branch comparison, then the teaching pane`, async ({ page }) => {
+      test.setTimeout(240_000); // three axe-core runs on a shared machine
+      await page.emulateMedia({ colorScheme: scheme });
+      const lab = new Lab(page);
+      await lab.open();
+      await lab.bar.openLibrary('two-threads-fault-same-page');
+      await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+      await expect(lab.bar.about).toHaveAttribute('open', '');
+      await lab.timeline.jump(6);
+      // The library's step 7 completes request 1: failing it is a future of its own.
+      await lab.io.fail(1);
+      await expect(lab.timeline.branchPicker).toHaveValue('2');
+      await expectNoAxeViolation(page);
+
+      const dialog = await lab.timeline.compareWith('Branch 1');
+      await expect(dialog).toContainText('They share their first 6 steps.');
+      await expectNoAxeViolation(page);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+
+      const learn = page.getByRole('button', { name: 'Learn', exact: true });
+      await learn.click();
+      const pane = page.getByRole('complementary', { name: 'Learn' });
+      await pane.getByRole('button', { name: /^Lesson: Two faults on one page/ }).click();
+      await expect(pane.getByText(/^Scene 1 of \d+$/)).toBeVisible();
+      await expectNoAxeViolation(page);
+    });
+});
 
 test.describe('lecture controls', () => {
   test.use({ viewport: { width: 1280, height: 720 } });

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { lookup } from '../src/teaching/digest-path';
-import { EXERCISE_KINDS, makeExercise, withoutAnswers, type Exercise } from '../src/teaching/exercise';
+import { DEFAULT_KINDS, EXERCISE_KINDS, makeExercise, withoutAnswers, type Exercise } from '../src/teaching/exercise';
 import { Prng } from '../src/teaching/prng';
 
 function checkAgainstRunner(e: Exercise): void {
@@ -68,9 +68,10 @@ describe('exercises', () => {
     expect(docs.size).toBe(60);
   });
 
-  it('let the seed pick the kind, and every kind comes up', () => {
+  it('let the seed pick the kind among the OpenBSD ones, and each of them comes up', () => {
+    // freebsd is asked for by name: a seed handed out without a kind keeps the exercise it always gave.
     const kinds = new Set(Array.from({ length: 30 }, (_, seed) => makeExercise(seed).kind));
-    expect([...kinds].sort()).toEqual([...EXERCISE_KINDS].sort());
+    expect([...kinds].sort()).toEqual([...DEFAULT_KINDS].sort());
     const e = makeExercise(7);
     expect(makeExercise(7, e.kind)).toEqual(e);
   });
@@ -86,6 +87,34 @@ describe('exercises', () => {
     expect(reach.scenario.title).toMatch(
       /^Three orders of the same steps on three copies of one file \(A on vn1, steps 0-\d+; B on vn2, /,
     );
+    // freebsd: a FreeBSD scenario with its mount and block map; questions on the object's pages, the pbufs,
+    // the vnode and the threads, never on the open and the mapping every exercise starts with.
+    const freebsd = makeExercise(5, 'freebsd');
+    expect(freebsd.scenario).toMatchObject({ pager: 'freebsd', mounts: [{ name: 'm1' }] });
+    expect(freebsd.scenario.steps.slice(0, 4)).toEqual([
+      { spawn: 't1', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+      { run: 't1' },
+      expect.objectContaining({ spawn: 't2', call: 'mmap' }),
+      { run: 't2' },
+    ]);
+    const fpaths = Array.from({ length: 60 }, (_, seed) =>
+      makeExercise(seed, 'freebsd').questions.map((q) => q.path),
+    ).flat();
+    for (const re of [
+      /^objects\[0\]\.pages\[\d+\]\.valid$/,
+      /^objects\[0\]\.pages\[\d+\]\.dirty$/,
+      /^objects\[0\]\.pages\[\d+\]\.xbusy$/,
+      /^objects\[0\]\.paging_in_progress$/,
+      /^(pbufs|asyncPbufs)$/,
+      /^threads\[\d+\]\.wait$/,
+      /^threads\[\d+\]\.ret\.after$/,
+    ])
+      expect(
+        fpaths.some((p) => re.test(p)),
+        String(re),
+      ).toBe(true);
+    expect(fpaths.some((p) => /^threads\[[01]\]\.ret$/.test(p))).toBe(false);
+    expect(fpaths.some((p) => /\.uvn\./.test(p))).toBe(false);
     expect(reach.questions.map((q) => q.ask.slice(0, 8))).toEqual([
       'Order A:',
       'Order A:',
@@ -143,6 +172,27 @@ describe('npm run exercise', () => {
     for (const q of doc.questions) {
       const d = digests.find((x) => x.step === q.step)!;
       expect(lookup(d, q.path)).toEqual({ found: true, value: q.answer });
+    }
+  });
+
+  it('makes a FreeBSD exercise whose every answer the runner prints at its step and path', async () => {
+    const a = await run('tools/exercise.ts', ['--seed', '2026', '--kind', 'freebsd', '--json', '--answers']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(`${JSON.stringify(makeExercise(2026, 'freebsd'))}\n`);
+    const doc = JSON.parse(a.stdout) as Exercise;
+    expect(doc.kind).toBe('freebsd');
+    const file = join(mkdtempSync(join(tmpdir(), 'exercise-')), 'scenario.json');
+    writeFileSync(file, JSON.stringify(doc.scenario));
+    const runner = await run('tools/scenario.ts', [file]);
+    expect(runner.code).toBe(0);
+    const digests = runner.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(digests[0]).toHaveProperty('objects');
+    for (const q of doc.questions) {
+      const d = digests.find((x) => x.step === q.step)!;
+      expect(lookup(d, q.path), q.path).toEqual({ found: true, value: q.answer });
     }
   });
 

@@ -50,6 +50,13 @@ describe('shipped lessons', () => {
     );
   });
 
+  it("cover FreeBSD: a fault with read-around, sendfile's asynchronous reads, vgone draining an object", () => {
+    const freebsd = names.filter((name) => lessonScenario(load(name), library)?.pager === 'freebsd');
+    expect(freebsd).toEqual(
+      expect.arrayContaining(['freebsd-read-ahead', 'freebsd-sendfile-async', 'freebsd-vgone-drain']),
+    );
+  });
+
   it.each(names)('%s checks against its scenario', (name) => {
     const lesson = load(name);
     expect(lesson.scenes.length).toBeGreaterThanOrEqual(8);
@@ -191,6 +198,52 @@ describe('the lesson format', () => {
     expect(check('step: 5\nthread: t3\nline: 1057', '```question\nask: Free?\npath: freePages\nat: 5\n```')).toEqual([
       "the question is answered at step 5, not after the scene's step 5",
     ]);
+  });
+
+  it("credits an asynchronous completion's lines to the thread that started the request", () => {
+    const scenario = (steps: string) =>
+      `\`\`\`scenario\n${JSON.stringify({
+        format: 'pager-scenario/1',
+        pager: 'freebsd',
+        vnodes: [{ name: 'vn1', size: 8192 }],
+        steps: [
+          { spawn: 't1', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+          { run: 't1' },
+          { spawn: 't2', call: 'sendfile', args: { vnode: 'vn1', offset: 0, length: 0 } },
+          { run: 't2' },
+          { spawn: 't3', call: 'vref', args: { vnode: 'vn1' } },
+          ...JSON.parse(steps),
+        ],
+      })}\n\`\`\``;
+    const check = (steps: string, meta: string) => {
+      const lesson = load('x', `---\ntitle: T\n---\n${scenario(steps)}\n${scene(meta, 'Line 1110.')}`);
+      const trace = traceScenario(lessonScenario(lesson, library)!, { lines: true });
+      return { problems: checkLesson(lesson, trace).map((p) => p.reason), line: lineCheck(lesson.scenes[0]!, trace) };
+    };
+    // Step 5 completes t2's read: the done function's lines (1110, 1131...) count for t2, which is done.
+    expect(
+      check(
+        '[{"complete": 1, "result": "ok"}]',
+        'step: 5\nthread: t2\nline: 1110\nhighlight: page-bits vn1:0x1000 valid',
+      ),
+    ).toEqual({
+      problems: [],
+      line: 'passed',
+    });
+    // Not for another thread, and not for a line the completion did not run.
+    expect(check('[{"complete": 1, "result": "ok"}]', 'step: 5\nthread: t3\nline: 1110').line).toBeNull();
+    expect(check('[{"complete": 1, "result": "ok"}]', 'step: 5\nthread: t2\nline: 1047').line).toBeNull();
+    // A FreeBSD page highlight names a page resident in the vnode's object.
+    expect(
+      check('[{"complete": 1, "result": "ok"}]', 'step: 5\nthread: t2\nline: 1110\nhighlight: page-bits vn1:0x2000')
+        .problems,
+    ).toEqual(['highlight "page-bits vn1:0x2000": page 8192 of vn1 is not resident at this step']);
+    expect(
+      check(
+        '[{"complete": 1, "result": "ok"}]',
+        'step: 5\nthread: t2\nline: 1110\nhighlight: page-bits vn1:0x0 PG_BUSY',
+      ).problems,
+    ).toEqual(['highlight "page-bits vn1:0x0 PG_BUSY": no column PG_BUSY']);
   });
 
   it('reveals answers the engine computes, and marks the learner right or wrong', () => {

@@ -47,7 +47,18 @@ describe('the tutor in the worker', () => {
     expect(catalog.challenges.map((c) => c.name)).toEqual(
       expect.arrayContaining(['wanted-sleeper', 'cluster-panic', 'terminate-hang']),
     );
-    expect(catalog.exercises.map((e) => e.kind)).toEqual(['state', 'block', 'reach']);
+    expect(catalog.exercises.map((e) => e.kind)).toEqual(['state', 'block', 'reach', 'freebsd']);
+    // Each lesson and challenge carries its kernel, which the menu groups by.
+    expect(catalog.lessons.find((l) => l.name === 'freebsd-sendfile-async')).toMatchObject({
+      pager: 'freebsd',
+      title: "FreeBSD: sendfile's asynchronous reads",
+      scenes: 10,
+      questions: 3,
+    });
+    expect(catalog.challenges.find((c) => c.name === 'freebsd-sendfile-vmpfw')).toMatchObject({
+      pager: 'freebsd',
+      par: 8,
+    });
   });
 
   it('plays a lesson: scenes move the cursor, a question is answered before the state is shown', async () => {

@@ -8,6 +8,8 @@
  *   (c) the delta such a step sends to the UI, against the full snapshot.
  *   (d) heap held by the 1,000-step session.
  *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
+ *   (f) hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
+ *       fixed scenario exhausted < 10 s, each library panic and hang found from its spawns < 60 s).
  *
  * Timings use performance.now(); each is the median and 95th percentile of
  * many repeats. Heap figures need --expose-gc: without it the bench runs
@@ -24,6 +26,8 @@ import { hostileBench, type BenchRow } from './bench-hostile';
 import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
+import { benchExplore } from './bench-explore';
+import { benchSession } from './bench-session';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -345,5 +349,8 @@ console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'no
 benchHistory();
 benchBigStep();
 benchFreeBsd();
+benchSession(gc);
 adopt(hostileBench());
+// The explorer's rows say "no target" with null (bench-explore.ts runs on its own too).
+adopt(benchExplore().map((r) => ({ ...r, target: r.target ?? '-', pass: r.pass ?? true })));
 print();

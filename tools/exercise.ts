@@ -19,13 +19,19 @@ import type { Step } from '../src/protocol/scenario';
 
 const USAGE = `usage: npm run --silent exercise -- --seed N [--kind ${EXERCISE_KINDS.join('|')}] [--answers] [--json]\n`;
 
+/** Byte offsets and lengths in hex, as the lab shows them; counts (FreeBSD's pindex, behind, ahead) in decimal. */
+const BYTES = new Set(['offset', 'length', 'start', 'end']);
+
+function argText(key: string, v: unknown): string {
+  if (typeof v === 'number') return BYTES.has(key) ? `0x${v.toString(16)}` : String(v);
+  if (Array.isArray(v)) return v.length ? v.join('|') : 'none';
+  return String(v);
+}
+
 function stepText(step: Step): string {
   if ('spawn' in step) {
     const args = Object.entries(step.args)
-      .map(
-        ([k, v]) =>
-          `${k}=${typeof v === 'number' && k !== 'size' ? `0x${v.toString(16)}` : Array.isArray(v) ? v.join('|') : String(v)}`,
-      )
+      .map(([k, v]) => `${k}=${argText(k, v)}`)
       .join(' ');
     return `spawn ${step.spawn}: ${step.call} ${args}`;
   }
@@ -69,7 +75,8 @@ function main(argv: string[]): number {
   const lines = [
     `Exercise ${exercise.seed} (${exercise.kind}: ${EXERCISE_KIND_TITLES[exercise.kind]})`,
     s.title ?? '',
-    `Machine: ${s.machine?.physPages ?? 64} free pages; ${s.vnodes.map((v) => `${v.name} of ${v.size} bytes`).join(', ')}.`,
+    `Machine: ${s.machine?.physPages ?? 64} free pages; ${s.vnodes.map((v) => `${v.name} of ${v.size} bytes`).join(', ')}` +
+      `${(s.mounts ?? []).map((m) => `; mount ${m.name} with ${m.iosize ?? 4096}-byte blocks`).join('')}.`,
     'Steps:',
     ...s.steps.map((st, i) => `${String(i).padStart(4)}  ${stepText(st)}`),
     'Questions:',

@@ -118,6 +118,11 @@ export async function playStep(lab: Lab, step: Step): Promise<void> {
     if (typeof a.start === 'number') args.start = hex(a.start);
     if (typeof a.stop === 'number') args.stop = hex(a.stop);
     if (Array.isArray(a.flags)) args.flags = a.flags as string[];
+    if (typeof a.mapping === 'string') args.mapping = a.mapping;
+    if (typeof a.length === 'number') args.length = hex(a.length);
+    if (typeof a.end === 'number') args.end = hex(a.end);
+    for (const key of ['behind', 'ahead', 'rahead', 'pindex'] as const)
+      if (typeof a[key] === 'number') args[key] = String(a[key]);
     await lab.threads.start(step.call, args);
   } else if ('run' in step) await lab.threads.run(step.run);
   else if ('step' in step) await lab.threads.step(step.step);

@@ -20,6 +20,16 @@ export interface StartArgs {
   mount?: string;
   /** Exactly these PGO_* boxes end up ticked. */
   flags?: readonly string[];
+  /** FreeBSD: the thread whose mmap a call uses (its "tN's mapping" option). */
+  mapping?: string;
+  /** FreeBSD: byte counts as typed (`0x2000` or `8192`). */
+  length?: string;
+  end?: string;
+  /** FreeBSD: page counts and indexes, typed in decimal. */
+  behind?: string;
+  ahead?: string;
+  rahead?: string;
+  pindex?: string;
 }
 
 /** The boxes of the flags group, in the form's order: the format's PGO_* names. */
@@ -106,6 +116,13 @@ export class ThreadsPanel {
     if (args.stop !== undefined) await f.getByRole('textbox', { name: 'stop', exact: true }).fill(args.stop);
     if (args.mount !== undefined)
       await f.getByRole('combobox', { name: 'mount', exact: true }).selectOption(args.mount);
+    if (args.mapping !== undefined)
+      await f.getByRole('combobox', { name: 'mapping', exact: true }).selectOption(args.mapping);
+    if (args.length !== undefined)
+      await f.getByRole('textbox', { name: 'length (bytes)', exact: true }).fill(args.length);
+    if (args.end !== undefined) await f.getByRole('textbox', { name: 'end (bytes)', exact: true }).fill(args.end);
+    for (const key of ['behind', 'ahead', 'rahead', 'pindex'] as const)
+      if (args[key] !== undefined) await f.getByRole('textbox', { name: key, exact: true }).fill(args[key]);
     if (args.flags !== undefined) {
       for (const flag of PGO_FLAGS)
         await f.getByRole('checkbox', { name: flag, exact: true }).setChecked(args.flags.includes(flag));

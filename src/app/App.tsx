@@ -1,4 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { IoInFlight } from '../panels/IoInFlight/IoInFlight';
 import { ObjectPanel } from '../panels/ObjectPanel/ObjectPanel';
 import { PageBits } from '../panels/PageBits/PageBits';
@@ -8,6 +16,7 @@ import { Source } from '../panels/Source/Source';
 import { Threads } from '../panels/Threads/Threads';
 import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
+import { ExploreButton } from './explore-entry';
 import { StatusRow } from './Banners';
 import { HelpOverlay } from './HelpOverlay';
 import { compareHash, FIRST_PAIR } from './compare/link';
@@ -32,13 +41,27 @@ const PANELS: Record<PanelId, () => ReactNode> = {
   timeline: () => <Timeline />,
 };
 
-function useScreenSize() {
+/**
+ * The room the panels have: the viewport, less the teaching pane when it is docked beside them (the pane
+ * narrows the lab, so a 1280 px screen with the pane open gets the narrower layout).
+ */
+function useScreenSize(app: RefObject<HTMLDivElement | null>) {
   const [size, setSize] = useState(() => screenSize(innerWidth, innerHeight));
-  useEffect(() => {
-    const update = () => setSize(screenSize(innerWidth, innerHeight));
+  useLayoutEffect(() => {
+    const update = () => {
+      const pane = app.current?.querySelector(':scope > .teach-pane');
+      setSize(screenSize(innerWidth - (pane?.getBoundingClientRect().width ?? 0), innerHeight));
+    };
+    update();
     addEventListener('resize', update);
-    return () => removeEventListener('resize', update);
-  }, []);
+    // The pane docks by padding the app: its content box narrows, and the observer sees it.
+    const observer = new ResizeObserver(update);
+    if (app.current) observer.observe(app.current);
+    return () => {
+      removeEventListener('resize', update);
+      observer.disconnect();
+    };
+  }, [app]);
   return size;
 }
 
@@ -81,12 +104,13 @@ export function App() {
   useShortcuts();
   useApplyPrefs();
   const profile = useLab(selectProfile);
-  const size = useScreenSize();
   const [layout, focusPanel, maximised] = usePrefs(selectLayoutPrefs).split('\t') as [
     'full' | 'focus',
     PanelId,
     PanelId | '',
   ];
+  const app = useRef<HTMLDivElement>(null);
+  const size = useScreenSize(app);
   const bands = layoutOf(size, {
     layout,
     focusPanel: focusPanel as never,
@@ -94,7 +118,6 @@ export function App() {
   });
 
   // The header wraps at small widths: bands of the screen's height subtract what it really takes.
-  const app = useRef<HTMLDivElement>(null);
   const chrome = useRef<HTMLElement>(null);
   useLayoutEffect(() => {
     const el = chrome.current;
@@ -123,6 +146,7 @@ export function App() {
           </h1>
           <ScenarioBar />
           <LearnButton />
+          <ExploreButton />
           <a className="header-link" href={compareHash(FIRST_PAIR)}>
             Compare kernels
           </a>

@@ -40,16 +40,19 @@ export function layoutOf(size: ScreenSize, prefs: Pick<Prefs, 'layout' | 'focusP
     const chosen = prefs.focusPanel;
     return size === 'wide'
       ? [{ height: 'fill', columns: [col(1, ['threads', 1]), col(1.4, ['source', 1]), col(1.3, [chosen, 1])] }]
-      : [{ height: 'fill', columns: [col(0.8, ['threads', 1]), col(1.35, ['source', 1.1], [chosen, 1])] }];
+      : // Source the taller: under its debugger bar, trail and locals the code still needs a dozen lines.
+        [{ height: 'fill', columns: [col(0.8, ['threads', 1]), col(1.35, ['source', 1.5], [chosen, 1])] }];
   }
   if (size === 'wide')
     return [
       {
         height: 'fill',
+        // Page bits under Source, in the widest column: OpenBSD's thirteen columns need ~740 px, which a
+        // 1920 px screen gives there (the right column, where it was, left it ~650 and cut modified/owner).
         columns: [
-          col(1, ['threads', 1.3], ['io', 0], ['timeline', 0.9]),
-          col(1.3, ['source', 2.2], ['object', 0.9]),
-          col(1.2, ['tree', 1.2], ['bits', 1], ['queues', 0.9]),
+          col(0.85, ['threads', 1.3], ['io', 0], ['timeline', 0.9]),
+          col(1.6, ['source', 2.2], ['bits', 1]),
+          col(1.15, ['tree', 1.2], ['object', 1], ['queues', 0.8]),
         ],
       },
     ];

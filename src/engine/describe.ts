@@ -16,7 +16,7 @@ function returned(ret: ThreadView['ret']): string {
   return typeof ret === 'object' ? JSON.stringify(ret) : String(ret);
 }
 
-function outcome(t: ThreadView, after: ViewSnapshot): string {
+function outcome(t: ThreadView, after: Pick<ViewSnapshot, 'locks'>): string {
   switch (t.status) {
     case 'done':
       return `returns ${returned(t.ret)}`;
@@ -33,7 +33,16 @@ function outcome(t: ThreadView, after: ViewSnapshot): string {
   }
 }
 
-export function describeStep(step: Step, before: ViewSnapshot, after: ViewSnapshot): string {
+/**
+ * `step` in words, from the state before and after it; `thread` finds a thread
+ * after it (the session's builder knows where each of thousands is).
+ */
+export function describeStep(
+  step: Step,
+  before: Pick<ViewSnapshot, 'panic' | 'io'>,
+  after: Pick<ViewSnapshot, 'panic' | 'locks'>,
+  thread: (id: string) => ThreadView | undefined,
+): string {
   const panic = after.panic && !before.panic ? `; panic: ${after.panic.message}` : '';
   if ('spawn' in step) {
     const args = Object.entries(step.args)
@@ -47,6 +56,6 @@ export function describeStep(step: Step, before: ViewSnapshot, after: ViewSnapsh
   }
   const id = 'run' in step ? step.run : step.step;
   const verb = 'run' in step ? 'runs' : 'steps';
-  const t = after.threads.find((x) => x.id === id);
+  const t = thread(id);
   return `${id} ${verb}: ${t ? (after.panic && !before.panic ? 'panics' : outcome(t, after)) : '?'}${panic}`;
 }

@@ -6,10 +6,11 @@
  * refused with a reason and changes nothing.
  */
 import type { Setup, Step } from '../protocol/scenario';
+import { cloneData } from './kernel/clone';
 import { finishRequest, outcomeOf } from './kernel/disk';
 import type { Kernel } from './kernel/kernel';
 import { dropFrames, setStepping } from './kernel/sched';
-import { BLOCK, newThread, PANIC, type Effect, type KThread, type Proc } from './kernel/types';
+import { BLOCK, newThread, PANIC, type Effect, type KernelState, type KThread, type Proc } from './kernel/types';
 import type { CallResult, Digest, PagerModel } from './model';
 import { pagerModel } from './registry';
 
@@ -31,6 +32,34 @@ export interface EngineOptions {
 /** Longest trail a step keeps: a run of a flush over 4,096 pages passes ~30,000 lines. */
 export const TRAIL_MAX = 2000;
 
+/**
+ * The engine's state where no thread is inside a call (each is done or not yet
+ * run): plain data, so it can be copied and an engine rebuilt from it, exactly
+ * as replaying the steps would have left it. Done threads never change again:
+ * a checkpoint shares them (in chunks of 64) with the live kernel and with the
+ * checkpoint before, so thousands of finished threads cost a few pointers.
+ */
+export interface EngineCheckpoint {
+  /** The kernel state without its threads. */
+  readonly state: Omit<KernelState, 'threads'>;
+  readonly threads: readonly (readonly KThread[])[];
+  readonly stepIndex: number;
+  readonly linesReached: readonly number[];
+}
+
+const CHUNK = 64;
+
+/** Threads in chunks, reusing each of `prev`'s chunks whose threads are all the same (done) objects. */
+function threadChunks(threads: readonly KThread[], prev: EngineCheckpoint | null): KThread[][] {
+  const out: KThread[][] = [];
+  for (let at = 0, i = 0; at < threads.length; at += CHUNK, i++) {
+    const part = threads.slice(at, at + CHUNK).map((t) => (t.status === 'done' ? t : cloneData(t)));
+    const old = prev?.threads[i];
+    out.push(old && old.length === part.length && old.every((t, j) => t === part[j]) ? (old as KThread[]) : part);
+  }
+  return out;
+}
+
 export class PagerEngine {
   readonly model: PagerModel;
   readonly k: Kernel;
@@ -39,6 +68,8 @@ export class PagerEngine {
   private readonly procs = new Map<string, Proc<CallResult>>();
   /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
   readonly linesReached = new Set<number>();
+  /** Lines already in `linesReached`, by number: a typed-array look-up per statement beats a Set insert. */
+  private readonly reached = new Uint8Array(8192);
   /**
    * The seed lines the last applied step ran, in order, a line repeated at
    * once (a statement re-tagged) kept once; at most TRAIL_MAX, the rest counted.
@@ -46,6 +77,8 @@ export class PagerEngine {
   trail: number[] = [];
   trailOmitted = 0;
   private lastLine = 0;
+  /** Threads resumed at least once and not done: while there are none, the state can be checkpointed. */
+  private readonly begun = new Set<string>();
 
   constructor(setup: Setup, options: EngineOptions = {}) {
     this.model = modelOf(setup);
@@ -99,6 +132,7 @@ export class PagerEngine {
     if (th.status !== 'ready')
       return `thread ${id} is ${th.status === 'done' ? 'done' : `blocked (${th.status} ${th.wait})`}`;
     const proc = this.procs.get(id)!;
+    this.begun.add(id);
     setStepping(th, mode === 'step');
     // The line it stands on runs first: the trail starts there.
     if (th.line !== null) {
@@ -118,6 +152,7 @@ export class PagerEngine {
         th.stack = [];
         dropFrames(th);
         this.procs.delete(id);
+        this.begun.delete(id);
         return null;
       }
       const effect = r.value;
@@ -129,7 +164,10 @@ export class PagerEngine {
 
   private mark(th: KThread, effect: Effect): void {
     if (typeof effect === 'number') {
-      this.linesReached.add(effect);
+      if (this.reached[effect] !== 1) {
+        this.linesReached.add(effect);
+        if (effect < this.reached.length) this.reached[effect] = 1;
+      }
       if (this.lastLine !== effect) {
         this.lastLine = effect;
         if (this.trail.length < TRAIL_MAX) this.trail.push(effect);
@@ -176,5 +214,44 @@ export class PagerEngine {
 
   digest(): Digest {
     return this.model.digest(this.k, this.stepIndex);
+  }
+
+  /**
+   * Whether the state can be checkpointed now: no thread inside a call (each
+   * done, or not yet run and restartable by the model's `start`), no panic.
+   */
+  get quiescent(): boolean {
+    if (this.begun.size > 0 || this.k.s.panic !== null || this.k.observer !== null) return false;
+    return this.model.start !== undefined || this.procs.size === 0;
+  }
+
+  /** A copy of the state (call only when `quiescent`); `prev`, the last one taken, shares its done threads. */
+  checkpoint(prev: EngineCheckpoint | null = null): EngineCheckpoint {
+    if (!this.quiescent) throw new Error('checkpoint: a thread is inside a call');
+    const { threads, ...state } = this.k.s;
+    return {
+      state: cloneData(state),
+      threads: threadChunks(threads, prev),
+      stepIndex: this.stepIndex,
+      linesReached: [...this.linesReached],
+    };
+  }
+
+  /** An engine in the state `cp` copied: as if the steps before it had been replayed. */
+  static restore(setup: Setup, cp: EngineCheckpoint): PagerEngine {
+    const engine = new PagerEngine(setup);
+    const Kind = engine.k.constructor as new (s: KernelState) => Kernel;
+    const threads = cp.threads.flat().map((t) => (t.status === 'done' ? t : cloneData(t)));
+    const k = new Kind({ ...cloneData(cp.state), threads } as KernelState);
+    const restored = Object.create(PagerEngine.prototype) as PagerEngine;
+    Object.assign(restored, engine, {
+      k,
+      stepIndex: cp.stepIndex,
+      linesReached: new Set(cp.linesReached),
+      reached: new Uint8Array(8192),
+    });
+    for (const th of threads)
+      if (th.status !== 'done') restored.procs.set(th.id, engine.model.start!(k, th, th.call, th.args));
+    return restored;
   }
 }

@@ -37,6 +37,12 @@ export interface ModelViews<K extends Kernel> {
   /** Whether physical page `id` is one of `residentPages`. */
   isResident?(k: K, id: number): boolean;
   page?(k: K, id: number): PageView;
+  /**
+   * Where resident page `id` sits in `residentPages`' order, found without walking every page (a binary
+   * search of its object's sorted offsets): lets a snapshot insert a page that became resident instead of
+   * rebuilding a list of 4,096. Absent: the list is rebuilt whenever the resident set changes.
+   */
+  residentIndex?(k: K, id: number): number;
   /** Byte offset of an allocated page (resident or not), or -1: what the I/O panel says a transfer maps. */
   pageOffset?(k: K, id: number): number;
   /** The paging queues, in the profile's `queues` order (live arrays; the builder copies them). */
@@ -89,6 +95,12 @@ export interface PagerModel<K extends Kernel = Kernel> {
    * spawn impossible; a refusal must change nothing.
    */
   spawn(k: K, th: KThread, call: string, args: Record<string, unknown>): Proc<CallResult> | string;
+  /**
+   * Start `call` on `th` as `spawn` did, without its checks and spawn-time effects (they happened at the
+   * spawn): restoring a checkpoint (engine.ts) recreates a thread spawned but not yet run. Absent: only a
+   * kernel where every thread is done can be checkpointed.
+   */
+  start?(k: K, th: KThread, call: string, args: Record<string, unknown>): Proc<CallResult>;
   /** Why completing `req` now is impossible (its completion routine would wait), or null. */
   completeRefusal?(k: K, req: IoRequest): string | null;
   /** The completion routine `req.iodone` names, run to its end inside the complete step. */

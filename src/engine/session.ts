@@ -11,51 +11,13 @@ import { changesBetween, type ChangeSet } from '../protocol/changes';
 import type { BranchView, Comparison, ComparisonRow } from '../protocol/debug';
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
-import type { PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
+import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { describeStep } from './describe';
 import { digestDiff } from './digest-diff';
-import { PagerEngine, TRAIL_MAX } from './engine';
+import { PagerEngine, TRAIL_MAX, type EngineCheckpoint } from './engine';
 import type { Digest } from './model';
+import { SnapshotHistory } from './history';
 import { SnapshotBuilder } from './view';
-
-/**
- * A snapshot as history keeps it: the page list cut into chunks, each shared
- * with the previous step's when none of its pages changed, so a long history
- * over thousands of pages costs a few hundred bytes a step.
- */
-interface StoredSnapshot {
-  readonly rest: Omit<ViewSnapshot, 'pages' | 'threads'>;
-  readonly pages: Chunks<PageView>;
-  readonly threads: Chunks<ThreadView>;
-}
-
-type Chunks<T> = readonly (readonly T[])[];
-
-const CHUNK = 64;
-
-/** Cut `items` into chunks, reusing each of `prev`'s chunks whose items are all the same objects. */
-function chunk<T>(items: readonly T[], prev: Chunks<T> | undefined): Chunks<T> {
-  const chunks: (readonly T[])[] = [];
-  for (let at = 0, i = 0; at < items.length; at += CHUNK, i++) {
-    const old = prev?.[i];
-    const end = Math.min(at + CHUNK, items.length);
-    let same = old !== undefined && old.length === end - at;
-    for (let j = at; same && j < end; j++) same = old![j - at] === items[j];
-    chunks.push(same ? old! : items.slice(at, end));
-  }
-  return chunks;
-}
-
-const flat = <T>(chunks: Chunks<T>): readonly T[] => (chunks.length === 1 ? chunks[0]! : chunks.flat());
-
-function store(snapshot: ViewSnapshot, prev: StoredSnapshot | undefined): StoredSnapshot {
-  const { pages, threads, ...rest } = snapshot;
-  return { rest, pages: chunk(pages, prev?.pages), threads: chunk(threads, prev?.threads) };
-}
-
-function load(stored: StoredSnapshot): ViewSnapshot {
-  return { ...stored.rest, pages: flat(stored.pages), threads: flat(stored.threads) };
-}
 
 /** One branch of the history. Its arrays share nothing mutable with another branch's. */
 interface Line {
@@ -66,8 +28,19 @@ interface Line {
   readonly steps: Step[];
   readonly labels: string[];
   /** One more than the steps: the setup's snapshot first. */
-  readonly snapshots: StoredSnapshot[];
+  readonly snapshots: SnapshotHistory;
+  /** The engine's state at some steps where no thread was inside a call, ascending: replays start there. */
+  readonly checkpoints: { at: number; cp: EngineCheckpoint; next: number }[];
 }
+
+/**
+ * Fewest steps between two checkpoints: a fork replays at most this many (plus
+ * the steps since the last quiet moment). A bigger state makes a bigger copy,
+ * so the next one waits longer: about a byte of the copy's JSON per 600 steps.
+ */
+const MIN_SPACING = 200;
+const spacingAfter = (cp: EngineCheckpoint): number =>
+  Math.max(MIN_SPACING, Math.round(JSON.stringify(cp.state).length / 600));
 
 const sameStep = (a: Step, b: Step) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -113,14 +86,9 @@ export class Session {
   constructor(readonly setup: Setup) {
     this.engine = new PagerEngine(setup);
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
-    this.line = {
-      id: 1,
-      parent: null,
-      forkAt: 0,
-      steps: [],
-      labels: [],
-      snapshots: [store(this.builder.build(0), undefined)],
-    };
+    const snapshots = new SnapshotHistory();
+    snapshots.push(this.builder.build(0));
+    this.line = { id: 1, parent: null, forkAt: 0, steps: [], labels: [], snapshots, checkpoints: [] };
     this.lines = [this.line];
   }
 
@@ -149,7 +117,12 @@ export class Session {
 
   /** The seed lines step `at` of the current branch ran (1 for the first step). */
   trailAt(at: number): TrailView {
-    return this.line.snapshots[at]!.rest.trail;
+    return this.line.snapshots.trailAt(at);
+  }
+
+  /** The steps of the current branch at which the engine's state is kept (a replay starts at the nearest). */
+  get checkpoints(): readonly number[] {
+    return this.line.checkpoints.map((c) => c.at);
   }
 
   /** The current branch's id. */
@@ -170,14 +143,16 @@ export class Session {
 
   snapshot(at = this.cursorAt): ViewSnapshot {
     const m = this.materialised;
-    if (m?.at !== at || m.line !== this.line)
-      this.materialised = { line: this.line, at, snapshot: load(this.line.snapshots[at]!) };
-    return this.materialised!.snapshot;
+    if (m?.at === at && m.line === this.line) return m.snapshot;
+    // The builder holds the live engine's state: copying its lists out beats replaying records.
+    const snapshot = at === this.engineAt ? this.builder.snapshot() : this.line.snapshots.at(at);
+    this.materialised = { line: this.line, at, snapshot };
+    return snapshot;
   }
 
   /** What the step that led to `at` changed, against the step before it (nothing at the setup). */
   changes(at = this.cursorAt): ChangeSet {
-    return changesBetween(at > 0 ? load(this.line.snapshots[at - 1]!) : null, this.snapshot(at));
+    return changesBetween(at > 0 ? this.line.snapshots.at(at - 1) : null, this.snapshot(at));
   }
 
   /**
@@ -187,7 +162,7 @@ export class Session {
    */
   apply(step: Step): string | null {
     if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
-    const before = this.snapshot();
+    const before = this.builder.current!;
     const refusal = this.engine.apply(step);
     // NOTE: an impossible step changes nothing, so it must not fork either.
     if (refusal !== null) return refusal;
@@ -196,10 +171,13 @@ export class Session {
     line.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
-    const built = this.builder.build(this.cursorAt, trailOf(this.engine));
-    line.snapshots.push(store(built, line.snapshots.at(-1)));
-    line.labels.push(describeStep(step, before, built));
-    this.materialised = { line, at: this.cursorAt, snapshot: built };
+    const trail = trailOf(this.engine);
+    const change = this.builder.advance(this.cursorAt, trail);
+    line.snapshots.pushChange(change, trail, this.builder);
+    line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
+    // Materialised when asked for: a load of 16,000 steps asks once, at the end.
+    this.materialised = null;
+    this.checkpoint();
     return null;
   }
 
@@ -215,17 +193,21 @@ export class Session {
     if (count < 1 || from < 0 || this.cursorAt !== line.steps.length || this.engineAt !== this.cursorAt)
       throw new Error('squashIntoRun: the steps must have just been applied at the end');
     const before = this.snapshot(from);
-    const trail = joinTrails(line.snapshots.slice(from + 1).map((x) => x.rest.trail));
+    const trails: TrailView[] = [];
+    for (let i = from + 1; i < line.snapshots.length; i++) trails.push(line.snapshots.trailAt(i));
+    const trail = joinTrails(trails);
     line.steps.length = from;
     line.labels.length = from;
-    line.snapshots.length = from + 1;
+    line.snapshots.truncate(from + 1);
+    while ((line.checkpoints.at(-1)?.at ?? 0) > from) line.checkpoints.pop();
     const step: Step = { run: thread };
     line.steps.push(step);
     this.engine.renumber(from + 1);
     this.cursorAt = this.engineAt = from + 1;
     const built = this.builder.build(this.cursorAt, trail);
-    line.snapshots.push(store(built, line.snapshots.at(-1)));
-    line.labels.push(describeStep(step, before, built));
+    // Against the snapshot before the squashed steps, which the builder did not build last.
+    line.snapshots.push(built);
+    line.labels.push(describeStep(step, before, built, (id) => this.builder.threadView(id)));
     this.materialised = { line, at: this.cursorAt, snapshot: built };
   }
 
@@ -337,18 +319,36 @@ export class Session {
       forkAt: at,
       steps: old.steps.slice(0, at),
       labels: old.labels.slice(0, at),
-      snapshots: old.snapshots.slice(0, at + 1),
+      snapshots: old.snapshots.copy(at + 1),
+      checkpoints: old.checkpoints.filter((c) => c.at <= at),
     };
     this.lines.push(line);
     this.line = line;
     this.materialised = null;
   }
 
+  /** Keep the engine's state now if no thread is inside a call and the last copy is far enough back. */
+  private checkpoint(): void {
+    const engine = this.engine;
+    if (!engine.quiescent) return;
+    const list = this.line.checkpoints;
+    const last = list.at(-1);
+    if (this.engineAt < (last?.next ?? MIN_SPACING)) return;
+    const cp = engine.checkpoint(last?.cp ?? null);
+    list.push({ at: this.engineAt, cp, next: this.engineAt + spacingAfter(cp) });
+  }
+
+  /** The live engine at step `to` of the current branch: from the nearest checkpoint, replaying the rest. */
   private replay(to: number): void {
-    this.engine = new PagerEngine(this.setup);
-    for (let i = 0; i < to; i++) this.engine.apply(this.line.steps[i]!);
+    const list = this.line.checkpoints;
+    let i = list.length - 1;
+    while (i >= 0 && list[i]!.at > to) i--;
+    const from = i >= 0 ? list[i]! : null;
+    this.engine = from ? PagerEngine.restore(this.setup, from.cp) : new PagerEngine(this.setup);
+    for (let i = from?.at ?? 0; i < to; i++) this.engine.apply(this.line.steps[i]!);
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
-    this.builder.build(to);
+    // The stored snapshot shows this very state: patch it from here (no rebuild of 4,096 pages).
+    this.builder.resume(this.line.snapshots.at(to));
     this.engineAt = to;
   }
 }

@@ -1,78 +1,94 @@
 /**
  * Builds view snapshots (src/protocol/snapshot.ts) from a kernel: the
- * kernel-neutral parts here, the pager's parts from its model. Snapshots are
- * immutable and share every page and thread view that did not change, so a
- * history over 4,096 pages stays small and a delta carries only what changed.
+ * kernel-neutral parts here and in view-parts.ts, the pager's parts from its
+ * model. The builder keeps the last state's lists as working arrays it patches
+ * step by step (the pages and threads a step changed, a page that enters or
+ * leaves spliced in), says what each step changed (`advance`: what a history
+ * stores), and copies the lists out only when a snapshot is asked for: a load
+ * that replays 16,000 steps over 4,096 pages never copies a list of 4,096.
+ * Snapshots are immutable and share every view that did not change.
  */
-import { sameItems } from '../protocol/delta';
-import { hex } from '../protocol/format';
-import type {
-  FrameView,
-  LockView,
-  PageView,
-  ThreadView,
-  TrailView,
-  ViewSnapshot,
-  WaitView,
-} from '../protocol/snapshot';
+import { editOf, sameItems } from '../protocol/delta';
+import type { ListEdit, PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
-import { readLocals } from './kernel/sched';
-import type { KThread } from './kernel/types';
 import type { ModelViews, PagerModel } from './model';
+import { frameViews, lockViews, NONE, sameData, sameThreadView, waitViews } from './view-parts';
 
-const NONE: readonly never[] = Object.freeze([]);
+export { sameData } from './view-parts';
+
 const NO_TRAIL: TrailView = Object.freeze({ lines: NONE, omitted: 0 });
 
-function frameViews(t: KThread): readonly FrameView[] {
-  if (t.stack.length === 0) return NONE;
-  const values = readLocals(t);
-  return t.stack.map((fn, i) => ({
-    fn,
-    locals: Object.entries(values[i] ?? {}).map(([name, value]) => ({
-      name,
-      value: value === null ? 'NULL' : typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : String(value),
-    })),
-  }));
+/** A snapshot without its lists and its step: what a step's record keeps whole when it changed. */
+export type SnapshotRest = Omit<ViewSnapshot, 'pages' | 'threads' | 'queues' | 'step' | 'trail'>;
+
+/** What one step changed against the state before it: what a history stores per step (history.ts). */
+export interface BuildChange {
+  /**
+   * Edits turning the last page list into this one, applied in order, flat:
+   * `at, remove, count, ...count views` (a splice); 'all' when the list was rebuilt.
+   */
+  readonly pages: readonly (number | PageView)[] | 'all';
+  /** Thread views set, flat: `index, view` (an index at the end appends). */
+  readonly threads: readonly (number | ThreadView)[];
+  /** Each queue's edit, or null when no queue changed. */
+  readonly queues: readonly (ListEdit<number> | null)[] | null;
+  /** The rest of the snapshot now (each part the last one's object when it did not change). */
+  readonly rest: SnapshotRest;
 }
 
-function sameFrames(a: readonly FrameView[], b: readonly FrameView[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.fn !== y.fn || x.locals.length !== y.locals.length) return false;
-    for (let j = 0; j < x.locals.length; j++)
-      if (x.locals[j]!.name !== y.locals[j]!.name || x.locals[j]!.value !== y.locals[j]!.value) return false;
-  }
-  return true;
+/** A snapshot from its parts, its fields in the order snapshots have always had (their JSON is compared). */
+export function snapshotOf(
+  r: SnapshotRest,
+  step: number,
+  pages: readonly PageView[],
+  queues: ViewSnapshot['queues'],
+  threads: readonly ThreadView[],
+  trail: TrailView,
+): ViewSnapshot {
+  return {
+    step,
+    panic: r.panic,
+    freePages: r.freePages,
+    pages,
+    queues,
+    threads,
+    vnodes: r.vnodes,
+    objects: r.objects,
+    io: r.io,
+    locks: r.locks,
+    counters: r.counters,
+    hung: r.hung,
+    waits: r.waits,
+    trail,
+  };
 }
 
-function sameThreadView(a: ThreadView, b: ThreadView): boolean {
-  return (
-    a.status === b.status &&
-    a.wait === b.wait &&
-    a.chan === b.chan &&
-    a.blockedOn === b.blockedOn &&
-    a.ret === b.ret &&
-    a.line === b.line &&
-    a.callerStmt === b.callerStmt &&
-    a.focusPage === b.focusPage &&
-    sameItems(a.stack, b.stack) &&
-    sameFrames(a.frames, b.frames) &&
-    sameItems(a.locksHeld, b.locksHeld) &&
-    sameItems(a.unblockers, b.unblockers)
-  );
-}
+/** Most pages that may enter or leave the resident set in one step before the list is rebuilt whole. */
+const MAX_INSERTS = 64;
 
 /** Builds snapshots from a kernel, reusing the views of unchanged pages and threads. */
 export class SnapshotBuilder {
   private readonly views: ModelViews<Kernel>;
+  /** The view of every page in `pages`, by physical id. */
   private readonly cache = new Map<number, PageView>();
-  private prev: ViewSnapshot | null = null;
-  /** Where each page of `prev.pages` sits, to patch the list in place. */
-  private indexOf = new Map<number, number>();
+  /** The working lists: the state at the last `advance`. */
+  private pages: PageView[] = [];
+  private threads: ThreadView[] = [];
+  private queues: number[][] = [];
+  /** Frozen copies of the working queues, made when a snapshot asks (null: changed since). */
+  private outQueue: (readonly number[] | null)[] = [];
+  private rest: SnapshotRest | null = null;
+  private step = 0;
+  private trail: TrailView = NO_TRAIL;
   /** Indices (in spawn order) of the threads not done at the last build: only they can change. */
   private live: number[] = [];
+  /** Where each thread sits in `threads`. */
+  private readonly threadAt = new Map<string, number>();
+  /** The snapshot of the working state, once asked for (dropped at the next `advance`). */
+  private out: ViewSnapshot | null = null;
+  private outPages: readonly PageView[] | null = null;
+  private outThreads: readonly ThreadView[] | null = null;
+  private outQueues: ViewSnapshot['queues'] | null = null;
 
   constructor(
     private readonly k: Kernel,
@@ -81,56 +97,132 @@ export class SnapshotBuilder {
     this.views = model.views;
   }
 
+  /** The view of thread `id` now, without scanning thousands of threads. */
+  threadView(id: string): ThreadView | undefined {
+    const at = this.threadAt.get(id);
+    return at === undefined ? undefined : this.threads[at];
+  }
+
+  /** The snapshot's parts other than the lists, as of the last `advance` (null before the first). */
+  get current(): SnapshotRest | null {
+    return this.rest;
+  }
+
+  /** The lists now, for a keyframe: read them, never keep them (they change at the next `advance`). */
+  get lists(): { pages: readonly PageView[]; threads: readonly ThreadView[]; queues: ViewSnapshot['queues'] } {
+    return { pages: this.pages, threads: this.threads, queues: this.snapshotQueues() };
+  }
+
   /**
-   * The resident pages in order. Most steps change a few pages without
-   * adding or removing any: then the previous list is copied and patched
-   * (or reused outright), instead of rebuilt from every object's tree.
+   * Carry on from `snapshot`, which shows the kernel's state now (a history's
+   * stored snapshot after a replay to it): the next step patches it.
    */
-  private pageViews(): readonly PageView[] {
+  resume(snapshot: ViewSnapshot): void {
+    this.k.dirtyPages.clear();
+    const { pages, threads, queues, step, trail, ...rest } = snapshot;
+    this.pages = pages.slice();
+    this.threads = threads.slice();
+    this.queues = queues.map((q) => q.slice());
+    this.outQueue = queues.slice();
+    this.rest = rest;
+    this.step = step;
+    this.trail = trail;
+    this.cache.clear();
+    for (const pg of pages) this.cache.set(pg.id, pg);
+    this.threadAt.clear();
+    this.live = [];
+    threads.forEach((t, i) => {
+      this.threadAt.set(t.id, i);
+      if (t.status !== 'done') this.live.push(i);
+    });
+    this.out = snapshot;
+    this.outPages = pages;
+    this.outThreads = threads;
+    this.outQueues = queues;
+  }
+
+  /** The whole page list from the object trees: at the first build, or when a step moved many pages. */
+  private allPages(): 'all' {
+    const { k, views } = this;
+    const out: PageView[] = [];
+    const old = new Map(this.cache);
+    this.cache.clear();
+    for (const id of views.residentPages!(k)) {
+      const view = old.get(id) ?? views.page!(k, id);
+      this.cache.set(id, view);
+      out.push(view);
+    }
+    this.pages = out;
+    return 'all';
+  }
+
+  /**
+   * Patch the page list: most steps change a few pages in place; a page that
+   * enters or leaves is spliced in where the model says it sits, instead of
+   * the list being rebuilt from every tree.
+   */
+  private pageViews(first: boolean): BuildChange['pages'] {
     const { k, views } = this;
     const dirty = k.dirtyPages;
     if (!views.residentPages || !views.page || !views.isResident) {
       dirty.clear();
       return NONE;
     }
-    let patchable = this.prev !== null;
+    if (first) {
+      dirty.clear();
+      return this.allPages();
+    }
+    const changed: number[] = [];
+    const came: number[] = [];
+    const gone: PageView[] = [];
     for (const id of dirty) {
       const resident = views.isResident(k, id);
-      if (resident) this.cache.set(id, views.page(k, id));
-      else this.cache.delete(id);
-      if (resident !== this.indexOf.has(id)) patchable = false;
-    }
-    if (patchable && dirty.size === 0) return this.prev!.pages;
-    if (patchable) {
-      const out = this.prev!.pages.slice();
-      for (const id of dirty) {
-        const at = this.indexOf.get(id);
-        if (at !== undefined) out[at] = this.cache.get(id)!;
-      }
-      dirty.clear();
-      return out;
+      const old = this.cache.get(id);
+      if (resident && old) changed.push(id);
+      else if (resident) came.push(id);
+      else if (old) gone.push(old);
     }
     dirty.clear();
-    const out: PageView[] = [];
-    this.indexOf = new Map();
-    for (const id of views.residentPages(k)) {
-      let view = this.cache.get(id);
-      if (!view) {
-        view = views.page(k, id);
-        this.cache.set(id, view);
-      }
-      this.indexOf.set(id, out.length);
-      out.push(view);
+    const ops: (number | PageView)[] = [];
+    if (changed.length === 0 && came.length === 0 && gone.length === 0) return ops;
+    const place = views.residentIndex;
+    if ((came.length > 0 && !place) || came.length + gone.length > MAX_INSERTS) return this.allPages();
+    const out = this.pages;
+    const fixed = came.length === 0 && gone.length === 0;
+    // In place first, where each stands in the old list.
+    for (const id of changed) {
+      const old = this.cache.get(id)!;
+      const at = place && fixed ? place(k, id) : out.indexOf(old);
+      if (out[at] !== old) return this.allPages();
+      const view = views.page(k, id);
+      this.cache.set(id, view);
+      out[at] = view;
+      ops.push(at, 1, 1, view);
     }
-    return out;
+    // Then out, last first, and in, first first: each lands where the model says.
+    const outAt = gone.map((view) => out.indexOf(view)).sort((a, b) => b - a);
+    for (const at of outAt) {
+      this.cache.delete(out[at]!.id);
+      out.splice(at, 1);
+      ops.push(at, 1, 0);
+    }
+    const inAt = came.map((id) => ({ id, at: place!(k, id) })).sort((a, b) => a.at - b.at);
+    for (const { id, at } of inAt) {
+      const view = views.page(k, id);
+      this.cache.set(id, view);
+      out.splice(at, 0, view);
+      ops.push(at, 0, 1, view);
+    }
+    // A page that moved while resident (none does today) would break the order: check, else rebuild.
+    if (!fixed) for (const id of [...changed, ...came]) if (out[place!(k, id)]?.id !== id) return this.allPages();
+    return ops;
   }
 
   /**
-   * Thread views, reusing the previous list when no live thread changed and
-   * patching a copy when some did. A done thread never changes, so thousands
-   * of finished threads cost nothing per step.
+   * Patch the thread list: only threads not done can change, so thousands of
+   * finished threads cost nothing per step.
    */
-  private threadViews(lockNames: readonly string[]): readonly ThreadView[] {
+  private threadViews(lockNames: readonly string[]): (number | ThreadView)[] {
     const { k, views } = this;
     const s = k.s;
     const held = new Map<string, string[]>();
@@ -140,12 +232,12 @@ export class SnapshotBuilder {
       if (lock.owner !== null) hold(lock.owner, n);
       for (const sharer of lock.shared) hold(sharer, `${n} (shared)`);
     }
-    const before = this.prev?.threads ?? [];
-    let out: ThreadView[] | null = null;
+    const list = this.threads;
+    const ops: (number | ThreadView)[] = [];
     const live: number[] = [];
     const visit = (i: number) => {
       const t = s.threads[i]!;
-      const old = before[i];
+      const old = list[i];
       const view: ThreadView = {
         id: t.id,
         call: t.call,
@@ -157,141 +249,143 @@ export class SnapshotBuilder {
         ret: t.ret,
         line: t.line,
         callerStmt: t.callerStmt,
-        stack: [...t.stack],
-        frames: frameViews(t),
+        stack: old && sameItems(old.stack, t.stack) ? old.stack : [...t.stack],
+        frames: frameViews(t, old?.frames),
         focusPage: t.focusPage,
         locksHeld: held.get(t.id) ?? NONE,
         unblockers: views.unblockers?.(k, t) ?? NONE,
       };
       if (t.status !== 'done') live.push(i);
       if (old && sameThreadView(old, view)) return;
-      out ??= before.slice();
-      out[i] = view;
+      list[i] = view;
+      ops.push(i, view);
+      this.threadAt.set(t.id, i);
     };
+    const known = list.length;
     for (const i of this.live) visit(i);
-    for (let i = before.length; i < s.threads.length; i++) visit(i);
+    for (let i = known; i < s.threads.length; i++) visit(i);
     this.live = live;
-    return out ?? before;
+    return ops;
   }
 
-  private lockViews(lockNames: readonly string[]): LockView[] {
-    const s = this.k.s;
-    const views: LockView[] = [];
-    for (const name of lockNames) {
-      const lock = s.locks[name]!;
-      const waiters = s.threads.filter((t) => t.status === 'lock' && t.wait === name).map((t) => t.id);
-      if (lock.owner === null && lock.shared.length === 0 && waiters.length === 0) continue;
-      views.push({ name, owner: lock.owner, count: lock.count, shared: [...lock.shared], waiters });
+  /**
+   * Each queue's edit since the last step, the working copies patched to match.
+   * A queue changes only where a page is touched (every queue move in the models
+   * touches the page it moves), so a step that touched none skips the compare of
+   * 4,096 ids.
+   */
+  private queueViews(first: boolean, touched: boolean): (ListEdit<number> | null)[] | null {
+    const live = this.views.queues?.(this.k) ?? NONE;
+    if (first) {
+      this.queues = live.map((q) => q.slice());
+      this.outQueue = this.queues.map(() => null);
+      return null;
     }
-    return views;
+    if (!touched) return null;
+    let edits: (ListEdit<number> | null)[] | null = null;
+    live.forEach((q, i) => {
+      const work = this.queues[i]!;
+      let edit = editOf(work, q);
+      if (edit === null) return;
+      edits ??= live.map(() => null);
+      // An edit may be the whole new list: the model's own array, which changes on.
+      if (edit === q) edit = Object.freeze(q.slice());
+      edits[i] = edit;
+      this.outQueue[i] = null;
+      if ('insert' in edit) work.splice(edit.at, edit.remove, ...edit.insert);
+      else if ('removed' in edit) {
+        for (const id of edit.removed) work.splice(work.indexOf(id), 1);
+        work.push(...edit.appended);
+      } else this.queues[i] = edit.slice();
+    });
+    return edits;
   }
 
-  /** The wait-for graph: what each blocked thread waits on and who (or which request) can wake it. */
-  private waitViews(): readonly WaitView[] {
+  /** Bring the working state to the kernel's after `step` steps; what changed. */
+  advance(step: number, trail: TrailView = NO_TRAIL): BuildChange {
     const { k, views } = this;
     const s = k.s;
-    const out: WaitView[] = [];
-    for (const t of s.threads) {
-      if (t.status === 'ready' || t.status === 'done' || t.wait === null) continue;
-      if (t.status === 'lock') {
-        const lock = s.locks[t.wait];
-        const holders = lock ? [...(lock.owner !== null ? [lock.owner] : []), ...lock.shared] : [];
-        out.push({
-          thread: t.id,
-          kind: 'lock',
-          on: `lock:${t.wait}`,
-          label: t.wait,
-          wakers: holders,
-          requests: NONE,
-        });
-      } else if (t.status === 'io') {
-        const id = Number(t.wait.slice(3));
-        out.push({
-          thread: t.id,
-          kind: 'io',
-          on: t.wait,
-          label: `disk request ${id}`,
-          wakers: NONE,
-          requests: [id],
-        });
-      } else if (t.chan?.startsWith('page:')) {
-        const id = Number(t.chan.slice(5));
-        const pg = views.isResident?.(k, id) && views.page ? views.page(k, id) : null;
-        const key = pg
-          ? pg.object === pg.vnode
-            ? `${pg.vnode} page ${hex(pg.offset)}`
-            : `${pg.object}[${pg.offset / 4096}]`
-          : `page #${id}`;
-        out.push({
-          thread: t.id,
-          kind: 'page',
-          on: t.chan,
-          label: key,
-          wakers: pg?.owner && pg.owner !== t.id ? [pg.owner] : NONE,
-          requests: s.io.filter((r) => r.pages.includes(id)).map((r) => r.id),
-        });
-      } else {
-        const known = views.wakers?.(k, t);
-        out.push({
-          thread: t.id,
-          kind: 'channel',
-          on: `channel:${t.chan ?? t.wait}`,
-          label: `${t.wait}${t.chan && t.chan !== t.wait ? ` on ${t.chan}` : ''}`,
-          wakers: known ? known.threads.filter((id) => id !== t.id) : NONE,
-          requests: known?.requests ?? NONE,
-        });
-      }
-    }
-    return out;
+    const prev = this.rest;
+    /** `next`, or the last snapshot's equal value: unchanged parts stay shared (and cost no memory). */
+    const keep = <T>(next: T, old: T | undefined): T => (old !== undefined && sameData(old, next) ? old : next);
+    const touched = k.dirtyPages.size > 0;
+    const pages = this.pageViews(prev === null);
+    const queues = this.queueViews(prev === null, touched);
+    const lockNames = Object.keys(s.locks).sort();
+    // The threads not done, in spawn order: a wait or a lock's waiter is one of them.
+    const live = k.liveThreads();
+    const threads = this.threadViews(lockNames);
+    const rest: SnapshotRest = {
+      panic: keep(s.panic ? { ...s.panic } : null, prev?.panic),
+      freePages: s.freePages,
+      vnodes: keep(
+        s.vnodes.map((vp) => ({
+          name: vp.name,
+          mount: vp.mount,
+          state: vp.state,
+          usecount: vp.usecount,
+          size: vp.size,
+        })),
+        prev?.vnodes,
+      ),
+      objects: keep(views.objects?.(k) ?? NONE, prev?.objects),
+      io: keep(
+        s.io.map((r) => ({
+          id: r.id,
+          thread: r.thread,
+          vnode: r.vnode,
+          rw: r.rw,
+          offset: r.offset,
+          length: r.length,
+          pageOffsets: r.pages.map((id) => views.pageOffset?.(k, id) ?? -1),
+          fields: { ...r.fields },
+        })),
+        prev?.io,
+      ),
+      locks: keep(lockViews(k, lockNames, live), prev?.locks),
+      counters: keep(views.counters?.(k) ?? NONE, prev?.counters),
+      hung:
+        s.panic === null &&
+        s.io.length === 0 &&
+        live.some((t) => t.status !== 'done') &&
+        !live.some((t) => t.status === 'ready'),
+      waits: keep(waitViews(k, views, live), prev?.waits),
+    };
+    this.rest = rest;
+    this.step = step;
+    this.trail = trail;
+    this.out = null;
+    if (pages === 'all' || pages.length > 0) this.outPages = null;
+    if (threads.length > 0) this.outThreads = null;
+    if (queues !== null || prev === null) this.outQueues = null;
+    return { pages, threads, queues, rest };
+  }
+
+  private snapshotQueues(): ViewSnapshot['queues'] {
+    return (this.outQueues ??= Object.freeze(
+      this.queues.map((q, i) => (this.outQueue[i] ??= Object.freeze(q.slice()))),
+    ));
+  }
+
+  /** The snapshot of the working state (the lists copied out once, then shared until they change). */
+  snapshot(): ViewSnapshot {
+    if (this.out) return this.out;
+    if (!this.rest) throw new Error('SnapshotBuilder.snapshot before the first build');
+    this.outPages ??= Object.freeze(this.pages.slice());
+    this.outThreads ??= Object.freeze(this.threads.slice());
+    return (this.out = snapshotOf(
+      this.rest,
+      this.step,
+      this.outPages,
+      this.snapshotQueues(),
+      this.outThreads,
+      this.trail,
+    ));
   }
 
   /** The snapshot after `step` steps; `trail` is what that step ran (none for the setup). */
   build(step: number, trail: TrailView = NO_TRAIL): ViewSnapshot {
-    const { k, views } = this;
-    const s = k.s;
-    const pages = this.pageViews();
-    const live = views.queues?.(k) ?? NONE;
-    const queues = live.map((q, i) => {
-      const old = this.prev?.queues[i];
-      return old && sameItems(old, q) ? old : Object.freeze([...q]);
-    });
-    const lockNames = Object.keys(s.locks).sort();
-    const snapshot: ViewSnapshot = {
-      step,
-      panic: s.panic ? { ...s.panic } : null,
-      freePages: s.freePages,
-      pages,
-      queues,
-      threads: this.threadViews(lockNames),
-      vnodes: s.vnodes.map((vp) => ({
-        name: vp.name,
-        mount: vp.mount,
-        state: vp.state,
-        usecount: vp.usecount,
-        size: vp.size,
-      })),
-      objects: views.objects?.(k) ?? NONE,
-      io: s.io.map((r) => ({
-        id: r.id,
-        thread: r.thread,
-        vnode: r.vnode,
-        rw: r.rw,
-        offset: r.offset,
-        length: r.length,
-        pageOffsets: r.pages.map((id) => views.pageOffset?.(k, id) ?? -1),
-        fields: { ...r.fields },
-      })),
-      locks: this.lockViews(lockNames),
-      counters: views.counters?.(k) ?? NONE,
-      hung:
-        s.panic === null &&
-        s.io.length === 0 &&
-        s.threads.some((t) => t.status !== 'done') &&
-        !s.threads.some((t) => t.status === 'ready'),
-      waits: this.waitViews(),
-      trail,
-    };
-    this.prev = snapshot;
-    return snapshot;
+    this.advance(step, trail);
+    return this.snapshot();
   }
 }

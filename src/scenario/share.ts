@@ -2,7 +2,8 @@
  * Reading scenarios from text and links, where the engine is: in the worker
  * and the Node tools. Everything read is validated first.
  */
-import { decompressFromEncodedURIComponent } from 'lz-string';
+// The default import: lz-string is CommonJS, and Node's ESM loader (the bench under tsx) sees no named exports.
+import LZString from 'lz-string';
 import type { Scenario } from '../protocol/scenario';
 import { linkParams } from './link';
 import { parseScenario, type ScenarioError } from './schema';
@@ -38,7 +39,7 @@ export function readScenarioLink(hash: string, origin = 'Shared link'): ReadResu
       ok: false,
       message: `${origin}: the link holds ${params.data.length.toLocaleString('en-US')} characters; the limit is ${MAX_LINK_LENGTH.toLocaleString('en-US')}`,
     };
-  const text = decompressFromEncodedURIComponent(params.data);
+  const text = LZString.decompressFromEncodedURIComponent(params.data);
   if (!text) return { ok: false, message: `${origin}: the #scenario= data is not a valid compressed scenario` };
   return readScenarioText(text, origin);
 }

@@ -37,3 +37,14 @@ export const selectHung = (s: LabState) => s.snapshot?.hung ?? false;
 export const selectWaits = (s: LabState) => s.snapshot?.waits;
 export const selectTrail = (s: LabState) => s.snapshot?.trail;
 export const selectWaitGraph = (s: LabState) => s.waitGraph;
+
+/**
+ * The seed line a lesson's scene is about, while the lab stands on that scene's step: the Source shows it
+ * rather than the followed thread's line (a `run` can carry the thread well past the line the scene explains).
+ */
+export const selectSceneLine = (s: LabState): number | null => {
+  const { open, mode, scene } = s.teach;
+  if (!open || mode?.kind !== 'lesson') return null;
+  const view = mode.scenes[scene - 1];
+  return view && s.cursor === view.step + 1 ? view.line : null;
+};

@@ -51,12 +51,13 @@ export class Play {
 
   /** The scenario, keys in the contract's order. */
   scenario(title: string): Scenario {
-    const { pager, machine, vnodes } = this.setup;
+    const { pager, machine, mounts, vnodes } = this.setup;
     return {
       format: 'pager-scenario/1',
       pager,
       title,
       ...(machine ? { machine } : {}),
+      ...(mounts ? { mounts } : {}),
       vnodes,
       steps: [...this.steps],
     };

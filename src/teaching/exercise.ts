@@ -11,7 +11,9 @@
  * - `block`: contention on a small file and little memory; where each thread
  *   blocks and which request must complete for it to run;
  * - `reach`: three orders of the same steps on three copies of one file; the
- *   learner works out which order reaches a stated state, one copy at a time.
+ *   learner works out which order reaches a stated state, one copy at a time;
+ * - `freebsd`: one mapped file on FreeBSD's vnode pager (exercise-freebsd.ts):
+ *   valid and dirty bitmaps, busy, queues, pbufs, waits and return values.
  */
 import type { Scenario } from '../protocol/scenario';
 import {
@@ -29,17 +31,25 @@ import {
   type CallPick,
   type Candidate,
 } from './exercise-play';
+import { makeFreebsd } from './exercise-freebsd';
 import { Prng } from './prng';
 import { digestThreads } from './state';
 
-export const EXERCISE_KINDS = ['state', 'block', 'reach'] as const;
+export const EXERCISE_KINDS = ['state', 'block', 'reach', 'freebsd'] as const;
 export type ExerciseKind = (typeof EXERCISE_KINDS)[number];
+
+/**
+ * The kinds a seed picks from when no kind is asked for: the OpenBSD ones the lab first shipped, so a seed
+ * given out without a kind keeps its exercise; `freebsd` is asked for by name.
+ */
+export const DEFAULT_KINDS = ['state', 'block', 'reach'] as const satisfies readonly ExerciseKind[];
 
 /** What each kind asks, in a line. */
 export const EXERCISE_KIND_TITLES: Readonly<Record<ExerciseKind, string>> = {
   state: 'the state after a schedule',
   block: 'where a thread blocks',
   reach: 'which schedule reaches a state',
+  freebsd: 'FreeBSD: pages, pbufs and threads after a schedule',
 };
 
 export const MAX_SEED = 2 ** 32 - 1;
@@ -252,7 +262,7 @@ function makeReach(rng: Prng): { play: Play; title: string; questions: Candidate
 
 /** The kind a seed picks when none is asked for: so `#exercise=K:N` with that kind is the same exercise. */
 export function defaultKind(seed: number): ExerciseKind {
-  return EXERCISE_KINDS[new Prng(seed).int(EXERCISE_KINDS.length)]!;
+  return DEFAULT_KINDS[new Prng(seed).int(DEFAULT_KINDS.length)]!;
 }
 
 /** Make the exercise of `seed` (0 .. 2^32 - 1); `kind` defaults to one the seed picks. */
@@ -273,7 +283,7 @@ export function makeExercise(seed: number, kind?: ExerciseKind): Exercise {
         questions: made.questions.map((c) => answerAt(made.play, c)),
       };
     }
-    const made = k === 'state' ? makeState(rng) : makeBlock(rng);
+    const made = k === 'state' ? makeState(rng) : k === 'block' ? makeBlock(rng) : makeFreebsd(rng);
     if (!made) continue;
     const chosen = choose(rng, made.candidates, made.n);
     if (!chosen) continue;

@@ -3,7 +3,7 @@
  * lesson test asserts for every shipped lesson, and what a lesson author
  * runs while writing one.
  */
-import { lookup } from './digest-path';
+import { lookup, type Lookup } from './digest-path';
 import type { Highlight } from './highlight';
 import type { Lesson, LessonProblem, Scene } from './lesson';
 import { answerIn, choiceReadable, judgeChoices } from './question';
@@ -102,13 +102,13 @@ function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof sta
     case 'page': {
       const vn = lookup(d, `vnodes[name=${t.vnode}]`);
       if (!vn.found) return `no vnode ${t.vnode}`;
-      const page = lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
-      const object = lookup(d, `vnodes[name=${t.vnode}].object`);
-      // FreeBSD digests keep pages under objects[]; their highlight checks come with that model's lessons.
-      if (!page.found && !object.found) return `page ${t.offset} of ${t.vnode} is not resident at this step`;
-      if (t.column && page.found) {
+      const freebsd = freebsdPage(d, t.vnode, t.offset);
+      const page = freebsd ?? lookup(d, `vnodes[name=${t.vnode}].uvn.pages[offset=${t.offset}]`);
+      if (!page.found) return `page ${t.offset} of ${t.vnode} is not resident at this step`;
+      if (t.column) {
         const p = page.value as Record<string, unknown>;
-        const known = Object.hasOwn(p, t.column) || /^PG_[A-Z]+$/.test(t.column);
+        // An OpenBSD page's column may be one of its PG_* flags; a FreeBSD page has only its digest fields.
+        const known = Object.hasOwn(p, t.column) || (freebsd === null && /^PG_[A-Z]+$/.test(t.column));
         if (!known) return `no column ${t.column}`;
       }
       return null;
@@ -131,4 +131,15 @@ function highlightProblem(h: Highlight, state: NonNullable<ReturnType<typeof sta
     case 'step':
       return stateAt(trace, t.step) ? null : `step ${t.step} does not exist`;
   }
+}
+
+/**
+ * A FreeBSD digest keeps a vnode's pages under `objects[]`, found through the vnode's `object` number, by
+ * pindex (offset / 4096). Null for an OpenBSD digest (its vnodes have no `object` field).
+ */
+function freebsdPage(d: Record<string, unknown>, vnode: string, offset: number): Lookup | null {
+  const object = lookup(d, `vnodes[name=${vnode}].object`);
+  if (!object.found) return null;
+  if (typeof object.value !== 'number' || offset % 4096 !== 0) return { found: false, reason: 'no object' };
+  return lookup(d, `objects[id=${object.value}].pages[pindex=${offset / 4096}]`);
 }

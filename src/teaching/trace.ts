@@ -9,18 +9,27 @@
  * blocks or returns; the replay is checked to end in the same state), and the
  * seed lines the thread went through are kept: a lesson may point at a line
  * the thread passed during its step, not only where it stopped.
+ *
+ * A `complete` step of an asynchronous read (FreeBSD's
+ * vnode_pager_generic_getpages_done_async) runs seed lines in no thread of
+ * the scenario, as an interrupt would. Its lines are kept too, credited to
+ * the thread that started the request (the request's `thread` in the
+ * digest): that is whose work the completion finishes.
  */
 import { PagerEngine } from '../engine/engine';
 import { SnapshotBuilder } from '../engine/view';
 import type { Scenario, Step } from '../protocol/scenario';
 import { threadOf } from '../protocol/scenario';
-import { digestThreads, type JudgeState, type ThreadView } from './state';
+import { digestIo, digestThreads, type JudgeState, type ThreadView } from './state';
 
 export interface TracedState extends JudgeState {
   readonly threads: readonly ThreadView[];
-  /** The thread the step ran or stepped (null for a spawn or a completion). */
+  /**
+   * The thread the step ran or stepped; for a completion that ran seed lines, the thread that started the
+   * request; null for a spawn or a completion that ran none.
+   */
   readonly ran: string | null;
-  /** Seed lines that thread stood at during the step (only with `lines`), in order. */
+  /** Seed lines that thread (or the completion) went through during the step (only with `lines`), in order. */
   readonly passed: readonly number[];
 }
 
@@ -36,10 +45,23 @@ export function stateAt(trace: Trace, step: number): TracedState | undefined {
   return trace.states[step + 1];
 }
 
-function freeze(engine: PagerEngine, builder: SnapshotBuilder, step: Step | null, passed: number[]): TracedState {
+function freeze(
+  engine: PagerEngine,
+  builder: SnapshotBuilder,
+  step: Step | null,
+  passed: number[],
+  completer: string | null,
+): TracedState {
   const snapshot = builder.build(engine.stepIndex + 1);
-  const ran = step && !('spawn' in step) ? threadOf(step) : null;
+  const ran = step && !('spawn' in step) ? (threadOf(step) ?? completer) : null;
   return { digest: engine.digest(), threads: snapshot.threads, ran, passed };
+}
+
+/** The thread that started the request a `complete` step finishes, if that step's completion ran seed lines. */
+function completerOf(step: Step, before: ReturnType<PagerEngine['digest']>, after: PagerEngine): string | null {
+  if (!('complete' in step) || after.trail.length === 0) return null;
+  const thread = digestIo(before).find((r) => r.id === step.complete)?.thread;
+  return typeof thread === 'string' ? thread : null;
 }
 
 /**
@@ -77,12 +99,16 @@ export function traceScenario(scenario: Scenario, options: { lines?: boolean } =
   const builder = new SnapshotBuilder(engine.k, engine.model);
   const shadow = options.lines ? new PagerEngine(scenario) : null;
   const shadowBuilder = shadow ? new SnapshotBuilder(shadow.k, shadow.model) : null;
-  const states: TracedState[] = [freeze(engine, builder, null, [])];
+  const states: TracedState[] = [freeze(engine, builder, null, [], null)];
   for (const [i, step] of scenario.steps.entries()) {
+    const before = engine.digest();
     const refusal = engine.apply(step);
     if (refusal !== null) return { states, refused: { step: i, reason: refusal } };
+    const completer = completerOf(step, before, engine);
+    // A completion runs no thread to replay: its lines are the engine's own trail of the step.
     const passed = shadow ? replayNoting(shadow, shadowBuilder!, step, engine) : [];
-    states.push(freeze(engine, builder, step, passed));
+    if (completer !== null && shadow) passed.push(...engine.trail);
+    states.push(freeze(engine, builder, step, passed, completer));
   }
   return { states, refused: null };
 }

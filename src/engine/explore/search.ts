@@ -56,6 +56,11 @@ export interface ExploreOptions {
   shouldStop?: () => boolean;
   /** Told of each new finding as it is found (its schedule so far, not minimised, not yet the shortest). */
   onFinding?: (finding: { kind: FindingKind; message: string; schedule: readonly Step[] }) => void;
+  /**
+   * Told of each path that ends (not one cut at the depth limit): its schedule (live: copy what you keep)
+   * and what its last state shows (none when every thread finished cleanly). The lab shows the first few.
+   */
+  onSchedule?: (schedule: readonly Step[], findings: readonly { kind: FindingKind; message: string }[]) => void;
 }
 
 export interface ExploreStats {
@@ -264,7 +269,9 @@ class Search {
   /** A path ended here: count it, and record what the state shows. */
   private end(te: TrackedEngine): void {
     this.stats.schedules++;
-    for (const f of findingsAt(te.k, te.engine.model, this.setup)) this.record(f.kind, f.message);
+    const found = findingsAt(te.k, te.engine.model, this.setup);
+    this.options.onSchedule?.(this.path, found);
+    for (const f of found) this.record(f.kind, f.message);
   }
 
   private *visit(

@@ -7,6 +7,8 @@ import type { Setup } from '../../protocol/scenario';
 import type { KernelState, KThread } from '../kernel/types';
 import type { PagerModel } from '../model';
 import { FREEBSD_CALLS } from './calls';
+import { freebsdInvariants } from './invariants';
+import { freebsdLeaks } from './leaks';
 import { FREEBSD_PROFILE } from './profile';
 import { BsdKernel, objLockName, refreshState, type BsdState, type BsdVnode, type Mount } from './state';
 import { UNREACHABLE_SEED_LINES } from './unreachable';
@@ -185,6 +187,10 @@ export const FREEBSD: PagerModel<BsdKernel> = {
     if (call === 'munmap') k.bsd.mappings[args.mapping as string]!.unmapped = true;
     return body(k, th, vp, args);
   },
+  start(k, th, call, args) {
+    const vp = typeof args.vnode === 'string' ? (k.vnodeByName.get(args.vnode) ?? null) : null;
+    return FREEBSD_CALLS[call]!(k, th, vp, args);
+  },
   completeRefusal(k, req) {
     const bp = req.ctx as PagerBuf;
     const vp = k.vnode(bp.vnode);
@@ -201,4 +207,7 @@ export const FREEBSD: PagerModel<BsdKernel> = {
   },
   digest: freebsdDigest,
   views: FREEBSD_VIEWS,
+  // The explorer's hooks: what holds until a panic, and what a finished run must not leave behind.
+  invariants: freebsdInvariants,
+  leaks: freebsdLeaks,
 };

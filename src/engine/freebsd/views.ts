@@ -2,7 +2,7 @@
  * FreeBSD's parts of the view snapshot and of the contract digest: one view per live vm_object, the pbuf
  * counters, page views with valid/dirty strips and busy state, what a sleeper sleeps on and who can wake it.
  */
-import { bitNames } from '../kernel/constants';
+import { bitNames, lowerBound } from '../kernel/constants';
 import { vnLockName } from '../kernel/kernel';
 import { FREE_PAGES_CHAN } from '../kernel/memory';
 import { readLocals } from '../kernel/sched';
@@ -209,6 +209,17 @@ export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
         if (obj.vnode === vp.name) for (const p of obj.memq) yield obj.pageAt[p]!;
   },
   isResident: (k, id) => id !== 0 && (k.bsd.pages[id]?.object ?? null) !== null,
+  residentIndex(k, id) {
+    const pg = k.page(id);
+    let before = 0;
+    for (const vp of k.s.vnodes)
+      for (const obj of Object.values(k.bsd.objects))
+        if (obj.vnode === vp.name) {
+          if (obj.id === pg.object) return before + lowerBound(obj.memq, pg.pindex);
+          before += obj.memq.length;
+        }
+    return -1;
+  },
   page: (k, id) => pageView(k, k.page(id)),
   pageOffset: (k, id) => (k.bsd.pages[id] ? k.bsd.pages[id].pindex * 4096 : -1),
   queues: (k) => [k.bsd.activeQueue, k.bsd.inactiveQueue],

@@ -40,3 +40,15 @@ export function bitNames(value: number, table: readonly { readonly bit: number; 
   for (const { bit, name } of table) if (value & bit) names.push(name);
   return names;
 }
+
+/** The first index of sorted `xs` whose item is not below `x` (where `x` is or would be). */
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

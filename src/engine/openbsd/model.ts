@@ -93,6 +93,10 @@ export const OPENBSD: PagerModel<UvmKernel> = {
     }
     return body(k, th, vp, args);
   },
+  start(k, th, call, args) {
+    const vp = typeof args.vnode === 'string' ? (k.vnodeByName.get(args.vnode) ?? null) : null;
+    return OPENBSD_CALLS[call]!(k, th, vp, args);
+  },
   digest: openbsdDigest,
   views: OPENBSD_VIEWS,
   invariants: openbsdInvariants,

@@ -3,7 +3,7 @@
  * views with their PG_* cells, the uvn of each vnode for the "uvn flags"
  * panel, what a sleeper sleeps on and who can wake it.
  */
-import { bitNames } from '../kernel/constants';
+import { bitNames, lowerBound } from '../kernel/constants';
 import type { Digest, ModelViews } from '../model';
 import { FREE_PAGES_CHAN } from '../kernel/memory';
 import type { KThread } from '../kernel/types';
@@ -146,6 +146,15 @@ export const OPENBSD_VIEWS: ModelViews<UvmKernel> = {
     for (const vp of k.s.vnodes) for (const off of vp.uvn.offsets) yield vp.uvn.pageAt[off]!;
   },
   isResident: (k, id) => (k.uvm.pages[id]?.object ?? null) !== null,
+  residentIndex(k, id) {
+    const pg = k.page(id);
+    let before = 0;
+    for (const vp of k.s.vnodes) {
+      if (vp.name === pg.object) return before + lowerBound(vp.uvn.offsets, pg.offset);
+      before += vp.uvn.offsets.length;
+    }
+    return -1;
+  },
   page: (k, id) => pageView(k.page(id)),
   pageOffset: (k, id) => k.uvm.pages[id]?.offset ?? -1,
   queues: (k) => [k.uvm.activeQueue, k.uvm.inactiveQueue],

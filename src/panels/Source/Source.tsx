@@ -10,6 +10,7 @@ import {
   selectProfile,
   selectSelectedThread,
   selectThreads,
+  selectSceneLine,
   selectTrail,
 } from '../../store/selectors';
 import type { LabState } from '../../store/store';
@@ -106,7 +107,11 @@ export function Source() {
   const trail = useLab(selectTrail);
   const trailSet = useMemo(() => new Set(trail?.lines ?? []), [trail]);
   const trailEnd = trail?.lines.at(-1) ?? null;
-  const viewLine = followedLine ?? trailEnd;
+  // A followed thread outside the seed (in its caller) with a step that ran no seed line: show where another
+  // live thread stands (the one it waits for, often) rather than leave the view on the licence header.
+  const otherLine = useMemo(() => threads.find((t) => t.status !== 'done' && t.line !== null)?.line ?? null, [threads]);
+  const sceneLine = useLab(selectSceneLine);
+  const viewLine = sceneLine ?? followedLine ?? trailEnd ?? (followed ? otherLine : null);
   const dispatch = useDispatch();
   const breakpointList = useLab(selectBreakpoints);
   const breakpoints = useMemo(() => new Set(breakpointList), [breakpointList]);
@@ -119,7 +124,7 @@ export function Source() {
   // Nothing to follow yet (a library scenario at step 0): show where the selected thread will go, else the
   // first function, never the licence header.
   const firstDef = useMemo(() => (text === null ? null : firstDefinitionLine(text)), [text]);
-  const restLine = followed || trailEnd !== null ? null : (previewLine ?? firstDef);
+  const restLine = viewLine !== null ? null : (previewLine ?? firstDef);
 
   /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
   const scrollToLine = useCallback(

@@ -1,0 +1,89 @@
+import { expect, test } from './fixtures';
+import { ExploreDialog } from './pages/ExploreDialog';
+
+test.describe('Explore: search the schedules of the current threads', () => {
+  test('the two-faults race: every schedule searched, none fails; the first schedule opens at its last step', async ({
+    lab,
+  }) => {
+    await lab.bar.openLibrary('two-threads-fault-same-page');
+    await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+    const explore = new ExploreDialog(lab.page);
+    await explore.open();
+    await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(
+      /^3 threads\. Searched every schedule: \d+ schedules, \d+ states, 0 findings, \d+\.\d s$/,
+      { timeout: 30_000 },
+    );
+    await expect(explore.progress).toBeVisible();
+    await expect(explore.dialog.getByText('None: no schedule panics, hangs or leaks.')).toBeVisible();
+    await expect(explore.schedules).toHaveCount(5);
+    const first = explore.schedules.first();
+    await expect(first).toHaveText(/^Schedule 1: every thread done \(\d+ steps, t\d\)$/);
+    const [, steps, thread] = /\((\d+) steps, (t\d)\)/.exec((await first.textContent())!)!;
+    await first.click();
+
+    await expect(explore.dialog).toBeHidden();
+    await expect(lab.timeline.status).toHaveText(`Step ${steps} of ${steps}`);
+    // The last thread to run is selected (the source follows it too, done as it is).
+    await expect(lab.threads.card(thread!).getByRole('button', { name: thread, exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(lab.source.following).toContainText(`Following ${thread}`);
+    for (const t of ['t1', 't2', 't3']) await expect(lab.threads.status(t)).toHaveText('done');
+    await expect(lab.panic).toHaveCount(0);
+  });
+
+  test('a FreeBSD panic found from the spawns opens at the panic with the panicking thread selected', async ({
+    lab,
+  }) => {
+    await lab.bar.openLibrary('freebsd-sendfile-no-bmap-pager-fail-panics');
+    const explore = new ExploreDialog(lab.page);
+    await explore.open();
+    await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(/Searched every schedule: .* [1-9]\d* findings?, /, { timeout: 30_000 });
+    const finding = explore.findings.filter({ hasText: /^panic: / }).first();
+    await expect(finding).toBeVisible();
+    const text = (await finding.textContent())!;
+    const [, message, steps, thread] = /^panic: (.*) \((\d+) steps, (t\d+)\)$/.exec(text)!;
+    await finding.click();
+
+    await expect(explore.dialog).toBeHidden();
+    await expect(lab.timeline.status).toHaveText(`Step ${steps} of ${steps}`);
+    await expect(lab.panic).toContainText(`panic: ${message}`);
+    await expect(lab.source.following).toContainText(`Following ${thread} (selected)`);
+    await expect(lab.threads.status(thread!)).toHaveText('panicked');
+    await expect(lab.threads.card(thread!).getByRole('button', { name: thread, exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+  });
+
+  test('Cancel stops a long search with what it found; closing keeps the results', async ({ lab }) => {
+    await lab.bar.openLibrary('recycle-terminate-hangs-when-late-fault-page-survives');
+    const explore = new ExploreDialog(lab.page);
+    await explore.open();
+    // A bound out of range is refused by the form (the browser says why), and nothing is searched.
+    await explore.field('Preemption bound').fill('9');
+    await explore.button('Explore').click();
+    await expect(explore.dialog.locator('input:invalid')).toHaveCount(1);
+    await expect(explore.dialog.locator('input:invalid')).toHaveAccessibleName('Preemption bound');
+    await expect(explore.status).toHaveText('Not started.');
+    await expect(explore.progress).toHaveCount(0);
+    await explore.field('Preemption bound').fill('3');
+    await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(/Searching: [1-9][\d,]* schedules/, { timeout: 30_000 });
+    await expect(explore.progress).toBeVisible();
+    await expect(explore.button('Explore again')).toBeDisabled();
+    await explore.button('Cancel').click();
+    await expect(explore.status).toHaveText(/Stopped early \(not exhaustive\): [\d,]+ schedules/, { timeout: 30_000 });
+    await expect(explore.button('Cancel')).toBeDisabled();
+    await expect(explore.button('Explore again')).toBeEnabled();
+
+    const said = await explore.status.textContent();
+    await explore.button('Close').click();
+    await expect(explore.dialog).toBeHidden();
+    await explore.open();
+    await expect(explore.status).toHaveText(said!);
+  });
+});

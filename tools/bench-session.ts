@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`, the long-session half (issue 12): a 100,000-step session's
+ * history (memory, going back, jumping, acting after going back), opening the
+ * 16,387-step link in the worker's host, and the engine alone under the
+ * explorer's workload. Times of the whole open are CPU time of this process
+ * (the machine is shared); the others are wall-clock medians and 95th
+ * percentiles of many repeats.
+ */
+import { performance } from 'node:perf_hooks';
+import { PagerEngine } from '../src/engine/engine';
+import { enabledSteps } from '../src/engine/explore/steps';
+import { TrackedEngine } from '../src/engine/explore/tracked';
+import { Session } from '../src/engine/session';
+import { setupOf, type SpawnStep, type Step } from '../src/protocol/scenario';
+import { SimHost } from '../src/worker/sim-host';
+import { BENCH_SCENARIO } from './bench-explore';
+import { ms, must, prng, rows, timed } from './bench-report';
+import { linkHash, msyncScenario, sessionSteps, SESSION_SETUP } from './workloads';
+
+const SESSION_STEPS = 100_000;
+
+/** CPU milliseconds this process has used. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function heapUsed(gc: (() => void) | undefined): number {
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function benchLongSession(gc: (() => void) | undefined): void {
+  const steps = sessionSteps(SESSION_STEPS, 7);
+  const before = heapUsed(gc);
+  const t0 = cpuMs();
+  const session = new Session(SESSION_SETUP);
+  for (const step of steps) must(session.apply(step), step);
+  const buildMs = cpuMs() - t0;
+  const held = heapUsed(gc) - before;
+  console.log(
+    `(f) workload: ${SESSION_STEPS.toLocaleString('en-US')} steps in episodes of 1-3 calls over 3 files ` +
+      `(${session.snapshot().threads.length.toLocaleString('en-US')} threads), built in ${ms(buildMs)} ms CPU ` +
+      `(${ms(buildMs / SESSION_STEPS)} ms/step), ${session.checkpoints.length} checkpoints`,
+  );
+  rows.push({
+    figure: `(f) heap held by the ${SESSION_STEPS.toLocaleString('en-US')}-step session`,
+    value: gc ? `${(held / 2 ** 20).toFixed(1)} MB (${Math.round(held / SESSION_STEPS)} B/step)` : 'n/a (no gc)',
+    target: '<= 64 MB',
+    verdict: !gc ? 'info' : held <= 64 * 2 ** 20 ? 'PASS' : 'MISS',
+  });
+
+  const back: number[] = [];
+  session.seek(session.length);
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    session.seek(session.cursor - 1);
+    back.push(performance.now() - t);
+  }
+  timed('(f) back one step (seek + snapshot)', back, 16);
+
+  const rand = prng(99);
+  const jump: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const to = Math.floor(rand() * (session.length + 1));
+    const t = performance.now();
+    session.seek(to);
+    jump.push(performance.now() - t);
+  }
+  timed('(f) jump anywhere (seek + snapshot)', jump, 16);
+
+  // Acting after going back: the step applied where the history has one (a new branch each time).
+  const fork: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const to = Math.floor(rand() * session.length);
+    session.seek(to);
+    const step: Step = { spawn: `fork${i}`, call: 'uvm_vnp_sync', args: {} };
+    const t = performance.now();
+    must(session.apply(step), step);
+    fork.push(performance.now() - t);
+    session.switchBranch(1);
+  }
+  timed('(f) act after going back (fork anywhere, new branch)', fork, 50);
+}
+
+function benchOpen(): void {
+  const scenario = msyncScenario();
+  const hash = linkHash(scenario);
+  const open: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    let events = 0;
+    const host = new SimHost(() => events++);
+    const t0 = cpuMs();
+    host.handle({ type: 'sim.open', id: 1, source: { kind: 'link', hash }, origin: 'Shared link' });
+    open.push(cpuMs() - t0);
+    if (events !== 1) throw new Error('bench: the open did not post one snapshot');
+  }
+  console.log(
+    `(g) workload: the ${scenario.steps.length.toLocaleString('en-US')}-step msync link (${hash.length.toLocaleString('en-US')} characters)`,
+  );
+  timed(
+    `(g) open the ${scenario.steps.length.toLocaleString('en-US')}-step link in the worker (SimHost sim.open, CPU)`,
+    open,
+    1000,
+  );
+}
+
+/** Steps applied per CPU second replaying random schedules of explore's fixed scenario from the root. */
+function benchEngine(): void {
+  const setup = setupOf(BENCH_SCENARIO);
+  const spawns = BENCH_SCENARIO.steps.filter((s): s is SpawnStep => 'spawn' in s);
+  const rand = prng(3);
+  const schedules: Step[][] = [];
+  for (let i = 0; i < 200; i++) {
+    const e = new PagerEngine(setup);
+    for (const s of spawns) e.apply(s);
+    const path: Step[] = [...spawns];
+    for (let d = 0; d < 60; d++) {
+      const next = enabledSteps(e, { results: ['ok', 'eio'], steps: false });
+      if (next.length === 0) break;
+      const step = next[Math.floor(rand() * next.length)]!;
+      must(e.apply(step), step);
+      path.push(step);
+    }
+    schedules.push(path);
+  }
+  const rate = (run: (path: Step[]) => void): number => {
+    const start = cpuMs();
+    let n = 0;
+    while (cpuMs() - start < 1500)
+      for (const path of schedules) {
+        run(path);
+        n += path.length;
+      }
+    return (n / (cpuMs() - start)) * 1000;
+  };
+  const plain = rate((path) => {
+    const e = new PagerEngine(setup);
+    for (const s of path) e.apply(s);
+  });
+  const logged = rate((path) => {
+    const e = new TrackedEngine(setup, spawns);
+    for (const s of path.slice(spawns.length)) e.record(s);
+  });
+  const steps = schedules.reduce((a, p) => a + p.length, 0) / schedules.length;
+  console.log(
+    `(h) workload: 200 random schedules of explore's attach/fault/terminate/detach, ${steps.toFixed(1)} steps each`,
+  );
+  rows.push({
+    figure: '(h) engine alone, schedules replayed from the root (CPU)',
+    value: `${Math.round(plain).toLocaleString('en-US')} steps/s`,
+    target: '>= 200,000 steps/s',
+    verdict: plain >= 200_000 ? 'PASS' : 'MISS',
+  });
+  rows.push({
+    figure: '(h) the same with the access log recording every step',
+    value: `${Math.round(logged).toLocaleString('en-US')} steps/s`,
+    target: '-',
+    verdict: 'info',
+  });
+}
+
+export function benchSession(gc: (() => void) | undefined): void {
+  benchLongSession(gc);
+  benchOpen();
+  benchEngine();
+}
