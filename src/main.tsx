@@ -1,43 +1,76 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { savedSession, startSaving } from './app/persistence';
+import { readSaved, SAVED_FALLBACK_NOTE, SAVED_ORIGIN, savedRaw, setAside, startSaving } from './app/persistence';
 import { Root } from './app/Root';
 import { openTeachingLink } from './app/teach-entry';
 import { createLab, simWorker } from './client/sim-client';
 import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
+import type { LabState } from './store/store';
 import './styles.css';
 
 const lab = createLab(simWorker);
 /** `?embed=1`: the read-only viewer for iframes; it neither restores nor saves the learner's own session. */
 const embed = new URLSearchParams(location.search).get('embed') === '1';
 
+/** Call `then` once the worker has answered command `id` (loaded it or refused it). */
+function whenAnswered(id: number, then: (state: LabState) => void): void {
+  const check = (state: LabState) => {
+    if (state.answered < id) return false;
+    then(state);
+    return true;
+  };
+  if (check(lab.store.getState())) return;
+  const stop = lab.store.subscribe((state) => {
+    if (check(state)) stop();
+  });
+}
+
 function boot(): void {
   const { dispatch } = lab.store.getState();
   if (embed) lab.store.getState().setReadOnly(true);
-  const saved = embed ? null : savedSession();
+  // Read once: if the worker refuses it, this text is what is set aside (the store may save over it first).
+  const raw = embed ? null : savedRaw();
+  const saved = readSaved(raw);
+  const library = { kind: 'text' as const, text: blankStart() };
   // The saved session (or the default) loads first, so that a link the worker refuses
   // leaves that session in place instead of nothing.
-  if (saved)
-    dispatch({
+  if (saved?.ok) {
+    const id = dispatch({
       type: 'open',
-      source: { kind: 'text', text: saved.text },
-      origin: 'Saved session',
-      cursor: saved.cursor,
+      source: { kind: 'text', text: saved.saved.text },
+      origin: SAVED_ORIGIN,
+      cursor: saved.saved.cursor,
+      // A save the worker refuses (an impossible step, a bad setup) gives way to the library, never an empty lab.
+      fallback: { source: library, origin: 'Library', note: SAVED_FALLBACK_NOTE },
     });
-  else dispatch({ type: 'open', source: { kind: 'text', text: blankStart() }, origin: 'Library' });
-  // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected.
+    if (id !== null && raw !== null) whenAnswered(id, (state) => state.refused === id && setAside(raw));
+  } else {
+    dispatch({ type: 'open', source: library, origin: 'Library' });
+    if (saved && raw !== null) {
+      lab.store.getState().notify({ kind: 'error', text: `${SAVED_ORIGIN}: ${saved.reason}; ${SAVED_FALLBACK_NOTE}` });
+      setAside(raw);
+    }
+  }
+  // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected. It is read once:
+  // when the worker has answered, the hash leaves the address, so a reload restores the session saved
+  // since (the work done after opening the link), not the link again.
   const openLink = () => {
-    if (location.hash.startsWith(HASH_PREFIX)) {
-      const params = linkParams(location.hash);
-      dispatch({
+    const hash = location.hash;
+    if (hash.startsWith(HASH_PREFIX)) {
+      const params = linkParams(hash);
+      const id = dispatch({
         type: 'open',
-        source: { kind: 'link', hash: location.hash },
+        source: { kind: 'link', hash },
         origin: 'Shared link',
         ...(params?.at != null ? { cursor: params.at } : {}),
         ...(params?.thread ? { select: params.thread } : {}),
       });
-    } else openTeachingLink(lab.store, location.hash);
+      if (id !== null && !embed)
+        whenAnswered(id, () => {
+          if (location.hash === hash) history.replaceState(history.state, '', location.pathname + location.search);
+        });
+    } else openTeachingLink(lab.store, hash);
   };
   openLink();
   if (!embed) startSaving(lab.store);

@@ -6,9 +6,11 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ThreadView, WaitView } from '../protocol/snapshot';
+import type { Busy } from '../store/store';
 import { wakeText } from '../panels/Threads/wake-text';
 import { useLab, useLabStore } from '../store/context';
 import {
+  selectBusy,
   selectCursor,
   selectHung,
   selectIo,
@@ -124,9 +126,54 @@ function KernelBanner() {
   );
 }
 
+/** Long work shows its progress after this long (shorter work would only flash it)… */
+const SHOW_PROGRESS_AFTER_MS = 250;
+/** …and offers Cancel after this long. */
+const OFFER_CANCEL_AFTER_MS = 1000;
+
+/** How long the long work `busy` has been seen: 0 (not yet shown), 1 (progress) or 2 (progress and Cancel). */
+function useBusyPhase(busy: Busy | null): 0 | 1 | 2 {
+  const id = busy?.id ?? null;
+  const [phase, setPhase] = useState<{ id: number | null; phase: 0 | 1 | 2 }>({ id: null, phase: 0 });
+  useEffect(() => {
+    if (id === null) return;
+    const show = setTimeout(() => setPhase({ id, phase: 1 }), SHOW_PROGRESS_AFTER_MS);
+    const offer = setTimeout(() => setPhase({ id, phase: 2 }), OFFER_CANCEL_AFTER_MS);
+    return () => {
+      clearTimeout(show);
+      clearTimeout(offer);
+    };
+  }, [id]);
+  return phase.id === id && id !== null ? phase.phase : 0;
+}
+
+/** Long work in the worker: how far it has got, and after a second, Cancel. */
+function BusyBanner({ busy, cancel }: { busy: Busy; cancel: boolean }) {
+  const store = useLabStore();
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    <Banner
+      kind="info"
+      role="status"
+      label="Progress"
+      actions={
+        cancel && (
+          <button type="button" onClick={() => store.getState().dispatch({ type: 'cancel' })}>
+            Cancel
+          </button>
+        )
+      }
+    >
+      {busy.what}… {busy.total > 0 ? `${n(busy.done)} of ${n(busy.total)} steps` : `${n(busy.done)} steps`}
+    </Banner>
+  );
+}
+
 function NoticeBanner() {
   const notice = useLab(selectNotice);
   const workerState = useLab(selectWorkerState);
+  const busy = useLab(selectBusy);
+  const phase = useBusyPhase(busy);
   const store = useLabStore();
   if (workerState === 'restarting')
     return (
@@ -134,6 +181,7 @@ function NoticeBanner() {
         Restarting the simulation worker…
       </Banner>
     );
+  if (busy && phase > 0) return <BusyBanner busy={busy} cancel={phase === 2} />;
   if (!notice) return null;
   return (
     <Banner

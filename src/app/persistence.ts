@@ -2,11 +2,19 @@
  * The session survives a reload: the scenario (setup and every step) and the
  * cursor are saved locally and restored on start. The saved text is read
  * again by the worker like any file, so a damaged save is refused with a
- * message, never trusted.
+ * message, never trusted: the library's first scenario opens instead, and the
+ * damaged save is set aside.
  */
 import { currentScenario, type LabStore } from '../store/store';
 
 const KEY = 'pager-lab/session/v1';
+
+/** Where a saved session that could not be restored is put aside (the last one only), rather than lost. */
+const SET_ASIDE_KEY = 'pager-lab/session/v1/set-aside';
+
+/** How the lab says a saved session was not restored (the worker adds the reason and the fallback's note). */
+export const SAVED_ORIGIN = 'The saved session could not be restored';
+export const SAVED_FALLBACK_NOTE = "the library's first scenario is open.";
 
 export interface SavedSession {
   /** The scenario as text, read again by the worker. */
@@ -14,15 +22,49 @@ export interface SavedSession {
   cursor: number;
 }
 
-export function savedSession(): SavedSession | null {
+/** The save as it is stored, for `setAside`; null when there is none. */
+export function savedRaw(): string | null {
   try {
-    const raw = localStorage.getItem(KEY);
-    if (!raw) return null;
-    const saved = JSON.parse(raw) as { scenario?: unknown; cursor?: unknown };
-    if (typeof saved.cursor !== 'number' || !Number.isSafeInteger(saved.cursor) || saved.cursor < 0) return null;
-    return { text: JSON.stringify(saved.scenario), cursor: saved.cursor };
+    return localStorage.getItem(KEY);
   } catch {
     return null;
+  }
+}
+
+/**
+ * The saved session, read as strictly as an import: what the main thread can
+ * check (the wrapper and the cursor) is checked here, the scenario itself by
+ * the worker; null when nothing is saved, else the session or why it cannot
+ * be restored.
+ */
+export function readSaved(
+  raw: string | null,
+): { ok: true; saved: SavedSession } | { ok: false; reason: string } | null {
+  if (!raw) return null;
+  let saved: unknown;
+  try {
+    saved = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: `it is not JSON (${raw.length.toLocaleString('en-US')} characters)` };
+  }
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
+    return { ok: false, reason: 'expected an object with a scenario and a cursor' };
+  const { scenario, cursor } = saved as { scenario?: unknown; cursor?: unknown };
+  if (typeof scenario !== 'object' || scenario === null) return { ok: false, reason: 'scenario: missing' };
+  if (typeof cursor !== 'number' || !Number.isSafeInteger(cursor) || cursor < 0)
+    return {
+      ok: false,
+      reason: `cursor: expected a step number (a non-negative integer), got ${typeof cursor === 'string' ? JSON.stringify(cursor.slice(0, 40)) : String(cursor)}`,
+    };
+  return { ok: true, saved: { text: JSON.stringify(scenario), cursor } };
+}
+
+/** Keep a save that could not be restored out of the way (the next save replaces the session key). */
+export function setAside(raw: string): void {
+  try {
+    localStorage.setItem(SET_ASIDE_KEY, raw);
+  } catch {
+    // Storage full or disabled: it is lost, as it could not be used anyway.
   }
 }
 

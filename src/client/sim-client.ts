@@ -1,18 +1,87 @@
 /**
  * The UI's side of one lab's worker: numbers and posts commands, hands events
- * to the lab's store, and if the worker dies, says so and starts a new one
- * from the store's setup and steps, losing nothing. The worker echoes what
- * it applied, so nothing is kept per command.
+ * to the lab's store, and keeps the worker alive and the main thread free:
+ *
+ * - Liveness: it pings the worker every second; a worker that has not answered
+ *   for ten seconds (it died silently: terminate(), self.close(), a crash
+ *   with no error event) or that reports an error is restarted from the
+ *   store's setup, steps and cursor, and the commands it had not answered are
+ *   sent again, so no step is lost. The worker answers pings between the
+ *   slices of long work, so a long load is not mistaken for a death.
+ * - Coalescing: a Step press goes at once when no other is on its way; presses
+ *   made while one is (keys held or repeated, rapid clicks) wait, and go once
+ *   it is answered, at the next frame, as one `sim.step` with a count (at most
+ *   MAX_STEP_BATCH): a burst of 1,000 presses costs a dozen requests and
+ *   snapshots, not 1,000.
  */
-import { PROTOCOL_VERSION, type Command, type SimEvent } from '../protocol/messages';
+import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../protocol/messages';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
+
+type StepBody = Extract<CommandBody, { type: 'sim.step' }>;
+
+export interface ClientOptions {
+  /** How often the worker is pinged (ms). */
+  readonly heartbeatMs?: number;
+  /** A worker that has not answered anything for this long (ms) while a ping waits is taken for dead. */
+  readonly deadAfterMs?: number;
+  /** Calls `f` at the next frame (the browser: requestAnimationFrame, with a timer for hidden pages). */
+  readonly nextFrame?: (f: () => void) => void;
+  /** The clock (ms). */
+  readonly now?: () => number;
+}
+
+/**
+ * Most Step presses one request carries: its answer (a timeline entry a step) is then received and drawn
+ * within a frame or two, and a long burst goes as a stream of such requests, one in flight at a time.
+ */
+export const MAX_STEP_BATCH = 100;
+
+/** Restarts in a row without any answer in between: past this, the worker is left stopped (it dies replaying). */
+const MAX_RESTARTS = 3;
+
+function defaultNextFrame(f: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    f();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  // A hidden page gets no frames: a timer makes sure the presses still go.
+  setTimeout(once, 50);
+}
 
 export class SimClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private store: LabStore | null = null;
+  /** Commands sent and not yet answered, in order: sent again to a restarted worker. */
+  private pending: CommandBody[] = [];
+  private pendingIds: number[] = [];
+  /** Step presses waiting for the next frame (and for the last batch's answer). */
+  private steps: StepBody | null = null;
+  private frameAsked = false;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** When the oldest unanswered ping went out (null: none waits). */
+  private pingSince: number | null = null;
+  private restarts = 0;
+  /** Why the worker was restarted, until the commands sent again are answered (then it is said last). */
+  private restartNote: string | null = null;
+  private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
+  private readonly nextFrame: (f: () => void) => void;
+  private readonly now: () => number;
 
-  constructor(private readonly makeWorker: () => Worker) {}
+  constructor(
+    private readonly makeWorker: () => Worker,
+    options: ClientOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    // Generous: a worker reading a 16 MiB file or a 4 MB link answers nothing for a few seconds on a slow machine.
+    this.deadAfterMs = options.deadAfterMs ?? 10_000;
+    this.nextFrame = options.nextFrame ?? defaultNextFrame;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /** Start the worker, delivering its events to `store`. */
   start(store: LabStore): void {
@@ -24,31 +93,132 @@ export class SimClient {
       this.restart(`The simulation worker stopped (${e.message || 'error'}); restarted it from the step list.`);
     };
     this.worker = worker;
+    this.pingSince = null;
+    if (this.heartbeat === null) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }
 
-  /** Kill and restart the worker, replaying the store's scenario to the cursor. */
+  /**
+   * Kill and restart the worker, replaying the store's scenario to the cursor, then send again every
+   * command the old one had not answered (in order), so nothing is lost.
+   */
   restart(reason: string): void {
     const store = this.store;
     if (!store) return;
     this.worker?.terminate();
+    this.worker = null;
     const state = store.getState();
+    if (++this.restarts > MAX_RESTARTS) {
+      this.stopHeartbeat();
+      state.notify({
+        kind: 'error',
+        text: `The simulation worker stopped ${MAX_RESTARTS} times in a row while replaying this session; reload the page.`,
+      });
+      return;
+    }
+    const resend = this.pending;
+    this.pending = [];
+    this.pendingIds = [];
     state.setWorkerState('restarting');
     state.notify({ kind: 'error', text: reason });
     this.start(store);
     const scenario = currentScenario(state);
-    if (scenario) this.send({ type: 'sim.load', scenario, cursor: state.cursor });
+    if (scenario) this.post({ type: 'sim.load', scenario, cursor: state.cursor });
+    for (const body of resend) this.post(body);
+    // Said again once what was sent is answered (at once if the worker answered already).
+    this.restartNote = reason;
+    if (this.pending.length === 0) this.sayRestarted(reason);
   }
 
-  send(body: CommandBody): void {
-    this.worker?.postMessage({ ...body, id: this.nextId++ } as Command);
+  /**
+   * Send a command; its id. Step presses wait for the next frame, merged into one command with a count
+   * (null: no id yet).
+   */
+  send(body: CommandBody): number | null {
+    if (body.type === 'sim.step') return this.queueStep(body);
+    // Order is kept: presses waiting go first.
+    if (!OUT_OF_BAND.has(body.type)) this.flushSteps();
+    return this.post(body);
   }
 
   dispose(): void {
+    this.stopHeartbeat();
     this.worker?.terminate();
     this.worker = null;
   }
 
+  private post(body: CommandBody): number {
+    const id = this.nextId++;
+    if (!OUT_OF_BAND.has(body.type) && !body.type.startsWith('teach.')) {
+      this.pending.push(body);
+      this.pendingIds.push(id);
+    }
+    this.worker?.postMessage({ ...body, id } as Command);
+    return id;
+  }
+
+  private queueStep(body: StepBody): null {
+    const waiting = this.steps;
+    // A press with none waiting or in flight goes at once (a click answers without a frame's delay).
+    if (!waiting && !this.pending.some((c) => c.type === 'sim.step')) {
+      this.post(body);
+      return null;
+    }
+    if (waiting && waiting.thread === body.thread) {
+      this.steps = { ...waiting, count: (waiting.count ?? 1) + (body.count ?? 1) };
+    } else {
+      this.flushSteps();
+      this.steps = body;
+    }
+    this.askFrame();
+    return null;
+  }
+
+  private askFrame(): void {
+    if (this.frameAsked) return;
+    this.frameAsked = true;
+    this.nextFrame(() => {
+      this.frameAsked = false;
+      // One batch in flight at a time: the presses made meanwhile go when it is answered.
+      if (!this.pending.some((c) => c.type === 'sim.step')) this.flushSteps(MAX_STEP_BATCH);
+    });
+  }
+
+  /** Send the presses waiting (up to `most` of them; the rest wait for the next frame). */
+  private flushSteps(most = Infinity): void {
+    const steps = this.steps;
+    if (!steps) return;
+    const count = steps.count ?? 1;
+    if (count > most) {
+      this.steps = { ...steps, count: count - most };
+      this.post({ ...steps, count: most });
+    } else {
+      this.steps = null;
+      this.post(steps);
+    }
+  }
+
+  /** Every second: ping, or restart a worker that has not answered the last ping in time. */
+  private beat(): void {
+    if (!this.worker) return;
+    if (this.pingSince === null) {
+      this.pingSince = this.now();
+      this.worker.postMessage({ type: 'sim.ping', id: this.nextId++ } satisfies Command);
+    } else if (this.now() - this.pingSince > this.deadAfterMs) {
+      const lost = this.pending.length + (this.steps ? 1 : 0);
+      this.restart(
+        `The simulation worker stopped answering; restarted it from the step list${lost > 0 ? ` and sent again the ${lost === 1 ? 'command' : `${lost} commands`} it had not done` : ''}.`,
+      );
+    }
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
   private receive(event: SimEvent): void {
+    // Anything from the worker shows it is alive.
+    this.pingSince = null;
     if (event.version !== PROTOCOL_VERSION) {
       this.store?.getState().notify({
         kind: 'error',
@@ -56,7 +226,32 @@ export class SimClient {
       });
       return;
     }
+    if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(event.id);
     this.store?.getState().receive(event);
+    if (this.restartNote !== null && this.pending.length === 0) this.sayRestarted(this.restartNote);
+    if (this.steps && !this.pending.some((c) => c.type === 'sim.step')) this.askFrame();
+  }
+
+  /**
+   * The commands sent again are answered: their own messages ("Acting on step 6 started Branch 2") must
+   * not hide that the worker was restarted, so that is said again, with an error of theirs after it.
+   */
+  private sayRestarted(note: string): void {
+    this.restartNote = null;
+    const state = this.store?.getState();
+    const notice = state?.notice;
+    if (!state || notice?.text === note) return;
+    state.notify({ kind: 'error', text: notice?.kind === 'error' ? `${note} Then: ${notice.text}` : note });
+  }
+
+  /** Commands up to `id` are answered (the worker answers in order). */
+  private answered(id: number): void {
+    let n = 0;
+    while (n < this.pendingIds.length && this.pendingIds[n]! <= id) n++;
+    if (n === 0) return;
+    this.pending.splice(0, n);
+    this.pendingIds.splice(0, n);
+    this.restarts = 0;
   }
 }
 
@@ -66,8 +261,8 @@ export interface Lab {
   readonly client: SimClient;
 }
 
-export function createLab(makeWorker: () => Worker): Lab {
-  const client = new SimClient(makeWorker);
+export function createLab(makeWorker: () => Worker, options?: ClientOptions): Lab {
+  const client = new SimClient(makeWorker, options);
   const store = createLabStore((command) => client.send(command));
   client.start(store);
   return { store, client };

@@ -70,6 +70,13 @@ function stopReason(
   return t.line !== null && breakpoints.has(t.line) ? 'breakpoint' : null;
 }
 
+/** Lets a caller stop a stepping loop between two primitive steps (the worker's Cancel). */
+export interface StopSignal {
+  readonly cancelled: boolean;
+}
+
+const NEVER: StopSignal = { cancelled: false };
+
 /**
  * Do `action` to `thread` at the session's cursor (forking a branch there if
  * it is behind the end); the steps it made and why it stopped, or the reason
@@ -82,6 +89,27 @@ export function debugStep(
   breakpoints: ReadonlySet<number> = new Set(),
   limit = MACRO_STEP_LIMIT,
 ): DebugResult | string {
+  const stepping = debugStepping(session, thread, action, breakpoints, limit);
+  for (;;) {
+    const next = stepping.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `debugStep` one primitive step at a time: it yields the number of steps
+ * made after each, so the worker can run it in slices and answer in between;
+ * if `signal` is cancelled when it is resumed, it stops there (reason
+ * `cancelled`, the steps made so far kept).
+ */
+export function* debugStepping(
+  session: Session,
+  thread: string,
+  action: DebugAction,
+  breakpoints: ReadonlySet<number> = new Set(),
+  limit = MACRO_STEP_LIMIT,
+  signal: StopSignal = NEVER,
+): Generator<number, DebugResult | string, void> {
   const start = threadIn(session, thread);
   const depth0 = start?.stack.length ?? 0;
   // A plain run is the contract's own step: one `run`.
@@ -100,6 +128,10 @@ export function debugStep(
     reason =
       'run' in primitive ? 'blocked' : stopReason(action, t, session.snapshot().panic !== null, depth0, breakpoints);
     if (reason === null && applied.length >= limit) reason = 'limit';
+    if (reason === null) {
+      yield applied.length;
+      if (signal.cancelled) reason = 'cancelled';
+    }
   }
   const t = threadIn(session, thread)!;
   if ('run' in primitive || reason === 'blocked' || reason === 'done' || reason === 'panic') {

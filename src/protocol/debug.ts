@@ -21,7 +21,9 @@ export type StopReason =
   /** The kernel panicked. */
   | 'panic'
   /** The safety bound on primitive steps was reached with the thread still running. */
-  | 'limit';
+  | 'limit'
+  /** The person cancelled the command while it ran (`sim.cancel`): the steps made so far are kept. */
+  | 'cancelled';
 
 export interface StopInfo {
   readonly thread: string;

@@ -1,5 +1,5 @@
 /**
- * The worker protocol, version 2: one closed union of commands in and events
+ * The worker protocol: one closed union of commands in and events
  * out, namespaced `sim.*`. Every event names the session epoch it belongs to
  * and a sequence number, so the UI drops a stale snapshot (one from before a
  * load or reset, or one overtaken by a later event), and echoes what it
@@ -11,8 +11,12 @@ import type { Scenario, SpawnStep, Step } from './scenario';
 import type { SnapshotDelta, TrailView } from './snapshot';
 import type { TeachCommand, TeachEvent } from './teach';
 
-/** 3: macro steps (step over, step out, run to line, breakpoints), branches, compare, reset with undo. */
-export const PROTOCOL_VERSION = 3;
+/**
+ * 3: macro steps (step over, step out, run to line, breakpoints), branches, compare, reset with undo.
+ * 4: long work in slices (`sim.progress`, `sim.cancel`), heartbeats (`sim.ping`/`sim.pong`), a step count,
+ * an open's fallback (a saved session that cannot be restored).
+ */
+export const PROTOCOL_VERSION = 4;
 
 /** One entry of the timeline: the step and what it did, in words. */
 export interface TimelineEntry {
@@ -40,6 +44,11 @@ export type Command =
       readonly cursor?: number;
       /** The thread to select once loaded (echoed in the snapshot's `select`). */
       readonly select?: string;
+      /**
+       * What to open instead if `source` is refused (a saved session that cannot be restored): it is
+       * loaded, then the refusal is reported as `sim.error` "{origin}: {reason}; {fallback.note}".
+       */
+      readonly fallback?: { readonly source: ScenarioSource; readonly origin: string; readonly note: string };
     }
   /** Replace the session with an already validated scenario (a restart): cursor at `cursor` or the end. */
   | {
@@ -60,8 +69,11 @@ export type Command =
    * (then recorded as the `step`s it made).
    */
   | { readonly type: 'sim.run'; readonly id: number; readonly thread: string; readonly breakpoints?: readonly number[] }
-  /** Run a thread through one seed statement. */
-  | { readonly type: 'sim.step'; readonly id: number; readonly thread: string }
+  /**
+   * Run a thread through one seed statement, `count` times (default 1: presses of Step made within one
+   * frame arrive as one command); it stops early where the thread cannot step, reporting why.
+   */
+  | { readonly type: 'sim.step'; readonly id: number; readonly thread: string; readonly count?: number }
   /** Step, running a call into a seed function to its return (stopping at a breakpoint inside it). */
   | {
       readonly type: 'sim.stepOver';
@@ -92,8 +104,19 @@ export type Command =
   | { readonly type: 'sim.complete'; readonly id: number; readonly request: number; readonly result: string }
   /** Show the state after `to` steps (0 = the setup); acting there keeps the future as a branch. */
   | { readonly type: 'sim.seek'; readonly id: number; readonly to: number }
+  /**
+   * Stop the long command under way (it reported `sim.progress`) at its next slice: a load or open keeps
+   * the session before it; a step, run or macro step keeps the steps made so far. Handled at once, out of
+   * the command queue; no answer of its own.
+   */
+  | { readonly type: 'sim.cancel'; readonly id: number }
+  /** Are you there? Answered by `sim.pong` at once, even while a long command runs (between its slices). */
+  | { readonly type: 'sim.ping'; readonly id: number }
   /** Lessons, challenges and exercises (protocol/teach.ts). */
   | TeachCommand;
+
+/** Commands handled at once, outside the queue, and never answered by a snapshot or an error. */
+export const OUT_OF_BAND: ReadonlySet<Command['type']> = new Set(['sim.cancel', 'sim.ping']);
 
 export type SimEvent =
   /** The state changed: a delta against the snapshot of step `delta.fromStep` (or whole, fromStep -1). */
@@ -155,5 +178,20 @@ export type SimEvent =
       readonly id: number;
       readonly message: string;
     }
+  /**
+   * Command `id` is long work going on in slices: `done` of `total` units (steps replayed or applied).
+   * It is answered as usual when it ends (or is cancelled: `sim.cancel`).
+   */
+  | {
+      readonly type: 'sim.progress';
+      readonly version: typeof PROTOCOL_VERSION;
+      readonly id: number;
+      /** "Loading", "Stepping t1"… */
+      readonly what: string;
+      readonly done: number;
+      readonly total: number;
+    }
+  /** The answer to `sim.ping` `id`. */
+  | { readonly type: 'sim.pong'; readonly version: typeof PROTOCOL_VERSION; readonly id: number }
   /** Lessons, challenges and exercises (protocol/teach.ts). */
   | TeachEvent;

@@ -20,6 +20,7 @@ export const selectSelectedThread = (s: LabState) => s.selectedThread;
 export const selectNotice = (s: LabState) => s.notice;
 export const selectHelpOpen = (s: LabState) => s.helpOpen;
 export const selectWorkerState = (s: LabState) => s.workerState;
+export const selectBusy = (s: LabState) => s.busy;
 export const selectTitle = (s: LabState) => s.title;
 export const selectBreakpoints = (s: LabState) => s.breakpoints;
 export const selectChosenLine = (s: LabState) => s.chosenLine;

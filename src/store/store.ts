@@ -31,6 +31,22 @@ export interface SimulationSlice {
   epoch: number;
   seq: number;
   workerState: 'starting' | 'ready' | 'restarting';
+  /** A command running in slices in the worker (a long load, run or batch of steps), while it runs. */
+  busy: Busy | null;
+  /** The highest command id the worker has answered (a snapshot, an error or a comparison). */
+  answered: number;
+  /** The id of the last command the worker refused (its answer was an error). */
+  refused: number;
+}
+
+/** Long work under way in the worker, from its `sim.progress` reports. */
+export interface Busy {
+  readonly id: number;
+  /** "Loading", "Stepping t1"… */
+  readonly what: string;
+  readonly done: number;
+  /** Units in all (steps), 0 when unknown (a run). */
+  readonly total: number;
 }
 
 export interface HistorySlice {
@@ -93,6 +109,8 @@ export type LabAction =
       readonly select?: string;
       /** Open the "About this scenario" area (a library scenario's explanation). */
       readonly about?: boolean;
+      /** What to open instead if the worker refuses it (a saved session): see `sim.open`. */
+      readonly fallback?: Extract<Command, { type: 'sim.open' }>['fallback'];
     }
   | { readonly type: 'load'; readonly scenario: Scenario; readonly cursor?: number }
   /** Start over from the setup (the UI asks first); undoable. */
@@ -112,6 +130,8 @@ export type LabAction =
   | { readonly type: 'switchBranch'; readonly branch: number }
   | { readonly type: 'compare'; readonly a: number; readonly b: number }
   | { readonly type: 'closeComparison' }
+  /** Stop the long command under way in the worker (a load keeps the session before it). */
+  | { readonly type: 'cancel' }
   /** Lessons, challenges and exercises: a command for the worker's tutor. */
   | { readonly type: 'teach'; readonly command: TeachCommandBody };
 
@@ -119,14 +139,14 @@ export type LabAction =
 export type TeachCommandBody = TeachCommand extends infer C ? (C extends TeachCommand ? Omit<C, 'id'> : never) : never;
 
 /** What a read-only lab (the embed) still does: open the link it was given, move through the history, follow a lesson. */
-const READ_ONLY_ALLOWED: ReadonlySet<LabAction['type']> = new Set(['open', 'seek', 'teach']);
+const READ_ONLY_ALLOWED: ReadonlySet<LabAction['type']> = new Set(['open', 'seek', 'teach', 'cancel']);
 
 /** A command without its id: the client numbers it. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
 
 export interface Actions {
-  /** Do `action`: tell every action listener, then send it to the worker. */
-  dispatch(action: LabAction): void;
+  /** Do `action`: tell every action listener, then send it to the worker; the command's id, if one was sent. */
+  dispatch(action: LabAction): number | null;
   /** Watch every action dispatched; returns the unsubscribe. */
   onAction(listener: (action: LabAction) => void): () => void;
   /** Apply a worker event (stale ones are dropped). */
@@ -157,6 +177,7 @@ function commandOf(action: LabAction, state: LabState): CommandBody | null {
         origin: action.origin,
         cursor: action.cursor,
         ...(action.select !== undefined ? { select: action.select } : {}),
+        ...(action.fallback ? { fallback: action.fallback } : {}),
       };
     case 'load':
       return { type: 'sim.load', scenario: action.scenario, cursor: action.cursor };
@@ -186,6 +207,8 @@ function commandOf(action: LabAction, state: LabState): CommandBody | null {
       return { type: 'sim.branch', branch: action.branch };
     case 'compare':
       return { type: 'sim.compare', a: action.a, b: action.b };
+    case 'cancel':
+      return state.busy ? { type: 'sim.cancel' } : null;
     case 'toggleBreakpoint':
     case 'chooseLine':
     case 'closeComparison':
@@ -214,8 +237,8 @@ function localPatch(action: LabAction, state: LabState): Partial<LabState> | nul
   }
 }
 
-/** `send` carries a command to this lab's worker (its client). */
-export function createLabStore(send: (command: CommandBody) => void): LabStore {
+/** `send` carries a command to this lab's worker (its client), which numbers it. */
+export function createLabStore(send: (command: CommandBody) => number | null | void): LabStore {
   const listeners = new Set<(action: LabAction) => void>();
   return createStore<LabState>()((set, get) => ({
     snapshot: null,
@@ -225,6 +248,9 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     epoch: -1,
     seq: 0,
     workerState: 'starting',
+    busy: null,
+    answered: 0,
+    refused: 0,
     timeline: [],
     cursor: 0,
     length: 0,
@@ -248,7 +274,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     waitGraph: false,
 
     dispatch(action) {
-      if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return;
+      if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return null;
       for (const listener of listeners) listener(action);
       // A message is about what was done last: the next action makes it stale (it may bring its own).
       if (get().notice) set({ notice: null });
@@ -256,7 +282,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
       const command = commandOf(action, state);
       const patch = localPatch(action, state);
       if (patch) set(patch);
-      if (command) send(command);
+      return command ? (send(command) ?? null) : null;
     },
     onAction(listener) {
       listeners.add(listener);
@@ -269,22 +295,33 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
         else set({ teach: reduceTeach(state.teach, event) });
         return;
       }
-      if (event.seq <= state.seq || event.epoch < state.epoch) return; // stale
+      if (event.type === 'sim.pong') return;
+      if (event.type === 'sim.progress') {
+        const { id, what, done, total } = event;
+        if (id > state.answered) set({ busy: { id, what, done, total } });
+        return;
+      }
+      // Answered: whatever it was, the command no longer runs.
+      const answer: Partial<LabState> = { answered: Math.max(state.answered, event.id) };
+      if (state.busy && state.busy.id <= event.id) answer.busy = null;
+      if (event.type === 'sim.error') answer.refused = event.id;
+      if (event.seq <= state.seq || event.epoch < state.epoch) return set(answer); // stale
       if (event.type === 'sim.error') {
-        set({ seq: event.seq, notice: { kind: 'error', text: event.message } });
+        set({ ...answer, seq: event.seq, notice: { kind: 'error', text: event.message } });
         return;
       }
       if (event.type === 'sim.comparison') {
-        set({ seq: event.seq, comparison: event.comparison });
+        set({ ...answer, seq: event.seq, comparison: event.comparison });
         return;
       }
       perfMark('store:start');
       const sameSession = event.epoch === state.epoch;
       const base = sameSession ? state.snapshot : null;
       const snapshot = applyDelta(base, event.delta);
-      if (!snapshot) return;
+      if (!snapshot) return set(answer);
       const timeline = [...state.timeline.slice(0, event.timelineFrom), ...event.timeline];
       const patch: Partial<LabState> = {
+        ...answer,
         snapshot,
         previous: base,
         changes: event.changes,
@@ -342,7 +379,7 @@ export function createLabStore(send: (command: CommandBody) => void): LabStore {
     setWorkerState: (workerState) =>
       set((s) =>
         workerState === 'restarting'
-          ? { workerState, seq: 0, epoch: -1, teach: { ...s.teach, mode: null } }
+          ? { workerState, seq: 0, epoch: -1, busy: null, teach: { ...s.teach, mode: null } }
           : { workerState },
       ),
     selectVnode: (selectedVnode) => set({ selectedVnode }),

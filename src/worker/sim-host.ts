@@ -5,7 +5,7 @@
  * line, breakpoints) run here, one round trip and one snapshot each.
  */
 import { Session } from '../engine/session';
-import { debugStep, type DebugAction } from '../engine/stepping';
+import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
 import {
@@ -24,6 +24,21 @@ import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
 
+type Fallback = NonNullable<Extract<Command, { type: 'sim.open' }>['fallback']>;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Work that does one thing at once. */
+// eslint-disable-next-line require-yield
+function* once(f: () => void): Work {
+  f();
+}
+
+/** Run `work` to its end at once. */
+function drain(work: Work): void {
+  while (!work.next().done);
+}
+
 /** What a snapshot event says besides the state. */
 interface Emitted {
   timelineFrom: number;
@@ -34,6 +49,26 @@ interface Emitted {
   selectLine?: number | null;
   undoable?: boolean;
   stop?: StopInfo | null;
+}
+
+/** Long work under way: what `sim.cancel` stops. */
+interface Job {
+  readonly id: number;
+  cancelled: boolean;
+}
+
+/** Work done in slices: it yields how many units (steps) it has done, and answers its command itself. */
+type Work = Generator<number, void, void>;
+
+export interface HostOptions {
+  /**
+   * Longest stretch of work between two looks at the message queue, in ms. The worker uses a few tens of
+   * ms so a ping, Cancel or Reset is seen at once; without it (Node, tests) every command runs to its end
+   * at once.
+   */
+  readonly sliceMs?: number;
+  /** Waits for the next slice (the worker: a macrotask, so queued messages run first). */
+  readonly yieldToQueue?: () => Promise<void>;
 }
 
 /** A session and the scenario it was loaded from (its setup, title). */
@@ -53,6 +88,10 @@ export class SimHost {
 
   /** The teaching layer, loaded on the first `teach.*` command (it is its own chunk). */
   private tutor: Tutor | null = null;
+  /** The command running in slices, if one is. */
+  private job: Job | null = null;
+  private readonly sliceMs: number;
+  private readonly yieldToQueue: () => Promise<void>;
 
   /**
    * `loadTutor` brings in the teaching layer when a lesson, challenge or
@@ -61,7 +100,21 @@ export class SimHost {
   constructor(
     private readonly post: (event: SimEvent) => void,
     private readonly loadTutor?: () => Promise<(port: LabPort) => Tutor>,
-  ) {}
+    options: HostOptions = {},
+  ) {
+    this.sliceMs = options.sliceMs ?? Infinity;
+    this.yieldToQueue = options.yieldToQueue ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
+  }
+
+  /** A command is running in slices (a Cancel, or a load or reset that replaces it, may stop it). */
+  get busy(): boolean {
+    return this.job !== null;
+  }
+
+  /** Stop the command running in slices at its next slice (`sim.cancel`). */
+  cancel(): void {
+    if (this.job) this.job.cancelled = true;
+  }
 
   /**
    * Handle one command. Only a `teach.*` command may return a promise (while
@@ -70,9 +123,43 @@ export class SimHost {
    */
   handle(cmd: Command): void | Promise<void> {
     if (isTeach(cmd)) return this.teach(cmd);
+    if (cmd.type === 'sim.ping') return this.post({ type: 'sim.pong', version: PROTOCOL_VERSION, id: cmd.id });
+    if (cmd.type === 'sim.cancel') return this.cancel();
     const epoch = this.epoch;
-    this.handleSim(cmd);
-    this.tutor?.changed(cmd.type, this.epoch !== epoch);
+    const work = this.handleSim(cmd);
+    if (!work) return this.tutor?.changed(cmd.type, this.epoch !== epoch);
+    const done = this.sliced(work);
+    const after = () => this.tutor?.changed(cmd.type, this.epoch !== epoch);
+    if (!done) return after();
+    return done.then(after);
+  }
+
+  /**
+   * Run `work` for `sliceMs` at a time, reporting progress and letting queued messages (a ping, a
+   * Cancel) in between; null when it finished in its first slice.
+   */
+  private sliced(work: { job: Job; what: string; total: number; run: Work }): Promise<void> | null {
+    const { job, what, total, run } = work;
+    this.job = job;
+    const slice = (): boolean => {
+      const until = performance.now() + this.sliceMs;
+      for (;;) {
+        const next = run.next();
+        if (next.done) {
+          this.job = null;
+          return true;
+        }
+        if (performance.now() >= until) {
+          this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
+          return false;
+        }
+      }
+    };
+    if (slice()) return null;
+    return (async () => {
+      do await this.yieldToQueue();
+      while (!slice());
+    })();
   }
 
   private async teach(cmd: TeachCommand): Promise<void> {
@@ -92,7 +179,7 @@ export class SimHost {
       scenario: () => this.current?.scenario ?? null,
       load: (id, scenario, cursor) => {
         const epoch = this.epoch;
-        this.load(id, scenario, cursor);
+        drain(this.loading({ id, cancelled: false }, scenario, cursor));
         return this.epoch !== epoch;
       },
       seek: (id, to) => this.handleSim({ type: 'sim.seek', id, to }),
@@ -100,15 +187,28 @@ export class SimHost {
     };
   }
 
-  private handleSim(cmd: Exclude<Command, TeachCommand>): void {
+  /** Do a command; long work (loads, steps, runs) comes back to be run in slices. */
+  private handleSim(
+    cmd: Exclude<Command, TeachCommand | { type: 'sim.ping' | 'sim.cancel' }>,
+  ): { job: Job; what: string; total: number; run: Work } | void {
+    const job: Job = { id: cmd.id, cancelled: false };
     switch (cmd.type) {
       case 'sim.open': {
         const read = this.read(cmd.source, cmd.origin);
-        if (!read.ok) return this.error(cmd.id, read.message);
-        return this.load(cmd.id, read.scenario, cmd.cursor, cmd.select, cmd.origin);
+        const fallback = cmd.fallback;
+        if (!read.ok && !fallback) return this.error(cmd.id, read.message);
+        const run = read.ok
+          ? this.loading(job, read.scenario, cmd.cursor, cmd.select, cmd.origin, fallback)
+          : this.fallingBack(job, read.message, fallback!);
+        return { job, what: 'Loading', total: read.ok ? read.scenario.steps.length : 0, run };
       }
       case 'sim.load':
-        return this.load(cmd.id, cmd.scenario, cmd.cursor, cmd.select);
+        return {
+          job,
+          what: 'Loading',
+          total: cmd.scenario.steps.length,
+          run: this.loading(job, cmd.scenario, cmd.cursor, cmd.select),
+        };
       case 'sim.reset':
         return this.reset(cmd.id);
       case 'sim.undoReset':
@@ -116,15 +216,15 @@ export class SimHost {
       case 'sim.spawn':
         return this.spawn(cmd.id, cmd.step);
       case 'sim.run':
-        return this.debug(cmd.id, cmd.thread, { kind: 'run' }, cmd.breakpoints);
+        return this.debug(job, cmd.thread, { kind: 'run' }, cmd.breakpoints);
       case 'sim.step':
-        return this.debug(cmd.id, cmd.thread, { kind: 'step' });
+        return this.debug(job, cmd.thread, { kind: 'step' }, [], cmd.count);
       case 'sim.stepOver':
-        return this.debug(cmd.id, cmd.thread, { kind: 'over' }, cmd.breakpoints);
+        return this.debug(job, cmd.thread, { kind: 'over' }, cmd.breakpoints);
       case 'sim.stepOut':
-        return this.debug(cmd.id, cmd.thread, { kind: 'out' }, cmd.breakpoints);
+        return this.debug(job, cmd.thread, { kind: 'out' }, cmd.breakpoints);
       case 'sim.runTo':
-        return this.debug(cmd.id, cmd.thread, { kind: 'runTo', line: cmd.line }, cmd.breakpoints);
+        return this.debug(job, cmd.thread, { kind: 'runTo', line: cmd.line }, cmd.breakpoints);
       case 'sim.complete':
         return this.apply(cmd.id, { complete: cmd.request, result: cmd.result });
       case 'sim.seek': {
@@ -166,17 +266,45 @@ export class SimHost {
     return source.kind === 'link' ? readScenarioLink(source.hash, origin) : readScenarioText(source.text, origin);
   }
 
-  private load(id: number, scenario: Scenario, cursor?: number, select?: string, origin?: string): void {
+  /**
+   * Replace the session with `scenario` at `cursor` (else its end), replaying its steps one slice at a
+   * time. The session shown stays until the last step is in: a refusal, or a Cancel, changes nothing (or,
+   * with a `fallback`, opens that instead and says why).
+   */
+  private *loading(
+    job: Job,
+    scenario: Scenario,
+    cursor?: number,
+    select?: string,
+    origin?: string,
+    fallback?: Fallback,
+  ): Work {
+    const id = job.id;
+    const prefix = origin ? `${origin}: ` : '';
+    const refuse = (reason: string): Work =>
+      fallback ? this.fallingBack(job, prefix + reason, fallback) : once(() => this.error(id, prefix + reason));
+    const steps = scenario.steps;
+    // A cursor is a step number: a saved session or a message may carry anything.
+    if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor >= 0))
+      return yield* refuse(`cursor: expected a step number (a non-negative integer), got ${String(cursor)}`);
+    if (cursor !== undefined && cursor > steps.length)
+      return yield* refuse(`cursor: step ${cursor} is past the last step (${steps.length})`);
     let session: Session;
     try {
       session = new Session(setupOf(scenario));
     } catch (e) {
-      return this.error(id, `${origin ? `${origin}: ` : ''}${(e as Error).message}`);
+      return yield* refuse((e as Error).message);
     }
-    for (const [i, step] of scenario.steps.entries()) {
+    for (const [i, step] of steps.entries()) {
       const refusal = session.apply(step);
       // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
-      if (refusal !== null) return this.error(id, `${origin ? `${origin}: ` : ''}step ${i + 1}: ${refusal}`);
+      if (refusal !== null) return yield* refuse(`step ${i + 1}: ${refusal}`);
+      yield i + 1;
+      if (job.cancelled)
+        return this.error(
+          id,
+          `${prefix}loading cancelled after ${count(i + 1)} of ${count(steps.length)} steps; the session before it is still open`,
+        );
     }
     if (cursor !== undefined) session.seek(cursor);
     this.replace({ session, scenario });
@@ -187,6 +315,18 @@ export class SimHost {
       select: select ?? null,
       selectLine: select === undefined || this.started(session, select) ? null : session.entryLine(select),
     });
+  }
+
+  /**
+   * `refusal` ("The saved session could not be restored: step 9: …") stopped an open: say why, then open
+   * `fallback` instead (the refusal goes first, so the UI knows the command was refused when the fallback's
+   * snapshot arrives; if the fallback is refused too, its own error follows).
+   */
+  private *fallingBack(job: Job, refusal: string, fallback: Fallback): Work {
+    const read = this.read(fallback.source, fallback.origin);
+    if (!read.ok) return this.error(job.id, `${refusal}; ${read.message}`);
+    this.error(job.id, `${refusal}; ${fallback.note}`);
+    yield* this.loading({ id: job.id, cancelled: false }, read.scenario, undefined, undefined, fallback.origin);
   }
 
   /** `thread` exists at the cursor and has begun its call (the source can follow it without a preview). */
@@ -238,16 +378,70 @@ export class SimHost {
     this.emit(id, { timelineFrom: session.cursor - 1, applied: [step] });
   }
 
-  private debug(id: number, thread: string, action: DebugAction, breakpoints: readonly number[] = []): void {
+  /**
+   * A step (`count` times), run or macro step of `thread`, in slices: each primitive step is one unit. A
+   * Cancel keeps the steps made so far (stop reason `cancelled`).
+   */
+  private debug(
+    job: Job,
+    thread: string,
+    action: DebugAction,
+    breakpoints: readonly number[] = [],
+    count = 1,
+  ): { job: Job; what: string; total: number; run: Work } | void {
+    const id = job.id;
     const session = this.current?.session;
     if (!session) return this.error(id, 'nothing loaded');
+    if (!(Number.isSafeInteger(count) && count >= 1))
+      return this.error(id, `count: expected a positive integer, got ${String(count)}`);
     // A challenge rules on the first step a macro step takes: a run is a run, the others begin as one statement.
     const ruled = this.tutor?.gate(action.kind === 'run' ? { run: thread } : { step: thread });
     if (ruled) return this.error(id, ruled);
-    const result = debugStep(session, thread, action, new Set(breakpoints));
-    if (typeof result === 'string') return this.error(id, result);
-    const from = session.cursor - result.applied.length;
-    this.emit(id, { timelineFrom: from, applied: result.applied, stop: result.stop });
+    const what = action.kind === 'step' ? `Stepping ${thread}` : `Running ${thread}`;
+    return {
+      job,
+      what,
+      total: count > 1 ? count : 0,
+      run: this.stepping(job, session, thread, action, breakpoints, count),
+    };
+  }
+
+  private *stepping(
+    job: Job,
+    session: Session,
+    thread: string,
+    action: DebugAction,
+    breakpoints: readonly number[],
+    count: number,
+  ): Work {
+    const from = session.cursor;
+    let last: DebugResult | null = null;
+    let refusal: string | null = null;
+    let made = 0;
+    for (let i = 0; i < count && !job.cancelled; i++) {
+      // Each press of a batch is ruled on as it would be alone (the first was, before the batch began).
+      const ruled = i > 0 ? this.tutor?.gate({ step: thread }) : null;
+      if (ruled) {
+        refusal = ruled;
+        break;
+      }
+      const stepping = debugStepping(session, thread, action, new Set(breakpoints), undefined, job);
+      let next = stepping.next();
+      for (; !next.done; next = stepping.next()) yield made + next.value;
+      if (typeof next.value === 'string') {
+        refusal = next.value;
+        break;
+      }
+      last = next.value;
+      made += last.stop.steps;
+      yield made;
+    }
+    if (!last) return this.error(job.id, refusal!);
+    const applied = session.history.slice(from, session.cursor);
+    const stop = { ...last.stop, steps: made, ...(job.cancelled ? { reason: 'cancelled' as const } : {}) };
+    this.emit(job.id, { timelineFrom: from, applied, stop });
+    // Presses of Step beyond the thread's last statement: say why the rest were not applied.
+    if (refusal !== null) this.error(job.id, refusal);
   }
 
   private emit(id: number, e: Emitted): void {

@@ -1,9 +1,12 @@
 /// <reference lib="webworker" />
 /** The engine's worker: a thin adapter from postMessage to SimHost. */
-import { PROTOCOL_VERSION, type Command } from '../protocol/messages';
+import { OUT_OF_BAND, PROTOCOL_VERSION, type Command } from '../protocol/messages';
 import { SimHost } from './sim-host';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** Long work runs this long between two looks at the message queue (a ping, a Cancel). */
+const SLICE_MS = 25;
 
 /**
  * The browser bench (tools/bench-browser.ts) asks, on this channel, for each command's times in the worker:
@@ -26,16 +29,29 @@ const host = new SimHost(
     posted.sent = now();
   },
   () => import('./tutor').then((m) => m.createTutor),
+  { sliceMs: SLICE_MS },
 );
 
-const failed = (e: unknown) =>
-  self.postMessage({ type: 'teach.error', version: PROTOCOL_VERSION, message: `Teaching: ${String(e)}` });
+/** A teaching command that failed is reported; a simulation command that threw is a bug: the page restarts us. */
+const failed = (cmd: Command) => (e: unknown) => {
+  if (cmd.type.startsWith('teach.'))
+    self.postMessage({ type: 'teach.error', version: PROTOCOL_VERSION, message: `Teaching: ${String(e)}` });
+  else
+    setTimeout(() => {
+      throw e;
+    });
+};
 
-// Commands run in order: while a teaching command waits (for its chunk), later commands queue behind it.
+// Commands run in order: while one waits (a teaching chunk) or runs in slices, later commands queue
+// behind it. A ping or a Cancel does not queue: it is seen between two slices.
 let pending = 0;
 let tail: Promise<void> = Promise.resolve();
 self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
+  if (OUT_OF_BAND.has(cmd.type)) {
+    void host.handle(cmd);
+    return;
+  }
   if (pending === 0) {
     const arrived = perfOn ? now() : 0;
     posted.sent = 0;
@@ -43,12 +59,12 @@ self.onmessage = (e: MessageEvent<Command>) => {
     if (perfOn && posted.sent) perfChannel?.postMessage({ id: cmd.id, type: cmd.type, arrived, ...posted });
     if (!waiting) return;
     pending++;
-    tail = waiting.catch(failed).finally(() => pending--);
+    tail = waiting.catch(failed(cmd)).finally(() => pending--);
     return;
   }
   pending++;
   tail = tail
     .then(() => host.handle(cmd))
-    .catch(failed)
+    .catch(failed(cmd))
     .finally(() => pending--);
 };

@@ -25,6 +25,8 @@ export function stopText(stop: StopInfo, seedFile: string): string {
       return `${stop.thread} panicked${at}${steps}`;
     case 'limit':
       return `${stop.thread} still running${at}${steps}: stopped at the bound`;
+    case 'cancelled':
+      return `${stop.thread} still running${at}${steps}: cancelled`;
   }
 }
 
