@@ -49,7 +49,10 @@ function runnerMaxRss(file: string): { mb: number; code: number } {
   const script =
     `const { main } = await import(${JSON.stringify(pathToFileURL(RUNNER).href)});` +
     `const code = main([${JSON.stringify(file)}, '--final'], { ...(await import(${JSON.stringify(pathToFileURL(RUNNER).href)})).nodeIo, stdout: () => {} });` +
-    `process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');` +
+    // Linux carries the parent's high-water mark into a child's ru_maxrss across fork and exec, so the bench's
+    // own memory would show; VmHWM is the child's own address space's peak.
+    `const hwm = /VmHWM:\\s+(\\d+)/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'));` +
+    `process.stderr.write('maxRSS ' + (hwm ? hwm[1] : process.resourceUsage().maxRSS) + '\\n');` +
     'process.exitCode = code;';
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
