@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
+import { msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe, type ClickTiming } from './bench-browser-page';
 import { traceClicks } from './bench-browser-trace';
 import type { Scenario, Step } from '../src/protocol/scenario';
@@ -34,26 +35,8 @@ const TARGET = { initialKb: 120, firstStateMs: 500, openLinkMs: 1000, stepP95: 8
 /** tsx names functions with esbuild's `__name`; the page needs it too for the functions we hand it. */
 const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
-function bigScenario(): Scenario {
-  const steps: Step[] = [
-    { spawn: 'attach', call: 'uvn_attach', args: { vnode: 'big', prot: 'rw' } },
-    { run: 'attach' },
-  ];
-  for (let i = 0; i < PAGES; i++) {
-    const t = `f${i}`;
-    steps.push({ spawn: t, call: 'fault', args: { vnode: 'big', offset: i * 4096, access: 'write' } });
-    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
-  }
-  steps.push({ spawn: 'msync', call: 'uvn_flush', args: { vnode: 'big', flags: ['PGO_CLEANIT', 'PGO_ALLPAGES'] } });
-  return {
-    format: 'pager-scenario/1',
-    pager: 'openbsd',
-    title: `bench: ${PAGES} resident dirty pages, then msync stepped`,
-    machine: { physPages: PAGES + 64 },
-    vnodes: [{ name: 'big', size: PAGES * 4096 }],
-    steps,
-  };
-}
+/** The 4,096-page msync scenario, shared with the Node bench (tools/workloads.ts). */
+const bigScenario = () => msyncScenario(PAGES);
 
 /** FreeBSD: a vm_object with 4,096 pages faulted in, then faults on three more pages to step through. */
 const FREEBSD_STEPPED = 3;

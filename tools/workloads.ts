@@ -9,7 +9,7 @@ import { PagerEngine } from '../src/engine/engine';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
 import { prng } from './bench-report';
 
-/** The same scenario as tools/bench-browser.ts's bigScenario: 2 + 4 x 4,096 + 1 = 16,387 steps. */
+/** The scenario the browser bench steps and opens by link: 2 + 4 x 4,096 + 1 = 16,387 steps. */
 export function msyncScenario(pages = 4096): Scenario {
   const steps: Step[] = [
     { spawn: 'attach', call: 'uvn_attach', args: { vnode: 'big', prot: 'rw' } },
