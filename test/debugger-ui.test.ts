@@ -14,27 +14,9 @@ import { firstDefinitionLine } from '../src/panels/Source/follow';
 import { frameRows } from '../src/panels/Source/locals';
 import { forkMarks, sharedSteps } from '../src/panels/Timeline/branches';
 import { createLabStore, type LabState } from '../src/store/store';
+import { threadView } from './fixtures/views';
 
-function thread(over: Partial<ThreadView>): ThreadView {
-  return {
-    id: 't2',
-    call: 'fault',
-    args: {},
-    status: 'ready',
-    wait: null,
-    chan: null,
-    blockedOn: null,
-    ret: null,
-    line: null,
-    callerStmt: null,
-    stack: [],
-    frames: [],
-    focusPage: null,
-    locksHeld: [],
-    unblockers: [],
-    ...over,
-  };
-}
+const thread = (over: Partial<ThreadView>): ThreadView => threadView({ id: 't2', ...over });
 
 const local = (name: string, value: string) => ({ name, value });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPENBSD_CALL_SPECS } from '../src/engine/openbsd/profile';
-import type { LockView, PageView, ThreadView } from '../src/protocol/snapshot';
+import type { LockView, PageView } from '../src/protocol/snapshot';
 import { defaultShortBytes, parseShortBytes } from '../src/panels/IoInFlight/short';
 import { parseByteCount } from '../src/panels/format';
 import { callerNotes, followedThread, lastActedThread, lineMarks, sameMarks } from '../src/panels/Source/follow';
@@ -14,27 +14,9 @@ import {
   waitText,
 } from '../src/panels/Threads/thread-text';
 import { inkOn } from '../src/viz/ink';
+import { threadView } from './fixtures/views';
 
-function thread(over: Partial<ThreadView>): ThreadView {
-  return {
-    id: 't1',
-    call: 'fault',
-    args: {},
-    status: 'ready',
-    wait: null,
-    chan: null,
-    blockedOn: null,
-    ret: null,
-    line: null,
-    callerStmt: null,
-    stack: [],
-    frames: [],
-    focusPage: null,
-    locksHeld: [],
-    unblockers: [],
-    ...over,
-  };
-}
+const thread = threadView;
 
 describe('parseByteCount', () => {
   it('reads decimal and hex, rejects the rest', () => {
