@@ -17,6 +17,7 @@ import { digestDiff } from './digest-diff';
 import { PagerEngine, TRAIL_MAX, type EngineCheckpoint } from './engine';
 import type { Digest } from './model';
 import { SnapshotHistory } from './history';
+import { LabelList } from './labels';
 import { SnapshotBuilder } from './view';
 
 /** One branch of the history. Its arrays share nothing mutable with another branch's. */
@@ -26,7 +27,8 @@ interface Line {
   /** Steps shared with the parent branch. */
   readonly forkAt: number;
   readonly steps: Step[];
-  readonly labels: string[];
+  /** Each step in words (packed: see labels.ts). */
+  readonly labels: LabelList;
   /** One more than the steps: the setup's snapshot first. */
   readonly snapshots: SnapshotHistory;
   /** The engine's state at some steps where no thread was inside a call, ascending: replays start there. */
@@ -88,7 +90,7 @@ export class Session {
     this.builder = new SnapshotBuilder(this.engine.k, this.engine.model);
     const snapshots = new SnapshotHistory();
     snapshots.push(this.builder.build(0));
-    this.line = { id: 1, parent: null, forkAt: 0, steps: [], labels: [], snapshots, checkpoints: [] };
+    this.line = { id: 1, parent: null, forkAt: 0, steps: [], labels: new LabelList(), snapshots, checkpoints: [] };
     this.lines = [this.line];
   }
 
@@ -112,7 +114,12 @@ export class Session {
 
   /** The current branch's steps in words, one per step. */
   get labels(): readonly string[] {
-    return this.line.labels;
+    return this.line.labels.slice();
+  }
+
+  /** The current branch's labels from step `from + 1` on (what a timeline update sends). */
+  labelsFrom(from: number): string[] {
+    return this.line.labels.slice(from);
   }
 
   /** The seed lines step `at` of the current branch ran (1 for the first step). */
@@ -137,7 +144,7 @@ export class Session {
       length: l.steps.length,
       parent: l.parent,
       forkAt: l.forkAt,
-      firstLabel: l.labels[l.forkAt] ?? null,
+      firstLabel: l.labels.at(l.forkAt) ?? null,
     }));
   }
 
@@ -197,7 +204,7 @@ export class Session {
     for (let i = from + 1; i < line.snapshots.length; i++) trails.push(line.snapshots.trailAt(i));
     const trail = joinTrails(trails);
     line.steps.length = from;
-    line.labels.length = from;
+    line.labels.truncate(from);
     line.snapshots.truncate(from + 1);
     while ((line.checkpoints.at(-1)?.at ?? 0) > from) line.checkpoints.pop();
     const step: Step = { run: thread };
@@ -279,8 +286,8 @@ export class Session {
       const y = db[i - shared];
       rows.push({
         index: i,
-        a: la.labels[i - 1] ?? null,
-        b: lb.labels[i - 1] ?? null,
+        a: la.labels.at(i - 1) ?? null,
+        b: lb.labels.at(i - 1) ?? null,
         differ: x && y ? digestDiff(x, y) : [],
       });
     }
@@ -318,7 +325,7 @@ export class Session {
       parent: old.id,
       forkAt: at,
       steps: old.steps.slice(0, at),
-      labels: old.labels.slice(0, at),
+      labels: old.labels.share(at),
       snapshots: old.snapshots.copy(at + 1),
       checkpoints: old.checkpoints.filter((c) => c.at <= at),
     };

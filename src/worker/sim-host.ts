@@ -450,8 +450,8 @@ export class SimHost {
     const delta = diffSnapshots(this.shown, snapshot, this.shown ? null : session.profile);
     this.shown = snapshot;
     const timelineFrom = Math.min(e.timelineFrom, session.length);
-    const timeline: TimelineEntry[] = session.labels
-      .slice(timelineFrom)
+    const timeline: TimelineEntry[] = session
+      .labelsFrom(timelineFrom)
       .map((label, i) => ({ index: timelineFrom + i + 1, label, trail: session.trailAt(timelineFrom + i + 1) }));
     this.post({
       type: 'sim.snapshot',
