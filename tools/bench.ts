@@ -8,7 +8,8 @@
  *   (c) the delta such a step sends to the UI, against the full snapshot.
  *   (d) heap held by the 1,000-step session.
  *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
- *   (f) hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
+ *   (f) the 100,000-step session (tools/bench-session.ts; `--session` runs only these rows),
+ *       hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
  *       fixed scenario exhausted < 10 s, each library panic and hang found from its spawns < 60 s).
  *
  * Timings use performance.now(); each is the median and 95th percentile of
@@ -27,7 +28,7 @@ import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
 import { benchExplore } from './bench-explore';
-import { benchSession } from './bench-session';
+import { benchLongSession, benchSession } from './bench-session';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -346,6 +347,12 @@ function adopt(bench: readonly BenchRow[]): void {
 }
 
 console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'not exposed'}`);
+// `tsx tools/bench.ts --session`: only the long-session rows (f), ~1 minute instead of the whole bench.
+if (process.argv.includes('--session')) {
+  benchLongSession(gc);
+  print();
+  process.exit(0);
+}
 benchHistory();
 benchBigStep();
 benchFreeBsd();

@@ -44,7 +44,8 @@ const MIN_SPACING = 200;
 const spacingAfter = (cp: EngineCheckpoint): number =>
   Math.max(MIN_SPACING, Math.round(JSON.stringify(cp.state).length / 600));
 
-const sameStep = (a: Step, b: Step) => JSON.stringify(a) === JSON.stringify(b);
+/** A branch made by a fork holds its parent's very step objects: identity answers at once. */
+const sameStep = (a: Step, b: Step) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /** Steps two lists share from the start. */
 function sharedPrefix(a: readonly Step[], b: readonly Step[]): number {

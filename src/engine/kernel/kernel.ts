@@ -12,6 +12,19 @@ export interface KernelObserver {
 }
 
 /**
+ * Where a kernel's threads sit by name, for a kernel restored from a checkpoint:
+ * the index of `id` among the first `limit` threads, or undefined. Threads never
+ * move in the list, so the kernel the checkpoint was taken from answers for all
+ * it had then, without a map of 31,000 names built anew at each restore.
+ */
+export interface ThreadIndex {
+  indexOf(id: string, limit: number): number | undefined;
+}
+
+/** At most this many kernels answer one look-up; a deeper chain is folded into one map. */
+const MAX_CHAIN = 4;
+
+/**
  * The kernel state plus what the engine needs to read it cheaply: an index of
  * vnodes by name and the set of pages changed since the last snapshot (so a
  * snapshot of 4,096 pages only rebuilds the few that moved).
@@ -25,18 +38,36 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
    * through. A long scenario finishes thousands of threads; scanning them all at every wakeup made its
    * run time grow with the square of its length.
    */
-  private readonly threadById = new Map<string, KThread>();
+  /** Where each thread added here (or, without a base, every thread) sits in `s.threads`. */
+  private readonly threadAt = new Map<string, number>();
+  /** The threads before `count` are the checkpoint's: `index` says where each sits. */
+  private readonly base: { readonly index: ThreadIndex; readonly count: number; readonly depth: number } | null;
   private live: KThread[] = [];
   private someDone = false;
   /** Null unless something watches the kernel step by step (explore/access.ts). */
   observer: KernelObserver | null = null;
 
-  constructor(readonly s: KernelState<P, V>) {
+  constructor(
+    readonly s: KernelState<P, V>,
+    base: { readonly index: ThreadIndex; readonly count: number; readonly depth?: number } | null = null,
+  ) {
     for (const vp of s.vnodes) this.vnodeByName.set(vp.name, vp);
-    for (const th of s.threads) {
-      this.threadById.set(th.id, th);
+    const depth = (base?.depth ?? 0) + 1;
+    this.base = base && depth <= MAX_CHAIN ? { ...base, depth } : null;
+    s.threads.forEach((th, i) => {
+      if (!this.base) this.threadAt.set(th.id, i);
       if (th.status !== 'done') this.live.push(th);
-    }
+    });
+  }
+
+  indexOf(id: string, limit: number): number | undefined {
+    const at = this.threadAt.get(id) ?? this.base?.index.indexOf(id, this.base.count);
+    return at !== undefined && at < limit ? at : undefined;
+  }
+
+  /** What a checkpoint of this kernel keeps to find its threads by name: this kernel, up to its threads now. */
+  threadIndex(): { index: ThreadIndex; count: number; depth: number } {
+    return { index: this, count: this.s.threads.length, depth: this.base?.depth ?? 0 };
   }
 
   vnode(name: string): V {
@@ -46,20 +77,23 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
   }
 
   thread(id: string): KThread | undefined {
-    return this.threadById.get(id);
+    const at = this.indexOf(id, this.s.threads.length);
+    return at === undefined ? undefined : this.s.threads[at];
   }
 
   /** A new thread joins the kernel (the engine's spawn). */
   addThread(th: KThread): void {
+    this.threadAt.set(th.id, this.s.threads.length);
     this.s.threads.push(th);
-    this.threadById.set(th.id, th);
     this.live.push(th);
   }
 
   /** Take back the thread just added (a refused spawn changes nothing). */
   dropThread(th: KThread): void {
-    if (this.s.threads.at(-1) === th) this.s.threads.pop();
-    if (this.threadById.get(th.id) === th) this.threadById.delete(th.id);
+    if (this.s.threads.at(-1) === th) {
+      this.s.threads.pop();
+      if (this.threadAt.get(th.id) === this.s.threads.length) this.threadAt.delete(th.id);
+    }
     if (this.live.at(-1) === th) this.live.pop();
   }
 
