@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
 import { SnapshotHistory } from '../src/engine/history';
+import { applyGroup, Dict, Ints, Recorder } from '../src/engine/history-ops';
 import { LabelList } from '../src/engine/labels';
 import { Session } from '../src/engine/session';
 import { SnapshotBuilder } from '../src/engine/view';
@@ -23,6 +24,35 @@ function fresh(steps: readonly Step[]): string {
   for (const step of steps) engine.apply(step);
   return withoutTrail(new SnapshotBuilder(engine.k, engine.model).build(steps.length));
 }
+
+describe('changes recorded field by field', () => {
+  it('rebuilds each value from the one before, whatever its shape, templates of another shape included', () => {
+    const values: unknown[] = [
+      { a: 1, b: 'x', list: [1, 2, 3] },
+      { a: 2, b: 'x', list: [1, 5] },
+      { a: 2, b: null, list: [1, 5, { deep: ['y'] }, 4] },
+      { other: true },
+      [1, { a: 3 }, 'z'],
+      { a: 1, b: 'x', list: [] },
+      -7,
+      { a: 2 ** 40, b: 0.5, list: [-0] },
+    ];
+    const dict = new Dict();
+    let before: unknown = undefined;
+    for (const value of values) {
+      const out = new Ints();
+      const r = new Recorder(out, dict);
+      r.view(8, before, value);
+      const rebuilt = out.length === 0 ? before : applyGroup(out.data, 1, before, dict.values, new Set()).root;
+      expect(rebuilt).toEqual(value);
+      before = value;
+    }
+    // A new value of a known shape is recorded against the first one seen: only where it differs.
+    const out = new Ints();
+    new Recorder(out, dict).view(8, undefined, { a: 1, b: 'x', list: [1, 2, 3, 9] });
+    expect(out.at(1)).toBeLessThanOrEqual(3);
+  });
+});
 
 describe('packed labels', () => {
   it('reads back every label, characters past Latin-1 included, and shares a prefix with a branch', () => {

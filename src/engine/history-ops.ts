@@ -162,8 +162,11 @@ export class Recorder {
       return;
     }
     const t = this.dict.templateFor(pathId(path), b);
-    this.pair(path, t);
-    if (t !== b) this.diff(path, t, b);
+    // Only a template of the same shape (both lists, or objects with the same keys) is diffed: anything else
+    // would come straight back here.
+    const like = t !== b && (Array.isArray(t) ? Array.isArray(b) : !Array.isArray(b) && sameKeys(t, b));
+    this.pair(path, like ? t : b);
+    if (like) this.diff(path, t, b);
   }
 
   /**
