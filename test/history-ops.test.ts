@@ -57,7 +57,13 @@ describe('changes recorded field by field', () => {
 describe('packed labels', () => {
   it('reads back every label, characters past Latin-1 included, and shares a prefix with a branch', () => {
     const labels = new LabelList();
-    const words = ['spawn t1: fault(vnode="vn1")', '', 't1 runs: now at line 12 → uvn_get', 'ü ½ 漢字', 'x'.repeat(5000)];
+    const words = [
+      'spawn t1: fault(vnode="vn1")',
+      '',
+      't1 runs: now at line 12 → uvn_get',
+      'ü ½ 漢字',
+      'x'.repeat(5000),
+    ];
     for (const w of words) labels.push(w);
     expect(labels.slice()).toEqual(words);
     expect(labels.at(5)).toBeUndefined();

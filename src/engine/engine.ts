@@ -236,8 +236,7 @@ export class PagerEngine {
       state: cloneData(state),
       threads: threadChunks(threads, prev),
       stepIndex: this.stepIndex,
-      linesReached:
-        prev?.linesReached.length === this.linesReached.size ? prev.linesReached : [...this.linesReached],
+      linesReached: prev?.linesReached.length === this.linesReached.size ? prev.linesReached : [...this.linesReached],
       index: this.k.threadIndex(),
     };
   }

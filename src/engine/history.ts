@@ -159,7 +159,7 @@ export class SnapshotHistory {
       r.out.push(this.dict.id(cur.pages.slice()));
     } else {
       const p = change.pages;
-      for (let j = 0; j < p.length; ) {
+      for (let j = 0; j < p.length;) {
         const where = p[j] as number;
         const remove = p[j + 1] as number;
         const count = p[j + 2] as number;
@@ -263,7 +263,7 @@ export class SnapshotHistory {
     const bytes = this.trails.read(at - this.shared);
     const lines: number[] = [];
     let line = 0;
-    for (let b = 0; b < bytes.length; ) {
+    for (let b = 0; b < bytes.length;) {
       let z = 0;
       for (let scale = 1; ; scale *= 128) {
         const byte = bytes[b++]!;
@@ -293,7 +293,7 @@ export class SnapshotHistory {
     let rest: unknown = key.rest;
     for (let i = k * KEY + 1; i <= at; i++) {
       const { ops, from, to } = this.range(i);
-      for (let j = from; j < to; ) {
+      for (let j = from; j < to;) {
         const tag = ops[j]!;
         const index = Math.floor(tag / 8);
         switch (tag % 8) {
