@@ -50,7 +50,10 @@ export class LabelList {
         b += 2;
       }
     }
-    return String.fromCharCode(...codes);
+    // In slices: a spread of a very long label's codes would pass too many arguments.
+    let out = '';
+    for (let c = 0; c < codes.length; c += 8192) out += String.fromCharCode(...codes.slice(c, c + 8192));
+    return out;
   }
 
   /** Labels `from`..the end. */
