@@ -18,10 +18,10 @@ import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
-import { msyncScenario } from './workloads';
+import { freebsdScenario, msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe, type ClickTiming } from './bench-browser-page';
 import { traceClicks } from './bench-browser-trace';
-import type { Scenario, Step } from '../src/protocol/scenario';
+import type { Scenario } from '../src/protocol/scenario';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? process.env.PAGER_BENCH_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
@@ -37,33 +37,6 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 /** The 4,096-page msync scenario, shared with the Node bench (tools/workloads.ts). */
 const bigScenario = () => msyncScenario(PAGES);
-
-/** FreeBSD: a vm_object with 4,096 pages faulted in, then faults on three more pages to step through. */
-const FREEBSD_STEPPED = 3;
-function freebsdScenario(): Scenario {
-  const size = (PAGES + FREEBSD_STEPPED) * 4096;
-  const steps: Step[] = [
-    { spawn: 'open', call: 'vnode_create_vobject', args: { vnode: 'big' } },
-    { run: 'open' },
-    { spawn: 'map', call: 'mmap', args: { vnode: 'big', prot: 'r', shared: true, length: size } },
-    { run: 'map' },
-  ];
-  for (let i = 0; i < PAGES; i++) {
-    const t = `f${i}`;
-    steps.push({ spawn: t, call: 'fault', args: { mapping: 'map', offset: i * 4096, access: 'read' } });
-    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
-  }
-  for (let i = 0; i < FREEBSD_STEPPED; i++)
-    steps.push({ spawn: `s${i}`, call: 'fault', args: { mapping: 'map', offset: (PAGES + i) * 4096, access: 'read' } });
-  return {
-    format: 'pager-scenario/1',
-    pager: 'freebsd',
-    title: `bench: ${PAGES} resident pages of a vm_object, then faults stepped through vnode_pager.c`,
-    machine: { physPages: PAGES + 64 },
-    vnodes: [{ name: 'big', size }],
-    steps,
-  };
-}
 
 const quantile = (xs: readonly number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -226,7 +199,7 @@ async function main(): Promise<void> {
     const only = process.argv[2];
     if (!only || only === 'load') await firstVisit(browser);
     if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
-    if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(), 'Step s');
+    if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
   } finally {
     await browser.close();
     server.kill();
