@@ -70,7 +70,7 @@ export function PageTree() {
   }, [changes]);
 
   const svg = useRef<SVGSVGElement>(null);
-  const { view, size, controller, ready } = usePanZoom(svg);
+  const { view, size, controller, ready } = usePanZoom(svg, profile !== null);
 
   // Fit when the shown vnodes change, or when the trees change size and the
   // user has not zoomed or panned since the last fit.
