@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useDispatch, useLab } from '../../store/context';
 import { selectBranches, selectComparison } from '../../store/selectors';
 import type { LabState } from '../../store/store';
@@ -11,7 +11,8 @@ const selectComparedBranches = (s: LabState) => (s.comparison ? selectBranches(s
 const SHOWN_PATHS = 6;
 
 /** Two branches step by step: each one's step in words and the digest fields that differ after it. */
-export function ComparisonDialog() {
+// Memoised (no props: the Timeline re-renders on every step, the dialog only when a comparison opens or closes).
+export const ComparisonDialog = memo(function ComparisonDialog() {
   const comparison = useLab(selectComparison);
   // The branches change with every step at the end of one (its length): read them only while a comparison is
   // open, so a step does not re-render the closed dialog.
@@ -80,4 +81,4 @@ export function ComparisonDialog() {
       )}
     </dialog>
   );
-}
+});
