@@ -84,6 +84,19 @@ async function main(): Promise<void> {
     const total = scenario.steps.length;
     const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
     const t0 = Date.now();
+    if (MODE === 'link') {
+      // The page's CPU profile of opening the link, from navigation to the last step shown.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      await page.goto(`http://localhost:${PORT}/${hash}`);
+      await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
+      console.log(`opened in ${Date.now() - t0} ms`);
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+      report(profile, 1);
+      return;
+    }
     await page.goto(`http://localhost:${PORT}/${hash}`);
     await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
     console.log(`opened in ${Date.now() - t0} ms`);
