@@ -120,6 +120,8 @@ describe('branches of branches', () => {
     // The first thread ever spawned is done: found through the chain of kernels, and refused as such.
     const first = (steps[0] as { spawn: string }).spawn;
     expect(session.apply({ run: first })).toBe(`thread ${first} is done`);
+    // The live engine was rebuilt there: a finished thread's view is still found by name.
+    expect(session.threadView(first)?.status).toBe('done');
     expect(session.apply({ spawn: first, call: 'uvm_vnp_sync', args: {} })).toBe(`thread ${first} already exists`);
     const step: Step = { spawn: 'b3', call: 'uvm_vnp_sync', args: {} };
     expect(session.apply(step)).toBeNull();

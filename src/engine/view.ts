@@ -123,10 +123,13 @@ export class SnapshotBuilder {
     this.views = model.views;
   }
 
-  /** The view of thread `id` now, without scanning thousands of threads. */
+  /**
+   * The view of thread `id` now, without scanning thousands of threads: after a `resume` only threads not done
+   * are indexed, so a finished one (which nothing can run) is found by a scan.
+   */
   threadView(id: string): ThreadView | undefined {
     const at = this.threadAt.get(id);
-    return at === undefined ? undefined : this.threads[at];
+    return at === undefined ? this.threads.find((t) => t.id === id) : this.threads[at];
   }
 
   /** The snapshot's parts other than the lists, as of the last `advance` (null before the first). */
