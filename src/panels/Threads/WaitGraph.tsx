@@ -3,6 +3,7 @@ import type { ThreadView, WaitView } from '../../protocol/snapshot';
 import { threadColor } from '../../viz/palette';
 import { timed } from '../../perf/marks';
 import { layoutWaitGraph, NODE_H, NODE_W } from '../../viz/waitGraph';
+import { selectFontScale, usePrefs } from '../../store/prefs';
 import { wakeText } from './wake-text';
 
 /**
@@ -10,9 +11,27 @@ import { wakeText } from './wake-text';
  * request it waits on, and who can wake it. Drawn from the engine's `waits`
  * (D3 lays it out, React draws it), with the same facts as a list below.
  */
+/** A label longer than this is cut, with the whole of it in its tooltip and in the list below. */
+const shown = (label: string) => (label.length > 22 ? `${label.slice(0, 21)}…` : label);
+/** Room for a label inside its box, and a monospace glyph's advance (DejaVu Sans Mono: 0.602 em). */
+const LABEL_ROOM = NODE_W - 12;
+const MONO_ADVANCE = 0.602;
+/** The label's size in the svg's units: .wait-node-label is 0.857rem, the root 14px times the text scale. */
+const labelPx = (scale: number) => 0.857 * 14 * scale;
+
+/**
+ * A label wider than its box at this text size (a channel such as `uvn_term on u_nio:vn1` at 100%, any
+ * longer one at A+) is drawn condensed to the box's inner width, so it never crosses the outline.
+ */
+function fitLabel(text: string, scale: number) {
+  const width = text.length * MONO_ADVANCE * labelPx(scale);
+  return width > LABEL_ROOM ? { textLength: LABEL_ROOM, lengthAdjust: 'spacingAndGlyphs' as const } : {};
+}
+
 export default function WaitGraph({ waits, threads }: { waits: readonly WaitView[]; threads: readonly ThreadView[] }) {
   const layout = useMemo(() => timed('d3:waits', () => layoutWaitGraph(waits)), [waits]);
   const index = new Map(threads.map((t, i) => [t.id, i]));
+  const scale = usePrefs(selectFontScale);
   if (waits.length === 0) return <p className="empty">No thread is waiting: the wait-for graph is empty.</p>;
   const summary = waits.map((w) => `${w.thread} waits on ${w.label}; ${wakeText(w)}`).join('. ');
   return (
@@ -47,8 +66,14 @@ export default function WaitGraph({ waits, threads }: { waits: readonly WaitView
               className={`wait-node wait-node-${n.kind}`}
               style={n.thread !== undefined ? { stroke: threadColor(index.get(n.thread) ?? 0) } : undefined}
             />
-            <text x={NODE_W / 2} y={NODE_H / 2 + 5} textAnchor="middle" className="wait-node-label">
-              {n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}
+            <text
+              x={NODE_W / 2}
+              y={NODE_H / 2 + 5}
+              textAnchor="middle"
+              className="wait-node-label"
+              {...fitLabel(shown(n.label), scale)}
+            >
+              {shown(n.label)}
               <title>{n.label}</title>
             </text>
           </g>
