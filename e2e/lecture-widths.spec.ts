@@ -93,6 +93,12 @@ test.describe('with the teaching pane open at 1024x768', () => {
     await readable(io.getByRole('columnheader'), 'I/O in flight column headers');
     await readable(io.getByRole('row').getByRole('cell'), 'I/O in flight cells');
     await readable(io.getByRole('button'), 'I/O in flight buttons');
+    // The scenario's controls take a line or two under the title, not a column of five rows beside it.
+    const scenario = page.getByRole('toolbar', { name: 'Scenario' });
+    const tops = await scenario.evaluate((bar) => [
+      ...new Set([...bar.querySelectorAll('button, select')].map((b) => Math.round(b.getBoundingClientRect().top))),
+    ]);
+    expect(tops.length, `rows of scenario controls at ${tops.join(', ')}`).toBeLessThanOrEqual(2);
   });
 });
 
