@@ -6,13 +6,6 @@ import { layoutWaitGraph, NODE_H, NODE_W } from '../../viz/waitGraph';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { wakeText } from './wake-text';
 
-/**
- * The wait-for graph: each blocked thread, the lock, page, channel or disk
- * request it waits on, and who can wake it. Drawn from the engine's `waits`
- * (D3 lays it out, React draws it), with the same facts as a list below.
- */
-/** A label longer than this is cut, with the whole of it in its tooltip and in the list below. */
-const shown = (label: string) => (label.length > 22 ? `${label.slice(0, 21)}…` : label);
 /** Room for a label inside its box, and a monospace glyph's advance (DejaVu Sans Mono: 0.602 em). */
 const LABEL_ROOM = NODE_W - 12;
 const MONO_ADVANCE = 0.602;
@@ -20,14 +13,23 @@ const MONO_ADVANCE = 0.602;
 const labelPx = (scale: number) => 0.857 * 14 * scale;
 
 /**
- * A label wider than its box at this text size (a channel such as `uvn_term on u_nio:vn1` at 100%, any
- * longer one at A+) is drawn condensed to the box's inner width, so it never crosses the outline.
+ * A label as it fits its box at this text size: one wider than the box's inner width (a channel such as
+ * `uvn_term on u_nio:vn1` at 100%) is drawn condensed to it, never across the outline; one that would be
+ * condensed below 80% (over 22 characters, fewer at A+) is cut with `…`, whole in its tooltip and the list.
  */
-function fitLabel(text: string, scale: number) {
-  const width = text.length * MONO_ADVANCE * labelPx(scale);
-  return width > LABEL_ROOM ? { textLength: LABEL_ROOM, lengthAdjust: 'spacingAndGlyphs' as const } : {};
+function fitLabel(label: string, scale: number) {
+  const advance = MONO_ADVANCE * labelPx(scale);
+  const max = Math.min(22, Math.floor(LABEL_ROOM / (advance * 0.8)));
+  const text = label.length > max ? `${label.slice(0, max - 1)}…` : label;
+  const condensed = text.length * advance > LABEL_ROOM;
+  return { text, fit: condensed ? { textLength: LABEL_ROOM, lengthAdjust: 'spacingAndGlyphs' as const } : {} };
 }
 
+/**
+ * The wait-for graph: each blocked thread, the lock, page, channel or disk
+ * request it waits on, and who can wake it. Drawn from the engine's `waits`
+ * (D3 lays it out, React draws it), with the same facts as a list below.
+ */
 export default function WaitGraph({ waits, threads }: { waits: readonly WaitView[]; threads: readonly ThreadView[] }) {
   const layout = useMemo(() => timed('d3:waits', () => layoutWaitGraph(waits)), [waits]);
   const index = new Map(threads.map((t, i) => [t.id, i]));
@@ -57,27 +59,24 @@ export default function WaitGraph({ waits, threads }: { waits: readonly WaitView
             markerEnd="url(#wait-arrow)"
           />
         ))}
-        {layout.nodes.map((n) => (
-          <g key={n.key} transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}>
-            <rect
-              width={NODE_W}
-              height={NODE_H}
-              rx={n.kind === 'thread' ? 3 : n.kind === 'thing' ? NODE_H / 2 : 8}
-              className={`wait-node wait-node-${n.kind}`}
-              style={n.thread !== undefined ? { stroke: threadColor(index.get(n.thread) ?? 0) } : undefined}
-            />
-            <text
-              x={NODE_W / 2}
-              y={NODE_H / 2 + 5}
-              textAnchor="middle"
-              className="wait-node-label"
-              {...fitLabel(shown(n.label), scale)}
-            >
-              {shown(n.label)}
-              <title>{n.label}</title>
-            </text>
-          </g>
-        ))}
+        {layout.nodes.map((n) => {
+          const label = fitLabel(n.label, scale);
+          return (
+            <g key={n.key} transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}>
+              <rect
+                width={NODE_W}
+                height={NODE_H}
+                rx={n.kind === 'thread' ? 3 : n.kind === 'thing' ? NODE_H / 2 : 8}
+                className={`wait-node wait-node-${n.kind}`}
+                style={n.thread !== undefined ? { stroke: threadColor(index.get(n.thread) ?? 0) } : undefined}
+              />
+              <text x={NODE_W / 2} y={NODE_H / 2 + 5} textAnchor="middle" className="wait-node-label" {...label.fit}>
+                {label.text}
+                <title>{n.label}</title>
+              </text>
+            </g>
+          );
+        })}
       </svg>
       <ul className="wait-list" aria-label="Who waits on what">
         {waits.map((w) => (
