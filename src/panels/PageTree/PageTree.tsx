@@ -8,7 +8,7 @@ import { PageGrouper, pageLabel } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
-import { LABEL_ROOM, RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
+import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
 import { exportPng, exportSvg } from './export';
 import { usePanZoom } from './usePanZoom';
 import './PageTree.css';
@@ -82,11 +82,11 @@ export function PageTree() {
     if (!c || size.width === 0 || size.height === 0) return;
     if (c.userMoved && fittedFor.current === namesKey) return;
     fittedFor.current = namesKey;
-    c.fit({ x0, y0: y0 - LABEL_ROOM, x1, y1 }, size.width, size.height);
+    c.fit({ x0, y0, x1, y1 }, size.width, size.height);
   }, [controller, ready, namesKey, x0, y0, x1, y1, size]);
 
   const fit = () => {
-    controller.current?.fit({ ...scene.bounds, y0: scene.bounds.y0 - LABEL_ROOM }, size.width, size.height);
+    controller.current?.fit(scene.bounds, size.width, size.height);
   };
 
   const detail = view.k >= DETAIL_SCALE;

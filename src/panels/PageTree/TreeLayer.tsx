@@ -96,7 +96,8 @@ export const TreeLayer = memo(function TreeLayer({
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
   const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));
-  // Above whatever the top row draws round its pages (halo, badges, up to two rings; more push it up).
+  // Above whatever the top row draws round its pages (halo, badges, up to two rings; more push it up). The
+  // fit's top padding (FIT_PADDING) has room for it with two rings at any zoom the fit picks.
   let topMarks = 2;
   for (const i of topRow) topMarks = Math.max(topMarks, focus.get(pages[i]!.id)?.length ?? 0);
   const labelY = Math.min(TREE_LABEL_Y, -decorationTop(topMarks, px(1)) - px(4));
@@ -144,9 +145,6 @@ export const TreeLayer = memo(function TreeLayer({
     </g>
   );
 });
-
-/** World units room above TREE_LABEL_Y for the name when rings stack on the top row (PageTree's fit adds it). */
-export const LABEL_ROOM = 14;
 
 /** Ring `i`'s distance outside the node box, and its stroke, at `unit` world units a screen pixel. */
 const ringPad = (i: number, unit: number) => 5 + i * 7 + Math.min(3 * unit, 40);
