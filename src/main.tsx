@@ -1,8 +1,11 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+/**
+ * The page's entry: it starts the simulation worker and sends it the first command (the saved session,
+ * the default scenario or the link) before React and the panels are even fetched (src/mount.tsx, its own
+ * chunk), so the worker loads and answers while the page's big chunk downloads and compiles: the first
+ * render is then often the first state itself, not an empty shell laid out once more when the state comes.
+ */
 import { readSaved, SAVED_FALLBACK_NOTE, SAVED_ORIGIN, savedRaw, setAside, startSaving } from './app/persistence';
-import { Root } from './app/Root';
-import { openTeachingLink } from './app/teach-entry';
+import { openTeachingLink } from './app/teach-link';
 import { createLab, simWorker } from './client/sim-client';
 import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
@@ -78,8 +81,4 @@ function boot(): void {
 }
 
 boot();
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Root lab={lab} embed={embed} />
-  </StrictMode>,
-);
+void import('./app/mount').then(({ mount }) => mount(document.getElementById('root')!, lab, embed));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OPENBSD_CALL_SPECS } from '../src/engine/openbsd/profile';
 import type { LockView, PageView } from '../src/protocol/snapshot';
 import { defaultShortBytes, parseShortBytes } from '../src/panels/IoInFlight/short';
-import { parseByteCount } from '../src/panels/format';
+import { grouped, parseByteCount } from '../src/panels/format';
 import { callerNotes, followedThread, lastActedThread, lineMarks, sameMarks } from '../src/panels/Source/follow';
 import { buildSpawn, defaultValue, type FieldValue, type FormChoices } from '../src/panels/Threads/spawn-form';
 import {
@@ -24,6 +24,14 @@ describe('parseByteCount', () => {
     expect(parseByteCount(' 0x1000 ')).toBe(4096);
     expect(parseByteCount('0X1f')).toBe(31);
     for (const bad of ['', '-1', '1.5', '0x', '4k', '1e3']) expect(parseByteCount(bad)).toBeNull();
+  });
+});
+
+describe('grouped (thousands as en-US writes them, without loading the locale data)', () => {
+  it('writes what toLocaleString("en-US") writes for integers', () => {
+    for (const n of [0, 7, 999, 1000, 4096, 65536, 1234567, 16777216, -4096, -999, 2 ** 40])
+      expect(grouped(n)).toBe(n.toLocaleString('en-US'));
+    expect(grouped(16777216)).toBe('16,777,216');
   });
 });
 

@@ -18,10 +18,10 @@ import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
-import { msyncScenario } from './workloads';
+import { freebsdScenario, msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe, type ClickTiming } from './bench-browser-page';
 import { traceClicks } from './bench-browser-trace';
-import type { Scenario, Step } from '../src/protocol/scenario';
+import type { Scenario } from '../src/protocol/scenario';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? process.env.PAGER_BENCH_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
@@ -37,33 +37,6 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 /** The 4,096-page msync scenario, shared with the Node bench (tools/workloads.ts). */
 const bigScenario = () => msyncScenario(PAGES);
-
-/** FreeBSD: a vm_object with 4,096 pages faulted in, then faults on three more pages to step through. */
-const FREEBSD_STEPPED = 3;
-function freebsdScenario(): Scenario {
-  const size = (PAGES + FREEBSD_STEPPED) * 4096;
-  const steps: Step[] = [
-    { spawn: 'open', call: 'vnode_create_vobject', args: { vnode: 'big' } },
-    { run: 'open' },
-    { spawn: 'map', call: 'mmap', args: { vnode: 'big', prot: 'r', shared: true, length: size } },
-    { run: 'map' },
-  ];
-  for (let i = 0; i < PAGES; i++) {
-    const t = `f${i}`;
-    steps.push({ spawn: t, call: 'fault', args: { mapping: 'map', offset: i * 4096, access: 'read' } });
-    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
-  }
-  for (let i = 0; i < FREEBSD_STEPPED; i++)
-    steps.push({ spawn: `s${i}`, call: 'fault', args: { mapping: 'map', offset: (PAGES + i) * 4096, access: 'read' } });
-  return {
-    format: 'pager-scenario/1',
-    pager: 'freebsd',
-    title: `bench: ${PAGES} resident pages of a vm_object, then faults stepped through vnode_pager.c`,
-    machine: { physPages: PAGES + 64 },
-    vnodes: [{ name: 'big', size }],
-    steps,
-  };
-}
 
 const quantile = (xs: readonly number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -91,17 +64,29 @@ async function firstVisit(browser: Browser): Promise<void> {
   for (let i = 0; i < LOADS; i++) {
     const page = await newPage(browser);
     await page.addInitScript(installFirstStateProbe);
-    const js = new Set<string>();
+    // The worker's scripts (the first state needs them, so they are always fetched before it).
+    const workerJs = new Set<string>();
     page.on('request', (r) => {
       const path = new URL(r.url()).pathname.replace(/^\//, '');
-      if (path.endsWith('.js')) js.add(path);
+      if (path.endsWith('.js') && /(^|\/)sim\.worker[^/]*\.js$/.test(path)) workerJs.add(path);
     });
     await page.goto(`${BASE}?perf=1`);
     await page.waitForFunction(() => ((window as { __firstState?: number }).__firstState ?? -1) > 0, null, {
       timeout: 60_000,
     });
-    times.push(await page.evaluate(() => (window as unknown as { __firstState: number }).__firstState));
-    if (i === 0) files = [...js].sort();
+    // The page's scripts requested before the first state was painted, by their resource timing (a script
+    // fetched after it, like the pan/zoom chunk the page tree asks for when idle, does not count).
+    const { at, js } = await page.evaluate(() => {
+      const at = (window as unknown as { __firstState: number }).__firstState;
+      const js = performance
+        .getEntriesByType('resource')
+        .filter((r) => r.startTime <= at)
+        .map((r) => new URL(r.name).pathname.replace(/^\//, ''))
+        .filter((p) => p.endsWith('.js'));
+      return { at, js };
+    });
+    times.push(at);
+    if (i === 0) files = [...new Set([...js, ...workerJs])].sort();
     await page.context().close();
   }
   // The target is the page's JavaScript, as issue 12 measured it (153.5 KB then); the worker's bundle loads
@@ -139,6 +124,30 @@ async function openLink(browser: Browser, scenario: Scenario): Promise<{ page: P
   const at = await page.evaluate(
     (t) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[t]!,
     text,
+  );
+  // Where it went, from the page's marks (?perf=1) of the message that brought the last step: before it
+  // arrived (page boot, worker start, the link read and replayed, the answer serialised), reading it (the
+  // browser deserialises it when the client first reads it), the store, React, and the frame.
+  const split = await page.evaluate((before) => {
+    const last = (name: string) =>
+      performance
+        .getEntriesByName(name, 'mark')
+        .filter((m) => m.startTime <= before)
+        .at(-1)?.startTime ?? NaN;
+    const storeEnd = last('store:end');
+    const storeStart = last('store:start');
+    const message =
+      performance
+        .getEntriesByName('client:message', 'mark')
+        .filter((m) => m.startTime <= storeStart)
+        .at(-1)?.startTime ?? NaN;
+    return { message, storeStart, storeEnd, commit: last('react:commit'), at: before };
+  }, at);
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '?');
+  console.log(
+    `    link open, where it went (ms): until the answer arrived ${f(split.message)} | reading it ` +
+      `${f(split.storeStart - split.message)} | store ${f(split.storeEnd - split.storeStart)} | React ` +
+      `${f(split.commit - split.storeEnd)} | to the painted frame ${f(split.at - split.commit)}`,
   );
   return { page, ms: at };
 }
@@ -226,7 +235,7 @@ async function main(): Promise<void> {
     const only = process.argv[2];
     if (!only || only === 'load') await firstVisit(browser);
     if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
-    if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(), 'Step s');
+    if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
   } finally {
     await browser.close();
     server.kill();

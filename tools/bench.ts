@@ -8,6 +8,7 @@
  *   (c) the delta such a step sends to the UI, against the full snapshot.
  *   (d) heap held by the 1,000-step session.
  *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
+ *   (i) the worker's cost of one Step at 4,096 pages, both pagers (tools/bench-worker-step.ts).
  *   (f) hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
  *       fixed scenario exhausted < 10 s, each library panic and hang found from its spawns < 60 s).
  *
@@ -28,6 +29,7 @@ import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
 import { benchExplore } from './bench-explore';
 import { benchSession } from './bench-session';
+import { benchWorkerStep } from './bench-worker-step';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -349,6 +351,7 @@ console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'no
 benchHistory();
 benchBigStep();
 benchFreeBsd();
+benchWorkerStep();
 benchSession(gc);
 adopt(hostileBench());
 // The explorer's rows say "no target" with null (bench-explore.ts runs on its own too).

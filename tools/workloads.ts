@@ -31,6 +31,32 @@ export function msyncScenario(pages = 4096): Scenario {
   };
 }
 
+/** FreeBSD: a vm_object with `pages` pages faulted in, then faults on `stepped` more pages to step through. */
+export function freebsdScenario(pages = 4096, stepped = 3): Scenario {
+  const size = (pages + stepped) * 4096;
+  const steps: Step[] = [
+    { spawn: 'open', call: 'vnode_create_vobject', args: { vnode: 'big' } },
+    { run: 'open' },
+    { spawn: 'map', call: 'mmap', args: { vnode: 'big', prot: 'r', shared: true, length: size } },
+    { run: 'map' },
+  ];
+  for (let i = 0; i < pages; i++) {
+    const t = `f${i}`;
+    steps.push({ spawn: t, call: 'fault', args: { mapping: 'map', offset: i * 4096, access: 'read' } });
+    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
+  }
+  for (let i = 0; i < stepped; i++)
+    steps.push({ spawn: `s${i}`, call: 'fault', args: { mapping: 'map', offset: (pages + i) * 4096, access: 'read' } });
+  return {
+    format: 'pager-scenario/1',
+    pager: 'freebsd',
+    title: `bench: ${pages} resident pages of a vm_object, then faults stepped through vnode_pager.c`,
+    machine: { physPages: pages + 64 },
+    vnodes: [{ name: 'big', size }],
+    steps,
+  };
+}
+
 /** The lab's link hash for `scenario` (what the address bar holds after `#`). */
 export function linkHash(scenario: Scenario): string {
   return `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ThreadView, WaitView } from '../protocol/snapshot';
 import type { Busy } from '../store/store';
 import { wakeText } from '../panels/Threads/wake-text';
+import { grouped } from '../panels/format';
 import { useLab, useLabStore } from '../store/context';
 import {
   selectBusy,
@@ -150,7 +151,7 @@ function useBusyPhase(busy: Busy | null): 0 | 1 | 2 {
 /** Long work in the worker: how far it has got, and after a second, Cancel. */
 function BusyBanner({ busy, cancel }: { busy: Busy; cancel: boolean }) {
   const store = useLabStore();
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = grouped;
   return (
     <Banner
       kind="info"

@@ -18,10 +18,16 @@ export function ResetDialog({
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // Cancel is the safe answer. Focused here, not with React's autoFocus: that focuses the button when the
+      // closed dialog mounts, with the page, and the focus call lays the whole page out during the first render.
+      cancel.current?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   const what = `${steps} step${steps === 1 ? '' : 's'}${branches > 1 ? ` and ${branches} branches` : ''}`;
@@ -42,7 +48,7 @@ export function ResetDialog({
         >
           Reset the lab
         </button>
-        <button type="button" autoFocus onClick={onClose}>
+        <button type="button" ref={cancel} onClick={onClose}>
           Cancel
         </button>
       </div>

@@ -6,23 +6,11 @@
  */
 import { lazy, Suspense } from 'react';
 import { useLab, useLabStore } from '../store/context';
-import type { LabState, LabStore } from '../store/store';
+import type { LabState } from '../store/store';
 
 const TeachPane = lazy(() => import('../teaching-ui/TeachPane'));
 
 const selectTeachOpen = (s: LabState) => s.teach.open;
-
-/** `#lesson=NAME&scene=K` or `#exercise=KIND:SEED` (read strictly by the worker). */
-export const TEACHING_HASH = /^#(lesson|exercise)=/;
-
-/** Open a teaching link in the lab; false when the hash is not one. */
-export function openTeachingLink(store: LabStore, hash: string): boolean {
-  if (!TEACHING_HASH.test(hash)) return false;
-  const state = store.getState();
-  state.setTeachOpen(true);
-  state.dispatch({ type: 'teach', command: { type: 'teach.link', hash } });
-  return true;
-}
 
 export function LearnButton() {
   const open = useLab(selectTeachOpen);

@@ -15,6 +15,7 @@
  *   snapshots, not 1,000.
  */
 import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../protocol/messages';
+import { perfMark } from '../perf/marks';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
 
 type StepBody = Extract<CommandBody, { type: 'sim.step' }>;
@@ -87,7 +88,11 @@ export class SimClient {
   start(store: LabStore): void {
     this.store = store;
     const worker = this.makeWorker();
-    worker.onmessage = (e: MessageEvent<SimEvent>) => this.receive(e.data);
+    worker.onmessage = (e: MessageEvent<SimEvent>) => {
+      // Before `e.data`: the browser deserialises a message when its data is first read.
+      perfMark('client:message');
+      this.receive(e.data);
+    };
     worker.onerror = (e) => {
       e.preventDefault();
       this.restart(`The simulation worker stopped (${e.message || 'error'}); restarted it from the step list.`);

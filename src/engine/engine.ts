@@ -68,8 +68,12 @@ export class PagerEngine {
   private readonly procs = new Map<string, Proc<CallResult>>();
   /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
   readonly linesReached = new Set<number>();
-  /** Lines already in `linesReached`, by number: a typed-array look-up per statement beats a Set insert. */
-  private readonly reached = new Uint8Array(8192);
+  /**
+   * Lines already in `linesReached`, as bits (16 a word, so each word stays a small integer): a look-up per
+   * statement beats a Set insert. A plain array grown on demand, not a typed array: an engine per schedule is
+   * what the explorer makes, and a typed array's off-heap store cost more than the schedule's steps.
+   */
+  private readonly reached: number[] = [];
   /**
    * The seed lines the last applied step ran, in order, a line repeated at
    * once (a statement re-tagged) kept once; at most TRAIL_MAX, the rest counted.
@@ -164,9 +168,13 @@ export class PagerEngine {
 
   private mark(th: KThread, effect: Effect): void {
     if (typeof effect === 'number') {
-      if (this.reached[effect] !== 1) {
+      const reached = this.reached;
+      const word = effect >> 4;
+      const bit = 1 << (effect & 15);
+      if (word >= reached.length || (reached[word]! & bit) === 0) {
         this.linesReached.add(effect);
-        if (effect < this.reached.length) this.reached[effect] = 1;
+        while (reached.length <= word) reached.push(0);
+        reached[word]! |= bit;
       }
       if (this.lastLine !== effect) {
         this.lastLine = effect;
@@ -248,7 +256,7 @@ export class PagerEngine {
       k,
       stepIndex: cp.stepIndex,
       linesReached: new Set(cp.linesReached),
-      reached: new Uint8Array(8192),
+      reached: [],
     });
     for (const th of threads)
       if (th.status !== 'done') restored.procs.set(th.id, engine.model.start!(k, th, th.call, th.args));

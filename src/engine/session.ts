@@ -11,13 +11,13 @@ import { changesBetween, type ChangeSet } from '../protocol/changes';
 import type { BranchView, Comparison, ComparisonRow } from '../protocol/debug';
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
-import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
+import type { ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { describeStep } from './describe';
 import { digestDiff } from './digest-diff';
 import { PagerEngine, TRAIL_MAX, type EngineCheckpoint } from './engine';
 import type { Digest } from './model';
 import { SnapshotHistory } from './history';
-import { SnapshotBuilder } from './view';
+import { listHint, SnapshotBuilder } from './view';
 
 /** One branch of the history. Its arrays share nothing mutable with another branch's. */
 interface Line {
@@ -82,6 +82,8 @@ export class Session {
   private materialised: { line: Line; at: number; snapshot: ViewSnapshot } | null = null;
   /** Steps applied in what the user sees: 0..steps.length. */
   private cursorAt = 0;
+  /** The snapshot shown before the last step applied, if one was asked for: what its changes are against. */
+  private previous: { line: Line; at: number; snapshot: ViewSnapshot } | null = null;
 
   constructor(readonly setup: Setup) {
     this.engine = new PagerEngine(setup);
@@ -152,7 +154,22 @@ export class Session {
 
   /** What the step that led to `at` changed, against the step before it (nothing at the setup). */
   changes(at = this.cursorAt): ChangeSet {
-    return changesBetween(at > 0 ? this.line.snapshots.at(at - 1) : null, this.snapshot(at));
+    const p = this.previous;
+    const before =
+      at === 0 ? null : p?.line === this.line && p.at === at - 1 ? p.snapshot : this.line.snapshots.at(at - 1);
+    const after = this.snapshot(at);
+    return changesBetween(before, after, listHint(before, after));
+  }
+
+  /** The panic at the cursor, if any: where the live engine is, read without copying a snapshot out. */
+  get panic(): ViewSnapshot['panic'] {
+    return this.engineAt === this.cursorAt ? this.builder.current!.panic : this.snapshot().panic;
+  }
+
+  /** Thread `id` at the cursor: where the live engine is, the builder's (no copy of thousands of threads). */
+  threadView(id: string): ThreadView | undefined {
+    if (this.engineAt === this.cursorAt) return this.builder.threadView(id);
+    return this.snapshot().threads.find((t) => t.id === id);
   }
 
   /**
@@ -162,6 +179,8 @@ export class Session {
    */
   apply(step: Step): string | null {
     if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
+    const m = this.materialised;
+    const shown = m?.line === this.line && m.at === this.cursorAt ? m.snapshot : null;
     const before = this.builder.current!;
     const refusal = this.engine.apply(step);
     // NOTE: an impossible step changes nothing, so it must not fork either.
@@ -177,6 +196,7 @@ export class Session {
     line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
     // Materialised when asked for: a load of 16,000 steps asks once, at the end.
     this.materialised = null;
+    this.previous = shown ? { line, at: this.cursorAt - 1, snapshot: shown } : null;
     this.checkpoint();
     return null;
   }
@@ -199,6 +219,7 @@ export class Session {
     line.steps.length = from;
     line.labels.length = from;
     line.snapshots.truncate(from + 1);
+    this.previous = null;
     while ((line.checkpoints.at(-1)?.at ?? 0) > from) line.checkpoints.pop();
     const step: Step = { run: thread };
     line.steps.push(step);

@@ -37,7 +37,7 @@ export interface DebugResult {
 }
 
 function threadIn(session: Session, id: string): ThreadView | undefined {
-  return session.snapshot().threads.find((t) => t.id === id);
+  return session.threadView(id);
 }
 
 /** Why the thread must stop now, or null to go on. */
@@ -125,8 +125,7 @@ export function* debugStepping(
     }
     applied.push(primitive);
     const t = threadIn(session, thread)!;
-    reason =
-      'run' in primitive ? 'blocked' : stopReason(action, t, session.snapshot().panic !== null, depth0, breakpoints);
+    reason = 'run' in primitive ? 'blocked' : stopReason(action, t, session.panic !== null, depth0, breakpoints);
     if (reason === null && applied.length >= limit) reason = 'limit';
     if (reason === null) {
       yield applied.length;
@@ -136,13 +135,7 @@ export function* debugStepping(
   const t = threadIn(session, thread)!;
   if ('run' in primitive || reason === 'blocked' || reason === 'done' || reason === 'panic') {
     // Say what actually happened to a plain run, too.
-    reason = session.snapshot().panic
-      ? 'panic'
-      : t.status === 'done'
-        ? 'done'
-        : t.status === 'ready'
-          ? 'step'
-          : 'blocked';
+    reason = session.panic ? 'panic' : t.status === 'done' ? 'done' : t.status === 'ready' ? 'step' : 'blocked';
   }
   let recorded: readonly Step[] = applied;
   if (

@@ -19,26 +19,37 @@ const shown = (value: LocalValue): string =>
 
 /** Each frame's locals in words; a frame whose locals read as in `old`'s is `old`'s (no new objects). */
 export function frameViews(t: KThread, old: readonly FrameView[] = NONE): readonly FrameView[] {
-  if (t.stack.length === 0) return NONE;
+  const stack = t.stack;
+  if (stack.length === 0) return NONE;
   const values = readLocals(t);
-  let same = old.length === t.stack.length;
-  const frames = t.stack.map((fn, i): FrameView => {
+  let same = old.length === stack.length;
+  const frames: FrameView[] = [];
+  for (let i = 0; i < stack.length; i++) {
+    const fn = stack[i]!;
+    const read = values[i];
     const was = old[i];
-    const entries = Object.entries(values[i] ?? {});
-    if (was && was.fn === fn && was.locals.length === entries.length) {
-      let j = 0;
-      while (
-        j < entries.length &&
-        was.locals[j]!.name === entries[j]![0] &&
-        was.locals[j]!.value === shown(entries[j]![1])
-      )
-        j++;
-      if (j === entries.length) return was;
+    // Compared in place first: a step changes the locals of one frame at most, and reading the others
+    // again must cost no new objects.
+    if (was && was.fn === fn && sameLocals(was.locals, read)) {
+      frames.push(was);
+      continue;
     }
     same = false;
-    return { fn, locals: entries.map(([name, value]) => ({ name, value: shown(value) })) };
-  });
+    const locals: { name: string; value: string }[] = [];
+    for (const name in read) locals.push({ name, value: shown(read[name]!) });
+    frames.push({ fn, locals });
+  }
   return same ? old : frames;
+}
+
+/** Whether `read` (a frame's locals now) shows as `locals`, name for name, in order. */
+function sameLocals(locals: FrameView['locals'], read: Readonly<Record<string, LocalValue>> | undefined): boolean {
+  let j = 0;
+  for (const name in read) {
+    const was = locals[j++];
+    if (was === undefined || was.name !== name || was.value !== shown(read[name]!)) return false;
+  }
+  return j === locals.length;
 }
 
 function sameFrames(a: readonly FrameView[], b: readonly FrameView[]): boolean {
@@ -80,11 +91,16 @@ export function sameData(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const key of ka)
-    if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  return true;
+  // Keys counted, not listed: this runs on every part of every step's snapshot.
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(y, key) || !sameData(x[key], y[key])) return false;
+    n++;
+  }
+  for (const key in y) if (Object.hasOwn(y, key) && --n < 0) return false;
+  return n === 0;
 }
 
 export function lockViews(k: Kernel, lockNames: readonly string[], live: readonly KThread[]): LockView[] {

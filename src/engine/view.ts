@@ -8,7 +8,7 @@
  * that replays 16,000 steps over 4,096 pages never copies a list of 4,096.
  * Snapshots are immutable and share every view that did not change.
  */
-import { editOf, sameItems } from '../protocol/delta';
+import { editOf, sameItems, type ListHint } from '../protocol/delta';
 import type { ListEdit, PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
 import type { ModelViews, PagerModel } from './model';
@@ -63,6 +63,28 @@ export function snapshotOf(
   };
 }
 
+/**
+ * For each snapshot a builder copied out after another: the other's number, and where their lists differ
+ * (see ListHint). Kept beside the snapshots, which are plain protocol data; by number, so that a snapshot
+ * does not keep the one before it (and that one its own) alive.
+ */
+const since = new WeakMap<ViewSnapshot, { readonly from: number; readonly hint: ListHint }>();
+const serial = new WeakMap<ViewSnapshot, number>();
+let serials = 0;
+const numberOf = (snapshot: ViewSnapshot): number => {
+  let n = serial.get(snapshot);
+  if (n === undefined) serial.set(snapshot, (n = ++serials));
+  return n;
+};
+
+/** Where `to`'s lists differ from `from`'s, if the builder that made `to` made it from `from`; else null. */
+export function listHint(from: ViewSnapshot | null, to: ViewSnapshot): ListHint | null {
+  const link = since.get(to);
+  return from !== null && link !== undefined && serial.get(from) === link.from ? link.hint : null;
+}
+
+const ascending = (set: ReadonlySet<number>): number[] => [...set].sort((a, b) => a - b);
+
 /** Most pages that may enter or leave the resident set in one step before the list is rebuilt whole. */
 const MAX_INSERTS = 64;
 
@@ -89,6 +111,10 @@ export class SnapshotBuilder {
   private outPages: readonly PageView[] | null = null;
   private outThreads: readonly ThreadView[] | null = null;
   private outQueues: ViewSnapshot['queues'] | null = null;
+  /** The last snapshot copied out, and the list places set since (null: a page or thread came or went). */
+  private lastOut: ViewSnapshot | null = null;
+  private pagesSet: Set<number> | null = null;
+  private threadsSet: Set<number> | null = null;
 
   constructor(
     private readonly k: Kernel,
@@ -139,6 +165,9 @@ export class SnapshotBuilder {
     this.outPages = pages;
     this.outThreads = threads;
     this.outQueues = queues;
+    this.lastOut = snapshot;
+    this.pagesSet = new Set();
+    this.threadsSet = new Set();
   }
 
   /** The whole page list from the object trees: at the first build, or when a step moved many pages. */
@@ -355,10 +384,42 @@ export class SnapshotBuilder {
     this.step = step;
     this.trail = trail;
     this.out = null;
+    this.noteSet(pages, threads);
     if (pages === 'all' || pages.length > 0) this.outPages = null;
     if (threads.length > 0) this.outThreads = null;
     if (queues !== null || prev === null) this.outQueues = null;
     return { pages, threads, queues, rest };
+  }
+
+  /** Remember which list places this step set (what the next snapshot's ListHint says). */
+  private noteSet(pages: BuildChange['pages'], threads: readonly (number | ThreadView)[]): void {
+    const p = this.pagesSet;
+    if (p !== null) {
+      if (pages === 'all') this.pagesSet = null;
+      else
+        for (let i = 0; i < pages.length;) {
+          const at = pages[i] as number;
+          const remove = pages[i + 1] as number;
+          const count = pages[i + 2] as number;
+          if (remove !== 1 || count !== 1) {
+            this.pagesSet = null;
+            break;
+          }
+          p.add(at);
+          i += 4;
+        }
+    }
+    const t = this.threadsSet;
+    const known = this.lastOut?.threads.length ?? 0;
+    if (t !== null)
+      for (let i = 0; i < threads.length; i += 2) {
+        const at = threads[i] as number;
+        if (at >= known) {
+          this.threadsSet = null;
+          break;
+        }
+        t.add(at);
+      }
   }
 
   private snapshotQueues(): ViewSnapshot['queues'] {
@@ -373,14 +434,17 @@ export class SnapshotBuilder {
     if (!this.rest) throw new Error('SnapshotBuilder.snapshot before the first build');
     this.outPages ??= Object.freeze(this.pages.slice());
     this.outThreads ??= Object.freeze(this.threads.slice());
-    return (this.out = snapshotOf(
-      this.rest,
-      this.step,
-      this.outPages,
-      this.snapshotQueues(),
-      this.outThreads,
-      this.trail,
-    ));
+    const out = snapshotOf(this.rest, this.step, this.outPages, this.snapshotQueues(), this.outThreads, this.trail);
+    const from = this.lastOut;
+    if (from !== null && this.pagesSet !== null && this.threadsSet !== null)
+      since.set(out, {
+        from: numberOf(from),
+        hint: { pages: ascending(this.pagesSet), threads: ascending(this.threadsSet) },
+      });
+    this.lastOut = out;
+    this.pagesSet = new Set();
+    this.threadsSet = new Set();
+    return (this.out = out);
   }
 
   /** The snapshot after `step` steps; `trail` is what that step ran (none for the setup). */

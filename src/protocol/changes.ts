@@ -4,6 +4,7 @@
  * moved, a thread blocked, a page freed) until the next step. Pure, on
  * protocol types; the worker computes it for the step at the cursor.
  */
+import type { ListHint } from './delta';
 import type { CellValue, IoView, ObjectView, PageView, ThreadView, ViewSnapshot } from './snapshot';
 
 export interface ObjectChange {
@@ -115,23 +116,55 @@ function objectChange(before: ObjectView | undefined, after: ObjectView): Object
  * A kernel takes a page off a queue anywhere and puts it back at the tail:
  * walking `after`, a page found further on in `before` stayed (the ones
  * skipped over moved); one not found from there on joined, or moved to the tail.
+ *
+ * The ids both lists start and end with are skipped first (without a map): they stayed, and no id of the
+ * middles can be among them (ids are distinct), so the walk over the middles says the same. A step that
+ * appends one page to a queue of 4,096 then builds maps of nothing.
  */
 function queueChange(before: readonly number[], after: readonly number[]): QueueChange {
   if (before === after) return { joined: NONE, left: NONE };
-  const at = new Map(before.map((id, i) => [id, i]));
-  const inAfter = new Set(after);
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let endB = before.length;
+  let endA = after.length;
+  while (endB > head && endA > head && before[endB - 1] === after[endA - 1]) {
+    endB--;
+    endA--;
+  }
+  if (head === endB && head === endA) return { joined: NONE, left: NONE };
+  const at = new Map<number, number>();
+  for (let i = head; i < endB; i++) at.set(before[i]!, i);
+  const inAfter = new Set<number>();
   const joined: number[] = [];
-  let next = 0;
-  for (const id of after) {
+  let next = head;
+  for (let j = head; j < endA; j++) {
+    const id = after[j]!;
+    inAfter.add(id);
     const i = at.get(id);
     if (i !== undefined && i >= next) next = i + 1;
     else joined.push(id);
   }
-  return { joined, left: before.filter((id) => !inAfter.has(id)) };
+  const left: number[] = [];
+  for (let i = head; i < endB; i++) if (!inAfter.has(before[i]!)) left.push(before[i]!);
+  return { joined, left };
 }
 
-/** What the step from `before` to `after` changed; `before` null (the setup) changes nothing. */
-export function changesBetween(before: ViewSnapshot | null, after: ViewSnapshot): ChangeSet {
+/** Whether two page lists hold the same pages in the same order (views compared by identity first). */
+function samePageOrder(a: readonly PageView[], b: readonly PageView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i]!.id !== b[i]!.id) return false;
+  return true;
+}
+
+/**
+ * What the step from `before` to `after` changed; `before` null (the setup) changes nothing. `hint`, when
+ * the producer knows where the lists differ, spares the compare of every page and thread.
+ */
+export function changesBetween(
+  before: ViewSnapshot | null,
+  after: ViewSnapshot,
+  hint: ListHint | null = null,
+): ChangeSet {
   if (!before) return noChanges(after.step, after.queues.length);
 
   // Pages: most steps keep the same pages in the same order; compare views by identity in place.
@@ -144,13 +177,15 @@ export function changesBetween(before: ViewSnapshot | null, after: ViewSnapshot)
     if (old.flagWord !== p.flagWord) pageFlags[p.id] = old.flagWord ^ p.flagWord;
   };
   const removed: PageView[] = [];
-  const sameOrder =
-    before.pages.length === after.pages.length && before.pages.every((p, i) => p.id === after.pages[i]!.id);
-  if (sameOrder) {
-    after.pages.forEach((p, i) => {
-      const old = before.pages[i]!;
-      if (old !== p) compare(old, p);
-    });
+  const sameOrder = hint !== null || before.pages === after.pages || samePageOrder(before.pages, after.pages);
+  if (before.pages === after.pages) {
+    // The same list: nothing to compare.
+  } else if (hint) {
+    for (const i of hint.pages) if (before.pages[i] !== after.pages[i]) compare(before.pages[i]!, after.pages[i]!);
+  } else if (sameOrder) {
+    const was = before.pages;
+    const now = after.pages;
+    for (let i = 0; i < now.length; i++) if (was[i] !== now[i]) compare(was[i]!, now[i]!);
   } else {
     const was = new Map(before.pages.map((p) => [p.id, p]));
     for (const p of after.pages) {
@@ -163,10 +198,25 @@ export function changesBetween(before: ViewSnapshot | null, after: ViewSnapshot)
   }
 
   const threads: Record<string, readonly string[]> = {};
-  if (after.threads !== before.threads) {
-    const was = new Map(before.threads.map((t) => [t.id, t]));
-    for (const t of after.threads) {
-      const old = was.get(t.id);
+  if (hint) {
+    for (const i of hint.threads) {
+      const old = before.threads[i]!;
+      const t = after.threads[i]!;
+      if (old === t) continue;
+      const keys = threadChanges(old, t);
+      if (keys.length) threads[t.id] = keys;
+    }
+  } else if (after.threads !== before.threads) {
+    // Threads keep their places (a step only adds one at the end): look each up where it stood, and
+    // build a map of thousands only if one is not there.
+    let was: Map<string, ThreadView> | null = null;
+    const list = before.threads;
+    const now = after.threads;
+    for (let i = 0; i < now.length; i++) {
+      const t = now[i]!;
+      const there = list[i];
+      const old =
+        there !== undefined && there.id === t.id ? there : (was ??= new Map(list.map((x) => [x.id, x]))).get(t.id);
       if (!old) threads[t.id] = ['new'];
       else if (old !== t) {
         const keys = threadChanges(old, t);

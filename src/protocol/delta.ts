@@ -56,11 +56,48 @@ export function applyEdit<T>(from: readonly T[], edit: ListEdit<T> | null): read
   return edit;
 }
 
+/**
+ * What a producer of two snapshots knows about their lists: the second's page and thread lists are the
+ * first's, the same length and the same ids in the same places, except that the views at these indices
+ * (ascending) may be new ones. Lets a diff of a step over 4,096 pages and threads look at what changed
+ * only; without it the lists are compared whole (the results are the same).
+ */
+export interface ListHint {
+  readonly pages: readonly number[];
+  readonly threads: readonly number[];
+}
+
+/** The items of `b` at `indices` that are not `a`'s (the rest are, by the hint). */
+function changedAt<T>(a: readonly T[], b: readonly T[], indices: readonly number[]): T[] {
+  const out: T[] = [];
+  for (const i of indices) if (a[i] !== b[i]) out.push(b[i]!);
+  return out;
+}
+
+/**
+ * The items of `b` that are not `a`'s at the same place, when both hold the same ids in the same order;
+ * null when they do not. One pass comparing by identity: a step over 4,096 pages looks at each once.
+ */
+function changedInPlace<T extends { readonly id: unknown }>(a: readonly T[], b: readonly T[]): T[] | null {
+  const out: T[] = [];
+  if (a === b) return out;
+  if (a.length !== b.length) return null;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.id !== y.id) return null;
+    out.push(y);
+  }
+  return out;
+}
+
 /** The delta from `from` (null: none, send it whole) to `to`; `profile` goes with a whole snapshot. */
 export function diffSnapshots(
   from: ViewSnapshot | null,
   to: ViewSnapshot,
   profile: PagerProfile | null = null,
+  hint: ListHint | null = null,
 ): SnapshotDelta {
   const { pages, queues, threads, step, ...rest } = to;
   if (!from) {
@@ -76,15 +113,15 @@ export function diffSnapshots(
       rest,
     };
   }
-  const sameOrder = from.pages.length === pages.length && from.pages.every((p, i) => p.id === pages[i]!.id);
   // Same pages in the same order (most steps): compare in place, no map of 4,096 views.
-  const pagesBefore = sameOrder ? null : new Map(from.pages.map((p) => [p.id, p]));
-  const changed = sameOrder
-    ? pages.filter((p, i) => from.pages[i] !== p)
-    : pages.filter((p) => pagesBefore!.get(p.id) !== p);
-  const sameThreads =
-    threads === from.threads ||
-    (from.threads.length === threads.length && from.threads.every((t, i) => t.id === threads[i]!.id));
+  let changed = hint ? changedAt(from.pages, pages, hint.pages) : changedInPlace(from.pages, pages);
+  const sameOrder = changed !== null;
+  if (changed === null) {
+    const pagesBefore = new Map(from.pages.map((p) => [p.id, p]));
+    changed = pages.filter((p) => pagesBefore.get(p.id) !== p);
+  }
+  const threadsChanged = hint ? changedAt(from.threads, threads, hint.threads) : changedInPlace(from.threads, threads);
+  const sameThreads = threadsChanged !== null;
   const threadsBefore = sameThreads ? null : new Map(from.threads.map((t) => [t.id, t]));
   return {
     step,
@@ -101,12 +138,7 @@ export function diffSnapshots(
       const old = from.queues[i] ?? [];
       return q === old ? null : editOf(old, q);
     }),
-    threads:
-      threads === from.threads
-        ? []
-        : sameThreads
-          ? threads.filter((t, i) => from.threads[i] !== t)
-          : threads.filter((t) => threadsBefore!.get(t.id) !== t),
+    threads: threadsChanged ?? threads.filter((t) => threadsBefore!.get(t.id) !== t),
     threadOrder: sameThreads
       ? null
       : editOf(

@@ -319,7 +319,12 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       const base = sameSession ? state.snapshot : null;
       const snapshot = applyDelta(base, event.delta);
       if (!snapshot) return set(answer);
-      const timeline = [...state.timeline.slice(0, event.timelineFrom), ...event.timeline];
+      // slice + concat copy the 16k-entry lists as blocks (a spread goes item by item), and a step that adds no
+      // entry (a seek) keeps the list itself.
+      const timeline =
+        event.timeline.length === 0 && event.timelineFrom === state.timeline.length
+          ? state.timeline
+          : state.timeline.slice(0, event.timelineFrom).concat(event.timeline);
       const patch: Partial<LabState> = {
         ...answer,
         snapshot,
@@ -356,9 +361,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
           };
         else if (state.notice?.action?.action.type === 'undoReset') patch.notice = null;
       } else if (event.history) {
-        patch.steps = [...state.steps.slice(0, event.history.from), ...event.history.steps];
+        patch.steps = state.steps.slice(0, event.history.from).concat(event.history.steps);
       } else if (event.applied.length > 0) {
-        patch.steps = [...state.steps.slice(0, event.cursor - event.applied.length), ...event.applied];
+        patch.steps = state.steps.slice(0, event.cursor - event.applied.length).concat(event.applied);
         const first = event.applied[0]!;
         if ('spawn' in first) patch.selectedThread = first.spawn;
       }

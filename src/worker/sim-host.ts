@@ -6,6 +6,7 @@
  */
 import { Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
+import { listHint } from '../engine/view';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
 import {
@@ -447,7 +448,12 @@ export class SimHost {
   private emit(id: number, e: Emitted): void {
     const session = this.current!.session;
     const snapshot = session.snapshot();
-    const delta = diffSnapshots(this.shown, snapshot, this.shown ? null : session.profile);
+    const delta = diffSnapshots(
+      this.shown,
+      snapshot,
+      this.shown ? null : session.profile,
+      listHint(this.shown, snapshot),
+    );
     this.shown = snapshot;
     const timelineFrom = Math.min(e.timelineFrom, session.length);
     const timeline: TimelineEntry[] = session.labels

@@ -3,7 +3,7 @@
  * dirty bitmaps, busy state and pmap entries, the paging queues, the file systems (mounts), the pbuf
  * counters and the mappings made by `mmap` threads. Plain data, like the rest of the kernel.
  */
-import { Kernel } from '../kernel/kernel';
+import { Kernel, nameOf } from '../kernel/kernel';
 import type { Vnode } from '../kernel/types';
 import type { ObjType } from './flags';
 
@@ -171,12 +171,12 @@ export function refreshState(vp: BsdVnode): void {
   vp.state = vp.doomed ? 'doomed' : vp.usecount > 0 ? 'active' : 'free';
 }
 
-export const objLockName = (id: number): string => `vmobjlock:obj${id}`;
+export const objLockName = nameOf<number>('vmobjlock:obj');
 
 /** Sleep channels: the addresses the C code sleeps on. */
 export const chan = {
-  object: (id: number) => `object:${id}`,
-  page: (id: number) => `page:${id}`,
+  object: nameOf<number>('object:'),
+  page: nameOf<number>('page:'),
   pbuf: (async: boolean) => (async ? 'pbuf:async' : 'pbuf:sync'),
 } as const;
 

@@ -3,26 +3,32 @@
  * rwlock), VM_OBJECT_SLEEP with PDROP, wakeup, KASSERT and panic (FreeBSD prints only the formatted
  * message), and the pbuf budgets (getpbuf sleeps "wswbuf0" while its counter is 0).
  */
-import { holds, lockEnter, lockRelease } from '../kernel/locks';
-import { panic, sleepOn, sleepReleasing, wakeup } from '../kernel/sched';
+import { holds, lockEnter, lockRelease, lockTakeFree } from '../kernel/locks';
+import { panic, RETURNED, sleepOn, sleepReleasing, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import { chan, objLockName, type BsdKernel, type VmObject } from './state';
 
 /** KASSERT(exp, (fmt, ...)): a failure panics with the formatted message, nothing else. */
-export function* KASSERT(k: BsdKernel, th: KThread, cond: boolean, message: () => string): Proc {
-  if (cond) return;
-  yield* panic(k, th, message());
+// KASSERT, VM_OBJECT_WLOCK and VM_OBJECT_WUNLOCK return RETURNED on their common path (see RETURNED):
+// every caller runs them at once with `yield*`.
+export function KASSERT(k: BsdKernel, th: KThread, cond: boolean, message: () => string): Proc {
+  return cond ? RETURNED : panic(k, th, message());
 }
 
-export function* VM_OBJECT_WLOCK(k: BsdKernel, th: KThread, obj: VmObject): Proc {
+export function VM_OBJECT_WLOCK(k: BsdKernel, th: KThread, obj: VmObject): Proc {
+  return lockTakeFree(k, th, objLockName(obj.id)) ? RETURNED : wlockWaiting(k, th, obj);
+}
+
+function* wlockWaiting(k: BsdKernel, th: KThread, obj: VmObject): Proc {
   if ((yield* lockEnter(k, th, objLockName(obj.id))) === 'self')
     yield* panic(k, th, `_rw_wlock_hard: recursing on non-recursive rwlock vm object @ ${objLockName(obj.id)}`);
 }
 
-export function* VM_OBJECT_WUNLOCK(k: BsdKernel, th: KThread, obj: VmObject): Proc {
+export function VM_OBJECT_WUNLOCK(k: BsdKernel, th: KThread, obj: VmObject): Proc {
   if (!holds(k, th, objLockName(obj.id)))
-    yield* panic(k, th, `__rw_wunlock: wunlock of unlocked rwlock vm object @ ${objLockName(obj.id)}`);
+    return panic(k, th, `__rw_wunlock: wunlock of unlocked rwlock vm object @ ${objLockName(obj.id)}`);
   lockRelease(k, objLockName(obj.id));
+  return RETURNED;
 }
 
 export function VM_OBJECT_WOWNED(k: BsdKernel, th: KThread, obj: VmObject): boolean {

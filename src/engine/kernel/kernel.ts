@@ -87,4 +87,22 @@ export class Kernel<P = unknown, V extends Vnode = Vnode> {
   }
 }
 
-export const vnLockName = (vnode: string): string => `vnlock:${vnode}`;
+/**
+ * `prefix` + key, one string per key, kept: lock names and sleep channels are looked up as property keys
+ * and compared at every lock, sleep and wakeup, and a string built afresh each time must be hashed again
+ * (the explorer replays millions of them). A few thousand keys at most (vnode names, object and page ids);
+ * past that the cache starts again.
+ */
+export function nameOf<K extends string | number>(prefix: string): (key: K) => string {
+  const cache = new Map<K, string>();
+  return (key) => {
+    let name = cache.get(key);
+    if (name === undefined) {
+      if (cache.size >= 4096) cache.clear();
+      cache.set(key, (name = prefix + key));
+    }
+    return name;
+  };
+}
+
+export const vnLockName = nameOf<string>('vnlock:');

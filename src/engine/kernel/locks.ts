@@ -45,6 +45,19 @@ export function* lockEnter(k: Kernel, th: KThread, name: string): Proc<'ok' | 's
   }
 }
 
+/**
+ * lockEnter's first look, at once: take `name` if it is free and say so; otherwise change nothing (the
+ * caller then runs lockEnter, which blocks, or finds the thread holds it already).
+ */
+export function lockTakeFree(k: Kernel, th: KThread, name: string): boolean {
+  const lock = lockOf(k, name);
+  if (lock.owner !== null || lock.shared.length > 0) return false;
+  lock.owner = th.id;
+  lock.count = 1;
+  granted(th);
+  return true;
+}
+
 /** Take an exclusive lock only if it is free (a completion routine cannot wait). */
 export function lockTry(k: Kernel, th: KThread, name: string): boolean {
   const lock = lockOf(k, name);

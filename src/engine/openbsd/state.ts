@@ -3,7 +3,7 @@
  * struct uvm_vnode (embedded in the vnode, v_uvm), the paging queues, the
  * writeable list and the sync queue. Plain data, like the rest of the kernel.
  */
-import { Kernel } from '../kernel/kernel';
+import { Kernel, nameOf } from '../kernel/kernel';
 import type { Vnode } from '../kernel/types';
 
 export type QueueName = 'active' | 'inactive' | 'none';
@@ -90,14 +90,14 @@ export class UvmKernel extends Kernel<UvmState, UvmVnode> {
   }
 }
 
-export const objLockName = (vnode: string): string => `vmobjlock:${vnode}`;
+export const objLockName = nameOf<string>('vmobjlock:');
 export const PAGEQ_LOCK = 'pageq';
 export const UVN_SYNC_LOCK = 'uvn_sync_lock';
 
 /** Sleep channels: the addresses the C code sleeps on. */
 export const chan = {
-  uvn: (vnode: string) => `uvn:${vnode}`,
-  nio: (vnode: string) => `u_nio:${vnode}`,
-  uflags: (vnode: string) => `u_flags:${vnode}`,
-  page: (id: number) => `page:${id}`,
+  uvn: nameOf<string>('uvn:'),
+  nio: nameOf<string>('u_nio:'),
+  uflags: nameOf<string>('u_flags:'),
+  page: nameOf<number>('page:'),
 } as const;

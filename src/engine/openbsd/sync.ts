@@ -3,8 +3,8 @@
  * rw_exit on an object's rwlock (with their DIAGNOSTIC panics), tsleep_nsec,
  * rwsleep_nsec, and KASSERT naming uvm_vnode.c unless told otherwise.
  */
-import { holds, lockEnter, lockRelease } from '../kernel/locks';
-import { KASSERT as kassert, panic, sleepOn, sleepReleasing } from '../kernel/sched';
+import { holds, lockEnter, lockRelease, lockTakeFree } from '../kernel/locks';
+import { KASSERT as kassert, panic, RETURNED, sleepOn, sleepReleasing } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import type { UvmKernel } from './state';
 
@@ -16,13 +16,20 @@ export function KASSERT(k: UvmKernel, th: KThread, cond: boolean, expr: string, 
 }
 
 /** rw_enter(rwl, RW_WRITE); `rwlName` is the name the lock was initialised with (the panic says it). */
-export function* rw_enter(k: UvmKernel, th: KThread, name: string, rwlName = 'uobjlk'): Proc {
+// rw_enter and rw_exit return RETURNED on their common path (see RETURNED): every caller runs them at once
+// with `yield*`.
+export function rw_enter(k: UvmKernel, th: KThread, name: string, rwlName = 'uobjlk'): Proc {
+  return lockTakeFree(k, th, name) ? RETURNED : rwEnterWaiting(k, th, name, rwlName);
+}
+
+function* rwEnterWaiting(k: UvmKernel, th: KThread, name: string, rwlName: string): Proc {
   if ((yield* lockEnter(k, th, name)) === 'self') yield* panic(k, th, `${rwlName} rwlock: locking against myself`);
 }
 
-export function* rw_exit(k: UvmKernel, th: KThread, name: string): Proc {
-  if (!holds(k, th, name)) yield* panic(k, th, `uobjlk: lock not held by this process`);
+export function rw_exit(k: UvmKernel, th: KThread, name: string): Proc {
+  if (!holds(k, th, name)) return panic(k, th, `uobjlk: lock not held by this process`);
   lockRelease(k, name);
+  return RETURNED;
 }
 
 /** tsleep_nsec(ident, PVM, wmesg, INFSLP): no lock involved. */

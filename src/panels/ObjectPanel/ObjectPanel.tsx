@@ -5,7 +5,7 @@ import type { CounterView, FieldView, ObjectView } from '../../protocol/snapshot
 import { useLab } from '../../store/context';
 import { selectChanges, selectCounters, selectObjects, selectProfile } from '../../store/selectors';
 import { useChangedNote, type ChangedNote } from '../common/changed';
-import { hex } from '../../viz/pages';
+import { grouped, hex } from '../format';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import './ObjectPanel.css';
@@ -65,8 +65,7 @@ export function ObjectPanel() {
 }
 
 function fieldText(f: FieldView): string {
-  if (f.unit === 'bytes' && typeof f.value === 'number')
-    return `${f.value.toLocaleString('en-US')} bytes (${hex(f.value)})`;
+  if (f.unit === 'bytes' && typeof f.value === 'number') return `${grouped(f.value)} bytes (${hex(f.value)})`;
   if (f.unit === 'pages' && typeof f.value === 'number') return `${f.value} page${f.value === 1 ? '' : 's'}`;
   if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
   return f.value === null ? 'NULL' : String(f.value);

@@ -49,8 +49,12 @@ export function PageTree() {
 
   // The page each running thread works on, in that thread's colour: the one that busied it as owner.
   const focus = useMemo(() => {
-    const owners = new Map(pages.filter((p) => p.owner !== null).map((p) => [p.id, p.owner]));
     const map = new Map<number, FocusMark[]>();
+    // Only the few pages threads work on are looked up (no map of every page on every step).
+    const wanted = new Set<number>();
+    threads?.forEach((t) => t.focusPage !== null && t.status !== 'done' && wanted.add(t.focusPage));
+    const owners = new Map<number, string | null>();
+    if (wanted.size > 0) for (const p of pages) if (wanted.has(p.id)) owners.set(p.id, p.owner);
     threads?.forEach((t, i) => {
       if (t.focusPage === null || t.status === 'done') return;
       const marks = map.get(t.focusPage) ?? [];
@@ -70,7 +74,7 @@ export function PageTree() {
   }, [changes]);
 
   const svg = useRef<SVGSVGElement>(null);
-  const { view, size, controller, ready } = usePanZoom(svg);
+  const { view, size, controller, ready } = usePanZoom(svg, profile !== null);
 
   // Fit when the shown vnodes change, or when the trees change size and the
   // user has not zoomed or panned since the last fit.
@@ -93,10 +97,12 @@ export function PageTree() {
 
   // Where each working thread's page is in the scene, for the "go to" buttons.
   const targets: { thread: string; color: string; x: number; y: number }[] = [];
-  for (const t of scene.trees)
-    t.layout.nodes.forEach((n, i) => {
-      for (const m of focus.get(t.pages[i]!.id) ?? []) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
-    });
+  if (focus.size > 0)
+    for (const t of scene.trees)
+      t.layout.nodes.forEach((n, i) => {
+        const marks = focus.get(t.pages[i]!.id);
+        if (marks) for (const m of marks) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
+      });
   targets.sort((a, b) => a.thread.localeCompare(b.thread, 'en', { numeric: true }));
   const goTo = (x: number, y: number) =>
     controller.current?.centerOn(x, y, Math.max(view.k, 1), size.width, size.height);

@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type ReactElement } from 'react';
 import type { PagerProfile } from '../../protocol/profile';
 import type { PageView } from '../../protocol/snapshot';
 import { stateFill } from '../../viz/palette';
@@ -93,6 +93,18 @@ export const TreeLayer = memo(function TreeLayer({
     pages.length === 0
       ? `${name} · no resident pages`
       : `${name}${firstObject} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
+  // The few pages with a halo or a ring, found in one pass: React then reconciles a handful of elements,
+  // not two lists of 4,096 mostly empty slots, on every step.
+  const halos: ReactElement[] = [];
+  const rings: ReactElement[] = [];
+  if (changed.size > 0 || focus.size > 0)
+    layout.nodes.forEach((n, i) => {
+      const id = pages[i]!.id;
+      if (changed.has(id)) halos.push(<ChangedHalo key={`c${id}`} node={n} unit={px(1)} />);
+      const marks = focus.get(id);
+      if (marks) rings.push(<FocusRing key={`f${id}`} node={n} marks={marks} unit={px(1)} />);
+    });
+
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
   const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));
@@ -122,10 +134,7 @@ export const TreeLayer = memo(function TreeLayer({
             className="tree-overview"
           />
         ))}
-      {changed.size > 0 &&
-        layout.nodes.map((n, i) =>
-          changed.has(pages[i]!.id) ? <ChangedHalo key={`c${pages[i]!.id}`} node={n} unit={px(1)} /> : null,
-        )}
+      {halos}
       {detail &&
         layout.nodes.map((n, i) =>
           onScreen(n) ? (
@@ -138,10 +147,7 @@ export const TreeLayer = memo(function TreeLayer({
             />
           ) : null,
         )}
-      {layout.nodes.map((n, i) => {
-        const marks = focus.get(pages[i]!.id);
-        return marks ? <FocusRing key={`f${pages[i]!.id}`} node={n} marks={marks} unit={px(1)} /> : null;
-      })}
+      {rings}
     </g>
   );
 });

@@ -18,7 +18,8 @@ import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
 import { THREAD_INK, threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
 import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks, trailText } from './follow';
-import { useWindow } from '../common/useWindow';
+import { useScrollView } from '../common/useWindow';
+import { computeWindow } from '../../viz/windowing';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
 import { LocalsPane } from './LocalsPane';
@@ -100,7 +101,8 @@ export function Source() {
   const notes = useMemo(() => callerNotes(threads), [threads]);
   const scroller = useRef<HTMLDivElement>(null);
   const LINE_PX = LINE_BASE_PX * usePrefs(selectFontScale);
-  const win = useWindow(scroller, lines.length, LINE_PX, TOP_PX);
+  const view = useScrollView(scroller);
+  const win = computeWindow(view.top, view.height, LINE_PX, lines.length, 8, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
   // The lines the last step ran: tinted, and where the view goes when the followed thread has returned.
@@ -126,29 +128,36 @@ export function Source() {
   const firstDef = useMemo(() => (text === null ? null : firstDefinitionLine(text)), [text]);
   const restLine = viewLine !== null ? null : (previewLine ?? firstDef);
 
-  /** Bring a line into view: centred, unless it is already comfortably visible and `force` is off. */
-  const scrollToLine = useCallback(
-    (line: number, force: boolean) => {
-      const box = scroller.current;
-      if (!box) return;
-      const top = TOP_PX + (line - 1) * LINE_PX;
-      const margin = LINE_PX * MARGIN_LINES;
-      const view = box.clientHeight;
-      if (!force && top >= box.scrollTop + margin && top + LINE_PX <= box.scrollTop + view - margin) return;
-      box.scrollTop = Math.max(0, top - (view - LINE_PX) / 2);
-    },
-    [LINE_PX],
-  );
+  /**
+   * Bring a line into view: centred, unless it is already comfortably visible and `force` is off. Worked out
+   * from the scroller's position as last seen (no layout read: a step's commit must not lay the lab out).
+   */
+  const scrollToLine = (line: number, force: boolean) => {
+    const top = TOP_PX + (line - 1) * LINE_PX;
+    const margin = LINE_PX * MARGIN_LINES;
+    if (!force && top >= view.top + margin && top + LINE_PX <= view.top + view.height - margin) return;
+    // Clamped as the browser will clamp it (the lines' height less the view's), so the window matches.
+    const end = TOP_PX + lines.length * LINE_PX - view.height;
+    view.moveTo(Math.min(end, top - (view.height - LINE_PX) / 2));
+  };
 
-  useEffect(() => {
+  // Follow the line to show when it changes, in the same render (the window is then right at once).
+  const showKey =
+    lines.length === 0
+      ? ''
+      : viewLine !== null
+        ? `line:${followedId}:${viewLine}:${lines.length}:${LINE_PX}`
+        : restLine !== null
+          ? `rest:${restLine}:${lines.length}:${LINE_PX}`
+          : '';
+  const [shown, setShown] = useState('');
+  if (shown !== showKey) {
+    setShown(showKey);
     if (viewLine !== null && lines.length > 0) scrollToLine(viewLine, false);
-  }, [followedId, viewLine, lines, scrollToLine]);
-
-  useEffect(() => {
     // NOTE: the top of the function, not centred: the reader starts at its head.
-    if (restLine !== null && lines.length > 0 && scroller.current)
-      scroller.current.scrollTop = Math.max(0, TOP_PX + (restLine - 4) * LINE_PX);
-  }, [restLine, lines, LINE_PX]);
+    else if (restLine !== null && lines.length > 0)
+      view.moveTo(Math.min(TOP_PX + lines.length * LINE_PX - view.height, TOP_PX + (restLine - 4) * LINE_PX));
+  }
 
   const f = followed?.thread;
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ArgSpec, CallSpec } from '../../protocol/profile';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
@@ -26,7 +26,8 @@ const selectMappings = (s: LabState) =>
 const EMPTY_CALLS: readonly CallSpec[] = [];
 
 /** "Start a call": spawn a kernel thread (it does not run until asked). Form state stays here. */
-export function SpawnForm() {
+// Memoised (no props: the thread list re-renders on every step, the form only when what it offers changes).
+export const SpawnForm = memo(function SpawnForm() {
   const threadSetKey = useLab(selectThreadSetKey);
   const vnodeRows = useLab(useShallow(selectVnodeChoices));
   const mappings = useLab(useShallow(selectMappings));
@@ -255,7 +256,7 @@ export function SpawnForm() {
       {call.args.filter((a) => a.kind === 'flags').map(argControl)}
     </form>
   );
-}
+});
 
 /** "PGO_" of PGO_CLEANIT, PGO_SYNCIO, ... */
 function commonPrefix(names: readonly string[]): string {

@@ -1,10 +1,9 @@
 import { memo, useEffect, useId, useRef, type CSSProperties } from 'react';
-import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
-import { useDispatch, useLab, useLabStore } from '../../store/context';
-import { selectProfile } from '../../store/selectors';
+import type { ThreadView } from '../../protocol/snapshot';
+import { useDispatch, useLabStore } from '../../store/context';
 import { threadColor } from '../../viz/palette';
 import type { ChangedNote } from '../common/changed';
-import { formatArgs, isBlocked, positionText, returnText, waitText } from './thread-text';
+import { formatArgs, isBlocked, positionText, returnText } from './thread-text';
 
 export interface ThreadCardProps {
   thread: ThreadView;
@@ -13,8 +12,11 @@ export interface ThreadCardProps {
   panicked: boolean;
   /** This thread is the one that panicked. */
   culprit: boolean;
-  locks: readonly LockView[];
-  pages: readonly PageView[];
+  /**
+   * What it waits for, in words (waitText), made by the list: the card takes this string rather than the
+   * snapshot's pages and locks, which change on nearly every step and would re-render every card.
+   */
+  wait: string | null;
   /** The seed file's name, for "file:line". */
   seedFile: string;
   /** What the last step changed in this thread: 'new', 'status', 'line', 'wait', 'locks', 'ret'. */
@@ -29,8 +31,7 @@ export const ThreadCard = memo(function ThreadCard({
   selected,
   panicked,
   culprit,
-  locks,
-  pages,
+  wait,
   seedFile,
   changed,
   mark,
@@ -41,8 +42,6 @@ export const ThreadCard = memo(function ThreadCard({
   const dispatch = useDispatch();
   const select = () => store.getState().selectThread(t.id);
   const canAct = t.status === 'ready' && !panicked;
-  const pageKey = useLab(selectProfile)?.pageTree.key ?? 'offset';
-  const wait = waitText(t, locks, pages, pageKey);
 
   // Keep the selected card in view when it is selected or grows (blocked: more lines); not on every line.
   useEffect(() => {

@@ -16,6 +16,7 @@ import {
 import { SpawnForm } from './SpawnForm';
 import { useChangedNote } from '../common/changed';
 import { ThreadCard } from './ThreadCard';
+import { waitText } from './thread-text';
 import './Threads.css';
 
 /** The graph and its D3 link shapes load when first shown. */
@@ -33,7 +34,9 @@ export function Threads() {
   const pages = useLab(selectPages) ?? NONE;
   const panic = useLab(selectPanic);
   const selected = useLab(selectSelectedThread);
-  const seedFile = useLab(selectProfile)?.seed.file ?? 'seed';
+  const profile = useLab(selectProfile);
+  const seedFile = profile?.seed.file ?? 'seed';
+  const pageKey = profile?.pageTree.key ?? 'offset';
   const [showAllDone, setShowAllDone] = useState(false);
   const changes = useLab(selectChanges)?.threads;
   const waits = useLab(selectWaits) ?? NONE;
@@ -94,9 +97,7 @@ export function Threads() {
                   selected={t.id === selected}
                   panicked={panic !== null}
                   culprit={panic?.thread === t.id}
-                  // A finished thread shows neither locks nor page waits: keep its props stable.
-                  locks={t.status === 'done' ? NONE : locks}
-                  pages={t.status === 'done' ? NONE : pages}
+                  wait={waitText(t, locks, pages, pageKey)}
                   changed={changes?.[t.id] ?? NONE}
                   mark={changed.mark}
                 />

@@ -1,14 +1,22 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useDispatch, useLab } from '../../store/context';
 import { selectBranches, selectComparison } from '../../store/selectors';
+import type { LabState } from '../../store/store';
+import type { BranchView } from '../../protocol/debug';
+
+const NO_BRANCHES: readonly BranchView[] = [];
+const selectComparedBranches = (s: LabState) => (s.comparison ? selectBranches(s) : NO_BRANCHES);
 
 /** Paths shown in a cell before "+N more" (all of them in its tooltip). */
 const SHOWN_PATHS = 6;
 
 /** Two branches step by step: each one's step in words and the digest fields that differ after it. */
-export function ComparisonDialog() {
+// Memoised (no props: the Timeline re-renders on every step, the dialog only when a comparison opens or closes).
+export const ComparisonDialog = memo(function ComparisonDialog() {
   const comparison = useLab(selectComparison);
-  const branches = useLab(selectBranches);
+  // The branches change with every step at the end of one (its length): read them only while a comparison is
+  // open, so a step does not re-render the closed dialog.
+  const branches = useLab(selectComparedBranches);
   const dispatch = useDispatch();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -73,4 +81,4 @@ export function ComparisonDialog() {
       )}
     </dialog>
   );
-}
+});

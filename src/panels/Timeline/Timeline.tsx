@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import type { BranchView } from '../../protocol/debug';
 import { trailText } from '../Source/follow';
 import { timelineMarkdown } from './markdown';
-import { useWindow } from '../common/useWindow';
+import { useScrollView } from '../common/useWindow';
+import { computeWindow } from '../../viz/windowing';
 import { Panel } from '../Panel';
 import { forkMarks, sharedSteps } from './branches';
 import { ComparisonDialog } from './ComparisonDialog';
@@ -81,16 +82,21 @@ export function Timeline() {
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
   const rows = timeline.length + 1;
-  const win = useWindow(scroller, rows, ROW);
+  const view = useScrollView(scroller);
 
-  // Keep the current step in view, scrolling only when it is outside.
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
+  // Keep the current step in view, scrolling only when it is outside: worked out from the position last
+  // seen, during the render that moves the cursor, so the window is right at once and the commit reads no
+  // layout (reading the scroller's height there laid the whole lab out on every step).
+  // (Also when the scroller's height is first known or changes: the current step stays in view.)
+  const follow = `${cursor}:${rows}:${ROW}:${view.height}`;
+  const [followed, setFollowed] = useState('');
+  if (followed !== follow) {
+    setFollowed(follow);
     const top = cursor * ROW;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [cursor, rows, ROW]);
+    if (top < view.top) view.moveTo(top);
+    else if (top + ROW > view.top + view.height) view.moveTo(top + ROW - view.height);
+  }
+  const win = computeWindow(view.top, view.height, ROW, rows, 8);
 
   const exportMarkdown = () => {
     const { title } = store.getState();

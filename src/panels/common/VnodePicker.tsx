@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useLab, useLabStore } from '../../store/context';
 import type { LabState } from '../../store/store';
@@ -29,7 +29,8 @@ export function useShownVnodes(): { names: string[]; all: boolean } {
  * The "Vnode" select shared by the page panels; every copy reads and sets the
  * store's selectedVnode, so they move together.
  */
-export function VnodePicker() {
+// Memoised (no props: the panels around it re-render on every step, it only when the vnodes or the choice change).
+export const VnodePicker = memo(function VnodePicker() {
   const names = useVnodeNames();
   const selected = useLab(selectSelectedVnode);
   const value = selected !== null && names.includes(selected) ? selected : ALL;
@@ -54,4 +55,4 @@ export function VnodePicker() {
       </select>
     </span>
   );
-}
+});

@@ -1,5 +1,61 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { computeWindow, type RowWindow } from '../../viz/windowing';
+
+/** A scroller's position and height as last seen, and a way to move it. */
+export interface ScrollView {
+  readonly top: number;
+  readonly height: number;
+  /** Scroll to `top` (px): the window follows in the same render, the element right after the commit. */
+  moveTo(top: number): void;
+}
+
+/**
+ * Track a scroller's scroll position and height without reading layout during React's commit: the size
+ * comes from a ResizeObserver (it reports after the browser's own layout, the first time too), the position
+ * from scroll events at the next frame. A panel that scrolls itself (to follow a step or a line) calls
+ * `moveTo` with a position worked out from these figures: nothing in a step's commit forces the browser to
+ * lay the whole lab out early, and the window is right in the first render rather than one frame later.
+ */
+export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollView {
+  const [view, setView] = useState({ top: 0, height: 600 });
+  // The position the element is known to have (read from it, or written to it).
+  const applied = useRef(0);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let frame = 0;
+    const read = () => {
+      frame = 0;
+      const top = el.scrollTop;
+      applied.current = top;
+      setView((v) => (v.top === top && v.height === el.clientHeight ? v : { top, height: el.clientHeight }));
+    };
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(read);
+    };
+    el.addEventListener('scroll', schedule, { passive: true });
+    const observer = new ResizeObserver(read);
+    observer.observe(el);
+    return () => {
+      el.removeEventListener('scroll', schedule);
+      observer.disconnect();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [scroller]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || applied.current === view.top) return;
+    applied.current = view.top;
+    el.scrollTop = view.top;
+  }, [scroller, view.top]);
+
+  const [moveTo] = useState(
+    () => (top: number) => setView((v) => (v.top === Math.max(0, top) ? v : { ...v, top: Math.max(0, top) })),
+  );
+  return { top: view.top, height: view.height, moveTo };
+}
 
 /**
  * Which rows to render for a scroller holding `count` rows of `rowHeight`
@@ -11,31 +67,6 @@ export function useWindow(
   rowHeight: number,
   offsetTop = 0,
 ): RowWindow {
-  const [view, setView] = useState({ top: 0, height: 600 });
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    let frame = 0;
-    const read = () => {
-      frame = 0;
-      setView((v) =>
-        v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
-      );
-    };
-    const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(read);
-    };
-    read();
-    el.addEventListener('scroll', schedule, { passive: true });
-    const observer = new ResizeObserver(schedule);
-    observer.observe(el);
-    return () => {
-      el.removeEventListener('scroll', schedule);
-      observer.disconnect();
-      if (frame) cancelAnimationFrame(frame);
-    };
-  }, [scroller]);
-
+  const view = useScrollView(scroller);
   return computeWindow(view.top, view.height, rowHeight, count, 8, offsetTop);
 }

@@ -1,0 +1,244 @@
+/**
+ * Diagnosis for the browser bench (not part of `npm run bench`): opens the 4,096-page OpenBSD link, then
+ * counts per Step click the DOM nodes, the DOM mutations and the functions the page's CPU profile spends
+ * its time in (build with `npx vite build --minify false` to read names). `npx tsx tools/bench-browser-profile.ts [clicks]`.
+ */
+import LZString from 'lz-string';
+import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions, startPreview } from './chromium';
+import { msyncScenario } from './workloads';
+
+const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
+const MODE = process.argv[2] ?? '30';
+const CLICKS = Number(MODE) || 30;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+async function main(): Promise<void> {
+  const server = await startPreview(PORT);
+  const options = chromiumLaunchOptions();
+  const browser = await chromium.launch({
+    ...options,
+    args: [...options.args, '--disable-frame-rate-limit', '--disable-gpu-vsync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const page = await context.newPage();
+    if (MODE === 'load') {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await page.goto(`http://localhost:${PORT}/`);
+      await page.locator('h1 .subtitle').waitFor();
+      const at = await page.evaluate(() => performance.now());
+      console.log(`first state seen at ${at.toFixed(0)} ms`);
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+      report(profile, 1);
+      return;
+    }
+    await page.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+    // Count, per commit, the components that rendered (a fiber that performed work), by name: React calls
+    // this hook, as it would React DevTools, when it finds it (build with --minify false for the names).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __renders: Record<string, number>; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
+      w.__renders = {};
+      interface Fiber {
+        type: unknown;
+        flags: number;
+        child: Fiber | null;
+        sibling: Fiber | null;
+        elementType: unknown;
+        alternate: Fiber | null;
+      }
+      const nameOf = (t: unknown): string | null => {
+        if (typeof t === 'function') return (t as { displayName?: string; name: string }).displayName ?? t.name;
+        if (t && typeof t === 'object' && 'type' in t) return nameOf((t as { type: unknown }).type);
+        return null;
+      };
+      const walk = (f: Fiber | null) => {
+        for (; f; f = f.sibling) {
+          const name = nameOf(f.elementType) ?? nameOf(f.type);
+          if (name && f.flags & 1) w.__renders[name] = (w.__renders[name] ?? 0) + 1;
+          // A subtree React bailed out of keeps its old fibers (and their old flags): as React DevTools
+          // does, go down only where the child list was rebuilt in this commit.
+          if (!f.alternate || f.child !== f.alternate.child) walk(f.child);
+        }
+      };
+      w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+        supportsFiber: true,
+        renderers: new Map(),
+        inject: () => 1,
+        checkDCE: () => {},
+        onScheduleFiberRoot: () => {},
+        onCommitFiberUnmount: () => {},
+        onPostCommitFiberRoot: () => {},
+        onCommitFiberRoot: (_id: number, root: { current: Fiber }) => walk(root.current.child),
+      };
+    });
+    const scenario = msyncScenario(4096);
+    const total = scenario.steps.length;
+    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+    const t0 = Date.now();
+    if (MODE === 'link') {
+      // The page's CPU profile of opening the link, from navigation to the last step shown.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      await page.goto(`http://localhost:${PORT}/${hash}`);
+      await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
+      console.log(`opened in ${Date.now() - t0} ms`);
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+      report(profile, 1);
+      return;
+    }
+    await page.goto(`http://localhost:${PORT}/${hash}`);
+    await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
+    console.log(`opened in ${Date.now() - t0} ms`);
+    await page.waitForTimeout(1500);
+    const census = await page.evaluate(() => {
+      const all = document.querySelectorAll('*').length;
+      const per: Record<string, number> = {};
+      for (const s of document.querySelectorAll('[data-panel]'))
+        per[s.getAttribute('data-panel')!] = s.querySelectorAll('*').length;
+      return { all, per };
+    });
+    console.log('DOM nodes', JSON.stringify(census));
+    if (MODE === 'trace') {
+      // An experiment's CSS (PAGER_CSS), added to the page before the traced clicks.
+      if (process.env.PAGER_CSS) await page.addStyleTag({ content: process.env.PAGER_CSS });
+      await page.waitForTimeout(500);
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await page.getByRole('button', { name: 'Step msync' }).first().click();
+      await page.waitForTimeout(300);
+      await page.getByRole('button', { name: 'Step msync' }).first().click();
+      await page.waitForTimeout(300);
+      const buffer = await browser.stopTracing();
+      const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+      const main = events.filter((e) => e.name === 'Layout' || e.name === 'Paint' || e.name === 'UpdateLayoutTree');
+      const t0 = main[0]?.ts ?? 0;
+      for (const e of main)
+        console.log(
+          `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(2)} ${e.name} ${JSON.stringify(e.args).slice(0, 300)}`,
+        );
+      return;
+    }
+    await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    const muts = await page.evaluate(async (clicks) => {
+      const out: Record<string, number>[] = [];
+      for (let i = 0; i < clicks; i++) {
+        const button = [...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Step msync"]')].find(
+          (b) => !b.disabled,
+        );
+        if (!button) break;
+        const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]')!;
+        const before = scrub.value;
+        const counts: Record<string, number> = {};
+        const obs = new MutationObserver((records) => {
+          for (const r of records) {
+            const panel =
+              (r.target instanceof Element ? r.target : r.target.parentElement)
+                ?.closest('[data-panel]')
+                ?.getAttribute('data-panel') ?? 'other';
+            const k = `${panel}:${r.type}${r.type === 'attributes' ? `.${r.attributeName}` : ''}`;
+            counts[k] = (counts[k] ?? 0) + 1;
+          }
+        });
+        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+        await new Promise<void>((resolve) => {
+          const wait = new MutationObserver(() => {
+            if (scrub.value === before) return;
+            wait.disconnect();
+            requestAnimationFrame(() => setTimeout(resolve, 0));
+          });
+          wait.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          button.click();
+        });
+        obs.takeRecords();
+        obs.disconnect();
+        out.push(counts);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return out;
+    }, CLICKS);
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+    const sum: Record<string, number> = {};
+    for (const m of muts) for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v / muts.length;
+    console.log('mutations per click (mean):');
+    for (const [k, v] of Object.entries(sum)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30))
+      console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+    const renders = await page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
+    console.log('components rendered per click (mean):');
+    for (const [k, v] of Object.entries(renders).sort((a, b) => b[1] - a[1]))
+      console.log(`  ${(v / muts.length).toFixed(1).padStart(8)}  ${k}`);
+    report(profile, muts.length);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+interface TraceEvent {
+  name: string;
+  ts: number;
+  dur?: number;
+  args?: unknown;
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function report(profile: Profile, per_: number): void {
+  {
+    // Self time per function.
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const inclusive = new Map<string, number>();
+    let totalUs = 0;
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      const n = byId.get(id)!;
+      const name = (f: ProfileNode) =>
+        `${f.callFrame.functionName || '(anon)'} ${f.callFrame.url.split('/').pop()}:${f.callFrame.lineNumber}`;
+      if (n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)') return;
+      totalUs += dt;
+      self.set(name(n), (self.get(name(n)) ?? 0) + dt);
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const k = name(byId.get(cur)!);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+      }
+    });
+    const per = (us: number) => (us / 1000 / per_).toFixed(2);
+    console.log(`profiled script per click (or load): ${per(totalUs)} ms`);
+    console.log('self time per click (ms):');
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 35))
+      console.log(`  ${per(v).padStart(7)}  ${k}`);
+    console.log('inclusive per click (ms):');
+    for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60))
+      console.log(`  ${per(v).padStart(7)}  ${k}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
