@@ -48,10 +48,13 @@ export function layoutOf(size: ScreenSize, prefs: Pick<Prefs, 'layout' | 'focusP
       {
         height: 'fill',
         // Page bits under Source, in the widest column: OpenBSD's thirteen columns need ~740 px, which a
-        // 1920 px screen gives there (the right column, where it was, left it ~650 and cut modified/owner).
+        // 1920 px screen gives there (the right column, where it was, left it ~650 and cut modified/owner);
+        // below ~1850 px its yes/no headers turn on their side (styles.css) and it needs ~440. The left
+        // column is at least ~390 px from 1500 up, where FreeBSD's nine I/O columns fit in their compact form
+        // (IoInFlight.css); the right one keeps its share (a list of 8 pages is drawn in detail at 1600).
         columns: [
-          col(0.85, ['threads', 1.3], ['io', 0], ['timeline', 0.9]),
-          col(1.6, ['source', 2.2], ['bits', 1]),
+          col(0.95, ['threads', 1.3], ['io', 0], ['timeline', 0.9]),
+          col(1.5, ['source', 2.2], ['bits', 1]),
           col(1.15, ['tree', 1.2], ['object', 1], ['queues', 0.8]),
         ],
       },

@@ -62,6 +62,12 @@ export const TreeLayer = memo(function TreeLayer({
     return d;
   }, [layout]);
 
+  // The nodes the tree's name sits above: a tree's root, a list's first row (once per layout, not per step).
+  const topRow = useMemo(() => {
+    const top = layout.nodes.reduce((y, n) => Math.min(y, n.y), Infinity);
+    return layout.nodes.flatMap((n, i) => (n.y === top ? [i] : []));
+  }, [layout]);
+
   // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
   const stateKey = useMemo(() => pages.map((p) => p.state).join(','), [pages]);
   const overview = useMemo(
@@ -102,10 +108,15 @@ export const TreeLayer = memo(function TreeLayer({
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
   const labelSize = Math.min(px(14), slotWidth / (0.62 * label.length));
+  // Above whatever the top row draws round its pages (halo, badges, up to two rings; more push it up). The
+  // fit's top padding (FIT_PADDING) has room for it with two rings at any zoom the fit picks.
+  let topMarks = 2;
+  for (const i of topRow) topMarks = Math.max(topMarks, focus.get(pages[i]!.id)?.length ?? 0);
+  const labelY = Math.min(TREE_LABEL_Y, -decorationTop(topMarks, px(1)) - px(4));
 
   return (
     <g transform={`translate(${shiftX},0)`}>
-      <text className="tree-vnode-label" x={slotX - shiftX} y={TREE_LABEL_Y} fontSize={labelSize}>
+      <text className="tree-vnode-label" x={slotX - shiftX} y={labelY} fontSize={labelSize}>
         {label}
       </text>
       {layout.bands.slice(1).map((b) => (
@@ -140,6 +151,19 @@ export const TreeLayer = memo(function TreeLayer({
     </g>
   );
 });
+
+/** Ring `i`'s distance outside the node box, and its stroke, at `unit` world units a screen pixel. */
+const ringPad = (i: number, unit: number) => 5 + i * 7 + Math.min(3 * unit, 40);
+const ringStroke = (unit: number) => Math.max(4, 3 * unit);
+const haloPad = (unit: number) => 3 + Math.min(2 * unit, 30) + 8;
+const haloStroke = (unit: number) => Math.max(3, 2.5 * unit);
+
+/** How far above a node's centre its halo, badges and `marks` rings reach, in world units. */
+function decorationTop(marks: number, unit: number): number {
+  const halo = H / 2 + haloPad(unit) + haloStroke(unit) / 2;
+  const rings = marks > 0 ? H / 2 + ringPad(marks - 1, unit) + ringStroke(unit) / 2 : 0;
+  return Math.max(halo, rings, H / 2 + 8.5);
+}
 
 /** Pages per overview strip (see overviewPaths). */
 const OVERVIEW_STRIP = 128;
@@ -226,15 +250,15 @@ function Badge({ x, letter, label }: { x: number; letter: string; label: string 
 
 /** What the last step changed: a dotted halo around the node, at any zoom. */
 function ChangedHalo({ node, unit }: { node: LaidOutNode; unit: number }) {
-  const pad = 3 + Math.min(2 * unit, 30);
+  const pad = haloPad(unit);
   return (
     <ellipse
       className="tree-changed"
       cx={node.x}
       cy={node.y}
-      rx={W / 2 + pad + 8}
-      ry={H / 2 + pad + 8}
-      style={{ strokeWidth: Math.max(3, 2.5 * unit) }}
+      rx={W / 2 + pad}
+      ry={H / 2 + pad}
+      style={{ strokeWidth: haloStroke(unit) }}
     />
   );
 }
@@ -246,11 +270,13 @@ function ChangedHalo({ node, unit }: { node: LaidOutNode; unit: number }) {
  */
 function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly FocusMark[]; unit: number }) {
   const font = Math.max(13, 14 * unit);
-  const stroke = Math.max(4, 3 * unit);
+  const stroke = ringStroke(unit);
+  // Names beside the outermost ring, centred on the node: not up into the tree's name, nor far below it.
+  const nameX = W / 2 + ringPad(marks.length - 1, unit) + stroke / 2 + 3 * Math.min(unit, 4);
   return (
     <g transform={`translate(${node.x},${node.y})`} className="tree-focus">
       {marks.map((m, i) => {
-        const pad = 5 + i * 7 + Math.min(3 * unit, 40);
+        const pad = ringPad(i, unit);
         const owner = m.role === 'owner';
         return (
           <rect
@@ -272,7 +298,7 @@ function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly F
       {marks.map((m, i) => (
         <g
           key={`l${m.thread}`}
-          transform={`translate(${W / 2 + 8 + Math.min(3 * unit, 40)},${-H / 2 - i * font * 1.2})`}
+          transform={`translate(${nameX},${font * 0.35 + (i - (marks.length - 1) / 2) * font * 1.2})`}
         >
           {m.role === 'owner' ? (
             <rect
