@@ -297,7 +297,7 @@ export class SimHost {
       return yield* refuse((e as Error).message);
     }
     for (const [i, step] of steps.entries()) {
-      const refusal = session.apply(step);
+      const refusal = session.apply(step, true);
       // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
       if (refusal !== null) return yield* refuse(`step ${i + 1}: ${refusal}`);
       yield i + 1;

@@ -1,0 +1,81 @@
+/**
+ * Diagnosis (not part of `npm run bench`): one cold open of the 16,387-step link under a Chromium trace; prints, from
+ * navigation start, the page's and the worker's long tasks (>= 3 ms) and when each script was requested
+ * and finished, so the first state's critical path can be read. `npx tsx tools/bench-browser-loadtrace.ts`.
+ */
+import { chromium } from 'playwright-core';
+import LZString from 'lz-string';
+import { chromiumLaunchOptions, startPreview } from './chromium';
+import { msyncScenario } from './workloads';
+
+const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  cat: string;
+  args?: { name?: string; data?: { url?: string; requestId?: string; frame?: string } };
+}
+
+async function main(): Promise<void> {
+  const server = await startPreview(PORT);
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const page = await context.newPage();
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'loading'] });
+    const sc = msyncScenario(4096);
+    const n = sc.steps.length;
+    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(sc))}`;
+    await page.goto(`http://localhost:${PORT}/?perf=1${hash}`, { timeout: 300_000 });
+    await page.getByText(`Step ${n} of ${n}`).first().waitFor({ timeout: 300_000 });
+    await page.waitForTimeout(300);
+    const first = await page.evaluate(() => performance.now());
+    const buffer = await browser.stopTracing();
+    const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+    const names = new Map<string, string>();
+    for (const e of events)
+      if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+    const nav =
+      events.find((e) => e.name === 'navigationStart' && e.cat.includes('blink.user_timing')) ??
+      events.find((e) => e.name === 'navigationStart');
+    if (!nav) throw new Error('no navigationStart');
+    const t = (ts: number) => ((ts - nav.ts) / 1000).toFixed(0).padStart(6);
+    console.log(`subtitle seen; page clock now ${first.toFixed(0)} ms`);
+    const rows: string[] = [];
+    const ours = events.find((e) => e.name === 'ResourceSendRequest' && /assets\/index-/.test(e.args?.data?.url ?? ''));
+    for (const e of events) {
+      if (e.ts < nav.ts || (ours && e.pid !== ours.pid)) continue;
+      const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+      if (e.name === 'ResourceSendRequest') {
+        const url = e.args?.data?.url ?? e.args?.data?.requestId ?? '';
+        rows.push(`${t(e.ts)}        ${e.name} ${url.split('/').pop()}`);
+      }
+      if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
+      if (e.ph !== 'X' || (e.dur ?? 0) < Number(process.env.MIN_US ?? 20000)) continue;
+      if (
+        !['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name) &&
+        !/Evaluate|Compile|Parse|FunctionCall|Layout|Paint|UpdateLayoutTree|MajorGC|MinorGC|TimerFire|FireAnimationFrame|EventDispatch|v8.compile|v8.run|V8.GC/.test(
+          e.name,
+        )
+      )
+        continue;
+      rows.push(
+        `${t(e.ts)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ${thread.slice(0, 16).padEnd(16)} ${e.name} ${e.args?.data?.url?.split('/').pop() ?? ''}`,
+      );
+    }
+    console.log(rows.join('\n'));
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
