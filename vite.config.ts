@@ -35,9 +35,8 @@ function contentSecurityPolicy(): Plugin {
  * The first state's scripts, asked for by the page itself: the entry (src/main.tsx) starts the worker and
  * then imports the mount chunk (React and the panels, ~97 KB gzip) and its CSS, so without these links that
  * chunk is requested only once the entry has been fetched and run. `modulepreload` fetches and compiles it
- * in parallel with the entry (the CSP allows it: same origin). The worker's script is not preloaded:
- * Chromium refuses `modulepreload as="worker"` (a console warning) and a worker's fetch does not use the
- * page's preloads; it is asked for by the entry's first statements.
+ * in parallel with the entry (the CSP allows it: same origin). The worker's script is preloaded too
+ * (`as="worker"`, where the browser supports it), so its fetch does not wait for the entry either.
  */
 function preloadFirstState(): Plugin {
   return {
@@ -53,10 +52,13 @@ function preloadFirstState(): Plugin {
         const entries = new Set(files.filter((f) => f.type === 'chunk' && f.isEntry).map((f) => f.fileName));
         const scripts = [mount.fileName, ...mount.imports.filter((f) => !entries.has(f))];
         const css = [...(mount.viteMetadata?.importedCss ?? [])];
+        const worker = files.find((f) => /(^|\/)sim\.worker-[^/]*\.js$/.test(f.fileName));
+        if (!worker) throw new Error('preloadFirstState: no sim.worker script in the bundle');
         const link = (attrs: Record<string, string>) => ({ tag: 'link', attrs, injectTo: 'head' as const });
         return [
           ...scripts.map((f) => link({ rel: 'modulepreload', crossorigin: '', href: `/${f}` })),
           ...css.map((f) => link({ rel: 'preload', as: 'style', crossorigin: '', href: `/${f}` })),
+          link({ rel: 'modulepreload', as: 'worker', crossorigin: '', href: `/${worker.fileName}` }),
         ];
       },
     },
