@@ -32,40 +32,6 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * The first state's scripts, asked for by the page itself: the entry (src/main.tsx) starts the worker and
- * then imports the mount chunk (React and the panels, ~97 KB gzip) and its CSS, so without these links that
- * chunk is requested only once the entry has been fetched and run. `modulepreload` fetches and compiles it
- * in parallel with the entry (the CSP allows it: same origin). The worker's script is preloaded too
- * (`as="worker"`, where the browser supports it), so its fetch does not wait for the entry either.
- */
-function preloadFirstState(): Plugin {
-  return {
-    name: 'pager-lab-preload-first-state',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, ctx) {
-        const files = Object.values(ctx.bundle ?? {});
-        const mount = files.find((f) => f.type === 'chunk' && f.facadeModuleId?.endsWith('/src/app/mount.tsx'));
-        if (!mount || mount.type !== 'chunk') throw new Error('preloadFirstState: no mount chunk in the bundle');
-        // The entry imports itself; the mount chunk's other static imports (shared chunks) come with it.
-        const entries = new Set(files.filter((f) => f.type === 'chunk' && f.isEntry).map((f) => f.fileName));
-        const scripts = [mount.fileName, ...mount.imports.filter((f) => !entries.has(f))];
-        const css = [...(mount.viteMetadata?.importedCss ?? [])];
-        const worker = files.find((f) => /(^|\/)sim\.worker-[^/]*\.js$/.test(f.fileName));
-        if (!worker) throw new Error('preloadFirstState: no sim.worker script in the bundle');
-        const link = (attrs: Record<string, string>) => ({ tag: 'link', attrs, injectTo: 'head' as const });
-        return [
-          ...scripts.map((f) => link({ rel: 'modulepreload', crossorigin: '', href: `/${f}` })),
-          ...css.map((f) => link({ rel: 'preload', as: 'style', crossorigin: '', href: `/${f}` })),
-          link({ rel: 'modulepreload', as: 'worker', crossorigin: '', href: `/${worker.fileName}` }),
-        ];
-      },
-    },
-  };
-}
-
-/**
  * `scenarios/x.json?library-meta`: what the library's picker needs of a scenario (its pager, its title's
  * first sentence and its first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
  * text (its own chunk) when it is opened.
@@ -95,7 +61,7 @@ export function libraryMeta(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), libraryMeta(), preloadFirstState()],
+  plugins: [react(), contentSecurityPolicy(), libraryMeta()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CSP } },
