@@ -6,6 +6,7 @@ import { selectChanges, selectFreePages, selectPages, selectProfile, selectQueue
 import type { LabState } from '../../store/store';
 import { pageLabel } from '../../viz/pages';
 import { useChangedNote } from '../common/changed';
+import { usePageLookup } from '../common/pageIndex';
 import { useWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 
@@ -30,7 +31,8 @@ export function PageQueues() {
   const changes = useLab(selectChanges);
   const changed = useChangedNote();
 
-  const byId = useMemo(() => new Map(pages.map((p) => [p.id, p])), [pages]);
+  // Only the rows on screen are looked up (no map of every page per step).
+  const pageOf = usePageLookup(pages);
   const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
 
   const arrived = useMemo(() => (changes?.queues ?? []).map((q) => new Set(q.joined)), [changes]);
@@ -69,7 +71,7 @@ export function PageQueues() {
               title={q.label.charAt(0).toUpperCase() + q.label.slice(1)}
               label={`${q.label.charAt(0).toUpperCase() + q.label.slice(1)} queue`}
               ids={queues[i] ?? []}
-              byId={byId}
+              pageOf={pageOf}
               fresh={arrived[i] ?? NOTHING}
               pageKey={pageKey}
             />
@@ -86,14 +88,14 @@ const QueueList = memo(function QueueList({
   title,
   label,
   ids,
-  byId,
+  pageOf,
   fresh,
   pageKey,
 }: {
   title: string;
   label: string;
   ids: readonly number[];
-  byId: ReadonlyMap<number, PageView>;
+  pageOf: (id: number) => PageView | undefined;
   fresh: ReadonlySet<number>;
   pageKey: 'offset' | 'pindex';
 }) {
@@ -103,7 +105,7 @@ const QueueList = memo(function QueueList({
   const rows = [];
   for (let i = win.start; i < win.end; i++) {
     const id = ids[i]!;
-    const page = byId.get(id);
+    const page = pageOf(id);
     const isNew = fresh.has(id);
     rows.push(
       <li

@@ -6,6 +6,7 @@ import { selectChanges, selectPages, selectProfile, selectThreads } from '../../
 import { stateFill, threadColor } from '../../viz/palette';
 import { PageGrouper, pageLabel } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
+import { usePageLookup } from '../common/pageIndex';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
@@ -48,22 +49,19 @@ export function PageTree() {
   );
 
   // The page each running thread works on, in that thread's colour: the one that busied it as owner.
+  // Only the few pages threads work on are looked up, by a kept index (no pass over every page per step).
+  const pageOf = usePageLookup(pages);
   const focus = useMemo(() => {
     const map = new Map<number, FocusMark[]>();
-    // Only the few pages threads work on are looked up (no map of every page on every step).
-    const wanted = new Set<number>();
-    threads?.forEach((t) => t.focusPage !== null && t.status !== 'done' && wanted.add(t.focusPage));
-    const owners = new Map<number, string | null>();
-    if (wanted.size > 0) for (const p of pages) if (wanted.has(p.id)) owners.set(p.id, p.owner);
     threads?.forEach((t, i) => {
       if (t.focusPage === null || t.status === 'done') return;
       const marks = map.get(t.focusPage) ?? [];
-      const role = owners.get(t.focusPage) === t.id ? 'owner' : 'waiter';
+      const role = pageOf(t.focusPage)?.owner === t.id ? 'owner' : 'waiter';
       marks.push({ thread: t.id, color: threadColor(i), role });
       map.set(t.focusPage, marks);
     });
     return map;
-  }, [threads, pages]);
+  }, [threads, pageOf]);
 
   // What the last step did to the pages: changed or brought in.
   const changes = useLab(selectChanges);

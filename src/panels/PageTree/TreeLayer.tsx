@@ -1,4 +1,5 @@
-import { memo, useMemo, type ReactElement } from 'react';
+import { memo, useMemo, useState, type ReactElement } from 'react';
+import { PageIndex } from '../common/pageIndex';
 import type { PagerProfile } from '../../protocol/profile';
 import type { PageView } from '../../protocol/snapshot';
 import { stateFill } from '../../viz/palette';
@@ -69,12 +70,15 @@ export const TreeLayer = memo(function TreeLayer({
   }, [layout]);
 
   // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
-  const stateKey = useMemo(() => pages.map((p) => p.state).join(','), [pages]);
+  // The states are compared with the last list's in place (no string of every state built per step).
+  const [states] = useState(() => new StateKey());
+  const stateKey = states.of(pages);
   const overview = useMemo(
     () => (detail ? null : overviewPaths(layout, pages)),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- stateKey stands for the pages' states
     [detail, layout, stateKey],
   );
+  const [index] = useState(() => new PageIndex());
 
   const k = view.k;
   // What is on screen, in this layer's coordinates, plus a node of margin.
@@ -95,15 +99,22 @@ export const TreeLayer = memo(function TreeLayer({
       : `${name}${firstObject} · ${pages.length} page${pages.length === 1 ? '' : 's'}`;
   // The few pages with a halo or a ring, found in one pass: React then reconciles a handful of elements,
   // not two lists of 4,096 mostly empty slots, on every step.
+  // Looked up by id (the index survives steps that change pages in place), drawn in the tree's order.
   const halos: ReactElement[] = [];
   const rings: ReactElement[] = [];
-  if (changed.size > 0 || focus.size > 0)
-    layout.nodes.forEach((n, i) => {
-      const id = pages[i]!.id;
-      if (changed.has(id)) halos.push(<ChangedHalo key={`c${id}`} node={n} unit={px(1)} />);
-      const marks = focus.get(id);
-      if (marks) rings.push(<FocusRing key={`f${id}`} node={n} marks={marks} unit={px(1)} />);
-    });
+  const marked: number[] = [];
+  for (const id of new Set([...changed, ...focus.keys()])) {
+    const i = index.indexOf(pages, id);
+    if (i >= 0) marked.push(i);
+  }
+  marked.sort((a, b) => a - b);
+  for (const i of marked) {
+    const n = layout.nodes[i]!;
+    const id = pages[i]!.id;
+    if (changed.has(id)) halos.push(<ChangedHalo key={`c${id}`} node={n} unit={px(1)} />);
+    const marks = focus.get(id);
+    if (marks) rings.push(<FocusRing key={`f${id}`} node={n} marks={marks} unit={px(1)} />);
+  }
 
   const fits = (text: string) => text.length * 0.62 * px(14) <= slotWidth;
   const label = fits(full) ? full : name;
@@ -324,4 +335,23 @@ function FocusRing({ node, marks, unit }: { node: LaidOutNode; marks: readonly F
       ))}
     </g>
   );
+}
+
+/**
+ * A number that changes when any page's state (or the list's length) differs from the last list seen: one
+ * pass of comparisons, where joining 4,096 states into a string allocated on every step.
+ */
+class StateKey {
+  private last: readonly PageView[] = [];
+  private key = 0;
+
+  of(pages: readonly PageView[]): number {
+    if (pages === this.last) return this.key;
+    const last = this.last;
+    let same = pages.length === last.length;
+    for (let i = 0; same && i < pages.length; i++) same = pages[i]!.state === last[i]!.state;
+    this.last = pages;
+    if (!same) this.key++;
+    return this.key;
+  }
 }
