@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { computeWindow, type RowWindow } from '../../viz/windowing';
 
 /** A scroller's position and height as last seen, and a way to move it. */
 export interface ScrollView {
   readonly top: number;
   readonly height: number;
-  /** Scroll to `top` (px): the window follows in the same render, the element at the next frame. */
+  /** Scroll to `top` (px): the window follows in the same render, the element right after the commit. */
   moveTo(top: number): void;
 }
 
@@ -44,19 +44,11 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
     };
   }, [scroller]);
 
-  // The element is scrolled at the next frame, not in the commit: writing scrollTop makes the browser lay
-  // the page out first, and in the commit that was a full layout of the lab inside every step's React work
-  // (the Timeline follows the cursor on every step). At the frame the browser lays the step's changes out
-  // anyway, once, before it paints; the window was already rendered for the new position.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || applied.current === view.top) return;
-    const top = view.top;
-    const frame = requestAnimationFrame(() => {
-      applied.current = top;
-      el.scrollTop = top;
-    });
-    return () => cancelAnimationFrame(frame);
+    applied.current = view.top;
+    el.scrollTop = view.top;
   }, [scroller, view.top]);
 
   const [moveTo] = useState(
