@@ -7,6 +7,7 @@ import LZString from 'lz-string';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions, startPreview } from './chromium';
 import { msyncScenario } from './workloads';
+import type { TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const MODE = process.argv[2] ?? '30';
@@ -187,13 +188,6 @@ async function main(): Promise<void> {
     await browser.close();
     server.kill();
   }
-}
-
-interface TraceEvent {
-  name: string;
-  ts: number;
-  dur?: number;
-  args?: unknown;
 }
 
 interface Profile {

@@ -6,7 +6,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { clickSteps } from './bench-browser-page';
 
-interface TraceEvent {
+/** A Chromium trace event, as far as the bench tools read it. */
+export interface TraceEvent {
   name: string;
   ph: string;
   ts: number;
@@ -14,7 +15,7 @@ interface TraceEvent {
   pid: number;
   tid: number;
   cat: string;
-  args?: { name?: string };
+  args?: { name?: string; data?: { url?: string; requestId?: string; frame?: string } };
 }
 
 const GROUPS: Record<string, readonly string[]> = {
