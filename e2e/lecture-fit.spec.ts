@@ -3,7 +3,6 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
 import { expectAllReadable } from './pages/visible';
-import { libraryText, linkTo } from './scenarios';
 
 /**
  * The lab in a lecture hall: at a 1280x720 projector, at 1024x768, and at
@@ -21,16 +20,6 @@ const SIZES = [
 
 /** The one-screen layout of a 1920x1080 screen at 100%: every fact too, axe-core as at the other sizes. */
 const WIDE = { name: '1920x1080', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 } as const;
-
-/** Open a library scenario by its link and move to timeline step `at`. */
-async function openAt(page: Page, name: string, at: number): Promise<Lab> {
-  const lab = new Lab(page);
-  await page.goto(linkTo(libraryText(name)));
-  await expect(lab.timeline.status).toBeVisible({ timeout: 20_000 });
-  await lab.timeline.jump(at);
-  await expect(lab.timeline.status).toHaveText(new RegExp(`^Step ${at} of `));
-  return lab;
-}
 
 async function expectEveryFactReadable(page: Page, objectPanel: string, blocked: readonly string[]): Promise<void> {
   const bits = page.getByRole('region', { name: 'Page bits', exact: true });
@@ -91,7 +80,7 @@ for (const size of [...SIZES, WIDE]) {
     }) => {
       test.setTimeout(120_000);
       // Step 6: t2 waits for its read, t3 sleeps on the page t2 has busy.
-      const lab = await openAt(page, 'two-threads-fault-same-page', 6);
+      const lab = await Lab.openAt(page, 'two-threads-fault-same-page', 6);
       await expect(lab.threads.status('t3')).toHaveText('sleep');
       await expectEveryFactReadable(page, 'uvn flags', ['t2', 't3']);
       // t3, the last thread run, is followed: it sleeps in uvn_get.
@@ -104,7 +93,7 @@ for (const size of [...SIZES, WIDE]) {
       page,
     }) => {
       test.setTimeout(120_000);
-      const lab = await openAt(page, 'freebsd-two-faults-same-page-vmpfw', 8);
+      const lab = await Lab.openAt(page, 'freebsd-two-faults-same-page-vmpfw', 8);
       await expect(lab.threads.status('t4')).toHaveText('sleep');
       await expectEveryFactReadable(page, 'VM object', ['t3', 't4']);
       // t4 sleeps in vm_fault, outside the seed: follow t3, whose read is in flight.
@@ -118,7 +107,7 @@ for (const size of [...SIZES, WIDE]) {
       test(`axe-core finds no violation, ${scheme} theme, with change marks and a blocked thread`, async ({ page }) => {
         test.setTimeout(180_000); // axe-core takes its time on a shared machine
         await page.emulateMedia({ colorScheme: scheme });
-        const lab = await openAt(page, 'two-threads-fault-same-page', 6);
+        const lab = await Lab.openAt(page, 'two-threads-fault-same-page', 6);
         await expect(lab.threads.status('t3')).toHaveText('sleep');
         await expectNoAxeViolation(page);
       });
@@ -163,7 +152,7 @@ test.describe('lecture controls', () => {
   test('a hung kernel gets a banner and a wait-for graph; going back, the banner goes', async ({ page }) => {
     test.setTimeout(180_000); // axe-core takes its time on a shared machine
     const name = 'recycle-terminate-hangs-when-late-fault-page-survives';
-    const lab = await openAt(page, name, 23);
+    const lab = await Lab.openAt(page, name, 23);
     const hung = page.getByRole('alert').filter({ hasText: /^Hung:/ });
     await expect(hung).toContainText(
       'Hung: no thread can run and no disk request is in flight. t6 waits on uvn_term on u_nio:vn1; nothing known can wake it.',

@@ -3,7 +3,6 @@ import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
 import { ComparePage } from './pages/ComparePage';
 import { expectAllReadable } from './pages/visible';
-import { libraryText, linkTo } from './scenarios';
 
 /**
  * Issue 8's leftovers, found by looking at screenshots: at every width from 1024 to 2560 px every column of
@@ -25,15 +24,6 @@ async function readable(locator: Locator, what: string): Promise<void> {
   await expect(async () => {
     await expectAllReadable(locator, what);
   }).toPass({ timeout: 10_000 });
-}
-
-async function openAt(page: Page, name: string, at: number): Promise<Lab> {
-  const lab = new Lab(page);
-  await page.goto(linkTo(libraryText(name)));
-  await expect(lab.timeline.status).toBeVisible({ timeout: 20_000 });
-  await lab.timeline.jump(at);
-  await expect(lab.timeline.status).toHaveText(new RegExp(`^Step ${at} of `));
-  return lab;
 }
 
 async function expectTablesReadable(page: Page, objectPanel: string, width: number): Promise<void> {
@@ -71,7 +61,7 @@ test.describe('every width from 1024 to 2560 px', () => {
       page,
     }) => {
       test.setTimeout(240_000);
-      await openAt(page, name, at);
+      await Lab.openAt(page, name, at);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 1000 });
         await expect(page.locator('.app')).toHaveAttribute('data-size', sizeAt(width));
@@ -130,7 +120,7 @@ for (const viewport of [
 
     test("the wait-for graph's labels stay inside their boxes", async ({ page }) => {
       test.setTimeout(120_000);
-      const lab = await openAt(page, 'recycle-terminate-hangs-when-late-fault-page-survives', 20);
+      const lab = await Lab.openAt(page, 'recycle-terminate-hangs-when-late-fault-page-survives', 20);
       await lab.threads.region.getByRole('button', { name: 'Wait-for graph' }).click();
       const graph = lab.threads.region.getByRole('img', { name: /^Wait-for graph\./ });
       await expect(graph).toBeVisible();
@@ -159,7 +149,7 @@ for (const viewport of [
         ['two-threads-fault-same-page', 6],
         ['freebsd-two-faults-same-page-vmpfw', 8],
       ] as const) {
-        const lab = await openAt(page, name, at);
+        const lab = await Lab.openAt(page, name, at);
         const tree = lab.tree.image;
         await tree.scrollIntoViewIfNeeded();
         // Two threads on the one page: t2 (or t3) busied it, the other waits on it.

@@ -9,6 +9,7 @@ import { SourcePanel } from './SourcePanel';
 import { ThreadsPanel } from './ThreadsPanel';
 import { TimelinePanel } from './TimelinePanel';
 import { UvnFlagsPanel } from './UvnFlagsPanel';
+import { libraryText, linkTo } from '../scenarios';
 
 /** The whole lab: one page object per panel, the scenario toolbar and the banners. */
 export class Lab {
@@ -21,6 +22,16 @@ export class Lab {
   readonly source: SourcePanel;
   readonly tree: PageTreePanel;
   readonly queues: PageQueuesPanel;
+
+  /** Open a library scenario by its share link and move to timeline step `at`. */
+  static async openAt(page: Page, name: string, at: number): Promise<Lab> {
+    const lab = new Lab(page);
+    await page.goto(linkTo(libraryText(name)));
+    await expect(lab.timeline.status).toBeVisible({ timeout: 20_000 });
+    await lab.timeline.jump(at);
+    await expect(lab.timeline.status).toHaveText(new RegExp(`^Step ${at} of `));
+    return lab;
+  }
 
   constructor(readonly page: Page) {
     this.bar = new ScenarioBar(page);
