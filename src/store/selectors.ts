@@ -1,4 +1,5 @@
 /** Module-level selectors: each panel reads only what it shows. */
+import type { ChangeSet } from '../protocol/changes';
 import type { LabState } from './store';
 
 export const selectPages = (s: LabState) => s.snapshot?.pages;
@@ -54,18 +55,18 @@ export const selectSceneLine = (s: LabState): number | null => {
  * (src/protocol/keep-equal.ts): a panel that reads only its own part is not rendered again for a step that
  * changed nothing it shows, where reading the whole change set (new on every step) rendered every panel.
  */
-const NO_RECORD: Readonly<Record<never, never>> = Object.freeze({});
+const NO_RECORD = Object.freeze({});
 const NONE: readonly never[] = Object.freeze([]);
-export const selectPageChanges = (s: LabState) => s.changes?.pages ?? NO_RECORD;
-export const selectPageFlagChanges = (s: LabState) => s.changes?.pageFlags ?? NO_RECORD;
-export const selectAddedPages = (s: LabState) => s.changes?.added ?? NONE;
-export const selectRemovedPages = (s: LabState) => s.changes?.removed ?? NONE;
-export const selectQueueChanges = (s: LabState) => s.changes?.queues ?? NONE;
-export const selectFreePagesChange = (s: LabState) => s.changes?.freePages ?? 0;
-export const selectIoStarted = (s: LabState) => s.changes?.ioStarted ?? NONE;
-export const selectIoFinished = (s: LabState) => s.changes?.ioFinished ?? NONE;
-export const selectObjectChanges = (s: LabState) => s.changes?.objects ?? NO_RECORD;
-export const selectObjectsGone = (s: LabState) => s.changes?.objectsGone ?? NONE;
+export const selectPageChanges = (s: LabState): ChangeSet['pages'] => s.changes?.pages ?? NO_RECORD;
+export const selectPageFlagChanges = (s: LabState): ChangeSet['pageFlags'] => s.changes?.pageFlags ?? NO_RECORD;
+export const selectAddedPages = (s: LabState): ChangeSet['added'] => s.changes?.added ?? NONE;
+export const selectRemovedPages = (s: LabState): ChangeSet['removed'] => s.changes?.removed ?? NONE;
+export const selectQueueChanges = (s: LabState): ChangeSet['queues'] => s.changes?.queues ?? NONE;
+export const selectFreePagesChange = (s: LabState): number => s.changes?.freePages ?? 0;
+export const selectIoStarted = (s: LabState): ChangeSet['ioStarted'] => s.changes?.ioStarted ?? NONE;
+export const selectIoFinished = (s: LabState): ChangeSet['ioFinished'] => s.changes?.ioFinished ?? NONE;
+export const selectObjectChanges = (s: LabState): ChangeSet['objects'] => s.changes?.objects ?? NO_RECORD;
+export const selectObjectsGone = (s: LabState): ChangeSet['objectsGone'] => s.changes?.objectsGone ?? NONE;
 
 /**
  * The threads' ids in order, as one key: it changes only when a thread comes or goes, and thread colours go
