@@ -60,9 +60,31 @@ export function libraryMeta(): Plugin {
   };
 }
 
+/**
+ * The simulation worker's build takes src/engine/built-in.lazy.ts for built-in.ts: each kernel is then a
+ * chunk of its own, fetched when a scenario of it is first opened, so a plain load compiles OpenBSD's model
+ * only. Node (tests, tools) and the explorer's worker keep built-in.ts, both models at once.
+ */
+export function lazyPagers(): Plugin {
+  let simWorker = false;
+  return {
+    name: 'pager-lab-lazy-pagers',
+    enforce: 'pre',
+    buildStart(options) {
+      const input = options.input;
+      const entries = Array.isArray(input) ? input : Object.values(input);
+      simWorker = entries.some((entry) => /[\\/]sim\.worker\.ts$/.test(entry));
+    },
+    async resolveId(source, importer, options) {
+      if (!simWorker || source !== './built-in' || !importer?.endsWith('/src/engine/registry.ts')) return null;
+      return this.resolve('./built-in.lazy', importer, { ...options, skipSelf: true });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), libraryMeta()],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [lazyPagers()] },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CSP } },
 });

@@ -16,10 +16,16 @@ const lab = createLab(simWorker);
 /** `?embed=1`: the read-only viewer for iframes; it neither restores nor saves the learner's own session. */
 const embed = new URLSearchParams(location.search).get('embed') === '1';
 
-/** Call `then` once the worker has answered command `id` (loaded it or refused it). */
-function whenAnswered(id: number, then: (state: LabState) => void): void {
+/**
+ * The longest React waits for the first answer before it mounts anyway: a worker that is slow to start (or
+ * never answers) still gets a page, with its progress or its error.
+ */
+const MOUNT_WAIT_MS = 1500;
+
+/** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
+function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
   const check = (state: LabState) => {
-    if (state.answered < id) return false;
+    if (state.answered < id && !(orBusy && state.busy?.id === id)) return false;
     then(state);
     return true;
   };
@@ -29,7 +35,8 @@ function whenAnswered(id: number, then: (state: LabState) => void): void {
   });
 }
 
-function boot(): void {
+/** Send the first commands; the id of the first open (the saved session or the library's start), if sent. */
+function boot(): number | null {
   const { dispatch } = lab.store.getState();
   if (embed) lab.store.getState().setReadOnly(true);
   // Read once: if the worker refuses it, this text is what is set aside (the store may save over it first).
@@ -38,18 +45,19 @@ function boot(): void {
   const library = { kind: 'text' as const, text: blankStart() };
   // The saved session (or the default) loads first, so that a link the worker refuses
   // leaves that session in place instead of nothing.
+  let first: number | null;
   if (saved?.ok) {
-    const id = dispatch({
+    const id = (first = dispatch({
       type: 'open',
       source: { kind: 'text', text: saved.saved.text },
       origin: SAVED_ORIGIN,
       cursor: saved.saved.cursor,
       // A save the worker refuses (an impossible step, a bad setup) gives way to the library, never an empty lab.
       fallback: { source: library, origin: 'Library', note: SAVED_FALLBACK_NOTE },
-    });
+    }));
     if (id !== null && raw !== null) whenAnswered(id, (state) => state.refused === id && setAside(raw));
   } else {
-    dispatch({ type: 'open', source: library, origin: 'Library' });
+    first = dispatch({ type: 'open', source: library, origin: 'Library' });
     if (saved && raw !== null) {
       lab.store.getState().notify({ kind: 'error', text: `${SAVED_ORIGIN}: ${saved.reason}; ${SAVED_FALLBACK_NOTE}` });
       setAside(raw);
@@ -78,7 +86,19 @@ function boot(): void {
   openLink();
   if (!embed) startSaving(lab.store);
   window.addEventListener('hashchange', openLink);
+  return first;
 }
 
-boot();
-void import('./app/mount').then(({ mount }) => mount(document.getElementById('root')!, lab, embed));
+const first = boot();
+// React mounts once the first open is answered: its first render is then the first state itself, laid out and
+// painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
+// (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
+// session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
+const answered = new Promise<void>((resolve) => {
+  if (first === null) return resolve();
+  whenAnswered(first, () => resolve(), true);
+  setTimeout(resolve, MOUNT_WAIT_MS);
+});
+void Promise.all([import('./app/mount'), answered]).then(([{ mount }]) =>
+  mount(document.getElementById('root')!, lab, embed),
+);

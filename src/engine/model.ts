@@ -60,7 +60,11 @@ export interface ModelViews<K extends Kernel> {
   wakers?(k: K, th: KThread): { threads: string[]; requests: number[] };
 }
 
-export interface PagerModel<K extends Kernel = Kernel> {
+/**
+ * What a scenario reader needs of a pager (its name, profile, setup keys and rules), apart from its kernel:
+ * the worker holds every pager's card and fetches a model's kernel only when a scenario of it is opened.
+ */
+export interface PagerCard {
   /** The scenario's `pager`. */
   readonly pager: string;
   readonly profile: PagerProfile;
@@ -86,6 +90,9 @@ export interface PagerModel<K extends Kernel = Kernel> {
    * digest can visit every resident page at every step. Absent: no such bound is checked.
    */
   maxResidentPages?(scenario: Scenario): number;
+}
+
+export interface PagerModel<K extends Kernel = Kernel> extends PagerCard {
   /** Seed lines no schedule can reach in this model, each with why (the coverage report prints them). */
   readonly unreachableLines: Readonly<Record<number, string>>;
   /** Build the kernel at boot from a validated setup. */

@@ -5,7 +5,7 @@
  * arguments, its setup keys) comes from its model in the registry, so the
  * runner, the worker and the tools read scenarios one way.
  */
-import { pagerModel, pagerNames } from '../engine/registry';
+import { pagerCard, pagerNames } from '../engine/registry';
 import type { ArgSpec, CallSpec } from '../protocol/profile';
 import type { MountSpec, Scenario, Setup, SpawnStep, Step, VnodeSpec } from '../protocol/scenario';
 import {
@@ -265,7 +265,7 @@ function read(doc: unknown, consume: boolean): Scenario {
   );
   if (o.format !== FORMAT) fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}`);
   const pager = choice(o.pager, ['pager'], pagerNames());
-  const model = pagerModel(pager)!;
+  const model = pagerCard(pager)!;
   const allowed = model.scenarioKeys;
   const scenario: Scenario = { format: FORMAT, pager, vnodes: [], steps: [] };
   if (Object.hasOwn(o, 'title')) scenario.title = string(o.title, ['title'], LIMITS.titleLength);
@@ -327,7 +327,7 @@ const tooLong = (what: string, size: number, unit: string, limit: number): Parse
  * arguments, names that must exist (`threads`: those spawned so far). Null when it is fine.
  */
 export function checkSpawn(setup: Setup, threads: readonly string[], step: SpawnStep): ScenarioError | null {
-  const model = pagerModel(setup.pager);
+  const model = pagerCard(setup.pager);
   if (!model) return { step: 0, field: '', reason: `no pager model "${setup.pager}"` };
   const names = {
     vnodes: new Set(setup.vnodes.map((v) => v.name)),

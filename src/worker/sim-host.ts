@@ -4,6 +4,7 @@
  * runs (and is tested) in Node too. Macro steps (step over, step out, run to
  * line, breakpoints) run here, one round trip and one snapshot each.
  */
+import { loadPager, pagerNames } from '../engine/registry';
 import { Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
 import { listHint } from '../engine/view';
@@ -35,9 +36,10 @@ function* once(f: () => void): Work {
   f();
 }
 
-/** Run `work` to its end at once. */
+/** Run `work` to its end at once (its pager's kernel must be loaded: the tutor loads them all first). */
 function drain(work: Work): void {
-  while (!work.next().done);
+  for (let next = work.next(); !next.done; next = work.next())
+    if (typeof next.value !== 'number') throw new Error('a pager kernel is not loaded');
 }
 
 /** What a snapshot event says besides the state. */
@@ -58,8 +60,11 @@ interface Job {
   cancelled: boolean;
 }
 
-/** Work done in slices: it yields how many units (steps) it has done, and answers its command itself. */
-type Work = Generator<number, void, void>;
+/**
+ * Work done in slices: it yields how many units (steps) it has done, or a promise it waits for (a pager's
+ * kernel being fetched), and answers its command itself.
+ */
+type Work = Generator<number | Promise<unknown>, void, void>;
 
 export interface HostOptions {
   /**
@@ -142,7 +147,8 @@ export class SimHost {
   private sliced(work: { job: Job; what: string; total: number; run: Work }): Promise<void> | null {
     const { job, what, total, run } = work;
     this.job = job;
-    const slice = (): boolean => {
+    /** True when the work is done, a promise when it waits for one, false when its slice is over. */
+    const slice = (): boolean | Promise<unknown> => {
       const until = performance.now() + this.sliceMs;
       for (;;) {
         const next = run.next();
@@ -150,16 +156,20 @@ export class SimHost {
           this.job = null;
           return true;
         }
+        if (typeof next.value !== 'number') return next.value;
         if (performance.now() >= until) {
           this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
           return false;
         }
       }
     };
-    if (slice()) return null;
+    let state = slice();
+    if (state === true) return null;
     return (async () => {
-      do await this.yieldToQueue();
-      while (!slice());
+      do {
+        await (state === false ? this.yieldToQueue() : state);
+        state = slice();
+      } while (state !== true);
     })();
   }
 
@@ -167,7 +177,8 @@ export class SimHost {
     if (!this.tutor) {
       if (!this.loadTutor)
         return this.post({ type: 'teach.error', version: PROTOCOL_VERSION, message: 'no teaching layer' });
-      const make = await this.loadTutor();
+      // A lesson or challenge may open a scenario of any pager, synchronously: load every kernel first.
+      const [make] = await Promise.all([this.loadTutor(), ...pagerNames().map((pager) => loadPager(pager))]);
       this.tutor ??= make(this.port());
     }
     await this.tutor.handle(cmd);
@@ -290,6 +301,14 @@ export class SimHost {
       return yield* refuse(`cursor: expected a step number (a non-negative integer), got ${String(cursor)}`);
     if (cursor !== undefined && cursor > steps.length)
       return yield* refuse(`cursor: step ${cursor} is past the last step (${steps.length})`);
+    // The worker fetches a pager's kernel when a scenario of it is first opened (engine/built-in.lazy.ts).
+    const kernel = loadPager(scenario.pager);
+    if (kernel instanceof Promise) {
+      const fetched: { error?: unknown } = {};
+      yield kernel.catch((e: unknown) => (fetched.error = e));
+      if ('error' in fetched)
+        return yield* refuse(`the ${scenario.pager} kernel could not be loaded: ${String(fetched.error)}`);
+    }
     let session: Session;
     try {
       session = new Session(setupOf(scenario));

@@ -9,13 +9,13 @@ import type { PagerModel } from '../model';
 import { FREEBSD_CALLS } from './calls';
 import { freebsdInvariants } from './invariants';
 import { freebsdLeaks } from './leaks';
-import { FREEBSD_PROFILE } from './profile';
+import { DEFAULTS, FREEBSD_CARD } from './card';
 import { BsdKernel, objLockName, refreshState, type BsdState, type BsdVnode, type Mount } from './state';
 import { UNREACHABLE_SEED_LINES } from './unreachable';
 import { freebsdDigest, FREEBSD_VIEWS } from './views';
 import { vnode_pager_generic_getpages_done_async, type PagerBuf } from './vnode_pager_getpages';
 
-export const DEFAULTS = { physPages: 64, pageoutFreeMin: 34, pbufs: 129, asyncPbufs: 128 } as const;
+export { DEFAULTS };
 
 function mountOf(setup: Setup, name: string): Mount {
   const m = setup.mounts?.find((x) => x.name === name);
@@ -97,21 +97,6 @@ function boot(setup: Setup): BsdKernel {
   return new BsdKernel(s);
 }
 
-/** The contract's rejection rules a reader cannot check one value at a time. */
-function checkSetup(setup: Setup): { path: (string | number)[]; reason: string } | null {
-  for (const [i, v] of setup.vnodes.entries()) {
-    if (!v.blocks) continue;
-    const iosize = setup.mounts?.find((m) => m.name === (v.mount ?? 'm1'))?.iosize ?? 4096;
-    const max = Math.ceil(v.size / iosize);
-    if (v.blocks.length > max)
-      return {
-        path: ['vnodes', i, 'blocks'],
-        reason: `${v.blocks.length} entries, but a file of ${v.size} bytes has at most ${max} blocks of ${iosize} bytes`,
-      };
-  }
-  return null;
-}
-
 /** The contract's spawn-time preconditions ("FreeBSD calls"), or null. */
 function refusal(
   k: BsdKernel,
@@ -152,29 +137,8 @@ function refusal(
 }
 
 export const FREEBSD: PagerModel<BsdKernel> = {
-  pager: 'freebsd',
-  profile: FREEBSD_PROFILE,
-  seed: { file: 'public/seeds/vnode_pager.c', sourceDir: 'src/engine/freebsd' },
-  scenarioKeys: {
-    machine: ['physPages', 'pageoutFreeMin', 'pbufs', 'asyncPbufs'],
-    vnode: ['mount', 'usecount', 'vtext', 'blocks'],
-    mounts: true,
-  },
-  checkSetup,
+  ...FREEBSD_CARD,
   unreachableLines: UNREACHABLE_SEED_LINES,
-  // Only faults and sendfiles allocate pages: a fault at most its page plus read-behind and read-ahead
-  // (one buf: MAXPHYS / PAGE_SIZE = 32 pages); a sendfile as many as it asks for, bounded only by memory.
-  // So a scenario with a huge physPages and no sendfile is not refused for memory it can never fill.
-  maxResidentPages: (scenario) => {
-    const phys = scenario.machine?.physPages ?? DEFAULTS.physPages;
-    let pages = 0;
-    for (const step of scenario.steps) {
-      if (!('spawn' in step)) continue;
-      if (step.call === 'sendfile') return phys;
-      if (step.call === 'fault') pages += 32;
-    }
-    return Math.min(phys, pages);
-  },
   boot,
   spawn(k, th, call, args) {
     const body = FREEBSD_CALLS[call];

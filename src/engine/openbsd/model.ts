@@ -9,13 +9,13 @@ import type { KernelState } from '../kernel/types';
 import { OPENBSD_CALLS } from './calls';
 import { openbsdInvariants, openbsdLeaks, openbsdMayOutliveOwner } from './invariants';
 import { VTEXT } from './flags';
-import { OPENBSD_PROFILE } from './profile';
+import { DEFAULT_PHYS_PAGES, OPENBSD_CARD } from './card';
 import { UvmKernel, type UvmState, type UvmVnode } from './state';
 import { UNREACHABLE_SEED_LINES } from './unreachable';
 import { uvn_init } from './uvn_init';
 import { openbsdDigest, OPENBSD_VIEWS } from './views';
 
-export const DEFAULT_PHYS_PAGES = 64;
+export { DEFAULT_PHYS_PAGES };
 
 function boot(setup: Setup): UvmKernel {
   const vnodes = setup.vnodes.map((v): UvmVnode => {
@@ -66,18 +66,8 @@ function refusal(k: UvmKernel, call: string, vp: UvmVnode): string | null {
 }
 
 export const OPENBSD: PagerModel<UvmKernel> = {
-  pager: 'openbsd',
-  profile: OPENBSD_PROFILE,
-  seed: { file: 'public/seeds/uvm_vnode.c', sourceDir: 'src/engine/openbsd' },
-  scenarioKeys: { machine: ['physPages'], vnode: ['type', 'mount', 'usecount', 'vtext'], mounts: false },
+  ...OPENBSD_CARD,
   unreachableLines: UNREACHABLE_SEED_LINES,
-  // Only a fault allocates, one page (uvn_get with npages 1); pages freed and allocated again never
-  // outnumber the faults.
-  maxResidentPages: (scenario) =>
-    Math.min(
-      scenario.machine?.physPages ?? DEFAULT_PHYS_PAGES,
-      scenario.steps.filter((step) => 'spawn' in step && step.call === 'fault').length,
-    ),
   boot,
   spawn(k, th, call, args) {
     const body = OPENBSD_CALLS[call];
