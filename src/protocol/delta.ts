@@ -5,6 +5,7 @@
  */
 import type { PagerProfile } from './profile';
 import type { ListEdit, SnapshotDelta, ViewSnapshot } from './snapshot';
+import { keepEqual } from './keep-equal';
 
 /** Same length and the same items (by identity) in the same order. */
 export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -186,6 +187,12 @@ function patchList<T, K>(
   return out;
 }
 
+/** A snapshot less its lists and step: what a delta carries whole, as `rest`. */
+function restOf(snapshot: ViewSnapshot): SnapshotDelta['rest'] {
+  const { pages: _pages, queues: _queues, threads: _threads, step: _step, ...rest } = snapshot;
+  return rest;
+}
+
 /** Rebuild the snapshot a delta describes; null when the delta does not start from `from`. */
 export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): ViewSnapshot | null {
   if (delta.fromStep === -1) {
@@ -201,10 +208,14 @@ export function applyDelta(from: ViewSnapshot | null, delta: SnapshotDelta): Vie
   }
   if (!from || from.step !== delta.fromStep) return null;
   return {
-    ...delta.rest,
+    // The small rest comes whole with every step: what did not change keeps the last snapshot's objects.
+    ...keepEqual(restOf(from), delta.rest),
     step: delta.step,
     pages: patchList(from.pages, delta.pages, delta.order, (p) => p.id),
     threads: patchList(from.threads, delta.threads, delta.threadOrder, (t) => t.id),
-    queues: delta.queues.map((edit, i) => applyEdit(from.queues[i] ?? [], edit)),
+    queues:
+      delta.queues.length === from.queues.length && delta.queues.every((edit) => edit === null)
+        ? from.queues
+        : delta.queues.map((edit, i) => applyEdit(from.queues[i] ?? [], edit)),
   };
 }

@@ -48,3 +48,30 @@ export const selectSceneLine = (s: LabState): number | null => {
   const view = mode.scenes[scene - 1];
   return view && s.cursor === view.step + 1 ? view.line : null;
 };
+
+/*
+ * Each panel's part of the last step's changes. The store keeps a part's identity while it stays the same
+ * (src/protocol/keep-equal.ts): a panel that reads only its own part is not rendered again for a step that
+ * changed nothing it shows, where reading the whole change set (new on every step) rendered every panel.
+ */
+const NO_RECORD: Readonly<Record<never, never>> = Object.freeze({});
+const NONE: readonly never[] = Object.freeze([]);
+export const selectPageChanges = (s: LabState) => s.changes?.pages ?? NO_RECORD;
+export const selectPageFlagChanges = (s: LabState) => s.changes?.pageFlags ?? NO_RECORD;
+export const selectAddedPages = (s: LabState) => s.changes?.added ?? NONE;
+export const selectRemovedPages = (s: LabState) => s.changes?.removed ?? NONE;
+export const selectQueueChanges = (s: LabState) => s.changes?.queues ?? NONE;
+export const selectFreePagesChange = (s: LabState) => s.changes?.freePages ?? 0;
+export const selectIoStarted = (s: LabState) => s.changes?.ioStarted ?? NONE;
+export const selectIoFinished = (s: LabState) => s.changes?.ioFinished ?? NONE;
+export const selectObjectChanges = (s: LabState) => s.changes?.objects ?? NO_RECORD;
+export const selectObjectsGone = (s: LabState) => s.changes?.objectsGone ?? NONE;
+
+/**
+ * The threads' ids in order, as one key: it changes only when a thread comes or goes, and thread colours go
+ * by position (the list itself is new on every step that moves a thread).
+ */
+export const selectThreadOrderKey = (s: LabState) => {
+  const threads = s.snapshot?.threads;
+  return threads ? `${threads.length}:${threads[0]?.id ?? ''}:${threads.at(-1)?.id ?? ''}` : '';
+};

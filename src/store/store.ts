@@ -8,6 +8,7 @@
  * by side; every user action goes through `dispatch`, where listeners
  * (lessons, graders, the explorer) can watch it.
  */
+import { keepEqual } from '../protocol/keep-equal';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChangeSet } from '../protocol/changes';
 import { applyDelta } from '../protocol/delta';
@@ -329,7 +330,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         ...answer,
         snapshot,
         previous: base,
-        changes: event.changes,
+        // Each part keeps its identity while it stays the same (empty, mostly), so a panel whose part of the
+        // step's changes did not change is not rendered again.
+        changes: sameSession ? keepEqual(state.changes, event.changes) : event.changes,
         epoch: event.epoch,
         seq: event.seq,
         timeline,
@@ -387,14 +390,17 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
           ? { workerState, seq: 0, epoch: -1, busy: null, teach: { ...s.teach, mode: null } }
           : { workerState },
       ),
-    selectVnode: (selectedVnode) => set({ selectedVnode }),
-    selectThread: (selectedThread) => set({ selectedThread }),
-    setAboutOpen: (aboutOpen) => set({ aboutOpen }),
-    setHelpOpen: (helpOpen) => set({ helpOpen }),
-    notify: (notice) => set({ notice }),
-    setReadOnly: (readOnly) => set({ readOnly }),
-    setTeachOpen: (open) => set((s) => ({ teach: { ...s.teach, open } })),
-    showWaitGraph: (waitGraph) => set({ waitGraph }),
+    // A setter that changes nothing notifies no one (zustand skips an update that returns the state itself):
+    // every Step button selects its thread first, and a notification runs every panel's selectors and a
+    // React render before the worker has even answered.
+    selectVnode: (selectedVnode) => set((s) => (s.selectedVnode === selectedVnode ? s : { selectedVnode })),
+    selectThread: (selectedThread) => set((s) => (s.selectedThread === selectedThread ? s : { selectedThread })),
+    setAboutOpen: (aboutOpen) => set((s) => (s.aboutOpen === aboutOpen ? s : { aboutOpen })),
+    setHelpOpen: (helpOpen) => set((s) => (s.helpOpen === helpOpen ? s : { helpOpen })),
+    notify: (notice) => set((s) => (s.notice === notice ? s : { notice })),
+    setReadOnly: (readOnly) => set((s) => (s.readOnly === readOnly ? s : { readOnly })),
+    setTeachOpen: (open) => set((s) => (s.teach.open === open ? s : { teach: { ...s.teach, open } })),
+    showWaitGraph: (waitGraph) => set((s) => (s.waitGraph === waitGraph ? s : { waitGraph })),
   }));
 }
 

@@ -1,7 +1,9 @@
 import { Fragment, useState, type CSSProperties } from 'react';
 import type { IoView } from '../../protocol/snapshot';
 import { useDispatch, useLab } from '../../store/context';
-import { selectChanges, selectIo, selectPanic, selectProfile, selectThreads } from '../../store/selectors';
+import { useShallow } from 'zustand/react/shallow';
+import { selectIo, selectIoFinished, selectIoStarted, selectPanic, selectProfile } from '../../store/selectors';
+import type { LabState } from '../../store/store';
 import { useChangedNote } from '../common/changed';
 import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
@@ -12,6 +14,17 @@ import './IoInFlight.css';
 
 const NO_IO: readonly IoView[] = [];
 
+/** Each request's thread's position in the thread list (its colour), not the list: it is new every step. */
+const selectIoThreadIndexes = (s: LabState) => {
+  const threads = s.snapshot?.threads ?? [];
+  return (s.snapshot?.io ?? NO_IO).map((req) =>
+    Math.max(
+      0,
+      threads.findIndex((t) => t.id === req.thread),
+    ),
+  );
+};
+
 interface ShortDraft {
   id: number;
   text: string;
@@ -21,18 +34,16 @@ interface ShortDraft {
 /** Disk requests started and not yet finished; the user plays the disk. */
 export function IoInFlight() {
   const io = useLab(selectIo) ?? NO_IO;
-  const threads = useLab(selectThreads);
+  const threadIndexes = useLab(useShallow(selectIoThreadIndexes));
   const panicked = useLab(selectPanic) !== null;
   const [draft, setDraft] = useState<ShortDraft | null>(null);
   const dispatch = useDispatch();
   const profile = useLab(selectProfile);
   const ioFields = profile?.ioFields ?? [];
   const pageKey = profile?.pageTree.key ?? 'offset';
-  const changes = useLab(selectChanges);
+  const started = useLab(selectIoStarted);
+  const finished = useLab(selectIoFinished);
   const changed = useChangedNote();
-  const finished = changes?.ioFinished ?? [];
-
-  const colorOf = (id: string) => threadColor(Math.max(0, threads?.findIndex((t) => t.id === id) ?? 0));
 
   const confirmShort = (req: IoView) => {
     if (!draft) return;
@@ -75,15 +86,18 @@ export function IoInFlight() {
             </tr>
           </thead>
           <tbody>
-            {io.map((req) => {
+            {io.map((req, index) => {
               const open = draft?.id === req.id ? draft : null;
               const errId = `io-short-${req.id}-error`;
               return (
                 <Fragment key={req.id}>
                   <tr>
-                    <td {...changed.mark(changes?.ioStarted.includes(req.id) ?? false, 'mono')}>{req.id}</td>
+                    <td {...changed.mark(started.includes(req.id), 'mono')}>{req.id}</td>
                     <td className="mono">
-                      <span className="io-swatch" style={{ '--thread-color': colorOf(req.thread) } as CSSProperties} />
+                      <span
+                        className="io-swatch"
+                        style={{ '--thread-color': threadColor(threadIndexes[index] ?? 0) } as CSSProperties}
+                      />
                       {req.thread}
                     </td>
                     <td className="mono">{req.vnode}</td>

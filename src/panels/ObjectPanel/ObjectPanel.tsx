@@ -3,7 +3,13 @@ import type { PagerProfile } from '../../protocol/profile';
 import type { ObjectChange } from '../../protocol/changes';
 import type { CounterView, FieldView, ObjectView } from '../../protocol/snapshot';
 import { useLab } from '../../store/context';
-import { selectChanges, selectCounters, selectObjects, selectProfile } from '../../store/selectors';
+import {
+  selectCounters,
+  selectObjectChanges,
+  selectObjects,
+  selectObjectsGone,
+  selectProfile,
+} from '../../store/selectors';
 import { useChangedNote, type ChangedNote } from '../common/changed';
 import { grouped, hex } from '../format';
 import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
@@ -26,9 +32,10 @@ export function ObjectPanel() {
   const { names } = useShownVnodes();
   const shown = objects.filter((o) => names.includes(o.vnode));
   const title = profile?.objectPanel.title ?? 'Object';
-  const changes = useLab(selectChanges);
+  const objectChanges = useLab(selectObjectChanges);
+  const objectsGone = useLab(selectObjectsGone);
   const changed = useChangedNote();
-  const gone = (changes?.objectsGone ?? []).filter((key) => !objects.some((o) => o.key === key));
+  const gone = objectsGone.filter((key) => !objects.some((o) => o.key === key));
   return (
     <Panel title={title} className="panel-flags" id="object" scrolls actions={<VnodePicker />}>
       {changed.note}
@@ -45,7 +52,7 @@ export function ObjectPanel() {
             key={o.key}
             object={o}
             profile={profile}
-            change={changes?.objects[o.key] ?? null}
+            change={objectChanges[o.key] ?? null}
             mark={changed.mark}
           />
         ))

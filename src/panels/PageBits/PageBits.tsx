@@ -2,7 +2,15 @@ import { memo, useMemo, useRef } from 'react';
 import type { PageColumn } from '../../protocol/profile';
 import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
-import { selectChanges, selectPages, selectProfile, selectThreads } from '../../store/selectors';
+import {
+  selectAddedPages,
+  selectPageChanges,
+  selectPageFlagChanges,
+  selectPages,
+  selectProfile,
+  selectRemovedPages,
+  selectThreadOrderKey,
+} from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
 import { hex, pageKeyText, pageLabel } from '../../viz/pages';
 import { useChangedNote, type ChangedNote } from '../common/changed';
@@ -26,7 +34,6 @@ const NO_KEYS: readonly string[] = [];
  */
 export function PageBits() {
   const pages = useLab(selectPages) ?? NO_PAGES;
-  const threads = useLab(selectThreads);
   const profile = useLab(selectProfile);
   const store = useLabStore();
   const columns = profile?.pageColumns ?? NO_COLUMNS;
@@ -42,7 +49,7 @@ export function PageBits() {
   }, [pages, all, namesKey]);
 
   // Thread ids only change when threads are added: don't rebuild the colour map on every step.
-  const threadKey = `${threads?.length ?? 0}:${threads?.[0]?.id ?? ''}:${threads?.at(-1)?.id ?? ''}`;
+  const threadKey = useLab(selectThreadOrderKey);
   const colors = useMemo(
     () => new Map(store.getState().snapshot?.threads.map((t, i) => [t.id, threadColor(i)])),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- threadKey stands for the thread ids
@@ -52,10 +59,13 @@ export function PageBits() {
   const scroller = useRef<HTMLDivElement>(null);
   const scale = usePrefs(selectFontScale);
   const win = useWindow(scroller, rows.length, ROW_HEIGHT * scale);
-  const changes = useLab(selectChanges);
+  const pageChanges = useLab(selectPageChanges);
+  const pageFlags = useLab(selectPageFlagChanges);
+  const addedPages = useLab(selectAddedPages);
+  const removed = useLab(selectRemovedPages);
   const changed = useChangedNote();
-  const added = useMemo(() => new Set(changes?.added), [changes]);
-  const freed = (changes?.removed ?? []).filter((p) => all || names.includes(p.vnode));
+  const added = useMemo(() => new Set(addedPages), [addedPages]);
+  const freed = removed.filter((p) => all || names.includes(p.vnode));
 
   const body = [];
   for (let i = win.start; i < win.end; i++) {
@@ -68,8 +78,8 @@ export function PageBits() {
         columns={columns}
         pageKey={key}
         colors={colors}
-        changed={changes?.pages[p.id] ?? NO_KEYS}
-        flipped={changes?.pageFlags[p.id] ?? 0}
+        changed={pageChanges[p.id] ?? NO_KEYS}
+        flipped={pageFlags[p.id] ?? 0}
         added={added.has(p.id)}
         mark={changed.mark}
       />,

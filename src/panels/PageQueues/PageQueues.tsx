@@ -2,7 +2,14 @@ import { memo, useMemo, useRef } from 'react';
 import type { PageView } from '../../protocol/snapshot';
 import { useLab } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
-import { selectChanges, selectFreePages, selectPages, selectProfile, selectQueues } from '../../store/selectors';
+import {
+  selectFreePages,
+  selectFreePagesChange,
+  selectPages,
+  selectProfile,
+  selectQueueChanges,
+  selectQueues,
+} from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { pageLabel } from '../../viz/pages';
 import { useChangedNote } from '../common/changed';
@@ -28,15 +35,16 @@ export function PageQueues() {
   const profile = useLab(selectProfile);
   const free = useLab(selectFreePages);
   const physPages = useLab(selectPhysPages);
-  const changes = useLab(selectChanges);
+  const queueChanges = useLab(selectQueueChanges);
+  const freeChanged = useLab(selectFreePagesChange) !== 0;
   const changed = useChangedNote();
 
   // Only the rows on screen are looked up (no map of every page per step).
   const pageOf = usePageLookup(pages);
   const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
 
-  const arrived = useMemo(() => (changes?.queues ?? []).map((q) => new Set(q.joined)), [changes]);
-  const left = (changes?.queues ?? []).flatMap((q, i) =>
+  const arrived = useMemo(() => queueChanges.map((q) => new Set(q.joined)), [queueChanges]);
+  const left = queueChanges.flatMap((q, i) =>
     q.left.length
       ? [`${profile?.queues[i]?.label ?? 'a queue'}: ${q.left.length} page${q.left.length === 1 ? '' : 's'}`]
       : [],
@@ -51,8 +59,8 @@ export function PageQueues() {
       <div className="queues-body">
         <div className="free-pool">
           <span>
-            Free pages: <strong className={changes?.freePages ? 'mono changed' : 'mono'}>{free}</strong> of {total}
-            {changes?.freePages ? <span className="visually-hidden"> (changed by the last step)</span> : null}
+            Free pages: <strong className={freeChanged ? 'mono changed' : 'mono'}>{free}</strong> of {total}
+            {freeChanged ? <span className="visually-hidden"> (changed by the last step)</span> : null}
           </span>
           <span className="free-bar" aria-hidden="true">
             <span className="free-bar-fill" style={{ width: `${(100 * free) / total}%` }} />

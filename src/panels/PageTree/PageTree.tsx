@@ -2,7 +2,15 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PageView } from '../../protocol/snapshot';
 import type { PagerProfile } from '../../protocol/profile';
 import { useLab } from '../../store/context';
-import { selectChanges, selectPages, selectProfile, selectThreads } from '../../store/selectors';
+import { useShallow } from 'zustand/react/shallow';
+import {
+  selectAddedPages,
+  selectPageChanges,
+  selectPages,
+  selectProfile,
+  selectRemovedPages,
+} from '../../store/selectors';
+import type { LabState } from '../../store/store';
 import { stateFill, threadColor } from '../../viz/palette';
 import { PageGrouper, pageLabel } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
@@ -20,6 +28,19 @@ const NO_IDS: ReadonlySet<number> = new Set();
 const DETAIL_SCALE = 0.75;
 
 /**
+ * The page each live thread works on, with the thread's position in the list (its colour), flat as
+ * [id, position, page, ...]: compared item by item, it keeps the tree from rendering again on a step that
+ * moved no thread to another page (the thread list itself is new on every step).
+ */
+const selectFocusEntries = (s: LabState): (string | number)[] => {
+  const out: (string | number)[] = [];
+  s.snapshot?.threads.forEach((t, i) => {
+    if (t.focusPage !== null && t.status !== 'done') out.push(t.id, i, t.focusPage);
+  });
+  return out;
+};
+
+/**
  * The pager object's resident pages as its kernel keeps them, one drawing per
  * vnode shown, the structure named by the pager's profile: OpenBSD's
  * uvm_objtree (a red-black tree keyed by offset) or FreeBSD's pages by
@@ -29,7 +50,7 @@ const DETAIL_SCALE = 0.75;
  */
 export function PageTree() {
   const pages = useLab(selectPages) ?? NO_PAGES;
-  const threads = useLab(selectThreads);
+  const focusEntries = useLab(useShallow(selectFocusEntries));
   const profile = useLab(selectProfile);
   const allNames = useVnodeNames();
   const { names } = useShownVnodes();
@@ -53,23 +74,24 @@ export function PageTree() {
   const pageOf = usePageLookup(pages);
   const focus = useMemo(() => {
     const map = new Map<number, FocusMark[]>();
-    threads?.forEach((t, i) => {
-      if (t.focusPage === null || t.status === 'done') return;
-      const marks = map.get(t.focusPage) ?? [];
-      const role = pageOf(t.focusPage)?.owner === t.id ? 'owner' : 'waiter';
-      marks.push({ thread: t.id, color: threadColor(i), role });
-      map.set(t.focusPage, marks);
-    });
+    for (let at = 0; at < focusEntries.length; at += 3) {
+      const [id, i, page] = focusEntries.slice(at, at + 3) as [string, number, number];
+      const marks = map.get(page) ?? [];
+      const role = pageOf(page)?.owner === id ? 'owner' : 'waiter';
+      marks.push({ thread: id, color: threadColor(i), role });
+      map.set(page, marks);
+    }
     return map;
-  }, [threads, pageOf]);
+  }, [focusEntries, pageOf]);
 
   // What the last step did to the pages: changed or brought in.
-  const changes = useLab(selectChanges);
+  const pageChanges = useLab(selectPageChanges);
+  const added = useLab(selectAddedPages);
+  const removed = useLab(selectRemovedPages);
   const changed = useMemo(() => {
-    if (!changes) return NO_IDS;
-    const ids = [...Object.keys(changes.pages).map(Number), ...changes.added];
+    const ids = [...Object.keys(pageChanges).map(Number), ...added];
     return ids.length ? new Set(ids) : NO_IDS;
-  }, [changes]);
+  }, [pageChanges, added]);
 
   const svg = useRef<SVGSVGElement>(null);
   const { view, size, controller, ready } = usePanZoom(svg, profile !== null);
@@ -178,10 +200,10 @@ export function PageTree() {
             </g>
           </svg>
         </div>
-        {changes && changes.removed.length > 0 && (
+        {removed.length > 0 && (
           <p className="tree-freed">
             <span className="changed-mark">Left the tree in this step:</span>{' '}
-            {changes.removed.map((p) => pageLabel(p, profile?.pageTree.key ?? 'offset')).join(', ')}
+            {removed.map((p) => pageLabel(p, profile?.pageTree.key ?? 'offset')).join(', ')}
           </p>
         )}
         <Legend profile={profile} hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
