@@ -35,19 +35,28 @@ export const ALL = 5;
  * pages (those are the entry's target), so there are a few hundred.
  */
 export const paths: (readonly Key[])[] = [[]];
-const pathIds = new Map<string, number>([['', 0]]);
+/** The interned paths as a tree by key: a look-up walks the path, with no string made and hashed per pair. */
+interface PathNode {
+  readonly id: number;
+  next: Map<Key, PathNode> | null;
+}
+const root: PathNode = { id: 0, next: null };
 /** The path [] (the whole view). */
 export const WHOLE = 0;
 
 function pathId(path: readonly Key[]): number {
-  const name = path.join('\u0000');
-  let id = pathIds.get(name);
-  if (id === undefined) {
-    id = paths.length;
-    paths.push(path.slice());
-    pathIds.set(name, id);
+  let node = root;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    let child = node.next?.get(key);
+    if (child === undefined) {
+      child = { id: paths.length, next: null };
+      paths.push(path.slice(0, i + 1));
+      (node.next ??= new Map()).set(key, child);
+    }
+    node = child;
   }
-  return id;
+  return node.id;
 }
 
 // ------------------------------------------------------------------ values
@@ -193,8 +202,9 @@ export class Recorder {
         }
         return;
       }
-      if (!aList && !Array.isArray(b) && sameKeys(a, b)) {
-        for (const key of Object.keys(b)) {
+      const keys = aList || Array.isArray(b) ? null : Object.keys(b);
+      if (keys !== null && hasKeys(a, keys)) {
+        for (const key of keys) {
           path.push(key);
           this.diff(path, (a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
           path.pop();
@@ -215,11 +225,20 @@ export class Recorder {
 }
 
 function sameKeys(a: object, b: object): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
-  return true;
+  return hasKeys(a, Object.keys(b));
+}
+
+/**
+ * `a`'s keys are `keys`, in that order: for-in walks a plain object's own keys as Object.keys lists them,
+ * without making an array (an inherited key, which views never have, only makes this say no).
+ */
+function hasKeys(a: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in a) {
+    if (k !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 /** `x` itself if this materialisation made it, else a shallow copy it now owns. */

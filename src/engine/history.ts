@@ -50,7 +50,11 @@ interface Keyframe {
 /** The state after the last step pushed, as the builder's own objects: what the next step is compared with. */
 interface Mirror {
   rest: Rest;
-  queues: Queues;
+  /**
+   * null: changed since the last keyframe and not copied out (a queue of 4,096 ids copied at every step
+   * that moved a page was a fifth of what a 16,387-step link open allocated); `push` takes it from `at`.
+   */
+  queues: Queues | null;
   pages: PageView[];
   threads: ThreadView[];
 }
@@ -128,6 +132,7 @@ export class SnapshotHistory {
       return;
     }
     const cur = this.mirror();
+    const queues = (cur.queues ??= this.at(at - 1).queues);
     const r = new Recorder(this.log.out, this.dict);
     // Pages: in place when the same ids stand in the same order, else the whole list.
     const pages = snapshot.pages;
@@ -139,7 +144,7 @@ export class SnapshotHistory {
     }
     snapshot.threads.forEach((t, i) => this.thread(r, i, t));
     snapshot.queues.forEach((q, i) => {
-      const edit = editOf(cur.queues[i] ?? [], q);
+      const edit = editOf(queues[i] ?? [], q);
       if (edit !== null) pushEdit(r.out, i, edit);
     });
     this.restChanges(r, restOf(snapshot));
@@ -152,9 +157,11 @@ export class SnapshotHistory {
     const at = this.length;
     const cur = this.mirror();
     const r = new Recorder(this.log.out, this.dict);
-    const lists = builder.lists;
+    // The builder's lists (its queues copied out) only for a keyframe or a whole new page list.
+    const keyframe = at % KEY === 0;
+    const lists = keyframe || change.pages === 'all' ? builder.lists : null;
     if (change.pages === 'all') {
-      cur.pages = lists.pages.slice();
+      cur.pages = lists!.pages.slice();
       r.out.push(ALL);
       r.out.push(this.dict.id(cur.pages.slice()));
     } else {
@@ -183,8 +190,11 @@ export class SnapshotHistory {
     }
     const t = change.threads;
     for (let j = 0; j < t.length; j += 2) this.thread(r, t[j] as number, t[j + 1] as ThreadView);
-    if (change.queues) change.queues.forEach((edit, q) => edit !== null && pushEdit(r.out, q, edit));
-    cur.queues = lists.queues;
+    if (change.queues) {
+      change.queues.forEach((edit, q) => edit !== null && pushEdit(r.out, q, edit));
+      cur.queues = null;
+    }
+    if (keyframe) cur.queues = lists!.queues;
     this.restChanges(r, change.rest);
     cur.rest = change.rest;
     this.end(at, trail);
@@ -234,7 +244,7 @@ export class SnapshotHistory {
     const prev = at > 0 ? this.key(at / KEY - 1) : undefined;
     this.keys.push({
       rest: cur.rest,
-      queues: cur.queues,
+      queues: cur.queues!,
       pages: chunk(cur.pages, prev?.pages),
       threads: chunk(cur.threads, prev?.threads),
     });

@@ -19,6 +19,21 @@ const posted = { ready: 0, sent: 0 };
 if (perfChannel) perfChannel.onmessage = (e: MessageEvent<unknown>) => void (perfOn = e.data === 'on');
 const now = () => performance.timeOrigin + performance.now();
 
+/**
+ * Between two slices the host waits for one task of its own, posted on a MessageChannel: it queues behind
+ * any message already here (a ping, a Cancel: both are posted-message tasks, run in order), but is not held
+ * back as a setTimeout is (a chain of timers is clamped to 4 ms each: ~0.5 s over the 100-odd slices of the
+ * 16,387-step link).
+ */
+const wake = new MessageChannel();
+const waiting: (() => void)[] = [];
+wake.port1.onmessage = () => waiting.shift()?.();
+const yieldToQueue = () =>
+  new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    wake.port2.postMessage(null);
+  });
+
 // The teaching layer is its own chunk, fetched when a lesson, challenge or exercise is first opened.
 const host = new SimHost(
   (event) => {
@@ -29,7 +44,7 @@ const host = new SimHost(
     posted.sent = now();
   },
   () => import('./tutor').then((m) => m.createTutor),
-  { sliceMs: SLICE_MS },
+  { sliceMs: SLICE_MS, yieldToQueue },
 );
 
 /** A teaching command that failed is reported; a simulation command that threw is a bug: the page restarts us. */
