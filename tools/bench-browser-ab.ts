@@ -9,8 +9,8 @@
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import LZString from 'lz-string';
-import { chromium, type Page } from 'playwright-core';
-import { chromiumLaunchOptions, startPreview } from './chromium';
+import type { Page } from 'playwright-core';
+import { UNTHROTTLED, withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe } from './bench-browser-page';
 
@@ -28,79 +28,74 @@ async function main() {
       if (!existsSync(`dist/assets/${f}`)) cpSync(`${other}/assets/${f}`, `dist/assets/${f}`);
     cpSync(`${other}/index.html`, 'dist/base.html');
   }
-  const server = await startPreview(PORT);
-  const o = chromiumLaunchOptions();
-  const browser = await chromium.launch({
-    ...o,
-    args: [...o.args, '--disable-frame-rate-limit', '--disable-gpu-vsync'],
-  });
   const arg = process.env.AB_CSS ? 2 : 3;
   const mode = process.argv[arg] ?? 'load';
-  try {
-    const paths = { other: process.env.AB_CSS ? '' : 'base.html', this: '' };
-    if (mode === 'load') {
-      const t: Record<string, number[]> = { other: [], this: [] };
-      for (let i = 0; i < Number(process.argv[arg + 1] ?? 6); i++)
-        for (const [k, p] of Object.entries(paths)) {
-          const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-          const page = await ctx.newPage();
-          await page.addInitScript(NAME_SHIM);
-          await page.addInitScript(installFirstStateProbe);
-          await page.goto(`${BASE}${p}?perf=1`);
-          await page.waitForFunction(() => ((window as { __firstState?: number }).__firstState ?? -1) > 0, null, {
-            timeout: 60000,
-          });
-          t[k]!.push(await page.evaluate(() => (window as unknown as { __firstState: number }).__firstState));
-          await ctx.close();
-        }
-      for (const [k, xs] of Object.entries(t))
-        console.log(`${k}: first state median ${q(xs, 0.5).toFixed(0)} (${xs.map((x) => x.toFixed(0)).join(', ')})`);
-      return;
-    }
-    const scenario = msyncScenario(4096);
-    const total = scenario.steps.length;
-    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
-    const pages: Record<string, Page> = {};
-    for (const [k, p] of Object.entries(paths)) {
-      const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-      const page = await ctx.newPage();
-      await page.addInitScript(NAME_SHIM);
-      await page.goto(`${BASE}${p}?perf=1${hash}`);
-      await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600000 });
-      if (process.env.AB_CSS && k === 'this') await page.addStyleTag({ content: process.env.AB_CSS });
-      pages[k] = page;
-    }
-    const res: Record<string, { total: number; react: number; paint: number; store: number; worker: number }[]> = {
-      other: [],
-      this: [],
-    };
-    for (let i = 0; i < Number(process.argv[arg + 1] ?? 60); i++)
-      for (const k of Object.keys(paths)) {
-        const [r] = await pages[k]!.evaluate(clickSteps, { clicks: 1, label: 'Step msync', markPrefix: '' });
-        if (r)
-          res[k]!.push({
-            total: r.total,
-            react: r.react ?? NaN,
-            paint: r.paint ?? NaN,
-            store: r.store ?? NaN,
-            worker: r.worker ?? NaN,
-          });
+  await withBrowser(
+    PORT,
+    async (browser) => {
+      const paths = { other: process.env.AB_CSS ? '' : 'base.html', this: '' };
+      if (mode === 'load') {
+        const t: Record<string, number[]> = { other: [], this: [] };
+        for (let i = 0; i < Number(process.argv[arg + 1] ?? 6); i++)
+          for (const [k, p] of Object.entries(paths)) {
+            const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+            const page = await ctx.newPage();
+            await page.addInitScript(NAME_SHIM);
+            await page.addInitScript(installFirstStateProbe);
+            await page.goto(`${BASE}${p}?perf=1`);
+            await page.waitForFunction(() => ((window as { __firstState?: number }).__firstState ?? -1) > 0, null, {
+              timeout: 60000,
+            });
+            t[k]!.push(await page.evaluate(() => (window as unknown as { __firstState: number }).__firstState));
+            await ctx.close();
+          }
+        for (const [k, xs] of Object.entries(t))
+          console.log(`${k}: first state median ${q(xs, 0.5).toFixed(0)} (${xs.map((x) => x.toFixed(0)).join(', ')})`);
+        return;
       }
-    for (const [k, rs] of Object.entries(res)) {
-      const m = (f: (r: (typeof rs)[0]) => number) => q(rs.map(f), 0.5).toFixed(2);
-      console.log(
-        `${k}: ${rs.length} clicks, total median ${m((r) => r.total)} p95 ${q(
-          rs.map((r) => r.total),
-          0.95,
-        ).toFixed(
-          1,
-        )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}`,
-      );
-    }
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+      const scenario = msyncScenario(4096);
+      const total = scenario.steps.length;
+      const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+      const pages: Record<string, Page> = {};
+      for (const [k, p] of Object.entries(paths)) {
+        const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+        const page = await ctx.newPage();
+        await page.addInitScript(NAME_SHIM);
+        await page.goto(`${BASE}${p}?perf=1${hash}`);
+        await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600000 });
+        if (process.env.AB_CSS && k === 'this') await page.addStyleTag({ content: process.env.AB_CSS });
+        pages[k] = page;
+      }
+      const res: Record<string, { total: number; react: number; paint: number; store: number; worker: number }[]> = {
+        other: [],
+        this: [],
+      };
+      for (let i = 0; i < Number(process.argv[arg + 1] ?? 60); i++)
+        for (const k of Object.keys(paths)) {
+          const [r] = await pages[k]!.evaluate(clickSteps, { clicks: 1, label: 'Step msync', markPrefix: '' });
+          if (r)
+            res[k]!.push({
+              total: r.total,
+              react: r.react ?? NaN,
+              paint: r.paint ?? NaN,
+              store: r.store ?? NaN,
+              worker: r.worker ?? NaN,
+            });
+        }
+      for (const [k, rs] of Object.entries(res)) {
+        const m = (f: (r: (typeof rs)[0]) => number) => q(rs.map(f), 0.5).toFixed(2);
+        console.log(
+          `${k}: ${rs.length} clicks, total median ${m((r) => r.total)} p95 ${q(
+            rs.map((r) => r.total),
+            0.95,
+          ).toFixed(
+            1,
+          )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}`,
+        );
+      }
+    },
+    UNTHROTTLED,
+  );
 }
 main().catch((e) => {
   console.error(e);

@@ -5,9 +5,9 @@
  * state (tasks >= 3 ms); `... loadtrace.ts link` opens the 16,387-step link to its last step (tasks >= 20 ms,
  * or MIN_US microseconds).
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import LZString from 'lz-string';
-import { chromiumLaunchOptions, startPreview } from './chromium';
+import { withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
 import type { TraceEvent } from './bench-browser-trace';
 
@@ -30,9 +30,7 @@ async function load(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  try {
+  await withBrowser(PORT, async (browser) => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
     await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'loading'] });
@@ -73,10 +71,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(rows.join('\n'));
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  });
 }
 
 main().catch((e) => {

@@ -4,8 +4,8 @@
  * its time in (build with `npx vite build --minify false` to read names). `npx tsx tools/bench-browser-profile.ts [clicks]`.
  */
 import LZString from 'lz-string';
-import { chromium } from 'playwright-core';
-import { chromiumLaunchOptions, startPreview } from './chromium';
+
+import { UNTHROTTLED, withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
 import type { TraceEvent } from './bench-browser-trace';
 
@@ -20,174 +20,171 @@ interface ProfileNode {
 }
 
 async function main(): Promise<void> {
-  const server = await startPreview(PORT);
-  const options = chromiumLaunchOptions();
-  const browser = await chromium.launch({
-    ...options,
-    args: [...options.args, '--disable-frame-rate-limit', '--disable-gpu-vsync'],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-    const page = await context.newPage();
-    if (MODE === 'load') {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-      await page.goto(`http://localhost:${PORT}/`);
-      await page.locator('h1 .subtitle').waitFor();
-      const at = await page.evaluate(() => performance.now());
-      console.log(`first state seen at ${at.toFixed(0)} ms`);
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
-      report(profile, 1);
-      return;
-    }
-    await page.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
-    // Count, per commit, the components that rendered (a fiber that performed work), by name: React calls
-    // this hook, as it would React DevTools, when it finds it (build with --minify false for the names).
-    await page.addInitScript(() => {
-      const w = window as unknown as { __renders: Record<string, number>; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
-      w.__renders = {};
-      interface Fiber {
-        type: unknown;
-        flags: number;
-        child: Fiber | null;
-        sibling: Fiber | null;
-        elementType: unknown;
-        alternate: Fiber | null;
+  await withBrowser(
+    PORT,
+    async (browser) => {
+      const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+      const page = await context.newPage();
+      if (MODE === 'load') {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+        await page.goto(`http://localhost:${PORT}/`);
+        await page.locator('h1 .subtitle').waitFor();
+        const at = await page.evaluate(() => performance.now());
+        console.log(`first state seen at ${at.toFixed(0)} ms`);
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+        report(profile, 1);
+        return;
       }
-      const nameOf = (t: unknown): string | null => {
-        if (typeof t === 'function') return (t as { displayName?: string; name: string }).displayName ?? t.name;
-        if (t && typeof t === 'object' && 'type' in t) return nameOf((t as { type: unknown }).type);
-        return null;
-      };
-      const walk = (f: Fiber | null) => {
-        for (; f; f = f.sibling) {
-          const name = nameOf(f.elementType) ?? nameOf(f.type);
-          if (name && f.flags & 1) w.__renders[name] = (w.__renders[name] ?? 0) + 1;
-          // A subtree React bailed out of keeps its old fibers (and their old flags): as React DevTools
-          // does, go down only where the child list was rebuilt in this commit.
-          if (!f.alternate || f.child !== f.alternate.child) walk(f.child);
+      await page.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+      // Count, per commit, the components that rendered (a fiber that performed work), by name: React calls
+      // this hook, as it would React DevTools, when it finds it (build with --minify false for the names).
+      await page.addInitScript(() => {
+        const w = window as unknown as { __renders: Record<string, number>; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
+        w.__renders = {};
+        interface Fiber {
+          type: unknown;
+          flags: number;
+          child: Fiber | null;
+          sibling: Fiber | null;
+          elementType: unknown;
+          alternate: Fiber | null;
         }
-      };
-      w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-        supportsFiber: true,
-        renderers: new Map(),
-        inject: () => 1,
-        checkDCE: () => {},
-        onScheduleFiberRoot: () => {},
-        onCommitFiberUnmount: () => {},
-        onPostCommitFiberRoot: () => {},
-        onCommitFiberRoot: (_id: number, root: { current: Fiber }) => walk(root.current.child),
-      };
-    });
-    const scenario = msyncScenario(4096);
-    const total = scenario.steps.length;
-    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
-    const t0 = Date.now();
-    if (MODE === 'link') {
-      // The page's CPU profile of opening the link, from navigation to the last step shown.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-      await cdp.send('Profiler.start');
+        const nameOf = (t: unknown): string | null => {
+          if (typeof t === 'function') return (t as { displayName?: string; name: string }).displayName ?? t.name;
+          if (t && typeof t === 'object' && 'type' in t) return nameOf((t as { type: unknown }).type);
+          return null;
+        };
+        const walk = (f: Fiber | null) => {
+          for (; f; f = f.sibling) {
+            const name = nameOf(f.elementType) ?? nameOf(f.type);
+            if (name && f.flags & 1) w.__renders[name] = (w.__renders[name] ?? 0) + 1;
+            // A subtree React bailed out of keeps its old fibers (and their old flags): as React DevTools
+            // does, go down only where the child list was rebuilt in this commit.
+            if (!f.alternate || f.child !== f.alternate.child) walk(f.child);
+          }
+        };
+        w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+          supportsFiber: true,
+          renderers: new Map(),
+          inject: () => 1,
+          checkDCE: () => {},
+          onScheduleFiberRoot: () => {},
+          onCommitFiberUnmount: () => {},
+          onPostCommitFiberRoot: () => {},
+          onCommitFiberRoot: (_id: number, root: { current: Fiber }) => walk(root.current.child),
+        };
+      });
+      const scenario = msyncScenario(4096);
+      const total = scenario.steps.length;
+      const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+      const t0 = Date.now();
+      if (MODE === 'link') {
+        // The page's CPU profile of opening the link, from navigation to the last step shown.
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+        await cdp.send('Profiler.start');
+        await page.goto(`http://localhost:${PORT}/${hash}`);
+        await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
+        console.log(`opened in ${Date.now() - t0} ms`);
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+        report(profile, 1);
+        return;
+      }
       await page.goto(`http://localhost:${PORT}/${hash}`);
       await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
       console.log(`opened in ${Date.now() - t0} ms`);
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
-      report(profile, 1);
-      return;
-    }
-    await page.goto(`http://localhost:${PORT}/${hash}`);
-    await page.getByText(`Step ${total} of ${total}`, { exact: true }).waitFor({ timeout: 600_000 });
-    console.log(`opened in ${Date.now() - t0} ms`);
-    await page.waitForTimeout(1500);
-    const census = await page.evaluate(() => {
-      const all = document.querySelectorAll('*').length;
-      const per: Record<string, number> = {};
-      for (const s of document.querySelectorAll('[data-panel]'))
-        per[s.getAttribute('data-panel')!] = s.querySelectorAll('*').length;
-      return { all, per };
-    });
-    console.log('DOM nodes', JSON.stringify(census));
-    if (MODE === 'trace') {
-      // An experiment's CSS (PAGER_CSS), added to the page before the traced clicks.
-      if (process.env.PAGER_CSS) await page.addStyleTag({ content: process.env.PAGER_CSS });
-      await page.waitForTimeout(500);
-      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-      await page.getByRole('button', { name: 'Step msync' }).first().click();
-      await page.waitForTimeout(300);
-      await page.getByRole('button', { name: 'Step msync' }).first().click();
-      await page.waitForTimeout(300);
-      const buffer = await browser.stopTracing();
-      const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-      const main = events.filter((e) => e.name === 'Layout' || e.name === 'Paint' || e.name === 'UpdateLayoutTree');
-      const t0 = main[0]?.ts ?? 0;
-      for (const e of main)
-        console.log(
-          `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(2)} ${e.name} ${JSON.stringify(e.args).slice(0, 300)}`,
-        );
-      return;
-    }
-    await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-    await cdp.send('Profiler.start');
-    const muts = await page.evaluate(async (clicks) => {
-      const out: Record<string, number>[] = [];
-      for (let i = 0; i < clicks; i++) {
-        const button = [...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Step msync"]')].find(
-          (b) => !b.disabled,
-        );
-        if (!button) break;
-        const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]')!;
-        const before = scrub.value;
-        const counts: Record<string, number> = {};
-        const obs = new MutationObserver((records) => {
-          for (const r of records) {
-            const panel =
-              (r.target instanceof Element ? r.target : r.target.parentElement)
-                ?.closest('[data-panel]')
-                ?.getAttribute('data-panel') ?? 'other';
-            const k = `${panel}:${r.type}${r.type === 'attributes' ? `.${r.attributeName}` : ''}`;
-            counts[k] = (counts[k] ?? 0) + 1;
-          }
+      await page.waitForTimeout(1500);
+      const census = await page.evaluate(() => {
+        const all = document.querySelectorAll('*').length;
+        const per: Record<string, number> = {};
+        for (const s of document.querySelectorAll('[data-panel]'))
+          per[s.getAttribute('data-panel')!] = s.querySelectorAll('*').length;
+        return { all, per };
+      });
+      console.log('DOM nodes', JSON.stringify(census));
+      if (MODE === 'trace') {
+        // An experiment's CSS (PAGER_CSS), added to the page before the traced clicks.
+        if (process.env.PAGER_CSS) await page.addStyleTag({ content: process.env.PAGER_CSS });
+        await page.waitForTimeout(500);
+        await browser.startTracing(page, {
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
         });
-        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-        await new Promise<void>((resolve) => {
-          const wait = new MutationObserver(() => {
-            if (scrub.value === before) return;
-            wait.disconnect();
-            requestAnimationFrame(() => setTimeout(resolve, 0));
-          });
-          wait.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-          button.click();
-        });
-        obs.takeRecords();
-        obs.disconnect();
-        out.push(counts);
-        await new Promise((r) => setTimeout(r, 20));
+        await page.getByRole('button', { name: 'Step msync' }).first().click();
+        await page.waitForTimeout(300);
+        await page.getByRole('button', { name: 'Step msync' }).first().click();
+        await page.waitForTimeout(300);
+        const buffer = await browser.stopTracing();
+        const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+        const main = events.filter((e) => e.name === 'Layout' || e.name === 'Paint' || e.name === 'UpdateLayoutTree');
+        const t0 = main[0]?.ts ?? 0;
+        for (const e of main)
+          console.log(
+            `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(2)} ${e.name} ${JSON.stringify(e.args).slice(0, 300)}`,
+          );
+        return;
       }
-      return out;
-    }, CLICKS);
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
-    const sum: Record<string, number> = {};
-    for (const m of muts) for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v / muts.length;
-    console.log('mutations per click (mean):');
-    for (const [k, v] of Object.entries(sum)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 30))
-      console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
-    const renders = await page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
-    console.log('components rendered per click (mean):');
-    for (const [k, v] of Object.entries(renders).sort((a, b) => b[1] - a[1]))
-      console.log(`  ${(v / muts.length).toFixed(1).padStart(8)}  ${k}`);
-    report(profile, muts.length);
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+      await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+      const muts = await page.evaluate(async (clicks) => {
+        const out: Record<string, number>[] = [];
+        for (let i = 0; i < clicks; i++) {
+          const button = [...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Step msync"]')].find(
+            (b) => !b.disabled,
+          );
+          if (!button) break;
+          const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]')!;
+          const before = scrub.value;
+          const counts: Record<string, number> = {};
+          const obs = new MutationObserver((records) => {
+            for (const r of records) {
+              const panel =
+                (r.target instanceof Element ? r.target : r.target.parentElement)
+                  ?.closest('[data-panel]')
+                  ?.getAttribute('data-panel') ?? 'other';
+              const k = `${panel}:${r.type}${r.type === 'attributes' ? `.${r.attributeName}` : ''}`;
+              counts[k] = (counts[k] ?? 0) + 1;
+            }
+          });
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          await new Promise<void>((resolve) => {
+            const wait = new MutationObserver(() => {
+              if (scrub.value === before) return;
+              wait.disconnect();
+              requestAnimationFrame(() => setTimeout(resolve, 0));
+            });
+            wait.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+            button.click();
+          });
+          obs.takeRecords();
+          obs.disconnect();
+          out.push(counts);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return out;
+      }, CLICKS);
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+      const sum: Record<string, number> = {};
+      for (const m of muts) for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v / muts.length;
+      console.log('mutations per click (mean):');
+      for (const [k, v] of Object.entries(sum)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 30))
+        console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+      const renders = await page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
+      console.log('components rendered per click (mean):');
+      for (const [k, v] of Object.entries(renders).sort((a, b) => b[1] - a[1]))
+        console.log(`  ${(v / muts.length).toFixed(1).padStart(8)}  ${k}`);
+      report(profile, muts.length);
+    },
+    UNTHROTTLED,
+  );
 }
 
 interface Profile {

@@ -16,8 +16,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumLaunchOptions, startPreview } from './chromium';
+import type { Browser, Page } from 'playwright-core';
+import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe, type ClickTiming } from './bench-browser-page';
 import { traceClicks } from './bench-browser-trace';
@@ -225,21 +225,16 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
 
 async function main(): Promise<void> {
   if (!existsSync('dist/index.html')) throw new Error('build the app first: npm run build');
-  const server = await startPreview(PORT);
-  const options = chromiumLaunchOptions();
-  const browser = await chromium.launch({
-    ...options,
-    args: [...options.args, '--disable-frame-rate-limit', '--disable-gpu-vsync'],
-  });
-  try {
-    const only = process.argv[2];
-    if (!only || only === 'load') await firstVisit(browser);
-    if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
-    if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  await withBrowser(
+    PORT,
+    async (browser) => {
+      const only = process.argv[2];
+      if (!only || only === 'load') await firstVisit(browser);
+      if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
+      if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
+    },
+    UNTHROTTLED,
+  );
 }
 
 main().catch((e) => {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -42,4 +43,30 @@ export async function startPreview(port: number): Promise<ChildProcess> {
   }
   server.kill();
   throw new Error(`preview server did not start at ${url}`);
+}
+
+/** Frames made as fast as the page can make them, not held to a 60 Hz display: the benches time work, not vsync. */
+export const UNTHROTTLED = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
+
+/**
+ * The built app served on `port` and Chromium started (with `extraArgs` too) for `body`; both are stopped
+ * afterwards, whether it returned or threw. What every browser tool outside the test runner does.
+ */
+export async function withBrowser<T>(
+  port: number,
+  body: (browser: Browser) => Promise<T>,
+  extraArgs: readonly string[] = [],
+): Promise<T> {
+  const server = await startPreview(port);
+  try {
+    const options = chromiumLaunchOptions();
+    const browser = await chromium.launch({ ...options, args: [...options.args, ...extraArgs] });
+    try {
+      return await body(browser);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.kill();
+  }
 }

@@ -10,8 +10,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import LZString from 'lz-string';
-import { chromium, type Page } from 'playwright-core';
-import { chromiumLaunchOptions, startPreview } from './chromium';
+import type { Page } from 'playwright-core';
+import { withBrowser } from './chromium';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4174);
 const BASE = `http://localhost:${PORT}/`;
@@ -113,9 +113,7 @@ async function shoot(
 
 async function main(): Promise<void> {
   const all = process.argv[2] === '--all';
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  try {
+  await withBrowser(PORT, async (browser) => {
     if (all) {
       const dir = process.argv[3] ?? 'screenshots';
       mkdirSync(dir, { recursive: true });
@@ -136,10 +134,7 @@ async function main(): Promise<void> {
         focusPanel: 'tree',
       });
     }
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  });
 }
 
 main().catch((e) => {
