@@ -181,4 +181,43 @@ describe('SimClient and the lab store', () => {
     expect(store.getState()).toMatchObject({ length: 12, cursor: 6, notice: null });
     expect(store.getState().steps).toEqual(walkthrough().steps);
   });
+
+  it('keeps what a step did not change as the same objects, so panels that show only that are not rendered again', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: { ...walkthrough(), steps: [] } });
+    dispatch({ type: 'spawn', step: { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } } });
+    dispatch({ type: 'step', thread: 't1' });
+    const before = store.getState();
+    dispatch({ type: 'step', thread: 't1' });
+    const after = store.getState();
+    // The step moved t1's line and nothing else the lab shows.
+    expect(after.cursor).toBe(before.cursor + 1);
+    expect(after.snapshot!.threads).not.toBe(before.snapshot!.threads);
+    expect(after.snapshot!.io).toBe(before.snapshot!.io);
+    expect(after.snapshot!.objects).toBe(before.snapshot!.objects);
+    expect(after.snapshot!.vnodes).toBe(before.snapshot!.vnodes);
+    expect(after.snapshot!.queues).toBe(before.snapshot!.queues);
+    expect(after.changes!.step).not.toBe(before.changes!.step);
+    expect(after.changes!.pages).toBe(before.changes!.pages);
+    expect(after.changes!.ioStarted).toBe(before.changes!.ioStarted);
+    expect(after.changes!.objects).toBe(before.changes!.objects);
+    // ...and a step that does change them gives new ones, equal to a fresh copy of the worker's view.
+    dispatch({ type: 'run', thread: 't1' });
+    const done = store.getState();
+    expect(done.snapshot!.objects).not.toBe(after.snapshot!.objects);
+    expect(done.snapshot!.objects).toEqual(structuredClone(done.snapshot!.objects));
+  });
+
+  it('a setter given the value the store has notifies no one', () => {
+    const { selectThread, setHelpOpen } = store.getState();
+    selectThread('t9');
+    let notified = 0;
+    const unsubscribe = store.subscribe(() => notified++);
+    selectThread('t9');
+    setHelpOpen(store.getState().helpOpen);
+    expect(notified).toBe(0);
+    selectThread('t8');
+    expect(notified).toBe(1);
+    unsubscribe();
+  });
 });

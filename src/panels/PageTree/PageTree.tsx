@@ -75,7 +75,9 @@ export function PageTree() {
   const focus = useMemo(() => {
     const map = new Map<number, FocusMark[]>();
     for (let at = 0; at < focusEntries.length; at += 3) {
-      const [id, i, page] = focusEntries.slice(at, at + 3) as [string, number, number];
+      const id = focusEntries[at] as string;
+      const i = focusEntries[at + 1] as number;
+      const page = focusEntries[at + 2] as number;
       const marks = map.get(page) ?? [];
       const role = pageOf(page)?.owner === id ? 'owner' : 'waiter';
       marks.push({ thread: id, color: threadColor(i), role });
