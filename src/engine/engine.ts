@@ -69,14 +69,19 @@ export class PagerEngine {
   /** Index of the last step applied; -1 before the first. */
   stepIndex = -1;
   private readonly procs = new Map<string, Proc<CallResult>>();
-  /** Every seed line any thread (or completion routine) has reached, for the seed-coverage report. */
-  readonly linesReached = new Set<number>();
   /**
-   * Lines already in `linesReached`, as bits (16 a word, so each word stays a small integer): a look-up per
-   * statement beats a Set insert. A plain array grown on demand, not a typed array: an engine per schedule is
-   * what the explorer makes, and a typed array's off-heap store cost more than the schedule's steps.
+   * Lines already reached, as bits (16 a word, so each word stays a small integer): a look-up per statement
+   * beats a Set insert. A plain array grown on demand, not a typed array: an engine per schedule is what the
+   * explorer makes, and a typed array's off-heap store cost more than the schedule's steps.
    */
-  private readonly reached: number[] = [];
+  private reached: number[] = [];
+  /**
+   * The same lines in the order first reached. The Set `linesReached` is made from it only when asked: the
+   * explorer's engines reach a hundred new lines in a few steps and never ask, and growing a Set line by line
+   * was a tenth of their time.
+   */
+  private reachedList: number[] = [];
+  private reachedSet: Set<number> | null = null;
   /**
    * The seed lines the last applied step ran, in order, a line repeated at
    * once (a statement re-tagged) kept once; at most TRAIL_MAX, the rest counted.
@@ -175,7 +180,7 @@ export class PagerEngine {
       const word = effect >> 4;
       const bit = 1 << (effect & 15);
       if (word >= reached.length || (reached[word]! & bit) === 0) {
-        this.linesReached.add(effect);
+        this.reachedList.push(effect);
         while (reached.length <= word) reached.push(0);
         reached[word]! |= bit;
       }
@@ -223,6 +228,13 @@ export class PagerEngine {
     this.stepIndex = applied - 1;
   }
 
+  /** Every seed line any thread (or completion routine) has reached, in the order first reached (seed coverage). */
+  get linesReached(): ReadonlySet<number> {
+    let set = this.reachedSet;
+    if (set === null || set.size !== this.reachedList.length) set = this.reachedSet = new Set(this.reachedList);
+    return set;
+  }
+
   digest(): Digest {
     return this.model.digest(this.k, this.stepIndex);
   }
@@ -244,7 +256,7 @@ export class PagerEngine {
       state: cloneData(state),
       threads: threadChunks(threads, prev),
       stepIndex: this.stepIndex,
-      linesReached: prev?.linesReached.length === this.linesReached.size ? prev.linesReached : [...this.linesReached],
+      linesReached: prev?.linesReached.length === this.reachedList.length ? prev.linesReached : [...this.reachedList],
       index: this.k.threadIndex(),
     };
   }
@@ -261,11 +273,18 @@ export class PagerEngine {
     for (const part of cp.threads) for (const t of part) threads[at++] = t.status === 'done' ? t : cloneData(t);
     const k = new Kind({ ...cloneData(cp.state), threads } as KernelState, cp.index);
     const restored = Object.create(PagerEngine.prototype) as PagerEngine;
+    const reached: number[] = [];
+    for (const line of cp.linesReached) {
+      const word = line >> 4;
+      while (reached.length <= word) reached.push(0);
+      reached[word]! |= 1 << (line & 15);
+    }
     Object.assign(restored, engine, {
       k,
       stepIndex: cp.stepIndex,
-      linesReached: new Set(cp.linesReached),
-      reached: [],
+      reached,
+      reachedList: [...cp.linesReached],
+      reachedSet: null,
     });
     for (const th of threads)
       if (th.status !== 'done') restored.procs.set(th.id, engine.model.start!(k, th, th.call, th.args));
