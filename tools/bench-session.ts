@@ -118,8 +118,11 @@ function benchOpen(): void {
   );
 }
 
-/** Steps applied per CPU second replaying random schedules of explore's fixed scenario from the root. */
-function benchEngine(): void {
+/**
+ * Steps applied per CPU second replaying random schedules of explore's fixed scenario from the root (row (h);
+ * `tsx tools/bench.ts --engine` runs it alone, in a process of its own).
+ */
+export function benchEngine(): void {
   const setup = setupOf(BENCH_SCENARIO);
   const spawns = BENCH_SCENARIO.steps.filter((s): s is SpawnStep => 'spawn' in s);
   const rand = prng(3);
@@ -137,15 +140,24 @@ function benchEngine(): void {
     }
     schedules.push(path);
   }
-  const rate = (run: (path: Step[]) => void): number => {
-    const start = cpuMs();
-    let n = 0;
-    while (cpuMs() - start < 1500)
-      for (const path of schedules) {
-        run(path);
-        n += path.length;
-      }
-    return (n / (cpuMs() - start)) * 1000;
+  /**
+   * Steps per CPU second over two windows of 1.5 s back to back: the first pays for the JIT (the seed
+   * functions are large generators; in a fresh process their optimised code arrives after ~0.5 s of CPU, the
+   * compiler's threads counted in the process's CPU), the second is the engine as a search of seconds runs it.
+   */
+  const rate = (run: (path: Step[]) => void): { first: number; then: number } => {
+    const window = (): number => {
+      const start = cpuMs();
+      let n = 0;
+      while (cpuMs() - start < 1500)
+        for (const path of schedules) {
+          run(path);
+          n += path.length;
+        }
+      return (n / (cpuMs() - start)) * 1000;
+    };
+    const first = window();
+    return { first, then: window() };
   };
   const plain = rate((path) => {
     const e = new PagerEngine(setup);
@@ -159,15 +171,22 @@ function benchEngine(): void {
   console.log(
     `(h) workload: 200 random schedules of explore's attach/fault/terminate/detach, ${steps.toFixed(1)} steps each`,
   );
+  const perSecond = (v: number) => `${Math.round(v).toLocaleString('en-US')} steps/s`;
   rows.push({
-    figure: '(h) engine alone, schedules replayed from the root (CPU)',
-    value: `${Math.round(plain).toLocaleString('en-US')} steps/s`,
+    figure: '(h) engine alone, schedules replayed from the root (CPU, the second 1.5 s: JIT warm)',
+    value: perSecond(plain.then),
     target: '>= 200,000 steps/s',
-    verdict: plain >= 200_000 ? 'PASS' : 'MISS',
+    verdict: plain.then >= 200_000 ? 'PASS' : 'MISS',
   });
   rows.push({
-    figure: '(h) the same with the access log recording every step',
-    value: `${Math.round(logged).toLocaleString('en-US')} steps/s`,
+    figure: '(h) ...the first 1.5 s of CPU (the JIT warming up; in a fresh process, cold)',
+    value: perSecond(plain.first),
+    target: '-',
+    verdict: 'info',
+  });
+  rows.push({
+    figure: '(h) the same with the access log recording every step (second 1.5 s)',
+    value: perSecond(logged.then),
     target: '-',
     verdict: 'info',
   });
