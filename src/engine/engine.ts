@@ -52,6 +52,15 @@ export interface EngineCheckpoint {
 
 const CHUNK = 64;
 
+/** Each model's call names, looked up at every spawn (the explorer spawns four per schedule). */
+const callNames = new WeakMap<PagerModel, ReadonlySet<string>>();
+
+function callsOf(model: PagerModel): ReadonlySet<string> {
+  let names = callNames.get(model);
+  if (!names) callNames.set(model, (names = new Set(model.profile.calls.map((c) => c.name))));
+  return names;
+}
+
 /** Threads in chunks, reusing each of `prev`'s chunks whose threads are all the same (done) objects. */
 function threadChunks(threads: readonly KThread[], prev: EngineCheckpoint | null): KThread[][] {
   const out: KThread[][] = [];
@@ -125,7 +134,7 @@ export class PagerEngine {
 
   private spawn(id: string, call: string, args: Record<string, unknown>): string | null {
     if (this.k.thread(id)) return `thread ${id} already exists`;
-    if (!this.model.profile.calls.some((c) => c.name === call)) return `unknown call ${call}`;
+    if (!callsOf(this.model).has(call)) return `unknown call ${call}`;
     const th = newThread(id, call, args);
     this.k.addThread(th);
     const proc = this.model.spawn(this.k, th, call, args);

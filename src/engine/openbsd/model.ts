@@ -31,6 +31,9 @@ function boot(setup: Setup): UvmKernel {
       uvn: { flags: 0, refs: 0, size: 0, nio: 0, npages: 0, offsets: [], pageAt: {} },
     };
   });
+  // A loop, not Object.fromEntries over a mapped list: the explorer boots a kernel per schedule.
+  const opens: Record<string, number> = {};
+  for (const vp of vnodes) opens[vp.name] = vp.usecount;
   const s: KernelState<UvmState, UvmVnode> = {
     freePages: setup.machine?.physPages ?? DEFAULT_PHYS_PAGES,
     nextPageId: 1,
@@ -47,7 +50,7 @@ function boot(setup: Setup): UvmKernel {
       wlist: [],
       syncq: [],
       statics: {},
-      opens: Object.fromEntries(vnodes.map((vp) => [vp.name, vp.usecount])),
+      opens,
     },
   };
   uvn_init(s);
