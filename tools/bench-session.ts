@@ -179,7 +179,7 @@ export function benchEngine(): void {
     verdict: plain.then >= 200_000 ? 'PASS' : 'MISS',
   });
   rows.push({
-    figure: '(h) ...the first 1.5 s of CPU (the JIT warming up; in a fresh process, cold)',
+    figure: '(h) ...the first 1.5 s of CPU (the JIT warming up: cold with --engine)',
     value: perSecond(plain.first),
     target: '-',
     verdict: 'info',
