@@ -99,6 +99,10 @@ const answered = new Promise<void>((resolve) => {
   whenAnswered(first, () => resolve(), true);
   setTimeout(resolve, MOUNT_WAIT_MS);
 });
-void Promise.all([import('./app/mount'), answered]).then(([{ mount }]) =>
-  mount(document.getElementById('root')!, lab, embed),
-);
+// On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
+// inert until now: React's first commit replaces it (createRoot clears its container), and the copies for the
+// other screen sizes are dropped.
+void Promise.all([import('./app/mount'), answered]).then(([{ mount }]) => {
+  for (const copy of document.querySelectorAll('template[id^="first-state-"]')) copy.remove();
+  mount(document.getElementById('root')!, lab, embed);
+});
