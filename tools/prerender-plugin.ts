@@ -28,7 +28,11 @@ export const FIRST_STATE_SCRIPT =
   `(q.layout!==undefined&&q.layout!=='full')||(q.maximised!==undefined&&q.maximised!==null)||` +
   `(q.collapsed!==undefined&&!(Array.isArray(q.collapsed)&&q.collapsed.length===0)))return;` +
   `var t=document.getElementById('first-state-'+(${SIZE}));` +
-  `if(t)document.getElementById('root').appendChild(t.content.cloneNode(true))}catch(e){}})()`;
+  `if(!t)return;var r=document.getElementById('root');r.appendChild(t.content.cloneNode(true));` +
+  // The bands' height is the screen's less the header's, which App measures once mounted: measured here too
+  // (the stylesheets are in, as they are before any inline script runs), or the panels would move at the mount.
+  `var a=r.firstElementChild,h=a&&a.querySelector('header');` +
+  `if(h)a.style.setProperty('--chrome-height',h.getBoundingClientRect().height+'px')}catch(e){}})()`;
 
 /** The script's hash, for the Content-Security-Policy (no other inline script is allowed). */
 export const FIRST_STATE_SCRIPT_HASH = `'sha256-${createHash('sha256').update(FIRST_STATE_SCRIPT).digest('base64')}'`;
