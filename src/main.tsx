@@ -21,6 +21,12 @@ const embed = new URLSearchParams(location.search).get('embed') === '1';
  * never answers) still gets a page, with its progress or its error.
  */
 const MOUNT_WAIT_MS = 1500;
+/**
+ * The same when the first state prerendered at build is on screen (a plain first visit): mounting before the
+ * answer would replace that state with an empty shell, so React waits for the answer, up to this long (a worker
+ * that never answers still gets its error shown).
+ */
+const PRERENDERED_MOUNT_WAIT_MS = 10_000;
 
 /** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
 function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
@@ -97,7 +103,8 @@ const first = boot();
 const answered = new Promise<void>((resolve) => {
   if (first === null) return resolve();
   whenAnswered(first, () => resolve(), true);
-  setTimeout(resolve, MOUNT_WAIT_MS);
+  const prerendered = document.querySelector('#root > [data-prerendered]') !== null;
+  setTimeout(resolve, prerendered ? PRERENDERED_MOUNT_WAIT_MS : MOUNT_WAIT_MS);
 });
 // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
 // inert until now: React's first commit replaces it (createRoot clears its container), and the copies for the
