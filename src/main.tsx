@@ -103,13 +103,25 @@ const first = boot();
 const answered = new Promise<void>((resolve) => {
   if (first === null) return resolve();
   whenAnswered(first, () => resolve(), true);
-  const prerendered = document.querySelector('#root > [data-prerendered]') !== null;
-  setTimeout(resolve, prerendered ? PRERENDERED_MOUNT_WAIT_MS : MOUNT_WAIT_MS);
+  // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
+  setTimeout(() => {
+    if (!document.querySelector('#root > [data-prerendered]')) resolve();
+  }, MOUNT_WAIT_MS);
+  setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
+});
+/**
+ * The built page loads this entry `async` (tools/prerender-plugin.ts): it runs as soon as it is fetched, so the
+ * worker starts while the HTML (with the prerendered first state) is still parsed and laid out. React mounts
+ * only once the whole document is in.
+ */
+const parsed = new Promise<void>((resolve) => {
+  if (document.readyState !== 'loading') resolve();
+  else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
 });
 // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
 // inert until now: React's first commit replaces it (createRoot clears its container), and the copies for the
 // other screen sizes are dropped.
-void Promise.all([import('./app/mount'), answered]).then(([{ mount }]) => {
+void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
   for (const copy of document.querySelectorAll('template[id^="first-state-"]')) copy.remove();
   mount(document.getElementById('root')!, lab, embed);
 });

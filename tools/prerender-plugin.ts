@@ -97,6 +97,12 @@ export function prerenderFirstState(plugins: () => PluginOption[]): Plugin {
             return `<template id="first-state-${size}">${marked}</template>`;
           })
           .join('');
+        // The entry starts the worker: `async`, it runs as soon as it is fetched, not after the whole document
+        // (the prerendered copies) has been parsed and the copy laid out, so the worker's start is not delayed
+        // by the first paint. src/main.tsx waits for the document itself before React mounts.
+        const entry = /<script type="module" crossorigin src="([^"]+)"><\/script>/;
+        if (!entry.test(html)) throw new Error('prerender: no entry script in index.html');
+        html = html.replace(entry, '<script type="module" async crossorigin src="$1"></script>');
         const rootDiv = '<div id="root"></div>';
         if (!html.includes(rootDiv) || !html.includes('</head>'))
           throw new Error('prerender: index.html has no empty #root');
