@@ -32,7 +32,8 @@ export const FIRST_STATE_SCRIPT =
   // The bands' height is the screen's less the header's, which App measures once mounted: measured here too
   // (the stylesheets are in, as they are before any inline script runs), or the panels would move at the mount.
   `var a=r.firstElementChild,h=a&&a.querySelector('header');` +
-  `if(h)a.style.setProperty('--chrome-height',h.getBoundingClientRect().height+'px')}catch(e){}})()`;
+  `if(h)requestAnimationFrame(function(){a.style.setProperty('--chrome-height',h.getBoundingClientRect().height+'px')})` +
+  `}catch(e){}})()`;
 
 /** The script's hash, for the Content-Security-Policy (no other inline script is allowed). */
 export const FIRST_STATE_SCRIPT_HASH = `'sha256-${createHash('sha256').update(FIRST_STATE_SCRIPT).digest('base64')}'`;
