@@ -5,7 +5,7 @@ import { libraryText, linkTo } from './scenarios';
 
 /**
  * The first state of a plain first visit is prerendered at build (tools/prerender-plugin.ts) and shown until
- * React mounts. These tests hold React's chunk (src/app/mount.tsx) back, so what the page shows before React
+ * React mounts (and takes that markup over: hydration). These tests hold React's chunk (src/app/mount.tsx) back, so what the page shows before React
  * can be read, then let it go.
  */
 
@@ -37,7 +37,12 @@ function recordReactFirstCommit(): void {
     observer.disconnect();
     w.reactFirst = w.readPanels();
   });
-  observer.observe(document, { childList: true, subtree: true });
+  observer.observe(document, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['data-prerendered'],
+  });
 }
 
 for (const viewport of [
@@ -50,6 +55,9 @@ for (const viewport of [
     await page.setViewportSize(viewport);
     await page.addInitScript(`window.readPanels = ${readPanels.toString()}`);
     await page.addInitScript(recordReactFirstCommit);
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
     const release = await holdReact(page);
     await page.goto('/', { waitUntil: 'domcontentloaded' });
 
@@ -67,6 +75,7 @@ for (const viewport of [
     );
     // The Source fetches its seed after mounting (src/panels/Source): its first render says so, and so does the copy.
     expect(prerendered.source).toContain('uvm_vnode.c');
+    await copy.evaluate((el) => ((el as unknown as { prerenderedCopy: boolean }).prerenderedCopy = true));
 
     await release();
     const lab = new Lab(page);
@@ -74,6 +83,15 @@ for (const viewport of [
     await expect(lab.timeline.status).toHaveText('Step 0 of 0');
     const first = await page.evaluate(() => (window as unknown as { reactFirst?: Record<string, string> }).reactFirst);
     expect(first).toEqual(prerendered);
+    // React took the prerendered markup over (hydration matched: a mismatch would have rendered it afresh).
+    expect(
+      await page
+        .locator('#root > .app')
+        .evaluate((el) => (el as unknown as { prerenderedCopy?: boolean }).prerenderedCopy),
+    ).toBe(true);
+    await expect(page.locator('#root > .app')).not.toHaveAttribute('inert');
+    await expect(page.locator('#root > .app')).not.toHaveAttribute('aria-busy');
+    expect(errors).toEqual([]);
     await expect(page.locator('#root > .app')).toHaveAttribute('data-size', viewport.size);
     expect(await page.locator('template[id^="first-state-"]').count()).toBe(0);
     // And the lab works: the prerendered copy left nothing dead behind.
