@@ -5,7 +5,8 @@ import { FIRST_STATE_SCRIPT_HASH, prerenderFirstState } from './tools/prerender-
 
 /**
  * The built app's Content-Security-Policy: scripts, workers and connections from our own origin only, no
- * inline script but the one that shows the prerendered first state (tools/prerender-plugin.ts, by its hash), no eval. Styles may be inline (React sets style attributes). No frame-ancestors: the lab
+ * inline script but the one that shows the prerendered first state (tools/prerender-plugin.ts, by its
+ * hash), no eval. Styles may be inline (React sets style attributes). No frame-ancestors: the lab
  * is meant to be embedded in course pages. The dev server needs inline scripts for hot reload, so the
  * policy is added at build time (a meta tag) and sent as a header by `vite preview`.
  */

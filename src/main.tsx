@@ -119,8 +119,8 @@ const parsed = new Promise<void>((resolve) => {
   else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
 });
 // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
-// inert until now: React's first commit replaces it (createRoot clears its container), and the copies for the
-// other screen sizes are dropped.
+// inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
+// screen sizes are dropped.
 void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
   for (const copy of document.querySelectorAll('template[id^="first-state-"]')) copy.remove();
   mount(document.getElementById('root')!, lab, embed);
