@@ -5,8 +5,8 @@
  * one `<template>` per screen size the layout tells apart. A classic inline script right after `#root` (it runs
  * while the HTML is parsed, before the first paint) copies the right one into `#root` only on a plain visit; on
  * any other (a saved session, a link, `?embed=1`, changed preferences) it does nothing, so a returning visitor
- * never sees a state that is not theirs. The copy is inert and aria-busy until React mounts, which replaces it
- * (createRoot clears its container in its first commit).
+ * never sees a state that is not theirs. The copy is inert and aria-busy until React mounts and takes it over
+ * (src/app/mount.tsx hydrates it; a mismatch makes React render the root afresh).
  */
 import { createHash } from 'node:crypto';
 import { runnerImport, type Plugin, type PluginOption } from 'vite';
