@@ -5,9 +5,11 @@
  * line, breakpoints) run here, one round trip and one snapshot each.
  */
 import { loadPager, pagerNames } from '../engine/registry';
-import { Session } from '../engine/session';
+import { quickReplay, type QuickReplay, type QuickRefusal } from '../engine/quick-replay';
+import { entryLineOf, Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
 import { listHint } from '../engine/view';
+import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
 import {
@@ -58,6 +60,8 @@ interface Emitted {
 interface Job {
   readonly id: number;
   cancelled: boolean;
+  /** Answered already, finishing behind the answer (an open's history): no progress, no Cancel. */
+  quiet?: boolean;
 }
 
 /**
@@ -158,7 +162,8 @@ export class SimHost {
         }
         if (typeof next.value !== 'number') return next.value;
         if (performance.now() >= until) {
-          this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
+          if (!job.quiet)
+            this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
           return false;
         }
       }
@@ -309,31 +314,80 @@ export class SimHost {
       if ('error' in fetched)
         return yield* refuse(`the ${scenario.pager} kernel could not be loaded: ${String(fetched.error)}`);
     }
-    let session: Session;
+    const setup = setupOf(scenario);
+    const target = cursor ?? steps.length;
+    // Answer first: the engine alone replays the steps to the target, with each step's label and trail
+    // (quick-replay.ts), and the lab is answered with that; the history a Session records per step is built
+    // behind the answer, the same job's later slices. Commands queue behind a job (sim.worker.ts), so a
+    // back, jump or fork right after the open waits for the history and is answered from it.
+    let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
-      session = new Session(setupOf(scenario));
+      run = quickReplay(setup, steps, target);
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
-    for (const [i, step] of steps.entries()) {
-      const refusal = session.apply(step, true);
-      // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
-      if (refusal !== null) return yield* refuse(`step ${i + 1}: ${refusal}`);
-      yield i + 1;
+    let next = run.next();
+    for (; !next.done; next = run.next()) {
+      yield next.value;
       if (job.cancelled)
         return this.error(
           id,
-          `${prefix}loading cancelled after ${count(i + 1)} of ${count(steps.length)} steps; the session before it is still open`,
+          `${prefix}loading cancelled after ${count(next.value)} of ${count(steps.length)} steps; the session before it is still open`,
         );
     }
-    if (cursor !== undefined) session.seek(cursor);
-    this.replace({ session, scenario });
+    const quick = next.value;
+    // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
+    if ('refusal' in quick) return yield* refuse(`step ${quick.at + 1}: ${quick.refusal}`);
+    this.current = null;
+    this.epoch++;
     this.beforeReset = null;
-    this.emit(id, {
+    this.answer(id, scenario, target, quick, select);
+    job.quiet = true;
+    const session = new Session(setup);
+    for (const [i, step] of steps.entries()) {
+      const refusal = session.apply(step, true);
+      if (refusal !== null) throw new Error(`step ${i + 1} was refused on the history's replay: ${refusal}`);
+      yield i + 1;
+    }
+    session.seek(target);
+    this.current = { session, scenario };
+    // The same state as the answer's (the UI holds it): the next delta is taken against the session's copy.
+    this.shown = session.snapshot();
+    const labels = session.labels;
+    if (labels.some((label, i) => label !== quick.labels[i])) this.emit(id, { timelineFrom: 0 });
+  }
+
+  /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
+  private answer(id: number, scenario: Scenario, target: number, quick: QuickReplay, select?: string): void {
+    const { snapshot, before, labels, trails } = quick;
+    this.shown = snapshot;
+    const selectLine =
+      select === undefined || this.started(snapshot, select)
+        ? null
+        : entryLineOf(setupOf(scenario), scenario.steps, select);
+    this.post({
+      type: 'sim.snapshot',
+      version: PROTOCOL_VERSION,
+      epoch: this.epoch,
+      seq: ++this.seq,
+      id,
+      delta: diffSnapshots(null, snapshot, quick.profile, null),
+      length: labels.length,
+      cursor: target,
       timelineFrom: 0,
+      timeline: labels.map((label, i) => ({ index: i + 1, label, trail: trails[i]! })),
+      applied: [],
+      history: null,
       loaded: scenario,
       select: select ?? null,
-      selectLine: select === undefined || this.started(session, select) ? null : session.entryLine(select),
+      selectLine,
+      undoable: false,
+      branches: [
+        { id: 1, name: 'Branch 1', length: labels.length, parent: null, forkAt: 0, firstLabel: labels[0] ?? null },
+      ],
+      branch: 1,
+      stop: null,
+      changes: changesBetween(before, snapshot, before === null ? null : listHint(before, snapshot)),
     });
   }
 
@@ -349,9 +403,9 @@ export class SimHost {
     yield* this.loading({ id: job.id, cancelled: false }, read.scenario, undefined, undefined, fallback.origin);
   }
 
-  /** `thread` exists at the cursor and has begun its call (the source can follow it without a preview). */
-  private started(session: Session, thread: string): boolean {
-    const t = session.snapshot().threads.find((x) => x.id === thread);
+  /** `thread` exists in `snapshot` and has begun its call (the source can follow it without a preview). */
+  private started(snapshot: ViewSnapshot, thread: string): boolean {
+    const t = snapshot.threads.find((x) => x.id === thread);
     return t !== undefined && (t.line !== null || t.callerStmt !== null || t.status !== 'ready');
   }
 
