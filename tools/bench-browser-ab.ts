@@ -4,7 +4,8 @@
  * /tmp/x`, link node_modules, `npx vite build`), build this one, then
  * `npx tsx tools/bench-browser-ab.ts /tmp/x/dist load|click [rounds]`: the other build's files are copied into
  * dist/ (its page as dist/base.html; hashed names do not collide), cold loads alternate between the two
- * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`).
+ * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`), or
+ * cold opens of that link alternate (`link`: to its last step painted, and to a Back pressed at once answered).
  * `AB_CSS=...` instead compares this build with itself plus that CSS. Rebuild dist afterwards.
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
@@ -23,7 +24,7 @@ async function main() {
   const other = process.argv[2];
   if (!process.env.AB_CSS) {
     if (!other || !existsSync(`${other}/index.html`))
-      throw new Error('usage: bench-browser-ab.ts OTHER_DIST load|click [rounds]');
+      throw new Error('usage: bench-browser-ab.ts OTHER_DIST load|click|link [rounds]');
     for (const f of readdirSync(`${other}/assets`))
       if (!existsSync(`dist/assets/${f}`)) cpSync(`${other}/assets/${f}`, `dist/assets/${f}`);
     cpSync(`${other}/index.html`, 'dist/base.html');
@@ -56,6 +57,53 @@ async function main() {
       const scenario = msyncScenario(4096);
       const total = scenario.steps.length;
       const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+      if (mode === 'link') {
+        // Cold opens of the 16,387-step link, alternating: navigation start to its last step painted, and to a
+        // Back pressed at once answered (the history complete: a build that answers first records it after).
+        const t: Record<string, { open: number; back: number }[]> = { other: [], this: [] };
+        const shown = (page: Page, text: string) =>
+          page
+            .waitForFunction(
+              (x) => ((window as unknown as { __shownAt: Record<string, number> }).__shownAt[x] ?? -1) > 0,
+              text,
+              {
+                timeout: 600000,
+                polling: 50,
+              },
+            )
+            .then(() =>
+              page.evaluate((x) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[x]!, text),
+            );
+        for (let i = 0; i < Number(process.argv[arg + 1] ?? 4); i++)
+          for (const [k, p] of Object.entries(paths)) {
+            const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+            const page = await ctx.newPage();
+            await page.addInitScript(NAME_SHIM);
+            await page.addInitScript(installFirstStateProbe);
+            await page.goto(`${BASE}${p}?perf=1${hash}`, { timeout: 300000 });
+            const open = await shown(page, `Step ${total} of ${total}`);
+            await page.evaluate(() =>
+              [...document.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="History"] button')]
+                .find((b) => b.textContent?.trim() === 'Back')
+                ?.click(),
+            );
+            const back = await shown(page, `Step ${total - 1} of ${total}`);
+            t[k]!.push({ open, back });
+            console.log(`${k}: open ${open.toFixed(0)} ms, back answered ${back.toFixed(0)} ms`);
+            await ctx.close();
+          }
+        for (const [k, xs] of Object.entries(t))
+          console.log(
+            `${k}: link open median ${q(
+              xs.map((x) => x.open),
+              0.5,
+            ).toFixed(0)} ms, back answered median ${q(
+              xs.map((x) => x.back),
+              0.5,
+            ).toFixed(0)} ms`,
+          );
+        return;
+      }
       const pages: Record<string, Page> = {};
       for (const [k, p] of Object.entries(paths)) {
         const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });

@@ -9,7 +9,7 @@
  *   (d) heap held by the 1,000-step session.
  *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
  *   (i) the worker's cost of one Step at 4,096 pages, both pagers (tools/bench-worker-step.ts).
- *   (f) the 100,000-step session (tools/bench-session.ts; `--session` runs only these rows),
+ *   (f) the 100,000-step session (tools/bench-session.ts; `--session` runs only these rows; `--open` only (g)),
  *       hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
  *       fixed scenario exhausted < 10 s, each library panic and hang found from its spawns < 60 s).
  *
@@ -29,7 +29,7 @@ import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
 import { benchExplore } from './bench-explore';
-import { benchLongSession, benchSession } from './bench-session';
+import { benchLongSession, benchOpen, benchSession } from './bench-session';
 import { benchWorkerStep } from './bench-worker-step';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
@@ -352,6 +352,12 @@ console.log(`Pager Lab bench: node ${process.version}, gc ${gc ? 'exposed' : 'no
 // `tsx tools/bench.ts --session`: only the long-session rows (f), ~1 minute instead of the whole bench.
 if (process.argv.includes('--session')) {
   benchLongSession(gc);
+  print();
+  process.exit(0);
+}
+// `tsx tools/bench.ts --open`: only row (g), the link open.
+if (process.argv.includes('--open')) {
+  benchOpen();
   print();
   process.exit(0);
 }
