@@ -16,6 +16,7 @@ import { applyDelta } from '../src/protocol/delta';
 import type { SimEvent } from '../src/protocol/messages';
 import { setupOf, type Scenario, type Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
+import { unpackTimeline } from '../src/protocol/timeline';
 import { parseScenario } from '../src/scenario/schema';
 import { SimHost } from '../src/worker/sim-host';
 import { msyncScenario } from '../tools/workloads';
@@ -191,5 +192,34 @@ describe('the history behind the answer', () => {
     host.handle({ type: 'sim.seek', id: 4, to: total });
     expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', length: total, cursor: total });
     expect(shown()).toEqual(session.snapshot(total));
+  });
+});
+
+describe('a long timeline on the wire', () => {
+  it('is packed, and the entries the client makes from it are the Session’s labels and trails', () => {
+    const scenario = msyncScenario(150);
+    const session = new Session(setupOf(scenario));
+    for (const step of scenario.steps) session.apply(step, true);
+    const events: SimEvent[] = [];
+    const host = new SimHost((e) => events.push(e));
+    host.handle({ type: 'sim.load', id: 1, scenario, cursor: 100 });
+    const answer = events.at(-1)!;
+    if (answer.type !== 'sim.snapshot') throw new Error(`expected a snapshot, got ${answer.type}`);
+    expect(answer.timeline).toEqual([]);
+    expect(answer.packed!.labels).toHaveLength(scenario.steps.length);
+    const entries = unpackTimeline(answer.timelineFrom, answer.packed!);
+    expect(entries.map((e) => e.index)).toEqual(scenario.steps.map((_, i) => i + 1));
+    expect(entries.map((e) => e.label)).toEqual(session.labels);
+    // Read twice: decoded once, then the same object.
+    expect(entries.map((e) => e.trail)).toEqual(scenario.steps.map((_, i) => session.trailAt(i + 1)));
+    expect(entries[5]!.trail).toBe(entries[5]!.trail);
+    // A few entries (one step's) go as they are: f24 waits for request 25 at step 100.
+    host.handle({ type: 'sim.complete', id: 2, request: 25, result: 'ok' });
+    const step = events.at(-1)!;
+    expect(step).toMatchObject({ type: 'sim.snapshot', timelineFrom: 100 });
+    if (step.type === 'sim.snapshot') {
+      expect(step.packed).toBeUndefined();
+      expect(step.timeline).toHaveLength(1);
+    }
   });
 });

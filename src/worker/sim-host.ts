@@ -12,6 +12,7 @@ import { listHint } from '../engine/view';
 import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
+import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeline';
 import {
   PROTOCOL_VERSION,
   type Command,
@@ -21,7 +22,7 @@ import {
 } from '../protocol/messages';
 import { setupOf, type Scenario, type SpawnStep, type Step } from '../protocol/scenario';
 import type { TeachCommand } from '../protocol/teach';
-import type { ViewSnapshot } from '../protocol/snapshot';
+import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 import type { LabPort, Tutor } from './tutor-port';
@@ -31,6 +32,16 @@ const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teac
 type Fallback = NonNullable<Extract<Command, { type: 'sim.open' }>['fallback']>;
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
+function timelineOf(
+  from: number,
+  labels: readonly string[],
+  trail: (i: number) => TrailView,
+): { timeline: TimelineEntry[]; packed?: PackedTimeline } {
+  if (labels.length >= PACK_FROM) return { timeline: [], packed: packTimeline(labels, trail) };
+  return { timeline: labels.map((label, i) => ({ index: from + i + 1, label, trail: trail(i) })) };
+}
 
 /** Work that does one thing at once. */
 // eslint-disable-next-line require-yield
@@ -375,7 +386,7 @@ export class SimHost {
       length: labels.length,
       cursor: target,
       timelineFrom: 0,
-      timeline: labels.map((label, i) => ({ index: i + 1, label, trail: trails[i]! })),
+      ...timelineOf(0, labels, (i) => trails[i]!),
       applied: [],
       history: null,
       loaded: scenario,
@@ -529,9 +540,9 @@ export class SimHost {
     );
     this.shown = snapshot;
     const timelineFrom = Math.min(e.timelineFrom, session.length);
-    const timeline: TimelineEntry[] = session
-      .labelsFrom(timelineFrom)
-      .map((label, i) => ({ index: timelineFrom + i + 1, label, trail: session.trailAt(timelineFrom + i + 1) }));
+    const timeline = timelineOf(timelineFrom, session.labelsFrom(timelineFrom), (i) =>
+      session.trailAt(timelineFrom + i + 1),
+    );
     this.post({
       type: 'sim.snapshot',
       version: PROTOCOL_VERSION,
@@ -542,7 +553,7 @@ export class SimHost {
       length: session.length,
       cursor: session.cursor,
       timelineFrom,
-      timeline,
+      ...timeline,
       applied: e.applied ?? [],
       history: e.history ?? null,
       loaded: e.loaded ?? null,
