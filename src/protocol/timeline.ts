@@ -2,7 +2,7 @@
  * A long timeline on the wire (link-open3). Opening the 16,387-step link sent 16,387 entries each with its
  * own trail object: 3.3 MB of a 5 MB answer, serialised in the worker and read back on the page before
  * anything is shown. Packed, the labels stay a list of strings and every trail's seed lines go in one
- * Int32Array (a structured clone copies it as one block); the client (sim-client.ts) makes the entries the
+ * typed array (a structured clone copies it as one block); the client (sim-client.ts) makes the entries the
  * store keeps, each decoding its trail the first time a panel reads it (the timeline shows a window of
  * entries and the one at the cursor; the Markdown export reads them all).
  */
@@ -12,8 +12,8 @@ import type { TrailView } from './snapshot';
 export interface PackedTimeline {
   /** Each entry's label, in order. */
   readonly labels: readonly string[];
-  /** Every entry's seed lines, one entry after another. */
-  readonly lines: Int32Array;
+  /** Every entry's seed lines, one entry after another (16 bits each while every line fits). */
+  readonly lines: Uint16Array | Int32Array;
   /** Where entry i's lines end in `lines` (they begin where entry i - 1's end). */
   readonly ends: Int32Array;
   /** Each entry's `omitted`. */
@@ -28,8 +28,13 @@ export function packTimeline(labels: readonly string[], trail: (i: number) => Tr
   const n = labels.length;
   const trails: TrailView[] = new Array<TrailView>(n);
   let total = 0;
-  for (let i = 0; i < n; i++) total += (trails[i] = trail(i)).lines.length;
-  const lines = new Int32Array(total);
+  let small = true;
+  for (let i = 0; i < n; i++) {
+    const t = (trails[i] = trail(i));
+    total += t.lines.length;
+    for (const line of t.lines) if (line < 0 || line > 0xffff) small = false;
+  }
+  const lines = small ? new Uint16Array(total) : new Int32Array(total);
   const ends = new Int32Array(n);
   const omitted = new Int32Array(n);
   let at = 0;
