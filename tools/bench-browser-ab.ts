@@ -14,11 +14,34 @@ import type { Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe } from './bench-browser-page';
+import type { TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
 const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)]!;
+
+/**
+ * `AB_TRACE=1`: the thread time (CPU) of the page's and the worker's top-level tasks in a trace, from
+ * navigation start to its end; what each spent of the open, whatever the load.
+ */
+function cpuByThread(buffer: Buffer): string {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const nav = events.find((e) => e.name === 'navigationStart');
+  const sums = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.cat.includes('toplevel') || (nav && e.ts < nav.ts)) continue;
+    if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+    if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
+    const key = thread.startsWith('Dedicated') ? 'worker' : 'page';
+    sums.set(key, (sums.get(key) ?? 0) + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000);
+  }
+  return [...sums].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+}
 
 async function main() {
   const other = process.argv[2];
@@ -80,8 +103,12 @@ async function main() {
             const page = await ctx.newPage();
             await page.addInitScript(NAME_SHIM);
             await page.addInitScript(installFirstStateProbe);
+            const traced = process.env.AB_TRACE === '1';
+            if (traced) await browser.startTracing(page, { categories: ['toplevel', 'v8', 'blink.user_timing'] });
             await page.goto(`${BASE}${p}?perf=1${hash}`, { timeout: 300000 });
             const open = await shown(page, `Step ${total} of ${total}`);
+            if (traced)
+              console.log(`${k}: CPU to the last step painted (ms): ${cpuByThread(await browser.stopTracing())}`);
             await page.evaluate(() =>
               [...document.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="History"] button')]
                 .find((b) => b.textContent?.trim() === 'Back')
