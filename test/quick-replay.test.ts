@@ -195,6 +195,36 @@ describe('the history behind the answer', () => {
   });
 });
 
+describe('a Cancel that arrives after the answer', () => {
+  it('brings back the session before, as a Cancel before the answer keeps it', async () => {
+    const { host, events, slices, waiting, shown } = slicedHost();
+    const small = msyncScenario(3);
+    const first = host.handle({ type: 'sim.load', id: 1, scenario: small, cursor: 5 });
+    while (waiting.length > 0) await slices(1);
+    await first;
+    const before = new Session(setupOf(small));
+    for (const step of small.steps) before.apply(step);
+    const scenario = msyncScenario(40);
+    const open = host.handle({ type: 'sim.load', id: 2, scenario });
+    while (events.filter((e) => e.type === 'sim.snapshot').length < 2) await slices(1);
+    expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', id: 2, length: scenario.steps.length });
+    // The person pressed Cancel while the progress showed; it reaches the worker after the answer.
+    host.handle({ type: 'sim.cancel', id: 3 });
+    while (waiting.length > 0) await slices(1);
+    await open;
+    const [restored, error] = events.slice(-2);
+    expect(restored).toMatchObject({ type: 'sim.snapshot', id: 2, length: small.steps.length, cursor: 5 });
+    expect(restored).toMatchObject({ loaded: { ...small, steps: small.steps } });
+    expect(error).toMatchObject({ type: 'sim.error', id: 2 });
+    expect((error as { message: string }).message).toMatch(
+      /^loading cancelled after \d+ of 163 steps; the session before it is still open$/,
+    );
+    expect(shown()).toEqual(before.snapshot(5));
+    host.handle({ type: 'sim.seek', id: 4, to: small.steps.length });
+    expect(shown()).toEqual(before.snapshot(small.steps.length));
+  });
+});
+
 describe('a long timeline on the wire', () => {
   it('is packed, and the entries the client makes from it are the Session’s labels and trails', () => {
     const scenario = msyncScenario(150);

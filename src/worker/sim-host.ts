@@ -349,6 +349,7 @@ export class SimHost {
     const quick = next.value;
     // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
     if ('refusal' in quick) return yield* refuse(`step ${quick.at + 1}: ${quick.refusal}`);
+    const was = { current: this.current, beforeReset: this.beforeReset };
     this.current = null;
     this.epoch++;
     this.beforeReset = null;
@@ -359,6 +360,10 @@ export class SimHost {
       const refusal = session.apply(step, true);
       if (refusal !== null) throw new Error(`step ${i + 1} was refused on the history's replay: ${refusal}`);
       yield i + 1;
+      // A Cancel pressed while the progress still showed, that arrives after the answer: the person asked for
+      // the session before, so it comes back (the lab is never left empty: without one, the link stays).
+      if (job.cancelled && was.current)
+        return this.restore(id, was.current, was.beforeReset, prefix, i + 1, steps.length);
     }
     session.seek(target);
     this.current = { session, scenario };
@@ -366,6 +371,17 @@ export class SimHost {
     this.shown = session.snapshot();
     const labels = session.labels;
     if (labels.some((label, i) => label !== quick.labels[i])) this.emit(id, { timelineFrom: 0 });
+  }
+
+  /** Bring back the session an open replaced, after its answer: a Cancel that came late. */
+  private restore(id: number, before: Loaded, beforeReset: Loaded | null, prefix: string, done: number, total: number) {
+    this.replace(before);
+    this.beforeReset = beforeReset;
+    this.emit(id, { timelineFrom: 0, loaded: { ...before.scenario, steps: [...before.session.history] } });
+    this.error(
+      id,
+      `${prefix}loading cancelled after ${count(done)} of ${count(total)} steps; the session before it is still open`,
+    );
   }
 
   /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
