@@ -71,7 +71,7 @@ interface Emitted {
 interface Job {
   readonly id: number;
   cancelled: boolean;
-  /** Answered already, finishing behind the answer (an open's history): no progress, no Cancel. */
+  /** Answered already, finishing behind the answer (an open's history): no progress reported. */
   quiet?: boolean;
 }
 
