@@ -21,6 +21,12 @@ const embed = new URLSearchParams(location.search).get('embed') === '1';
  * never answers) still gets a page, with its progress or its error.
  */
 const MOUNT_WAIT_MS = 1500;
+/**
+ * The same when the first state prerendered at build is on screen (a plain first visit): mounting before the
+ * answer would replace that state with an empty shell, so React waits for the answer, up to this long (a worker
+ * that never answers still gets its error shown).
+ */
+const PRERENDERED_MOUNT_WAIT_MS = 10_000;
 
 /** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
 function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
@@ -97,8 +103,25 @@ const first = boot();
 const answered = new Promise<void>((resolve) => {
   if (first === null) return resolve();
   whenAnswered(first, () => resolve(), true);
-  setTimeout(resolve, MOUNT_WAIT_MS);
+  // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
+  setTimeout(() => {
+    if (!document.querySelector('#root > [data-prerendered]')) resolve();
+  }, MOUNT_WAIT_MS);
+  setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
 });
-void Promise.all([import('./app/mount'), answered]).then(([{ mount }]) =>
-  mount(document.getElementById('root')!, lab, embed),
-);
+/**
+ * The built page loads this entry `async` (tools/prerender-plugin.ts): it runs as soon as it is fetched, so the
+ * worker starts while the HTML (with the prerendered first state) is still parsed and laid out. React mounts
+ * only once the whole document is in.
+ */
+const parsed = new Promise<void>((resolve) => {
+  if (document.readyState !== 'loading') resolve();
+  else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+});
+// On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
+// inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
+// screen sizes are dropped.
+void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
+  for (const copy of document.querySelectorAll('template[id^="first-state-"]')) copy.remove();
+  mount(document.getElementById('root')!, lab, embed);
+});

@@ -59,7 +59,8 @@ async function main() {
     async (browser) => {
       const paths = { other: process.env.AB_CSS ? '' : 'base.html', this: '' };
       if (mode === 'load') {
-        const t: Record<string, number[]> = { other: [], this: [] };
+        // First state painted (the probe), lab interactive (React's own header), and Chromium's first contentful paint.
+        const t: Record<string, number[][]> = { other: [], this: [] };
         for (let i = 0; i < Number(process.argv[arg + 1] ?? 6); i++)
           for (const [k, p] of Object.entries(paths)) {
             const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
@@ -67,14 +68,31 @@ async function main() {
             await page.addInitScript(NAME_SHIM);
             await page.addInitScript(installFirstStateProbe);
             await page.goto(`${BASE}${p}?perf=1`);
-            await page.waitForFunction(() => ((window as { __firstState?: number }).__firstState ?? -1) > 0, null, {
+            await page.waitForFunction(() => ((window as { __interactive?: number }).__interactive ?? -1) > 0, null, {
               timeout: 60000,
             });
-            t[k]!.push(await page.evaluate(() => (window as unknown as { __firstState: number }).__firstState));
+            await page
+              .waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, {
+                timeout: 10000,
+              })
+              .catch(() => undefined);
+            t[k]!.push(
+              await page.evaluate(() => {
+                const w = window as unknown as { __firstState: number; __interactive: number };
+                const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+                return [w.__firstState, w.__interactive, fcp];
+              }),
+            );
             await ctx.close();
           }
-        for (const [k, xs] of Object.entries(t))
-          console.log(`${k}: first state median ${q(xs, 0.5).toFixed(0)} (${xs.map((x) => x.toFixed(0)).join(', ')})`);
+        for (const [k, xs] of Object.entries(t)) {
+          const col = (j: number) => xs.map((x) => x[j]!);
+          const line = (j: number) =>
+            `median ${q(col(j), 0.5).toFixed(0)} (${col(j)
+              .map((x) => x.toFixed(0))
+              .join(', ')})`;
+          console.log(`${k}: first state ${line(0)}; interactive ${line(1)}; first-contentful-paint ${line(2)}`);
+        }
         return;
       }
       const scenario = msyncScenario(4096);

@@ -21,11 +21,15 @@ export interface ClickTiming {
 
 /**
  * Installed before the app's scripts: records `window.__firstState` (ms after navigation start) when the
- * first snapshot is on screen (the header names the kernel, which it learns from the first snapshot) and a
- * frame has been painted after it, and `window.__shown(text)` for a later state.
+ * first state is on screen (the header names the kernel: the prerendered copy of a plain visit, or React's
+ * render of the first snapshot) and a frame has been painted after it; `window.__interactive` when the lab
+ * can be used (React has mounted: its own header, not the prerendered copy, names the kernel, learnt from
+ * the worker's first answer in the store) and a frame has been painted after that; and `window.__shown(text)`
+ * for a later state. It watches from the start of the document: the prerendered copy is put in while the
+ * HTML is parsed, before DOMContentLoaded.
  */
 export function installFirstStateProbe(): void {
-  const w = window as unknown as { __firstState?: number; __shownAt?: Record<string, number> };
+  const w = window as unknown as { __firstState?: number; __interactive?: number; __shownAt?: Record<string, number> };
   w.__shownAt = {};
   const afterFrame = (done: (t: number) => void) =>
     requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));
@@ -34,15 +38,17 @@ export function installFirstStateProbe(): void {
       w.__firstState = -1;
       afterFrame((t) => (w.__firstState = t));
     }
+    if (w.__interactive === undefined && document.querySelector('.app:not([data-prerendered]) h1 .subtitle')) {
+      w.__interactive = -1;
+      afterFrame((t) => (w.__interactive = t));
+    }
     const scrub = document.querySelector('.scrubber span')?.textContent;
     if (scrub && w.__shownAt![scrub] === undefined) {
       w.__shownAt![scrub] = -1;
       afterFrame((t) => (w.__shownAt![scrub] = t));
     }
   });
-  document.addEventListener('DOMContentLoaded', () =>
-    obs.observe(document.body, { subtree: true, childList: true, characterData: true }),
-  );
+  obs.observe(document, { subtree: true, childList: true, characterData: true });
 }
 
 /**

@@ -61,6 +61,8 @@ async function newPage(browser: Browser): Promise<Page> {
  */
 async function firstVisit(browser: Browser): Promise<void> {
   const times: number[] = [];
+  const interactive: number[] = [];
+  const contentful: number[] = [];
   let files: string[] = [];
   for (let i = 0; i < LOADS; i++) {
     const page = await newPage(browser);
@@ -72,21 +74,33 @@ async function firstVisit(browser: Browser): Promise<void> {
       if (path.endsWith('.js') && /(^|\/)sim\.worker[^/]*\.js$/.test(path)) workerJs.add(path);
     });
     await page.goto(`${BASE}?perf=1`);
-    await page.waitForFunction(() => ((window as { __firstState?: number }).__firstState ?? -1) > 0, null, {
+    await page.waitForFunction(() => ((window as { __interactive?: number }).__interactive ?? -1) > 0, null, {
       timeout: 60_000,
     });
-    // The page's scripts requested before the first state was painted, by their resource timing (a script
-    // fetched after it, like the pan/zoom chunk the page tree asks for when idle, does not count).
-    const { at, js } = await page.evaluate(() => {
-      const at = (window as unknown as { __firstState: number }).__firstState;
+    // The page's scripts requested before the lab was interactive, by their resource timing (a script fetched
+    // after it, like the pan/zoom chunk the page tree asks for when idle, does not count). Counted up to
+    // "interactive", not "first state painted": the prerendered first state is painted before React's chunk is
+    // even requested, and the budget is for what a visit needs to use the lab.
+    // Chromium's own first-contentful-paint (when the frame was presented, after raster), printed beside the
+    // probe's (the frame's main-thread work done): on two busy cores raster and compositor lag behind.
+    await page
+      .waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, {
+        timeout: 10_000,
+      })
+      .catch(() => undefined);
+    const { at, ready, fcp, js } = await page.evaluate(() => {
+      const w = window as unknown as { __firstState: number; __interactive: number };
       const js = performance
         .getEntriesByType('resource')
-        .filter((r) => r.startTime <= at)
+        .filter((r) => r.startTime <= w.__interactive)
         .map((r) => new URL(r.name).pathname.replace(/^\//, ''))
         .filter((p) => p.endsWith('.js'));
-      return { at, js };
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      return { at: w.__firstState, ready: w.__interactive, fcp, js };
     });
     times.push(at);
+    interactive.push(ready);
+    contentful.push(fcp);
     if (i === 0) files = [...new Set([...js, ...workerJs])].sort();
     await page.context().close();
   }
@@ -96,16 +110,25 @@ async function firstVisit(browser: Browser): Promise<void> {
   const kb = files.filter((f) => !isWorker(f)).reduce((sum, f) => sum + gzipKb(f), 0);
   const workerKb = files.filter(isWorker).reduce((sum, f) => sum + gzipKb(f), 0);
   console.log(
-    `initial JS (gzip -9, the page's scripts a first visit fetched before its first state): ${kb.toFixed(1)} KB, ` +
+    `initial JS (gzip -9, the page's scripts a first visit fetched before the lab was interactive): ${kb.toFixed(1)} KB, ` +
       `target <= ${TARGET.initialKb} KB ${verdict(kb <= TARGET.initialKb)}; ` +
-      `plus the simulation worker ${workerKb.toFixed(1)} KB (info)`,
+      `plus the simulation worker ${workerKb.toFixed(1)} KB (info); the HTML (with the prerendered first state) ` +
+      `${gzipKb('index.html').toFixed(1)} KB (info)`,
   );
   for (const f of files) console.log(`    ${gzipKb(f).toFixed(1).padStart(6)} KB  ${f}`);
   const median = quantile(times, 0.5);
   console.log(
-    `first state painted after navigation, plain load, ${LOADS} cold loads: median ${ms(median)}, ` +
+    `first state painted after navigation (the prerendered copy on a plain load), ${LOADS} cold loads: median ${ms(median)}, ` +
       `worst ${ms(Math.max(...times))} (${times.map((t) => t.toFixed(0)).join(', ')}), ` +
       `target median <= ${TARGET.firstStateMs} ms ${verdict(median <= TARGET.firstStateMs)}`,
+  );
+  console.log(
+    `lab interactive after navigation (React mounted, the worker's first answer in the store, a frame painted), ` +
+      `same loads: median ${ms(quantile(interactive, 0.5))} (${interactive.map((t) => t.toFixed(0)).join(', ')}) (info)`,
+  );
+  console.log(
+    `    Chromium's first-contentful-paint (the frame presented), same loads: ` +
+      `${contentful.map((t) => t.toFixed(0)).join(', ')} (info)`,
   );
 }
 

@@ -82,5 +82,7 @@ export class Lab {
     await expect(this.flags.table()).toBeVisible({ timeout: 20_000 });
     await expect(this.timeline.status).toBeVisible();
     await expect(this.source.code).toBeVisible({ timeout: 20_000 });
+    // A plain first visit paints the prerendered first state (inert) before React mounts: wait for React's.
+    await expect(this.page.locator('[data-prerendered]')).toHaveCount(0, { timeout: 20_000 });
   }
 }
