@@ -326,14 +326,22 @@ test.describe('input coalescing', () => {
     await lab.open();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await expect(lab.timeline.status).toHaveText('Step 1 of 1');
-    const steps = JSON.parse(BIG_FLUSH) as { steps: unknown[] };
-    const long = { ...steps, steps: [...steps.steps, ...Array.from({ length: 60_000 }, () => ({ step: 't2' }))] };
+    const steps = JSON.parse(BIG_FLUSH) as { steps: unknown[]; vnodes: { size: number }[] };
+    // Long enough that Cancel (offered after a second of progress) comes while the engine still replays it: an
+    // open answers once the engine alone has replayed the steps (docs/performance.md, "answer first"), which
+    // took 60,000 of these steps within that second. A 256 MiB file, so that t2's flush has steps left.
+    const vnodes = [{ ...steps.vnodes[0], size: 256 * 1024 * 1024 }];
+    const long = {
+      ...steps,
+      vnodes,
+      steps: [...steps.steps, ...Array.from({ length: 180_000 }, () => ({ step: 't2' }))],
+    };
     await follow(page, linkTo(JSON.stringify(long)));
     const progress = page.getByRole('status', { name: 'Progress' });
-    await expect(progress).toHaveText(/^Loading… [\d,]+ of 60,003 steps/);
+    await expect(progress).toHaveText(/^Loading… [\d,]+ of 180,003 steps/);
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(lab.error).toHaveText(
-      /^Shared link: loading cancelled after [\d,]+ of 60,003 steps; the session before it is still open$/,
+      /^Shared link: loading cancelled after [\d,]+ of 180,003 steps; the session before it is still open$/,
     );
     await expect(lab.timeline.status).toHaveText('Step 1 of 1');
     expect(await longestGap(page)).toBeLessThan(STALL_MS);

@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
+import { linkTo } from './scenarios';
 
 /** What a person checks after attach and a write fault whose read is in flight (step 4 of 4). */
 async function expectFaultWaitingOnRead(lab: Lab): Promise<void> {
@@ -93,4 +94,48 @@ test.describe('share link', () => {
       await context.close();
     }
   });
+});
+
+/** A file faulted in page by page by `pages` threads (attach, then spawn, run, complete, run each): 2 + 4 x pages steps. */
+function faultedIn(pages: number): string {
+  const steps: object[] = [
+    { spawn: 'attach', call: 'uvn_attach', args: { vnode: 'big', prot: 'rw' } },
+    { run: 'attach' },
+  ];
+  for (let i = 0; i < pages; i++) {
+    const t = `f${i}`;
+    steps.push({ spawn: t, call: 'fault', args: { vnode: 'big', offset: i * 4096, access: 'write' } });
+    steps.push({ run: t }, { complete: i + 1, result: 'ok' }, { run: t });
+  }
+  return JSON.stringify({
+    format: 'pager-scenario/1',
+    pager: 'openbsd',
+    machine: { physPages: pages + 64 },
+    vnodes: [{ name: 'big', size: pages * 4096 }],
+    steps,
+  });
+}
+
+test('a long link answers at its last step, and Back and Start pressed at once are answered from its history', async ({
+  page,
+}) => {
+  // The open answers from the engine's replay and records the history behind the answer (docs/performance.md,
+  // "Link open: answer first"): what is pressed meanwhile waits for it and must land on the right steps.
+  const lab = new Lab(page);
+  await page.goto(linkTo(faultedIn(200)));
+  await expect(lab.timeline.status).toHaveText('Step 802 of 802', { timeout: 20_000 });
+  await lab.timeline.backButton.click();
+  await expect(lab.timeline.status).toHaveText('Step 801 of 802');
+  await expect(lab.timeline.entry(801)).toHaveText('801. request 200 completes ok: f199 can run');
+  await lab.timeline.backButton.click();
+  await expect(lab.timeline.status).toHaveText('Step 800 of 802');
+  await expect(lab.io.request(200).nth(1)).toHaveText('f199');
+  await lab.timeline.startButton.click();
+  await expect(lab.timeline.status).toHaveText('Step 0 of 802');
+  for (const n of [1, 2, 3]) {
+    await lab.timeline.forwardButton.click();
+    await expect(lab.timeline.status).toHaveText(`Step ${n} of 802`);
+  }
+  await expect(lab.timeline.entry(3)).toHaveText(/^3\. spawn f0: fault\(vnode="big", offset=0x0, access="write"\)$/);
+  await expect(lab.errorBanner).toHaveCount(0);
 });

@@ -4,7 +4,8 @@
  * /tmp/x`, link node_modules, `npx vite build`), build this one, then
  * `npx tsx tools/bench-browser-ab.ts /tmp/x/dist load|click [rounds]`: the other build's files are copied into
  * dist/ (its page as dist/base.html; hashed names do not collide), cold loads alternate between the two
- * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`).
+ * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`), or
+ * cold opens of that link alternate (`link`: to its last step painted, and to a Back pressed at once answered).
  * `AB_CSS=...` instead compares this build with itself plus that CSS. Rebuild dist afterwards.
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
@@ -13,17 +14,40 @@ import type { Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe } from './bench-browser-page';
+import type { TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
 const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)]!;
 
+/**
+ * `AB_TRACE=1`: the thread time (CPU) of the page's and the worker's top-level tasks in a trace, from
+ * navigation start to its end; what each spent of the open, whatever the load.
+ */
+function cpuByThread(buffer: Buffer): string {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const nav = events.find((e) => e.name === 'navigationStart');
+  const sums = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.cat.includes('toplevel') || (nav && e.ts < nav.ts)) continue;
+    if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+    if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
+    const key = thread.startsWith('Dedicated') ? 'worker' : 'page';
+    sums.set(key, (sums.get(key) ?? 0) + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000);
+  }
+  return [...sums].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+}
+
 async function main() {
   const other = process.argv[2];
   if (!process.env.AB_CSS) {
     if (!other || !existsSync(`${other}/index.html`))
-      throw new Error('usage: bench-browser-ab.ts OTHER_DIST load|click [rounds]');
+      throw new Error('usage: bench-browser-ab.ts OTHER_DIST load|click|link [rounds]');
     for (const f of readdirSync(`${other}/assets`))
       if (!existsSync(`dist/assets/${f}`)) cpSync(`${other}/assets/${f}`, `dist/assets/${f}`);
     cpSync(`${other}/index.html`, 'dist/base.html');
@@ -74,6 +98,57 @@ async function main() {
       const scenario = msyncScenario(4096);
       const total = scenario.steps.length;
       const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+      if (mode === 'link') {
+        // Cold opens of the 16,387-step link, alternating: navigation start to its last step painted, and to a
+        // Back pressed at once answered (the history complete: a build that answers first records it after).
+        const t: Record<string, { open: number; back: number }[]> = { other: [], this: [] };
+        const shown = (page: Page, text: string) =>
+          page
+            .waitForFunction(
+              (x) => ((window as unknown as { __shownAt: Record<string, number> }).__shownAt[x] ?? -1) > 0,
+              text,
+              {
+                timeout: 600000,
+                polling: 50,
+              },
+            )
+            .then(() =>
+              page.evaluate((x) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[x]!, text),
+            );
+        for (let i = 0; i < Number(process.argv[arg + 1] ?? 4); i++)
+          for (const [k, p] of Object.entries(paths)) {
+            const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+            const page = await ctx.newPage();
+            await page.addInitScript(NAME_SHIM);
+            await page.addInitScript(installFirstStateProbe);
+            const traced = process.env.AB_TRACE === '1';
+            if (traced) await browser.startTracing(page, { categories: ['toplevel', 'v8', 'blink.user_timing'] });
+            await page.goto(`${BASE}${p}?perf=1${hash}`, { timeout: 300000 });
+            const open = await shown(page, `Step ${total} of ${total}`);
+            if (traced)
+              console.log(`${k}: CPU to the last step painted (ms): ${cpuByThread(await browser.stopTracing())}`);
+            await page.evaluate(() =>
+              [...document.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="History"] button')]
+                .find((b) => b.textContent?.trim() === 'Back')
+                ?.click(),
+            );
+            const back = await shown(page, `Step ${total - 1} of ${total}`);
+            t[k]!.push({ open, back });
+            console.log(`${k}: open ${open.toFixed(0)} ms, back answered ${back.toFixed(0)} ms`);
+            await ctx.close();
+          }
+        for (const [k, xs] of Object.entries(t))
+          console.log(
+            `${k}: link open median ${q(
+              xs.map((x) => x.open),
+              0.5,
+            ).toFixed(0)} ms, back answered median ${q(
+              xs.map((x) => x.back),
+              0.5,
+            ).toFixed(0)} ms`,
+          );
+        return;
+      }
       const pages: Record<string, Page> = {};
       for (const [k, p] of Object.entries(paths)) {
         const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });

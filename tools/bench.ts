@@ -10,8 +10,8 @@
  *   (e) FreeBSD: (b) and (c) again for a 4,096-page vm_object (tools/bench-freebsd.ts).
  *   (i) the worker's cost of one Step at 4,096 pages, both pagers (tools/bench-worker-step.ts).
  *   (f) the 100,000-step session (tools/bench-session.ts; `--session` runs only these rows),
- *       (g) the 16,387-step link opened in the worker's host, (h) the engine alone under the
- *       explorer's workload (`--engine` runs only (h)),
+ *       (g) the 16,387-step link opened in the worker's host (`--open` runs only (g)), (h) the engine
+ *       alone under the explorer's workload (`--engine` runs only (h)),
  *       hostile input (tools/bench-hostile.ts) and the schedule explorer (tools/bench-explore.ts: the
  *       fixed scenario exhausted < 10 s, each library panic and hang found from its spawns < 60 s).
  *
@@ -31,7 +31,7 @@ import type { Setup, Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { benchFreeBsd } from './bench-freebsd';
 import { benchExplore } from './bench-explore';
-import { benchEngine, benchLongSession, benchSession } from './bench-session';
+import { benchEngine, benchLongSession, benchOpen, benchSession } from './bench-session';
 import { benchWorkerStep } from './bench-worker-step';
 import { bytes, kb, ms, must, PAGE, print, prng, rows, sized, timed } from './bench-report';
 
@@ -360,6 +360,12 @@ if (process.argv.includes('--session')) {
 // `tsx tools/bench.ts --engine`: only row (h), the engine under the explorer's workload (~8 s).
 if (process.argv.includes('--engine')) {
   benchEngine();
+  print();
+  process.exit(0);
+}
+// `tsx tools/bench.ts --open`: only row (g), the link open.
+if (process.argv.includes('--open')) {
+  benchOpen();
   print();
   process.exit(0);
 }

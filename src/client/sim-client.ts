@@ -15,6 +15,7 @@
  *   snapshots, not 1,000.
  */
 import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../protocol/messages';
+import { unpackTimeline } from '../protocol/timeline';
 import { perfMark } from '../perf/marks';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
 
@@ -221,7 +222,13 @@ export class SimClient {
     this.heartbeat = null;
   }
 
-  private receive(event: SimEvent): void {
+  private receive(received: SimEvent): void {
+    // A long timeline comes packed: the store keeps entries that decode their trails when read.
+    let event = received;
+    if (event.type === 'sim.snapshot' && event.packed) {
+      const { packed, ...rest } = event;
+      event = { ...rest, timeline: unpackTimeline(event.timelineFrom, packed) };
+    }
     // Anything from the worker shows it is alive.
     this.pingSince = null;
     if (event.version !== PROTOCOL_VERSION) {

@@ -6,7 +6,13 @@ import { hex } from '../protocol/format';
 import type { Step } from '../protocol/scenario';
 import type { ThreadView, ViewSnapshot } from '../protocol/snapshot';
 
-function where(t: ThreadView): string {
+/** What a label reads of the thread a step moved. */
+export type DescribedThread = Pick<
+  ThreadView,
+  'status' | 'wait' | 'ret' | 'line' | 'callerStmt' | 'stack' | 'blockedOn'
+>;
+
+function where(t: DescribedThread): string {
   if (t.line !== null) return `line ${t.line}${t.stack.length ? ` in ${t.stack[t.stack.length - 1]}` : ''}`;
   return t.callerStmt ?? 'its start';
 }
@@ -16,7 +22,7 @@ function returned(ret: ThreadView['ret']): string {
   return typeof ret === 'object' ? JSON.stringify(ret) : String(ret);
 }
 
-function outcome(t: ThreadView, after: Pick<ViewSnapshot, 'locks'>): string {
+function outcome(t: DescribedThread, after: Pick<ViewSnapshot, 'locks'>): string {
   switch (t.status) {
     case 'done':
       return `returns ${returned(t.ret)}`;
@@ -41,7 +47,7 @@ export function describeStep(
   step: Step,
   before: Pick<ViewSnapshot, 'panic' | 'io'>,
   after: Pick<ViewSnapshot, 'panic' | 'locks'>,
-  thread: (id: string) => ThreadView | undefined,
+  thread: (id: string) => DescribedThread | undefined,
 ): string {
   const panic = after.panic && !before.panic ? `; panic: ${after.panic.message}` : '';
   if ('spawn' in step) {

@@ -97,6 +97,24 @@ function joinTrails(trails: readonly TrailView[]): TrailView {
   return Object.freeze({ lines: Object.freeze(lines), omitted });
 }
 
+/**
+ * The first seed line `thread` reaches when it is stepped from its spawn in `steps` (on a scratch engine), or
+ * null: where the source shows a thread the user is about to follow before it has started.
+ */
+export function entryLineOf(setup: Setup, steps: readonly Step[], thread: string, bound = 200): number | null {
+  const spawn = steps.findIndex((s) => 'spawn' in s && s.spawn === thread);
+  if (spawn < 0) return null;
+  const engine = new PagerEngine(setup);
+  for (let i = 0; i <= spawn; i++) engine.apply(steps[i]!);
+  for (let i = 0; i < bound; i++) {
+    if (engine.apply({ step: thread }) !== null) return null;
+    const t = engine.k.thread(thread);
+    if (t?.line != null) return t.line;
+    if (!t || t.status !== 'ready') return null;
+  }
+  return null;
+}
+
 export class Session {
   private engine: PagerEngine;
   private builder: SnapshotBuilder;
@@ -294,18 +312,7 @@ export class Session {
    * a thread the user is about to follow before it has started.
    */
   entryLine(thread: string, bound = 200): number | null {
-    const steps = this.line.steps;
-    const spawn = steps.findIndex((s) => 'spawn' in s && s.spawn === thread);
-    if (spawn < 0) return null;
-    const engine = new PagerEngine(this.setup);
-    for (let i = 0; i <= spawn; i++) engine.apply(steps[i]!);
-    for (let i = 0; i < bound; i++) {
-      if (engine.apply({ step: thread }) !== null) return null;
-      const t = engine.k.thread(thread);
-      if (t?.line != null) return t.line;
-      if (!t || t.status !== 'ready') return null;
-    }
-    return null;
+    return entryLineOf(this.setup, this.line.steps, thread, bound);
   }
 
   /** Steps the current branch shares with branch `id` (0 if there is none). */

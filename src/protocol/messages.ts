@@ -5,6 +5,7 @@
  * load or reset, or one overtaken by a later event), and echoes what it
  * applied, so the client keeps no table of pending commands.
  */
+import type { PackedTimeline } from './timeline';
 import type { ChangeSet } from './changes';
 import type { BranchView, Comparison, StopInfo } from './debug';
 import type { Scenario, SpawnStep, Step } from './scenario';
@@ -134,6 +135,11 @@ export type SimEvent =
       /** Timeline entries from index `timelineFrom` on (earlier ones are unchanged). */
       readonly timelineFrom: number;
       readonly timeline: readonly TimelineEntry[];
+      /**
+       * A long timeline (an open's, a branch switch's), packed (timeline.ts): `timeline` is empty on the wire
+       * and the client makes it from this before the store sees the event.
+       */
+      readonly packed?: PackedTimeline;
       /**
        * The primitive steps the command applied, in order: the history now ends with them (at `cursor`).
        * Empty when it applied none.

@@ -5,11 +5,14 @@
  * line, breakpoints) run here, one round trip and one snapshot each.
  */
 import { loadPager, pagerNames } from '../engine/registry';
-import { Session } from '../engine/session';
+import { quickReplay, type QuickReplay, type QuickRefusal } from '../engine/quick-replay';
+import { entryLineOf, Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
 import { listHint } from '../engine/view';
+import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
+import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeline';
 import {
   PROTOCOL_VERSION,
   type Command,
@@ -19,7 +22,7 @@ import {
 } from '../protocol/messages';
 import { setupOf, type Scenario, type SpawnStep, type Step } from '../protocol/scenario';
 import type { TeachCommand } from '../protocol/teach';
-import type { ViewSnapshot } from '../protocol/snapshot';
+import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 import type { LabPort, Tutor } from './tutor-port';
@@ -29,6 +32,16 @@ const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teac
 type Fallback = NonNullable<Extract<Command, { type: 'sim.open' }>['fallback']>;
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
+function timelineOf(
+  from: number,
+  labels: readonly string[],
+  trail: (i: number) => TrailView,
+): { timeline: TimelineEntry[]; packed?: PackedTimeline } {
+  if (labels.length >= PACK_FROM) return { timeline: [], packed: packTimeline(labels, trail) };
+  return { timeline: labels.map((label, i) => ({ index: from + i + 1, label, trail: trail(i) })) };
+}
 
 /** Work that does one thing at once. */
 // eslint-disable-next-line require-yield
@@ -58,6 +71,8 @@ interface Emitted {
 interface Job {
   readonly id: number;
   cancelled: boolean;
+  /** Answered already, finishing behind the answer (an open's history): no progress reported. */
+  quiet?: boolean;
 }
 
 /**
@@ -158,7 +173,8 @@ export class SimHost {
         }
         if (typeof next.value !== 'number') return next.value;
         if (performance.now() >= until) {
-          this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
+          if (!job.quiet)
+            this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
           return false;
         }
       }
@@ -309,31 +325,96 @@ export class SimHost {
       if ('error' in fetched)
         return yield* refuse(`the ${scenario.pager} kernel could not be loaded: ${String(fetched.error)}`);
     }
-    let session: Session;
+    const setup = setupOf(scenario);
+    const target = cursor ?? steps.length;
+    // Answer first: the engine alone replays the steps to the target, with each step's label and trail
+    // (quick-replay.ts), and the lab is answered with that; the history a Session records per step is built
+    // behind the answer, the same job's later slices. Commands queue behind a job (sim.worker.ts), so a
+    // back, jump or fork right after the open waits for the history and is answered from it.
+    let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
-      session = new Session(setupOf(scenario));
+      run = quickReplay(setup, steps, target);
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
-    for (const [i, step] of steps.entries()) {
-      const refusal = session.apply(step, true);
-      // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
-      if (refusal !== null) return yield* refuse(`step ${i + 1}: ${refusal}`);
-      yield i + 1;
+    let next = run.next();
+    for (; !next.done; next = run.next()) {
+      yield next.value;
       if (job.cancelled)
         return this.error(
           id,
-          `${prefix}loading cancelled after ${count(i + 1)} of ${count(steps.length)} steps; the session before it is still open`,
+          `${prefix}loading cancelled after ${count(next.value)} of ${count(steps.length)} steps; the session before it is still open`,
         );
     }
-    if (cursor !== undefined) session.seek(cursor);
-    this.replace({ session, scenario });
+    const quick = next.value;
+    // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
+    if ('refusal' in quick) return yield* refuse(`step ${quick.at + 1}: ${quick.refusal}`);
+    const was = { current: this.current, beforeReset: this.beforeReset };
+    this.current = null;
+    this.epoch++;
     this.beforeReset = null;
-    this.emit(id, {
+    this.answer(id, scenario, target, quick, select);
+    job.quiet = true;
+    const session = new Session(setup);
+    for (const [i, step] of steps.entries()) {
+      const refusal = session.apply(step, true);
+      if (refusal !== null) throw new Error(`step ${i + 1} was refused on the history's replay: ${refusal}`);
+      yield i + 1;
+      // A Cancel pressed while the progress still showed, that arrives after the answer: the person asked for
+      // the session before, so it comes back (the lab is never left empty: without one, the link stays).
+      if (job.cancelled && was.current)
+        return this.restore(id, was.current, was.beforeReset, prefix, i + 1, steps.length);
+    }
+    session.seek(target);
+    this.current = { session, scenario };
+    // The same state as the answer's (the UI holds it): the next delta is taken against the session's copy.
+    this.shown = session.snapshot();
+    const labels = session.labels;
+    if (labels.some((label, i) => label !== quick.labels[i])) this.emit(id, { timelineFrom: 0 });
+  }
+
+  /** Bring back the session an open replaced, after its answer: a Cancel that came late. */
+  private restore(id: number, before: Loaded, beforeReset: Loaded | null, prefix: string, done: number, total: number) {
+    this.replace(before);
+    this.beforeReset = beforeReset;
+    this.emit(id, { timelineFrom: 0, loaded: { ...before.scenario, steps: [...before.session.history] } });
+    this.error(
+      id,
+      `${prefix}loading cancelled after ${count(done)} of ${count(total)} steps; the session before it is still open`,
+    );
+  }
+
+  /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
+  private answer(id: number, scenario: Scenario, target: number, quick: QuickReplay, select?: string): void {
+    const { snapshot, before, labels, trails } = quick;
+    this.shown = snapshot;
+    const selectLine =
+      select === undefined || this.started(snapshot, select)
+        ? null
+        : entryLineOf(setupOf(scenario), scenario.steps, select);
+    this.post({
+      type: 'sim.snapshot',
+      version: PROTOCOL_VERSION,
+      epoch: this.epoch,
+      seq: ++this.seq,
+      id,
+      delta: diffSnapshots(null, snapshot, quick.profile, null),
+      length: labels.length,
+      cursor: target,
       timelineFrom: 0,
+      ...timelineOf(0, labels, (i) => trails[i]!),
+      applied: [],
+      history: null,
       loaded: scenario,
       select: select ?? null,
-      selectLine: select === undefined || this.started(session, select) ? null : session.entryLine(select),
+      selectLine,
+      undoable: false,
+      branches: [
+        { id: 1, name: 'Branch 1', length: labels.length, parent: null, forkAt: 0, firstLabel: labels[0] ?? null },
+      ],
+      branch: 1,
+      stop: null,
+      changes: changesBetween(before, snapshot, before === null ? null : listHint(before, snapshot)),
     });
   }
 
@@ -349,9 +430,9 @@ export class SimHost {
     yield* this.loading({ id: job.id, cancelled: false }, read.scenario, undefined, undefined, fallback.origin);
   }
 
-  /** `thread` exists at the cursor and has begun its call (the source can follow it without a preview). */
-  private started(session: Session, thread: string): boolean {
-    const t = session.snapshot().threads.find((x) => x.id === thread);
+  /** `thread` exists in `snapshot` and has begun its call (the source can follow it without a preview). */
+  private started(snapshot: ViewSnapshot, thread: string): boolean {
+    const t = snapshot.threads.find((x) => x.id === thread);
     return t !== undefined && (t.line !== null || t.callerStmt !== null || t.status !== 'ready');
   }
 
@@ -475,9 +556,9 @@ export class SimHost {
     );
     this.shown = snapshot;
     const timelineFrom = Math.min(e.timelineFrom, session.length);
-    const timeline: TimelineEntry[] = session
-      .labelsFrom(timelineFrom)
-      .map((label, i) => ({ index: timelineFrom + i + 1, label, trail: session.trailAt(timelineFrom + i + 1) }));
+    const timeline = timelineOf(timelineFrom, session.labelsFrom(timelineFrom), (i) =>
+      session.trailAt(timelineFrom + i + 1),
+    );
     this.post({
       type: 'sim.snapshot',
       version: PROTOCOL_VERSION,
@@ -488,7 +569,7 @@ export class SimHost {
       length: session.length,
       cursor: session.cursor,
       timelineFrom,
-      timeline,
+      ...timeline,
       applied: e.applied ?? [],
       history: e.history ?? null,
       loaded: e.loaded ?? null,

@@ -1,0 +1,108 @@
+/**
+ * A scenario replayed on the engine alone, for the answer to an open (link-open3): the snapshot at the
+ * target step (and the one before it, which its changes are taken against), and each step's label and
+ * trail for the timeline, without the history a Session records per step (keyframes, changes, checkpoints:
+ * most of an open's CPU). The host answers with this, then records the history behind it.
+ *
+ * Each label is `describeStep`'s own, fed from the live kernel instead of the builder's views: the thread
+ * that ran (its status, wait, line, stack, return), the requests before the step, the lock it blocks on and
+ * the panic before and after are the very fields the builder copies into its views. test/quick-replay.test.ts
+ * checks every label, trail and both snapshots against a Session's on each library scenario.
+ */
+import type { PagerProfile } from '../protocol/profile';
+import type { Setup, Step } from '../protocol/scenario';
+import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
+import { describeStep, type DescribedThread } from './describe';
+import { PagerEngine } from './engine';
+import { SnapshotBuilder } from './view';
+
+export interface QuickReplay {
+  readonly profile: PagerProfile;
+  /** Each step in words, one per step. */
+  readonly labels: readonly string[];
+  /** The seed lines each step ran, one per step. */
+  readonly trails: readonly TrailView[];
+  /** The snapshot after `target` steps, and after `target - 1` (null at the setup). */
+  readonly snapshot: ViewSnapshot;
+  readonly before: ViewSnapshot | null;
+}
+
+/** A step the engine refused: its index (0-based) and why. */
+export interface QuickRefusal {
+  readonly at: number;
+  readonly refusal: string;
+}
+
+/** The seed lines the engine's last step ran, as a Session's snapshot keeps them. */
+const trailOf = (engine: PagerEngine): TrailView =>
+  Object.freeze({ lines: Object.freeze(engine.trail), omitted: engine.trailOmitted });
+
+const NO_IO: ViewSnapshot['io'] = [];
+const NO_LOCKS: ViewSnapshot['locks'] = [];
+
+/**
+ * Replay `steps` from `setup`: a generator yielding the steps done after each one (so a host can slice it and
+ * look for a Cancel) that returns the replay, or the first refusal. The engine is made at once: a bad setup
+ * throws here, as a Session's constructor would.
+ */
+export function quickReplay(
+  setup: Setup,
+  steps: readonly Step[],
+  target: number,
+): Generator<number, QuickReplay | QuickRefusal, void> {
+  return replaying(new PagerEngine(setup), steps, target);
+}
+
+function* replaying(
+  engine: PagerEngine,
+  steps: readonly Step[],
+  target: number,
+): Generator<number, QuickReplay | QuickRefusal, void> {
+  const k = engine.k;
+  const s = k.s;
+  const views = engine.model.views;
+  const builder = new SnapshotBuilder(k, engine.model);
+  let before: ViewSnapshot | null = null;
+  let snapshot = target === 0 ? builder.build(0) : null;
+  const labels: string[] = [];
+  const trails: TrailView[] = [];
+  // The thread a run or step moved, as describeStep reads it (the fields a ThreadView copies from it).
+  const thread = (id: string): DescribedThread | undefined => {
+    const t = k.thread(id);
+    if (!t) return undefined;
+    const blockedOn = t.status === 'sleep' ? (views.blockedOn?.(k, t) ?? null) : null;
+    const { status, wait, ret, line, callerStmt, stack } = t;
+    return { status, wait, ret, line, callerStmt, stack, blockedOn };
+  };
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (i === target - 1) before = builder.build(i, i === 0 ? undefined : trails[i - 1]);
+    const panicked = s.panic !== null;
+    // A completion names the request's thread as it stood before the step (the request is gone after).
+    let io = NO_IO;
+    if ('complete' in step) {
+      const r = s.io.find((x) => x.id === step.complete);
+      io = r ? [{ id: r.id, thread: r.thread } as ViewSnapshot['io'][number]] : NO_IO;
+    }
+    const refusal = engine.apply(step);
+    if (refusal !== null) return { at: i, refusal };
+    const trail = trailOf(engine);
+    trails.push(trail);
+    const moved = 'run' in step ? step.run : 'step' in step ? step.step : null;
+    const t = moved === null ? undefined : k.thread(moved);
+    // A thread blocked on a lock is one of its waiters, so the lock is listed, with its owner.
+    const locks =
+      t?.status === 'lock' && t.wait !== null
+        ? [{ name: t.wait, owner: s.locks[t.wait]?.owner ?? null } as ViewSnapshot['locks'][number]]
+        : NO_LOCKS;
+    labels.push(
+      describeStep(step, { panic: panicked ? s.panic : null, io }, { panic: s.panic && { ...s.panic }, locks }, thread),
+    );
+    if (i === target - 1) {
+      builder.advance(i + 1, trail);
+      snapshot = builder.snapshot();
+    }
+    yield i + 1;
+  }
+  return { profile: engine.model.profile, labels, trails, snapshot: snapshot!, before };
+}
