@@ -98,7 +98,44 @@ for (const viewport of [
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await lab.threads.run('t1');
     await expect(lab.threads.status('t1')).toHaveText('done');
+    // Hydration keeps the build's attributes as they are: the ids the app makes (useId) must be the build's, or
+    // a reference to one (a changed field's description, a heading's label) points at nothing.
+    await expect(lab.flags.field('refs')).toHaveAccessibleDescription('changed by the last step');
+    expect(await page.evaluate(danglingIdReferences)).toEqual([]);
   });
+}
+
+test('a window resized while the prerendered state shows gets a lab laid out for its new size', async ({ page }) => {
+  // Medium and narrow differ only in attributes (the layout's size and a column's share), which hydration keeps.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const release = await holdReact(page);
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  const copy = page.locator('#root > [data-prerendered]');
+  await expect(copy).toHaveAttribute('data-size', 'medium');
+  await copy.evaluate((el) => ((el as unknown as { prerenderedCopy: boolean }).prerenderedCopy = true));
+  await page.setViewportSize({ width: 1024, height: 768 });
+
+  await release();
+  const lab = new Lab(page);
+  await expect(page.locator('[data-prerendered]')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('#root > .app')).toHaveAttribute('data-size', 'narrow');
+  // Rendered afresh: hydrating the medium copy would have kept its layout's attributes.
+  expect(
+    await page
+      .locator('#root > .app')
+      .evaluate((el) => (el as unknown as { prerenderedCopy?: boolean }).prerenderedCopy),
+  ).toBeUndefined();
+  await expect(lab.timeline.status).toHaveText('Step 0 of 0');
+});
+
+/** Each id an ARIA attribute or a label names that no element has, as `attribute=id`. */
+function danglingIdReferences(): string[] {
+  const dangling: string[] = [];
+  for (const attribute of ['aria-labelledby', 'aria-describedby', 'aria-controls', 'for'])
+    for (const el of document.querySelectorAll(`[${attribute}]`))
+      for (const id of (el.getAttribute(attribute) ?? '').split(/\s+/).filter(Boolean))
+        if (!document.getElementById(id)) dangling.push(`${attribute}=${id}`);
+  return dangling;
 }
 
 test('a returning visitor, a link, the embed and changed preferences never show the prerendered state', async ({

@@ -20,7 +20,8 @@ export function LearnButton() {
       type="button"
       className="learn-button"
       aria-expanded={open}
-      aria-controls="teach-pane"
+      // Only while the pane is there: a reference to no element is one a screen reader cannot follow.
+      aria-controls={open ? 'teach-pane' : undefined}
       onClick={() => store.getState().setTeachOpen(!open)}
     >
       Learn

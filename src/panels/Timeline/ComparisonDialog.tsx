@@ -30,7 +30,7 @@ export const ComparisonDialog = memo(function ComparisonDialog() {
     <dialog
       ref={dialog}
       className="comparison"
-      aria-labelledby="comparison-title"
+      aria-labelledby={comparison ? 'comparison-title' : undefined}
       onClose={() => dispatch({ type: 'closeComparison' })}
     >
       {comparison && (
