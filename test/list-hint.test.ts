@@ -4,27 +4,13 @@
  * With the hint they must be exactly what the whole compare gives, on every step of every library
  * scenario of both pagers and on random schedules.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PagerEngine } from '../src/engine/engine';
-import { enabledSteps } from '../src/engine/explore/steps';
 import { Session } from '../src/engine/session';
 import { listHint } from '../src/engine/view';
 import { changesBetween } from '../src/protocol/changes';
 import { diffSnapshots } from '../src/protocol/delta';
 import { setupOf, type Scenario, type Step } from '../src/protocol/scenario';
-import { parseScenario } from '../src/scenario/schema';
-
-function library(): Scenario[] {
-  return readdirSync('scenarios')
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const parsed = parseScenario(readFileSync(`scenarios/${f}`, 'utf8'));
-      if (!parsed.ok) throw new Error(`${f} must parse`);
-      return parsed.scenario;
-    });
-}
+import { library, randomSchedule } from './library-schedules';
 
 /** Steps `steps` on a session, asking for each snapshot as the worker does; how many steps had a hint. */
 function checkSteps(scenario: Scenario, steps: readonly Step[]): number {
@@ -45,21 +31,6 @@ function checkSteps(scenario: Scenario, steps: readonly Step[]): number {
     shown = now;
   }
   return hinted;
-}
-
-/** The scenario's spawns, then up to 120 steps picked at random (a fixed seed) among those enabled. */
-function randomSchedule(scenario: Scenario, seed: number): Step[] {
-  let x = seed;
-  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const engine = new PagerEngine(setupOf(scenario));
-  const steps: Step[] = scenario.steps.filter((s) => 'spawn' in s && engine.apply(s) === null);
-  for (let n = 0; n < 120; n++) {
-    const next = enabledSteps(engine, { results: ['ok', 'eio'] });
-    if (next.length === 0) break;
-    const step = next[Math.floor(rand() * next.length)]!;
-    if (engine.apply(step) === null) steps.push(step);
-  }
-  return steps;
 }
 
 describe('list hints', () => {

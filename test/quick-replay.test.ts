@@ -6,10 +6,7 @@
  * pagers and on random schedules; and a command right after the open (back, jump, an act on a past step)
  * is answered from the complete history.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PagerEngine } from '../src/engine/engine';
-import { enabledSteps } from '../src/engine/explore/steps';
 import { quickReplay, type QuickReplay } from '../src/engine/quick-replay';
 import { Session } from '../src/engine/session';
 import { applyDelta } from '../src/protocol/delta';
@@ -17,35 +14,9 @@ import type { SimEvent } from '../src/protocol/messages';
 import { setupOf, type Scenario, type Step } from '../src/protocol/scenario';
 import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { unpackTimeline } from '../src/protocol/timeline';
-import { parseScenario } from '../src/scenario/schema';
+import { library, randomSchedule } from './library-schedules';
 import { SimHost } from '../src/worker/sim-host';
 import { msyncScenario } from '../tools/workloads';
-
-function library(): Scenario[] {
-  return readdirSync('scenarios')
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const parsed = parseScenario(readFileSync(`scenarios/${f}`, 'utf8'));
-      if (!parsed.ok) throw new Error(`${f} must parse`);
-      return parsed.scenario;
-    });
-}
-
-/** The scenario's spawns, then up to 120 steps picked at random (a fixed seed) among those enabled. */
-function randomSchedule(scenario: Scenario, seed: number): Step[] {
-  let x = seed;
-  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const engine = new PagerEngine(setupOf(scenario));
-  const steps: Step[] = scenario.steps.filter((s) => 'spawn' in s && engine.apply(s) === null);
-  for (let n = 0; n < 120; n++) {
-    const next = enabledSteps(engine, { results: ['ok', 'eio'] });
-    if (next.length === 0) break;
-    const step = next[Math.floor(rand() * next.length)]!;
-    if (engine.apply(step) === null) steps.push(step);
-  }
-  return steps;
-}
 
 function replay(scenario: Scenario, steps: readonly Step[], target: number): QuickReplay {
   const run = quickReplay(setupOf(scenario), steps, target);
