@@ -115,6 +115,17 @@ export function entryLineOf(setup: Setup, steps: readonly Step[], thread: string
   return null;
 }
 
+/** A branch as the Timeline shows it (named by its id); also the open's answer's one branch, before its history is built. */
+export function branchView(
+  id: number,
+  length: number,
+  parent: number | null,
+  forkAt: number,
+  firstLabel: string | null,
+): BranchView {
+  return { id, name: `Branch ${id}`, length, parent, forkAt, firstLabel };
+}
+
 export class Session {
   private engine: PagerEngine;
   private builder: SnapshotBuilder;
@@ -182,14 +193,7 @@ export class Session {
   }
 
   get branches(): readonly BranchView[] {
-    return this.lines.map((l) => ({
-      id: l.id,
-      name: `Branch ${l.id}`,
-      length: l.steps.length,
-      parent: l.parent,
-      forkAt: l.forkAt,
-      firstLabel: l.labels.at(l.forkAt) ?? null,
-    }));
+    return this.lines.map((l) => branchView(l.id, l.steps.length, l.parent, l.forkAt, l.labels.at(l.forkAt) ?? null));
   }
 
   snapshot(at = this.cursorAt): ViewSnapshot {

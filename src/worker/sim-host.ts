@@ -6,7 +6,7 @@
  */
 import { loadPager, pagerNames } from '../engine/registry';
 import { quickReplay, type QuickReplay, type QuickRefusal } from '../engine/quick-replay';
-import { entryLineOf, Session } from '../engine/session';
+import { branchView, entryLineOf, Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
 import { listHint } from '../engine/view';
 import { changesBetween } from '../protocol/changes';
@@ -409,9 +409,8 @@ export class SimHost {
       select: select ?? null,
       selectLine,
       undoable: false,
-      branches: [
-        { id: 1, name: 'Branch 1', length: labels.length, parent: null, forkAt: 0, firstLabel: labels[0] ?? null },
-      ],
+      // The Session the history is built into starts with its one branch, id 1.
+      branches: [branchView(1, labels.length, null, 0, labels[0] ?? null)],
       branch: 1,
       stop: null,
       changes: changesBetween(before, snapshot, before === null ? null : listHint(before, snapshot)),
