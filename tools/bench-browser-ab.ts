@@ -7,14 +7,17 @@
  * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`), or
  * cold opens of that link alternate (`link`: to its last step painted, and to a Back pressed at once answered).
  * `AB_CSS=...` instead compares this build with itself plus that CSS. Rebuild dist afterwards.
+ * `AB_PAGER=freebsd`: the clicks step the FreeBSD bench's link (faults through vnode_pager.c) instead.
+ * `AB_GC=1` (clicks): the rounds run under one Chromium trace, and each page's main-thread garbage
+ * collection per click (what V8 spent, and how many clicks met a collection) is printed beside its times.
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import LZString from 'lz-string';
 import type { Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
-import { msyncScenario } from './workloads';
+import { freebsdScenario, msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe } from './bench-browser-page';
-import type { TraceEvent } from './bench-browser-trace';
+import { sumIn, type TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
@@ -95,7 +98,9 @@ async function main() {
         }
         return;
       }
-      const scenario = msyncScenario(4096);
+      const freebsd = process.env.AB_PAGER === 'freebsd';
+      const scenario = freebsd ? freebsdScenario(4096) : msyncScenario(4096);
+      const label = freebsd ? 'Step s' : 'Step msync';
       const total = scenario.steps.length;
       const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
       if (mode === 'link') {
@@ -163,9 +168,16 @@ async function main() {
         other: [],
         this: [],
       };
-      for (let i = 0; i < Number(process.argv[arg + 1] ?? 60); i++)
+      const gc = process.env.AB_GC === '1';
+      if (gc)
+        await browser.startTracing(pages.this, {
+          categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+        });
+      const rounds = Number(process.argv[arg + 1] ?? 60);
+      for (let i = 0; i < rounds; i++)
         for (const k of Object.keys(paths)) {
-          const [r] = await pages[k]!.evaluate(clickSteps, { clicks: 1, label: 'Step msync', markPrefix: '' });
+          // Each click's marks are named after the build (and the round), for the trace to find.
+          const [r] = await pages[k]!.evaluate(clickSteps, { clicks: 1, label, markPrefix: gc ? `${k}${i}:` : '' });
           if (r)
             res[k]!.push({
               total: r.total,
@@ -175,6 +187,32 @@ async function main() {
               worker: r.worker ?? NaN,
             });
         }
+      const gcText: Record<string, string> = {};
+      if (gc) {
+        const events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] })
+          .traceEvents;
+        const marks = new Map<string, TraceEvent>();
+        for (const e of events) if (e.cat.includes('blink.user_timing')) marks.set(e.name, e);
+        for (const k of Object.keys(paths)) {
+          const first = marks.get(`${k}0:click:0`);
+          if (!first) continue;
+          const main = events.filter((e) => e.pid === first.pid && e.tid === first.tid);
+          let sum = 0;
+          let met = 0;
+          let n = 0;
+          for (let i = 0; i < rounds; i++) {
+            const a = marks.get(`${k}${i}:click:0`);
+            const b = marks.get(`${k}${i}:painted:0`);
+            if (!a || !b) continue;
+            const ms = sumIn(main, a.ts, b.ts).gc!;
+            n++;
+            sum += ms;
+            if (ms > 0) met++;
+          }
+          gcText[k] =
+            ` | main-thread GC ${(sum / Math.max(1, n)).toFixed(2)} ms a click, ${met} of ${n} clicks met one`;
+        }
+      }
       for (const [k, rs] of Object.entries(res)) {
         const m = (f: (r: (typeof rs)[0]) => number) => q(rs.map(f), 0.5).toFixed(2);
         console.log(
@@ -183,7 +221,7 @@ async function main() {
             0.95,
           ).toFixed(
             1,
-          )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}`,
+          )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}${gcText[k] ?? ''}`,
         );
       }
     },

@@ -17,6 +17,13 @@ export interface ClickTiming {
   readonly react: number | null;
   readonly d3: number;
   readonly paint: number | null;
+  /**
+   * DOM mutation records the step's commit made, per panel (`data-panel`, or `other`: the header, the
+   * status row): what the step changed on screen, to tell what the slow clicks do that the others do not.
+   */
+  readonly changed: Readonly<Record<string, number>>;
+  /** The Step button clicked (its thread). */
+  readonly button: string;
 }
 
 /**
@@ -84,11 +91,22 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
     got.times = null;
     const before = scrub.value;
     let dom = 0;
+    const changed: Record<string, number> = {};
+    const count = (records: readonly MutationRecord[]) => {
+      for (const r of records) {
+        const el = r.target instanceof Element ? r.target : r.target.parentElement;
+        const panel = el?.closest('[data-panel]')?.getAttribute('data-panel') ?? 'other';
+        changed[panel] = (changed[panel] ?? 0) + 1;
+      }
+    };
     const t0 = performance.now();
     if (markPrefix) performance.mark(`${markPrefix}click:${i}`);
     const painted = await new Promise<number>((resolve) => {
-      const obs = new MutationObserver(() => {
+      const obs = new MutationObserver((records) => {
+        count(records);
         if (scrub.value === before) return;
+        // The rest of the commit's records (React commits in one task, before this callback).
+        count(obs.takeRecords());
         obs.disconnect();
         dom = performance.now();
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
@@ -118,6 +136,8 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
       react: storeEnd !== null && commit !== null ? commit - storeEnd - d3 : null,
       d3,
       paint: commit !== null ? painted - commit : null,
+      changed,
+      button: button.getAttribute('aria-label') ?? '',
     });
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   }

@@ -6,12 +6,15 @@
 import LZString from 'lz-string';
 
 import { UNTHROTTLED, withBrowser } from './chromium';
-import { msyncScenario } from './workloads';
+import { freebsdScenario, msyncScenario } from './workloads';
 import type { TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const MODE = process.argv[2] ?? '30';
 const CLICKS = Number(MODE) || 30;
+/** `PAGER=freebsd`: the FreeBSD bench's link (faults stepped through vnode_pager.c) instead of OpenBSD's msync. */
+const FREEBSD = process.env.PAGER === 'freebsd';
+const STEP = FREEBSD ? 'Step s' : 'Step msync';
 
 interface ProfileNode {
   id: number;
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
           onCommitFiberRoot: (_id: number, root: { current: Fiber }) => walk(root.current.child),
         };
       });
-      const scenario = msyncScenario(4096);
+      const scenario = FREEBSD ? freebsdScenario(4096) : msyncScenario(4096);
       const total = scenario.steps.length;
       const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
       const t0 = Date.now();
@@ -113,9 +116,9 @@ async function main(): Promise<void> {
         await browser.startTracing(page, {
           categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
         });
-        await page.getByRole('button', { name: 'Step msync' }).first().click();
+        await page.getByRole('button', { name: STEP }).first().click();
         await page.waitForTimeout(300);
-        await page.getByRole('button', { name: 'Step msync' }).first().click();
+        await page.getByRole('button', { name: STEP }).first().click();
         await page.waitForTimeout(300);
         const buffer = await browser.stopTracing();
         const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
@@ -129,47 +132,85 @@ async function main(): Promise<void> {
       }
       await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
       const cdp = await context.newCDPSession(page);
+      // PAGER_ALLOC=1: where the page allocates during the clicks (V8's sampling heap profiler, counting
+      // what the young and old collections freed too), instead of the CPU profile.
+      const alloc = process.env.PAGER_ALLOC === '1';
+      if (alloc) {
+        await cdp.send('HeapProfiler.enable');
+        await cdp.send('HeapProfiler.collectGarbage');
+        await cdp.send('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
       await cdp.send('Profiler.start');
-      const muts = await page.evaluate(async (clicks) => {
-        const out: Record<string, number>[] = [];
-        for (let i = 0; i < clicks; i++) {
-          const button = [...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Step msync"]')].find(
-            (b) => !b.disabled,
-          );
-          if (!button) break;
-          const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]')!;
-          const before = scrub.value;
-          const counts: Record<string, number> = {};
-          const obs = new MutationObserver((records) => {
-            for (const r of records) {
-              const panel =
-                (r.target instanceof Element ? r.target : r.target.parentElement)
-                  ?.closest('[data-panel]')
-                  ?.getAttribute('data-panel') ?? 'other';
-              const k = `${panel}:${r.type}${r.type === 'attributes' ? `.${r.attributeName}` : ''}`;
-              counts[k] = (counts[k] ?? 0) + 1;
-            }
-          });
-          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-          await new Promise<void>((resolve) => {
-            const wait = new MutationObserver(() => {
-              if (scrub.value === before) return;
-              wait.disconnect();
-              requestAnimationFrame(() => setTimeout(resolve, 0));
+      const perClick: { muts: Record<string, number>; renders: Record<string, number> }[] = [];
+      const muts = await page.evaluate(
+        async ({ clicks, step }) => {
+          const out: Record<string, number>[] = [];
+          const w = window as unknown as { __renders: Record<string, number>; __perClick: Record<string, number>[] };
+          w.__perClick = [];
+          for (let i = 0; i < clicks; i++) {
+            const button = [...document.querySelectorAll<HTMLButtonElement>(`button[aria-label^="${step}"]`)].find(
+              (b) => !b.disabled,
+            );
+            const rendersBefore = { ...w.__renders };
+            if (!button) break;
+            const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]')!;
+            const before = scrub.value;
+            const counts: Record<string, number> = {};
+            const obs = new MutationObserver((records) => {
+              for (const r of records) {
+                const panel =
+                  (r.target instanceof Element ? r.target : r.target.parentElement)
+                    ?.closest('[data-panel]')
+                    ?.getAttribute('data-panel') ?? 'other';
+                const k = `${panel}:${r.type}${r.type === 'attributes' ? `.${r.attributeName}` : ''}`;
+                counts[k] = (counts[k] ?? 0) + 1;
+              }
             });
-            wait.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-            button.click();
-          });
-          obs.takeRecords();
-          obs.disconnect();
-          out.push(counts);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-        return out;
-      }, CLICKS);
+            obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+            await new Promise<void>((resolve) => {
+              const wait = new MutationObserver(() => {
+                if (scrub.value === before) return;
+                wait.disconnect();
+                requestAnimationFrame(() => setTimeout(resolve, 0));
+              });
+              wait.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+              button.click();
+            });
+            obs.takeRecords();
+            obs.disconnect();
+            out.push(counts);
+            const r: Record<string, number> = {};
+            for (const [k, v] of Object.entries(w.__renders))
+              if (v !== (rendersBefore[k] ?? 0)) r[k] = v - (rendersBefore[k] ?? 0);
+            w.__perClick.push(r);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return out;
+        },
+        { clicks: CLICKS, step: STEP },
+      );
+      const rendersPer = await page.evaluate(
+        () => (window as unknown as { __perClick: Record<string, number>[] }).__perClick,
+      );
+      muts.forEach((m, i) => perClick.push({ muts: m, renders: rendersPer[i] ?? {} }));
+      // The clicks whose step changed the page tree (a page came, went or changed state), apart.
+      for (const { muts: m, renders: r } of perClick.filter((c) =>
+        Object.keys(c.muts).some((k) => k.startsWith('tree:')),
+      ))
+        console.log('tree click: mutations', JSON.stringify(m), 'renders', JSON.stringify(r));
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+      if (alloc) {
+        const { profile: heap } = (await cdp.send('HeapProfiler.getSamplingProfile')) as {
+          profile: { head: HeapNode };
+        };
+        reportAlloc(heap.head, muts.length);
+      }
       const sum: Record<string, number> = {};
       for (const m of muts) for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v / muts.length;
       console.log('mutations per click (mean):');
@@ -185,6 +226,37 @@ async function main(): Promise<void> {
     },
     UNTHROTTLED,
   );
+}
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated per click, by function (self) and with what it calls (inclusive). */
+function reportAlloc(head: HeapNode, clicks: number): void {
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const name = (n: HeapNode) =>
+    `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+  const walk = (n: HeapNode, stack: Set<string>): number => {
+    const k = name(n);
+    self.set(k, (self.get(k) ?? 0) + n.selfSize);
+    const inner = new Set(stack).add(k);
+    let total = n.selfSize;
+    for (const c of n.children) total += walk(c, inner);
+    if (!stack.has(k)) inclusive.set(k, (inclusive.get(k) ?? 0) + total);
+    return total;
+  };
+  const all = walk(head, new Set());
+  const kb = (b: number) => (b / 1024 / clicks).toFixed(1);
+  console.log(`allocated per click: ${kb(all)} KB`);
+  console.log('self KB per click:');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${kb(v).padStart(8)}  ${k}`);
+  console.log('inclusive KB per click:');
+  for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 50))
+    console.log(`  ${kb(v).padStart(8)}  ${k}`);
 }
 
 interface Profile {

@@ -3,6 +3,7 @@
  * what the renderer's main thread and the worker spent on garbage collection, style, layout and paint,
  * and how many clicks met a collection. (Traced clicks are slower; their totals are not the figure.)
  */
+import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { clickSteps } from './bench-browser-page';
 
@@ -27,7 +28,7 @@ const GROUPS: Record<string, readonly string[]> = {
 };
 
 /** Sum, per group, the top-level durations of matching complete events of one thread inside [from, to]. */
-function sumIn(events: readonly TraceEvent[], from: number, to: number): Record<string, number> {
+export function sumIn(events: readonly TraceEvent[], from: number, to: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [group, names] of Object.entries(GROUPS)) {
     let sum = 0;
@@ -43,12 +44,25 @@ function sumIn(events: readonly TraceEvent[], from: number, to: number): Record<
   return out;
 }
 
-export async function traceClicks(browser: Browser, page: Page, clicks: number, label: string): Promise<void> {
+export async function traceClicks(
+  browser: Browser,
+  page: Page,
+  clicks: number,
+  label: string,
+  dump?: (rows: Record<string, number | string>[]) => void,
+): Promise<void> {
   await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+    categories: [
+      'devtools.timeline',
+      'blink.user_timing',
+      'v8',
+      'disabled-by-default-v8.gc',
+      ...(dump ? ['disabled-by-default-devtools.timeline', 'cc', 'disabled-by-default-devtools.timeline.frame'] : []),
+    ],
   });
   const times = await page.evaluate(clickSteps, { clicks, label, markPrefix: 'bench:' });
   const buffer = await browser.stopTracing();
+  if (dump && process.env.PAGER_BENCH_TRACE_FILE) writeFileSync(process.env.PAGER_BENCH_TRACE_FILE, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const threadName = new Map<string, string>();
   for (const e of events)
@@ -68,6 +82,25 @@ export async function traceClicks(browser: Browser, page: Page, clicks: number, 
   const workerGc: number[] = [];
   let withGc = 0;
   let n = 0;
+  const rows: Record<string, number | string>[] = [];
+  const threadsOf = (prefix: string) =>
+    events.filter((e) => (threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith(prefix));
+  const raster = dump ? threadsOf('CompositorTileWorker') : [];
+  const compositor = dump
+    ? threadsOf('Compositor').filter((e) => !(threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith('CompositorTile'))
+    : [];
+  const busy = (evs: readonly TraceEvent[], from: number, to: number) => {
+    // Top-level complete events per thread inside [from, to], in ms.
+    let sum = 0;
+    const end = new Map<number, number>();
+    for (const e of evs) {
+      if (e.ph !== 'X' || e.dur === undefined || e.ts < from || e.ts > to) continue;
+      if (e.ts < (end.get(e.tid) ?? -1)) continue;
+      sum += e.dur;
+      end.set(e.tid, e.ts + e.dur);
+    }
+    return sum / 1000;
+  };
   for (let i = 0; i < times.length; i++) {
     const a = marks.get(`bench:click:${i}`);
     const b = marks.get(`bench:painted:${i}`);
@@ -78,7 +111,24 @@ export async function traceClicks(browser: Browser, page: Page, clicks: number, 
     const wgc = sumIn(worker, a.ts, b.ts).gc!;
     workerGc.push(wgc);
     if (sums.gc! > 0 || wgc > 0) withGc++;
+    if (dump) {
+      const t = times[i]!;
+      const tiles = raster.filter((e) => e.name === 'RasterTask' && e.ts >= a.ts && e.ts <= b.ts).length;
+      rows.push({
+        i,
+        total: t.total,
+        react: t.react ?? -1,
+        paintPart: t.paint ?? -1,
+        ...sums,
+        workerGc: wgc,
+        raster: busy(raster, a.ts, b.ts),
+        compositor: busy(compositor, a.ts, b.ts),
+        tiles,
+        changed: JSON.stringify(t.changed),
+      });
+    }
   }
+  dump?.(rows);
   const mean = (k: string) => ((totals[k] ?? 0) / Math.max(1, n)).toFixed(2);
   console.log(
     `    trace of ${n} clicks, page main thread per click (ms, mean): script ${mean('script')} | GC ${mean('gc')} | ` +

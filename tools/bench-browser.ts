@@ -14,7 +14,7 @@
  *
  * `npx tsx tools/bench-browser.ts [openbsd|freebsd|load]` runs one part. PAGER_LAB_PORT picks the port.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import LZString from 'lz-string';
 import type { Browser, Page } from 'playwright-core';
@@ -243,10 +243,29 @@ function breakdown(name: string, times: readonly ClickTiming[]): void {
   );
   console.log(`  browser ${name}: where the time goes`);
   line('all clicks', times);
-  line(
-    `slowest 10% (> ${p90.toFixed(1)} ms)`,
-    times.filter((t) => t.total > p90),
+  const slow = times.filter((t) => t.total > p90);
+  const rest = times.filter((t) => t.total <= p90);
+  line(`slowest 10% (> ${p90.toFixed(1)} ms)`, slow);
+  // What the slow clicks changed on screen that the others did not: per panel, the share of clicks whose
+  // commit changed it and the mean DOM mutation records of those that did, slowest 10% against the rest.
+  const panels = [...new Set(times.flatMap((t) => Object.keys(t.changed)))].sort();
+  const seen = (rows: readonly ClickTiming[], p: string) => {
+    const hit = rows.filter((t) => (t.changed[p] ?? 0) > 0);
+    const records = hit.reduce((a, t) => a + t.changed[p]!, 0) / Math.max(1, hit.length);
+    return `${Math.round((100 * hit.length) / Math.max(1, rows.length))}% x${records.toFixed(0)}`;
+  };
+  console.log(
+    `    panels the step changed (share of clicks x mutation records), slowest 10% / the rest: ` +
+      panels.map((p) => `${p} ${seen(slow, p)} / ${seen(rest, p)}`).join(' | '),
   );
+  const buttons = (rows: readonly ClickTiming[]) => {
+    const n: Record<string, number> = {};
+    for (const t of rows) n[t.button] = (n[t.button] ?? 0) + 1;
+    return Object.entries(n)
+      .map(([b, k]) => `${b} ${k}`)
+      .join(', ');
+  };
+  console.log(`    buttons clicked, slowest 10%: ${buttons(slow)}; the rest: ${buttons(rest)}`);
 }
 
 async function stepClicks(browser: Browser, name: string, scenario: Scenario, label: string): Promise<void> {
@@ -258,6 +277,14 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
       `in ${ms(openMs)}` +
       (big ? `, target <= ${TARGET.openLinkMs} ms ${verdict(openMs <= TARGET.openLinkMs)}` : ''),
   );
+  if (process.env.PAGER_BENCH_TRACE_FIRST) {
+    // Diagnosis: trace the first clicks after the open, one row per click, to a JSON file.
+    await traceClicks(browser, page, Number(process.env.PAGER_BENCH_TRACE_FIRST), label, (rows) =>
+      writeFileSync(`/tmp/trace-first-${name}.json`, JSON.stringify(rows)),
+    );
+    await page.context().close();
+    return;
+  }
   const times = await page.evaluate(clickSteps, { clicks: CLICKS, label, markPrefix: '' });
   const totals = times.map((t) => t.total);
   const median = quantile(totals, 0.5);
@@ -274,6 +301,8 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
       )}`,
   );
   breakdown(name, times);
+  if (process.env.PAGER_BENCH_DUMP)
+    writeFileSync(`${process.env.PAGER_BENCH_DUMP}-${name}.json`, JSON.stringify(times));
   await traceClicks(browser, page, TRACED_CLICKS, label);
   await page.context().close();
 }

@@ -238,13 +238,13 @@ function localPatch(action: LabAction, state: LabState): Partial<LabState> | nul
   }
 }
 
-/** Timeline lists this module made (never one a caller handed in), the only ones it appends to in place. */
-const ownTimelines = new WeakSet<readonly TimelineEntry[]>();
-function ownTimeline(list: TimelineEntry[]): TimelineEntry[] {
-  ownTimelines.add(list);
+/** Lists this module made (never one a caller handed in), the only ones it appends to in place. */
+const ownLists = new WeakSet<readonly unknown[]>();
+function ownList<T>(list: T[]): T[] {
+  ownLists.add(list);
   return list;
 }
-function appendInPlace(list: TimelineEntry[], entries: readonly TimelineEntry[]): TimelineEntry[] {
+function appendInPlace<T>(list: T[], entries: readonly T[]): T[] {
   for (const entry of entries) list.push(entry);
   return list;
 }
@@ -335,9 +335,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       // is a 128 KB allocation, and its garbage collections landed in the slowest steps. The Timeline renders
       // anyway (cursor and length change); anything else takes a fresh list (slice + concat: copies as blocks).
       const timeline =
-        event.timelineFrom === state.timeline.length && ownTimelines.has(state.timeline)
+        event.timelineFrom === state.timeline.length && ownLists.has(state.timeline)
           ? appendInPlace(state.timeline, event.timeline)
-          : ownTimeline(state.timeline.slice(0, event.timelineFrom).concat(event.timeline));
+          : ownList(state.timeline.slice(0, event.timelineFrom).concat(event.timeline));
       const patch: Partial<LabState> = {
         ...answer,
         snapshot,
@@ -376,9 +376,18 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
           };
         else if (state.notice?.action?.action.type === 'undoReset') patch.notice = null;
       } else if (event.history) {
-        patch.steps = state.steps.slice(0, event.history.from).concat(event.history.steps);
+        patch.steps = ownList(state.steps.slice(0, event.history.from).concat(event.history.steps));
       } else if (event.applied.length > 0) {
-        patch.steps = state.steps.slice(0, event.cursor - event.applied.length).concat(event.applied);
+        // The same for the step list, when the step is added at its end (the cursor was there): a copy per step
+        // of a 16k-step list is a 128 KB array, which V8 puts in its large-object space; it lives until the
+        // next step, so collections promote it and the old generation grew by 128 KB a step, a major
+        // collection every ~100 steps in the slowest clicks (bench-browser's trace). The list keeps its
+        // identity then; the cursor, which every reader of the list reads with it, moves on every such step.
+        const from = event.cursor - event.applied.length;
+        patch.steps =
+          from === state.steps.length && ownLists.has(state.steps)
+            ? appendInPlace(state.steps, event.applied)
+            : ownList(state.steps.slice(0, from).concat(event.applied));
         const first = event.applied[0]!;
         if ('spawn' in first) patch.selectedThread = first.spawn;
       }

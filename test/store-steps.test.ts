@@ -1,0 +1,132 @@
+/**
+ * The store's step list (what a saved session, an export and the "last acted" thread read) after Step
+ * presses at the end of the history, which the store appends in place, and after acting on a past step
+ * (a fork), which makes a new list: the lists are right either way, a list someone kept from before a
+ * fork does not change, and a saved session follows every step.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SimClient } from '../src/client/sim-client';
+import type { Command } from '../src/protocol/messages';
+import type { Scenario } from '../src/protocol/scenario';
+import { startSaving } from '../src/app/persistence';
+import { createLabStore, type LabStore } from '../src/store/store';
+import { SimHost } from '../src/worker/sim-host';
+
+/** Attach a 64 MiB file and start an msync of all of it: t2 can be stepped for a long time. */
+const flush = (): Scenario => ({
+  format: 'pager-scenario/1',
+  pager: 'openbsd',
+  machine: { physPages: 16 },
+  vnodes: [{ name: 'vn1', size: 64 * 1024 * 1024 }],
+  steps: [
+    { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
+    { run: 't1' },
+    { spawn: 't2', call: 'uvn_flush', args: { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO', 'PGO_ALLPAGES'] } },
+  ],
+});
+
+class InlineWorker {
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  readonly host = new SimHost((event) => this.onmessage?.({ data: event } as MessageEvent));
+  postMessage(cmd: Command) {
+    void this.host.handle(cmd);
+  }
+  terminate() {}
+}
+
+describe('the store keeps the step list', () => {
+  let store: LabStore;
+  let client: SimClient;
+  let frames: (() => void)[];
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      frames.splice(0).forEach((f) => f());
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+
+  beforeEach(() => {
+    frames = [];
+    client = new SimClient(() => new InlineWorker() as unknown as Worker, {
+      heartbeatMs: 60_000,
+      deadAfterMs: 120_000,
+      nextFrame: (f) => frames.push(f),
+      now: () => Date.now(),
+    });
+    store = createLabStore((command) => client.send(command));
+    client.start(store);
+  });
+  afterEach(() => client.dispose());
+
+  it('Step presses at the end add to it; a fork cuts it and leaves a list kept from before unchanged', async () => {
+    const scenario = flush();
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario });
+    await settle();
+    const n = scenario.steps.length;
+    expect(store.getState()).toMatchObject({ cursor: n, length: n });
+    const thread = 't2';
+    for (let i = 0; i < 3; i++) {
+      store.getState().dispatch({ type: 'step', thread });
+      await settle();
+    }
+    const atEnd = store.getState();
+    expect(atEnd.cursor).toBe(n + 3);
+    expect(atEnd.steps).toEqual([...scenario.steps, { step: thread }, { step: thread }, { step: thread }]);
+    const kept = [...atEnd.steps];
+    const keptList = atEnd.steps;
+
+    // Act on a past step: a new list, cut there; the one held from before is as it was.
+    store.getState().dispatch({ type: 'seek', to: 4 });
+    await settle();
+    store.getState().dispatch({ type: 'step', thread });
+    await settle();
+    const forked = store.getState();
+    expect(forked.cursor).toBe(5);
+    expect(forked.steps).toEqual([...[...scenario.steps, { step: thread }].slice(0, 4), { step: thread }]);
+    expect(keptList).toEqual(kept);
+
+    // And steps at the end of the fork add to the new list.
+    store.getState().dispatch({ type: 'step', thread });
+    await settle();
+    expect(store.getState().steps).toEqual([
+      ...[...scenario.steps, { step: thread }].slice(0, 4),
+      { step: thread },
+      { step: thread },
+    ]);
+  });
+
+  it('a saved session follows each Step press at the end of the history', async () => {
+    const saved = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+      removeItem: (k: string) => void saved.delete(k),
+    };
+    const had = (globalThis as { localStorage?: unknown }).localStorage;
+    (globalThis as { localStorage?: unknown }).localStorage = storage;
+    const listeners = (globalThis as { addEventListener?: unknown }).addEventListener;
+    (globalThis as { addEventListener?: unknown }).addEventListener ??= () => {};
+    (globalThis as { removeEventListener?: unknown }).removeEventListener ??= () => {};
+    const stop = startSaving(store);
+    try {
+      const scenario = flush();
+      store.getState().dispatch({ type: 'load', scenario });
+      await settle();
+      const thread = 't2';
+      for (let i = 1; i <= 2; i++) {
+        store.getState().dispatch({ type: 'step', thread });
+        await settle();
+        const session = JSON.parse([...saved.values()][0]!) as { scenario: Scenario; cursor: number };
+        expect(session.cursor).toBe(scenario.steps.length + i);
+        expect(session.scenario.steps).toHaveLength(scenario.steps.length + i);
+        expect(session.scenario.steps.at(-1)).toEqual({ step: thread });
+      }
+    } finally {
+      stop();
+      (globalThis as { localStorage?: unknown }).localStorage = had;
+      if (listeners === undefined) delete (globalThis as { addEventListener?: unknown }).addEventListener;
+    }
+  });
+});
