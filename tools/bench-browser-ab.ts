@@ -164,14 +164,17 @@ async function main() {
         if (process.env.AB_CSS && k === 'this') await page.addStyleTag({ content: process.env.AB_CSS });
         pages[k] = page;
       }
-      const res: Record<string, { total: number; react: number; paint: number; store: number; worker: number }[]> = {
+      const res: Record<
+        string,
+        { total: number; react: number; paint: number; store: number; worker: number; tree: boolean }[]
+      > = {
         other: [],
         this: [],
       };
       const gc = process.env.AB_GC === '1';
       if (gc)
         await browser.startTracing(pages.this, {
-          categories: ['devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+          categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
         });
       const rounds = Number(process.argv[arg + 1] ?? 60);
       for (let i = 0; i < rounds; i++)
@@ -185,6 +188,7 @@ async function main() {
               paint: r.paint ?? NaN,
               store: r.store ?? NaN,
               worker: r.worker ?? NaN,
+              tree: (r.changed.tree ?? 0) > 0,
             });
         }
       const gcText: Record<string, string> = {};
@@ -200,6 +204,9 @@ async function main() {
           let sum = 0;
           let met = 0;
           let n = 0;
+          // The main thread's CPU (thread time of its top-level tasks) from the click to the frame painted.
+          const cpu: number[] = [];
+          const tasks = main.filter((e) => e.cat.includes('toplevel') && ['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name));
           for (let i = 0; i < rounds; i++) {
             const a = marks.get(`${k}${i}:click:0`);
             const b = marks.get(`${k}${i}:painted:0`);
@@ -208,9 +215,17 @@ async function main() {
             n++;
             sum += ms;
             if (ms > 0) met++;
+            cpu.push(
+              tasks
+                .filter((e) => e.ts + (e.dur ?? 0) >= a.ts && e.ts <= b.ts)
+                .reduce((x, e) => x + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000, 0),
+            );
           }
+          const tree = res[k]!.flatMap((r, i) => (r.tree && cpu[i] !== undefined ? [cpu[i]] : []));
           gcText[k] =
-            ` | main-thread GC ${(sum / Math.max(1, n)).toFixed(2)} ms a click, ${met} of ${n} clicks met one`;
+            ` | main-thread GC ${(sum / Math.max(1, n)).toFixed(2)} ms a click, ${met} of ${n} clicks met one` +
+            ` | main-thread CPU a click: median ${q(cpu, 0.5).toFixed(2)} p95 ${q(cpu, 0.95).toFixed(1)}` +
+            (tree.length ? `, clicks that changed the tree ${tree.map((x) => x.toFixed(1)).join(', ')} ms` : '');
         }
       }
       for (const [k, rs] of Object.entries(res)) {
@@ -223,6 +238,13 @@ async function main() {
             1,
           )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}${gcText[k] ?? ''}`,
         );
+        // The clicks whose step changed the page tree (a page came or changed state): few, and slow.
+        const tree = rs.filter((r) => r.tree);
+        if (tree.length > 0)
+          console.log(
+            `${k}: ${tree.length} clicks changed the page tree: total ${tree.map((r) => r.total.toFixed(1)).join(', ')}; ` +
+              `React ${tree.map((r) => r.react.toFixed(1)).join(', ')} ms`,
+          );
       }
     },
     UNTHROTTLED,

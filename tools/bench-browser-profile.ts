@@ -8,6 +8,7 @@ import LZString from 'lz-string';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
 import type { TraceEvent } from './bench-browser-trace';
+import { clickSteps } from './bench-browser-page';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const MODE = process.argv[2] ?? '30';
@@ -128,6 +129,30 @@ async function main(): Promise<void> {
           console.log(
             `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(2)} ${e.name} ${JSON.stringify(e.args).slice(0, 300)}`,
           );
+        return;
+      }
+      if (MODE === 'tree') {
+        // The CPU profile of only the clicks whose step changed the page tree (a page came, went or changed
+        // state): one profile per click, kept when the tree's DOM changed. `tree [clicks]`.
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        const merged: Profile[] = [];
+        const totals: number[] = [];
+        for (let i = 0; i < (Number(process.argv[3]) || 200); i++) {
+          await cdp.send('Profiler.start');
+          const [r] = await page.evaluate(clickSteps, { clicks: 1, label: STEP, markPrefix: '' });
+          const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+          if (!r) break;
+          if ((r.changed.tree ?? 0) > 0) {
+            merged.push(profile);
+            totals.push(r.total);
+            console.log(
+              `click ${i}: ${r.total.toFixed(1)} ms, React ${r.react?.toFixed(1)}, after ${r.paint?.toFixed(1)}, ${JSON.stringify(r.changed)}`,
+            );
+          }
+        }
+        report(merged, merged.length);
         return;
       }
       await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
@@ -265,15 +290,15 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function report(profile: Profile, per_: number): void {
-  {
+function report(profiles: Profile | Profile[], per_: number): void {
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let totalUs = 0;
+  for (const profile of Array.isArray(profiles) ? profiles : [profiles]) {
     // Self time per function.
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
     const parent = new Map<number, number>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const inclusive = new Map<string, number>();
-    let totalUs = 0;
     profile.samples.forEach((id, i) => {
       const dt = profile.timeDeltas[i] ?? 0;
       const n = byId.get(id)!;
@@ -290,6 +315,8 @@ function report(profile: Profile, per_: number): void {
         inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
       }
     });
+  }
+  {
     const per = (us: number) => (us / 1000 / per_).toFixed(2);
     console.log(`profiled script per click (or load): ${per(totalUs)} ms`);
     console.log('self time per click (ms):');

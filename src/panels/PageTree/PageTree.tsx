@@ -118,13 +118,16 @@ export function PageTree() {
   const detail = view.k >= DETAIL_SCALE;
 
   // Where each working thread's page is in the scene, for the "go to" buttons.
+  // The few pages threads work on are looked up (the page's place in its tree's list, a native search by
+  // identity), not found by a pass over every node of every tree on each render.
   const targets: { thread: string; color: string; x: number; y: number }[] = [];
-  if (focus.size > 0)
-    for (const t of scene.trees)
-      t.layout.nodes.forEach((n, i) => {
-        const marks = focus.get(t.pages[i]!.id);
-        if (marks) for (const m of marks) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
-      });
+  for (const [id, marks] of focus) {
+    const page = pageOf(id);
+    const t = page && scene.trees.find((tree) => tree.name === page.vnode);
+    const i = t ? t.pages.indexOf(page) : -1;
+    const n = t?.layout.nodes[i];
+    if (n) for (const m of marks) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
+  }
   targets.sort((a, b) => a.thread.localeCompare(b.thread, 'en', { numeric: true }));
   const goTo = (x: number, y: number) =>
     controller.current?.centerOn(x, y, Math.max(view.k, 1), size.width, size.height);

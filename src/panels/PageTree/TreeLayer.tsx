@@ -5,14 +5,13 @@ import type { PageView } from '../../protocol/snapshot';
 import { stateFill } from '../../viz/palette';
 import { pageKeyText } from '../../viz/pages';
 import type { View } from '../../viz/panZoom';
+import { OverviewCache } from '../../viz/overview';
 import type { RbColor } from '../../viz/rbtree';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
 
 /** Node box in world units (the layout spaces nodes NODE_DX apart). */
 const W = 58;
 const H = 36;
-/** Overview glyph: a square for a black node, a circle for a red one. */
-const R = 20;
 export const RB_STROKE: Record<RbColor, string> = { black: 'var(--rb-black)', red: 'var(--rb-red)' };
 /** A list layout's nodes have no tree colour: a plain dark outline. */
 const LIST_STROKE = 'var(--rb-black)';
@@ -73,10 +72,13 @@ export const TreeLayer = memo(function TreeLayer({
   // The states are compared with the last list's in place (no string of every state built per step).
   const [states] = useState(() => new StateKey());
   const stateKey = states.of(pages);
+  // Kept strip by strip: a step that changed one page (or added one at the end of a list) builds one strip's
+  // path strings, not those of all 4,096 pages.
+  const [strips] = useState(() => new OverviewCache());
   const overview = useMemo(
-    () => (detail ? null : overviewPaths(layout, pages)),
+    () => (detail ? null : strips.of(layout, pages)),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- stateKey stands for the pages' states
-    [detail, layout, stateKey],
+    [detail, layout, stateKey, strips],
   );
   const [index] = useState(() => new PageIndex());
 
@@ -174,28 +176,6 @@ function decorationTop(marks: number, unit: number): number {
   const halo = H / 2 + haloPad(unit) + haloStroke(unit) / 2;
   const rings = marks > 0 ? H / 2 + ringPad(marks - 1, unit) + ringStroke(unit) / 2 : 0;
   return Math.max(halo, rings, H / 2 + 8.5);
-}
-
-/** Pages per overview strip (see overviewPaths). */
-const OVERVIEW_STRIP = 128;
-
-function overviewPaths(layout: TreeLayout, pages: readonly PageView[]) {
-  const groups = new Map<string, { key: string; state: string; rb: RbColor | null; d: string }>();
-  layout.nodes.forEach((n, i) => {
-    const state = pages[i]!.state;
-    // Nodes come in offset order, which is left to right in a tree and row by row in a list: a strip of
-    // them is one compact region. A step that changes one page's state then rewrites (and the browser
-    // repaints) two small paths of its strip, not two paths spanning all 4,096 pages.
-    const key = `${Math.floor(i / OVERVIEW_STRIP)}-${state}-${n.color ?? 'list'}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
-    // A square for a black node and for a list's page, a circle for a red node.
-    g.d +=
-      n.color !== 'red'
-        ? `M${n.x - R},${n.y - R}h${2 * R}v${2 * R}h${-2 * R}z`
-        : `M${n.x - R},${n.y}a${R},${R} 0 1,0 ${2 * R},0a${R},${R} 0 1,0 ${-2 * R},0`;
-  });
-  return [...groups.values()];
 }
 
 /** The tag a state is written with: the profile's label, in capitals. */

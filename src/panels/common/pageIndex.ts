@@ -19,7 +19,10 @@ export class PageIndex {
     // Stale (the order changed, or the page is new since the index was built): rebuild, once per list.
     if (this.builtFor === pages) return -1;
     this.builtFor = pages;
-    this.at = new Map(pages.map((p, k) => [p.id, k]));
+    // A loop, not `new Map(pages.map(...))`: no pair array per page (4,096 of them, on a step that adds one).
+    const at = new Map<number, number>();
+    for (let k = 0; k < pages.length; k++) at.set(pages[k]!.id, k);
+    this.at = at;
     return this.at.get(id) ?? -1;
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * The page tree's overview (drawn when zoomed out): one path per strip of pages and (state, node colour),
+ * a square per black node or list page, a circle per red node. Pure: no DOM. Unit test: test/overview.test.ts.
+ */
+import type { LaidOutNode, TreeLayout } from './layout-types';
+import type { RbColor } from './rbtree';
+
+/** Pages per overview strip. */
+export const OVERVIEW_STRIP = 128;
+/** Overview glyph: a square for a black node, a circle for a red one (world units). */
+const R = 20;
+
+export interface OverviewPath {
+  readonly key: string;
+  readonly state: string;
+  readonly rb: RbColor | null;
+  readonly d: string;
+}
+
+/** The paths of the strip of `nodes[from..to)`, in the order each (state, colour) first appears. */
+function stripPaths(
+  strip: number,
+  nodes: readonly LaidOutNode[],
+  pages: readonly { readonly state: string }[],
+  from: number,
+  to: number,
+): OverviewPath[] {
+  const groups = new Map<string, { key: string; state: string; rb: RbColor | null; d: string }>();
+  for (let i = from; i < to; i++) {
+    const n = nodes[i]!;
+    const state = pages[i]!.state;
+    const key = `${strip}-${state}-${n.color ?? 'list'}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, state, rb: n.color, d: '' }));
+    g.d +=
+      n.color !== 'red'
+        ? `M${n.x - R},${n.y - R}h${2 * R}v${2 * R}h${-2 * R}z`
+        : `M${n.x - R},${n.y}a${R},${R} 0 1,0 ${2 * R},0a${R},${R} 0 1,0 ${-2 * R},0`;
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Nodes come in offset order, which is left to right in a tree and row by row in a list: a strip of them is
+ * one compact region. A step that changes one page's state then rewrites (and the browser repaints) two
+ * small paths of its strip, not two paths spanning all 4,096 pages.
+ */
+export function overviewPaths(layout: TreeLayout, pages: readonly { readonly state: string }[]): OverviewPath[] {
+  const out: OverviewPath[] = [];
+  for (let from = 0, s = 0; from < layout.nodes.length; from += OVERVIEW_STRIP, s++)
+    out.push(...stripPaths(s, layout.nodes, pages, from, Math.min(layout.nodes.length, from + OVERVIEW_STRIP)));
+  return out;
+}
+
+/**
+ * `overviewPaths`, kept strip by strip: a strip whose pages have the states and the places they had last
+ * time keeps its paths (the same objects), so a step that changed one page's state, or added a page at the
+ * end of a list, builds the path strings of one strip, not of all 4,096 pages. What it returns is always
+ * what `overviewPaths` returns for the same arguments.
+ */
+export class OverviewCache {
+  private strips: { nodes: LaidOutNode[]; states: string[]; paths: OverviewPath[] }[] = [];
+
+  of(layout: TreeLayout, pages: readonly { readonly state: string }[]): OverviewPath[] {
+    const nodes = layout.nodes;
+    const next: typeof this.strips = [];
+    const out: OverviewPath[] = [];
+    for (let from = 0, s = 0; from < nodes.length; from += OVERVIEW_STRIP, s++) {
+      const to = Math.min(nodes.length, from + OVERVIEW_STRIP);
+      const old = this.strips[s];
+      let same = old !== undefined && old.nodes.length === to - from;
+      for (let i = from; same && i < to; i++) {
+        const a = nodes[i]!;
+        const b = old!.nodes[i - from]!;
+        same =
+          pages[i]!.state === old!.states[i - from] && (a === b || (a.x === b.x && a.y === b.y && a.color === b.color));
+      }
+      if (same) {
+        next.push(old!);
+        out.push(...old!.paths);
+        continue;
+      }
+      const strip = {
+        nodes: nodes.slice(from, to),
+        states: pages.slice(from, to).map((p) => p.state),
+        paths: stripPaths(s, nodes, pages, from, to),
+      };
+      next.push(strip);
+      out.push(...strip.paths);
+    }
+    this.strips = next;
+    return out;
+  }
+}

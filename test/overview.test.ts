@@ -1,0 +1,76 @@
+/**
+ * The page tree's overview kept strip by strip (src/viz/overview.ts): after any change of states, pages added
+ * or removed, in a list or a red-black tree, the cache gives exactly the paths computed afresh, and a strip
+ * the change did not touch keeps its path objects (so React writes nothing there).
+ */
+import { describe, expect, it } from 'vitest';
+import { layoutPageList } from '../src/viz/listLayout';
+import { OVERVIEW_STRIP, OverviewCache, overviewPaths } from '../src/viz/overview';
+import { layoutRbTree } from '../src/viz/treeLayout';
+
+interface P {
+  offset: number;
+  object: string;
+  state: string;
+}
+
+const STATES = ['clean', 'dirty', 'busy', 'free'];
+const pagesOf = (n: number, state = (i: number) => STATES[i % 3]!): P[] =>
+  Array.from({ length: n }, (_, i) => ({ offset: i * 4096, object: 'obj1', state: state(i) }));
+
+describe('the overview kept strip by strip', () => {
+  for (const kind of ['list', 'rbtree'] as const) {
+    const layoutOf = (pages: readonly P[]) =>
+      kind === 'list' ? layoutPageList(pages) : layoutRbTree(pages.map((p) => p.offset));
+
+    it(`${kind}: equals the paths computed afresh after every kind of change`, () => {
+      const cache = new OverviewCache();
+      let pages = pagesOf(400);
+      let seed = 7;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      for (let round = 0; round < 25; round++) {
+        const what = rand(4);
+        if (what === 0) {
+          const i = rand(pages.length);
+          pages = pages.map((p, k) => (k === i ? { ...p, state: STATES[rand(4)]! } : p));
+        } else if (what === 1) {
+          const last = pages.at(-1)!.offset;
+          pages = [...pages, { offset: last + 4096, object: 'obj1', state: 'busy' }];
+        } else if (what === 2) {
+          const i = rand(pages.length);
+          pages = pages.filter((_, k) => k !== i);
+        } // 3: nothing changed
+        const layout = layoutOf(pages);
+        expect(cache.of(layout, pages)).toEqual(overviewPaths(layout, pages));
+      }
+    });
+
+    it(`${kind}: one page's new state rebuilds its strip only`, () => {
+      const cache = new OverviewCache();
+      const pages = pagesOf(4096);
+      const layout = layoutOf(pages);
+      const before = cache.of(layout, pages);
+      const at = 5 * OVERVIEW_STRIP + 3;
+      const after = pages.map((p, k) => (k === at ? { ...p, state: 'free' } : p));
+      const paths = cache.of(layout, after);
+      expect(paths).toEqual(overviewPaths(layout, after));
+      const strip = (key: string) => Number(key.split('-')[0]);
+      for (const path of paths)
+        if (strip(path.key) !== 5) expect(before).toContain(path);
+        else expect(before).not.toContain(path);
+    });
+  }
+
+  it('a page added at the end of a list rebuilds only the last strip', () => {
+    const cache = new OverviewCache();
+    const pages = pagesOf(4000);
+    const before = cache.of(layoutPageList(pages), pages);
+    const more = [...pages, { offset: 4000 * 4096, object: 'obj1', state: 'busy' }];
+    const paths = cache.of(layoutPageList(more), more);
+    expect(paths).toEqual(overviewPaths(layoutPageList(more), more));
+    const last = Math.floor(4000 / OVERVIEW_STRIP);
+    const reused = paths.filter((p) => before.includes(p));
+    expect(reused.length).toBeGreaterThan(0);
+    for (const p of paths) expect(before.includes(p)).toBe(Number(p.key.split('-')[0]) !== last);
+  });
+});
