@@ -206,7 +206,9 @@ async function main() {
           let n = 0;
           // The main thread's CPU (thread time of its top-level tasks) from the click to the frame painted.
           const cpu: number[] = [];
-          const tasks = main.filter((e) => e.cat.includes('toplevel') && ['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name));
+          const tasks = main.filter(
+            (e) => e.cat.includes('toplevel') && ['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name),
+          );
           for (let i = 0; i < rounds; i++) {
             const a = marks.get(`${k}${i}:click:0`);
             const b = marks.get(`${k}${i}:painted:0`);

@@ -83,9 +83,10 @@ export async function traceClicks(
   let withGc = 0;
   let n = 0;
   const rows: Record<string, number | string>[] = [];
+  const perClick: { total: number; sums: Record<string, number>; gc: boolean; tree: boolean }[] = [];
   const threadsOf = (prefix: string) =>
     events.filter((e) => (threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith(prefix));
-  const raster = dump ? threadsOf('CompositorTileWorker') : [];
+  const raster = dump ? threadsOf('ThreadPoolForegroundWorker') : [];
   const compositor = dump
     ? threadsOf('Compositor').filter((e) => !(threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith('CompositorTile'))
     : [];
@@ -111,6 +112,12 @@ export async function traceClicks(
     const wgc = sumIn(worker, a.ts, b.ts).gc!;
     workerGc.push(wgc);
     if (sums.gc! > 0 || wgc > 0) withGc++;
+    perClick.push({
+      total: times[i]!.total,
+      sums,
+      gc: sums.gc! > 0 || wgc > 0,
+      tree: (times[i]!.changed.tree ?? 0) > 0,
+    });
     if (dump) {
       const t = times[i]!;
       const tiles = raster.filter((e) => e.name === 'RasterTask' && e.ts >= a.ts && e.ts <= b.ts).length;
@@ -135,4 +142,17 @@ export async function traceClicks(
       `style ${mean('style')} | layout ${mean('layout')} | paint ${mean('paint')}; worker GC ` +
       `${(workerGc.reduce((x, y) => x + y, 0) / Math.max(1, n)).toFixed(2)}; clicks that met a GC: ${withGc} of ${n}`,
   );
+  // The slowest 10% of the traced clicks against the rest: where their main thread's time went, how many met
+  // a collection (page or worker), how many changed the page tree (a page came, went or changed state).
+  const byTotal = [...perClick].sort((x, y) => y.total - x.total);
+  const cut = Math.max(1, Math.round(byTotal.length / 10));
+  const part = (label: string, rows: typeof perClick) => {
+    const m = (k: string) => (rows.reduce((x, r) => x + (r.sums[k] ?? 0), 0) / Math.max(1, rows.length)).toFixed(2);
+    return (
+      `${label} (${rows.length}): script ${m('script')} | GC ${m('gc')} | style ${m('style')} | layout ` +
+      `${m('layout')} | paint ${m('paint')}, met a GC ${rows.filter((r) => r.gc).length}, changed the page tree ` +
+      `${rows.filter((r) => r.tree).length}`
+    );
+  };
+  console.log(`    traced, ${part('slowest 10%', byTotal.slice(0, cut))}; ${part('the rest', byTotal.slice(cut))}`);
 }
