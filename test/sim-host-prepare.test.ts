@@ -60,7 +60,7 @@ describe('an open read while it waits (SimHost.prepare)', () => {
     const host = new SimHost((e) => events.push(e));
     host.prepare(cmd);
     // Whatever the command says by the time it is handled, the scenario read ahead is the one opened.
-    cmd.source = { kind: 'link', hash: '#scenario=gone' };
+    (cmd as { source: unknown }).source = { kind: 'link', hash: '#scenario=gone' };
     host.handle(cmd);
     expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', id: 2, cursor: 7 });
   });
