@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { FIRST_STATE_SCRIPT_HASH, prerenderFirstState } from './tools/prerender-plugin';
+import { EARLY_WORKER_SCRIPT_HASH, FIRST_STATE_SCRIPT_HASH, prerenderFirstState } from './tools/prerender-plugin';
 
 /**
  * The built app's Content-Security-Policy: scripts, workers and connections from our own origin only, no
- * inline script but the one that shows the prerendered first state (tools/prerender-plugin.ts, by its
- * hash), no eval. Styles may be inline (React sets style attributes). No frame-ancestors: the lab
+ * inline script but the one that shows the prerendered first state and the one that starts the worker
+ * early (tools/prerender-plugin.ts, by their hashes), no eval. Styles may be inline (React sets style attributes). No frame-ancestors: the lab
  * is meant to be embedded in course pages. The dev server needs inline scripts for hot reload, so the
  * policy is added at build time (a meta tag) and sent as a header by `vite preview`.
  */
 export const CSP = [
   "default-src 'self'",
-  `script-src 'self' ${FIRST_STATE_SCRIPT_HASH}`,
+  `script-src 'self' ${FIRST_STATE_SCRIPT_HASH} ${EARLY_WORKER_SCRIPT_HASH}`,
   "worker-src 'self'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",

@@ -12,7 +12,8 @@
  *   Frames are not held to the display's 60 Hz here (--disable-frame-rate-limit): the figure is the
  *   work a step costs up to its frame being painted, not the wait for the next vsync.
  *
- * `npx tsx tools/bench-browser.ts [openbsd|freebsd|load]` runs one part. PAGER_LAB_PORT picks the port.
+ * `npx tsx tools/bench-browser.ts [openbsd|freebsd|load|link]` runs one part (`link`: LINK_OPENS cold opens of
+ * the 16,387-step link, 3 unless set, and no clicks). PAGER_LAB_PORT picks the port.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -30,6 +31,7 @@ const PAGES = 4096;
 const CLICKS = 200;
 const TRACED_CLICKS = 40;
 const LOADS = 5;
+const LINK_OPENS = Number(process.env.LINK_OPENS ?? 3);
 
 const TARGET = { initialKb: 120, firstStateMs: 500, openLinkMs: 1000, stepP95: 8, stepMedian: 4 } as const;
 
@@ -268,7 +270,8 @@ function breakdown(name: string, times: readonly ClickTiming[]): void {
   console.log(`    buttons clicked, slowest 10%: ${buttons(slow)}; the rest: ${buttons(rest)}`);
 }
 
-async function stepClicks(browser: Browser, name: string, scenario: Scenario, label: string): Promise<void> {
+/** Open `scenario` by link on a cold page and print the open's figure (and where it went); the page stays open. */
+async function openedLink(browser: Browser, name: string, scenario: Scenario): Promise<Page> {
   const { page, ms: openMs } = await openLink(browser, scenario);
   const total = scenario.steps.length;
   const big = total === bigScenario().steps.length;
@@ -277,6 +280,11 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
       `in ${ms(openMs)}` +
       (big ? `, target <= ${TARGET.openLinkMs} ms ${verdict(openMs <= TARGET.openLinkMs)}` : ''),
   );
+  return page;
+}
+
+async function stepClicks(browser: Browser, name: string, scenario: Scenario, label: string): Promise<void> {
+  const page = await openedLink(browser, name, scenario);
   if (process.env.PAGER_BENCH_TRACE_FIRST) {
     // Diagnosis: trace the first clicks after the open, one row per click, to a JSON file.
     await traceClicks(browser, page, Number(process.env.PAGER_BENCH_TRACE_FIRST), label, (rows) =>
@@ -316,6 +324,10 @@ async function main(): Promise<void> {
       if (!only || only === 'load') await firstVisit(browser);
       if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
       if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
+      // The link open alone, LINK_OPENS cold opens (the whole bench takes its one before the OpenBSD clicks).
+      if (only === 'link')
+        for (let i = 0; i < LINK_OPENS; i++)
+          await (await openedLink(browser, 'OpenBSD', bigScenario())).context().close();
     },
     UNTHROTTLED,
   );

@@ -38,6 +38,22 @@ export const FIRST_STATE_SCRIPT =
 /** The script's hash, for the Content-Security-Policy (no other inline script is allowed). */
 export const FIRST_STATE_SCRIPT_HASH = `'sha256-${createHash('sha256').update(FIRST_STATE_SCRIPT).digest('base64')}'`;
 
+/**
+ * Runs while the head is parsed, before any stylesheet (a classic script after a pending stylesheet would wait for
+ * it): starts the simulation worker from the URL the build wrote in `<meta name="pager-lab-worker">`, so its
+ * thread, script and module compile overlap the entry's fetch and run instead of following them (a link's
+ * replay, and a plain visit's first answer, begin that much sooner). src/client/sim-client.ts `simWorker` takes
+ * it once; a worker that failed to load before that (`pagerLabFailed`) is replaced by a new one.
+ */
+export const EARLY_WORKER_SCRIPT =
+  `(function(){try{var m=document.querySelector('meta[name="pager-lab-worker"]');` +
+  `if(!m||typeof Worker!=='function')return;var w=new Worker(m.content,{type:'module',name:'pager-engine'});` +
+  `w.addEventListener('error',function(e){w.pagerLabFailed=e.message||'error'});window.pagerLabWorker=w` +
+  `}catch(e){}})()`;
+
+/** The script's hash, for the Content-Security-Policy. */
+export const EARLY_WORKER_SCRIPT_HASH = `'sha256-${createHash('sha256').update(EARLY_WORKER_SCRIPT).digest('base64')}'`;
+
 /** The marks on the prerendered copy's root: not usable until React replaces it, and said so. */
 export const PRERENDERED_ATTRS = 'data-prerendered="" inert="" aria-busy="true"';
 
@@ -104,6 +120,14 @@ export function prerenderFirstState(plugins: () => PluginOption[]): Plugin {
         const entry = /<script type="module" crossorigin src="([^"]+)"><\/script>/;
         if (!entry.test(html)) throw new Error('prerender: no entry script in index.html');
         html = html.replace(entry, '<script type="module" async crossorigin src="$1"></script>');
+        const worker = Object.values(bundle).find((c) => /(^|\/)sim\.worker-[^/]*\.js$/.test(c.fileName));
+        if (!worker) throw new Error('prerender: no simulation worker in the bundle');
+        const charset = '<meta charset="UTF-8" />';
+        if (!html.includes(charset)) throw new Error('prerender: index.html has no charset meta');
+        html = html.replace(
+          charset,
+          `${charset}<meta name="pager-lab-worker" content="${base}${worker.fileName}"><script>${EARLY_WORKER_SCRIPT}</script>`,
+        );
         const rootDiv = '<div id="root"></div>';
         if (!html.includes(rootDiv) || !html.includes('</head>'))
           throw new Error('prerender: index.html has no empty #root');

@@ -280,5 +280,16 @@ export function createLab(makeWorker: () => Worker, options?: ClientOptions): La
   return { store, client };
 }
 
-export const simWorker = (): Worker =>
-  new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'pager-engine' });
+/**
+ * The simulation worker. The built page's head starts one while the HTML is parsed (tools/prerender-plugin.ts,
+ * `EARLY_WORKER_SCRIPT`): the first call takes that one, unless it failed to load; every other call (a restart, a
+ * second lab, the dev server) starts a new one.
+ */
+export const simWorker = (): Worker => {
+  const page = globalThis as { pagerLabWorker?: Worker & { pagerLabFailed?: string } };
+  const early = page.pagerLabWorker;
+  page.pagerLabWorker = undefined;
+  if (early && early.pagerLabFailed === undefined) return early;
+  early?.terminate();
+  return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'pager-engine' });
+};

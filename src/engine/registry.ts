@@ -13,6 +13,8 @@ export interface PagerEntry {
   readonly card: PagerCard;
   model?: PagerModel;
   readonly load?: () => Promise<PagerModel>;
+  /** Its model being loaded: a second ask while the chunk is fetched waits for the same fetch. */
+  loading?: Promise<PagerModel>;
 }
 
 const entries = new Map<string, PagerEntry>();
@@ -45,10 +47,16 @@ export function loadPager(pager: string): PagerModel | null | Promise<PagerModel
   const entry = entries.get(pager);
   if (!entry) return null;
   if (entry.model) return entry.model;
-  return entry.load!().then((model) => {
-    entry.model = model;
-    return model;
-  });
+  return (entry.loading ??= entry.load!().then(
+    (model) => {
+      entry.model = model;
+      return model;
+    },
+    (e: unknown) => {
+      entry.loading = undefined;
+      throw e;
+    },
+  ));
 }
 
 /** Every registered pager, in registration order. */

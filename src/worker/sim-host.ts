@@ -111,6 +111,8 @@ export class SimHost {
   private tutor: Tutor | null = null;
   /** The command running in slices, if one is. */
   private job: Job | null = null;
+  /** Opens whose scenario was read while they waited behind another command (`prepare`). */
+  private readonly prepared = new WeakMap<Command, ReadResult>();
   private readonly sliceMs: number;
   private readonly yieldToQueue: () => Promise<void>;
 
@@ -135,6 +137,22 @@ export class SimHost {
   /** Stop the command running in slices at its next slice (`sim.cancel`). */
   cancel(): void {
     if (this.job) this.job.cancelled = true;
+  }
+
+  /**
+   * Read an open's scenario now, while the command waits behind another (the worker calls this as it queues
+   * one): the link given on a visit is decoded and checked while the library's start, opened first, waits for
+   * its kernel's chunk, instead of after it; and the kernel the link needs is asked for at once. Reading is
+   * pure, so `handle` later answers exactly as if it had read the source itself.
+   */
+  prepare(cmd: Command): void {
+    if (cmd.type !== 'sim.open' || this.prepared.has(cmd)) return;
+    const read = this.read(cmd.source, cmd.origin);
+    this.prepared.set(cmd, read);
+    if (!read.ok) return;
+    // Only started here: `loading` asks again, and refuses the open if the fetch failed.
+    const kernel = loadPager(read.scenario.pager);
+    if (kernel instanceof Promise) kernel.catch(() => undefined);
   }
 
   /**
@@ -222,7 +240,8 @@ export class SimHost {
     const job: Job = { id: cmd.id, cancelled: false };
     switch (cmd.type) {
       case 'sim.open': {
-        const read = this.read(cmd.source, cmd.origin);
+        const read = this.prepared.get(cmd) ?? this.read(cmd.source, cmd.origin);
+        this.prepared.delete(cmd);
         const fallback = cmd.fallback;
         if (!read.ok && !fallback) return this.error(cmd.id, read.message);
         const run = read.ok

@@ -77,6 +77,9 @@ self.onmessage = (e: MessageEvent<Command>) => {
     tail = waiting.catch(failed(cmd)).finally(() => pending--);
     return;
   }
+  // It waits: an open reads its scenario now (a link's decode and check overlap the kernel fetch of the open
+  // before it), and is answered from that when its turn comes.
+  host.prepare(cmd);
   pending++;
   tail = tail
     .then(() => host.handle(cmd))
