@@ -60,6 +60,10 @@ for (const viewport of [
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
+    // The stylesheets come written into the page (tools/prerender-plugin.ts): none is fetched, not even React's
+    // chunk's when that chunk is imported (its link is there, disabled, so Vite's loader does not add it).
+    const stylesheets: string[] = [];
+    page.on('request', (r) => r.resourceType() === 'stylesheet' && stylesheets.push(r.url()));
     const release = await holdReact(page);
     await page.goto('/', { waitUntil: 'domcontentloaded' });
 
@@ -97,6 +101,10 @@ for (const viewport of [
     await expect(page.locator('#root > .app')).not.toHaveAttribute('inert');
     await expect(page.locator('#root > .app')).not.toHaveAttribute('aria-busy');
     expect(errors).toEqual([]);
+    expect(stylesheets).toEqual([]);
+    // Styled all the same: a rule of the entry's stylesheet and one of React's chunk's (the Source's).
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.panel')!).borderTopStyle)).toBe('solid');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.src-scroll')!).tabSize)).toBe('4');
     await expect(page.locator('#root > .app')).toHaveAttribute('data-size', viewport.size);
     await expect(page.locator('.src-line').getByText('uvn_init(void)')).toBeInViewport();
     expect(await page.locator('script[data-first-state]').count()).toBe(0);
