@@ -96,9 +96,7 @@ export function Source() {
   const scroller = useRef<HTMLDivElement>(null);
   const LINE_PX = LINE_BASE_PX * usePrefs(selectFontScale);
   const view = useScrollView(scroller);
-  // No lines beyond the view until it has been measured: the first render (the first state prerendered at build
-  // is the same) holds only what shows, and the next, once measured, adds the margins for scrolling.
-  const win = computeWindow(view.top, view.height, LINE_PX, lines.length, view.measured ? 8 : 0, TOP_PX);
+  const win = computeWindow(view.top, view.height, LINE_PX, lines.length, 8, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
   // The lines the last step ran: tinted, and where the view goes when the followed thread has returned.

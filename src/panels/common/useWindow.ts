@@ -5,8 +5,6 @@ import { computeWindow, type RowWindow } from '../../viz/windowing';
 export interface ScrollView {
   readonly top: number;
   readonly height: number;
-  /** The figures have been read from the element (false in the first render: `height` is a guess then). */
-  readonly measured: boolean;
   /** Scroll to `top` (px): the window follows in the same render, the element right after the commit. */
   moveTo(top: number): void;
 }
@@ -19,7 +17,7 @@ export interface ScrollView {
  * lay the whole lab out early, and the window is right in the first render rather than one frame later.
  */
 export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollView {
-  const [view, setView] = useState({ top: 0, height: 600, measured: false });
+  const [view, setView] = useState({ top: 0, height: 600 });
   // The position the element is known to have (read from it, or written to it).
   const applied = useRef(0);
 
@@ -31,11 +29,7 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
       frame = 0;
       const top = el.scrollTop;
       applied.current = top;
-      setView((v) =>
-        v.top === top && v.height === el.clientHeight && v.measured
-          ? v
-          : { top, height: el.clientHeight, measured: true },
-      );
+      setView((v) => (v.top === top && v.height === el.clientHeight ? v : { top, height: el.clientHeight }));
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(read);
@@ -60,7 +54,7 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
   const [moveTo] = useState(
     () => (top: number) => setView((v) => (v.top === Math.max(0, top) ? v : { ...v, top: Math.max(0, top) })),
   );
-  return { top: view.top, height: view.height, measured: view.measured, moveTo };
+  return { top: view.top, height: view.height, moveTo };
 }
 
 /**
