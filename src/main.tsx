@@ -10,7 +10,6 @@ import { createLab, simWorker } from './client/sim-client';
 import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
 import type { LabState } from './store/store';
-import { loadSeed, seedUrl } from './panels/Source/seed-text';
 import './styles.css';
 
 const lab = createLab(simWorker);
@@ -119,25 +118,10 @@ const parsed = new Promise<void>((resolve) => {
   if (document.readyState !== 'loading') resolve();
   else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
 });
-/**
- * The prerendered copy's Source shows its seed's code (tools/prerender-first-state.ts), so React's first render
- * must have the text too, or hydration would not match and React would build the page afresh. The page's inline
- * script started its fetch (a preload) when it showed the copy; this waits for it, at most `SEED_WAIT_MS`
- * (then React renders what differs afresh, as before).
- */
-const SEED_WAIT_MS = 3000;
-const seedShown = Promise.all([answered, parsed]).then(() => {
-  const url = lab.store.getState().profile?.seed.url;
-  if (!url || !document.querySelector('#root > [data-prerendered]')) return;
-  return Promise.race([
-    loadSeed(seedUrl(url)).catch(() => undefined),
-    new Promise<void>((resolve) => setTimeout(resolve, SEED_WAIT_MS)),
-  ]);
-});
 // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
 // inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
 // screen sizes are dropped.
-void Promise.all([import('./app/mount'), answered, parsed, seedShown]).then(([{ mount }]) => {
+void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
   for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
   mount(document.getElementById('root')!, lab, embed);
 });

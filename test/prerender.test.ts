@@ -89,7 +89,7 @@ function copyFor(body: string, size: string): string {
 
 describe('the prerendered copies', () => {
   it('of sizes that differ only in attribute values are one, which gives each size its own markup', async () => {
-    const { copies: markup } = await renderFirstState();
+    const markup = await renderFirstState();
     const copies = shareCopies(Object.entries(markup).map(([size, body]) => ({ sizes: [size], body })));
     // Medium and narrow differ in two attributes; wide lays the panels out otherwise (other ids, other bands).
     expect(copies.map((c) => c.sizes)).toEqual([['wide'], ['medium', 'narrow']]);

@@ -4,7 +4,6 @@
  * session, no link, no embed, default preferences) always opens the library's blank start at step 0, so its
  * first state is known when the app is built; the page shows this markup until React has mounted.
  */
-import { readFileSync } from 'node:fs';
 import { createElement, StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { Root } from '../src/app/Root';
@@ -13,7 +12,6 @@ import type { ScreenSize } from '../src/app/layout';
 import { createLab, type Lab } from '../src/client/sim-client';
 import type { Command, SimEvent } from '../src/protocol/messages';
 import { SimHost } from '../src/worker/sim-host';
-import { seedArrived, seedUrl } from '../src/panels/Source/seed-text';
 
 /** A viewport of each size the layout tells apart (src/app/layout.ts `screenSize`). */
 export const VIEWPORTS: Record<ScreenSize, { width: number; height: number }> = {
@@ -52,14 +50,8 @@ function withPageGlobals<T>(viewport: { width: number; height: number }, run: ()
   }
 }
 
-/** The first state's markup for each screen size, and where its seed is fetched (the Source shows its code). */
-export interface FirstState {
-  copies: Record<ScreenSize, string>;
-  seed: string;
-}
-
 /** The first state's markup for each screen size: the engine opens the blank start, the app renders it. */
-export async function renderFirstState(): Promise<FirstState> {
+export async function renderFirstState(): Promise<Record<ScreenSize, string>> {
   const lab = createLab(() => new InProcessWorker() as unknown as Worker);
   const id = lab.store
     .getState()
@@ -78,12 +70,6 @@ export async function renderFirstState(): Promise<FirstState> {
   });
   // On a server React reads a store's server snapshot, which zustand takes from the store's initial state:
   // here it must be the answered state, as the page's first render reads it.
-  // The Source shows the seed's code in the page's first render (src/main.tsx waits for the seed before React
-  // takes the copy over): read from the app's public files, as the page fetches it.
-  const profile = lab.store.getState().profile;
-  if (!profile) throw new Error('prerender: no profile in the first answer');
-  const seed = seedUrl(profile.seed.url);
-  seedArrived(seed, readFileSync(new URL(`../public/${profile.seed.url}`, import.meta.url), 'utf8'));
   const shown: Lab = { ...lab, store: { ...lab.store, getInitialState: lab.store.getState } };
   const out = {} as Record<ScreenSize, string>;
   for (const [size, viewport] of Object.entries(VIEWPORTS) as [ScreenSize, { width: number; height: number }][])
@@ -91,5 +77,5 @@ export async function renderFirstState(): Promise<FirstState> {
       renderToString(createElement(StrictMode, null, createElement(Root, { lab: shown, embed: false }))),
     );
   lab.client.dispose();
-  return { copies: out, seed };
+  return out;
 }

@@ -17,9 +17,6 @@ export const COPY_ATTR = 'data-first-state';
 /** On an element of a shared copy: `{size: {attribute: value}}` for the sizes whose attributes differ there. */
 export const SIZE_ATTRS = 'data-first-state-attrs';
 
-/** On each copy: the seed its Source shows, which the script preloads (React's first render needs it there). */
-export const SEED_ATTR = 'data-seed';
-
 /** The screen size, as src/app/layout.ts `screenSize` tells them apart (test/prerender.test.ts checks it does). */
 const SIZE = `innerWidth>=1500&&innerHeight>=760?'wide':innerWidth>=1150?'medium':'narrow'`;
 
@@ -44,16 +41,8 @@ export const FIRST_STATE_SCRIPT =
   `if(v)for(var k in v)e.setAttribute(k,v[k])}` +
   // The bands' height is the screen's less the header's, which App measures once mounted: measured here too
   // (the stylesheets are in, as they are before any inline script runs), or the panels would move at the mount.
-  // The seed the copy's Source shows: fetched now, which the page's own fetch of it then takes (src/main.tsx).
-  `var u=t.getAttribute('${SEED_ATTR}');if(u){var l=document.createElement('link');` +
-  `l.rel='preload';l.as='fetch';l.crossOrigin='';l.href=u;document.head.appendChild(l)}` +
-  // The bands' height is the screen's less the header's, which App measures once mounted: measured here too
-  // (the stylesheets are in, as they are before any inline script runs), or the panels would move at the mount.
-  // The scrollers' positions the copy was rendered at are set in the same frame (layout is clean after the read).
   `var a=r.firstElementChild,h=a&&a.querySelector('header');` +
-  `if(h)requestAnimationFrame(function(){var y=h.getBoundingClientRect().height;` +
-  `for(var o=a.querySelectorAll('[data-scroll-top]'),j=0;j<o.length;j++)o[j].scrollTop=+o[j].getAttribute('data-scroll-top');` +
-  `a.style.setProperty('--chrome-height',y+'px')})` +
+  `if(h)requestAnimationFrame(function(){a.style.setProperty('--chrome-height',h.getBoundingClientRect().height+'px')})` +
   `}catch(e){}})()`;
 
 /** The script's hash, for the Content-Security-Policy (no other inline script is allowed). */
@@ -177,7 +166,7 @@ export function prerenderFirstState(plugins: () => PluginOption[]): Plugin {
           '/tools/prerender-first-state.ts',
           { root, configFile: false, plugins: [noCss(), ...plugins()], logLevel: 'warn' },
         );
-        const { copies: markup, seed } = await module.renderFirstState();
+        const markup = await module.renderFirstState();
         // The styles of the chunk React mounts with (the panels'), linked now: the prerendered copy is painted
         // before that chunk is fetched. Vite's loader finds the links there and does not add them again.
         const css = new Set<string>();
@@ -206,7 +195,7 @@ export function prerenderFirstState(plugins: () => PluginOption[]): Plugin {
           .map(({ sizes, body }) => {
             // Script data ends at the first `</script`; React escapes `<` in text and attributes, so none is there.
             if (/<\/?script/i.test(body)) throw new Error(`prerender: a <script> in the markup for ${sizes}`);
-            return `<script type="text/html" ${COPY_ATTR}="${sizes.join(' ')}" ${SEED_ATTR}="${seed}">${body}</script>`;
+            return `<script type="text/html" ${COPY_ATTR}="${sizes.join(' ')}">${body}</script>`;
           })
           .join('');
         // The entry starts the worker: `async`, it runs as soon as it is fetched, not after the whole document

@@ -23,7 +23,6 @@ import { computeWindow } from '../../viz/windowing';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
 import { LocalsPane } from './LocalsPane';
-import { loadSeed, seedText, seedUrl } from './seed-text';
 import './Source.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
@@ -32,20 +31,29 @@ const selectPreviousThreads = (s: LabState) => selectPrevious(s)?.threads;
 
 type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };
 
+// One fetch per seed for the app's lifetime, shared by every mount (StrictMode mounts twice) and every lab.
+const seedTexts = new Map<string, Promise<string>>();
+function loadSeed(url: string): Promise<string> {
+  let text = seedTexts.get(url);
+  if (!text) {
+    text = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
+      return r.text();
+    });
+    seedTexts.set(url, text);
+    text.catch(() => seedTexts.delete(url)); // let a later mount retry
+  }
+  return text;
+}
+
 function useSeed(path: string | null): Seed {
-  // A text that has already arrived is there in the first render (the prerendered first state's seed, which
-  // the entry waits for before React takes that copy over; a remount).
-  const [seed, setSeed] = useState<{ path: string | null; seed: Seed }>(() => {
-    const text = path === null ? null : seedText(seedUrl(path));
-    return { path, seed: text === null ? { status: 'loading' } : { status: 'ok', text } };
-  });
+  const [seed, setSeed] = useState<{ path: string | null; seed: Seed }>({ path, seed: { status: 'loading' } });
   useEffect(() => {
     if (path === null) return;
     let live = true;
-    loadSeed(seedUrl(path)).then(
-      (text) =>
-        live &&
-        setSeed((s) => (s.path === path && s.seed.status === 'ok' ? s : { path, seed: { status: 'ok', text } })),
+    const url = `${import.meta.env.BASE_URL}${path}`;
+    loadSeed(url).then(
+      (text) => live && setSeed({ path, seed: { status: 'ok', text } }),
       (e: unknown) =>
         live && setSeed({ path, seed: { status: 'error', message: e instanceof Error ? e.message : String(e) } }),
     );
@@ -53,9 +61,7 @@ function useSeed(path: string | null): Seed {
       live = false;
     };
   }, [path]);
-  if (seed.path === path) return seed.seed;
-  const text = path === null ? null : seedText(seedUrl(path));
-  return text === null ? { status: 'loading' } : { status: 'ok', text };
+  return seed.path === path ? seed.seed : { status: 'loading' };
 }
 
 function ThreadTag({ id, index }: { id: string; index: number }) {
@@ -233,10 +239,6 @@ export function Source() {
         tabIndex={0}
         role="region"
         aria-label={profile?.seed.file ?? 'seed source'}
-        // Where the lines are scrolled to: the first state prerendered at build has no scroll position of its
-        // own, and the page's inline script sets this one (tools/prerender-plugin.ts), or it would show the
-        // blank above the lines it has.
-        data-scroll-top={view.top}
       >
         {seed.status === 'loading' && <p className="src-status">Loading {profile?.seed.file ?? 'the seed'}…</p>}
         {seed.status === 'error' && (
