@@ -2,8 +2,9 @@
  * The first state, prerendered at build (issue 12: first state painted <= 500 ms after navigation). A plain
  * first visit always opens the library's blank start at step 0, so `vite build` runs the real engine and the
  * real components on it in Node (tools/prerender-first-state.ts) and writes their markup into dist/index.html,
- * one `<template>` per screen size the layout tells apart. A classic inline script right after `#root` (it runs
- * while the HTML is parsed, before the first paint) copies the right one into `#root` only on a plain visit; on
+ * as text (`<script type="text/html">`, not parsed until chosen), one copy per group of screen sizes whose markup
+ * differs only in attribute values (`shareCopies`). A classic inline script right after `#root` (it runs while
+ * the HTML is parsed, before the first paint) parses the right one into `#root` only on a plain visit; on
  * any other (a saved session, a link, `?embed=1`, changed preferences) it does nothing, so a returning visitor
  * never sees a state that is not theirs. The copy is inert and aria-busy until React mounts and takes it over
  * (src/app/mount.tsx hydrates it; a mismatch makes React render the root afresh).
