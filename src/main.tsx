@@ -122,6 +122,6 @@ const parsed = new Promise<void>((resolve) => {
 // inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
 // screen sizes are dropped.
 void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
-  for (const copy of document.querySelectorAll('template[id^="first-state-"]')) copy.remove();
+  for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
   mount(document.getElementById('root')!, lab, embed);
 });

@@ -2,7 +2,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { screenSize } from '../src/app/layout';
 import { DEFAULT_PREFS } from '../src/store/prefs';
-import { FIRST_STATE_SCRIPT } from '../tools/prerender-plugin';
+import { FIRST_STATE_SCRIPT, shareCopies } from '../tools/prerender-plugin';
+import { renderFirstState } from '../tools/prerender-first-state';
 
 /**
  * The inline script that shows the prerendered first state (tools/prerender-plugin.ts), run against a stand-in
@@ -16,15 +17,14 @@ function run(page: {
   storage?: Record<string, string> | 'throws';
 }): string | null {
   let shown: string | null = null;
-  const template = (size: string) => ({
-    content: { cloneNode: () => ({ size, querySelector: () => null }) },
-  });
+  const copy = (sizes: string) => ({ text: sizes });
   const root = {
     firstElementChild: null as unknown,
-    appendChild(node: { size: string }) {
-      shown = node.size;
-      this.firstElementChild = node;
+    set innerHTML(text: string) {
+      shown = text;
+      this.firstElementChild = { querySelector: () => null };
     },
+    querySelectorAll: () => [],
   };
   const storage = page.storage ?? {};
   runInNewContext(FIRST_STATE_SCRIPT, {
@@ -39,8 +39,12 @@ function run(page: {
       },
     },
     document: {
-      getElementById: (id: string) =>
-        id === 'root' ? root : id.startsWith('first-state-') ? template(id.slice(12)) : null,
+      getElementById: (id: string) => (id === 'root' ? root : null),
+      // Each size's copy, as the build writes them (one per size here: which one is picked is what is checked).
+      querySelector: (selector: string) => {
+        const size = /^script\[data-first-state~="(\w+)"\]$/.exec(selector)?.[1];
+        return size ? copy(size) : null;
+      },
     },
   });
   return shown;
@@ -70,5 +74,55 @@ describe('the prerendered first state is shown', () => {
     expect(run({ storage: prefs({ maximised: 'source' }) })).toBeNull();
     expect(run({ storage: prefs({ collapsed: ['bits'] }) })).toBeNull();
     expect(run({ storage: { 'pager-lab/prefs/v1': 'not json' } })).toBeNull();
+  });
+});
+
+/** A shared copy's markup for `size`: the attributes the inline script sets, set (by text, as written). */
+function copyFor(body: string, size: string): string {
+  return body.replace(/<([a-zA-Z][\w-]*) data-first-state-attrs="([^"]*)"([^>]*)>/g, (_, name: string, json, rest) => {
+    const set = (JSON.parse(json.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as Record<string, object>)[size] ?? {};
+    return `<${name}${(rest as string).replace(/ ([^\s=]+)="([^"]*)"/g, (a, k: string) =>
+      k in set ? ` ${k}="${(set as Record<string, string>)[k]}"` : a,
+    )}>`;
+  });
+}
+
+describe('the prerendered copies', () => {
+  it('of sizes that differ only in attribute values are one, which gives each size its own markup', async () => {
+    const markup = await renderFirstState();
+    const copies = shareCopies(Object.entries(markup).map(([size, body]) => ({ sizes: [size], body })));
+    // Medium and narrow differ in two attributes; wide lays the panels out otherwise (other ids, other bands).
+    expect(copies.map((c) => c.sizes)).toEqual([['wide'], ['medium', 'narrow']]);
+    for (const { sizes, body } of copies)
+      for (const size of sizes) expect(copyFor(body, size)).toBe(markup[size as keyof typeof markup]);
+    expect(copies[1]!.body.length).toBeLessThan(markup.medium.length + 300);
+  });
+
+  it('stay apart when they differ in more than attribute values', () => {
+    const a = '<div class="app" data-size="a"><p>one</p></div>';
+    expect(
+      shareCopies([
+        { sizes: ['a'], body: a },
+        { sizes: ['b'], body: a.replace('one', 'two') },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      shareCopies([
+        { sizes: ['a'], body: a },
+        { sizes: ['b'], body: a.replace('<p>', '<p id="x">') },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      shareCopies([
+        { sizes: ['a'], body: a },
+        { sizes: ['b'], body: a.replace('"a"', '"&amp;"') },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      shareCopies([
+        { sizes: ['a'], body: a },
+        { sizes: ['b'], body: a.replace('"a"', '"b"') },
+      ]),
+    ).toHaveLength(1);
   });
 });

@@ -13,7 +13,7 @@
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import LZString from 'lz-string';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
 import { clickSteps, installFirstStateProbe } from './bench-browser-page';
@@ -46,6 +46,24 @@ function cpuByThread(buffer: Buffer): string {
   return [...sums].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
 }
 
+/**
+ * The preview server sends this tree's Content-Security-Policy, which allows this build's inline script (the
+ * prerendered first state's) by its hash: the other build's page would have its own script refused and show no
+ * prerendered state. Both documents are served through the same route without that header, so each page's own
+ * `<meta>` policy (the same policy, with its own script's hash) applies, and both pay the same for the route.
+ */
+async function sameCsp(ctx: BrowserContext): Promise<void> {
+  await ctx.route(
+    (url) => url.pathname === '/' || url.pathname === '/base.html',
+    async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['content-security-policy'];
+      await route.fulfill({ response, headers });
+    },
+  );
+}
+
 async function main() {
   const other = process.argv[2];
   if (!process.env.AB_CSS) {
@@ -67,6 +85,7 @@ async function main() {
         for (let i = 0; i < Number(process.argv[arg + 1] ?? 6); i++)
           for (const [k, p] of Object.entries(paths)) {
             const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+            await sameCsp(ctx);
             const page = await ctx.newPage();
             await page.addInitScript(NAME_SHIM);
             await page.addInitScript(installFirstStateProbe);
