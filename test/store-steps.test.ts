@@ -9,7 +9,7 @@ import { SimClient } from '../src/client/sim-client';
 import type { Command } from '../src/protocol/messages';
 import type { Scenario } from '../src/protocol/scenario';
 import { startSaving } from '../src/app/persistence';
-import { createLabStore, type LabStore } from '../src/store/store';
+import { createLabStore, currentScenario, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
 
 /** Attach a 64 MiB file and start an msync of all of it: t2 can be stepped for a long time. */
@@ -95,6 +95,20 @@ describe('the store keeps the step list', () => {
       { step: thread },
       { step: thread },
     ]);
+  });
+
+  it('a scenario taken from the store (an export, a share link) keeps its steps while Step presses add more', async () => {
+    const scenario = flush();
+    store.getState().dispatch({ type: 'load', scenario });
+    await settle();
+    const thread = 't2';
+    store.getState().dispatch({ type: 'step', thread });
+    await settle();
+    const taken = currentScenario(store.getState())!;
+    store.getState().dispatch({ type: 'step', thread });
+    await settle();
+    expect(store.getState().steps).toHaveLength(scenario.steps.length + 2);
+    expect(taken.steps).toEqual([...scenario.steps, { step: thread }]);
   });
 
   it('a saved session follows each Step press at the end of the history', async () => {

@@ -435,6 +435,8 @@ export function currentScenario(state: Pick<LabState, 'setup' | 'steps' | 'title
     ...(state.setup.machine ? { machine: state.setup.machine } : {}),
     ...(state.setup.mounts ? { mounts: state.setup.mounts } : {}),
     vnodes: state.setup.vnodes,
-    steps: state.steps,
+    // A copy: the store appends a step to its own list in place, and a caller may hold this scenario across
+    // an await (a share link encoded after its codec loads) while the learner steps on.
+    steps: state.steps.slice(),
   };
 }
