@@ -7,20 +7,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import LZString from 'lz-string';
+import { readNavigationTrace } from './bench-browser-trace';
 import { withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
-
-interface Ev {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  cat: string;
-  args?: { name?: string; data?: { url?: string; requestId?: string } };
-}
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const MIN_MS = Number(process.env.MIN_MS ?? 15);
@@ -84,15 +73,7 @@ async function main(): Promise<void> {
 
 function analyse(buffer: Buffer, answer = Number(process.env.ANSWER ?? NaN)): void {
   {
-    const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: Ev[] }).traceEvents;
-    const names = new Map<string, string>();
-    for (const e of events)
-      if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-    const nav =
-      events.find((e) => e.name === 'navigationStart' && e.cat.includes('blink.user_timing')) ??
-      events.find((e) => e.name === 'navigationStart');
-    if (!nav) throw new Error('no navigationStart');
-    const t = (ts: number) => ((ts - nav.ts) / 1000).toFixed(0).padStart(6);
+    const { events, nav, threadOf, at: t } = readNavigationTrace(buffer);
     const rows: [number, string][] = [];
     const reqs = new Map<string, string>();
     for (const e of events) {
@@ -109,7 +90,7 @@ function analyse(buffer: Buffer, answer = Number(process.env.ANSWER ?? NaN)): vo
     for (const e of events) {
       if (e.ph !== 'X' || e.ts < nav.ts) continue;
       if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name) || !e.cat.includes('toplevel')) continue;
-      const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+      const thread = threadOf(e);
       if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
       const who = thread.startsWith('Dedicated') ? 'worker' : 'page  ';
       const td = (e.tdur ?? e.dur ?? 0) / 1000;

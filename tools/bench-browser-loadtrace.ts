@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import LZString from 'lz-string';
 import { withBrowser } from './chromium';
 import { msyncScenario } from './workloads';
-import type { TraceEvent } from './bench-browser-trace';
+import { readNavigationTrace } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const LINK = process.argv[2] === 'link';
@@ -38,21 +38,13 @@ async function main(): Promise<void> {
     await page.waitForTimeout(300);
     const first = await page.evaluate(() => performance.now());
     const buffer = await browser.stopTracing();
-    const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-    const names = new Map<string, string>();
-    for (const e of events)
-      if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-    const nav =
-      events.find((e) => e.name === 'navigationStart' && e.cat.includes('blink.user_timing')) ??
-      events.find((e) => e.name === 'navigationStart');
-    if (!nav) throw new Error('no navigationStart');
-    const t = (ts: number) => ((ts - nav.ts) / 1000).toFixed(0).padStart(6);
+    const { events, nav, threadOf, at: t } = readNavigationTrace(buffer);
     console.log(`subtitle seen; page clock now ${first.toFixed(0)} ms`);
     const rows: string[] = [];
     const ours = events.find((e) => e.name === 'ResourceSendRequest' && /assets\/index-/.test(e.args?.data?.url ?? ''));
     for (const e of events) {
       if (e.ts < nav.ts || (ours && e.pid !== ours.pid)) continue;
-      const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+      const thread = threadOf(e);
       if (e.name === 'ResourceSendRequest') {
         const url = e.args?.data?.url ?? e.args?.data?.requestId ?? '';
         rows.push(`${t(e.ts)}        ${e.name} ${url.split('/').pop()}`);

@@ -13,10 +13,38 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread time of a complete event, when the trace has it. */
+  tdur?: number;
   pid: number;
   tid: number;
   cat: string;
   args?: { name?: string; data?: { url?: string; requestId?: string; frame?: string } };
+}
+
+/**
+ * A trace of one navigation, read: its events, each event's thread name, the navigation's start, and `at`, an
+ * event's time in ms after that start (padded for a column).
+ */
+export function readNavigationTrace(buffer: Buffer): {
+  events: TraceEvent[];
+  nav: TraceEvent;
+  threadOf: (e: TraceEvent) => string;
+  at: (ts: number) => string;
+} {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const nav =
+    events.find((e) => e.name === 'navigationStart' && e.cat.includes('blink.user_timing')) ??
+    events.find((e) => e.name === 'navigationStart');
+  if (!nav) throw new Error('no navigationStart');
+  return {
+    events,
+    nav,
+    threadOf: (e) => names.get(`${e.pid}:${e.tid}`) ?? '?',
+    at: (ts) => ((ts - nav.ts) / 1000).toFixed(0).padStart(6),
+  };
 }
 
 const GROUPS: Record<string, readonly string[]> = {
