@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { layoutPageList } from '../src/viz/listLayout';
-import { OVERVIEW_STRIP, OverviewCache, overviewPaths } from '../src/viz/overview';
+import { OVERVIEW_STRIP, OverviewCache } from '../src/viz/overview';
 import { layoutRbTree } from '../src/viz/treeLayout';
 
 interface P {
@@ -13,6 +13,9 @@ interface P {
   object: string;
   state: string;
 }
+
+/** The paths computed afresh: a cache that has seen nothing yet builds every strip. */
+const overviewPaths = (...args: Parameters<OverviewCache['of']>) => new OverviewCache().of(...args);
 
 const STATES = ['clean', 'dirty', 'busy', 'free'];
 const pagesOf = (n: number, state = (i: number) => STATES[i % 3]!): P[] =>

@@ -41,22 +41,12 @@ function stripPaths(
 }
 
 /**
- * Nodes come in offset order, which is left to right in a tree and row by row in a list: a strip of them is
- * one compact region. A step that changes one page's state then rewrites (and the browser repaints) two
- * small paths of its strip, not two paths spanning all 4,096 pages.
- */
-export function overviewPaths(layout: TreeLayout, pages: readonly { readonly state: string }[]): OverviewPath[] {
-  const out: OverviewPath[] = [];
-  for (let from = 0, s = 0; from < layout.nodes.length; from += OVERVIEW_STRIP, s++)
-    out.push(...stripPaths(s, layout.nodes, pages, from, Math.min(layout.nodes.length, from + OVERVIEW_STRIP)));
-  return out;
-}
-
-/**
- * `overviewPaths`, kept strip by strip: a strip whose pages have the states and the places they had last
- * time keeps its paths (the same objects), so a step that changed one page's state, or added a page at the
- * end of a list, builds the path strings of one strip, not of all 4,096 pages. What it returns is always
- * what `overviewPaths` returns for the same arguments.
+ * The overview's paths, kept strip by strip. Nodes come in offset order, which is left to right in a tree and
+ * row by row in a list: a strip of them is one compact region, so a step that changes one page's state
+ * rewrites (and the browser repaints) two small paths of its strip, not two spanning all 4,096 pages. A strip
+ * whose pages have the states and the places they had last time keeps its paths (the same objects), so such a
+ * step, or a page added at the end of a list, also builds the path strings of one strip only. What it returns
+ * is always what a new cache returns for the same arguments.
  */
 export class OverviewCache {
   private strips: { nodes: LaidOutNode[]; states: string[]; paths: OverviewPath[] }[] = [];
