@@ -3,6 +3,15 @@
  * function stands alone: no imports, no closures over this module).
  */
 
+/**
+ * How long after the last click was painted the bench clicks again. Right after a frame, Chromium here paints
+ * the next one only ~18 ms later whatever the page does (a one-text change on an empty page: `textChangeToPaint`,
+ * printed by the bench); 20 ms later it paints at once. 30 ms is past that and still far quicker than anyone
+ * clicks (a lecture steps a few times a second), and short enough that the machine does not go idle between
+ * clicks (at 100-200 ms pauses every part of a click, the worker's step and React included, ran slower).
+ */
+export const CLICK_PAUSE_MS = 30;
+
 /** One Step click, in ms from the click (page clock); null where the lab left no mark. */
 export interface ClickTiming {
   /** Click to the frame after the DOM showed the new step has been painted. */
@@ -62,10 +71,16 @@ export function installFirstStateProbe(): void {
  * Click the first enabled Step button whose label starts with `label`, `clicks` times, timing each click
  * to the frame painted after the DOM shows the new step; with the lab's `?perf=1` marks and the worker's
  * times (asked for on the bench channel), each click's time split by where it went. `markPrefix` leaves
- * User Timing marks around each click for a trace to find.
+ * User Timing marks around each click for a trace to find. Each click comes `pauseMs` after the last one
+ * was painted (see `CLICK_PAUSE_MS`); 0: right after the next frame, back to back.
  */
-export async function clickSteps(arg: { clicks: number; label: string; markPrefix: string }): Promise<ClickTiming[]> {
-  const { clicks, label, markPrefix } = arg;
+export async function clickSteps(arg: {
+  clicks: number;
+  label: string;
+  markPrefix: string;
+  pauseMs?: number;
+}): Promise<ClickTiming[]> {
+  const { clicks, label, markPrefix, pauseMs = 0 } = arg;
   const scrub = document.querySelector<HTMLInputElement>('input[aria-label="Scrub through steps"]');
   if (!scrub) throw new Error('scrubber not found');
   interface WorkerTimes {
@@ -139,9 +154,32 @@ export async function clickSteps(arg: { clicks: number; label: string; markPrefi
       changed,
       button: button.getAttribute('aria-label') ?? '',
     });
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    else await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   }
   channel.postMessage('off');
   channel.close();
   return out;
+}
+
+/**
+ * The measure's own floor in this browser: on a page holding one line of text, change the text and time it to
+ * the frame painted after it (as `clickSteps` times a click), `rounds` times, each change coming `pauseMs`
+ * after the last frame (0: right after the next frame). Median and p95, ms.
+ */
+export async function textChangeToPaint(arg: { rounds: number; pauseMs: number }): Promise<[number, number]> {
+  const line = document.createElement('p');
+  document.body.append(line);
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const out: number[] = [];
+  for (let i = 0; i < arg.rounds; i++) {
+    if (arg.pauseMs > 0) await new Promise((r) => setTimeout(r, arg.pauseMs));
+    else await painted();
+    const t0 = performance.now();
+    line.textContent = `step ${i}`;
+    await painted();
+    out.push(performance.now() - t0);
+  }
+  out.sort((a, b) => a - b);
+  return [out[Math.floor(out.length * 0.5)]!, out[Math.min(out.length - 1, Math.floor(out.length * 0.95))]!];
 }

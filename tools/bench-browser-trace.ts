@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { clickSteps } from './bench-browser-page';
+import { CLICK_PAUSE_MS, clickSteps } from './bench-browser-page';
 
 /** A Chromium trace event, as far as the bench tools read it. */
 export interface TraceEvent {
@@ -88,7 +88,7 @@ export async function traceClicks(
       ...(dump ? ['disabled-by-default-devtools.timeline', 'cc', 'disabled-by-default-devtools.timeline.frame'] : []),
     ],
   });
-  const times = await page.evaluate(clickSteps, { clicks, label, markPrefix: 'bench:' });
+  const times = await page.evaluate(clickSteps, { clicks, label, markPrefix: 'bench:', pauseMs: CLICK_PAUSE_MS });
   const buffer = await browser.stopTracing();
   if (dump && process.env.PAGER_BENCH_TRACE_FILE) writeFileSync(process.env.PAGER_BENCH_TRACE_FILE, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;

@@ -21,7 +21,13 @@ import LZString from 'lz-string';
 import type { Browser, Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
-import { clickSteps, installFirstStateProbe, type ClickTiming } from './bench-browser-page';
+import {
+  CLICK_PAUSE_MS,
+  clickSteps,
+  installFirstStateProbe,
+  textChangeToPaint,
+  type ClickTiming,
+} from './bench-browser-page';
 import { traceClicks } from './bench-browser-trace';
 import type { Scenario } from '../src/protocol/scenario';
 
@@ -30,6 +36,7 @@ const BASE = `http://localhost:${PORT}/`;
 const PAGES = 4096;
 const CLICKS = 200;
 const TRACED_CLICKS = 40;
+const BACK_TO_BACK_CLICKS = 100;
 const LOADS = 5;
 const LINK_OPENS = Number(process.env.LINK_OPENS ?? 3);
 
@@ -283,6 +290,21 @@ async function openedLink(browser: Browser, name: string, scenario: Scenario): P
   return page;
 }
 
+/** The Step click's measure on a page holding one line of text: what this browser costs whatever the lab does. */
+async function frameFloor(browser: Browser): Promise<void> {
+  const page = await newPage(browser);
+  await page.setContent('<!doctype html><title>floor</title>');
+  await page.evaluate(NAME_SHIM);
+  const [paused, paused95] = await page.evaluate(textChangeToPaint, { rounds: 100, pauseMs: CLICK_PAUSE_MS });
+  const [b2b, b2b95] = await page.evaluate(textChangeToPaint, { rounds: 100, pauseMs: 0 });
+  console.log(
+    `browser: the Step click's measure on an empty page (info): a one-text change to its painted frame, ` +
+      `${CLICK_PAUSE_MS} ms after the last frame median ${ms(paused)} p95 ${ms(paused95)}; right after it (back to ` +
+      `back) median ${ms(b2b)} p95 ${ms(b2b95)}`,
+  );
+  await page.context().close();
+}
+
 async function stepClicks(browser: Browser, name: string, scenario: Scenario, label: string): Promise<void> {
   const page = await openedLink(browser, name, scenario);
   if (process.env.PAGER_BENCH_TRACE_FIRST) {
@@ -293,7 +315,7 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
     await page.context().close();
     return;
   }
-  const times = await page.evaluate(clickSteps, { clicks: CLICKS, label, markPrefix: '' });
+  const times = await page.evaluate(clickSteps, { clicks: CLICKS, label, markPrefix: '', pauseMs: CLICK_PAUSE_MS });
   const totals = times.map((t) => t.total);
   const median = quantile(totals, 0.5);
   const p95 = quantile(totals, 0.95);
@@ -309,6 +331,14 @@ async function stepClicks(browser: Browser, name: string, scenario: Scenario, la
       )}`,
   );
   breakdown(name, times);
+  // The same clicks back to back (each right after the last one's frame): what the bench printed before the
+  // pause, kept for comparison; the gap to the figure is the browser's frame pacing (the floor line).
+  const b2b = (await page.evaluate(clickSteps, { clicks: BACK_TO_BACK_CLICKS, label, markPrefix: '' })).map(
+    (t) => t.total,
+  );
+  console.log(
+    `    back to back (info), ${b2b.length} clicks: median ${ms(quantile(b2b, 0.5))}, p95 ${ms(quantile(b2b, 0.95))}`,
+  );
   if (process.env.PAGER_BENCH_DUMP)
     writeFileSync(`${process.env.PAGER_BENCH_DUMP}-${name}.json`, JSON.stringify(times));
   await traceClicks(browser, page, TRACED_CLICKS, label);
@@ -321,6 +351,7 @@ async function main(): Promise<void> {
     PORT,
     async (browser) => {
       const only = process.argv[2];
+      if (!only || only === 'openbsd' || only === 'freebsd') await frameFloor(browser);
       if (!only || only === 'load') await firstVisit(browser);
       if (!only || only === 'openbsd') await stepClicks(browser, 'OpenBSD', bigScenario(), 'Step msync');
       if (!only || only === 'freebsd') await stepClicks(browser, 'FreeBSD', freebsdScenario(PAGES), 'Step s');
