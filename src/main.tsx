@@ -163,7 +163,7 @@ const answered = new Promise<void>((resolve) => {
   if (link) {
     // The link's state, or its fallback's after a refusal or Cancel (the refusal comes first, then the state).
     const shown = (state: LabState) => state.answered >= first && state.snapshot !== null;
-    whenState(shown, resolve);
+    whenState(shown, () => resolve());
     // A worker that says nothing for this long (no progress) still gets the lab mounted, with its message.
     const silent = () =>
       lab.store.getState().busy === null ? resolve() : setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS);
