@@ -183,5 +183,5 @@ const answered = new Promise<void>((resolve) => {
 void Promise.all([import('./app/mount'), answered, parsed, opening]).then(([{ mount }, , , stopOpening]) => {
   stopOpening?.();
   for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
-  mount(document.getElementById('root')!, lab, embed);
+  mount(document.getElementById('root')!, lab, embed, link);
 });
