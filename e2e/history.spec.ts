@@ -130,4 +130,25 @@ test.describe('timeline history', () => {
     ]);
     await expect(threads.card('t2')).toHaveCount(0);
   });
+
+  test('every step in the list says how long the list is, as the list grows and shrinks', async ({ lab }) => {
+    const { timeline, io, threads } = lab;
+    const rows = lab.page.getByRole('list', { name: 'Steps' }).getByRole('listitem');
+    const expectSizes = async (size: number) => {
+      await expect(rows).toHaveCount(size);
+      for (let i = 0; i < size; i++) {
+        await expect(rows.nth(i)).toHaveAttribute('aria-setsize', String(size));
+        await expect(rows.nth(i)).toHaveAttribute('aria-posinset', String(i + 1));
+      }
+    };
+    await expectSizes(13);
+    await timeline.jump(4);
+    await io.fail(1);
+    await expect(timeline.status).toHaveText('Step 5 of 5');
+    await expectSizes(6);
+    // A step at the end: one more row, and the rows already there (not rendered again) say so too.
+    await threads.run('t2');
+    await expect(timeline.status).toHaveText('Step 6 of 6');
+    await expectSizes(7);
+  });
 });

@@ -11,7 +11,7 @@ import { shortcutAction, SHORTCUTS } from '../src/app/shortcuts';
 import type { BranchView } from '../src/protocol/debug';
 import type { ThreadView } from '../src/protocol/snapshot';
 import { firstDefinitionLine } from '../src/panels/Source/follow';
-import { frameRows } from '../src/panels/Source/locals';
+import { frameRows, sameFrameRows } from '../src/panels/Source/locals';
 import { forkMarks, sharedSteps } from '../src/panels/Timeline/branches';
 import { createLabStore, type LabState } from '../src/store/store';
 import { threadView } from './fixtures/views';
@@ -51,6 +51,17 @@ describe('locals pane rows', () => {
         .flatMap((f) => f.rows)
         .some((r) => r.changed),
     ).toBe(false);
+  });
+
+  it('tells a frame that shows the same rows from one whose value, change mark or function differs', () => {
+    const frames = (lcv: string, fn = 'uvn_get') => thread({ frames: [{ fn, locals: [local('lcv', lcv)] }] });
+    const [shown] = frameRows(frames('1'), frames('0'));
+    // The same values, made afresh by the next step: the table need not render again.
+    expect(sameFrameRows(shown!, frameRows(frames('1'), frames('0'))[0]!)).toBe(true);
+    // The value changed; the value is the same but no longer marked as changed; another function.
+    expect(sameFrameRows(shown!, frameRows(frames('2'), frames('1'))[0]!)).toBe(false);
+    expect(sameFrameRows(shown!, frameRows(frames('1'), frames('1'))[0]!)).toBe(false);
+    expect(sameFrameRows(shown!, frameRows(frames('1', 'uvn_io'), frames('0', 'uvn_io'))[0]!)).toBe(false);
   });
 });
 

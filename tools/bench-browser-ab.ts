@@ -16,7 +16,7 @@ import LZString from 'lz-string';
 import type { BrowserContext, Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
-import { clickSteps, installFirstStateProbe } from './bench-browser-page';
+import { CLICK_PAUSE_MS, clickSteps, installFirstStateProbe } from './bench-browser-page';
 import { sumIn, type TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
@@ -198,8 +198,14 @@ async function main() {
       const rounds = Number(process.argv[arg + 1] ?? 60);
       for (let i = 0; i < rounds; i++)
         for (const k of Object.keys(paths)) {
-          // Each click's marks are named after the build (and the round), for the trace to find.
-          const [r] = await pages[k]!.evaluate(clickSteps, { clicks: 1, label, markPrefix: gc ? `${k}${i}:` : '' });
+          // Each click's marks are named after the build (and the round), for the trace to find. Each click is
+          // followed by the bench's pause, so the next one (on the other page) never lands right after a frame.
+          const [r] = await pages[k]!.evaluate(clickSteps, {
+            clicks: 1,
+            label,
+            markPrefix: gc ? `${k}${i}:` : '',
+            pauseMs: CLICK_PAUSE_MS,
+          });
           if (r)
             res[k]!.push({
               total: r.total,

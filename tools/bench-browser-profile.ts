@@ -1,6 +1,7 @@
 /**
  * Diagnosis for the browser bench (not part of `npm run bench`): opens the 4,096-page OpenBSD link, then
- * counts per Step click the DOM nodes, the DOM mutations and the functions the page's CPU profile spends
+ * counts per Step click the DOM nodes, the DOM mutations, the components rendered and the DOM elements React
+ * gave new props (`host:panel:component`), and the functions the page's CPU profile spends
  * its time in (build with `npx vite build --minify false` to read names). `npx tsx tools/bench-browser-profile.ts [clicks]`.
  */
 import LZString from 'lz-string';
@@ -43,13 +44,18 @@ async function main(): Promise<void> {
         return;
       }
       await page.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
-      // Count, per commit, the components that rendered (a fiber that performed work), by name: React calls
-      // this hook, as it would React DevTools, when it finds it (build with --minify false for the names).
+      // Count, per commit, the components that rendered (a fiber that performed work), by name, and the DOM
+      // elements given new props: React calls this hook, as it would React DevTools, when it finds it (build
+      // with --minify false for the names).
       await page.addInitScript(() => {
         const w = window as unknown as { __renders: Record<string, number>; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
         w.__renders = {};
         interface Fiber {
           type: unknown;
+          tag: number;
+          memoizedProps: unknown;
+          stateNode: Element | null;
+          return: Fiber | null;
           flags: number;
           child: Fiber | null;
           sibling: Fiber | null;
@@ -65,6 +71,16 @@ async function main(): Promise<void> {
           for (; f; f = f.sibling) {
             const name = nameOf(f.elementType) ?? nameOf(f.type);
             if (name && f.flags & 1) w.__renders[name] = (w.__renders[name] ?? 0) + 1;
+            // A DOM element given new props (React diffs them in the commit): counted as `host:panel:component`,
+            // the component whose render made it.
+            if (f.tag === 5 && f.alternate && f.memoizedProps !== f.alternate.memoizedProps) {
+              const panel = f.stateNode?.closest?.('[data-panel]')?.getAttribute('data-panel') ?? 'other';
+              let owner = f.return;
+              while (owner && typeof owner.type !== 'function' && !(owner.type && typeof owner.type === 'object'))
+                owner = owner.return;
+              const key = `host:${panel}:${(owner && (nameOf(owner.elementType) ?? nameOf(owner.type))) ?? '?'}`;
+              w.__renders[key] = (w.__renders[key] ?? 0) + 1;
+            }
             // A subtree React bailed out of keeps its old fibers (and their old flags): as React DevTools
             // does, go down only where the child list was rebuilt in this commit.
             if (!f.alternate || f.child !== f.alternate.child) walk(f.child);

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useLab, useDispatch } from '../../store/context';
 import { selectBreakpoints, selectChosenLine, selectLastStop, selectPanic } from '../../store/selectors';
 import type { ThreadView } from '../../protocol/snapshot';
@@ -31,6 +32,89 @@ export function stopText(stop: StopInfo, seedFile: string): string {
 }
 
 /**
+ * The stepping buttons and the line to run to. Memoized on what they show (the thread's id, whether it can
+ * run, the chosen line): the bar re-renders on every step (a new thread, a new stop), the buttons need not.
+ */
+const DebugButtons = memo(function DebugButtons({
+  id,
+  can,
+  chosen,
+}: {
+  id: string | null;
+  can: boolean;
+  chosen: number | null;
+}) {
+  const dispatch = useDispatch();
+  const why = id === null ? 'No thread to run' : !can ? `${id} cannot run now` : undefined;
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Debugger">
+      <button
+        type="button"
+        disabled={!can}
+        title={why ?? `Step ${id} by one statement (s, F11)`}
+        aria-keyshortcuts="S F11"
+        onClick={() => id && dispatch({ type: 'step', thread: id })}
+      >
+        Step
+      </button>
+      <button
+        type="button"
+        disabled={!can}
+        title={why ?? `Step ${id} over a call into a seed function: run it to its return (n, F10)`}
+        aria-keyshortcuts="N F10"
+        onClick={() => id && dispatch({ type: 'stepOver', thread: id })}
+      >
+        Step over
+      </button>
+      <button
+        type="button"
+        disabled={!can}
+        title={why ?? `Run ${id} until it returns from the function it is in (o, Shift+F11)`}
+        aria-keyshortcuts="O Shift+F11"
+        onClick={() => id && dispatch({ type: 'stepOut', thread: id })}
+      >
+        Step out
+      </button>
+      <button
+        type="button"
+        disabled={!can}
+        title={why ?? `Run ${id} until it blocks, returns or reaches a breakpoint (r, F5)`}
+        aria-keyshortcuts="R F5"
+        onClick={() => id && dispatch({ type: 'run', thread: id })}
+      >
+        Run
+      </button>
+      <span className="src-runto">
+        <button
+          type="button"
+          disabled={!can || chosen === null}
+          title={
+            why ??
+            (chosen === null
+              ? 'Click a line of the source (or type its number) to choose where to run to'
+              : `Run ${id} until it stands at line ${chosen} (Ctrl+F10)`)
+          }
+          aria-keyshortcuts="Control+F10"
+          onClick={() => id && chosen !== null && dispatch({ type: 'runTo', thread: id, line: chosen })}
+        >
+          Run to line
+        </button>
+        <input
+          type="number"
+          min={1}
+          aria-label="Line to run to"
+          value={chosen ?? ''}
+          onChange={(e) => {
+            const n = Number(e.target.value);
+            dispatch({ type: 'chooseLine', line: e.target.value && Number.isSafeInteger(n) && n > 0 ? n : null });
+          }}
+        />
+      </span>
+    </div>
+  );
+});
+
+/**
  * The debugger's controls for the thread the source follows: step (into),
  * step over, step out, run (to a block, a breakpoint or the end), run to a
  * chosen line; the breakpoints set, and why the thread last stopped.
@@ -43,73 +127,9 @@ export function DebugBar({ thread, seedFile }: { thread: ThreadView | null; seed
   const stop = useLab(selectLastStop);
   const id = thread?.id ?? null;
   const can = id !== null && thread?.status === 'ready' && panic === null;
-  const why = id === null ? 'No thread to run' : !can ? `${id} cannot run now` : undefined;
   return (
     <div className="src-debug">
-      <div className="toolbar" role="toolbar" aria-label="Debugger">
-        <button
-          type="button"
-          disabled={!can}
-          title={why ?? `Step ${id} by one statement (s, F11)`}
-          aria-keyshortcuts="S F11"
-          onClick={() => id && dispatch({ type: 'step', thread: id })}
-        >
-          Step
-        </button>
-        <button
-          type="button"
-          disabled={!can}
-          title={why ?? `Step ${id} over a call into a seed function: run it to its return (n, F10)`}
-          aria-keyshortcuts="N F10"
-          onClick={() => id && dispatch({ type: 'stepOver', thread: id })}
-        >
-          Step over
-        </button>
-        <button
-          type="button"
-          disabled={!can}
-          title={why ?? `Run ${id} until it returns from the function it is in (o, Shift+F11)`}
-          aria-keyshortcuts="O Shift+F11"
-          onClick={() => id && dispatch({ type: 'stepOut', thread: id })}
-        >
-          Step out
-        </button>
-        <button
-          type="button"
-          disabled={!can}
-          title={why ?? `Run ${id} until it blocks, returns or reaches a breakpoint (r, F5)`}
-          aria-keyshortcuts="R F5"
-          onClick={() => id && dispatch({ type: 'run', thread: id })}
-        >
-          Run
-        </button>
-        <span className="src-runto">
-          <button
-            type="button"
-            disabled={!can || chosen === null}
-            title={
-              why ??
-              (chosen === null
-                ? 'Click a line of the source (or type its number) to choose where to run to'
-                : `Run ${id} until it stands at line ${chosen} (Ctrl+F10)`)
-            }
-            aria-keyshortcuts="Control+F10"
-            onClick={() => id && chosen !== null && dispatch({ type: 'runTo', thread: id, line: chosen })}
-          >
-            Run to line
-          </button>
-          <input
-            type="number"
-            min={1}
-            aria-label="Line to run to"
-            value={chosen ?? ''}
-            onChange={(e) => {
-              const n = Number(e.target.value);
-              dispatch({ type: 'chooseLine', line: e.target.value && Number.isSafeInteger(n) && n > 0 ? n : null });
-            }}
-          />
-        </span>
-      </div>
+      <DebugButtons id={id} can={can} chosen={chosen} />
       {breakpoints.length > 0 && (
         <ul className="src-bps" aria-label="Breakpoints">
           {breakpoints.map((line) => (

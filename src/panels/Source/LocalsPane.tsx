@@ -1,6 +1,46 @@
 import { memo } from 'react';
 import type { ThreadView } from '../../protocol/snapshot';
-import { frameRows } from './locals';
+import { frameRows, sameFrameRows, type FrameRows, type LocalRow } from './locals';
+
+/** One local: rendered again only when its value or its change mark does (most stay put on a step). */
+const LocalRowView = memo(function LocalRowView({ name, value, changed, was }: LocalRow) {
+  return (
+    <tr className={changed ? 'changed' : undefined}>
+      <th scope="row" className="mono">
+        {name}
+      </th>
+      <td className="mono" title={was !== null ? `was ${was}` : undefined}>
+        {value}
+        {changed && <span className="visually-hidden"> (changed, was {was})</span>}
+      </td>
+    </tr>
+  );
+});
+
+/**
+ * One frame's locals. Memoized on what it shows: a step re-renders only the frames whose values changed
+ * (every step makes a new thread, so the pane itself re-renders each time; its tables need not).
+ */
+const FrameLocals = memo(
+  function FrameLocals({ frame: f, innermost }: { frame: FrameRows; innermost: boolean }) {
+    return (
+      <details open={innermost} className="src-frame">
+        <summary>
+          <span className="mono">{f.fn}</span>
+          {innermost ? ' (innermost)' : ` (caller, frame ${f.depth})`}
+        </summary>
+        <table aria-label={`Locals of ${f.fn}`}>
+          <tbody>
+            {f.rows.map((r) => (
+              <LocalRowView key={r.name} {...r} />
+            ))}
+          </tbody>
+        </table>
+      </details>
+    );
+  },
+  (a, b) => a.innermost === b.innermost && sameFrameRows(a.frame, b.frame),
+);
 
 /**
  * The C locals of the followed thread's frames, innermost first (open), the
@@ -22,29 +62,7 @@ export const LocalsPane = memo(function LocalsPane({
           {thread.id} is in no seed function{thread.status === 'done' ? ' (returned)' : ''}: no C locals.
         </p>
       ) : (
-        frames.map((f, i) => (
-          <details key={`${f.depth}-${f.fn}`} open={i === 0} className="src-frame">
-            <summary>
-              <span className="mono">{f.fn}</span>
-              {i === 0 ? ' (innermost)' : ` (caller, frame ${f.depth})`}
-            </summary>
-            <table aria-label={`Locals of ${f.fn}`}>
-              <tbody>
-                {f.rows.map((r) => (
-                  <tr key={r.name} className={r.changed ? 'changed' : undefined}>
-                    <th scope="row" className="mono">
-                      {r.name}
-                    </th>
-                    <td className="mono" title={r.was !== null ? `was ${r.was}` : undefined}>
-                      {r.value}
-                      {r.changed && <span className="visually-hidden"> (changed, was {r.was})</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
-        ))
+        frames.map((f, i) => <FrameLocals key={`${f.depth}-${f.fn}`} frame={f} innermost={i === 0} />)
       )}
     </section>
   );

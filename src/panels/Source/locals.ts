@@ -39,3 +39,16 @@ export function frameRows(thread: ThreadView, before: ThreadView | undefined): F
     })
     .reverse();
 }
+
+/**
+ * The same frame with the same rows (names, values, change marks): what the locals pane shows of it cannot
+ * have changed, so a step that left this frame alone (a caller's, most often) skips its table.
+ */
+export function sameFrameRows(a: FrameRows, b: FrameRows): boolean {
+  if (a === b) return true;
+  if (a.fn !== b.fn || a.depth !== b.depth || a.rows.length !== b.rows.length) return false;
+  return a.rows.every((r, i) => {
+    const s = b.rows[i]!;
+    return r.name === s.name && r.value === s.value && r.changed === s.changed && r.was === s.was;
+  });
+}

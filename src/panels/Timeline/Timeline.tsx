@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
@@ -65,6 +65,94 @@ function BranchBar({ branches, branch }: { branches: readonly BranchView[]; bran
 }
 
 /**
+ * Start, Back, Forward, End and the Markdown export. Memoized on whether the cursor is at either end: the
+ * rest is read from the store when pressed, so a step that moves the cursor does not render them again.
+ */
+const HistoryButtons = memo(function HistoryButtons({ atStart, atEnd }: { atStart: boolean; atEnd: boolean }) {
+  const dispatch = useDispatch();
+  const store = useLabStore();
+  const seek = (to: (s: { cursor: number; length: number }) => number) =>
+    dispatch({ type: 'seek', to: to(store.getState()) });
+  const exportMarkdown = () => {
+    const { title, timeline } = store.getState();
+    const url = URL.createObjectURL(new Blob([timelineMarkdown(title, timeline)], { type: 'text/markdown' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'pager-lab-timeline.md';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <div className="toolbar" role="group" aria-label="History">
+      <button type="button" onClick={() => seek(() => 0)} disabled={atStart}>
+        Start
+      </button>
+      <button type="button" onClick={() => seek((s) => s.cursor - 1)} disabled={atStart} aria-keyshortcuts="ArrowLeft">
+        Back
+      </button>
+      <button type="button" onClick={() => seek((s) => s.cursor + 1)} disabled={atEnd} aria-keyshortcuts="ArrowRight">
+        Forward
+      </button>
+      <button type="button" onClick={() => seek((s) => s.length)} disabled={atEnd}>
+        End
+      </button>
+      <button type="button" onClick={exportMarkdown} title="Download the timeline as Markdown, one line per step">
+        Markdown
+      </button>
+    </div>
+  );
+});
+
+const NO_FORKS: readonly BranchView[] = [];
+
+interface TimelineRowProps {
+  step: number;
+  label: string;
+  /** The seed lines the step ran, in words ('' for none). */
+  ran: string;
+  place: 'current' | 'future' | '';
+  /** The other branches that part from this step. */
+  forks: readonly BranchView[];
+  /** The list's length (rows are windowed: each one says how many there are). */
+  setSize: number;
+}
+
+/**
+ * One step of the list. Memoized without its `setSize`: a step at the end of the history makes the list one
+ * longer, and rendering every row again for that (the whole window, on every step) was most of the
+ * Timeline's share of a step; the Timeline sets the new length on the rows in place.
+ */
+const TimelineRow = memo(
+  function TimelineRow({ step: i, label, ran, place, forks, setSize }: TimelineRowProps) {
+    const dispatch = useDispatch();
+    return (
+      <li aria-setsize={setSize} aria-posinset={i + 1} className={place}>
+        <button
+          type="button"
+          onClick={() => dispatch({ type: 'seek', to: i })}
+          aria-current={place === 'current' ? 'step' : undefined}
+          title={ran ? `${i}. ${label}: ${ran}` : undefined}
+        >
+          {i}. {label}
+        </button>
+        {forks.map((b) => (
+          <button
+            key={b.id}
+            type="button"
+            className="fork"
+            title={`${b.name} parts from here${b.firstLabel ? `: ${b.firstLabel}` : ''}. Switch to it.`}
+            onClick={() => dispatch({ type: 'switchBranch', branch: b.id })}
+          >
+            ↪ {b.name}
+          </button>
+        ))}
+      </li>
+    );
+  },
+  (a, b) => a.step === b.step && a.label === b.label && a.ran === b.ran && a.place === b.place && a.forks === b.forks,
+);
+
+/**
  * Every step so far in words; back, forward, jump, scrub. Acting on a past
  * step keeps the old future as a branch: the list marks where each other
  * branch parts from this one, and the branch bar switches and compares.
@@ -77,7 +165,6 @@ export function Timeline() {
   const branch = useLab(selectBranch);
   const forks = useMemo(() => forkMarks(branches, branch), [branches, branch]);
   const dispatch = useDispatch();
-  const store = useLabStore();
   const ROW = ROW_BASE * usePrefs(selectFontScale);
   const scroller = useRef<HTMLDivElement>(null);
   // Row 0 is the setup; row i is step i.
@@ -98,86 +185,38 @@ export function Timeline() {
   }
   const win = computeWindow(view.top, view.height, ROW, rows, 8);
 
-  const exportMarkdown = () => {
-    const { title } = store.getState();
-    const url = URL.createObjectURL(new Blob([timelineMarkdown(title, timeline)], { type: 'text/markdown' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'pager-lab-timeline.md';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
   const here = cursor > 0 ? timeline[cursor - 1] : undefined;
 
   const items = [];
   for (let i = win.start; i < win.end; i++) {
     const entry = i === 0 ? undefined : timeline[i - 1]!;
-    const label = entry?.label ?? 'setup';
-    const ran = entry?.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : '';
     items.push(
-      <li
+      <TimelineRow
         key={i}
-        aria-setsize={rows}
-        aria-posinset={i + 1}
-        className={i === cursor ? 'current' : i > cursor ? 'future' : ''}
-      >
-        <button
-          type="button"
-          onClick={() => dispatch({ type: 'seek', to: i })}
-          aria-current={i === cursor ? 'step' : undefined}
-          title={ran ? `${i}. ${label}: ${ran}` : undefined}
-        >
-          {i}. {label}
-        </button>
-        {forks.get(i)?.map((b) => (
-          <button
-            key={b.id}
-            type="button"
-            className="fork"
-            title={`${b.name} parts from here${b.firstLabel ? `: ${b.firstLabel}` : ''}. Switch to it.`}
-            onClick={() => dispatch({ type: 'switchBranch', branch: b.id })}
-          >
-            ↪ {b.name}
-          </button>
-        ))}
-      </li>,
+        step={i}
+        label={entry?.label ?? 'setup'}
+        ran={entry?.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : ''}
+        place={i === cursor ? 'current' : i > cursor ? 'future' : ''}
+        forks={forks.get(i) ?? NO_FORKS}
+        setSize={rows}
+      />,
     );
   }
+  // The rows skip rendering when only the list's length changed (see TimelineRow): the length they announce
+  // is set here, on the rows already in the list, when it changes.
+  const list = useRef<HTMLOListElement>(null);
+  useLayoutEffect(() => {
+    const size = String(rows);
+    for (const row of list.current?.children ?? [])
+      if (row.getAttribute('aria-setsize') !== size) row.setAttribute('aria-setsize', size);
+  }, [rows]);
 
   return (
     <Panel
       title="Timeline"
       className="panel-timeline"
       id="timeline"
-      actions={
-        <div className="toolbar" role="group" aria-label="History">
-          <button type="button" onClick={() => dispatch({ type: 'seek', to: 0 })} disabled={cursor === 0}>
-            Start
-          </button>
-          <button
-            type="button"
-            onClick={() => dispatch({ type: 'seek', to: cursor - 1 })}
-            disabled={cursor === 0}
-            aria-keyshortcuts="ArrowLeft"
-          >
-            Back
-          </button>
-          <button
-            type="button"
-            onClick={() => dispatch({ type: 'seek', to: cursor + 1 })}
-            disabled={cursor >= length}
-            aria-keyshortcuts="ArrowRight"
-          >
-            Forward
-          </button>
-          <button type="button" onClick={() => dispatch({ type: 'seek', to: length })} disabled={cursor >= length}>
-            End
-          </button>
-          <button type="button" onClick={exportMarkdown} title="Download the timeline as Markdown, one line per step">
-            Markdown
-          </button>
-        </div>
-      }
+      actions={<HistoryButtons atStart={cursor === 0} atEnd={cursor >= length} />}
     >
       <div className="timeline">
         <label className="scrubber">
@@ -210,6 +249,7 @@ export function Timeline() {
         {branches.length > 1 && <BranchBar branches={branches} branch={branch} />}
         <div className="timeline-scroll" ref={scroller}>
           <ol
+            ref={list}
             className="timeline-list"
             aria-label="Steps"
             style={{ paddingTop: win.padTop, paddingBottom: win.padBottom }}
