@@ -9,6 +9,8 @@ import { openTeachingLink } from './app/teach-link';
 import { createLab, simWorker } from './client/sim-client';
 import { blankStart } from './app/library';
 import { HASH_PREFIX, linkParams } from './scenario/link';
+import { showLinkOpening } from './app/link-opening';
+import type { OpenFallback } from './protocol/messages';
 import type { LabState } from './store/store';
 import './styles.css';
 
@@ -28,10 +30,10 @@ const MOUNT_WAIT_MS = 1500;
  */
 const PRERENDERED_MOUNT_WAIT_MS = 10_000;
 
-/** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
-function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
+/** Call `then` once, when the store's state is `ready` (now or later). */
+function whenState(ready: (state: LabState) => boolean, then: (state: LabState) => void): void {
   const check = (state: LabState) => {
-    if (state.answered < id && !(orBusy && state.busy?.id === id)) return false;
+    if (!ready(state)) return false;
     then(state);
     return true;
   };
@@ -41,74 +43,98 @@ function whenAnswered(id: number, then: (state: LabState) => void, orBusy = fals
   });
 }
 
-/** Send the first commands; the id of the first open (the saved session or the library's start), if sent. */
-function boot(): number | null {
+/** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
+function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
+  whenState((state) => state.answered >= id || (orBusy && state.busy?.id === id), then);
+}
+
+/**
+ * A save the worker refuses (an impossible step) is set aside. The open whose fallback it is may be refused
+ * first (a link), so it is told by its message, which names its origin; the first state shown ends the watch.
+ */
+function setAsideIfRefused(id: number, raw: string): void {
+  const stop = lab.store.subscribe((state) => {
+    if (state.refused === id && state.notice?.text.startsWith(`${SAVED_ORIGIN}:`)) {
+      stop();
+      setAside(raw);
+    } else if (state.answered > id || (state.answered === id && state.snapshot !== null)) stop();
+  });
+}
+
+/**
+ * Open a link: at its `&at=N` step (else its last) with its `&thread=T` selected. It is read once: when the
+ * worker has answered, the hash leaves the address, so a reload restores the session saved since (the work
+ * done after opening the link), not the link again. Other hashes are teaching links.
+ */
+function openLink(hash: string, fallback?: OpenFallback): number | null {
+  if (!hash.startsWith(HASH_PREFIX)) {
+    openTeachingLink(lab.store, hash);
+    return null;
+  }
+  const params = linkParams(hash);
+  const id = lab.store.getState().dispatch({
+    type: 'open',
+    source: { kind: 'link', hash },
+    origin: 'Shared link',
+    ...(params?.at != null ? { cursor: params.at } : {}),
+    ...(params?.thread ? { select: params.thread } : {}),
+    ...(fallback ? { fallback } : {}),
+  });
+  if (id !== null && !embed)
+    whenAnswered(id, () => {
+      if (location.hash === hash) history.replaceState(history.state, '', location.pathname + location.search);
+    });
+  return id;
+}
+
+/**
+ * Send the first commands: the id of the first open and whether it is a link's. A link visit opens the link
+ * alone, with the saved session (or the library's start) as its fallback: a refused or cancelled link leaves
+ * that in place, as when it was opened first, but the worker replays the link at once and the page renders
+ * nothing else meanwhile.
+ */
+function boot(): { first: number | null; link: boolean } {
   const { dispatch } = lab.store.getState();
   if (embed) lab.store.getState().setReadOnly(true);
   // Read once: if the worker refuses it, this text is what is set aside (the store may save over it first).
   const raw = embed ? null : savedRaw();
   const saved = readSaved(raw);
-  const library = { kind: 'text' as const, text: blankStart() };
-  // The saved session (or the default) loads first, so that a link the worker refuses
-  // leaves that session in place instead of nothing.
-  let first: number | null;
-  if (saved?.ok) {
-    const id = (first = dispatch({
-      type: 'open',
-      source: { kind: 'text', text: saved.saved.text },
-      origin: SAVED_ORIGIN,
-      cursor: saved.saved.cursor,
-      // A save the worker refuses (an impossible step, a bad setup) gives way to the library, never an empty lab.
-      fallback: { source: library, origin: 'Library', note: SAVED_FALLBACK_NOTE },
-    }));
-    if (id !== null && raw !== null) whenAnswered(id, (state) => state.refused === id && setAside(raw));
-  } else {
-    first = dispatch({ type: 'open', source: library, origin: 'Library' });
-    if (saved && raw !== null) {
-      lab.store.getState().notify({ kind: 'error', text: `${SAVED_ORIGIN}: ${saved.reason}; ${SAVED_FALLBACK_NOTE}` });
-      setAside(raw);
-    }
-  }
-  // A link opens at its `&at=N` step (else its last) with its `&thread=T` selected. It is read once:
-  // when the worker has answered, the hash leaves the address, so a reload restores the session saved
-  // since (the work done after opening the link), not the link again.
-  const openLink = () => {
-    const hash = location.hash;
-    if (hash.startsWith(HASH_PREFIX)) {
-      const params = linkParams(hash);
-      const id = dispatch({
+  const libraryStart: OpenFallback = { source: { kind: 'text', text: blankStart() }, origin: 'Library' };
+  // The saved session (else the library's start); a save the worker refuses (an impossible step, a bad setup)
+  // gives way to the library, never an empty lab.
+  const start: OpenFallback = saved?.ok
+    ? {
+        source: { kind: 'text', text: saved.saved.text },
+        origin: SAVED_ORIGIN,
+        cursor: saved.saved.cursor,
+        fallback: { ...libraryStart, note: SAVED_FALLBACK_NOTE },
+      }
+    : libraryStart;
+  const hash = location.hash;
+  const link = hash.startsWith(HASH_PREFIX);
+  const first = link
+    ? openLink(hash, start)
+    : dispatch({
         type: 'open',
-        source: { kind: 'link', hash },
-        origin: 'Shared link',
-        ...(params?.at != null ? { cursor: params.at } : {}),
-        ...(params?.thread ? { select: params.thread } : {}),
+        source: start.source,
+        origin: start.origin,
+        ...(start.cursor !== undefined ? { cursor: start.cursor } : {}),
+        ...(start.fallback ? { fallback: start.fallback } : {}),
       });
-      if (id !== null && !embed)
-        whenAnswered(id, () => {
-          if (location.hash === hash) history.replaceState(history.state, '', location.pathname + location.search);
-        });
-    } else openTeachingLink(lab.store, hash);
-  };
-  openLink();
+  if (saved?.ok && first !== null && raw !== null) setAsideIfRefused(first, raw);
+  if (saved && !saved.ok && raw !== null) {
+    // On a link visit the link's open is what is said (the library's start is only its fallback).
+    if (!link)
+      lab.store.getState().notify({ kind: 'error', text: `${SAVED_ORIGIN}: ${saved.reason}; ${SAVED_FALLBACK_NOTE}` });
+    setAside(raw);
+  }
+  if (!link && hash) openLink(hash);
   if (!embed) startSaving(lab.store);
-  window.addEventListener('hashchange', openLink);
-  return first;
+  window.addEventListener('hashchange', () => openLink(location.hash));
+  return { first, link };
 }
 
-const first = boot();
-// React mounts once the first open is answered: its first render is then the first state itself, laid out and
-// painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
-// (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
-// session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
-const answered = new Promise<void>((resolve) => {
-  if (first === null) return resolve();
-  whenAnswered(first, () => resolve(), true);
-  // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
-  setTimeout(() => {
-    if (!document.querySelector('#root > [data-prerendered]')) resolve();
-  }, MOUNT_WAIT_MS);
-  setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
-});
+const { first, link } = boot();
 /**
  * The built page loads this entry `async` (tools/prerender-plugin.ts): it runs as soon as it is fetched, so the
  * worker starts while the HTML (with the prerendered first state) is still parsed and laid out. React mounts
@@ -118,10 +144,44 @@ const parsed = new Promise<void>((resolve) => {
   if (document.readyState !== 'loading') resolve();
   else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
 });
+// A link visit shows "Opening the shared link…" (progress, Cancel) until the link's state (or its fallback's)
+// is in: React and the lab mount only then, so the page does not render a first state the link replaces.
+const opening = link
+  ? (() => {
+      const root = document.getElementById('root');
+      return root
+        ? Promise.resolve(showLinkOpening(root, lab.store))
+        : parsed.then(() => showLinkOpening(document.getElementById('root')!, lab.store));
+    })()
+  : null;
+// React mounts once the first open is answered: its first render is then the first state itself, laid out and
+// painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
+// (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
+// session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
+const answered = new Promise<void>((resolve) => {
+  if (first === null) return resolve();
+  if (link) {
+    // The link's state, or its fallback's after a refusal or Cancel (the refusal comes first, then the state).
+    const shown = (state: LabState) => state.answered >= first && state.snapshot !== null;
+    whenState(shown, () => resolve());
+    // A worker that says nothing for this long (no progress) still gets the lab mounted, with its message.
+    const silent = () =>
+      lab.store.getState().busy === null ? resolve() : setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS);
+    setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS);
+    return;
+  }
+  whenAnswered(first, () => resolve(), true);
+  // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
+  setTimeout(() => {
+    if (!document.querySelector('#root > [data-prerendered]')) resolve();
+  }, MOUNT_WAIT_MS);
+  setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
+});
 // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
 // inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
 // screen sizes are dropped.
-void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
+void Promise.all([import('./app/mount'), answered, parsed, opening]).then(([{ mount }, , , stopOpening]) => {
+  stopOpening?.();
   for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
-  mount(document.getElementById('root')!, lab, embed);
+  mount(document.getElementById('root')!, lab, embed, link);
 });

@@ -1,5 +1,6 @@
 /** React and the lab's components, mounted once the entry (src/main.tsx) has started the worker. */
 import { StrictMode, useLayoutEffect, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { Root } from './Root';
 import { screenSize } from './layout';
@@ -21,7 +22,12 @@ function Unmark({ root, children }: { root: HTMLElement; children: ReactNode }) 
   return children;
 }
 
-export function mount(root: HTMLElement, lab: Lab, embed: boolean): void {
+/**
+ * `sync`: render and commit the first state in this task (a link visit, whose state is in and whose worker builds
+ * the history behind it meanwhile): a first render left to the scheduler yields every few ms, and on two busy
+ * cores each yield can hand the core to the worker or another process for tens of ms.
+ */
+export function mount(root: HTMLElement, lab: Lab, embed: boolean, sync = false): void {
   const copy = root.firstElementChild;
   // A window resized since the copy was chosen would lay the lab out for another size than the copy's, and
   // hydration keeps the copy's attributes: React then renders afresh instead.
@@ -45,9 +51,13 @@ export function mount(root: HTMLElement, lab: Lab, embed: boolean): void {
     );
     return;
   }
-  createRoot(root).render(
-    <StrictMode>
-      <Root lab={lab} embed={embed} />
-    </StrictMode>,
-  );
+  const reactRoot = createRoot(root);
+  const render = () =>
+    reactRoot.render(
+      <StrictMode>
+        <Root lab={lab} embed={embed} />
+      </StrictMode>,
+    );
+  if (sync) flushSync(render);
+  else render();
 }

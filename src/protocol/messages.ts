@@ -15,7 +15,7 @@ import type { TeachCommand, TeachEvent } from './teach';
 /**
  * 3: macro steps (step over, step out, run to line, breakpoints), branches, compare, reset with undo.
  * 4: long work in slices (`sim.progress`, `sim.cancel`), heartbeats (`sim.ping`/`sim.pong`), a step count,
- * an open's fallback (a saved session that cannot be restored).
+ * an open's fallback (a saved session that cannot be restored; a visit's link that is refused or cancelled).
  */
 export const PROTOCOL_VERSION = 4;
 
@@ -32,6 +32,20 @@ export interface TimelineEntry {
 export type ScenarioSource =
   { readonly kind: 'text'; readonly text: string } | { readonly kind: 'link'; readonly hash: string };
 
+/**
+ * An open's fallback: a saved session that cannot be restored gives way to the library's start; a link opened
+ * on a visit gives way to the saved session (which may itself give way to the library's start).
+ */
+export interface OpenFallback {
+  readonly source: ScenarioSource;
+  readonly origin: string;
+  /** Said after the refusal; none for a link, whose refusal reads as it did when the fallback was open before it. */
+  readonly note?: string;
+  readonly cursor?: number;
+  /** What to open if this one is refused in turn. */
+  readonly fallback?: OpenFallback;
+}
+
 export type Command =
   /**
    * Read, validate and load a scenario (off the main thread); cursor at `cursor` or the end. If it is
@@ -46,10 +60,11 @@ export type Command =
       /** The thread to select once loaded (echoed in the snapshot's `select`). */
       readonly select?: string;
       /**
-       * What to open instead if `source` is refused (a saved session that cannot be restored): it is
-       * loaded, then the refusal is reported as `sim.error` "{origin}: {reason}; {fallback.note}".
+       * What to open instead if `source` is refused or its open is cancelled before it is done: the refusal
+       * is reported as `sim.error` "{origin}: {reason}; {fallback.note}" (without a note: "{origin}: {reason}"),
+       * then the fallback is loaded.
        */
-      readonly fallback?: { readonly source: ScenarioSource; readonly origin: string; readonly note: string };
+      readonly fallback?: OpenFallback;
     }
   /** Replace the session with an already validated scenario (a restart): cursor at `cursor` or the end. */
   | {

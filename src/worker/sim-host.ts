@@ -16,6 +16,7 @@ import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeli
 import {
   PROTOCOL_VERSION,
   type Command,
+  type OpenFallback,
   type ScenarioSource,
   type SimEvent,
   type TimelineEntry,
@@ -28,8 +29,6 @@ import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario
 import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
-
-type Fallback = NonNullable<Extract<Command, { type: 'sim.open' }>['fallback']>;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -324,7 +323,7 @@ export class SimHost {
     cursor?: number,
     select?: string,
     origin?: string,
-    fallback?: Fallback,
+    fallback?: OpenFallback,
   ): Work {
     const id = job.id;
     const prefix = origin ? `${origin}: ` : '';
@@ -356,14 +355,16 @@ export class SimHost {
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
+    const cancelled = (done: number) =>
+      `${prefix}loading cancelled after ${count(done)} of ${count(steps.length)} steps; the session before it is still open`;
     let next = run.next();
     for (; !next.done; next = run.next()) {
       yield next.value;
-      if (job.cancelled)
-        return this.error(
-          id,
-          `${prefix}loading cancelled after ${count(next.value)} of ${count(steps.length)} steps; the session before it is still open`,
-        );
+      if (job.cancelled) {
+        // Cancelled is not refused: the fallback opens, without the note a refusal gets.
+        if (fallback) return yield* this.fallingBack(job, cancelled(next.value), { ...fallback, note: undefined });
+        return this.error(id, cancelled(next.value));
+      }
     }
     const quick = next.value;
     // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).
@@ -383,6 +384,9 @@ export class SimHost {
       // the session before, so it comes back (the lab is never left empty: without one, the link stays).
       if (job.cancelled && was.current)
         return this.restore(id, was.current, was.beforeReset, prefix, i + 1, steps.length);
+      // On a link visit nothing was open before it: its fallback (the saved session, the library's start) is.
+      if (job.cancelled && fallback)
+        return yield* this.fallingBack(job, cancelled(i + 1), { ...fallback, note: undefined });
     }
     session.seek(target);
     this.current = { session, scenario };
@@ -439,13 +443,20 @@ export class SimHost {
   /**
    * `refusal` ("The saved session could not be restored: step 9: …") stopped an open: say why, then open
    * `fallback` instead (the refusal goes first, so the UI knows the command was refused when the fallback's
-   * snapshot arrives; if the fallback is refused too, its own error follows).
+   * snapshot arrives; if the fallback is refused too, its own error follows, and its own fallback opens).
    */
-  private *fallingBack(job: Job, refusal: string, fallback: Fallback): Work {
+  private *fallingBack(job: Job, refusal: string, fallback: OpenFallback): Work {
+    const said = fallback.note ? `${refusal}; ${fallback.note}` : refusal;
     const read = this.read(fallback.source, fallback.origin);
+    if (!read.ok && fallback.fallback) {
+      this.error(job.id, said);
+      return yield* this.fallingBack(job, read.message, fallback.fallback);
+    }
     if (!read.ok) return this.error(job.id, `${refusal}; ${read.message}`);
-    this.error(job.id, `${refusal}; ${fallback.note}`);
-    yield* this.loading({ id: job.id, cancelled: false }, read.scenario, undefined, undefined, fallback.origin);
+    this.error(job.id, said);
+    // A job of its own: the Cancel that stopped the open does not stop its fallback.
+    const own = { id: job.id, cancelled: false };
+    yield* this.loading(own, read.scenario, fallback.cursor, undefined, fallback.origin, fallback.fallback);
   }
 
   /** `thread` exists in `snapshot` and has begun its call (the source can follow it without a preview). */

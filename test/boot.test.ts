@@ -1,0 +1,131 @@
+/**
+ * What the page's entry (src/main.tsx) sends the worker on a visit, run in Node against stand-ins for the page
+ * (location, storage, a DOM of a few elements) with the real store: a link visit opens the link alone, with the
+ * saved session or the library's start as its fallback; a plain visit opens the saved session (or the start).
+ */
+import LZString from 'lz-string';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { blankStart } from '../src/app/library';
+import { SAVED_FALLBACK_NOTE, SAVED_ORIGIN } from '../src/app/persistence';
+import type { CommandBody } from '../src/store/store';
+
+const sent = vi.hoisted(() => [] as CommandBody[]);
+
+vi.mock('../src/client/sim-client', async () => {
+  const { createLabStore } = await import('../src/store/store');
+  const store = createLabStore((command) => {
+    sent.push(command);
+    return sent.length;
+  });
+  return { simWorker: () => null, createLab: () => ({ store, client: {} }) };
+});
+// React is not mounted here (and the visit's open is never answered: it would mount only then).
+vi.mock('../src/app/mount', () => ({ mount: () => undefined }));
+
+/** Just enough of an element for the entry's "Opening the shared link" state. */
+class FakeElement {
+  readonly children: FakeElement[] = [];
+  textContent = '';
+  hidden = false;
+  disabled = false;
+  className = '';
+  type = '';
+  setAttribute(): void {}
+  addEventListener(): void {}
+  append(...children: FakeElement[]): void {
+    this.children.push(...children);
+  }
+  replaceChildren(...children: FakeElement[]): void {
+    this.children.splice(0, this.children.length, ...children);
+  }
+  remove(): void {}
+}
+
+const SESSION_KEY = 'pager-lab/session/v1';
+const library = blankStart();
+const scenario = { ...(JSON.parse(library) as object), title: 'Linked', steps: [] };
+const linkHash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
+
+/** Load the entry afresh on a page at `hash` with `storage`; the commands it sent. */
+async function visit(hash: string, storage: Record<string, string> = {}): Promise<CommandBody[]> {
+  sent.length = 0;
+  const root = new FakeElement();
+  const noop = () => undefined;
+  vi.stubGlobal('location', { hash, search: '', pathname: '/' });
+  vi.stubGlobal('history', { state: null, replaceState: noop });
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => storage[k] ?? null,
+    setItem: (k: string, v: string) => void (storage[k] = v),
+    removeItem: (k: string) => void delete storage[k],
+  });
+  vi.stubGlobal('window', { addEventListener: noop, removeEventListener: noop });
+  vi.stubGlobal('addEventListener', noop);
+  vi.stubGlobal('removeEventListener', noop);
+  vi.stubGlobal('document', {
+    readyState: 'complete',
+    getElementById: () => root,
+    querySelector: () => null,
+    querySelectorAll: () => [],
+    createElement: () => new FakeElement(),
+    addEventListener: noop,
+  });
+  vi.resetModules();
+  await import('../src/main');
+  return [...sent];
+}
+
+describe('a visit sends the worker one open', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('a link visit opens the link alone, the library start its fallback', async () => {
+    const sent = await visit(`${linkHash}&at=0&thread=t1`);
+    expect(sent).toEqual([
+      {
+        type: 'sim.open',
+        source: { kind: 'link', hash: `${linkHash}&at=0&thread=t1` },
+        origin: 'Shared link',
+        cursor: 0,
+        select: 't1',
+        fallback: { source: { kind: 'text', text: library }, origin: 'Library' },
+      },
+    ]);
+  });
+
+  it('a link visit with a saved session: the session is the fallback, the library start its own', async () => {
+    const saved = JSON.stringify({ scenario: { ...scenario, title: 'Saved' }, cursor: 0 });
+    const sent = await visit(linkHash, { [SESSION_KEY]: saved });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      type: 'sim.open',
+      source: { kind: 'link', hash: linkHash },
+      fallback: {
+        origin: SAVED_ORIGIN,
+        cursor: 0,
+        fallback: { source: { kind: 'text', text: library }, origin: 'Library', note: SAVED_FALLBACK_NOTE },
+      },
+    });
+    const fallback = (sent[0] as Extract<CommandBody, { type: 'sim.open' }>).fallback!;
+    expect(fallback.source.kind === 'text' && JSON.parse(fallback.source.text)).toMatchObject({ title: 'Saved' });
+    // A link's refusal is said alone ("Shared link: …"), as when the session was open before it.
+    expect(fallback.note).toBeUndefined();
+  });
+
+  it('a plain visit opens the saved session, or the library start', async () => {
+    expect(await visit('')).toEqual([
+      { type: 'sim.open', source: { kind: 'text', text: library }, origin: 'Library', cursor: undefined },
+    ]);
+    const saved = JSON.stringify({ scenario: { ...scenario, title: 'Saved' }, cursor: 0 });
+    const sent = await visit('', { [SESSION_KEY]: saved });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      source: { kind: 'text' },
+      origin: SAVED_ORIGIN,
+      cursor: 0,
+      fallback: { origin: 'Library', note: SAVED_FALLBACK_NOTE },
+    });
+  });
+});
