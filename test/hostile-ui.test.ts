@@ -4,57 +4,13 @@
  * again what it had not answered, Step presses are coalesced, and a saved session is read as strictly as
  * an import (persistence.ts) with a fallback when the worker refuses it.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimClient } from '../src/client/sim-client';
 import type { Command, SimEvent } from '../src/protocol/messages';
-import type { Scenario, Step } from '../src/protocol/scenario';
 import { readSaved } from '../src/app/persistence';
-import { parseScenario } from '../src/scenario/schema';
 import { createLabStore, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
-
-const walkthrough = (): Scenario => {
-  const parsed = parseScenario(readFileSync('scenarios/lecture-walkthrough.json', 'utf8'));
-  if (!parsed.ok) throw new Error('library scenario must parse');
-  return parsed.scenario;
-};
-
-/** Attach a 64 MiB file and start an msync of all of it: stepping it takes three steps per page offset. */
-function bigFlush(extra: number): Scenario {
-  const steps: Step[] = [
-    { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
-    { run: 't1' },
-    { spawn: 't2', call: 'uvn_flush', args: { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO', 'PGO_ALLPAGES'] } },
-  ];
-  for (let i = 0; i < extra; i++) steps.push({ step: 't2' });
-  return {
-    format: 'pager-scenario/1',
-    pager: 'openbsd',
-    machine: { physPages: 16 },
-    vnodes: [{ name: 'vn1', size: 64 * 1024 * 1024 }],
-    steps,
-  };
-}
-
-/** A host whose slices are one unit long and whose next slice comes when the test says. */
-function slicedHost() {
-  const events: SimEvent[] = [];
-  const waiting: (() => void)[] = [];
-  const host = new SimHost((e) => events.push(e), undefined, {
-    sliceMs: 0,
-    yieldToQueue: () => new Promise<void>((resolve) => waiting.push(resolve)),
-  });
-  /** Let `n` more slices run. */
-  const slices = async (n: number) => {
-    for (let i = 0; i < n && waiting.length > 0; i++) {
-      waiting.shift()!();
-      await Promise.resolve();
-      await Promise.resolve();
-    }
-  };
-  return { host, events, slices, waiting };
-}
+import { bigFlush, slicedHost, walkthrough } from './sliced-host';
 
 describe('long work in the worker goes in slices', () => {
   it('a load reports progress, answers pings between slices, and a Cancel keeps the session before it', async () => {

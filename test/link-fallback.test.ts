@@ -4,60 +4,19 @@
  * fallback; a Cancel during its replay, or one that arrives after its answer, opens the fallback with the
  * cancel's message; a saved session refused in turn gives way to the library's start.
  */
-import { readFileSync } from 'node:fs';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import type { OpenFallback, SimEvent } from '../src/protocol/messages';
-import type { Scenario, Step } from '../src/protocol/scenario';
-import { parseScenario } from '../src/scenario/schema';
+import type { Scenario } from '../src/protocol/scenario';
 import { SimHost } from '../src/worker/sim-host';
+import { bigFlush, slicedHost, walkthrough } from './sliced-host';
 
-const walkthrough = (): Scenario => {
-  const parsed = parseScenario(readFileSync('scenarios/lecture-walkthrough.json', 'utf8'));
-  if (!parsed.ok) throw new Error('library scenario must parse');
-  return parsed.scenario;
-};
 const text = (s: Scenario) => ({ kind: 'text' as const, text: JSON.stringify(s) });
 const link = (s: unknown) => ({
   kind: 'link' as const,
   hash: `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(s))}`,
 });
 const libraryStart: OpenFallback = { source: text({ ...walkthrough(), steps: [] }), origin: 'Library' };
-
-/** An msync of a 64 MiB file with `extra` more steps: long enough to cancel in its replay. */
-function bigFlush(extra: number): Scenario {
-  const steps: Step[] = [
-    { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
-    { run: 't1' },
-    { spawn: 't2', call: 'uvn_flush', args: { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO', 'PGO_ALLPAGES'] } },
-  ];
-  for (let i = 0; i < extra; i++) steps.push({ step: 't2' });
-  return {
-    format: 'pager-scenario/1',
-    pager: 'openbsd',
-    machine: { physPages: 16 },
-    vnodes: [{ name: 'vn1', size: 64 * 1024 * 1024 }],
-    steps,
-  };
-}
-
-/** A host whose slices are one unit long and whose next slice comes when the test says. */
-function slicedHost() {
-  const events: SimEvent[] = [];
-  const waiting: (() => void)[] = [];
-  const host = new SimHost((e) => events.push(e), undefined, {
-    sliceMs: 0,
-    yieldToQueue: () => new Promise<void>((resolve) => waiting.push(resolve)),
-  });
-  const slices = async (n: number) => {
-    for (let i = 0; i < n && waiting.length > 0; i++) {
-      waiting.shift()!();
-      await Promise.resolve();
-      await Promise.resolve();
-    }
-  };
-  return { host, events, slices, waiting };
-}
 
 const answers = (events: SimEvent[]) => events.filter((e) => e.type === 'sim.error' || e.type === 'sim.snapshot');
 
