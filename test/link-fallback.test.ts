@@ -20,6 +20,19 @@ const libraryStart: OpenFallback = { source: text({ ...walkthrough(), steps: [] 
 
 const answers = (events: SimEvent[]) => events.filter((e) => e.type === 'sim.error' || e.type === 'sim.snapshot');
 
+/** A host whose slices run when the test says, opening a 43-step link with the library's start as its fallback. */
+function openBigLink() {
+  const sliced = slicedHost();
+  const open = sliced.host.handle({
+    type: 'sim.open',
+    id: 1,
+    source: link(bigFlush(40)),
+    origin: 'Shared link',
+    fallback: libraryStart,
+  });
+  return { ...sliced, open };
+}
+
 describe("a link visit's fallback", () => {
   it('a refused link says only why, then its fallback opens', () => {
     const events: SimEvent[] = [];
@@ -73,14 +86,7 @@ describe("a link visit's fallback", () => {
   });
 
   it('Cancel during the replay opens the fallback with the cancel message', async () => {
-    const { host, events, slices } = slicedHost();
-    const open = host.handle({
-      type: 'sim.open',
-      id: 1,
-      source: link(bigFlush(40)),
-      origin: 'Shared link',
-      fallback: libraryStart,
-    });
+    const { host, events, slices, open } = openBigLink();
     await slices(5);
     expect(answers(events)).toEqual([]);
     host.handle({ type: 'sim.cancel', id: 2 });
@@ -96,14 +102,7 @@ describe("a link visit's fallback", () => {
   });
 
   it('a Cancel that arrives after the answer (the history still built) opens the fallback too', async () => {
-    const { host, events, slices } = slicedHost();
-    const open = host.handle({
-      type: 'sim.open',
-      id: 1,
-      source: link(bigFlush(40)),
-      origin: 'Shared link',
-      fallback: libraryStart,
-    });
+    const { host, events, slices, open } = openBigLink();
     for (let i = 0; i < 200 && answers(events).length === 0; i++) await slices(1);
     expect(answers(events)).toMatchObject([{ type: 'sim.snapshot', length: 43 }]);
     host.handle({ type: 'sim.cancel', id: 2 });
