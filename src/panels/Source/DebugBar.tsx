@@ -31,6 +31,29 @@ export function stopText(stop: StopInfo, seedFile: string): string {
   }
 }
 
+/** The buttons that step or run the followed thread, with the debugger keys people know. */
+const STEPPERS = [
+  { label: 'Step', type: 'step', keys: 'S F11', title: (id: string) => `Step ${id} by one statement (s, F11)` },
+  {
+    label: 'Step over',
+    type: 'stepOver',
+    keys: 'N F10',
+    title: (id: string) => `Step ${id} over a call into a seed function: run it to its return (n, F10)`,
+  },
+  {
+    label: 'Step out',
+    type: 'stepOut',
+    keys: 'O Shift+F11',
+    title: (id: string) => `Run ${id} until it returns from the function it is in (o, Shift+F11)`,
+  },
+  {
+    label: 'Run',
+    type: 'run',
+    keys: 'R F5',
+    title: (id: string) => `Run ${id} until it blocks, returns or reaches a breakpoint (r, F5)`,
+  },
+] as const;
+
 /**
  * The stepping buttons and the line to run to. Memoized on what they show (the thread's id, whether it can
  * run, the chosen line): the bar re-renders on every step (a new thread, a new stop), the buttons need not.
@@ -48,42 +71,18 @@ const DebugButtons = memo(function DebugButtons({
   const why = id === null ? 'No thread to run' : !can ? `${id} cannot run now` : undefined;
   return (
     <div className="toolbar" role="toolbar" aria-label="Debugger">
-      <button
-        type="button"
-        disabled={!can}
-        title={why ?? `Step ${id} by one statement (s, F11)`}
-        aria-keyshortcuts="S F11"
-        onClick={() => id && dispatch({ type: 'step', thread: id })}
-      >
-        Step
-      </button>
-      <button
-        type="button"
-        disabled={!can}
-        title={why ?? `Step ${id} over a call into a seed function: run it to its return (n, F10)`}
-        aria-keyshortcuts="N F10"
-        onClick={() => id && dispatch({ type: 'stepOver', thread: id })}
-      >
-        Step over
-      </button>
-      <button
-        type="button"
-        disabled={!can}
-        title={why ?? `Run ${id} until it returns from the function it is in (o, Shift+F11)`}
-        aria-keyshortcuts="O Shift+F11"
-        onClick={() => id && dispatch({ type: 'stepOut', thread: id })}
-      >
-        Step out
-      </button>
-      <button
-        type="button"
-        disabled={!can}
-        title={why ?? `Run ${id} until it blocks, returns or reaches a breakpoint (r, F5)`}
-        aria-keyshortcuts="R F5"
-        onClick={() => id && dispatch({ type: 'run', thread: id })}
-      >
-        Run
-      </button>
+      {STEPPERS.map(({ label, type, keys, title }) => (
+        <button
+          key={type}
+          type="button"
+          disabled={!can}
+          title={why ?? title(id ?? '')}
+          aria-keyshortcuts={keys}
+          onClick={() => id && dispatch({ type, thread: id })}
+        >
+          {label}
+        </button>
+      ))}
       <span className="src-runto">
         <button
           type="button"
