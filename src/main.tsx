@@ -154,34 +154,39 @@ const opening = link
         : parsed.then(() => showLinkOpening(document.getElementById('root')!, lab.store));
     })()
   : null;
-// React mounts once the first open is answered: its first render is then the first state itself, laid out and
-// painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
-// (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
-// session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
-const answered = new Promise<void>((resolve) => {
-  if (first === null) return resolve();
-  if (link) {
-    // The link's state, or its fallback's after a refusal or Cancel (the refusal comes first, then the state).
-    const shown = (state: LabState) => state.answered >= first && state.snapshot !== null;
-    whenState(shown, () => resolve());
-    // A worker that says nothing for this long (no progress) still gets the lab mounted, with its message.
-    const silent = () =>
-      lab.store.getState().busy === null ? resolve() : setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS);
+/** On a link visit: the link's state is in, or its fallback's after a refusal or Cancel (the refusal comes first). */
+const linkShown = (state: LabState) => first !== null && state.answered >= first && state.snapshot !== null;
+if (link) {
+  // The lab mounts at once, out of the page, while the worker replays; it takes the opening line's place in the
+  // commit that renders the link's state (src/app/mount.tsx), so the answer costs that render, not the mount.
+  void Promise.all([import('./app/mount'), parsed, opening]).then(([{ mountAside }, , stopOpening]) => {
+    const place = mountAside(document.getElementById('root')!, lab, embed, linkShown, () => {
+      stopOpening?.();
+      for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
+    });
+    // A worker that says nothing for this long (no progress) still gets the lab shown, with its message.
+    const silent = () => (lab.store.getState().busy === null ? place() : setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS));
     setTimeout(silent, PRERENDERED_MOUNT_WAIT_MS);
-    return;
-  }
-  whenAnswered(first, () => resolve(), true);
-  // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
-  setTimeout(() => {
-    if (!document.querySelector('#root > [data-prerendered]')) resolve();
-  }, MOUNT_WAIT_MS);
-  setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
-});
-// On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
-// inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
-// screen sizes are dropped.
-void Promise.all([import('./app/mount'), answered, parsed, opening]).then(([{ mount }, , , stopOpening]) => {
-  stopOpening?.();
-  for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
-  mount(document.getElementById('root')!, lab, embed, link);
-});
+  });
+} else {
+  // React mounts once the first open is answered: its first render is then the first state itself, laid out and
+  // painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
+  // (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
+  // session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
+  const answered = new Promise<void>((resolve) => {
+    if (first === null) return resolve();
+    whenAnswered(first, () => resolve(), true);
+    // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
+    setTimeout(() => {
+      if (!document.querySelector('#root > [data-prerendered]')) resolve();
+    }, MOUNT_WAIT_MS);
+    setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
+  });
+  // On a plain first visit `#root` already shows the first state, prerendered at build (tools/prerender-plugin.ts),
+  // inert until now: React takes that markup over (src/app/mount.tsx hydrates it), and the copies for the other
+  // screen sizes are dropped.
+  void Promise.all([import('./app/mount'), answered, parsed]).then(([{ mount }]) => {
+    for (const copy of document.querySelectorAll('script[data-first-state]')) copy.remove();
+    mount(document.getElementById('root')!, lab, embed);
+  });
+}

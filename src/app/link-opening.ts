@@ -10,7 +10,8 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * Show the opening state in `root` (replacing what is there); the returned function stops following the store
- * (the box stays until React's first commit clears the root, so no empty frame comes between them).
+ * (the box stays until the lab takes its place in the commit that renders the state, so no empty frame comes
+ * between them: src/app/mount.tsx `mountAside`).
  */
 export function showLinkOpening(root: HTMLElement, store: LabStore): () => void {
   const box = document.createElement('div');

@@ -1,10 +1,10 @@
 /** React and the lab's components, mounted once the entry (src/main.tsx) has started the worker. */
-import { StrictMode, useLayoutEffect, type ReactNode } from 'react';
-import { flushSync } from 'react-dom';
+import { StrictMode, useLayoutEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { Root } from './Root';
 import { screenSize } from './layout';
 import type { Lab } from '../client/sim-client';
+import type { LabState, LabStore } from '../store/store';
 
 /** The marks the build puts on the prerendered copy of the first state (tools/prerender-plugin.ts). */
 const PRERENDERED_MARKS = ['data-prerendered', 'inert', 'aria-busy'] as const;
@@ -22,12 +22,7 @@ function Unmark({ root, children }: { root: HTMLElement; children: ReactNode }) 
   return children;
 }
 
-/**
- * `sync`: render and commit the first state in this task (a link visit, whose state is in and whose worker builds
- * the history behind it meanwhile): a first render left to the scheduler yields every few ms, and on two busy
- * cores each yield can hand the core to the worker or another process for tens of ms.
- */
-export function mount(root: HTMLElement, lab: Lab, embed: boolean, sync = false): void {
+export function mount(root: HTMLElement, lab: Lab, embed: boolean): void {
   const copy = root.firstElementChild;
   // A window resized since the copy was chosen would lay the lab out for another size than the copy's, and
   // hydration keeps the copy's attributes: React then renders afresh instead.
@@ -51,13 +46,63 @@ export function mount(root: HTMLElement, lab: Lab, embed: boolean, sync = false)
     );
     return;
   }
-  const reactRoot = createRoot(root);
-  const render = () =>
-    reactRoot.render(
-      <StrictMode>
-        <Root lab={lab} embed={embed} />
-      </StrictMode>,
-    );
-  if (sync) flushSync(render);
-  else render();
+  createRoot(root).render(
+    <StrictMode>
+      <Root lab={lab} embed={embed} />
+    </StrictMode>,
+  );
+}
+
+/**
+ * Put the lab in the page in the commit that first renders a state `ready` says is in. It comes before the
+ * lab in the tree, so its layout effect runs before the lab's own (the Timeline's scroll to the current step
+ * needs the lab in the page), and the page never shows the lab without that state.
+ */
+function PlaceWhenReady({
+  store,
+  ready,
+  place,
+}: {
+  store: LabStore;
+  ready: (state: LabState) => boolean;
+  place: () => void;
+}) {
+  const isReady = useSyncExternalStore(store.subscribe, () => ready(store.getState()));
+  useLayoutEffect(() => {
+    if (isReady) place();
+  }, [isReady, place]);
+  return null;
+}
+
+/**
+ * A link visit: mount the lab now, while the worker replays the link, into a box that is not in the page, and
+ * move the box into `root` (replacing the "Opening the shared link" line) in the commit that renders the
+ * link's state, or its fallback's (`ready`). The answer then costs the state's render, not the lab's mount;
+ * the page never shows the lab without that state. The returned function places the box at once (a worker
+ * that reports nothing for long); `placed` is called once, when the box goes in.
+ */
+export function mountAside(
+  root: HTMLElement,
+  lab: Lab,
+  embed: boolean,
+  ready: (state: LabState) => boolean,
+  placed: () => void,
+): () => void {
+  const box = document.createElement('div');
+  // Out of the layout: the lab's own elements lay out as if they were the root's children.
+  box.style.display = 'contents';
+  let inPage = false;
+  const place = () => {
+    if (inPage) return;
+    inPage = true;
+    root.replaceChildren(box);
+    placed();
+  };
+  createRoot(box).render(
+    <StrictMode>
+      <PlaceWhenReady store={lab.store} ready={ready} place={place} />
+      <Root lab={lab} embed={embed} />
+    </StrictMode>,
+  );
+  return place;
 }
