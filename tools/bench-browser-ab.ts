@@ -5,7 +5,8 @@
  * `npx tsx tools/bench-browser-ab.ts /tmp/x/dist load|click [rounds]`: the other build's files are copied into
  * dist/ (its page as dist/base.html; hashed names do not collide), cold loads alternate between the two
  * (`load`: first state), or two pages open the 4,096-page msync link and Step clicks alternate (`click`), or
- * cold opens of that link alternate (`link`: to its last step painted, and to a Back pressed at once answered).
+ * cold opens of that link alternate (`link`: to its last step painted, where it went after the answer arrived
+ * (the page's `?perf=1` marks), and to a Back pressed at once answered).
  * `AB_CSS=...` instead compares this build with itself plus that CSS. Rebuild dist afterwards.
  * `AB_PAGER=freebsd`: the clicks step the FreeBSD bench's link (faults through vnode_pager.c) instead.
  * `AB_GC=1` (clicks): the rounds run under one Chromium trace, and each page's main-thread garbage
@@ -17,7 +18,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
 import { CLICK_PAUSE_MS, clickSteps, installFirstStateProbe } from './bench-browser-page';
-import { sumIn, type TraceEvent } from './bench-browser-trace';
+import { linkOpenSplit, sumIn, type TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
@@ -26,9 +27,10 @@ const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(
 
 /**
  * `AB_TRACE=1`: the thread time (CPU) of the page's and the worker's top-level tasks in a trace, from
- * navigation start to its end; what each spent of the open, whatever the load.
+ * navigation start to its end; what each spent of the open, whatever the load (split at `answerMs`, the
+ * answer's arrival in ms from navigation start, when given).
  */
-function cpuByThread(buffer: Buffer): string {
+function cpuByThread(buffer: Buffer, answerMs = Infinity): string {
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const names = new Map<string, string>();
   for (const e of events)
@@ -40,7 +42,9 @@ function cpuByThread(buffer: Buffer): string {
     if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)) continue;
     const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
     if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
-    const key = thread.startsWith('Dedicated') ? 'worker' : 'page';
+    const key =
+      (thread.startsWith('Dedicated') ? 'worker' : 'page') +
+      (answerMs === Infinity ? '' : nav && (e.ts - nav.ts) / 1000 >= answerMs ? ' after the answer' : ' before');
     sums.set(key, (sums.get(key) ?? 0) + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000);
   }
   return [...sums].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
@@ -125,7 +129,7 @@ async function main() {
       if (mode === 'link') {
         // Cold opens of the 16,387-step link, alternating: navigation start to its last step painted, and to a
         // Back pressed at once answered (the history complete: a build that answers first records it after).
-        const t: Record<string, { open: number; back: number }[]> = { other: [], this: [] };
+        const t: Record<string, { open: number; back: number; after: number }[]> = { other: [], this: [] };
         const shown = (page: Page, text: string) =>
           page
             .waitForFunction(
@@ -149,22 +153,34 @@ async function main() {
             if (traced) await browser.startTracing(page, { categories: ['toplevel', 'v8', 'blink.user_timing'] });
             await page.goto(`${BASE}${p}?perf=1${hash}`, { timeout: 300000 });
             const open = await shown(page, `Step ${total} of ${total}`);
+            const split = await linkOpenSplit(page, open);
             if (traced)
-              console.log(`${k}: CPU to the last step painted (ms): ${cpuByThread(await browser.stopTracing())}`);
+              console.log(
+                `${k}: CPU to the last step painted (ms): ${cpuByThread(await browser.stopTracing(), split.message)}`,
+              );
             await page.evaluate(() =>
               [...document.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="History"] button')]
                 .find((b) => b.textContent?.trim() === 'Back')
                 ?.click(),
             );
             const back = await shown(page, `Step ${total - 1} of ${total}`);
-            t[k]!.push({ open, back });
-            console.log(`${k}: open ${open.toFixed(0)} ms, back answered ${back.toFixed(0)} ms`);
+            const after = open - split.message;
+            t[k]!.push({ open, back, after });
+            console.log(
+              `${k}: open ${open.toFixed(0)} ms (answer arrived ${split.message.toFixed(0)}, then reading ` +
+                `${(split.storeStart - split.message).toFixed(0)} | store ${(split.storeEnd - split.storeStart).toFixed(0)} | ` +
+                `React ${(split.commit - split.storeEnd).toFixed(0)} | frame ${(open - split.commit).toFixed(0)}: ` +
+                `${after.toFixed(0)} after the answer), back answered ${back.toFixed(0)} ms`,
+            );
             await ctx.close();
           }
         for (const [k, xs] of Object.entries(t))
           console.log(
             `${k}: link open median ${q(
               xs.map((x) => x.open),
+              0.5,
+            ).toFixed(0)} ms, answer to the step painted median ${q(
+              xs.map((x) => x.after),
               0.5,
             ).toFixed(0)} ms, back answered median ${q(
               xs.map((x) => x.back),

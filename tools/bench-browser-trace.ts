@@ -184,3 +184,38 @@ export async function traceClicks(
   };
   console.log(`    traced, ${part('slowest 10%', byTotal.slice(0, cut))}; ${part('the rest', byTotal.slice(cut))}`);
 }
+
+/** Where a link open went, from the page's marks (`?perf=1`), in ms from navigation start. */
+export interface LinkOpenSplit {
+  /** The answer (the message that brought the state) arrived: read by the client. */
+  message: number;
+  storeStart: number;
+  storeEnd: number;
+  /** React's commit of that state. */
+  commit: number;
+  /** The state's step painted (the probe's time). */
+  at: number;
+}
+
+/**
+ * Where the open whose last step was painted at `at` went: before the answer arrived (page boot, worker start,
+ * the link read and replayed, the answer serialised), reading it (the browser deserialises it when the client
+ * first reads it), the store, React, and the frame: the marks of the message that brought the last step.
+ */
+export async function linkOpenSplit(page: Page, at: number): Promise<LinkOpenSplit> {
+  return page.evaluate((before) => {
+    const last = (name: string) =>
+      performance
+        .getEntriesByName(name, 'mark')
+        .filter((m) => m.startTime <= before)
+        .at(-1)?.startTime ?? NaN;
+    const storeEnd = last('store:end');
+    const storeStart = last('store:start');
+    const message =
+      performance
+        .getEntriesByName('client:message', 'mark')
+        .filter((m) => m.startTime <= storeStart)
+        .at(-1)?.startTime ?? NaN;
+    return { message, storeStart, storeEnd, commit: last('react:commit'), at: before };
+  }, at);
+}

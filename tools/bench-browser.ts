@@ -28,7 +28,7 @@ import {
   textChangeToPaint,
   type ClickTiming,
 } from './bench-browser-page';
-import { traceClicks } from './bench-browser-trace';
+import { linkOpenSplit, traceClicks } from './bench-browser-trace';
 import type { Scenario } from '../src/protocol/scenario';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? process.env.PAGER_BENCH_PORT ?? 4175);
@@ -158,24 +158,7 @@ async function openLink(browser: Browser, scenario: Scenario): Promise<{ page: P
     (t) => (window as unknown as { __shownAt: Record<string, number> }).__shownAt[t]!,
     text,
   );
-  // Where it went, from the page's marks (?perf=1) of the message that brought the last step: before it
-  // arrived (page boot, worker start, the link read and replayed, the answer serialised), reading it (the
-  // browser deserialises it when the client first reads it), the store, React, and the frame.
-  const split = await page.evaluate((before) => {
-    const last = (name: string) =>
-      performance
-        .getEntriesByName(name, 'mark')
-        .filter((m) => m.startTime <= before)
-        .at(-1)?.startTime ?? NaN;
-    const storeEnd = last('store:end');
-    const storeStart = last('store:start');
-    const message =
-      performance
-        .getEntriesByName('client:message', 'mark')
-        .filter((m) => m.startTime <= storeStart)
-        .at(-1)?.startTime ?? NaN;
-    return { message, storeStart, storeEnd, commit: last('react:commit'), at: before };
-  }, at);
+  const split = await linkOpenSplit(page, at);
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '?');
   console.log(
     `    link open, where it went (ms): until the answer arrived ${f(split.message)} | reading it ` +
