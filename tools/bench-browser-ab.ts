@@ -28,23 +28,30 @@ const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(
 /**
  * `AB_TRACE=1`: the thread time (CPU) of the page's and the worker's top-level tasks in a trace, from
  * navigation start to its end; what each spent of the open, whatever the load (split at `answerMs`, the
- * answer's arrival in ms from navigation start, when given).
+ * answer's arrival in ms from navigation start, when given: the task that reads the answer ends after it).
  */
 function cpuByThread(buffer: Buffer, answerMs = Infinity): string {
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const names = new Map<string, string>();
   for (const e of events)
     if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-  const nav = events.find((e) => e.name === 'navigationStart');
+  // The lab's renderer (the one that left the store's marks): the browser may run other pages' renderers.
+  const pid = events.find((e) => e.name === 'store:start')?.pid;
+  const nav = events.find((e) => e.name === 'navigationStart' && (pid === undefined || e.pid === pid));
   const sums = new Map<string, number>();
   for (const e of events) {
     if (e.ph !== 'X' || !e.cat.includes('toplevel') || (nav && e.ts < nav.ts)) continue;
+    if (pid !== undefined && e.pid !== pid) continue;
     if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)) continue;
     const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
     if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
     const key =
       (thread.startsWith('Dedicated') ? 'worker' : 'page') +
-      (answerMs === Infinity ? '' : nav && (e.ts - nav.ts) / 1000 >= answerMs ? ' after the answer' : ' before');
+      (answerMs === Infinity
+        ? ''
+        : nav && (e.ts + (e.dur ?? 0) - nav.ts) / 1000 > answerMs
+          ? ' after the answer'
+          : ' before');
     sums.set(key, (sums.get(key) ?? 0) + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000);
   }
   return [...sums].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');

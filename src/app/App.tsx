@@ -117,13 +117,16 @@ export function App() {
     maximised: maximised || null,
   });
 
-  // The header wraps at small widths: bands of the screen's height subtract what it really takes.
+  // The header wraps at small widths: bands of the screen's height subtract what it really takes. Set on the
+  // panels' parent, which the bands read it from (styles.css: not inherited further, so a change restyles the
+  // bands, not every element of the lab as it did when set on the app).
   const chrome = useRef<HTMLElement>(null);
+  const panels = useRef<HTMLElement>(null);
   useLayoutEffect(() => {
     const el = chrome.current;
     if (!el) return;
     const observer = new ResizeObserver(() =>
-      app.current?.style.setProperty('--chrome-height', `${el.getBoundingClientRect().height}px`),
+      panels.current?.style.setProperty('--chrome-height', `${el.getBoundingClientRect().height}px`),
     );
     observer.observe(el);
     return () => observer.disconnect();
@@ -155,7 +158,7 @@ export function App() {
         <AboutScenario />
         <StatusRow />
       </header>
-      <main id="lab-panels" className="lab" tabIndex={-1} aria-label="Lab panels">
+      <main ref={panels} id="lab-panels" className="lab" tabIndex={-1} aria-label="Lab panels">
         <Bands bands={bands} />
       </main>
       <HelpOverlay />
