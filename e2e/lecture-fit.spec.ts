@@ -212,6 +212,24 @@ test.describe('lecture controls', () => {
     await expect(page.getByRole('region', { name: 'Threads', exact: true })).toBeVisible();
   });
 
+  test('the screen-high band takes the screen less the header, whatever the header’s height', async ({ lab, page }) => {
+    await expect(lab.timeline.status).toBeVisible();
+    // The header's measured height reaches the bands (set on the panels' parent, styles.css `--chrome-height`):
+    // at 900 px wide it wraps to two rows, and a band that missed it would keep the 90 px it starts from.
+    for (const width of [1600, 900]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const header = document.querySelector('header.chrome')!.getBoundingClientRect().height;
+            const band = document.querySelector('.band-fill')!.getBoundingClientRect().height;
+            return Math.round(innerHeight - header - 6 - band);
+          }),
+        )
+        .toBe(0);
+    }
+  });
+
   test('keyboard: the skip link comes first and every scroll area takes focus', async ({ lab, page }) => {
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to the panels' })).toBeFocused();

@@ -19,8 +19,9 @@ vi.mock('../src/client/sim-client', async () => {
   });
   return { simWorker: () => null, createLab: () => ({ store, client: {} }) };
 });
-// React is not mounted here (and the visit's open is never answered: it would mount only then).
-vi.mock('../src/app/mount', () => ({ mount: () => undefined }));
+// React is not mounted here (a plain visit's open is never answered: it would mount only then; a link visit
+// mounts the lab out of the page at once, placed only with the link's state).
+vi.mock('../src/app/mount', () => ({ mount: () => undefined, mountAside: () => () => undefined }));
 
 /** Just enough of an element for the entry's "Opening the shared link" state. */
 class FakeElement {
