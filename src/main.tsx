@@ -154,8 +154,11 @@ const opening = link
         : parsed.then(() => showLinkOpening(document.getElementById('root')!, lab.store));
     })()
   : null;
-/** On a link visit: the link's state is in, or its fallback's after a refusal or Cancel (the refusal comes first). */
-const linkShown = (state: LabState) => first !== null && state.answered >= first && state.snapshot !== null;
+/**
+ * On a link visit: the link's state is in, or its fallback's after a refusal or Cancel (the refusal comes first);
+ * an open the store did not send (no worker) has nothing to wait for.
+ */
+const linkShown = (state: LabState) => first === null || (state.answered >= first && state.snapshot !== null);
 if (link) {
   // The lab mounts at once, out of the page, while the worker replays; it takes the opening line's place in the
   // commit that renders the link's state (src/app/mount.tsx), so the answer costs that render, not the mount.
