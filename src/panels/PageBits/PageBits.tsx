@@ -86,6 +86,47 @@ export function PageBits() {
     );
   }
 
+  // The header is the same elements from step to step: React skips it when a step replaces pages.
+  const head = useMemo(
+    () => (
+      <thead>
+        <tr aria-rowindex={1}>
+          {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
+          {key === 'pindex' ? (
+            <th scope="col" title="the page's object and pindex">
+              page
+            </th>
+          ) : (
+            <>
+              <th scope="col">vnode</th>
+              <th scope="col">offset</th>
+            </>
+          )}
+          {columns.map((c) => (
+            <th
+              scope="col"
+              key={c.key}
+              className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
+              title={c.meaning}
+            >
+              {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
+              {c.label.includes('_') ? (
+                <>
+                  {c.label.slice(0, c.label.indexOf('_') + 1)}
+                  <wbr />
+                  {c.label.slice(c.label.indexOf('_') + 1)}
+                </>
+              ) : (
+                c.label
+              )}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    ),
+    [columns, key],
+  );
+
   return (
     <Panel title="Page bits" className="panel-bits" id="bits" actions={<VnodePicker />}>
       {changed.note}
@@ -102,40 +143,7 @@ export function PageBits() {
         )}
         <div ref={scroller} className="bits-scroller" tabIndex={0} role="region" aria-label="Page bits table">
           <table className="bits-table" aria-rowcount={rows.length + 1}>
-            <thead>
-              <tr aria-rowindex={1}>
-                {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
-                {key === 'pindex' ? (
-                  <th scope="col" title="the page's object and pindex">
-                    page
-                  </th>
-                ) : (
-                  <>
-                    <th scope="col">vnode</th>
-                    <th scope="col">offset</th>
-                  </>
-                )}
-                {columns.map((c) => (
-                  <th
-                    scope="col"
-                    key={c.key}
-                    className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
-                    title={c.meaning}
-                  >
-                    {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
-                    {c.label.includes('_') ? (
-                      <>
-                        {c.label.slice(0, c.label.indexOf('_') + 1)}
-                        <wbr />
-                        {c.label.slice(c.label.indexOf('_') + 1)}
-                      </>
-                    ) : (
-                      c.label
-                    )}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            {head}
             <tbody>
               {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + lead} />}
               {body}
