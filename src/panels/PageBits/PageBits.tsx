@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { PageColumn } from '../../protocol/profile';
 import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
@@ -12,11 +12,11 @@ import {
   selectThreadOrderKey,
 } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex, pageKeyText, pageLabel } from '../../viz/pages';
+import { hex, PageGrouper, pageKeyText, pageLabel } from '../../viz/pages';
 import { useChangedNote, type ChangedNote } from '../common/changed';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { useWindow } from '../common/useWindow';
-import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
+import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { bitStripText } from './bit-strip';
 import './PageBits.css';
@@ -41,12 +41,12 @@ export function PageBits() {
   /** Columns before the profile's: vnode and offset, or the page's name. */
   const lead = key === 'pindex' ? 1 : 2;
   const { names, all } = useShownVnodes();
-  const namesKey = names.join('\n');
-  const rows = useMemo(() => {
-    if (all) return pages;
-    const shown = new Set(namesKey.split('\n'));
-    return pages.filter((p) => shown.has(p.vnode));
-  }, [pages, all, namesKey]);
+  const allNames = useVnodeNames();
+  // One vnode shown: its own list, kept across steps and patched by the pages a step replaced (no pass over
+  // every page per step).
+  const [grouper] = useState(() => new PageGrouper<PageView>());
+  const groups = useMemo(() => (all ? null : grouper.group(pages, allNames)), [all, grouper, pages, allNames]);
+  const rows = (groups && groups.get(names[0]!)) ?? (all ? pages : NO_PAGES);
 
   // Thread ids only change when threads are added: don't rebuild the colour map on every step.
   const threadKey = useLab(selectThreadOrderKey);
