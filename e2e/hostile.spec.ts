@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { HOSTILE_CASES } from '../test/hostile/corpus';
 import { expect, test } from './fixtures';
+import { holdNextKernel } from './hold-kernel';
 import { Lab } from './pages/Lab';
 import { libraryText, linkTo, scenarioText } from './scenarios';
 
@@ -89,6 +90,22 @@ const BIG_FLUSH = scenarioText(
   ],
   { vnodes: [{ name: 'vn1', size: 64 * 1024 * 1024 }] },
 );
+
+/** A FreeBSD scenario of 4,002 steps: an object made, then 2,000 mmaps of it, each run to its return. */
+const LONG_FREEBSD = JSON.stringify({
+  format: 'pager-scenario/1',
+  pager: 'freebsd',
+  machine: { physPages: 32 },
+  vnodes: [{ name: 'vn1', size: 65536 }],
+  steps: [
+    { spawn: 't1', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+    { run: 't1' },
+    ...Array.from({ length: 2000 }, (_, i) => [
+      { spawn: `t${i + 2}`, call: 'mmap', args: { vnode: 'vn1', prot: 'r', shared: true, length: 8192 } },
+      { run: `t${i + 2}` },
+    ]).flat(),
+  ],
+});
 
 test.describe('hostile links', () => {
   test.beforeEach(async ({ page }) => watch(page));
@@ -326,22 +343,16 @@ test.describe('input coalescing', () => {
     await lab.open();
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
     await expect(lab.timeline.status).toHaveText('Step 1 of 1');
-    const steps = JSON.parse(BIG_FLUSH) as { steps: unknown[]; vnodes: { size: number }[] };
-    // Long enough that Cancel (offered after a second of progress) comes while the engine still replays it: an
-    // open answers once the engine alone has replayed the steps (docs/performance.md, "answer first"), which
-    // took 60,000 of these steps within that second. A 256 MiB file, so that t2's flush has steps left.
-    const vnodes = [{ ...steps.vnodes[0], size: 256 * 1024 * 1024 }];
-    const long = {
-      ...steps,
-      vnodes,
-      steps: [...steps.steps, ...Array.from({ length: 180_000 }, () => ({ step: 't2' }))],
-    };
-    await follow(page, linkTo(JSON.stringify(long)));
+    // The lab has loaded OpenBSD's kernel only: the link's FreeBSD kernel is fetched, and held.
+    const kernel = await holdNextKernel(page);
+    await follow(page, linkTo(LONG_FREEBSD));
+    await kernel.held;
     const progress = page.getByRole('status', { name: 'Progress' });
-    await expect(progress).toHaveText(/^Loading… [\d,]+ of 180,003 steps/);
+    await expect(progress).toHaveText(/^Loading… 0 of 4,002 steps/);
     await progress.getByRole('button', { name: 'Cancel' }).click();
+    kernel.release();
     await expect(lab.error).toHaveText(
-      /^Shared link: loading cancelled after [\d,]+ of 180,003 steps; the session before it is still open$/,
+      /^Shared link: loading cancelled after 0 of 4,002 steps; the session before it is still open$/,
     );
     await expect(lab.timeline.status).toHaveText('Step 1 of 1');
     expect(await longestGap(page)).toBeLessThan(STALL_MS);

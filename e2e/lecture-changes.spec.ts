@@ -150,6 +150,8 @@ test.describe('export for slides', () => {
     await lab.threads.run('t1');
     await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
     await lab.threads.run('t2');
+    // The export is of the timeline shown: wait until it shows t2's run (Run only sends the command).
+    await expect(lab.timeline.status).toHaveText('Step 4 of 4');
     const download = lab.page.waitForEvent('download');
     await lab.timeline.region.getByRole('button', { name: 'Markdown' }).click();
     const md = await readFile(await (await download).path(), 'utf8');

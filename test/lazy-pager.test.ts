@@ -39,7 +39,8 @@ describe('a pager registered by its card, its kernel loaded when first opened', 
       origin: 'Test',
     });
     expect(waiting).toBeInstanceOf(Promise);
-    expect(events).toEqual([]);
+    // Waiting for the kernel is long work as any other: its progress is reported, so Cancel can be offered.
+    expect(events).toMatchObject([{ type: 'sim.progress', id: 1, what: 'Loading', done: 0, total: 12 }]);
     await waiting;
     const last = events.at(-1)!;
     expect(last.type).toBe('sim.snapshot');
@@ -75,5 +76,34 @@ describe('a pager registered by its card, its kernel loaded when first opened', 
     // The OpenBSD session is still the one open: a step acts on it.
     host.handle({ type: 'sim.seek', id: 3, to: 4 });
     expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', cursor: 4 });
+  });
+
+  it('stops an open cancelled while its kernel is fetched, and keeps the session shown', async () => {
+    let arrive!: () => void;
+    const fetched = new Promise<void>((resolve) => (arrive = resolve));
+    registerPagerCard({ ...OPENBSD_CARD, pager: 'slowbsd' }, async () => {
+      await fetched;
+      return { ...(OPENBSD as unknown as PagerModel), pager: 'slowbsd' };
+    });
+    const { host, events } = harness();
+    host.handle({ type: 'sim.open', id: 1, source: { kind: 'text', text: walkthrough('openbsd') }, origin: 'Test' });
+    host.handle({ type: 'sim.seek', id: 2, to: 4 });
+    const waiting = host.handle({
+      type: 'sim.open',
+      id: 3,
+      source: { kind: 'text', text: walkthrough('slowbsd') },
+      origin: 'Test',
+    });
+    host.handle({ type: 'sim.cancel', id: 4 });
+    arrive();
+    await waiting;
+    expect(events.at(-1)).toMatchObject({
+      type: 'sim.error',
+      id: 3,
+      message: 'Test: loading cancelled after 0 of 12 steps; the session before it is still open',
+    });
+    // The OpenBSD session is still the one open, at its step: a seek acts on it.
+    host.handle({ type: 'sim.seek', id: 5, to: 6 });
+    expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', cursor: 6 });
   });
 });

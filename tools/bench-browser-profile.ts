@@ -153,14 +153,23 @@ async function main(): Promise<void> {
         const cdp = await context.newCDPSession(page);
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        // `PAGER_SPLIT=render`: keep the clicks in which React rendered the page tree (its pages array was
+        // new: a page's view changed), whether or not its DOM changed; the others' profile is printed after.
+        const byRender = process.env.PAGER_SPLIT === 'render';
+        const renders = () =>
+          page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
         const merged: Profile[] = [];
+        const others: Profile[] = [];
         const totals: number[] = [];
         for (let i = 0; i < (Number(process.argv[3]) || 200); i++) {
+          const before = (await renders()).PageTree ?? 0;
           await cdp.send('Profiler.start');
           const [r] = await page.evaluate(clickSteps, { clicks: 1, label: STEP, markPrefix: '' });
           const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
           if (!r) break;
-          if ((r.changed.tree ?? 0) > 0) {
+          const kept = byRender ? ((await renders()).PageTree ?? 0) > before : (r.changed.tree ?? 0) > 0;
+          if (!kept) others.push(profile);
+          if (kept) {
             merged.push(profile);
             totals.push(r.total);
             console.log(
@@ -169,6 +178,10 @@ async function main(): Promise<void> {
           }
         }
         report(merged, merged.length);
+        if (byRender) {
+          console.log(`\nthe other ${others.length} clicks:`);
+          report(others, others.length);
+        }
         return;
       }
       await page.evaluate(() => ((window as unknown as { __renders: object }).__renders = {}));
@@ -341,6 +354,13 @@ function report(profiles: Profile | Profile[], per_: number): void {
     console.log('inclusive per click (ms):');
     for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60))
       console.log(`  ${per(v).padStart(7)}  ${k}`);
+    // `PAGER_FUNCS=regex`: those functions' inclusive time, however small (the lists above stop at 60).
+    const only = process.env.PAGER_FUNCS ? new RegExp(process.env.PAGER_FUNCS) : null;
+    if (only) {
+      console.log(`inclusive per click (ms), functions matching ${only}:`);
+      for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).filter(([k]) => only.test(k)))
+        console.log(`  ${per(v).padStart(7)}  ${k}`);
+    }
   }
 }
 

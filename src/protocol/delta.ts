@@ -6,6 +6,7 @@
 import type { PagerProfile } from './profile';
 import type { ListEdit, SnapshotDelta, ViewSnapshot } from './snapshot';
 import { keepEqual } from './keep-equal';
+import { notePatched } from './patched';
 
 /** Same length and the same items (by identity) in the same order. */
 export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -150,6 +151,19 @@ export function diffSnapshots(
   };
 }
 
+/** Where each key sits in a list, kept per list (and shared by the lists patched from it in place). */
+const keyIndexes = new WeakMap<readonly unknown[], Map<unknown, number>>();
+
+function keyIndex<T, K>(list: readonly T[], keyOf: (item: T) => K): Map<K, number> {
+  let index = keyIndexes.get(list) as Map<K, number> | undefined;
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < list.length; i++) index.set(keyOf(list[i]!), i);
+    keyIndexes.set(list, index);
+  }
+  return index;
+}
+
 /**
  * Replace changed items in place of their old versions when the order did not
  * change (the common step: a few pages among thousands), else rebuild by key.
@@ -162,17 +176,20 @@ function patchList<T, K>(
 ): readonly T[] {
   if (edit === null) {
     if (changed.length === 0) return old;
-    const index = new Map<K, number>();
-    for (const item of changed) index.set(keyOf(item), -1);
+    // The same keys in the same places: the list's index of keys holds for the new list too, so a step that
+    // changed k of 4,096 pages looks up k keys (the index is built once per order, not once per step).
+    const index = keyIndex(old, keyOf);
     const out = old.slice();
-    for (let i = 0; i < out.length; i++) {
-      const key = keyOf(out[i]!);
-      if (index.has(key)) index.set(key, i);
-    }
+    const at: number[] = [];
     for (const item of changed) {
-      const at = index.get(keyOf(item))!;
-      if (at >= 0) out[at] = item;
+      const i = index.get(keyOf(item));
+      if (i === undefined) continue;
+      out[i] = item;
+      at.push(i);
     }
+    at.sort((a, b) => a - b);
+    keyIndexes.set(out, index);
+    notePatched(out, old, at);
     return out;
   }
   const byKey = new Map<K, T>();

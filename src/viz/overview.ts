@@ -4,6 +4,7 @@
  */
 import type { LaidOutNode, TreeLayout } from './layout-types';
 import type { RbColor } from './rbtree';
+import { patchedAt } from '../protocol/patched';
 
 /** Pages per overview strip. */
 export const OVERVIEW_STRIP = 128;
@@ -50,8 +51,16 @@ function stripPaths(
  */
 export class OverviewCache {
   private strips: { nodes: LaidOutNode[]; states: string[]; paths: OverviewPath[] }[] = [];
+  private lastLayout: TreeLayout | null = null;
+  private lastPages: readonly { readonly state: string }[] = [];
 
   of(layout: TreeLayout, pages: readonly { readonly state: string }[]): OverviewPath[] {
+    // The same layout and a list patched in place from the last one: only the strips of the replaced pages
+    // can differ, and only where a state did.
+    const at = layout === this.lastLayout ? patchedAt(this.lastPages, pages) : null;
+    this.lastLayout = layout;
+    this.lastPages = pages;
+    if (at) return this.patch(layout, pages, at);
     const nodes = layout.nodes;
     const next: typeof this.strips = [];
     const out: OverviewPath[] = [];
@@ -80,5 +89,21 @@ export class OverviewCache {
     }
     this.strips = next;
     return out;
+  }
+
+  private patch(layout: TreeLayout, pages: readonly { readonly state: string }[], at: readonly number[]) {
+    for (const i of at) {
+      const s = Math.floor(i / OVERVIEW_STRIP);
+      const strip = this.strips[s]!;
+      if (strip.states[i - s * OVERVIEW_STRIP] === pages[i]!.state) continue;
+      const from = s * OVERVIEW_STRIP;
+      const to = from + strip.nodes.length;
+      this.strips[s] = {
+        nodes: strip.nodes,
+        states: pages.slice(from, to).map((p) => p.state),
+        paths: stripPaths(s, layout.nodes, pages, from, to),
+      };
+    }
+    return this.strips.flatMap((strip) => strip.paths);
   }
 }

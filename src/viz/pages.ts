@@ -4,6 +4,7 @@
  * nothing in them changed (so layouts and rows memoize).
  */
 import { sameItems } from '../protocol/delta';
+import { notePatched, patchedAt } from '../protocol/patched';
 import { hex } from '../protocol/format';
 import type { PageView } from '../protocol/snapshot';
 
@@ -25,25 +26,80 @@ export function pageKeyText(p: Pick<PageView, 'offset'>, key: 'offset' | 'pindex
 /**
  * Splits the snapshot's pages by vnode. A vnode whose pages are the same
  * objects as last time gets last time's array back: snapshots share the
- * views of unchanged pages, so identity means "nothing changed".
+ * views of unchanged pages, so identity means "nothing changed". A list made
+ * in place from the last one (src/protocol/patched.ts: a step changed a few
+ * pages' views) is grouped by those pages only: the vnodes they belong to get
+ * their last list with those pages replaced, recorded as patched in turn.
  */
 export class PageGrouper<P extends PageLike> {
   private prev = new Map<string, readonly P[]>();
+  private lastPages: readonly P[] | null = null;
+  private lastNames: readonly string[] = [];
+  /** Each page's place in its vnode's list, by its place in `lastPages`. */
+  private place: Int32Array = new Int32Array(0);
   private static readonly EMPTY: readonly never[] = Object.freeze([]);
 
   group(pages: readonly P[], names: readonly string[]): ReadonlyMap<string, readonly P[]> {
+    const at = this.lastPages && sameItems(this.lastNames, names) ? patchedAt(this.lastPages, pages) : null;
+    const out = at && this.patch(this.lastPages!, pages, at);
+    if (out) return out;
     const fresh = new Map<string, P[]>(names.map((n) => [n, []]));
-    for (const p of pages) {
+    const place = new Int32Array(pages.length);
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]!;
       let list = fresh.get(p.vnode);
       if (!list) fresh.set(p.vnode, (list = []));
+      place[i] = list.length;
       list.push(p);
     }
-    const out = new Map<string, readonly P[]>();
+    const grouped = new Map<string, readonly P[]>();
     for (const [name, list] of fresh) {
       const old = this.prev.get(name);
-      out.set(name, old && sameItems(old, list) ? old : list.length ? list : PageGrouper.EMPTY);
+      // One vnode holding every page (the usual bench): its list is the snapshot's, not a copy of it.
+      const own = list.length === pages.length && list.length > 0 ? pages : list;
+      grouped.set(name, old && sameItems(old, own) ? old : own.length ? own : PageGrouper.EMPTY);
     }
-    this.prev = out;
-    return out;
+    this.remember(grouped, pages, names, place);
+    return grouped;
+  }
+
+  /** The groups of `pages`, made from `before` whose items at `at` were replaced; null if a page changed vnode. */
+  private patch(before: readonly P[], pages: readonly P[], at: readonly number[]) {
+    if (at.length === 0) return this.remember(this.prev, pages, this.lastNames, this.place);
+    const touched = new Map<string, number[]>();
+    for (const i of at) {
+      const vnode = pages[i]!.vnode;
+      if (before[i]!.vnode !== vnode) return null;
+      const list = touched.get(vnode);
+      if (list) list.push(i);
+      else touched.set(vnode, [i]);
+    }
+    const grouped = new Map(this.prev);
+    for (const [vnode, indices] of touched) {
+      const old = this.prev.get(vnode)!;
+      if (old === before) {
+        grouped.set(vnode, pages);
+        continue;
+      }
+      const list = old.slice();
+      const places = indices.map((i) => this.place[i]!);
+      indices.forEach((i, k) => (list[places[k]!] = pages[i]!));
+      notePatched(list, old, places);
+      grouped.set(vnode, list);
+    }
+    return this.remember(grouped, pages, this.lastNames, this.place);
+  }
+
+  private remember(
+    grouped: Map<string, readonly P[]>,
+    pages: readonly P[],
+    names: readonly string[],
+    place: Int32Array,
+  ) {
+    this.prev = grouped;
+    this.lastPages = pages;
+    this.lastNames = names;
+    this.place = place;
+    return grouped;
   }
 }

@@ -9,6 +9,7 @@
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import { timed } from '../perf/marks';
+import { patchedAt } from '../protocol/patched';
 import { layoutPageList } from './listLayout';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from './layout-types';
 import { buildRbTree, type RbNode } from './rbtree';
@@ -77,11 +78,14 @@ export interface LayoutKey {
   readonly object?: string;
 }
 
-function sameKeys(layout: TreeLayout, b: readonly LayoutKey[]): boolean {
+/** Whether `b` holds the keys `layout` was computed from; `at`: only these indices can differ from them. */
+function sameKeys(layout: TreeLayout, b: readonly LayoutKey[], at: readonly number[] | null): boolean {
   const a = layout.keys;
   if (a.length !== b.length) return false;
+  const list = layout.kind === 'list';
+  if (at) return at.every((i) => a[i] === b[i]!.offset && (!list || layout.objects[i] === b[i]!.object));
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]!.offset) return false;
-  if (layout.kind === 'list') for (let i = 0; i < a.length; i++) if (layout.objects[i] !== b[i]!.object) return false;
+  if (list) for (let i = 0; i < a.length; i++) if (layout.objects[i] !== b[i]!.object) return false;
   return true;
 }
 
@@ -99,7 +103,11 @@ export class LayoutCache {
   /** `pages` must be in ascending offset order (a list: object by object), as snapshots list them. */
   get(name: string, pages: readonly LayoutKey[], kind: 'rbtree' | 'list' = 'rbtree'): TreeLayout {
     const hit = this.byName.get(name);
-    if (hit && hit.layout.kind === kind && (hit.pages === pages || sameKeys(hit.layout, pages))) {
+    if (
+      hit &&
+      hit.layout.kind === kind &&
+      (hit.pages === pages || sameKeys(hit.layout, pages, patchedAt(hit.pages, pages)))
+    ) {
       hit.pages = pages;
       return hit.layout;
     }

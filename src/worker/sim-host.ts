@@ -180,6 +180,10 @@ export class SimHost {
     const { job, what, total, run } = work;
     this.job = job;
     /** True when the work is done, a promise when it waits for one, false when its slice is over. */
+    let done = 0;
+    const progress = () => {
+      if (!job.quiet) this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done, total });
+    };
     const slice = (): boolean | Promise<unknown> => {
       const until = performance.now() + this.sliceMs;
       for (;;) {
@@ -188,10 +192,14 @@ export class SimHost {
           this.job = null;
           return true;
         }
-        if (typeof next.value !== 'number') return next.value;
+        // Waiting (a kernel fetched over a slow network) is long work too: shown, and Cancel offered.
+        if (typeof next.value !== 'number') {
+          progress();
+          return next.value;
+        }
+        done = next.value;
         if (performance.now() >= until) {
-          if (!job.quiet)
-            this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done: next.value, total });
+          progress();
           return false;
         }
       }
@@ -335,6 +343,13 @@ export class SimHost {
       return yield* refuse(`cursor: expected a step number (a non-negative integer), got ${String(cursor)}`);
     if (cursor !== undefined && cursor > steps.length)
       return yield* refuse(`cursor: step ${cursor} is past the last step (${steps.length})`);
+    const cancelled = (done: number) =>
+      `${prefix}loading cancelled after ${count(done)} of ${count(steps.length)} steps; the session before it is still open`;
+    // Cancelled is not refused: the fallback opens, without the note a refusal gets.
+    const stopCancelled = (done: number): Work =>
+      fallback
+        ? this.fallingBack(job, cancelled(done), { ...fallback, note: undefined })
+        : once(() => this.error(id, cancelled(done)));
     // The worker fetches a pager's kernel when a scenario of it is first opened (engine/built-in.lazy.ts).
     const kernel = loadPager(scenario.pager);
     if (kernel instanceof Promise) {
@@ -342,6 +357,7 @@ export class SimHost {
       yield kernel.catch((e: unknown) => (fetched.error = e));
       if ('error' in fetched)
         return yield* refuse(`the ${scenario.pager} kernel could not be loaded: ${String(fetched.error)}`);
+      if (job.cancelled) return yield* stopCancelled(0);
     }
     const setup = setupOf(scenario);
     const target = cursor ?? steps.length;
@@ -355,16 +371,10 @@ export class SimHost {
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
-    const cancelled = (done: number) =>
-      `${prefix}loading cancelled after ${count(done)} of ${count(steps.length)} steps; the session before it is still open`;
     let next = run.next();
     for (; !next.done; next = run.next()) {
       yield next.value;
-      if (job.cancelled) {
-        // Cancelled is not refused: the fallback opens, without the note a refusal gets.
-        if (fallback) return yield* this.fallingBack(job, cancelled(next.value), { ...fallback, note: undefined });
-        return this.error(id, cancelled(next.value));
-      }
+      if (job.cancelled) return yield* stopCancelled(next.value);
     }
     const quick = next.value;
     // NOTE: numbered as the timeline numbers steps (setup, 1, 2, ...), not as the runner (0, 1, ...).

@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { PageColumn } from '../../protocol/profile';
 import type { CellValue, PageView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
@@ -12,11 +12,11 @@ import {
   selectThreadOrderKey,
 } from '../../store/selectors';
 import { threadColor } from '../../viz/palette';
-import { hex, pageKeyText, pageLabel } from '../../viz/pages';
+import { hex, PageGrouper, pageKeyText, pageLabel } from '../../viz/pages';
 import { useChangedNote, type ChangedNote } from '../common/changed';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { useWindow } from '../common/useWindow';
-import { useShownVnodes, VnodePicker } from '../common/VnodePicker';
+import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { bitStripText } from './bit-strip';
 import './PageBits.css';
@@ -41,12 +41,12 @@ export function PageBits() {
   /** Columns before the profile's: vnode and offset, or the page's name. */
   const lead = key === 'pindex' ? 1 : 2;
   const { names, all } = useShownVnodes();
-  const namesKey = names.join('\n');
-  const rows = useMemo(() => {
-    if (all) return pages;
-    const shown = new Set(namesKey.split('\n'));
-    return pages.filter((p) => shown.has(p.vnode));
-  }, [pages, all, namesKey]);
+  const allNames = useVnodeNames();
+  // One vnode shown: its own list, kept across steps and patched by the pages a step replaced (no pass over
+  // every page per step).
+  const [grouper] = useState(() => new PageGrouper<PageView>());
+  const groups = useMemo(() => (all ? null : grouper.group(pages, allNames)), [all, grouper, pages, allNames]);
+  const rows = (groups && groups.get(names[0]!)) ?? (all ? pages : NO_PAGES);
 
   // Thread ids only change when threads are added: don't rebuild the colour map on every step.
   const threadKey = useLab(selectThreadOrderKey);
@@ -86,6 +86,47 @@ export function PageBits() {
     );
   }
 
+  // The header is the same elements from step to step: React skips it when a step replaces pages.
+  const head = useMemo(
+    () => (
+      <thead>
+        <tr aria-rowindex={1}>
+          {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
+          {key === 'pindex' ? (
+            <th scope="col" title="the page's object and pindex">
+              page
+            </th>
+          ) : (
+            <>
+              <th scope="col">vnode</th>
+              <th scope="col">offset</th>
+            </>
+          )}
+          {columns.map((c) => (
+            <th
+              scope="col"
+              key={c.key}
+              className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
+              title={c.meaning}
+            >
+              {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
+              {c.label.includes('_') ? (
+                <>
+                  {c.label.slice(0, c.label.indexOf('_') + 1)}
+                  <wbr />
+                  {c.label.slice(c.label.indexOf('_') + 1)}
+                </>
+              ) : (
+                c.label
+              )}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    ),
+    [columns, key],
+  );
+
   return (
     <Panel title="Page bits" className="panel-bits" id="bits" actions={<VnodePicker />}>
       {changed.note}
@@ -102,40 +143,7 @@ export function PageBits() {
         )}
         <div ref={scroller} className="bits-scroller" tabIndex={0} role="region" aria-label="Page bits table">
           <table className="bits-table" aria-rowcount={rows.length + 1}>
-            <thead>
-              <tr aria-rowindex={1}>
-                {/* A page by pindex is named as the kernel's %p names it, obj1[0]: one column. */}
-                {key === 'pindex' ? (
-                  <th scope="col" title="the page's object and pindex">
-                    page
-                  </th>
-                ) : (
-                  <>
-                    <th scope="col">vnode</th>
-                    <th scope="col">offset</th>
-                  </>
-                )}
-                {columns.map((c) => (
-                  <th
-                    scope="col"
-                    key={c.key}
-                    className={c.kind === 'yes' || c.kind === 'flag' ? 'bit-col' : undefined}
-                    title={c.meaning}
-                  >
-                    {/* Break after a prefix when narrow; the header text stays the kernel's name. */}
-                    {c.label.includes('_') ? (
-                      <>
-                        {c.label.slice(0, c.label.indexOf('_') + 1)}
-                        <wbr />
-                        {c.label.slice(c.label.indexOf('_') + 1)}
-                      </>
-                    ) : (
-                      c.label
-                    )}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            {head}
             <tbody>
               {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length + lead} />}
               {body}

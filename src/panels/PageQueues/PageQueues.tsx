@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef } from 'react';
 import type { PageView } from '../../protocol/snapshot';
+import { countWhere } from '../../protocol/patched';
 import { useLab } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import {
@@ -20,6 +21,9 @@ import { Panel } from '../Panel';
 const ROW_HEIGHT = 22;
 const NO_QUEUES: readonly (readonly number[])[] = [];
 const NO_PAGES: readonly PageView[] = [];
+/** Pages on no queue, counted from the last list's count when a step replaced a few pages. */
+const unqueuedCounts = new WeakMap<readonly PageView[], number>();
+const isUnqueued = (p: PageView) => p.queue === 'none';
 
 const selectPhysPages = (s: LabState) => s.setup?.machine?.physPages ?? null;
 
@@ -41,7 +45,7 @@ export function PageQueues() {
 
   // Only the rows on screen are looked up (no map of every page per step).
   const pageOf = usePageLookup(pages);
-  const unqueued = useMemo(() => pages.reduce((n, p) => n + (p.queue === 'none' ? 1 : 0), 0), [pages]);
+  const unqueued = countWhere(unqueuedCounts, pages, isUnqueued);
 
   const arrived = useMemo(() => queueChanges.map((q) => new Set(q.joined)), [queueChanges]);
   const left = queueChanges.flatMap((q, i) =>
@@ -116,16 +120,13 @@ const QueueList = memo(function QueueList({
     const page = pageOf(id);
     const isNew = fresh.has(id);
     rows.push(
-      <li
+      <QueueRow
         key={id}
-        className={isNew ? 'queue-entry queue-new' : 'queue-entry'}
-        aria-setsize={ids.length}
-        aria-posinset={i + 1}
-      >
-        <span className="queue-pos">{i + 1}.</span>
-        <span className="mono">{page ? pageLabel(page, pageKey) : `page ${id}`}</span>
-        {isNew && <span className="queue-new-tag">new</span>}
-      </li>,
+        label={page ? pageLabel(page, pageKey) : `page ${id}`}
+        isNew={isNew}
+        position={i + 1}
+        size={ids.length}
+      />,
     );
   }
   return (
@@ -154,5 +155,26 @@ const QueueList = memo(function QueueList({
         {ids.length === 0 && <p className="muted queue-empty">empty</p>}
       </div>
     </div>
+  );
+});
+
+/** One entry, rendered again only when what it says changes (a step that replaced pages gives a new lookup). */
+const QueueRow = memo(function QueueRow({
+  label,
+  isNew,
+  position,
+  size,
+}: {
+  label: string;
+  isNew: boolean;
+  position: number;
+  size: number;
+}) {
+  return (
+    <li className={isNew ? 'queue-entry queue-new' : 'queue-entry'} aria-setsize={size} aria-posinset={position}>
+      <span className="queue-pos">{position}.</span>
+      <span className="mono">{label}</span>
+      {isNew && <span className="queue-new-tag">new</span>}
+    </li>
   );
 });

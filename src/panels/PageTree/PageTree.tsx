@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PageView } from '../../protocol/snapshot';
 import type { PagerProfile } from '../../protocol/profile';
+import { countWhere } from '../../protocol/patched';
 import { useLab } from '../../store/context';
 import { useShallow } from 'zustand/react/shallow';
 import {
@@ -24,6 +25,9 @@ import './PageTree.css';
 
 const NO_PAGES: readonly PageView[] = [];
 const NO_IDS: ReadonlySet<number> = new Set();
+/** Busy pages per vnode list, counted from the last list's count when a step replaced a few pages. */
+const busyCounts = new WeakMap<readonly PageView[], number>();
+const isBusy = (p: PageView) => p.busy;
 /** Below this scale node text would be unreadable: draw the overview instead. */
 const DETAIL_SCALE = 0.75;
 
@@ -129,11 +133,38 @@ export function PageTree() {
     if (n) for (const m of marks) targets.push({ ...m, x: n.x + t.shiftX, y: n.y });
   }
   targets.sort((a, b) => a.thread.localeCompare(b.thread, 'en', { numeric: true }));
-  const goTo = (x: number, y: number) =>
-    controller.current?.centerOn(x, y, Math.max(view.k, 1), size.width, size.height);
+  // The buttons read the zoom and size when pressed, so they stay the same elements while the targets do.
+  const shown = useRef({ k: view.k, size });
+  useLayoutEffect(() => {
+    shown.current = { k: view.k, size };
+  });
+  const targetsKey = targets.map((t) => `${t.thread} ${t.color} ${t.x} ${t.y}`).join('\n');
+  const goToButtons = useMemo(
+    () =>
+      targets.length > 0 && (
+        <span className="legend-item tree-goto" role="group" aria-label="Zoom to a thread's page">
+          zoom to
+          {targets.map((t) => (
+            <button
+              key={t.thread}
+              type="button"
+              onClick={() => {
+                const { k, size } = shown.current;
+                controller.current?.centerOn(t.x, t.y, Math.max(k, 1), size.width, size.height);
+              }}
+              aria-label={`Zoom to the page ${t.thread} works on`}
+            >
+              <span className="owner-swatch" style={{ background: t.color }} aria-hidden="true" /> {t.thread}
+            </button>
+          ))}
+        </span>
+      ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- targetsKey stands for the targets
+    [targetsKey, controller],
+  );
   const summary = scene.trees
     .map((t) => {
-      const busy = t.pages.reduce((n, p) => n + (p.busy ? 1 : 0), 0);
+      const busy = countWhere(busyCounts, t.pages, isBusy);
       return `${t.name}: ${t.pages.length} resident page${t.pages.length === 1 ? '' : 's'}, ${busy} busy`;
     })
     .join('; ');
@@ -212,28 +243,23 @@ export function PageTree() {
           </p>
         )}
         <Legend profile={profile} hint={!detail && scene.trees.some((t) => t.pages.length > 0)}>
-          {targets.length > 0 && (
-            <span className="legend-item tree-goto" role="group" aria-label="Zoom to a thread's page">
-              zoom to
-              {targets.map((t) => (
-                <button
-                  key={t.thread}
-                  type="button"
-                  onClick={() => goTo(t.x, t.y)}
-                  aria-label={`Zoom to the page ${t.thread} works on`}
-                >
-                  <span className="owner-swatch" style={{ background: t.color }} aria-hidden="true" /> {t.thread}
-                </button>
-              ))}
-            </span>
-          )}
+          {goToButtons}
         </Legend>
       </div>
     </Panel>
   );
 }
 
-function Legend({ profile, hint, children }: { profile: PagerProfile | null; hint: boolean; children?: ReactNode }) {
+/** Rendered again only when the profile, the hint or the zoom-to buttons change (not on every step's pages). */
+const Legend = memo(function Legend({
+  profile,
+  hint,
+  children,
+}: {
+  profile: PagerProfile | null;
+  hint: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div className="tree-legend" aria-label="Page tree legend">
       {profile?.pageStates.map((s) => (
@@ -296,4 +322,4 @@ function Legend({ profile, hint, children }: { profile: PagerProfile | null; hin
       )}
     </div>
   );
-}
+});

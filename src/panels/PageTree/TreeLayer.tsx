@@ -6,6 +6,7 @@ import { stateFill } from '../../viz/palette';
 import { pageKeyText } from '../../viz/pages';
 import type { View } from '../../viz/panZoom';
 import { OverviewCache } from '../../viz/overview';
+import { patchedAt } from '../../protocol/patched';
 import type { RbColor } from '../../viz/rbtree';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
 
@@ -81,6 +82,21 @@ export const TreeLayer = memo(function TreeLayer({
     [detail, layout, stateKey, strips],
   );
   const [index] = useState(() => new PageIndex());
+  // The same elements while the paths stay the same: a step that replaced pages without changing a state
+  // renders this layer again (its pages are new), and React then skips these paths instead of diffing them.
+  const linksPath = useMemo(() => <path d={links} className="tree-links" />, [links]);
+  const overviewPaths = useMemo(
+    () =>
+      overview?.map((g) => (
+        <path
+          key={g.key}
+          d={g.d}
+          style={{ fill: stateFill(g.state), stroke: strokeOf(g.rb) }}
+          className="tree-overview"
+        />
+      )),
+    [overview],
+  );
 
   const k = view.k;
   // What is on screen, in this layer's coordinates, plus a node of margin.
@@ -137,16 +153,8 @@ export const TreeLayer = memo(function TreeLayer({
           {b.label}
         </text>
       ))}
-      <path d={links} className="tree-links" />
-      {overview &&
-        overview.map((g) => (
-          <path
-            key={g.key}
-            d={g.d}
-            style={{ fill: stateFill(g.state), stroke: strokeOf(g.rb) }}
-            className="tree-overview"
-          />
-        ))}
+      {linksPath}
+      {overviewPaths}
       {halos}
       {detail &&
         layout.nodes.map((n, i) =>
@@ -328,8 +336,11 @@ class StateKey {
   of(pages: readonly PageView[]): number {
     if (pages === this.last) return this.key;
     const last = this.last;
+    // A list patched in place from the last one (a step changed a few pages): compare those pages only.
+    const at = patchedAt(last, pages);
     let same = pages.length === last.length;
-    for (let i = 0; same && i < pages.length; i++) same = pages[i]!.state === last[i]!.state;
+    if (at) for (const i of at) same &&= pages[i]!.state === last[i]!.state;
+    else for (let i = 0; same && i < pages.length; i++) same = pages[i]!.state === last[i]!.state;
     this.last = pages;
     if (!same) this.key++;
     return this.key;
