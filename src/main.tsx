@@ -43,9 +43,9 @@ function whenState(ready: (state: LabState) => boolean, then: (state: LabState) 
   });
 }
 
-/** Call `then` once the worker has answered command `id` (loaded it or refused it) or, with `orBusy`, reported progress on it. */
-function whenAnswered(id: number, then: (state: LabState) => void, orBusy = false): void {
-  whenState((state) => state.answered >= id || (orBusy && state.busy?.id === id), then);
+/** Call `then` once the worker has answered command `id` (loaded it or refused it). */
+function whenAnswered(id: number, then: (state: LabState) => void): void {
+  whenState((state) => state.answered >= id, then);
 }
 
 /**
@@ -175,13 +175,18 @@ if (link) {
   // React mounts once the first open is answered: its first render is then the first state itself, laid out and
   // painted once, instead of an empty shell laid out and painted and then the state rendered and laid out again
   // (on two busy cores the shell's layout and paint ran just when the answer came). A long open (a saved
-  // session of thousands of steps) mounts at its first progress report, so the page shows how far it is.
+  // session of thousands of steps) mounts at its first progress report, so the page shows how far it is; not
+  // while the prerendered first state is shown, whose open reports progress only while the kernel is fetched.
+  // Read when needed: the entry may run while the HTML is still parsed (it is `async`, see below).
+  const prerenderedShown = () => document.querySelector('#root > [data-prerendered]') !== null;
   const answered = new Promise<void>((resolve) => {
     if (first === null) return resolve();
-    whenAnswered(first, () => resolve(), true);
-    // Read when the wait is over: the entry may run while the HTML is still parsed (it is `async`, see below).
+    whenState(
+      (state) => state.answered >= first || (state.busy?.id === first && !prerenderedShown()),
+      () => resolve(),
+    );
     setTimeout(() => {
-      if (!document.querySelector('#root > [data-prerendered]')) resolve();
+      if (!prerenderedShown()) resolve();
     }, MOUNT_WAIT_MS);
     setTimeout(resolve, PRERENDERED_MOUNT_WAIT_MS);
   });

@@ -7,21 +7,28 @@ import LZString from 'lz-string';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { blankStart } from '../src/app/library';
 import { SAVED_FALLBACK_NOTE, SAVED_ORIGIN } from '../src/app/persistence';
-import type { CommandBody } from '../src/store/store';
+import { PROTOCOL_VERSION } from '../src/protocol/messages';
+import type { CommandBody, LabStore } from '../src/store/store';
 
 const sent = vi.hoisted(() => [] as CommandBody[]);
+/** The entry's store (the real one), and how many times the lab was mounted on a plain visit. */
+const page = vi.hoisted(() => ({ store: null as LabStore | null, mounted: 0 }));
 
+// Each visit's entry gets a store of its own (the real one): an earlier visit's entry, still loaded, hears nothing.
 vi.mock('../src/client/sim-client', async () => {
   const { createLabStore } = await import('../src/store/store');
-  const store = createLabStore((command) => {
-    sent.push(command);
-    return sent.length;
-  });
-  return { simWorker: () => null, createLab: () => ({ store, client: {} }) };
+  const createLab = () => {
+    page.store = createLabStore((command) => {
+      sent.push(command);
+      return sent.length;
+    });
+    return { store: page.store, client: {} };
+  };
+  return { simWorker: () => null, createLab };
 });
 // React is not mounted here (a plain visit's open is never answered: it would mount only then; a link visit
 // mounts the lab out of the page at once, placed only with the link's state).
-vi.mock('../src/app/mount', () => ({ mount: () => undefined, mountAside: () => () => undefined }));
+vi.mock('../src/app/mount', () => ({ mount: () => void page.mounted++, mountAside: () => () => undefined }));
 
 /** Just enough of an element for the entry's "Opening the shared link" state. */
 class FakeElement {
@@ -47,10 +54,15 @@ const library = blankStart();
 const scenario = { ...(JSON.parse(library) as object), title: 'Linked', steps: [] };
 const linkHash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(scenario))}`;
 
-/** Load the entry afresh on a page at `hash` with `storage`; the commands it sent. */
-async function visit(hash: string, storage: Record<string, string> = {}): Promise<CommandBody[]> {
+/**
+ * Load the entry afresh on a page at `hash` with `storage` (and, with `prerendered`, the first state's copy in
+ * `#root`, as a plain first visit has it); the commands it sent.
+ */
+async function visit(hash: string, storage: Record<string, string> = {}, prerendered = false): Promise<CommandBody[]> {
   sent.length = 0;
+  page.mounted = 0;
   const root = new FakeElement();
+  const copy = new FakeElement();
   const noop = () => undefined;
   vi.stubGlobal('location', { hash, search: '', pathname: '/' });
   vi.stubGlobal('history', { state: null, replaceState: noop });
@@ -65,7 +77,7 @@ async function visit(hash: string, storage: Record<string, string> = {}): Promis
   vi.stubGlobal('document', {
     readyState: 'complete',
     getElementById: () => root,
-    querySelector: () => null,
+    querySelector: (selector: string) => (prerendered && selector === '#root > [data-prerendered]' ? copy : null),
     querySelectorAll: () => [],
     createElement: () => new FakeElement(),
     addEventListener: noop,
@@ -128,5 +140,28 @@ describe('a visit sends the worker one open', () => {
       cursor: 0,
       fallback: { origin: 'Library', note: SAVED_FALLBACK_NOTE },
     });
+  });
+
+  it('a plain visit mounts at the open’s first progress report, unless the prerendered first state is shown', async () => {
+    const progress = () =>
+      page.store!.getState().receive({
+        type: 'sim.progress',
+        version: PROTOCOL_VERSION,
+        id: 1,
+        what: 'Loading',
+        done: 0,
+        total: 3,
+      });
+    // A saved session: its progress (the kernel fetched, the steps replayed) mounts the lab, to show it.
+    const saved = JSON.stringify({ scenario: { ...scenario, title: 'Saved' }, cursor: 0 });
+    await visit('', { [SESSION_KEY]: saved });
+    progress();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(page.mounted).toBe(1);
+    // The first state prerendered on screen: React waits for the answer, not the kernel's fetch.
+    await visit('', {}, true);
+    progress();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(page.mounted).toBe(0);
   });
 });
