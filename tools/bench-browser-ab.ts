@@ -288,6 +288,14 @@ async function main() {
             1,
           )} | medians: worker ${m((r) => r.worker)} store ${m((r) => r.store)} React ${m((r) => r.react)} paint ${m((r) => r.paint)}${gcText[k] ?? ''}`,
         );
+        if (process.env.AB_DIST)
+          console.log(
+            `${k} totals: ${rs
+              .map((r) => r.total)
+              .sort((a, b) => a - b)
+              .map((t) => t.toFixed(1))
+              .join(' ')}`,
+          );
         // The clicks whose step changed the page tree (a page came or changed state): few, and slow.
         const tree = rs.filter((r) => r.tree);
         if (tree.length > 0)

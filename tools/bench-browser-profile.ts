@@ -322,6 +322,8 @@ interface Profile {
 function report(profiles: Profile | Profile[], per_: number): void {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const callersOf = process.env.PAGER_CALLERS ? new RegExp(process.env.PAGER_CALLERS) : null;
+  const callers = new Map<string, number>();
   let totalUs = 0;
   for (const profile of Array.isArray(profiles) ? profiles : [profiles]) {
     // Self time per function.
@@ -336,6 +338,12 @@ function report(profiles: Profile | Profile[], per_: number): void {
       if (n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)') return;
       totalUs += dt;
       self.set(name(n), (self.get(name(n)) ?? 0) + dt);
+      if (callersOf?.test(name(n))) {
+        const chain: string[] = [];
+        for (let cur = parent.get(id); cur !== undefined && chain.length < 4; cur = parent.get(cur))
+          chain.push(name(byId.get(cur)!));
+        callers.set(chain.join(' < '), (callers.get(chain.join(' < ')) ?? 0) + dt);
+      }
       const seen = new Set<string>();
       for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
         const k = name(byId.get(cur)!);
@@ -354,6 +362,12 @@ function report(profiles: Profile | Profile[], per_: number): void {
     console.log('inclusive per click (ms):');
     for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60))
       console.log(`  ${per(v).padStart(7)}  ${k}`);
+    // `PAGER_CALLERS=regex`: who called the functions matching it (their self time, by the 4 frames above).
+    if (callersOf) {
+      console.log(`callers of ${callersOf} (self time, ms):`);
+      for (const [k, v] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 12))
+        console.log(`  ${per(v).padStart(7)}  ${k}`);
+    }
     // `PAGER_FUNCS=regex`: those functions' inclusive time, however small (the lists above stop at 60).
     const only = process.env.PAGER_FUNCS ? new RegExp(process.env.PAGER_FUNCS) : null;
     if (only) {

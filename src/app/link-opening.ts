@@ -4,9 +4,8 @@
  * its fallback's), so the page's main thread does not render a library start that the link then replaces
  * while the worker replays the link on the same cores.
  */
+import { grouped as count } from '../protocol/format';
 import type { LabStore } from '../store/store';
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * Show the opening state in `root` (replacing what is there); the returned function stops following the store

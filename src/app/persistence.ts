@@ -6,6 +6,7 @@
  * damaged save is set aside.
  */
 import { currentScenario, type LabStore } from '../store/store';
+import { grouped } from '../protocol/format';
 
 const KEY = 'pager-lab/session/v1';
 
@@ -45,7 +46,7 @@ export function readSaved(
   try {
     saved = JSON.parse(raw);
   } catch {
-    return { ok: false, reason: `it is not JSON (${raw.length.toLocaleString('en-US')} characters)` };
+    return { ok: false, reason: `it is not JSON (${grouped(raw.length)} characters)` };
   }
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
     return { ok: false, reason: 'expected an object with a scenario and a cursor' };

@@ -2,21 +2,7 @@
 import { hex } from '../viz/pages';
 
 export { hex };
-
-/**
- * `n` with commas between thousands, as `toLocaleString('en-US')` writes an integer, without it: the
- * first `toLocaleString` of a page loads the locale data (over 100 ms of the first state on a slow machine).
- */
-export function grouped(n: number): string {
-  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
-  const digits = String(Math.abs(n));
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? `-${out}` : out;
-}
+export { grouped } from '../protocol/format';
 
 /**
  * A byte count or offset typed by a person: decimal (`4096`) or hex

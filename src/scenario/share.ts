@@ -5,6 +5,7 @@
 // The default import: lz-string is CommonJS, and Node's ESM loader (the bench under tsx) sees no named exports.
 import LZString from 'lz-string';
 import type { Scenario } from '../protocol/scenario';
+import { grouped } from '../protocol/format';
 import { linkParams } from './link';
 import { parseScenario, type ScenarioError } from './schema';
 
@@ -37,7 +38,7 @@ export function readScenarioLink(hash: string, origin = 'Shared link'): ReadResu
   if (params.data.length > MAX_LINK_LENGTH)
     return {
       ok: false,
-      message: `${origin}: the link holds ${params.data.length.toLocaleString('en-US')} characters; the limit is ${MAX_LINK_LENGTH.toLocaleString('en-US')}`,
+      message: `${origin}: the link holds ${grouped(params.data.length)} characters; the limit is ${grouped(MAX_LINK_LENGTH)}`,
     };
   const text = LZString.decompressFromEncodedURIComponent(params.data);
   if (!text) return { ok: false, message: `${origin}: the #scenario= data is not a valid compressed scenario` };

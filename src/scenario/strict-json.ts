@@ -7,6 +7,7 @@
  * overflow the stack. Every error names the path of the value it is in and
  * the line and column, and says what was found ("got ']'").
  */
+import { grouped } from '../protocol/format';
 
 export type JsonPath = (string | number)[];
 
@@ -225,7 +226,7 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
   const tooMany = (): never => {
     throw new JsonInputError(
       [],
-      `the scenario holds more than ${maxValues.toLocaleString('en-US')} JSON values (objects, lists, strings, numbers, true, false, null), the limit`,
+      `the scenario holds more than ${grouped(maxValues)} JSON values (objects, lists, strings, numbers, true, false, null), the limit`,
     );
   };
 

@@ -12,6 +12,7 @@ import { listHint } from '../engine/view';
 import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
+import { grouped } from '../protocol/format';
 import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeline';
 import {
   PROTOCOL_VERSION,
@@ -30,7 +31,7 @@ import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = grouped;
 
 /** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
 function timelineOf(

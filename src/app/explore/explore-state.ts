@@ -3,6 +3,7 @@
  * the search's state, its progress, its findings as they come and, at the end, the minimised ones.
  */
 import type { ExploreEvent, ExploreFindingView, ExploreProgress, ExploreScheduleView } from '../../protocol/explore';
+import { grouped } from '../../protocol/format';
 
 export interface ExploreView {
   status: 'idle' | 'running' | 'done' | 'error';
@@ -70,7 +71,7 @@ export function reduceExplore(view: ExploreView, event: ExploreEvent): ExploreVi
   }
 }
 
-const count = (n: number, what: string) => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
+const count = (n: number, what: string) => `${grouped(n)} ${what}${n === 1 ? '' : 's'}`;
 
 /** The progress line: schedules, states, findings, elapsed. */
 export function progressText(p: ExploreProgress): string {
