@@ -111,7 +111,20 @@ export async function traceClicks(
   let withGc = 0;
   let n = 0;
   const rows: Record<string, number | string>[] = [];
-  const perClick: { total: number; sums: Record<string, number>; gc: boolean; tree: boolean }[] = [];
+  const perClick: { total: number; sums: Record<string, number>; cpu: number; gc: boolean; tree: boolean }[] = [];
+  // The main thread's time on a CPU (thread time of its top-level tasks): a click that took longer because it
+  // had more to do spends more of it; one that ran slower, or waited, does not.
+  const mainTasks = mainThread.filter((e) => e.ph === 'X').sort((x, y) => x.ts - y.ts);
+  const cpuIn = (from: number, to: number) => {
+    let sum = 0;
+    let end = -1;
+    for (const e of mainTasks) {
+      if (e.dur === undefined || e.ts < from || e.ts > to || e.ts < end) continue;
+      sum += e.tdur ?? e.dur;
+      end = e.ts + e.dur;
+    }
+    return sum / 1000;
+  };
   const threadsOf = (prefix: string) =>
     events.filter((e) => (threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith(prefix));
   const raster = dump ? threadsOf('ThreadPoolForegroundWorker') : [];
@@ -143,6 +156,7 @@ export async function traceClicks(
     perClick.push({
       total: times[i]!.total,
       sums,
+      cpu: cpuIn(a.ts, b.ts),
       gc: sums.gc! > 0 || wgc > 0,
       tree: (times[i]!.changed.tree ?? 0) > 0,
     });
@@ -183,6 +197,16 @@ export async function traceClicks(
     );
   };
   console.log(`    traced, ${part('slowest 10%', byTotal.slice(0, cut))}; ${part('the rest', byTotal.slice(cut))}`);
+  const cpu = perClick.map((r) => r.cpu).sort((x, y) => x - y);
+  const at = (q: number) => cpu[Math.min(cpu.length - 1, Math.floor(q * cpu.length))] ?? NaN;
+  const meanCpu = (rows: typeof perClick) => rows.reduce((x, r) => x + r.cpu, 0) / Math.max(1, rows.length);
+  const wall = (rows: typeof perClick) => rows.reduce((x, r) => x + r.total, 0) / Math.max(1, rows.length);
+  console.log(
+    `    traced, the page's main thread on a CPU per click (thread time): median ${at(0.5).toFixed(2)}, p95 ` +
+      `${at(0.95).toFixed(2)} ms; slowest 10% ${meanCpu(byTotal.slice(0, cut)).toFixed(2)} of ` +
+      `${wall(byTotal.slice(0, cut)).toFixed(2)} ms, the rest ${meanCpu(byTotal.slice(cut)).toFixed(2)} of ` +
+      `${wall(byTotal.slice(cut)).toFixed(2)} ms (mean CPU of mean click)`,
+  );
 }
 
 /** Where a link open went, from the page's marks (`?perf=1`), in ms from navigation start. */
