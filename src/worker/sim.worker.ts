@@ -8,6 +8,9 @@ declare const self: DedicatedWorkerGlobalScope;
 /** Long work runs this long between two looks at the message queue (a ping, a Cancel). */
 const SLICE_MS = 25;
 
+/** An open's history waits this long at most for the page to say its answer is painted (`sim.shown`). */
+const SHOWN_TIMEOUT_MS = 500;
+
 /**
  * The browser bench (tools/bench-browser.ts) asks, on this channel, for each command's times in the worker:
  * when it arrived, when its answer was ready and when postMessage (which copies it) returned, as absolute
@@ -44,7 +47,7 @@ const host = new SimHost(
     posted.sent = now();
   },
   () => import('./tutor').then((m) => m.createTutor),
-  { sliceMs: SLICE_MS, yieldToQueue },
+  { sliceMs: SLICE_MS, yieldToQueue, shownTimeoutMs: SHOWN_TIMEOUT_MS },
 );
 
 /** A teaching command that failed is reported; a simulation command that threw is a bug: the page restarts us. */
