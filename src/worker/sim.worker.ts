@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** The engine's worker: a thin adapter from postMessage to SimHost. */
 import { OUT_OF_BAND, PROTOCOL_VERSION, type Command } from '../protocol/messages';
+import { loadPager } from '../engine/registry';
 import { SimHost } from './sim-host';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -49,6 +50,11 @@ const host = new SimHost(
   () => import('./tutor').then((m) => m.createTutor),
   { sliceMs: SLICE_MS, yieldToQueue, shownTimeoutMs: SHOWN_TIMEOUT_MS },
 );
+
+// The library's start is OpenBSD's, as are most links: its kernel's chunks (the model, then the chunk it
+// imports) are fetched while the first command is read (a link's decode and check take ~50 ms of CPU), not
+// after. A failed fetch is asked again by the open that needs it, and refuses it then.
+void Promise.resolve(loadPager('openbsd')).catch(() => undefined);
 
 /** A teaching command that failed is reported; a simulation command that threw is a bug: the page restarts us. */
 const failed = (cmd: Command) => (e: unknown) => {
