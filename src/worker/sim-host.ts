@@ -375,8 +375,9 @@ export class SimHost {
     const target = cursor ?? steps.length;
     // Answer first: the engine alone replays the steps to the target, with each step's label and trail
     // (quick-replay.ts), and the lab is answered with that; the history a Session records per step is built
-    // behind the answer, the same job's later slices. Commands queue behind a job (sim.worker.ts), so a
-    // back, jump or fork right after the open waits for the history and is answered from it.
+    // behind the answer, the same job's later slices, once the page has painted the answer (`shownWait`).
+    // Commands queue behind a job (sim.worker.ts), so a back, jump or fork right after the open waits for the
+    // history and is answered from it.
     let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
       run = quickReplay(setup, steps, target);
