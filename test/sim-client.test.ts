@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Command } from '../src/protocol/messages';
 import { SimClient } from '../src/client/sim-client';
 import { parseScenario } from '../src/scenario/schema';
@@ -221,5 +221,34 @@ describe('SimClient and the lab store', () => {
     selectThread('t8');
     expect(notified).toBe(1);
     unsubscribe();
+  });
+});
+
+describe('the client says when an answer that loaded a scenario is painted', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sends sim.shown for it after the next frame, once painted; a step answered is not reported', () => {
+    vi.useFakeTimers();
+    const frames: (() => void)[] = [];
+    let worker: FakeWorker | null = null;
+    const client = new SimClient(() => (worker = new FakeWorker()) as unknown as Worker, {
+      nextFrame: (f) => frames.push(f),
+    });
+    const store = createLabStore((command) => client.send(command));
+    client.start(store);
+    const shown = () => worker!.received.filter((c) => c.type === 'sim.shown');
+    store.getState().dispatch({ type: 'load', scenario: walkthrough() });
+    const load = worker!.received.find((c) => c.type === 'sim.load')!;
+    // Not before the frame, nor in its callbacks (the frame is painted after them): in a task after it.
+    expect(shown()).toEqual([]);
+    frames.shift()!();
+    expect(shown()).toEqual([]);
+    vi.advanceTimersByTime(0);
+    expect(shown()).toEqual([{ type: 'sim.shown', id: expect.any(Number) as number, answer: load.id }]);
+    store.getState().dispatch({ type: 'seek', to: 3 });
+    for (const f of frames.splice(0)) f();
+    vi.advanceTimersByTime(0);
+    expect(shown()).toHaveLength(1);
+    client.dispose();
   });
 });

@@ -31,11 +31,15 @@ export function bigFlush(extra: number): Scenario {
   };
 }
 
-/** A host whose slices are one unit long and whose next slice comes when the test says. */
-export function slicedHost() {
+/**
+ * A host whose slices are one unit long and whose next slice comes when the test says (`shownTimeoutMs`: an
+ * open's history waits for the page's `sim.shown`, as in the worker).
+ */
+export function slicedHost(options: { shownTimeoutMs?: number } = {}) {
   const events: SimEvent[] = [];
   const waiting: (() => void)[] = [];
   const host = new SimHost((e) => events.push(e), undefined, {
+    ...options,
     sliceMs: 0,
     yieldToQueue: () => new Promise<void>((resolve) => waiting.push(resolve)),
   });

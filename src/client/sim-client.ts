@@ -240,8 +240,24 @@ export class SimClient {
     }
     if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(event.id);
     this.store?.getState().receive(event);
+    if (event.type === 'sim.snapshot' && event.loaded) this.sayShown(event.id);
     if (this.restartNote !== null && this.pending.length === 0) this.sayRestarted(this.restartNote);
     if (this.steps && !this.pending.some((c) => c.type === 'sim.step')) this.askFrame();
+  }
+
+  /**
+   * A snapshot that loaded a scenario is painted: the worker builds an open's history only then, so that it
+   * does not take a core from this render (the store's update commits before the next frame; a task after that
+   * frame's callbacks runs once it is painted).
+   */
+  private sayShown(answer: number): void {
+    const worker = this.worker;
+    this.nextFrame(() =>
+      setTimeout(() => {
+        if (this.worker === worker)
+          worker?.postMessage({ type: 'sim.shown', id: this.nextId++, answer } satisfies Command);
+      }, 0),
+    );
   }
 
   /**

@@ -128,11 +128,16 @@ export type Command =
   | { readonly type: 'sim.cancel'; readonly id: number }
   /** Are you there? Answered by `sim.pong` at once, even while a long command runs (between its slices). */
   | { readonly type: 'sim.ping'; readonly id: number }
+  /**
+   * The page painted the snapshot answering command `answer` (one that loaded a scenario): the history an
+   * open builds behind its answer starts now, not while the page renders it. Handled at once; no answer.
+   */
+  | { readonly type: 'sim.shown'; readonly id: number; readonly answer: number }
   /** Lessons, challenges and exercises (protocol/teach.ts). */
   | TeachCommand;
 
 /** Commands handled at once, outside the queue, and never answered by a snapshot or an error. */
-export const OUT_OF_BAND: ReadonlySet<Command['type']> = new Set(['sim.cancel', 'sim.ping']);
+export const OUT_OF_BAND: ReadonlySet<Command['type']> = new Set(['sim.cancel', 'sim.ping', 'sim.shown']);
 
 export type SimEvent =
   /** The state changed: a delta against the snapshot of step `delta.fromStep` (or whole, fromStep -1). */

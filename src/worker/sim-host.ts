@@ -27,6 +27,7 @@ import type { TeachCommand } from '../protocol/teach';
 import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
+import { ShownWait } from './shown-wait';
 import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
@@ -73,6 +74,8 @@ interface Job {
   cancelled: boolean;
   /** Answered already, finishing behind the answer (an open's history): no progress reported. */
   quiet?: boolean;
+  /** A command from the page (not the tutor's load), whose answer the page says it painted (`sim.shown`). */
+  readonly page?: boolean;
 }
 
 /**
@@ -90,6 +93,11 @@ export interface HostOptions {
   readonly sliceMs?: number;
   /** Waits for the next slice (the worker: a macrotask, so queued messages run first). */
   readonly yieldToQueue?: () => Promise<void>;
+  /**
+   * An open's history waits for the page's `sim.shown` for its answer, this long at most (ms); without it
+   * (Node, tests) it is built right after the answer.
+   */
+  readonly shownTimeoutMs?: number;
 }
 
 /** A session and the scenario it was loaded from (its setup, title). */
@@ -115,6 +123,7 @@ export class SimHost {
   private readonly prepared = new WeakMap<Command, ReadResult>();
   private readonly sliceMs: number;
   private readonly yieldToQueue: () => Promise<void>;
+  private readonly shownWait: ShownWait | null;
 
   /**
    * `loadTutor` brings in the teaching layer when a lesson, challenge or
@@ -127,6 +136,7 @@ export class SimHost {
   ) {
     this.sliceMs = options.sliceMs ?? Infinity;
     this.yieldToQueue = options.yieldToQueue ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
+    this.shownWait = options.shownTimeoutMs === undefined ? null : new ShownWait(options.shownTimeoutMs);
   }
 
   /** A command is running in slices (a Cancel, or a load or reset that replaces it, may stop it). */
@@ -137,6 +147,7 @@ export class SimHost {
   /** Stop the command running in slices at its next slice (`sim.cancel`). */
   cancel(): void {
     if (this.job) this.job.cancelled = true;
+    this.shownWait?.release();
   }
 
   /**
@@ -164,6 +175,7 @@ export class SimHost {
     if (isTeach(cmd)) return this.teach(cmd);
     if (cmd.type === 'sim.ping') return this.post({ type: 'sim.pong', version: PROTOCOL_VERSION, id: cmd.id });
     if (cmd.type === 'sim.cancel') return this.cancel();
+    if (cmd.type === 'sim.shown') return this.shownWait?.shown(cmd.answer);
     const epoch = this.epoch;
     const work = this.handleSim(cmd);
     if (!work) return this.tutor?.changed(cmd.type, this.epoch !== epoch);
@@ -243,9 +255,9 @@ export class SimHost {
 
   /** Do a command; long work (loads, steps, runs) comes back to be run in slices. */
   private handleSim(
-    cmd: Exclude<Command, TeachCommand | { type: 'sim.ping' | 'sim.cancel' }>,
+    cmd: Exclude<Command, TeachCommand | { type: 'sim.ping' | 'sim.cancel' | 'sim.shown' }>,
   ): { job: Job; what: string; total: number; run: Work } | void {
-    const job: Job = { id: cmd.id, cancelled: false };
+    const job: Job = { id: cmd.id, cancelled: false, page: true };
     switch (cmd.type) {
       case 'sim.open': {
         const read = this.prepared.get(cmd) ?? this.read(cmd.source, cmd.origin);
@@ -364,8 +376,9 @@ export class SimHost {
     const target = cursor ?? steps.length;
     // Answer first: the engine alone replays the steps to the target, with each step's label and trail
     // (quick-replay.ts), and the lab is answered with that; the history a Session records per step is built
-    // behind the answer, the same job's later slices. Commands queue behind a job (sim.worker.ts), so a
-    // back, jump or fork right after the open waits for the history and is answered from it.
+    // behind the answer, the same job's later slices, once the page has painted the answer (`shownWait`).
+    // Commands queue behind a job (sim.worker.ts), so a back, jump or fork right after the open waits for the
+    // history and is answered from it.
     let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
       run = quickReplay(setup, steps, target);
@@ -386,6 +399,7 @@ export class SimHost {
     this.beforeReset = null;
     this.answer(id, scenario, target, quick, select);
     job.quiet = true;
+    if (this.shownWait && job.page && steps.length > 0) yield this.shownWait.until(id);
     const session = new Session(setup);
     for (const [i, step] of steps.entries()) {
       const refusal = session.apply(step, true);
@@ -466,7 +480,7 @@ export class SimHost {
     if (!read.ok) return this.error(job.id, `${refusal}; ${read.message}`);
     this.error(job.id, said);
     // A job of its own: the Cancel that stopped the open does not stop its fallback.
-    const own = { id: job.id, cancelled: false };
+    const own = { id: job.id, cancelled: false, page: job.page };
     yield* this.loading(own, read.scenario, fallback.cursor, undefined, fallback.origin, fallback.fallback);
   }
 
