@@ -18,7 +18,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { UNTHROTTLED, withBrowser } from './chromium';
 import { freebsdScenario, msyncScenario } from './workloads';
 import { CLICK_PAUSE_MS, clickSteps, installFirstStateProbe } from './bench-browser-page';
-import { linkOpenSplit, sumIn, type TraceEvent } from './bench-browser-trace';
+import { cpuIn, linkOpenSplit, sumIn, type TraceEvent } from './bench-browser-trace';
 
 const PORT = Number(process.env.PAGER_LAB_PORT ?? 4175);
 const BASE = `http://localhost:${PORT}/`;
@@ -254,9 +254,6 @@ async function main() {
           let n = 0;
           // The main thread's CPU (thread time of its top-level tasks) from the click to the frame painted.
           const cpu: number[] = [];
-          const tasks = main.filter(
-            (e) => e.cat.includes('toplevel') && ['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name),
-          );
           for (let i = 0; i < rounds; i++) {
             const a = marks.get(`${k}${i}:click:0`);
             const b = marks.get(`${k}${i}:painted:0`);
@@ -265,11 +262,7 @@ async function main() {
             n++;
             sum += ms;
             if (ms > 0) met++;
-            cpu.push(
-              tasks
-                .filter((e) => e.ts + (e.dur ?? 0) >= a.ts && e.ts <= b.ts)
-                .reduce((x, e) => x + ((e as { tdur?: number }).tdur ?? e.dur ?? 0) / 1000, 0),
-            );
+            cpu.push(cpuIn(main, a.ts, b.ts));
           }
           const tree = res[k]!.flatMap((r, i) => (r.tree && cpu[i] !== undefined ? [cpu[i]] : []));
           gcText[k] =

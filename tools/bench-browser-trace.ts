@@ -72,6 +72,19 @@ export function sumIn(events: readonly TraceEvent[], from: number, to: number): 
   return out;
 }
 
+/**
+ * A thread's time on a CPU in [from, to], in ms: the thread time of its top-level tasks that overlap the window
+ * (`tasks`: one thread's events; nested events are inside a task and not counted again). A click that took
+ * longer because it had more to do spends more of it; one that ran slower, or waited, does not.
+ */
+export function cpuIn(tasks: readonly TraceEvent[], from: number, to: number): number {
+  let sum = 0;
+  for (const e of tasks)
+    if (e.cat.includes('toplevel') && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'))
+      if (e.ts + (e.dur ?? 0) >= from && e.ts <= to) sum += e.tdur ?? e.dur ?? 0;
+  return sum / 1000;
+}
+
 export async function traceClicks(
   browser: Browser,
   page: Page,
@@ -81,6 +94,8 @@ export async function traceClicks(
 ): Promise<void> {
   await browser.startTracing(page, {
     categories: [
+      // Top-level tasks: the main thread's time on a CPU (`cpuIn`).
+      'toplevel',
       'devtools.timeline',
       'blink.user_timing',
       'v8',
@@ -112,19 +127,6 @@ export async function traceClicks(
   let n = 0;
   const rows: Record<string, number | string>[] = [];
   const perClick: { total: number; sums: Record<string, number>; cpu: number; gc: boolean; tree: boolean }[] = [];
-  // The main thread's time on a CPU (thread time of its top-level tasks): a click that took longer because it
-  // had more to do spends more of it; one that ran slower, or waited, does not.
-  const mainTasks = mainThread.filter((e) => e.ph === 'X').sort((x, y) => x.ts - y.ts);
-  const cpuIn = (from: number, to: number) => {
-    let sum = 0;
-    let end = -1;
-    for (const e of mainTasks) {
-      if (e.dur === undefined || e.ts < from || e.ts > to || e.ts < end) continue;
-      sum += e.tdur ?? e.dur;
-      end = e.ts + e.dur;
-    }
-    return sum / 1000;
-  };
   const threadsOf = (prefix: string) =>
     events.filter((e) => (threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith(prefix));
   const raster = dump ? threadsOf('ThreadPoolForegroundWorker') : [];
@@ -156,7 +158,7 @@ export async function traceClicks(
     perClick.push({
       total: times[i]!.total,
       sums,
-      cpu: cpuIn(a.ts, b.ts),
+      cpu: cpuIn(mainThread, a.ts, b.ts),
       gc: sums.gc! > 0 || wgc > 0,
       tree: (times[i]!.changed.tree ?? 0) > 0,
     });

@@ -4,7 +4,7 @@
  * non-negative integer, got false"). The scenario reader is built from them.
  */
 import { isJsonObject, NumberText, quote, type JsonObject, type JsonPath } from './strict-json';
-import { grouped } from '../protocol/format';
+import { grouped as count } from '../protocol/format';
 
 export class CheckError extends Error {
   constructor(
@@ -19,7 +19,7 @@ export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const MAX_INT32 = 2 ** 31 - 1;
 
 /** A count as messages write it: 1,000,000. */
-export const count = grouped;
+export { count };
 
 /** How a value is described in a message: its JSON kind, or the value itself when short; always one line. */
 export function describe(v: unknown): string {

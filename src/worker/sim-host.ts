@@ -12,7 +12,7 @@ import { listHint } from '../engine/view';
 import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
-import { grouped } from '../protocol/format';
+import { grouped as count } from '../protocol/format';
 import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeline';
 import {
   PROTOCOL_VERSION,
@@ -31,8 +31,6 @@ import { ShownWait } from './shown-wait';
 import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
-
-const count = grouped;
 
 /** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
 function timelineOf(
