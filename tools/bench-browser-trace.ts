@@ -4,6 +4,7 @@
  * and how many clicks met a collection. (Traced clicks are slower; their totals are not the figure.)
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { CLICK_PAUSE_MS, clickSteps } from './bench-browser-page';
 
@@ -85,6 +86,25 @@ export function cpuIn(tasks: readonly TraceEvent[], from: number, to: number): n
   return sum / 1000;
 }
 
+/**
+ * Several threads' time on a CPU in [from, to], in ms: the thread time of each thread's outermost top-level
+ * events that overlap the window (a task nested in another of the same thread is not counted again). For the
+ * threads beside the page's main one (raster and pool workers, the compositor, the display compositor, the
+ * lab's worker), whose top-level tasks are not all named RunTask.
+ */
+export function threadsCpuIn(events: readonly TraceEvent[], from: number, to: number): number {
+  let sum = 0;
+  const end = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.cat.includes('toplevel') || e.ts + (e.dur ?? 0) < from || e.ts > to) continue;
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.ts < (end.get(thread) ?? -1)) continue;
+    sum += e.tdur ?? e.dur ?? 0;
+    end.set(thread, e.ts + (e.dur ?? 0));
+  }
+  return sum / 1000;
+}
+
 export async function traceClicks(
   browser: Browser,
   page: Page,
@@ -126,7 +146,23 @@ export async function traceClicks(
   let withGc = 0;
   let n = 0;
   const rows: Record<string, number | string>[] = [];
-  const perClick: { total: number; sums: Record<string, number>; cpu: number; gc: boolean; tree: boolean }[] = [];
+  const perClick: {
+    total: number;
+    sums: Record<string, number>;
+    cpu: number;
+    others: Record<string, number>;
+    gc: boolean;
+    tree: boolean;
+  }[] = [];
+  // The threads that share the machine's cores with the page's main thread while a click is measured: the
+  // renderer's pool (raster), its compositor, the display compositor (another process) and the lab's worker.
+  const nameOf = (e: TraceEvent) => threadName.get(`${e.pid}:${e.tid}`) ?? '';
+  const otherThreads: Record<string, TraceEvent[]> = {
+    'raster and pool': events.filter((e) => e.pid === main.pid && nameOf(e).startsWith('ThreadPool')),
+    compositor: events.filter((e) => e.pid === main.pid && nameOf(e) === 'Compositor'),
+    'display compositor': events.filter((e) => nameOf(e) === 'VizCompositorThread'),
+    'the lab worker': events.filter((e) => e.pid === main.pid && nameOf(e).startsWith('DedicatedWorker')),
+  };
   const threadsOf = (prefix: string) =>
     events.filter((e) => (threadName.get(`${e.pid}:${e.tid}`) ?? '').startsWith(prefix));
   const raster = dump ? threadsOf('ThreadPoolForegroundWorker') : [];
@@ -159,6 +195,9 @@ export async function traceClicks(
       total: times[i]!.total,
       sums,
       cpu: cpuIn(mainThread, a.ts, b.ts),
+      others: Object.fromEntries(
+        Object.entries(otherThreads).map(([k, evs]) => [k, threadsCpuIn(evs, a.ts, b.ts)] as const),
+      ),
       gc: sums.gc! > 0 || wgc > 0,
       tree: (times[i]!.changed.tree ?? 0) > 0,
     });
@@ -208,6 +247,16 @@ export async function traceClicks(
       `${at(0.95).toFixed(2)} ms; slowest 10% ${meanCpu(byTotal.slice(0, cut)).toFixed(2)} of ` +
       `${wall(byTotal.slice(0, cut)).toFixed(2)} ms, the rest ${meanCpu(byTotal.slice(cut)).toFixed(2)} of ` +
       `${wall(byTotal.slice(cut)).toFixed(2)} ms (mean CPU of mean click)`,
+  );
+  // A slow click that waited rather than worked: who else was on the cores in its window.
+  const meanOther = (rows: typeof perClick, k: string) =>
+    (rows.reduce((x, r) => x + (r.others[k] ?? 0), 0) / Math.max(1, rows.length)).toFixed(2);
+  console.log(
+    `    traced, the other threads on a CPU in the click's window (ms, mean), slowest 10% / the rest: ` +
+      Object.keys(otherThreads)
+        .map((k) => `${k} ${meanOther(byTotal.slice(0, cut), k)} / ${meanOther(byTotal.slice(cut), k)}`)
+        .join(' | ') +
+      ` (${availableParallelism()} cores)`,
   );
 }
 
