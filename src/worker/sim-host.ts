@@ -432,7 +432,7 @@ export class SimHost {
 
   /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
   private answer(id: number, scenario: Scenario, target: number, quick: QuickReplay, select?: string): void {
-    const { snapshot, before, labels, trails } = quick;
+    const { snapshot, before, labels } = quick;
     this.shown = snapshot;
     const selectLine =
       select === undefined || this.started(snapshot, select)
@@ -448,7 +448,10 @@ export class SimHost {
       length: labels.length,
       cursor: target,
       timelineFrom: 0,
-      ...timelineOf(0, labels, (i) => trails[i]!),
+      // Packed as the replay went when long (timelineOf would pack the same entries).
+      ...(labels.length >= PACK_FROM
+        ? { timeline: [], packed: quick.packed }
+        : timelineOf(0, labels, (i) => quick.trail(i))),
       applied: [],
       history: null,
       loaded: scenario,
