@@ -81,7 +81,7 @@ export class TrailPacker {
     const lines = this.lines.subarray(0, this.total);
     return {
       labels,
-      lines: this.small ? Uint16Array.from(lines) : lines.slice(),
+      lines: this.small ? new Uint16Array(lines) : lines.slice(),
       ends: this.ends.slice(0, this.n),
       omitted: this.omitted.slice(0, this.n),
     };
