@@ -69,22 +69,25 @@ const NO_IO: ViewSnapshot['io'] = [];
 const NO_LOCKS: ViewSnapshot['locks'] = [];
 
 /**
- * Replay `steps` from `setup`: a generator yielding the steps done after each one (so a host can slice it and
- * look for a Cancel) that returns the replay, or the first refusal. The engine is made at once: a bad setup
- * throws here, as a Session's constructor would.
+ * Replay `steps` from `setup`: a generator yielding the steps done (so a host can slice it and look for a
+ * Cancel) that returns the replay, or the first refusal. It yields after each step, or with `due`, only after
+ * a step when `due()` says the host's slice is over. The engine is made at once: a bad setup throws here, as
+ * a Session's constructor would.
  */
 export function quickReplay(
   setup: Setup,
   steps: readonly Step[],
   target: number,
+  due?: () => boolean,
 ): Generator<number, QuickReplay | QuickRefusal, void> {
-  return replaying(new PagerEngine(setup), steps, target);
+  return replaying(new PagerEngine(setup), steps, target, due);
 }
 
 function* replaying(
   engine: PagerEngine,
   steps: readonly Step[],
   target: number,
+  due: (() => boolean) | undefined,
 ): Generator<number, QuickReplay | QuickRefusal, void> {
   const k = engine.k;
   const s = k.s;
@@ -135,7 +138,7 @@ function* replaying(
       builder.advance(i + 1, trailOf(lastLines, lastOmitted));
       snapshot = builder.snapshot();
     }
-    yield i + 1;
+    if (due === undefined || due()) yield i + 1;
   }
   return new Replayed(engine.model.profile, labels, trails, snapshot!, before);
 }
