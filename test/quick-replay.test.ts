@@ -59,6 +59,23 @@ describe('an open answered from the engine alone', () => {
     }
   });
 
+  it('with `due`, yields only after a step when the host’s slice is over, and answers the same', () => {
+    const scenario = msyncScenario(30);
+    const n = scenario.steps.length;
+    const every = replay(scenario, scenario.steps, n);
+    let calls = 0;
+    const run = quickReplay(setupOf(scenario), scenario.steps, n, () => ++calls % 25 === 0);
+    const yielded: number[] = [];
+    let next = run.next();
+    for (; !next.done; next = run.next()) yielded.push(next.value);
+    expect(calls).toBe(n);
+    expect(yielded).toEqual(scenario.steps.map((_, i) => i + 1).filter((i) => i % 25 === 0));
+    expect(next.value).toEqual(every);
+    const never = quickReplay(setupOf(scenario), scenario.steps, n, () => false).next();
+    expect(never.done).toBe(true);
+    expect(never.value).toEqual(every);
+  });
+
   it('refuses the first impossible step, as a Session would', () => {
     const scenario = scenarios.find((s) => s.pager === 'openbsd' && s.steps.length > 3)!;
     const steps: Step[] = [...scenario.steps.slice(0, 2), { run: 'nobody' }, ...scenario.steps.slice(2)];

@@ -12,6 +12,7 @@
 import type { PagerProfile } from '../protocol/profile';
 import type { Setup, Step } from '../protocol/scenario';
 import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
+import { TrailPacker, type PackedTimeline } from '../protocol/timeline';
 import { describeStep, type DescribedThread } from './describe';
 import { PagerEngine } from './engine';
 import { SnapshotBuilder } from './view';
@@ -20,7 +21,11 @@ export interface QuickReplay {
   readonly profile: PagerProfile;
   /** Each step in words, one per step. */
   readonly labels: readonly string[];
-  /** The seed lines each step ran, one per step. */
+  /** The timeline as the answer carries it: the labels and every step's seed lines, packed as they came. */
+  readonly packed: PackedTimeline;
+  /** The seed lines step `i + 1` ran. */
+  trail(i: number): TrailView;
+  /** The seed lines each step ran, one per step (each decoded from `packed`). */
   readonly trails: readonly TrailView[];
   /** The snapshot after `target` steps, and after `target - 1` (null at the setup). */
   readonly snapshot: ViewSnapshot;
@@ -33,30 +38,56 @@ export interface QuickRefusal {
   readonly refusal: string;
 }
 
-/** The seed lines the engine's last step ran, as a Session's snapshot keeps them. */
-const trailOf = (engine: PagerEngine): TrailView =>
-  Object.freeze({ lines: Object.freeze(engine.trail), omitted: engine.trailOmitted });
+/** Seed lines as a Session's snapshot keeps them. */
+const trailOf = (lines: number[], omitted: number): TrailView =>
+  Object.freeze({ lines: Object.freeze(lines), omitted });
+
+/** The replay's answer: its trails decoded from the packed timeline only when read. */
+class Replayed implements QuickReplay {
+  constructor(
+    readonly profile: PagerProfile,
+    readonly labels: readonly string[],
+    private readonly trailPacker: TrailPacker,
+    readonly snapshot: ViewSnapshot,
+    readonly before: ViewSnapshot | null,
+  ) {}
+
+  get packed(): PackedTimeline {
+    return this.trailPacker.finish(this.labels);
+  }
+
+  trail(i: number): TrailView {
+    return this.trailPacker.trail(i);
+  }
+
+  get trails(): readonly TrailView[] {
+    return this.labels.map((_, i) => this.trail(i));
+  }
+}
 
 const NO_IO: ViewSnapshot['io'] = [];
 const NO_LOCKS: ViewSnapshot['locks'] = [];
 
 /**
- * Replay `steps` from `setup`: a generator yielding the steps done after each one (so a host can slice it and
- * look for a Cancel) that returns the replay, or the first refusal. The engine is made at once: a bad setup
- * throws here, as a Session's constructor would.
+ * Replay `steps` from `setup`: a generator yielding the steps done (so a host can slice it and look for a
+ * Cancel) that returns the replay, or the first refusal. It yields after each step, or with `due`, only after
+ * a step when `due()` says the host's slice is over. The engine is made at once: a bad setup throws here, as
+ * a Session's constructor would.
  */
 export function quickReplay(
   setup: Setup,
   steps: readonly Step[],
   target: number,
+  due?: () => boolean,
 ): Generator<number, QuickReplay | QuickRefusal, void> {
-  return replaying(new PagerEngine(setup), steps, target);
+  return replaying(new PagerEngine(setup), steps, target, due);
 }
 
 function* replaying(
   engine: PagerEngine,
   steps: readonly Step[],
   target: number,
+  due: (() => boolean) | undefined,
 ): Generator<number, QuickReplay | QuickRefusal, void> {
   const k = engine.k;
   const s = k.s;
@@ -65,7 +96,11 @@ function* replaying(
   let before: ViewSnapshot | null = null;
   let snapshot = target === 0 ? builder.build(0) : null;
   const labels: string[] = [];
-  const trails: TrailView[] = [];
+  // Each step's lines go straight into the packed timeline: no TrailView per step (the engine makes a new
+  // list per step, so the last step's is kept as it is for the two snapshots that show it).
+  const trails = new TrailPacker(steps.length, steps.length * 4);
+  let lastLines: number[] = [];
+  let lastOmitted = 0;
   // The thread a run or step moved, as describeStep reads it (the fields a ThreadView copies from it).
   const thread = (id: string): DescribedThread | undefined => {
     const t = k.thread(id);
@@ -76,7 +111,7 @@ function* replaying(
   };
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
-    if (i === target - 1) before = builder.build(i, i === 0 ? undefined : trails[i - 1]);
+    if (i === target - 1) before = builder.build(i, i === 0 ? undefined : trailOf(lastLines, lastOmitted));
     const panicked = s.panic !== null;
     // A completion names the request's thread as it stood before the step (the request is gone after).
     let io = NO_IO;
@@ -86,8 +121,9 @@ function* replaying(
     }
     const refusal = engine.apply(step);
     if (refusal !== null) return { at: i, refusal };
-    const trail = trailOf(engine);
-    trails.push(trail);
+    lastLines = engine.trail;
+    lastOmitted = engine.trailOmitted;
+    trails.add(lastLines, lastOmitted);
     const moved = 'run' in step ? step.run : 'step' in step ? step.step : null;
     const t = moved === null ? undefined : k.thread(moved);
     // A thread blocked on a lock is one of its waiters, so the lock is listed, with its owner.
@@ -99,10 +135,10 @@ function* replaying(
       describeStep(step, { panic: panicked ? s.panic : null, io }, { panic: s.panic && { ...s.panic }, locks }, thread),
     );
     if (i === target - 1) {
-      builder.advance(i + 1, trail);
+      builder.advance(i + 1, trailOf(lastLines, lastOmitted));
       snapshot = builder.snapshot();
     }
-    yield i + 1;
+    if (due === undefined || due()) yield i + 1;
   }
-  return { profile: engine.model.profile, labels, trails, snapshot: snapshot!, before };
+  return new Replayed(engine.model.profile, labels, trails, snapshot!, before);
 }

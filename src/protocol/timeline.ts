@@ -23,29 +23,85 @@ export interface PackedTimeline {
 /** Entries from this many on are sent packed; a few (a Step's one) go as they are. */
 export const PACK_FROM = 512;
 
+/**
+ * Trails packed as they come, one entry after another (an open's replay adds each step's lines as the engine
+ * ran them, with no TrailView object per step); `finish` gives the packed timeline with the labels.
+ */
+export class TrailPacker {
+  private lines: Int32Array;
+  private ends: Int32Array;
+  private omitted: Int32Array;
+  private n = 0;
+  private total = 0;
+  private small = true;
+
+  constructor(entries = 64, lines = entries * 8) {
+    this.ends = new Int32Array(Math.max(entries, 1));
+    this.omitted = new Int32Array(Math.max(entries, 1));
+    this.lines = new Int32Array(Math.max(lines, 1));
+  }
+
+  /** Entries added so far. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** The next entry's seed lines and how many were left out. */
+  add(lines: readonly number[], omitted: number): void {
+    const n = this.n;
+    if (n === this.ends.length) {
+      this.ends = grown(this.ends, n * 2);
+      this.omitted = grown(this.omitted, n * 2);
+    }
+    let at = this.total;
+    const end = at + lines.length;
+    if (end > this.lines.length) this.lines = grown(this.lines, Math.max(end, this.lines.length * 2));
+    const out = this.lines;
+    for (const line of lines) {
+      if (line < 0 || line > 0xffff) this.small = false;
+      out[at++] = line;
+    }
+    this.total = end;
+    this.ends[n] = end;
+    this.omitted[n] = omitted;
+    this.n = n + 1;
+  }
+
+  /** Entry i's trail, as a TrailView. */
+  trail(i: number): TrailView {
+    const from = i === 0 ? 0 : this.ends[i - 1]!;
+    return Object.freeze({
+      lines: Object.freeze(Array.from(this.lines.subarray(from, this.ends[i]!))),
+      omitted: this.omitted[i]!,
+    });
+  }
+
+  /** The packed timeline of the entries added, the i-th labelled `labels[i]`. */
+  finish(labels: readonly string[]): PackedTimeline {
+    const lines = this.lines.subarray(0, this.total);
+    return {
+      labels,
+      lines: this.small ? new Uint16Array(lines) : lines.slice(),
+      ends: this.ends.slice(0, this.n),
+      omitted: this.omitted.slice(0, this.n),
+    };
+  }
+}
+
+function grown(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
+
 /** `labels.length` entries, the i-th with `labels[i]` and `trail(i)`, packed. */
 export function packTimeline(labels: readonly string[], trail: (i: number) => TrailView): PackedTimeline {
-  const n = labels.length;
-  const trails: TrailView[] = new Array<TrailView>(n);
-  let total = 0;
-  let small = true;
-  for (let i = 0; i < n; i++) {
-    const t = (trails[i] = trail(i));
-    total += t.lines.length;
-    for (const line of t.lines) if (line < 0 || line > 0xffff) small = false;
+  const packer = new TrailPacker(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const t = trail(i);
+    packer.add(t.lines, t.omitted);
   }
-  const lines = small ? new Uint16Array(total) : new Int32Array(total);
-  const ends = new Int32Array(n);
-  const omitted = new Int32Array(n);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const t = trails[i]!;
-    lines.set(t.lines, at);
-    at += t.lines.length;
-    ends[i] = at;
-    omitted[i] = t.omitted;
-  }
-  return { labels, lines, ends, omitted };
+  return packer.finish(labels);
 }
 
 /** A timeline entry whose trail is decoded from the packed lines the first time it is read. */

@@ -36,6 +36,14 @@ export function fail(path: JsonPath, reason: string): never {
   throw new CheckError(path, reason);
 }
 
+/**
+ * A field's path: `path` and then `key`, when one is given. The checks below take a field as its object's path
+ * and its key, and join them only to say what is wrong: a valid file's hundred thousand fields make no path.
+ */
+export function at(path: JsonPath, key?: string | number): JsonPath {
+  return key === undefined ? path : [...path, key];
+}
+
 export function object(v: unknown, path: JsonPath, what = 'an object'): JsonObject {
   if (!isJsonObject(v)) fail(path, `expected ${what}, got ${describe(v)}`);
   return v;
@@ -53,22 +61,23 @@ export function array(v: unknown, path: JsonPath, max: number): unknown[] {
   return v;
 }
 
-export function boolean(v: unknown, path: JsonPath): boolean {
-  if (typeof v !== 'boolean') fail(path, `expected true or false, got ${describe(v)}`);
+export function boolean(v: unknown, path: JsonPath, key?: string | number): boolean {
+  if (typeof v !== 'boolean') fail(at(path, key), `expected true or false, got ${describe(v)}`);
   return v;
 }
 
-export function string(v: unknown, path: JsonPath, maxLength: number): string {
-  if (typeof v !== 'string') fail(path, `expected a string, got ${describe(v)}`);
-  if (v.length > maxLength) fail(path, `${count(v.length)} characters, more than the limit of ${count(maxLength)}`);
+export function string(v: unknown, path: JsonPath, maxLength: number, key?: string | number): string {
+  if (typeof v !== 'string') fail(at(path, key), `expected a string, got ${describe(v)}`);
+  if (v.length > maxLength)
+    fail(at(path, key), `${count(v.length)} characters, more than the limit of ${count(maxLength)}`);
   return v;
 }
 
 export const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export function name(v: unknown, path: JsonPath): string {
-  const s = string(v, path, 64);
-  if (!NAME.test(s)) fail(path, `must match [A-Za-z0-9_.-]{1,64}, got ${describe(s)}`);
+export function name(v: unknown, path: JsonPath, key?: string | number): string {
+  const s = string(v, path, 64, key);
+  if (!NAME.test(s)) fail(at(path, key), `must match [A-Za-z0-9_.-]{1,64}, got ${describe(s)}`);
   return s;
 }
 
@@ -90,25 +99,25 @@ export function wholeValue(text: string): number | null {
 }
 
 /** An integer in [min, max]; messages name it "a non-negative integer" (min 0) or "an integer of at least min". */
-export function integer(v: unknown, path: JsonPath, min: number, max: number): number {
+export function integer(v: unknown, path: JsonPath, min: number, max: number, key?: string | number): number {
   const what = min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
   if (v instanceof NumberText) {
     const n = wholeValue(v.text);
-    if (n === null) fail(path, `expected ${what}, got ${describe(v)}`);
-    if (n < min) fail(path, `expected ${what}, got ${describe(v)}`);
-    if (n > max) fail(path, `must be at most ${bound(max)}, got ${describe(v)}`);
-    fail(path, `expected ${what} written in plain digits (no fraction or exponent), got ${describe(v)}`);
+    if (n === null) fail(at(path, key), `expected ${what}, got ${describe(v)}`);
+    if (n < min) fail(at(path, key), `expected ${what}, got ${describe(v)}`);
+    if (n > max) fail(at(path, key), `must be at most ${bound(max)}, got ${describe(v)}`);
+    fail(at(path, key), `expected ${what} written in plain digits (no fraction or exponent), got ${describe(v)}`);
   }
-  if (typeof v !== 'number') fail(path, `expected ${what}, got ${describe(v)}`);
-  if (v < min) fail(path, `expected ${what}, got ${v}`);
-  if (v > max) fail(path, `must be at most ${bound(max)}, got ${v}`);
+  if (typeof v !== 'number') fail(at(path, key), `expected ${what}, got ${describe(v)}`);
+  if (v < min) fail(at(path, key), `expected ${what}, got ${v}`);
+  if (v > max) fail(at(path, key), `must be at most ${bound(max)}, got ${v}`);
   return v;
 }
 
-export function choice<T extends string>(v: unknown, path: JsonPath, choices: readonly T[]): T {
+export function choice<T extends string>(v: unknown, path: JsonPath, choices: readonly T[], key?: string | number): T {
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
     fail(
-      path,
+      at(path, key),
       `must be ${choices
         .map((c) => JSON.stringify(c))
         .join(', ')

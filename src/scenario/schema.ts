@@ -10,6 +10,7 @@ import type { ArgSpec, CallSpec } from '../protocol/profile';
 import type { MountSpec, Scenario, Setup, SpawnStep, Step, VnodeSpec } from '../protocol/scenario';
 import {
   array,
+  at,
   boolean,
   CheckError,
   choice,
@@ -91,8 +92,8 @@ function locate(path: JsonPath): { step: number; field: string } {
 const FORMAT = 'pager-scenario/1';
 const IOSIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
 const SECTOR_SIZES = [512, 1024, 2048, 4096];
-const uint = (v: unknown, path: JsonPath) => integer(v, path, 0, MAX_SAFE);
-const uint32 = (v: unknown, path: JsonPath) => integer(v, path, 0, MAX_INT32);
+const uint = (v: unknown, path: JsonPath, key?: string | number) => integer(v, path, 0, MAX_SAFE, key);
+const uint32 = (v: unknown, path: JsonPath, key?: string | number) => integer(v, path, 0, MAX_INT32, key);
 
 /** Setup keys every pager may use; a model lists which of the optional ones it reads. */
 const MACHINE_KEYS = ['physPages', 'pageoutFreeMin', 'pbufs', 'asyncPbufs'] as const;
@@ -140,39 +141,74 @@ interface Names {
   threads: ReadonlySet<string>;
 }
 
-function readArg(spec: ArgSpec, v: unknown, path: JsonPath, names: Names): unknown {
+/** What a step reads of a pager's calls, made once per list: their names in order, each call by name. */
+interface CallIndex {
+  readonly names: readonly string[];
+  readonly byName: ReadonlyMap<string, CallIndexed>;
+}
+
+/** A call's arguments' names: all, the required ones, and each argument by name. */
+interface CallIndexed {
+  readonly names: readonly string[];
+  readonly required: readonly string[];
+  readonly args: ReadonlyMap<string, ArgSpec>;
+}
+
+const callIndexes = new WeakMap<readonly CallSpec[], CallIndex>();
+
+function callIndex(calls: readonly CallSpec[]): CallIndex {
+  let index = callIndexes.get(calls);
+  if (index) return index;
+  const byName = new Map<string, CallIndexed>();
+  for (const call of calls) {
+    if (byName.has(call.name)) continue;
+    const args = new Map<string, ArgSpec>();
+    for (const a of call.args) if (!args.has(a.name)) args.set(a.name, a);
+    byName.set(call.name, {
+      names: call.args.map((a) => a.name),
+      required: call.args.filter((a) => !('optional' in a && a.optional)).map((a) => a.name),
+      args,
+    });
+  }
+  callIndexes.set(calls, (index = { names: calls.map((c) => c.name), byName }));
+  return index;
+}
+
+/** Argument `key` of the object at `path`. */
+function readArg(spec: ArgSpec, v: unknown, path: JsonPath, key: string, names: Names): unknown {
   switch (spec.kind) {
     case 'vnode': {
-      const n = name(v, path);
-      if (!names.vnodes.has(n)) fail(path, `unknown vnode ${n}`);
+      const n = name(v, path, key);
+      if (!names.vnodes.has(n)) fail(at(path, key), `unknown vnode ${n}`);
       return n;
     }
     case 'mount': {
-      const n = name(v, path);
-      if (!names.mounts.has(n)) fail(path, `unknown mount ${n}`);
+      const n = name(v, path, key);
+      if (!names.mounts.has(n)) fail(at(path, key), `unknown mount ${n}`);
       return n;
     }
     case 'mapping': {
-      const n = name(v, path);
-      if (!names.threads.has(n)) fail(path, `unknown thread ${n} (not spawned before this step)`);
+      const n = name(v, path, key);
+      if (!names.threads.has(n)) fail(at(path, key), `unknown thread ${n} (not spawned before this step)`);
       return n;
     }
     case 'choice':
-      return choice(v, path, spec.choices);
+      return choice(v, path, spec.choices, key);
     case 'bool':
-      return boolean(v, path);
+      return boolean(v, path, key);
     case 'number': {
-      const n = uint(v, path);
-      if (spec.pageAligned && n % 4096 !== 0) fail(path, 'must be page-aligned (a multiple of 4096)');
-      if (spec.positive && n === 0) fail(path, 'must be greater than 0');
+      const n = uint(v, path, key);
+      if (spec.pageAligned && n % 4096 !== 0) fail(at(path, key), 'must be page-aligned (a multiple of 4096)');
+      if (spec.positive && n === 0) fail(at(path, key), 'must be greater than 0');
       return n;
     }
     case 'flags': {
-      const list = array(v, path, spec.choices.length);
+      const here = at(path, key);
+      const list = array(v, here, spec.choices.length);
       const seen = new Set<string>();
       for (const [i, item] of list.entries()) {
-        const flag = choice(item, [...path, i], spec.choices);
-        if (seen.has(flag)) fail([...path, i], `${flag} is listed twice: flags must be distinct`);
+        const flag = choice(item, here, spec.choices, i);
+        if (seen.has(flag)) fail([...here, i], `${flag} is listed twice: flags must be distinct`);
         seen.add(flag);
       }
       return [...list];
@@ -180,25 +216,19 @@ function readArg(spec: ArgSpec, v: unknown, path: JsonPath, names: Names): unkno
   }
 }
 
-function readArgs(call: CallSpec, v: unknown, path: JsonPath, names: Names): Record<string, unknown> {
+function readArgs(call: CallIndexed, v: unknown, path: JsonPath, names: Names): Record<string, unknown> {
   const o = object(v, path);
-  keys(
-    o,
-    path,
-    call.args.map((a) => a.name),
-    call.args.filter((a) => !('optional' in a && a.optional)).map((a) => a.name),
-  );
+  keys(o, path, call.names, call.required);
   const out: Record<string, unknown> = {};
   // Keys as written, so an exported scenario reads back the same.
-  for (const key of Object.keys(o))
-    out[key] = readArg(
-      call.args.find((a) => a.name === key)!,
-      o[key],
-      [...path, key],
-      names,
-    );
+  for (const key of Object.keys(o)) out[key] = readArg(call.args.get(key)!, o[key], path, key, names);
   return out;
 }
+
+const SPAWN_KEYS = ['spawn', 'call', 'args'];
+const KIND_KEYS = { run: ['run'], step: ['step'] } as const;
+const RUN_OR_STEP = ['run', 'step'] as const;
+const COMPLETE_KEYS = ['complete', 'result'];
 
 function readStep(
   v: unknown,
@@ -210,39 +240,33 @@ function readStep(
     fail(path, `expected a step (an object with one of spawn, run, step or complete), got ${describe(v)}`);
   const o = v as JsonObject;
   if (Object.hasOwn(o, 'spawn')) {
-    keys(o, path, ['spawn', 'call', 'args'], ['spawn', 'call', 'args']);
-    const id = name(o.spawn, [...path, 'spawn']);
+    keys(o, path, SPAWN_KEYS, SPAWN_KEYS);
+    const id = name(o.spawn, path, 'spawn');
     if (names.threads.has(id)) fail([...path, 'spawn'], `thread name ${id} already used`);
-    const callName = choice(
-      o.call,
-      [...path, 'call'],
-      calls.map((c) => c.name),
-    );
-    const args = readArgs(
-      calls.find((c) => c.name === callName)!,
-      o.args,
-      [...path, 'args'],
-      names,
-    );
+    const index = callIndex(calls);
+    const callName = choice(o.call, path, index.names, 'call');
+    const args = readArgs(index.byName.get(callName)!, o.args, [...path, 'args'], names);
     names.threads.add(id);
     return { spawn: id, call: callName, args };
   }
-  for (const key of ['run', 'step'] as const) {
+  for (const key of RUN_OR_STEP) {
     if (!Object.hasOwn(o, key)) continue;
-    keys(o, path, [key], [key]);
-    const id = name(o[key], [...path, key]);
+    keys(o, path, KIND_KEYS[key], KIND_KEYS[key]);
+    const id = name(o[key], path, key);
     if (!names.threads.has(id)) fail([...path, key], `unknown thread ${id} (not spawned before this step)`);
     return key === 'run' ? { run: id } : { step: id };
   }
   if (Object.hasOwn(o, 'complete')) {
-    keys(o, path, ['complete', 'result'], ['complete', 'result']);
-    const id = uint32(o.complete, [...path, 'complete']);
+    keys(o, path, COMPLETE_KEYS, COMPLETE_KEYS);
+    const id = uint32(o.complete, path, 'complete');
     if (id < 1) fail([...path, 'complete'], 'request ids start at 1');
-    const result = string(o.result, [...path, 'result'], 64);
-    const m = /^(ok|eio|short:(0|[1-9]\d*))$/.exec(result);
-    if (!m) fail([...path, 'result'], `must be "ok", "eio" or "short:B", got ${describe(result)}`);
-    if (m[2] !== undefined && !Number.isSafeInteger(Number(m[2])))
-      fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[2]}`);
+    const result = string(o.result, path, 64, 'result');
+    if (result !== 'ok' && result !== 'eio') {
+      const m = /^short:(0|[1-9]\d*)$/.exec(result);
+      if (!m) fail([...path, 'result'], `must be "ok", "eio" or "short:B", got ${describe(result)}`);
+      if (!Number.isSafeInteger(Number(m[1])))
+        fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[1]}`);
+    }
     return { complete: id, result };
   }
   // A step that lost its kind key: name the key it needs rather than call its other keys unknown.

@@ -230,8 +230,10 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
     );
   };
 
-  // The path is kept as the parse goes: a container pushes a slot on entry, sets it to each key or index,
-  // and pops it on exit; an error about the container itself (a missing comma) drops the slot first.
+  // The path is kept as the parse goes: an object pushes each key before its value and pops it after; a list
+  // pushes a slot on entry, sets it to each index, and pops it on exit; an error about the container itself (a
+  // missing comma) is reported without the key or slot. Pops, not `length =`: setting an array's length is a
+  // call into the runtime, and a scenario has a hundred thousand keys.
   const parseValue = (depth: number): unknown => {
     ws();
     if (++values > maxValues) tooMany();
@@ -245,11 +247,8 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
         return EMPTY_OBJECT;
       }
       const out = newObject();
-      const top = path.length;
-      path.push('');
       for (;;) {
         ws();
-        path.length = top;
         const key = parseString(
           text.charCodeAt(i) === 0x7d
             ? "another key after ',' (a comma cannot end an object)"
@@ -259,18 +258,18 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
         if (Object.hasOwn(out, key)) throw new JsonInputError([...path], 'duplicate key');
         ws();
         if (text.charCodeAt(i) !== 0x3a) {
-          path.length = top;
+          path.pop();
           fail(`expected ':' after a key, got ${showChar(text, i)}`);
         }
         i++;
         out[key] = parseValue(depth + 1);
+        path.pop();
         ws();
         const next = text.charCodeAt(i);
         if (next === 0x2c) {
           i++;
           continue;
         }
-        path.length = top;
         if (next === 0x7d) {
           i++;
           return out;
@@ -302,7 +301,7 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
           i++;
           continue;
         }
-        path.length = top;
+        path.pop();
         if (next === 0x5d) {
           i++;
           return out;

@@ -120,6 +120,13 @@ export class SimHost {
   /** Opens whose scenario was read while they waited behind another command (`prepare`). */
   private readonly prepared = new WeakMap<Command, ReadResult>();
   private readonly sliceMs: number;
+  /** When the slice running now ends (performance.now()); Infinity when work runs to its end at once. */
+  private sliceEnd = Infinity;
+  /**
+   * Whether the slice running now is over: work that yields only then (an open's replay) saves a resume of
+   * two generators per step; the slice ends, and a Cancel is seen, exactly where it would have been.
+   */
+  private readonly sliceOver: () => boolean;
   private readonly yieldToQueue: () => Promise<void>;
   private readonly shownWait: ShownWait | null;
 
@@ -133,6 +140,7 @@ export class SimHost {
     options: HostOptions = {},
   ) {
     this.sliceMs = options.sliceMs ?? Infinity;
+    this.sliceOver = this.sliceMs === Infinity ? () => false : () => performance.now() >= this.sliceEnd;
     this.yieldToQueue = options.yieldToQueue ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
     this.shownWait = options.shownTimeoutMs === undefined ? null : new ShownWait(options.shownTimeoutMs);
   }
@@ -197,6 +205,7 @@ export class SimHost {
     };
     const slice = (): boolean | Promise<unknown> => {
       const until = performance.now() + this.sliceMs;
+      this.sliceEnd = until;
       for (;;) {
         const next = run.next();
         if (next.done) {
@@ -379,7 +388,7 @@ export class SimHost {
     // history and is answered from it.
     let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
-      run = quickReplay(setup, steps, target);
+      run = quickReplay(setup, steps, target, this.sliceOver);
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
@@ -432,7 +441,7 @@ export class SimHost {
 
   /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
   private answer(id: number, scenario: Scenario, target: number, quick: QuickReplay, select?: string): void {
-    const { snapshot, before, labels, trails } = quick;
+    const { snapshot, before, labels } = quick;
     this.shown = snapshot;
     const selectLine =
       select === undefined || this.started(snapshot, select)
@@ -448,7 +457,10 @@ export class SimHost {
       length: labels.length,
       cursor: target,
       timelineFrom: 0,
-      ...timelineOf(0, labels, (i) => trails[i]!),
+      // Packed as the replay went when long (timelineOf would pack the same entries).
+      ...(labels.length >= PACK_FROM
+        ? { timeline: [], packed: quick.packed }
+        : timelineOf(0, labels, (i) => quick.trail(i))),
       applied: [],
       history: null,
       loaded: scenario,
