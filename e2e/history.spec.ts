@@ -98,6 +98,25 @@ test.describe('timeline history', () => {
     await expectEnd(lab);
   });
 
+  test('the step the cursor stands on stays in view in the list, walking either way', async ({ lab }) => {
+    const { timeline } = lab;
+    await expect(timeline.current).toBeInViewport();
+    await timeline.toStart();
+    await expect(timeline.status).toHaveText('Step 0 of 12');
+    await expect(timeline.current).toBeInViewport();
+    for (let step = 1; step <= 12; step++) {
+      await timeline.forward();
+      await expect(timeline.status).toHaveText(`Step ${step} of 12`);
+      await expect(timeline.current).toContainText(`${step}. `);
+      await expect(timeline.current).toBeInViewport();
+    }
+    for (let step = 11; step >= 0; step--) {
+      await timeline.back();
+      await expect(timeline.status).toHaveText(`Step ${step} of 12`);
+      await expect(timeline.current).toBeInViewport();
+    }
+  });
+
   test('acting after going back starts a new branch: its own later steps, the old ones kept aside', async ({ lab }) => {
     const { timeline, io, threads } = lab;
     await timeline.jump(4);

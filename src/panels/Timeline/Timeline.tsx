@@ -175,13 +175,17 @@ export function Timeline() {
   // seen, during the render that moves the cursor, so the window is right at once and the commit reads no
   // layout (reading the scroller's height there laid the whole lab out on every step).
   // (Also when the scroller's height is first known or changes: the current step stays in view.)
+  // A step that leaves the view is brought back to its middle: the next steps either way come into rows
+  // already shown, so the list scrolls (and repaints every row it shows) once in a few steps, not on each.
+  // Below the last step the list keeps half a view of room (`room`), where each Step at the end of the
+  // history adds its row.
+  const room = Math.max(0, (view.height - ROW) / 2);
   const follow = `${cursor}:${rows}:${ROW}:${view.height}`;
   const [followed, setFollowed] = useState('');
   if (followed !== follow) {
     setFollowed(follow);
     const top = cursor * ROW;
-    if (top < view.top) view.moveTo(top);
-    else if (top + ROW > view.top + view.height) view.moveTo(top + ROW - view.height);
+    if (top < view.top || top + ROW > view.top + view.height) view.moveTo(Math.max(0, top - room));
   }
   const win = computeWindow(view.top, view.height, ROW, rows, 8);
 
@@ -252,7 +256,7 @@ export function Timeline() {
             ref={list}
             className="timeline-list"
             aria-label="Steps"
-            style={{ paddingTop: win.padTop, paddingBottom: win.padBottom }}
+            style={{ paddingTop: win.padTop, paddingBottom: win.padBottom + room }}
           >
             {items}
           </ol>
