@@ -25,8 +25,6 @@ export interface QuickReplay {
   readonly packed: PackedTimeline;
   /** The seed lines step `i + 1` ran. */
   trail(i: number): TrailView;
-  /** The seed lines each step ran, one per step (each decoded from `packed`). */
-  readonly trails: readonly TrailView[];
   /** The snapshot after `target` steps, and after `target - 1` (null at the setup). */
   readonly snapshot: ViewSnapshot;
   readonly before: ViewSnapshot | null;
@@ -58,10 +56,6 @@ class Replayed implements QuickReplay {
 
   trail(i: number): TrailView {
     return this.trailPacker.trail(i);
-  }
-
-  get trails(): readonly TrailView[] {
-    return this.labels.map((_, i) => this.trail(i));
   }
 }
 

@@ -41,11 +41,6 @@ export class TrailPacker {
     this.lines = new Int32Array(Math.max(lines, 1));
   }
 
-  /** Entries added so far. */
-  get length(): number {
-    return this.n;
-  }
-
   /** The next entry's seed lines and how many were left out. */
   add(lines: readonly number[], omitted: number): void {
     const n = this.n;
