@@ -165,7 +165,12 @@ test('a returning visitor, a link, the embed and changed preferences never show 
     await expect(page.locator('#root > *')).toHaveCount(0);
   };
   await nothingBeforeReact('/');
-  await nothingBeforeReact(linkTo(libraryText('attach-waits-on-alock')));
+  // A link visit (a new document, not a change of hash on this one) draws its opening line at once, without
+  // React, in place of anything the page held: never the prerendered state.
+  await page.goto('about:blank');
+  await page.goto(linkTo(libraryText('attach-waits-on-alock')), { waitUntil: 'domcontentloaded' });
+  await expect(page.getByRole('status', { name: 'Opening the shared link' })).toBeVisible();
+  await expect(page.locator('#root > [data-prerendered]')).toHaveCount(0);
   await nothingBeforeReact('/?embed=1');
   await page.evaluate(() => localStorage.removeItem('pager-lab/session/v1'));
   await page.evaluate(() => localStorage.setItem('pager-lab/prefs/v1', JSON.stringify({ fontScale: 1.3 })));
