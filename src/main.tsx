@@ -12,6 +12,7 @@ import { HASH_PREFIX, linkParams } from './scenario/link';
 import { showLinkOpening } from './app/link-opening';
 import type { OpenFallback } from './protocol/messages';
 import type { LabState } from './store/store';
+import { fetchSeed } from './panels/Source/seeds';
 import './styles.css';
 
 const lab = createLab(simWorker);
@@ -62,6 +63,18 @@ function setAsideIfRefused(id: number, raw: string): void {
 }
 
 /**
+ * Fetch the seed an open will show once the worker names it (with the open's progress), while the worker still
+ * replays: the render of the open's state then has it.
+ */
+function fetchSeedEarly(id: number): void {
+  const stop = lab.store.subscribe((state) => {
+    const seed = state.busy?.id === id ? state.busy.seed : undefined;
+    if (seed !== undefined) fetchSeed(seed).catch(() => undefined); // the Source asks again, and shows the error
+    if (seed !== undefined || state.answered >= id) stop();
+  });
+}
+
+/**
  * Open a link: at its `&at=N` step (else its last) with its `&thread=T` selected. It is read once: when the
  * worker has answered, the hash leaves the address, so a reload restores the session saved since (the work
  * done after opening the link), not the link again. Other hashes are teaching links.
@@ -80,6 +93,7 @@ function openLink(hash: string, fallback?: OpenFallback): number | null {
     ...(params?.thread ? { select: params.thread } : {}),
     ...(fallback ? { fallback } : {}),
   });
+  if (id !== null) fetchSeedEarly(id);
   if (id !== null && !embed)
     whenAnswered(id, () => {
       if (location.hash === hash) history.replaceState(history.state, '', location.pathname + location.search);

@@ -142,6 +142,30 @@ describe('a visit sends the worker one open', () => {
     });
   });
 
+  it('a link visit fetches the seed the open names in its progress, once, while the worker replays', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      fetched.push(url);
+      return Promise.resolve({ ok: true, text: () => Promise.resolve('/* seed */') });
+    });
+    const progress = (seed?: string) =>
+      page.store!.getState().receive({
+        type: 'sim.progress',
+        version: PROTOCOL_VERSION,
+        id: 1,
+        what: 'Loading',
+        done: 0,
+        total: 3,
+        ...(seed ? { seed } : {}),
+      });
+    await visit(linkHash);
+    progress();
+    expect(fetched).toEqual([]);
+    progress('seeds/vnode_pager.c');
+    progress('seeds/vnode_pager.c');
+    expect(fetched).toEqual(['/seeds/vnode_pager.c']);
+  });
+
   it('a plain visit mounts at the open’s first progress report, unless the prerendered first state is shown', async () => {
     const progress = () =>
       page.store!.getState().receive({

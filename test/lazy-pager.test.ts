@@ -9,7 +9,7 @@ import type { PagerModel } from '../src/engine/model';
 import { OPENBSD_CARD } from '../src/engine/openbsd/card';
 import { OPENBSD } from '../src/engine/openbsd/model';
 import { loadPager, pagerCard, pagerModel, registerPagerCard } from '../src/engine/registry';
-import type { SimEvent } from '../src/protocol/messages';
+import { PROTOCOL_VERSION, type SimEvent } from '../src/protocol/messages';
 import { SimHost } from '../src/worker/sim-host';
 
 /** The library's walkthrough, its pager renamed to `pager`. */
@@ -39,8 +39,19 @@ describe('a pager registered by its card, its kernel loaded when first opened', 
       origin: 'Test',
     });
     expect(waiting).toBeInstanceOf(Promise);
-    // Waiting for the kernel is long work as any other: its progress is reported, so Cancel can be offered.
-    expect(events).toMatchObject([{ type: 'sim.progress', id: 1, what: 'Loading', done: 0, total: 12 }]);
+    // Waiting for the kernel is long work as any other: its progress is reported, so Cancel can be offered, and
+    // names the seed the scenario will show, so the page can fetch it meanwhile.
+    expect(events).toEqual([
+      {
+        type: 'sim.progress',
+        version: PROTOCOL_VERSION,
+        id: 1,
+        what: 'Loading',
+        done: 0,
+        total: 12,
+        seed: 'seeds/uvm_vnode.c',
+      },
+    ]);
     await waiting;
     const last = events.at(-1)!;
     expect(last.type).toBe('sim.snapshot');

@@ -216,6 +216,11 @@ export type SimEvent =
       readonly what: string;
       readonly done: number;
       readonly total: number;
+      /**
+       * An open or a load: where the page fetches the seed its scenario's pager shows (the profile's
+       * `seed.url`), so the page can fetch it while the work goes on.
+       */
+      readonly seed?: string;
     }
   /** The answer to `sim.ping` `id`. */
   | { readonly type: 'sim.pong'; readonly version: typeof PROTOCOL_VERSION; readonly id: number }

@@ -48,6 +48,8 @@ export interface Busy {
   readonly done: number;
   /** Units in all (steps), 0 when unknown (a run). */
   readonly total: number;
+  /** An open or load: the seed its scenario shows (`sim.progress`'s `seed`). */
+  readonly seed?: string;
 }
 
 export interface HistorySlice {
@@ -309,8 +311,8 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       }
       if (event.type === 'sim.pong') return;
       if (event.type === 'sim.progress') {
-        const { id, what, done, total } = event;
-        if (id > state.answered) set({ busy: { id, what, done, total } });
+        const { id, what, done, total, seed } = event;
+        if (id > state.answered) set({ busy: { id, what, done, total, ...(seed === undefined ? {} : { seed }) } });
         return;
       }
       // Answered: whatever it was, the command no longer runs.

@@ -4,7 +4,7 @@
  * runs (and is tested) in Node too. Macro steps (step over, step out, run to
  * line, breakpoints) run here, one round trip and one snapshot each.
  */
-import { loadPager, pagerNames } from '../engine/registry';
+import { loadPager, pagerCard, pagerNames } from '../engine/registry';
 import { quickReplay, type QuickReplay, type QuickRefusal } from '../engine/quick-replay';
 import { branchView, entryLineOf, Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
@@ -74,6 +74,8 @@ interface Job {
   quiet?: boolean;
   /** A command from the page (not the tutor's load), whose answer the page says it painted (`sim.shown`). */
   readonly page?: boolean;
+  /** An open's or load's: the seed its scenario shows, said with its progress. */
+  seed?: string;
 }
 
 /**
@@ -201,7 +203,9 @@ export class SimHost {
     /** True when the work is done, a promise when it waits for one, false when its slice is over. */
     let done = 0;
     const progress = () => {
-      if (!job.quiet) this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done, total });
+      if (job.quiet) return;
+      const seed = job.seed === undefined ? {} : { seed: job.seed };
+      this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done, total, ...seed });
     };
     const slice = (): boolean | Promise<unknown> => {
       const until = performance.now() + this.sliceMs;
@@ -271,12 +275,14 @@ export class SimHost {
         this.prepared.delete(cmd);
         const fallback = cmd.fallback;
         if (!read.ok && !fallback) return this.error(cmd.id, read.message);
+        if (read.ok) job.seed = pagerCard(read.scenario.pager)?.profile.seed.url;
         const run = read.ok
           ? this.loading(job, read.scenario, cmd.cursor, cmd.select, cmd.origin, fallback)
           : this.fallingBack(job, read.message, fallback!);
         return { job, what: 'Loading', total: read.ok ? read.scenario.steps.length : 0, run };
       }
       case 'sim.load':
+        job.seed = pagerCard(cmd.scenario.pager)?.profile.seed.url;
         return {
           job,
           what: 'Loading',

@@ -22,6 +22,7 @@ import { useScrollView } from '../common/useWindow';
 import { computeWindow } from '../../viz/windowing';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
+import { fetchedSeed, fetchSeed } from './seeds';
 import { LocalsPane } from './LocalsPane';
 import './Source.css';
 
@@ -31,28 +32,17 @@ const selectPreviousThreads = (s: LabState) => selectPrevious(s)?.threads;
 
 type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };
 
-// One fetch per seed for the app's lifetime, shared by every mount (StrictMode mounts twice) and every lab.
-const seedTexts = new Map<string, Promise<string>>();
-function loadSeed(url: string): Promise<string> {
-  let text = seedTexts.get(url);
-  if (!text) {
-    text = fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-      return r.text();
-    });
-    seedTexts.set(url, text);
-    text.catch(() => seedTexts.delete(url)); // let a later mount retry
-  }
-  return text;
-}
-
+/**
+ * The seed at `path`: at once when it has been fetched (a link visit fetches it while the link replays), else
+ * loading until its fetch comes in.
+ */
 function useSeed(path: string | null): Seed {
   const [seed, setSeed] = useState<{ path: string | null; seed: Seed }>({ path, seed: { status: 'loading' } });
+  const fetched = path === null ? undefined : fetchedSeed(path);
   useEffect(() => {
-    if (path === null) return;
+    if (path === null || fetchedSeed(path) !== undefined) return;
     let live = true;
-    const url = `${import.meta.env.BASE_URL}${path}`;
-    loadSeed(url).then(
+    fetchSeed(path).then(
       (text) => live && setSeed({ path, seed: { status: 'ok', text } }),
       (e: unknown) =>
         live && setSeed({ path, seed: { status: 'error', message: e instanceof Error ? e.message : String(e) } }),
@@ -61,6 +51,7 @@ function useSeed(path: string | null): Seed {
       live = false;
     };
   }, [path]);
+  if (fetched !== undefined) return { status: 'ok', text: fetched };
   return seed.path === path ? seed.seed : { status: 'loading' };
 }
 
