@@ -87,6 +87,19 @@ async function visit(hash: string, storage: Record<string, string> = {}, prerend
   return [...sent];
 }
 
+/** The worker's progress report on the visit's first open (id 1), naming the seed it shows if given. */
+function progress(seed?: string): void {
+  page.store!.getState().receive({
+    type: 'sim.progress',
+    version: PROTOCOL_VERSION,
+    id: 1,
+    what: 'Loading',
+    done: 0,
+    total: 3,
+    ...(seed ? { seed } : {}),
+  });
+}
+
 describe('a visit sends the worker one open', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => {
@@ -148,16 +161,6 @@ describe('a visit sends the worker one open', () => {
       fetched.push(url);
       return Promise.resolve({ ok: true, text: () => Promise.resolve('/* seed */') });
     });
-    const progress = (seed?: string) =>
-      page.store!.getState().receive({
-        type: 'sim.progress',
-        version: PROTOCOL_VERSION,
-        id: 1,
-        what: 'Loading',
-        done: 0,
-        total: 3,
-        ...(seed ? { seed } : {}),
-      });
     await visit(linkHash);
     progress();
     expect(fetched).toEqual([]);
@@ -167,15 +170,6 @@ describe('a visit sends the worker one open', () => {
   });
 
   it('a plain visit mounts at the open’s first progress report, unless the prerendered first state is shown', async () => {
-    const progress = () =>
-      page.store!.getState().receive({
-        type: 'sim.progress',
-        version: PROTOCOL_VERSION,
-        id: 1,
-        what: 'Loading',
-        done: 0,
-        total: 3,
-      });
     // A saved session: its progress (the kernel fetched, the steps replayed) mounts the lab, to show it.
     const saved = JSON.stringify({ scenario: { ...scenario, title: 'Saved' }, cursor: 0 });
     await visit('', { [SESSION_KEY]: saved });
