@@ -217,8 +217,8 @@ export type SimEvent =
       readonly done: number;
       readonly total: number;
       /**
-       * An open or a load: where the page fetches the seed its scenario's pager shows (the profile's
-       * `seed.url`), so the page can fetch it while the work goes on.
+       * An open: where the page fetches the seed its scenario's pager shows (the profile's `seed.url`), so
+       * the page can fetch it while the open goes on (a link's replay).
        */
       readonly seed?: string;
     }

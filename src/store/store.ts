@@ -48,7 +48,7 @@ export interface Busy {
   readonly done: number;
   /** Units in all (steps), 0 when unknown (a run). */
   readonly total: number;
-  /** An open or load: the seed its scenario shows (`sim.progress`'s `seed`). */
+  /** An open: the seed its scenario shows (`sim.progress`'s `seed`). */
   readonly seed?: string;
 }
 

@@ -74,7 +74,7 @@ interface Job {
   quiet?: boolean;
   /** A command from the page (not the tutor's load), whose answer the page says it painted (`sim.shown`). */
   readonly page?: boolean;
-  /** An open's or load's: the seed its scenario shows, said with its progress. */
+  /** An open's: the seed its scenario shows, said with its progress. */
   seed?: string;
 }
 
@@ -282,7 +282,6 @@ export class SimHost {
         return { job, what: 'Loading', total: read.ok ? read.scenario.steps.length : 0, run };
       }
       case 'sim.load':
-        job.seed = pagerCard(cmd.scenario.pager)?.profile.seed.url;
         return {
           job,
           what: 'Loading',
