@@ -157,6 +157,12 @@ export interface Actions {
   setWorkerState(state: SimulationSlice['workerState']): void;
   selectVnode(name: string | null): void;
   selectThread(id: string | null): void;
+  /**
+   * Select thread `id` with the worker's next answer (or progress report), in the same render: called with a
+   * Step or Run pressed on a card, whose command is that answer's unless one sent before it is still in flight.
+   * At once in a read-only lab (nothing is sent). A later selection replaces it.
+   */
+  selectThreadOnAnswer(id: string): void;
   setAboutOpen(open: boolean): void;
   setHelpOpen(open: boolean): void;
   notify(notice: Notice | null): void;
@@ -254,6 +260,18 @@ function appendInPlace<T>(list: T[], entries: readonly T[]): T[] {
 /** `send` carries a command to this lab's worker (its client), which numbers it. */
 export function createLabStore(send: (command: CommandBody) => number | null | void): LabStore {
   const listeners = new Set<(action: LabAction) => void>();
+  /**
+   * A selection that waits for its command's answer. Selecting at the click rendered the lab twice for one
+   * Step on another thread's card: the selection (the Source jumping to the thread's old line, a frame
+   * painted), then the step a moment later.
+   */
+  let selectOnAnswer: string | null = null;
+  /** The waiting selection as a patch for the answer (or progress report) being received, and no longer waiting. */
+  const waitingSelection = (state: LabState): Partial<LabState> => {
+    const thread = selectOnAnswer;
+    selectOnAnswer = null;
+    return thread === null || state.selectedThread === thread ? {} : { selectedThread: thread };
+  };
   return createStore<LabState>()((set, get) => ({
     snapshot: null,
     previous: null,
@@ -312,11 +330,12 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       if (event.type === 'sim.pong') return;
       if (event.type === 'sim.progress') {
         const { id, what, done, total, seed } = event;
-        if (id > state.answered) set({ busy: { id, what, done, total, ...(seed === undefined ? {} : { seed }) } });
+        if (id > state.answered)
+          set({ busy: { id, what, done, total, ...(seed === undefined ? {} : { seed }) }, ...waitingSelection(state) });
         return;
       }
       // Answered: whatever it was, the command no longer runs.
-      const answer: Partial<LabState> = { answered: Math.max(state.answered, event.id) };
+      const answer: Partial<LabState> = { answered: Math.max(state.answered, event.id), ...waitingSelection(state) };
       if (state.busy && state.busy.id <= event.id) answer.busy = null;
       if (event.type === 'sim.error') answer.refused = event.id;
       if (event.seq <= state.seq || event.epoch < state.epoch) return set(answer); // stale
@@ -417,7 +436,14 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
     // every Step button selects its thread first, and a notification runs every panel's selectors and a
     // React render before the worker has even answered.
     selectVnode: (selectedVnode) => set((s) => (s.selectedVnode === selectedVnode ? s : { selectedVnode })),
-    selectThread: (selectedThread) => set((s) => (s.selectedThread === selectedThread ? s : { selectedThread })),
+    selectThread: (selectedThread) => {
+      selectOnAnswer = null;
+      set((s) => (s.selectedThread === selectedThread ? s : { selectedThread }));
+    },
+    selectThreadOnAnswer: (thread) => {
+      if (get().readOnly) return get().selectThread(thread);
+      selectOnAnswer = thread;
+    },
     setAboutOpen: (aboutOpen) => set((s) => (s.aboutOpen === aboutOpen ? s : { aboutOpen })),
     setHelpOpen: (helpOpen) => set((s) => (s.helpOpen === helpOpen ? s : { helpOpen })),
     notify: (notice) => set((s) => (s.notice === notice ? s : { notice })),

@@ -73,8 +73,9 @@ export const ThreadCard = memo(function ThreadCard({
               disabled={!canAct}
               onClick={(e) => {
                 e.stopPropagation();
-                select();
+                // Selected with the step's answer: one render for both (the Source jumps once, to the new line).
                 dispatch({ type: 'step', thread: t.id });
+                store.getState().selectThreadOnAnswer(t.id);
               }}
             >
               Step
@@ -86,8 +87,8 @@ export const ThreadCard = memo(function ThreadCard({
               disabled={!canAct}
               onClick={(e) => {
                 e.stopPropagation();
-                select();
                 dispatch({ type: 'run', thread: t.id });
+                store.getState().selectThreadOnAnswer(t.id);
               }}
             >
               Run
