@@ -432,9 +432,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
           ? { workerState, seq: 0, epoch: -1, busy: null, teach: { ...s.teach, mode: null } }
           : { workerState },
       ),
-    // A setter that changes nothing notifies no one (zustand skips an update that returns the state itself):
-    // every Step button selects its thread first, and a notification runs every panel's selectors and a
-    // React render before the worker has even answered.
+    // A setter that changes nothing notifies no one (zustand skips an update that returns the state itself): a
+    // notification runs every panel's selectors, and a render if any of them changed. A card's Step or Run
+    // selects its thread with the answer instead (`selectThreadOnAnswer`), in the answer's one update.
     selectVnode: (selectedVnode) => set((s) => (s.selectedVnode === selectedVnode ? s : { selectedVnode })),
     selectThread: (selectedThread) => {
       selectOnAnswer = null;
