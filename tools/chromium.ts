@@ -24,25 +24,43 @@ export function chromiumLaunchOptions(): { executablePath?: string; args: string
   return { ...(existsSync(CHROMIUM_PATH) ? { executablePath: CHROMIUM_PATH } : {}), args: CHROMIUM_ARGS };
 }
 
-/** Serve dist/ on `port` and resolve once it answers; kill the returned process when done. */
+/** Whether something answers HTTP at `url` now. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serve dist/ on `port` and resolve once it answers; kill the returned process when done. A port that already
+ * answers is refused: a server left from an earlier run (or another checkout's) would be measured instead of
+ * this build, and `--strictPort` makes ours exit without a word.
+ */
 export async function startPreview(port: number): Promise<ChildProcess> {
+  const url = `http://localhost:${port}/`;
+  if (await answers(url))
+    throw new Error(`port ${port} is already served (a preview left running?): stop it, or set PAGER_LAB_PORT`);
   // Vite itself, not through npx: killing npx would leave vite serving (and holding Vite 8's preview lock).
   const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
   const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], {
     stdio: 'ignore',
   });
-  const url = `http://localhost:${port}/`;
+  let exited: number | null = null;
+  server.on('exit', (code) => (exited = code ?? -1));
   // Up to 60 s, as playwright.config allows its web server: on a busy shared machine it can take 15.
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(url)).ok) return server;
-    } catch {
-      // not up yet
-    }
+  for (let i = 0; i < 600 && exited === null; i++) {
+    if (await answers(url)) return server;
     await new Promise((r) => setTimeout(r, 100));
   }
   server.kill();
-  throw new Error(`preview server did not start at ${url}`);
+  throw new Error(
+    exited === null
+      ? `preview server did not start at ${url}`
+      : `preview server exited (code ${exited}) before ${url} answered`,
+  );
 }
 
 /** Frames made as fast as the page can make them, not held to a 60 Hz display: the benches time work, not vsync. */
