@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { PanZoomController, View } from '../../viz/panZoom';
+import { idleAfterPaint } from '../common/idleAfterPaint';
 
 /**
  * Attach the pan/zoom controller (src/viz/panZoomD3.ts) to an <svg> and follow
  * its size. The transform comes back as React state; React draws with it.
  * The controller's chunk (d3-zoom) is fetched when the browser is idle after the
- * first state; `ready` turns true when it is attached, so the panel can fit the tree then.
+ * first state is painted; `ready` turns true when it is attached, so the panel can fit the tree then.
  */
 export function usePanZoom(svg: RefObject<SVGSVGElement | null>, enabled = true) {
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });
@@ -25,12 +26,10 @@ export function usePanZoom(svg: RefObject<SVGSVGElement | null>, enabled = true)
         controller.current = createPanZoom(el, setView);
         setReady(true);
       });
-    const idle = typeof requestIdleCallback === 'function';
-    const handle = idle ? requestIdleCallback(load, { timeout: 1000 }) : setTimeout(load, 200);
+    const cancel = idleAfterPaint(load);
     return () => {
       gone = true;
-      if (idle) cancelIdleCallback(handle as number);
-      else clearTimeout(handle);
+      cancel();
       controller.current?.destroy();
       controller.current = null;
       setReady(false);
