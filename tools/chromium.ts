@@ -24,11 +24,11 @@ export function chromiumLaunchOptions(): { executablePath?: string; args: string
   return { ...(existsSync(CHROMIUM_PATH) ? { executablePath: CHROMIUM_PATH } : {}), args: CHROMIUM_ARGS };
 }
 
-/** Whether something answers HTTP at `url` now. */
-async function answers(url: string): Promise<boolean> {
+/** Whether something answers HTTP at `url` now (with a success status, when `ok` is asked for). */
+async function answers(url: string, ok = false): Promise<boolean> {
   try {
-    await fetch(url);
-    return true;
+    const response = await fetch(url);
+    return !ok || response.ok;
   } catch {
     return false;
   }
@@ -52,7 +52,7 @@ export async function startPreview(port: number): Promise<ChildProcess> {
   server.on('exit', (code) => (exited = code ?? -1));
   // Up to 60 s, as playwright.config allows its web server: on a busy shared machine it can take 15.
   for (let i = 0; i < 600 && exited === null; i++) {
-    if (await answers(url)) return server;
+    if (await answers(url, true)) return server;
     await new Promise((r) => setTimeout(r, 100));
   }
   server.kill();
