@@ -38,6 +38,7 @@ function pageScheduler(): FrameScheduler {
 /**
  * Run `task` once: after the next animation frame, a task after it (that frame is painted by then), then an
  * idle period (at most IDLE_TIMEOUT_MS later). The returned function cancels it at whatever stage it is.
+ * A hidden page gets no frames, so it waits until shown: there is nothing painted to keep it from before.
  */
 export function idleAfterPaint(task: () => void, s: FrameScheduler = pageScheduler()): () => void {
   let cancel = () => {};
