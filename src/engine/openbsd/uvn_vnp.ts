@@ -28,7 +28,7 @@ import { chan, objLockName, type UvmKernel, type UvmVnode, UVN_SYNC_LOCK } from 
 import { rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import { uvn_detach } from './uvn_attach';
 import { uvn_flush } from './uvn_flush';
-import { vn_lock, VOP_UNLOCK, vref } from './vfs';
+import { v_mount, vn_lock, VOP_UNLOCK, vref } from './vfs';
 import { LIST_REMOVE } from './wlist';
 
 export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
@@ -195,10 +195,12 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
 
   yield 1468;
   k.uvm.syncq = [];
-  // LIST_FOREACH follows the live list: each step reads the next link anew.
-  let cur: string | undefined = k.uvm.wlist[0];
-  for (;;) {
+  // LIST_FOREACH follows the live list: line 1469 reads LIST_FIRST, then LIST_NEXT of the uvn before, when it
+  // runs (after the body), so a uvn another thread listed or unlisted meanwhile is seen as the C sees it.
+  let cur: string | undefined;
+  for (let first = true; ; first = false) {
     yield 1469;
+    cur = first ? k.uvm.wlist[0] : nextOnWlist(k, cur!);
     uvnOf = cur === undefined ? null : k.vnode(cur);
     if (cur === undefined) break;
     const vp = k.vnode(cur);
@@ -206,15 +208,13 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
     yield 1470;
     vpShown = vp;
     yield 1471;
-    if (mount !== null && vp.mount !== mount) {
+    if (mount !== null && v_mount(vp) !== mount) {
       yield 1472;
-      cur = nextOnWlist(k, cur);
       continue;
     }
     yield 1482;
     if ((uvn.flags & UVM_VNODE_BLOCKED) !== 0) {
       yield 1483;
-      cur = nextOnWlist(k, cur);
       continue;
     }
     yield 1489;
@@ -226,7 +226,6 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
     uvn.refs++;
     yield 1493;
     k.uvm.syncq.unshift(vp.name);
-    cur = nextOnWlist(k, cur);
   }
 
   for (let i = 0; ; i++) {
@@ -258,6 +257,10 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
   lockRelease(k, UVN_SYNC_LOCK);
 });
 
+/**
+ * LIST_NEXT of `cur` on uvn_wlist. A uvn taken off the list since has no next here and the walk ends; the C
+ * would follow the link DIAGNOSTIC's LIST_REMOVE poisons (_Q_INVALIDATE), which no result here can show.
+ */
 function nextOnWlist(k: UvmKernel, cur: string): string | undefined {
   const i = k.uvm.wlist.indexOf(cur);
   return i < 0 ? undefined : k.uvm.wlist[i + 1];

@@ -17,6 +17,14 @@ export function isDeadfs(vp: UvmVnode): boolean {
   return vp.state === 'dead' || vp.state === 'reclaimed';
 }
 
+/**
+ * v_mount: vgonel takes a revoked or recycled vnode off its mount (`insmntque(vp, NULL)` after vclean), in the
+ * statement that makes it dead, so a `uvm_vnp_sync(mp)` no longer finds it on `mp`.
+ */
+export function v_mount(vp: UvmVnode): string | null {
+  return isDeadfs(vp) ? null : vp.mount;
+}
+
 /** The DIAGNOSTIC vref the seed calls: a free vnode needs vget. */
 export function* vref(k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   if (vp.usecount === 0) yield* panic(k, th, 'vref used where vget required');
@@ -31,10 +39,11 @@ export function vget(vp: UvmVnode): void {
 
 /** vrele: at zero, lock the vnode, VOP_INACTIVE (which unlocks), onto the free list. */
 export function* vrele(k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
+  // DIAGNOSTIC, before the decrement as in OpenBSD's vfs_subr.c: the panicking kernel shows usecount 0, not -1.
+  // OpenBSD's message (NetBSD's adds "vp %p").
+  if (vp.usecount === 0) yield* panic(k, th, 'vrele: ref cnt');
   vp.usecount--;
   if (vp.usecount > 0) return;
-  // DIAGNOSTIC: OpenBSD's message (NetBSD's adds "vp %p").
-  if (vp.usecount < 0) yield* panic(k, th, 'vrele: ref cnt');
   const error = yield* vn_lock(k, th, vp, 0);
   if (error !== 0) return;
   yield* VOP_UNLOCK(k, th, vp);

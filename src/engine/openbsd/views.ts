@@ -9,6 +9,7 @@ import { FREE_PAGES_CHAN } from '../kernel/memory';
 import type { KThread } from '../kernel/types';
 import { PG_BUSY, PG_CLEAN, PG_FAKE, PG_INFO, PG_WANTED, UVN_FLAG_INFO, VTEXT } from './flags';
 import type { Page, UvmKernel } from './state';
+import { v_mount } from './vfs';
 import { hex } from '../../protocol/format';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
 
@@ -175,7 +176,7 @@ export const OPENBSD_VIEWS: ModelViews<UvmKernel> = {
         { label: 'v_flag', value: vp.vflag & VTEXT ? 'VTEXT' : 'none' },
         { label: 'state', value: vp.state },
         { label: 'type', value: vp.type },
-        { label: 'mount', value: vp.mount },
+        { label: 'mount', value: v_mount(vp) ?? 'NULL' },
         { label: 'file size', value: vp.size, unit: 'bytes', meaning: 'what VOP_GETATTR reports' },
       ],
     })),
