@@ -176,3 +176,19 @@ describe('collaborators as FreeBSD 12 writes them', () => {
     expect(k.s.panic?.message).toBe('vm_page_readahead_finish: obj1[1] is invalid');
   });
 });
+
+describe("libkern's u_int min() in vnode_pager_generic_getpages (lines 869-872)", () => {
+  it('counts a page count of 2^32 by its low 32 bits: read-ahead to the end of a 16 TiB file is cut to 0', () => {
+    // object->size - m[0]->pindex is 2^32 at line 872: as u_int it is 0, so the fault reads its page alone.
+    const { last } = play({ vnodes: [{ name: 'vn1', size: 2 ** 44 }] }, [
+      ...create,
+      sp('t2', 'mmap', { vnode: 'vn1', prot: 'r', shared: true, length: 16384 }),
+      run('t2'),
+      sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'read', ahead: 3 }),
+      run('t3'),
+    ]);
+    expect(last.io).toHaveLength(1);
+    expect(last.io[0]).toMatchObject({ offset: 0, length: 4096 });
+    expect(last.freePages).toBe(63);
+  });
+});

@@ -161,11 +161,16 @@ describe('the scenario reader and spawn-time refusals', () => {
     if (!r.ok) expect(formatScenarioError(r.error)).toMatch(/^step -1: vnodes\[0\]\.blocks: 3 entries/);
   });
 
-  it('rejects mounts in an OpenBSD scenario and type in a FreeBSD one', () => {
+  it('rejects mounts in an OpenBSD scenario and a type other than VREG in a FreeBSD one', () => {
     const o = parseScenario({ ...base, pager: 'openbsd', mounts: [], vnodes: [{ name: 'vn1', size: 1 }] });
     expect(!o.ok && formatScenarioError(o.error)).toBe('step -1: mounts: an OpenBSD scenario has no mounts');
     const f = parseScenario({ ...base, vnodes: [{ name: 'vn1', size: 1, type: 'VBLK' }] });
-    expect(!f.ok && formatScenarioError(f.error)).toBe('step -1: vnodes[0].type: unknown key');
+    expect(!f.ok && formatScenarioError(f.error)).toBe(
+      'step -1: vnodes[0].type: a FreeBSD vnode is "VREG" only, got "VBLK"',
+    );
+    // The contract: "`type` is only \"VREG\"": given, it is that.
+    const vreg = parseScenario({ ...base, vnodes: [{ name: 'vn1', size: 1, type: 'VREG' }] });
+    expect(vreg.ok).toBe(true);
   });
 
   it('refuses a vrele whose vref is not done, and a write fault on a private rw mapping', () => {

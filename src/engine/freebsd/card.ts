@@ -13,6 +13,9 @@ export const DEFAULTS = { physPages: 64, pageoutFreeMin: 34, pbufs: 129, asyncPb
 /** The contract's rejection rules a reader cannot check one value at a time. */
 function checkSetup(setup: Setup): { path: (string | number)[]; reason: string } | null {
   for (const [i, v] of setup.vnodes.entries()) {
+    // The contract's FreeBSD vnodes are regular files: `type` may be given, as "VREG" only.
+    if (v.type !== undefined && v.type !== 'VREG')
+      return { path: ['vnodes', i, 'type'], reason: `a FreeBSD vnode is "VREG" only, got "${v.type}"` };
     if (!v.blocks) continue;
     const iosize = setup.mounts?.find((m) => m.name === (v.mount ?? 'm1'))?.iosize ?? 4096;
     const max = Math.ceil(v.size / iosize);
@@ -31,7 +34,7 @@ export const FREEBSD_CARD: PagerCard = {
   seed: { file: 'public/seeds/vnode_pager.c', sourceDir: 'src/engine/freebsd' },
   scenarioKeys: {
     machine: ['physPages', 'pageoutFreeMin', 'pbufs', 'asyncPbufs'],
-    vnode: ['mount', 'usecount', 'vtext', 'blocks'],
+    vnode: ['type', 'mount', 'usecount', 'vtext', 'blocks'],
     mounts: true,
   },
   checkSetup,

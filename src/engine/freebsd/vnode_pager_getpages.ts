@@ -24,6 +24,9 @@ import {
 import { vnode_pager_input_old, vnode_pager_input_smlfs } from './vnode_pager_input';
 import type { IntPtr } from './vnode_pager_size';
 
+/** libkern's min(): its arguments are u_int, so a page index of 2^32 or more counts by its low 32 bits. */
+const min = (a: number, b: number): number => Math.min(a >>> 0, b >>> 0);
+
 /** A pbuf set up for a read: what bufdone and the done functions read back. */
 export interface PagerBuf {
   vnode: string;
@@ -375,13 +378,13 @@ export const vnode_pager_generic_getpages = traced(
     yield 868;
     rahead = a_rahead ? a_rahead.v : 0;
     yield 869;
-    rbehind = Math.min(rbehind, before);
+    rbehind = min(rbehind, before);
     yield 870;
-    rbehind = Math.min(rbehind, m[0]!.pindex);
+    rbehind = min(rbehind, m[0]!.pindex);
     yield 871;
-    rahead = Math.min(rahead, after);
+    rahead = min(rahead, after);
     yield 872;
-    rahead = Math.min(rahead, object.size - m[count - 1]!.pindex);
+    rahead = min(rahead, object.size - m[count - 1]!.pindex);
     yield 877;
     if (rbehind + rahead + count > B_PAGES) {
       yield 880;
