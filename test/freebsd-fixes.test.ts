@@ -192,3 +192,39 @@ describe("libkern's u_int min() in vnode_pager_generic_getpages (lines 869-872)"
     expect(last.freePages).toBe(63);
   });
 });
+
+describe('vm_fault when vm_page_alloc finds no free page', () => {
+  it('lets everything go and waits "pfault", as for none free, when another fault took the last page', () => {
+    const mmapBoth = ['vn1', 'vn2'].flatMap((vn, i) => [
+      sp(`c${i}`, 'vnode_create_vobject', { vnode: vn }),
+      run(`c${i}`),
+      sp(`m${i}`, 'mmap', { vnode: vn, prot: 'r', shared: true, length: 4096 }),
+      run(`m${i}`),
+    ]);
+    const { refused, last } = play(
+      {
+        machine: { physPages: 1 },
+        vnodes: [
+          { name: 'vn1', size: 4096 },
+          { name: 'vn2', size: 4096 },
+        ],
+      },
+      [
+        ...mmapBoth,
+        sp('f1', 'fault', { mapping: 'm0', offset: 0, access: 'read' }),
+        // Past the free-page check (one free), to the vm_page_alloc statement.
+        ...Array.from({ length: 9 }, () => ({ step: 'f1' })),
+        // A fault on the other object takes the page meanwhile: it holds no lock f1 holds.
+        sp('f2', 'fault', { mapping: 'm1', offset: 0, access: 'read' }),
+        run('f2'),
+        run('f1'),
+      ],
+    );
+    expect(refused).toBeNull();
+    expect(last.freePages).toBe(0);
+    expect(last.threads.find((t) => t.id === 'f1')).toMatchObject({ status: 'sleep', wait: 'pfault' });
+    expect(last.threads.find((t) => t.id === 'f2')).toMatchObject({ status: 'io', wait: 'io:1' });
+    // unlock_and_deallocate gave back f1's object reference and paging count.
+    expect(last.objects[0]).toMatchObject({ vnode: 'vn1', ref_count: 1, paging_in_progress: 0, pages: [] });
+  });
+});

@@ -139,7 +139,15 @@ export function* vm_fault(k: BsdKernel, th: KThread, map: Mapping, args: FaultAr
       yield 'vm_object_color(fs.object, atop(vaddr) - fs.pindex)';
       vm_object_color(obj);
       yield 'fs.m = vm_page_alloc(fs.object, fs.pindex, VM_ALLOC_NORMAL)';
-      m = vm_page_alloc(k, th, obj, pindex)!;
+      m = vm_page_alloc(k, th, obj, pindex);
+      // The check above holds no lock another object's fault needs: that fault may have taken the last free
+      // page since. vm_fault's `if (fs.m == NULL)` then lets everything go and waits, as for no free page.
+      if (m === null) {
+        yield* unlock_and_deallocate();
+        yield 'vm_waitpfault()';
+        yield* vm_wait(k, th, 'pfault');
+        continue RetryFault;
+      }
       th.focusPage = m.id;
     }
 
