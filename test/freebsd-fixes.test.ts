@@ -228,3 +228,30 @@ describe('vm_fault when vm_page_alloc finds no free page', () => {
     expect(last.objects[0]).toMatchObject({ vnode: 'vn1', ref_count: 1, paging_in_progress: 0, pages: [] });
   });
 });
+
+describe('where a thread stands after a seed call returns inside its statement', () => {
+  it('blocked in VOP_WRITE at line 1277, not at the return (1319) of the ioflags call it made first', () => {
+    const parsed = parseScenario({
+      format: 'pager-scenario/1',
+      pager: 'freebsd',
+      vnodes: [{ name: 'vn1', size: 8192 }],
+      steps: [
+        ...create,
+        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
+        run('t2'),
+        sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+        run('t3'),
+        { complete: 1, result: 'ok' },
+        run('t3'),
+        sp('t5', 'msync', { vnode: 'vn1', flags: ['OBJPC_SYNC'] }),
+        run('t5'),
+      ],
+    });
+    if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
+    const e = new PagerEngine(parsed.scenario);
+    for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+    const t5 = e.k.thread('t5')!;
+    expect(t5).toMatchObject({ status: 'io', wait: 'io:2', line: 1277 });
+    expect(t5.stack.at(-1)).toBe('vnode_pager_generic_putpages');
+  });
+});

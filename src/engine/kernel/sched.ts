@@ -82,6 +82,9 @@ export function wakeup(k: Kernel, channel: string): void {
  */
 class TracedCall<T, K extends Kernel, A extends unknown[]> {
   private inner: Proc<T> | null = null;
+  /** Where the caller stood: its statement goes on after the return (and may block there). */
+  private callerLine: number | null = null;
+  private callerStmt: string | null = null;
 
   // The body and its arguments are kept, not a closure calling it: one object less per call.
   constructor(
@@ -95,6 +98,8 @@ class TracedCall<T, K extends Kernel, A extends unknown[]> {
   next(): IteratorResult<number | string, T> {
     let inner = this.inner;
     if (inner === null) {
+      this.callerLine = this.th.line;
+      this.callerStmt = this.th.callerStmt;
       this.th.stack.push(this.name);
       enterFrame(this.th);
       inner = this.inner = this.body(this.k, this.th, ...this.args);
@@ -103,6 +108,9 @@ class TracedCall<T, K extends Kernel, A extends unknown[]> {
     if (r.done === true) {
       leaveFrame(this.th);
       this.th.stack.pop();
+      // The rest of the caller's statement runs at the caller's line: a block there shows that line.
+      this.th.line = this.callerLine;
+      this.th.callerStmt = this.callerStmt;
     }
     return r;
   }
