@@ -17,6 +17,16 @@ type Json = Record<string, unknown>;
 const sp = (t: string, call: string, args: Json) => ({ spawn: t, call, args });
 const run = (t: string) => ({ run: t });
 const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
+/** vn1's object, a shared rw mapping of `length` bytes (t2), and page 0 made dirty by a write fault (t3). */
+const dirtyPage0 = (length: number) => [
+  ...create,
+  sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length }),
+  run('t2'),
+  sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+  run('t3'),
+  { complete: 1, result: 'ok' },
+  run('t3'),
+];
 
 function play(setup: Json, steps: Json[]) {
   const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
@@ -114,13 +124,7 @@ describe('vrele and VI_OWEINACT (vfs_subr.c vputx, vinactive)', () => {
         vnodes: [{ name: 'vn1', size: 4096 }],
       },
       [
-        ...create,
-        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 4096 }),
-        run('t2'),
-        sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
-        run('t3'),
-        { complete: 1, result: 'ok' },
-        run('t3'),
+        ...dirtyPage0(4096),
         sp('t4', 'munmap', { mapping: 't2' }),
         run('t4'),
         sp('ts', 'vnode_pager_setsize', { vnode: 'vn1', size: 4096 }),
@@ -235,17 +239,7 @@ describe('where a thread stands after a seed call returns inside its statement',
       format: 'pager-scenario/1',
       pager: 'freebsd',
       vnodes: [{ name: 'vn1', size: 8192 }],
-      steps: [
-        ...create,
-        sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
-        run('t2'),
-        sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
-        run('t3'),
-        { complete: 1, result: 'ok' },
-        run('t3'),
-        sp('t5', 'msync', { vnode: 'vn1', flags: ['OBJPC_SYNC'] }),
-        run('t5'),
-      ],
+      steps: [...dirtyPage0(8192), sp('t5', 'msync', { vnode: 'vn1', flags: ['OBJPC_SYNC'] }), run('t5')],
     });
     if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
     const e = new PagerEngine(parsed.scenario);
