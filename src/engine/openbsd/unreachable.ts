@@ -29,7 +29,8 @@ export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
   486: DEBUG_ONLY,
   487: DEBUG_ONLY,
   518:
-    'IOSYNCWANTED is only set by a uvn_io that then sleeps holding busy pages of this object, and only uvn_flush clears it; ' +
+    'IOSYNCWANTED is only set by a uvn_io that then sleeps holding busy pages of this object (uvn_flush clears it at 852, ' +
+    'and 238, 378 and 523 clear every flag); ' +
     'while it is set uo_npages > 0, so terminate cannot pass its 478 loop to reach 517',
   773: NO_PEND,
   785: NO_PEND,
