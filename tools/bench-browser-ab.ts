@@ -9,6 +9,7 @@
  * (the page's `?perf=1` marks), and to a Back pressed at once answered).
  * `AB_CSS=...` instead compares this build with itself plus that CSS. Rebuild dist afterwards.
  * `AB_PAGER=freebsd`: the clicks step the FreeBSD bench's link (faults through vnode_pager.c) instead.
+ * The clicks that moved the Source's view (20 or more DOM records there) are printed apart from the rest.
  * `AB_GC=1` (clicks): the rounds run under one Chromium trace, and each page's main-thread garbage
  * collection per click (what V8 spent, and how many clicks met a collection) is printed beside its times.
  */
@@ -208,7 +209,15 @@ async function main() {
       }
       const res: Record<
         string,
-        { total: number; react: number; paint: number; store: number; worker: number; tree: boolean }[]
+        {
+          total: number;
+          react: number;
+          paint: number;
+          store: number;
+          worker: number;
+          tree: boolean;
+          jump: boolean;
+        }[]
       > = {
         other: [],
         this: [],
@@ -237,6 +246,8 @@ async function main() {
               store: r.store ?? NaN,
               worker: r.worker ?? NaN,
               tree: (r.changed.tree ?? 0) > 0,
+              // The Source view moved to other lines (a window's worth of lines mounted).
+              jump: (r.changed.source ?? 0) >= 20,
             });
         }
       const gcText: Record<string, string> = {};
@@ -269,6 +280,8 @@ async function main() {
             ` | main-thread GC ${(sum / Math.max(1, n)).toFixed(2)} ms a click, ${met} of ${n} clicks met one` +
             ` | main-thread CPU a click: median ${q(cpu, 0.5).toFixed(2)} p95 ${q(cpu, 0.95).toFixed(1)}` +
             (tree.length ? `, clicks that changed the tree ${tree.map((x) => x.toFixed(1)).join(', ')} ms` : '');
+          const jumps = res[k]!.flatMap((r, i) => (r.jump && !r.tree && cpu[i] !== undefined ? [cpu[i]] : []));
+          if (jumps.length) gcText[k] += `, clicks where the Source moved: median ${q(jumps, 0.5).toFixed(2)} ms`;
         }
       }
       for (const [k, rs] of Object.entries(res)) {
@@ -288,6 +301,15 @@ async function main() {
               .sort((a, b) => a - b)
               .map((t) => t.toFixed(1))
               .join(' ')}`,
+          );
+        const jumps = rs.filter((r) => r.jump && !r.tree);
+        const rest = rs.filter((r) => !r.jump && !r.tree);
+        const med = (xs: number[]) => q(xs, 0.5).toFixed(2);
+        if (jumps.length > 0)
+          console.log(
+            `${k}: ${jumps.length} clicks moved the Source: total median ${med(jumps.map((r) => r.total))} ` +
+              `React ${med(jumps.map((r) => r.react))}; the other ${rest.length} (no tree): total median ` +
+              `${med(rest.map((r) => r.total))} React ${med(rest.map((r) => r.react))} ms`,
           );
         // The clicks whose step changed the page tree (a page came or changed state): few, and slow.
         const tree = rs.filter((r) => r.tree);

@@ -156,6 +156,9 @@ async function main(): Promise<void> {
         // `PAGER_SPLIT=render`: keep the clicks in which React rendered the page tree (its pages array was
         // new: a page's view changed), whether or not its DOM changed; the others' profile is printed after.
         const byRender = process.env.PAGER_SPLIT === 'render';
+        // `PAGER_SPLIT=jump`: keep the clicks that moved the Source's view (20 or more records there) and left
+        // the tree alone; the others' profile is printed after.
+        const byJump = process.env.PAGER_SPLIT === 'jump';
         const renders = () =>
           page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
         const merged: Profile[] = [];
@@ -167,7 +170,11 @@ async function main(): Promise<void> {
           const [r] = await page.evaluate(clickSteps, { clicks: 1, label: STEP, markPrefix: '' });
           const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
           if (!r) break;
-          const kept = byRender ? ((await renders()).PageTree ?? 0) > before : (r.changed.tree ?? 0) > 0;
+          const kept = byJump
+            ? (r.changed.source ?? 0) >= 20 && !r.changed.tree
+            : byRender
+              ? ((await renders()).PageTree ?? 0) > before
+              : (r.changed.tree ?? 0) > 0;
           if (!kept) others.push(profile);
           if (kept) {
             merged.push(profile);
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
           }
         }
         report(merged, merged.length);
-        if (byRender) {
+        if (byRender || byJump) {
           console.log(`\nthe other ${others.length} clicks:`);
           report(others, others.length);
         }
