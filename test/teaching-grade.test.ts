@@ -163,6 +163,53 @@ describe('invalid solutions', () => {
     expect(invalid(solution([], { extra: 1 }))).toEqual({ step: -1, field: 'extra', reason: 'unknown key' });
   });
 
+  it('reports the first refused step in order, a rule or the engine, as the lab refuses a step', () => {
+    // Step 2 runs a thread that is done; step 4 gives a result the challenge forbids: step 2 is the one.
+    const steps = [
+      ...attach,
+      { run: 't1' },
+      { spawn: 't2', call: 'fault', args: { vnode: 'vn1', offset: 0, access: 'read' } },
+      { complete: 1, result: 'eio' },
+    ];
+    expect(invalid(solution(steps))).toEqual({ step: 2, field: '', reason: 'thread t1 is done' });
+  });
+
+  it('names a panic the goal did not ask about', () => {
+    const c2 = load('wanted-sleeper');
+    // The vnode's last use goes, then an attach vrefs the free vnode.
+    const steps = [
+      { spawn: 't1', call: 'vrele', args: { vnode: 'vn1' } },
+      { run: 't1' },
+      { spawn: 't2', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } },
+      { run: 't2' },
+    ];
+    const v = gradeSolution(c2, JSON.stringify({ format: 'pager-solution/1', challenge: 'wanted-sleeper', steps }));
+    expect(v).toMatchObject({ verdict: 'FAIL', steps: 4 });
+    expect(v.verdict === 'FAIL' && v.reason).toMatch(/; the kernel panicked: "vref used where vget required"$/);
+  });
+
+  it('keeps a failure to one readable line however many threads there are', () => {
+    const c2 = load('wanted-sleeper');
+    const steps = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].flatMap((i) => [
+      { spawn: `x${i}`, call: 'uvn_reference', args: { vnode: 'vn1' } },
+      { run: `x${i}` },
+    ]);
+    const v = gradeSolution(c2, JSON.stringify({ format: 'pager-solution/1', challenge: 'wanted-sleeper', steps }));
+    expect(v.verdict === 'FAIL' && v.reason).toContain('x7 done (null) and 4 more)');
+  });
+
+  it('plays at most 10,000 steps', () => {
+    const c2 = load('wanted-sleeper');
+    const steps: unknown[] = [{ spawn: 'x', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } }, { run: 'x' }];
+    for (let i = 0; steps.length <= 10_000; i++)
+      steps.push({ spawn: `x${i}`, call: 'uvn_reference', args: { vnode: 'vn1' } }, { run: `x${i}` });
+    const v = gradeSolution(c2, JSON.stringify({ format: 'pager-solution/1', challenge: 'wanted-sleeper', steps }));
+    expect(v).toEqual({
+      verdict: 'INVALID',
+      error: { step: 10_000, field: '', reason: 'a challenge allows at most 10,000 steps' },
+    });
+  });
+
   it('fails an empty solution with what the boot state shows', () => {
     expect(gradeSolution(c, solution([]))).toEqual({
       verdict: 'FAIL',
@@ -183,6 +230,10 @@ describe('invalid solutions', () => {
     );
     expect(err({ goal: { thread: {} } })).toBe('goal.thread: name at least one field');
     expect(err({ par: 0 })).toBe('par: expected an integer of at least 1, got 0');
+    // The lab would call it solved before a step; a solution has at least one.
+    expect(err({ goal: { panic: false } })).toBe(
+      'goal: it already holds before any step; a challenge asks for a state its steps reach',
+    );
   });
 });
 

@@ -7,6 +7,7 @@
  * Exit 1 when some line is unexplained, so the report doubles as a check.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { pathToFileURL } from 'node:url';
 import type { PagerModel } from '../src/engine/model';
 import { pagerModel, pagerNames } from '../src/engine/registry';
@@ -99,6 +100,7 @@ export function unexplainedLines(c: SeedCoverage): number[] {
 
 // Run as a script (not when a test imports the functions above).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  endQuietlyOnClosedPipe();
   let unexplained = 0;
   for (const [i, pager] of pagerNames().entries()) {
     const coverage = measureSeedCoverage(pager);

@@ -6,6 +6,7 @@
  * runner prints at its step and path. Without --json: the steps and the
  * questions as text. Exit 2 on a bad command line.
  */
+import { endQuietlyOnClosedPipe } from './closed-pipe';
 import {
   EXERCISE_KIND_TITLES,
   EXERCISE_KINDS,
@@ -90,4 +91,5 @@ function main(argv: string[]): number {
   return 0;
 }
 
+endQuietlyOnClosedPipe();
 process.exitCode = main(process.argv.slice(2));

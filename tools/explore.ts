@@ -11,6 +11,7 @@
  * Exit 0: no finding; 1: findings; 2: invalid arguments or scenario (the runner's `step N: field: reason`).
  */
 import { readFileSync } from 'node:fs';
+import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { performance } from 'node:perf_hooks';
 import { findingLink } from '../src/engine/explore/link';
 import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
@@ -190,6 +191,7 @@ function progressLine(p: ExploreStats, max: number): string {
 // Run when executed (not when a test imports it). Ctrl-C stops the search and prints what it found so far
 // (not exhaustive); a second Ctrl-C quits at once.
 if (process.argv[1] && /explore\.ts$/.test(process.argv[1])) {
+  endQuietlyOnClosedPipe();
   let stop = false;
   process.on('SIGINT', () => {
     if (stop) process.exit(130);

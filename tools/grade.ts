@@ -7,6 +7,7 @@
  * Exit 0 if all pass, 1 if some fail, 2 if a file is invalid (or unreadable).
  */
 import { readFileSync } from 'node:fs';
+import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { formatFileError, parseChallenge } from '../src/teaching/challenge';
 import { gradeSolution, verdictLine } from '../src/teaching/grade';
 
@@ -66,4 +67,5 @@ function main(argv: string[]): number {
   return worst;
 }
 
+endQuietlyOnClosedPipe();
 process.exitCode = main(process.argv.slice(2));

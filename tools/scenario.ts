@@ -13,6 +13,7 @@ import { readFileSync, statSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
 import { formatScenarioError, LIMITS, parseScenarioBytes } from '../src/scenario/schema';
+import { CLOSED_PIPE_STATUS } from './closed-pipe';
 
 export interface RunnerIo {
   /** The file's size in bytes (checked against the limit before it is read). */
@@ -32,7 +33,9 @@ function writeAll(fd: number, text: string): void {
     try {
       at += writeSync(fd, buf, at);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }

@@ -21,7 +21,8 @@ import {
 } from '../scenario/checks';
 import { formatScenarioError, parseScenario } from '../scenario/schema';
 import { JsonInputError, parseStrictJson, type JsonPath } from '../scenario/strict-json';
-import { readGoal, type Goal } from './goal';
+import { goalHolds, readGoal, type Goal } from './goal';
+import { PagerEngine } from '../engine/engine';
 
 export const CHALLENGE_FORMAT = 'pager-challenge/1';
 export const SOLUTION_FORMAT = 'pager-solution/1';
@@ -126,7 +127,7 @@ function readChallenge(doc: unknown): Challenge {
     );
     if (results.length === 0) fail(['allow', 'results'], 'allow at least one result');
   }
-  return {
+  const challenge: Challenge = {
     format: CHALLENGE_FORMAT,
     name: name(o.name, ['name']),
     title: string(o.title, ['title'], 200),
@@ -134,14 +135,24 @@ function readChallenge(doc: unknown): Challenge {
     setup,
     allow: { calls, threads, results },
     goal: readGoal(o.goal, ['goal']),
-    par: integer(o.par, ['par'], 1, 10000),
+    par: integer(o.par, ['par'], 1, MAX_SOLUTION_STEPS),
   };
+  // The lab would call it solved before the first step, and a solution has at least one step.
+  if (goalHolds(challenge.goal, { digest: new PagerEngine(challengeScenario(challenge, [])).digest() }))
+    fail(['goal'], 'it already holds before any step; a challenge asks for a state its steps reach');
+  return challenge;
 }
 
 /** The scenario a challenge's setup and some steps make. */
 export function challengeScenario(challenge: Challenge, steps: readonly Step[]): Scenario {
   return { format: 'pager-scenario/1', ...challenge.setup, steps: [...steps] };
 }
+
+/**
+ * The most steps a challenge is played for (the largest par): judging the goal reads the whole state after
+ * every step, so a longer file would cost the grader time in the square of its length.
+ */
+export const MAX_SOLUTION_STEPS = 10_000;
 
 function resultKind(result: string): ResultKind {
   return result.startsWith('short:') ? 'short' : (result as ResultKind);
@@ -152,8 +163,20 @@ function resultKind(result: string): ResultKind {
  * already accepted), or null. The lab asks before applying a learner's step;
  * the grader asks for every step of a solution.
  */
-export function ruleRefusal(challenge: Challenge, steps: readonly Step[], index: number): FileError | null {
+export function ruleRefusal(
+  challenge: Challenge,
+  steps: readonly Step[],
+  index: number,
+  /** How many of steps 0..index spawn, when the caller keeps count (the grader, over a long file). */
+  spawnedThrough?: number,
+): FileError | null {
   const step = steps[index]!;
+  if (index >= MAX_SOLUTION_STEPS)
+    return {
+      step: index,
+      field: '',
+      reason: `a challenge allows at most ${MAX_SOLUTION_STEPS.toLocaleString('en')} steps`,
+    };
   if ('spawn' in step) {
     const { calls, threads } = challenge.allow;
     if (calls !== 'all' && !calls.includes(step.call))
@@ -162,7 +185,7 @@ export function ruleRefusal(challenge: Challenge, steps: readonly Step[], index:
         field: 'call',
         reason: `the challenge does not allow ${step.call} (allowed: ${calls.join(', ')})`,
       };
-    const spawned = steps.slice(0, index + 1).filter((s) => 'spawn' in s).length;
+    const spawned = spawnedThrough ?? steps.slice(0, index + 1).filter((s) => 'spawn' in s).length;
     if (threads !== null && spawned > threads)
       return {
         step: index,
@@ -193,7 +216,7 @@ export function solutionOf(challenge: Challenge, steps: readonly Step[]): Soluti
 /**
  * Read a solution for `challenge`: strict JSON, its steps checked by the
  * scenario reader against the challenge's setup (so errors name the step and
- * field as the runner does), then by the challenge's rules.
+ * field as the runner does). The rules are the player's to check, step by step.
  */
 export function parseSolution(
   challenge: Challenge,
@@ -218,12 +241,9 @@ export function parseSolution(
     if (named !== challenge.name) fail(['challenge'], `this solution is for ${named}, not ${challenge.name}`);
     const parsed = parseScenario({ format: 'pager-scenario/1', ...challenge.setup, steps: o.steps });
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const steps = parsed.scenario.steps;
-    for (let i = 0; i < steps.length; i++) {
-      const refusal = ruleRefusal(challenge, steps, i);
-      if (refusal) return { ok: false, error: refusal };
-    }
-    return { ok: true, solution: { format: SOLUTION_FORMAT, challenge: named, steps } };
+    // NOTE: the challenge's rules are checked as the steps are played (playChallenge), so the first step in
+    // order that the lab would refuse, by a rule or by the engine, is the one reported.
+    return { ok: true, solution: { format: SOLUTION_FORMAT, challenge: named, steps: parsed.scenario.steps } };
   } catch (e) {
     if (e instanceof CheckError) return { ok: false, error: { step: -1, field: fieldOf(e.path), reason: e.reason } };
     throw e;

@@ -257,24 +257,32 @@ export function describeGoal(goal: Goal): string {
   return `${path} is ${describeWant(m)}`;
 }
 
+/** The reason stays one readable line whatever the state holds: the first few items, then how many more. */
+const LISTED = 8;
+
+function listed(items: readonly string[]): string {
+  if (items.length <= LISTED) return items.join(', ');
+  return `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+}
+
 function threadList(state: JudgeState): string {
   const ts = digestThreads(state.digest);
-  return ts.length ? ts.map(threadSummary).join(', ') : 'no threads';
+  return ts.length ? listed(ts.map(threadSummary)) : 'no threads';
 }
 
 function ioList(state: JudgeState): string {
   const io = digestIo(state.digest);
   if (io.length === 0) return 'no request is in flight';
-  return `in flight: ${io.map((r) => `${r.id} ${r.rw ?? ''} by ${r.thread}`.replace(/ {2}/, ' ')).join(', ')}`;
+  return `in flight: ${listed(io.map((r) => `${r.id} ${r.rw ?? ''} by ${r.thread}`.replace(/ {2}/, ' ')))}`;
 }
 
 function whyNotHung(state: JudgeState): string {
   const d = state.digest;
   if (d.panic !== null) return `the kernel panicked ("${d.panic}"), it is not hung`;
   const ready = digestThreads(d).filter((t) => t.status === 'ready');
-  if (ready.length) return `the kernel is not hung: ${ready.map((t) => t.id).join(', ')} can run`;
+  if (ready.length) return `the kernel is not hung: ${listed(ready.map((t) => t.id))} can run`;
   const io = digestIo(d);
-  if (io.length) return `the kernel is not hung: request ${io.map((r) => r.id).join(', ')} can complete`;
+  if (io.length) return `the kernel is not hung: request ${listed(io.map((r) => String(r.id)))} can complete`;
   return digestThreads(d).length
     ? 'the kernel is not hung: every thread is done'
     : 'the kernel is not hung: no thread was started';

@@ -7,7 +7,7 @@
  */
 import { PagerEngine } from '../engine/engine';
 import type { Step } from '../protocol/scenario';
-import { challengeScenario, parseSolution, type Challenge, type FileError } from './challenge';
+import { challengeScenario, parseSolution, ruleRefusal, type Challenge, type FileError } from './challenge';
 import { explainGoal, goalHolds } from './goal';
 
 export type Verdict =
@@ -17,14 +17,19 @@ export type Verdict =
 
 /**
  * Play `steps` on the challenge: the digest step after which the goal first
- * held (or null), and the first step the engine refuses (the runner's exit 2).
+ * held (or null), and the first step refused, in order, by the challenge's
+ * rules or by the engine (the runner's exit 2), as the lab refuses a step.
  */
 export function playChallenge(
   challenge: Challenge,
   steps: readonly Step[],
 ): { heldAt: number | null; refused: FileError | null; engine: PagerEngine } {
   const engine = new PagerEngine(challengeScenario(challenge, []));
+  let spawned = 0;
   for (let i = 0; i < steps.length; i++) {
+    if ('spawn' in steps[i]!) spawned++;
+    const broken = ruleRefusal(challenge, steps, i, spawned);
+    if (broken !== null) return { heldAt: null, refused: broken, engine };
     const refusal = engine.apply(steps[i]!);
     if (refusal !== null) return { heldAt: null, refused: { step: i, field: '', reason: refusal }, engine };
     if (goalHolds(challenge.goal, { digest: engine.digest() })) {
@@ -48,7 +53,12 @@ export function gradeSolution(challenge: Challenge, input: string | unknown): Ve
   const played = playChallenge(challenge, steps);
   if (played.refused) return { verdict: 'INVALID', error: played.refused };
   if (played.heldAt !== null) return { verdict: 'PASS', steps: steps.length };
-  const reason = `goal not reached after ${steps.length} step${steps.length === 1 ? '' : 's'}: ${explainGoal(challenge.goal, { digest: played.engine.digest() })}`;
+  const digest = played.engine.digest();
+  const explained = explainGoal(challenge.goal, { digest });
+  // A panic ends the play whatever the goal asked: say so when the explanation does not.
+  const panic =
+    digest.panic !== null && !explained.includes('panicked') ? `; the kernel panicked: "${digest.panic}"` : '';
+  const reason = `goal not reached after ${steps.length} step${steps.length === 1 ? '' : 's'}: ${explained}${panic}`;
   return { verdict: 'FAIL', steps: steps.length, reason };
 }
 
