@@ -12,7 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { lookup } from '../src/teaching/digest-path';
-import { DEFAULT_KINDS, EXERCISE_KINDS, makeExercise, withoutAnswers, type Exercise } from '../src/teaching/exercise';
+import {
+  DEFAULT_KINDS,
+  EXERCISE_KINDS,
+  makeExercise,
+  reachState,
+  withoutAnswers,
+  type Exercise,
+} from '../src/teaching/exercise';
 import { Prng } from '../src/teaching/prng';
 
 function checkAgainstRunner(e: Exercise): void {
@@ -85,7 +92,7 @@ describe('exercises', () => {
     const reach = makeExercise(99, 'reach');
     expect(reach.scenario.vnodes.map((v) => v.name)).toEqual(['vn1', 'vn2', 'vn3']);
     expect(reach.scenario.title).toMatch(
-      /^Three orders of the same steps on three copies of one file \(A on vn1, steps 0-\d+; B on vn2, /,
+      /^Three schedules of the same calls on three copies of one file \(A on vn1, steps 0-\d+; B on vn2, /,
     );
     // freebsd: a FreeBSD scenario with its mount and block map; questions on the object's pages, the pbufs,
     // the vnode and the threads, never on the open and the mapping every exercise starts with.
@@ -115,14 +122,31 @@ describe('exercises', () => {
       ).toBe(true);
     expect(fpaths.some((p) => /^threads\[[01]\]\.ret$/.test(p))).toBe(false);
     expect(fpaths.some((p) => /\.uvn\./.test(p))).toBe(false);
-    expect(reach.questions.map((q) => q.ask.slice(0, 8))).toEqual([
-      'Order A:',
-      'Order A:',
-      'Order B:',
-      'Order B:',
-      'Order C:',
-      'Order C:',
+    expect(reach.questions.map((q) => q.ask.slice(0, 11))).toEqual([
+      'Schedule A:',
+      'Schedule A:',
+      'Schedule B:',
+      'Schedule B:',
+      'Schedule C:',
+      'Schedule C:',
     ]);
+  });
+
+  it('reach: exactly one schedule ends in the state the title names, said so that only reasoning tells which', () => {
+    for (let seed = 0; seed < 120; seed++) {
+      const e = makeExercise(seed, 'reach');
+      const asked = / leaves its thread \d+ \(.*\) (.*)\?$/.exec(e.scenario.title);
+      expect(asked, e.scenario.title).not.toBeNull();
+      // Request numbers run on from copy to copy, and each copy has its own file: neither may name the target.
+      expect(asked![1]).not.toMatch(/io:\d|vn\d/);
+      // The first question of each schedule asks for the title's field of the title's thread.
+      const firsts = ['A', 'B', 'C'].map((c) => e.questions.find((q) => q.ask.startsWith(`Schedule ${c}:`))!);
+      const reached = firsts.map((q) => reachState(q.path.endsWith('.wait') ? 'wait' : 'status', q.answer));
+      expect(
+        reached.filter((r) => r === asked![1]),
+        `seed ${seed}`,
+      ).toHaveLength(1);
+    }
   });
 
   it('withoutAnswers keeps everything but the answers', () => {

@@ -228,7 +228,7 @@ export function threadCandidates(play: Play, fields: readonly ('status' | 'wait'
         out.push({
           step: k,
           path: `threads[${ti}].wait`,
-          ask: `${after(k)}, ${who} is blocked: on which lock, or with which wait message?`,
+          ask: `${after(k)}, ${who} is blocked: on which lock (named as the Threads panel names it: vnlock:vn1, pageq…), or with which wait message?`,
           topic: `wait:${t.id}:${k}`,
         });
       if (fields.includes('wait') && t.status === 'io')

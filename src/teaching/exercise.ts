@@ -10,8 +10,8 @@
  *   counter or a return value is after some step;
  * - `block`: contention on a small file and little memory; where each thread
  *   blocks and which request must complete for it to run;
- * - `reach`: three orders of the same steps on three copies of one file; the
- *   learner works out which order reaches a stated state, one copy at a time;
+ * - `reach`: three schedules of the same calls on three copies of one file;
+ *   the learner works out which one reaches a stated state, one copy at a time;
  * - `freebsd`: one mapped file on FreeBSD's vnode pager (exercise-freebsd.ts):
  *   valid and dirty bitmaps, busy, queues, pbufs, waits and return values.
  */
@@ -171,6 +171,20 @@ function rolePick(role: Role, vnode: string): CallPick {
   };
 }
 
+/**
+ * A reach target in words, the same for every copy that ends in that state: a request by what it is, not its
+ * number (numbers run on from copy to copy), a lock as its file's, not by the copy's file. Null: not a
+ * state worth reaching (merely runnable, or not blocked).
+ */
+export function reachState(name: 'status' | 'wait', value: unknown): string | null {
+  if (name === 'status') return value === 'ready' || value === null ? null : `in status ${String(value)}`;
+  if (value === null) return null;
+  const text = String(value);
+  if (/^io:\d+$/.test(text)) return 'waiting on a disk request';
+  const lock = /^(.+):vn\d+$/.exec(text);
+  return lock ? `waiting on its file's ${lock[1]}` : `waiting on ${text}`;
+}
+
 function makeReach(rng: Prng): { play: Play; title: string; questions: Candidate[] } | null {
   const play = new Play(setupOf(rng, 3, 2, 16));
   const plot: Role[] = Array.from({ length: rng.range(2, 3) }, () =>
@@ -208,7 +222,8 @@ function makeReach(rng: Prng): { play: Play; title: string; questions: Candidate
     ranges.push({ from, to: play.steps.length - 1 });
   }
 
-  // The deciding field: one role's status or wait that exactly one copy ends with.
+  // The deciding field: one role's status or wait that exactly one copy ends with, compared as the title
+  // words it (a request's number or a copy's file would tell the copies apart without any reasoning).
   const field = (ci: number, r: number, name: 'status' | 'wait') => {
     const threads = digestThreads(play.digests[ranges[ci]!.to]!);
     const ti = threads.findIndex((t) => t.id === `${COPY[ci]!.toLowerCase()}${r}`);
@@ -218,17 +233,16 @@ function makeReach(rng: Prng): { play: Play; title: string; questions: Candidate
   const differing: { r: number; name: 'status' | 'wait' }[] = [];
   for (let r = 1; r <= roles; r++)
     for (const name of ['wait', 'status'] as const) {
-      const values = [0, 1, 2].map((ci) => JSON.stringify(field(ci, r, name).value));
+      const values = [0, 1, 2].map((ci) => reachState(name, field(ci, r, name).value));
       for (let ci = 0; ci < 3; ci++)
         // A target worth reaching: blocked somewhere, or finished; never merely runnable.
-        if (!['null', '"ready"'].includes(values[ci]!) && values.filter((v) => v === values[ci]).length === 1)
+        if (values[ci] !== null && values.filter((v) => v === values[ci]).length === 1)
           options.push({ r, name, winner: ci });
       if (new Set(values).size > 1) differing.push({ r, name });
     }
   if (options.length === 0) return null;
   const target = rng.pick(options);
-  const value = field(target.winner, target.r, target.name).value;
-  const want = target.name === 'wait' ? `waiting on ${value}` : `in status ${value}`;
+  const want = reachState(target.name, field(target.winner, target.r, target.name).value)!;
   // The second question per copy: preferably another field the orders leave differently.
   const others = differing.filter((d) => d.r !== target.r || d.name !== target.name);
   const other = others.length
@@ -236,16 +250,16 @@ function makeReach(rng: Prng): { play: Play; title: string; questions: Candidate
     : { r: rng.range(1, roles), name: rng.pick(['status', 'wait'] as const) };
   const span = (ci: number) => `${COPY[ci]} on vn${ci + 1}, steps ${ranges[ci]!.from}-${ranges[ci]!.to}`;
   const title =
-    `Three orders of the same steps on three copies of one file (${[0, 1, 2].map(span).join('; ')}). ` +
-    `Which order leaves its thread ${target.r} (${rolePick(plot[target.r - 1]!, '').about}) ${want}?`;
+    `Three schedules of the same calls on three copies of one file (${[0, 1, 2].map(span).join('; ')}). ` +
+    `Which schedule leaves its thread ${target.r} (${rolePick(plot[target.r - 1]!, '').about}) ${want}?`;
   const questions: Candidate[] = [];
   for (let ci = 0; ci < 3; ci++) {
     const k = ranges[ci]!.to;
     const ask = (r: number, name: 'status' | 'wait') => {
       const id = `${COPY[ci]!.toLowerCase()}${r}`;
       return name === 'wait'
-        ? `Order ${COPY[ci]}: after step ${k}, what does ${id} wait for (a lock, a wait message, io:N, or null if it is not blocked)?`
-        : `Order ${COPY[ci]}: after step ${k}, what is the status of ${id} (ready, lock, sleep, io or done)?`;
+        ? `Schedule ${COPY[ci]}: after step ${k}, what does ${id} wait for (a lock as the Threads panel names it, vnlock:vn1 or pageq…; a wait message; io:N; or null if it is not blocked)?`
+        : `Schedule ${COPY[ci]}: after step ${k}, what is the status of ${id} (ready, lock, sleep, io or done)?`;
     };
     const q = (r: number, name: 'status' | 'wait', topic: string): Candidate => ({
       step: k,
