@@ -135,7 +135,7 @@ describe('exercises', () => {
   it('reach: exactly one schedule ends in the state the title names, said so that only reasoning tells which', () => {
     for (let seed = 0; seed < 120; seed++) {
       const e = makeExercise(seed, 'reach');
-      const asked = / leaves its thread \d+ \(.*\) (.*)\?$/.exec(e.scenario.title);
+      const asked = / leaves its thread \d+ \(.*\) (.*)\?$/.exec(e.scenario.title ?? '');
       expect(asked, e.scenario.title).not.toBeNull();
       // Request numbers run on from copy to copy, and each copy has its own file: neither may name the target.
       expect(asked![1]).not.toMatch(/io:\d|vn\d/);
@@ -228,6 +228,11 @@ describe('npm run exercise', () => {
     const text = await run('tools/exercise.ts', ['--seed', '8', '--kind', 'block', '--answers']);
     expect(text.stdout).toMatch(/^Exercise 8 \(block: where a thread blocks\)\n/);
     expect(text.stdout).toContain('      answer: ');
+    // A FreeBSD exercise may ask the pbuf counters: the machine line gives where they start.
+    const freebsd = await run('tools/exercise.ts', ['--seed', '4', '--kind', 'freebsd']);
+    expect(freebsd.stdout.split('\n')[2]).toBe(
+      'Machine: 16 free pages; vn1 of 17159 bytes; mount m1 with 8192-byte blocks; pbufs 129, async pbufs 128, pageout_free_min 34.',
+    );
     const bad = [
       [],
       ['--seed'],
@@ -235,6 +240,9 @@ describe('npm run exercise', () => {
       ['--seed', '4294967296'],
       ['--seed', '1', '--kind', 'x'],
       ['--seed', '1', '--csv'],
+      // Said twice: refused rather than one of them taken silently.
+      ['--seed', '1', '--seed', '2'],
+      ['--seed', '1', '--kind', 'state', '--kind', 'block'],
     ];
     const results = await Promise.all(bad.map((args) => run('tools/exercise.ts', args)));
     results.forEach((r, i) => {

@@ -51,9 +51,14 @@ function parseArgs(
     const a = argv[i]!;
     if (a === '--answers') answers = true;
     else if (a === '--json') json = true;
-    else if (a === '--seed' && /^(0|[1-9]\d*)$/.test(argv[i + 1] ?? '') && Number(argv[i + 1]) <= MAX_SEED)
+    else if (
+      a === '--seed' &&
+      seed === null &&
+      /^(0|[1-9]\d*)$/.test(argv[i + 1] ?? '') &&
+      Number(argv[i + 1]) <= MAX_SEED
+    )
       seed = Number(argv[++i]);
-    else if (a === '--kind' && (EXERCISE_KINDS as readonly string[]).includes(argv[i + 1] ?? ''))
+    else if (a === '--kind' && kind === undefined && (EXERCISE_KINDS as readonly string[]).includes(argv[i + 1] ?? ''))
       kind = argv[++i] as ExerciseKind;
     else return null;
   }
@@ -77,7 +82,12 @@ function main(argv: string[]): number {
     `Exercise ${exercise.seed} (${exercise.kind}: ${EXERCISE_KIND_TITLES[exercise.kind]})`,
     s.title ?? '',
     `Machine: ${s.machine?.physPages ?? 64} free pages; ${s.vnodes.map((v) => `${v.name} of ${v.size} bytes`).join(', ')}` +
-      `${(s.mounts ?? []).map((m) => `; mount ${m.name} with ${m.iosize ?? 4096}-byte blocks`).join('')}.`,
+      `${(s.mounts ?? []).map((m) => `; mount ${m.name} with ${m.iosize ?? 4096}-byte blocks`).join('')}` +
+      // FreeBSD's questions may ask the pbuf counters, and pageout_free_min decides when a pageout goes sync.
+      (s.pager === 'freebsd'
+        ? `; pbufs ${s.machine?.pbufs ?? 129}, async pbufs ${s.machine?.asyncPbufs ?? 128},` +
+          ` pageout_free_min ${s.machine?.pageoutFreeMin ?? 34}.`
+        : '.'),
     'Steps:',
     ...s.steps.map((st, i) => `${String(i).padStart(4)}  ${stepText(st)}`),
     'Questions:',
