@@ -229,6 +229,9 @@ describe('invalid solutions', () => {
       'setup.vnodes[0].size: expected a non-negative integer, got 1.5',
     );
     expect(err({ goal: { thread: {} } })).toBe('goal.thread: name at least one field');
+    expect(err({ goal: { thread: { status: { oneOf: [] } } } })).toBe(
+      'goal.thread.status.oneOf: list at least one value',
+    );
     expect(err({ par: 0 })).toBe('par: expected an integer of at least 1, got 0');
     // The lab would call it solved before a step; a solution has at least one.
     expect(err({ goal: { panic: false } })).toBe(

@@ -72,8 +72,12 @@ function plain(v: unknown, path: JsonPath): unknown {
 
 function readMatcher(key: MatcherKey, v: unknown, path: JsonPath): Matcher {
   switch (key) {
-    case 'oneOf':
-      return { oneOf: array(v, path, 1000).map((x, i) => plain(x, [...path, i])) };
+    case 'oneOf': {
+      const list = array(v, path, 1000);
+      // Nothing is one of no values: a goal that could never hold.
+      if (list.length === 0) fail(path, 'list at least one value');
+      return { oneOf: list.map((x, i) => plain(x, [...path, i])) };
+    }
     case 'atLeast':
     case 'atMost':
       if (typeof v !== 'number') fail(path, `expected a number, got ${describeJson(v)}`);
