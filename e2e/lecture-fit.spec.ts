@@ -155,14 +155,14 @@ test.describe('lecture controls', () => {
     const lab = await Lab.openAt(page, name, 23);
     const hung = page.getByRole('alert').filter({ hasText: /^Hung:/ });
     await expect(hung).toContainText(
-      'Hung: no thread can run and no disk request is in flight. t6 waits on uvn_term on u_nio:vn1; nothing known can wake it.',
+      'Hung: no thread can run and no disk request is in flight. t6 waits on uvn_term on u_nio:vn1; no thread or request now can wake it.',
     );
     await hung.getByRole('button', { name: 'Show the wait-for graph' }).click();
     const threads = lab.threads.region;
     await expect(threads.getByRole('button', { name: 'Wait-for graph' })).toHaveAttribute('aria-pressed', 'true');
     await expect(threads.getByRole('img', { name: /^Wait-for graph\./ })).toBeVisible();
     await expect(threads.getByRole('list', { name: 'Who waits on what' }).getByRole('listitem')).toHaveText([
-      't6 waits on uvn_term on u_nio:vn1: nothing known can wake it.',
+      't6 waits on uvn_term on u_nio:vn1: no thread or request now can wake it.',
     ]);
     await expectNoAxeViolation(page);
     // Three steps back the late read is in flight: t6 can be woken, and nothing is hung.

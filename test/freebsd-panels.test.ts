@@ -168,6 +168,24 @@ describe('who can unblock a FreeBSD waiter', () => {
   it('names a FreeBSD page by object and pindex in the card', () => {
     const s = sessionAt('freebsd-two-faults-same-page-vmpfw', 8).snapshot();
     const t4 = s.threads.find((t) => t.id === 't4')!;
-    expect(waitText(t4, s.locks, s.pages, 'pindex')).toBe('sleep "vmpfw" on page obj1[0] (vn1, busied by t3)');
+    expect(waitText(t4, s.locks, s.pages, 'pindex', s.threads)).toBe(
+      'sleep "vmpfw" on page obj1[0] (vn1, busied by t3)',
+    );
+  });
+
+  it('a page busied for an asynchronous read by a thread that has returned: its completion wakes the sleeper', () => {
+    const s = sessionAt('freebsd-vgone-during-read-waits-bovlbx', 10).snapshot();
+    const t4 = s.threads.find((t) => t.id === 't4')!;
+    expect(s.threads.find((t) => t.id === 't3')!.status).toBe('done');
+    expect(waitText(t4, s.locks, s.pages, 'pindex', s.threads)).toBe(
+      'sleep "vmpfw" on page obj1[0] (vn1, busied by t3, which has returned)',
+    );
+    // The wait-for graph: no edge from a finished thread, the request's completion instead.
+    expect(s.waits.find((w) => w.thread === 't4')).toMatchObject({ wakers: [], requests: [1] });
+  });
+
+  it('names an object channel as the panels name the object', () => {
+    const s = sessionAt('freebsd-vgone-during-read-waits-bovlbx', 10).snapshot();
+    expect(s.waits.map((w) => w.label)).toContain('bovlbx on obj1');
   });
 });

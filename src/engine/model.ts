@@ -49,6 +49,8 @@ export interface ModelViews<K extends Kernel> {
   queues?(k: K): readonly (readonly number[])[];
   objects?(k: K): ObjectView[];
   counters?(k: K): CounterView[];
+  /** A sleep channel as the panels name what it stands for (FreeBSD's `object:1` is `obj1`); default: as is. */
+  channelName?(chan: string): string;
   /** What a sleeping thread sleeps for, in words ("page 0x1000 is busy"). */
   blockedOn?(k: K, th: KThread): string | null;
   /** Who or what can make a blocked thread runnable. */

@@ -155,7 +155,8 @@ export function waitViews(k: Kernel, views: ModelViews<Kernel>, live: readonly K
         kind: 'page',
         on: t.chan,
         label: key,
-        wakers: pg?.owner && pg.owner !== t.id ? [pg.owner] : NONE,
+        // The thread that busied the page unbusies it, unless it has returned (an async read's completion does).
+        wakers: pg?.owner && pg.owner !== t.id && live.some((o) => o.id === pg.owner) ? [pg.owner] : NONE,
         requests: s.io.filter((r) => r.pages.includes(id)).map((r) => r.id),
       });
     } else {
@@ -164,7 +165,7 @@ export function waitViews(k: Kernel, views: ModelViews<Kernel>, live: readonly K
         thread: t.id,
         kind: 'channel',
         on: `channel:${t.chan ?? t.wait}`,
-        label: `${t.wait}${t.chan && t.chan !== t.wait ? ` on ${t.chan}` : ''}`,
+        label: `${t.wait}${t.chan && t.chan !== t.wait ? ` on ${views.channelName?.(t.chan) ?? t.chan}` : ''}`,
         wakers: known ? known.threads.filter((id) => id !== t.id) : NONE,
         requests: known?.requests ?? NONE,
       });

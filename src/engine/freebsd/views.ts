@@ -263,6 +263,7 @@ export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
   blockedOn,
   unblockers,
   wakers,
+  channelName: (chan) => (chan.startsWith('object:') ? `obj${chan.slice(7)}` : chan),
 };
 
 function lockWord(k: BsdKernel, vnode: string): string {

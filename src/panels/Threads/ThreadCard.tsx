@@ -117,7 +117,7 @@ export const ThreadCard = memo(function ThreadCard({
           {isBlocked(t) && (
             <>
               <dt>unblock</dt>
-              <dd>{t.unblockers.length ? t.unblockers.join('; ') : 'nothing known can wake it'}</dd>
+              <dd>{t.unblockers.length ? t.unblockers.join('; ') : 'no thread or request now can wake it'}</dd>
             </>
           )}
           {t.locksHeld.length > 0 && (

@@ -97,7 +97,7 @@ export function Threads() {
                   selected={t.id === selected}
                   panicked={panic !== null}
                   culprit={panic?.thread === t.id}
-                  wait={waitText(t, locks, pages, pageKey)}
+                  wait={waitText(t, locks, pages, pageKey, threads)}
                   changed={changes?.[t.id] ?? NONE}
                   mark={changed.mark}
                 />

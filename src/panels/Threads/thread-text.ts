@@ -44,12 +44,19 @@ export function isBlocked(t: ThreadView): boolean {
  * A sleep channel in words: `page:7` names the page (by offset, or by object and pindex as FreeBSD
  * does: `obj1[0]`), its vnode and busy owner.
  */
-export function channelText(chan: string, pages: readonly PageView[], key: 'offset' | 'pindex' = 'offset'): string {
+export function channelText(
+  chan: string,
+  pages: readonly PageView[],
+  key: 'offset' | 'pindex' = 'offset',
+  threads: readonly ThreadView[] = [],
+): string {
   if (chan.startsWith('page:')) {
     const id = Number(chan.slice(5));
     const pg = pages.find((p) => p.id === id);
     if (!pg) return `page #${id}`;
-    const owner = pg.owner ? `, busied by ${pg.owner}` : '';
+    // A thread that busied a page for an asynchronous read may return first: the completion unbusies it.
+    const returned = pg.owner !== null && threads.some((o) => o.id === pg.owner && o.status === 'done');
+    const owner = pg.owner ? `, busied by ${pg.owner}${returned ? ', which has returned' : ''}` : '';
     if (key === 'pindex') return `page ${pageLabel(pg, 'pindex')} (${pg.vnode}${owner})`;
     return `page #${id} (${pg.vnode} offset ${hex(pg.offset)}${owner})`;
   }
@@ -62,6 +69,7 @@ export function waitText(
   locks: readonly LockView[],
   pages: readonly PageView[],
   key: 'offset' | 'pindex' = 'offset',
+  threads: readonly ThreadView[] = [],
 ): string | null {
   if (!t.wait) return null;
   switch (t.status) {
@@ -71,7 +79,7 @@ export function waitText(
     }
     case 'sleep': {
       // A page channel names its page; any other the pager's own words say what it is.
-      const on = t.chan?.startsWith('page:') ? channelText(t.chan, pages, key) : (t.blockedOn ?? t.chan);
+      const on = t.chan?.startsWith('page:') ? channelText(t.chan, pages, key, threads) : (t.blockedOn ?? t.chan);
       return `sleep "${t.wait}"${on ? ` on ${on}` : ''}`;
     }
     case 'io':
