@@ -149,6 +149,16 @@ describe('exercises', () => {
     }
   });
 
+  it('block: a wait question never tells the status the same exercise asks for', () => {
+    let waits = 0;
+    for (let seed = 0; seed < 100; seed++)
+      for (const q of makeExercise(seed, 'block').questions.filter((x) => x.path.endsWith('.wait'))) {
+        waits++;
+        expect(q.ask, `seed ${seed}`).toMatch(/wait for: a lock \(.*\), a wait message, or a request \(io:N\)\?$/);
+      }
+    expect(waits).toBeGreaterThan(50);
+  });
+
   it('withoutAnswers keeps everything but the answers', () => {
     const e = makeExercise(3);
     const bare = withoutAnswers(e);

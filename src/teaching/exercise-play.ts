@@ -224,14 +224,22 @@ export function threadCandidates(play: Play, fields: readonly ('status' | 'wait'
           ask: `${after(k)}, what is the status of ${who} (ready, lock, sleep, io or done)?`,
           topic: `status:${t.id}:${k}`,
         });
-      if (fields.includes('wait') && (t.status === 'lock' || t.status === 'sleep'))
+      // With its status asked too, a wait question must not tell the status (lock, sleep or io) by its wording.
+      if (fields.includes('wait') && fields.includes('status') && t.status !== 'ready' && t.status !== 'done')
+        out.push({
+          step: k,
+          path: `threads[${ti}].wait`,
+          ask: `${after(k)}, what does ${who} wait for: a lock (named as the Threads panel names it: vnlock:vn1, pageq…), a wait message, or a request (io:N)?`,
+          topic: `wait:${t.id}:${k}`,
+        });
+      else if (fields.includes('wait') && (t.status === 'lock' || t.status === 'sleep'))
         out.push({
           step: k,
           path: `threads[${ti}].wait`,
           ask: `${after(k)}, ${who} is blocked: on which lock (named as the Threads panel names it: vnlock:vn1, pageq…), or with which wait message?`,
           topic: `wait:${t.id}:${k}`,
         });
-      if (fields.includes('wait') && t.status === 'io')
+      else if (fields.includes('wait') && t.status === 'io')
         out.push({
           step: k,
           path: `threads[${ti}].wait`,
