@@ -152,6 +152,47 @@ describe('explore', () => {
     expect(r.stats.exhaustive).toBe(false);
   });
 
+  it('tries every short schedule before any long one: a budget that stops it keeps the short findings', () => {
+    // Two 2-run panics on vn1 behind five threads faulting vn2: a depth-first search from the first thread
+    // spends the budget under `run t1` and finds the vref panic only by a 4-run order, never the KASSERT.
+    const read = (id: string, offset: number) => spawn(id, 'fault', { vnode: 'vn2', offset, access: 'read' });
+    const sc = scenario(
+      [
+        { name: 'vn1', size: 4096 },
+        { name: 'vn2', size: 8192 },
+      ],
+      [
+        spawn('t1', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+        spawn('t2', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+        spawn('t3', 'uvn_detach', { vnode: 'vn1' }),
+        spawn('t4', 'vrele', { vnode: 'vn1' }),
+        spawn('t5', 'uvn_attach', { vnode: 'vn2', prot: 'rw' }),
+        read('t6', 0),
+        read('t7', 4096),
+        read('t8', 0),
+        read('t9', 4096),
+      ],
+      16,
+    );
+    const r = explore(sc, { maxSchedules: 3000, minimise: false });
+    expect(r.stats.stopped).toBe(true);
+    expect(summary(r)).toEqual([
+      'panic: kernel diagnostic assertion "uvn->u_obj.uo_refs == 0" failed: file "sys/uvm/uvm_vnode.c", line 235 [2]',
+      'panic: vref used where vget required [2]',
+    ]);
+  });
+
+  it('tells of each ended schedule once, though every pass of the deepening ends the short ones again', () => {
+    const told: string[] = [];
+    const r = explore(library('two-threads-fault-same-page'), {
+      minimise: false,
+      onSchedule: (schedule) => told.push(JSON.stringify(schedule)),
+    });
+    expect(r.stats.exhaustive).toBe(true);
+    expect(told.length).toBeGreaterThan(5);
+    expect(new Set(told).size).toBe(told.length);
+  });
+
   it('is not exhaustive when the depth limit cuts a path', () => {
     const r = explore(library('two-threads-fault-same-page'), { maxDepth: 2 });
     expect(r.stats.depthCuts).toBeGreaterThan(0);

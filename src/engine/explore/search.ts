@@ -3,8 +3,11 @@
  * orders of `run T` and `complete N R` (and, with a preemption bound, up to K
  * single-statement `step`s) for panics, hangs and leaks.
  *
- * Depth-first, replaying a path from boot whenever it needs an engine at a
- * node it has left (generators cannot be copied). Two reductions, both sound
+ * Iterative deepening: depth-first passes with a growing depth bound, so the
+ * short schedules are all tried before any long one and a search stopped by
+ * its budget still holds every finding within the bound it finished. Each
+ * pass replays a path from boot whenever it needs an engine at a node it has
+ * left (generators cannot be copied). Two reductions, both sound
  * (docs/explorer.md says why neither can hide a finding):
  *
  * - sleep sets: after exploring step a at a node, a sibling b's subtree need
@@ -161,6 +164,10 @@ class Search {
   private readonly cache = new Map<string, CacheEntry[]>();
   private stopped = false;
   private ticks = 0;
+  /** This pass's depth bound, its paths cut there, and the length up to which the last pass told `onSchedule`. */
+  private bound = 0;
+  private passCuts = 0;
+  private toldUpTo = -1;
   /** Whether some step has listed an object's properties, so that their order matters (`conflicts`). */
   private keyOrder = false;
   private readonly stats: ExploreStats = {
@@ -197,9 +204,8 @@ class Search {
 
   *run(): Generator<ExploreStats, ExploreResult> {
     for (;;) {
-      const root = this.engine();
       try {
-        yield* this.visit(root, 0, 0, [], null, root.deferred, {});
+        yield* this.deepen();
       } catch (e) {
         if (e instanceof KeyOrderMatters) {
           // Everything found so far was found honestly; the pruning was not. Search again from the top.
@@ -218,11 +224,31 @@ class Search {
     return { findings, stats: { ...this.stats } };
   }
 
+  /**
+   * Passes with bounds FIRST_BOUND, then one more each time, up to `maxDepth`, until a pass cuts no path.
+   * A pass explores every path within its bound (the cache is cleared: its entries hold for one bound), so
+   * a finding's schedule is as short as any within the last finished pass. The paths that ended within the
+   * last pass's bound end again in the next one, the same: `onSchedule` hears of each once.
+   */
+  private *deepen(): Generator<ExploreStats, void> {
+    for (let bound = Math.min(FIRST_BOUND, this.maxDepth); ; bound = Math.min(bound * 2, this.maxDepth)) {
+      this.bound = bound;
+      this.passCuts = 0;
+      this.cache.clear();
+      const root = this.engine();
+      yield* this.visit(root, 0, 0, [], null, root.deferred, {});
+      this.stats.depthCuts = this.passCuts;
+      if (this.passCuts === 0 || bound >= this.maxDepth) return;
+      this.toldUpTo = bound;
+    }
+  }
+
   /** Back to the root for a new search: the path, the cache and the counts (findings are kept). */
   private restart(): void {
     this.path.length = 0;
     this.runs.clear();
     this.cache.clear();
+    this.toldUpTo = -1;
     Object.assign(this.stats, { schedules: 0, states: 0, sleepPruned: 0, cacheHits: 0, depthCuts: 0 });
   }
 
@@ -270,7 +296,7 @@ class Search {
   private end(te: TrackedEngine): void {
     this.stats.schedules++;
     const found = findingsAt(te.k, te.engine.model, this.setup);
-    this.options.onSchedule?.(this.path, found);
+    if (this.path.length > this.toldUpTo) this.options.onSchedule?.(this.path, found);
     for (const f of found) this.record(f.kind, f.message);
   }
 
@@ -296,11 +322,11 @@ class Search {
     const candidates: Step[] = [...acts, ...pending];
     const asleep = new Set(sleep.map((e) => e.label));
 
-    if (depth >= this.maxDepth) {
+    if (depth >= this.bound) {
       // A path ends here; it is cut (not exhaustive) unless nothing could run anyway.
       if (acts.length > 0 || pending.some((s) => te.apply(s) === null)) {
         this.stats.schedules++;
-        this.stats.depthCuts++;
+        this.passCuts++;
         return;
       }
       return this.end(te);
@@ -397,6 +423,9 @@ class Search {
     return this.spawns.filter((s) => !later.has(s.spawn));
   }
 }
+
+/** The first pass's depth bound (steps after the spawns). */
+const FIRST_BOUND = 4;
 
 const subset = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].every((x) => b.has(x));
 
