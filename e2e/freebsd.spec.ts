@@ -120,7 +120,9 @@ test('vgone waits for paging_in_progress while a read is in flight, then leaves 
   await openFirstSteps(page, 'freebsd-vgone-during-read-waits-bovlbx', 8);
   const { threads, io, bits, object } = panels(page);
   await expect(threads.status('t4')).toHaveText('sleep');
-  await expect(threads.fact('t4', 'waits')).toHaveText('sleep "vmpfw" on page obj1[0] (vn1, busied by t3)');
+  await expect(threads.fact('t4', 'waits')).toHaveText(
+    'sleep "vmpfw" on page obj1[0] (vn1, busied by t3, which has returned)',
+  );
   await expect(threads.fact('t4', 'unblock')).toHaveText('complete request 1: its completion unbusies page obj1[0]');
   await expect(io.request(1)).toHaveText(['1', 't3', 'vn1', 'read', '0x0', '4096', 'pindex 0', '0', 'yes']);
   await expect(bits.cell('obj1[0]', 'waiters')).toHaveText(/yes$/);
