@@ -188,6 +188,9 @@ export function stateCandidates(play: Play): Candidate[] {
   return [...out, ...threadCandidates(play, ['ret'])];
 }
 
+/** How a lock answer is written: its digest name, as the Threads panel shows it. */
+const LOCK_FORM = '(named as the Threads panel names it: vnlock:vn1, pageq…)';
+
 /** Questions on threads: where one blocks, what it waits for, what it returns. */
 export function threadCandidates(play: Play, fields: readonly ('status' | 'wait' | 'ret')[]): Candidate[] {
   const out: Candidate[] = [];
@@ -229,14 +232,14 @@ export function threadCandidates(play: Play, fields: readonly ('status' | 'wait'
         out.push({
           step: k,
           path: `threads[${ti}].wait`,
-          ask: `${after(k)}, what does ${who} wait for: a lock (named as the Threads panel names it: vnlock:vn1, pageq…), a wait message, or a request (io:N)?`,
+          ask: `${after(k)}, what does ${who} wait for: a lock ${LOCK_FORM}, a wait message, or a request (io:N)?`,
           topic: `wait:${t.id}:${k}`,
         });
       else if (fields.includes('wait') && (t.status === 'lock' || t.status === 'sleep'))
         out.push({
           step: k,
           path: `threads[${ti}].wait`,
-          ask: `${after(k)}, ${who} is blocked: on which lock (named as the Threads panel names it: vnlock:vn1, pageq…), or with which wait message?`,
+          ask: `${after(k)}, ${who} is blocked: on which lock ${LOCK_FORM}, or with which wait message?`,
           topic: `wait:${t.id}:${k}`,
         });
       else if (fields.includes('wait') && t.status === 'io')

@@ -225,7 +225,7 @@ class Search {
   }
 
   /**
-   * Passes with bounds FIRST_BOUND, then one more each time, up to `maxDepth`, until a pass cuts no path.
+   * Passes with bounds FIRST_BOUND, then twice the last, up to `maxDepth`, until a pass cuts no path.
    * A pass explores every path within its bound (the cache is cleared: its entries hold for one bound), so
    * a finding's schedule is as short as any within the last finished pass. The paths that ended within the
    * last pass's bound end again in the next one, the same: `onSchedule` hears of each once.
