@@ -6,16 +6,16 @@
  * showing it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { explore } from '../src/engine/explore/search';
 import type { Scenario } from '../src/protocol/scenario';
 import { libraryFindings } from '../tools/bench-explore';
 
 const cases = libraryFindings();
-const dir = mkdtempSync(join(tmpdir(), 'pager-lab-explore-library-'));
+const dir = scratchDir('pager-lab-explore-library-');
 
 /** The runner's last digest for a scenario. */
 function finalDigest(scenario: Scenario, name: string): Promise<Record<string, unknown>> {

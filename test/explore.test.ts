@@ -4,11 +4,11 @@
  * that show them; enabledSteps; and the command line's formats and exit codes.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { PagerEngine } from '../src/engine/engine';
 import { Kernel } from '../src/engine/kernel/kernel';
 import { panic } from '../src/engine/kernel/sched';
@@ -326,7 +326,7 @@ describe('enabledSteps', () => {
 });
 
 describe('command line (tools/explore.ts)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pager-lab-explore-'));
+  const dir = scratchDir('pager-lab-explore-');
   let n = 0;
   const file = (content: unknown) => {
     const path = join(dir, `s${++n}.json`);

@@ -6,11 +6,11 @@
  * under 2 s of CPU.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { main, USAGE, type RunnerIo } from '../tools/scenario';
 import { HOSTILE_CASES, inputBytes, type HostileCase } from './hostile/corpus';
 import { ensureFreebsdReader } from './hostile/freebsd-standin';
@@ -138,7 +138,7 @@ describe('library scenarios broken at random', () => {
 });
 
 describe('the runner as a command (a sample of the corpus)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pager-lab-hostile-'));
+  const dir = scratchDir('pager-lab-hostile-');
   const tsx = join('node_modules', '.bin', 'tsx');
 
   function runCommand(args: string[]): Promise<Omit<RunResult, 'ms' | 'cpuMs'>> {

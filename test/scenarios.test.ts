@@ -6,10 +6,10 @@
  * the library never reaches has a stated reason.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { OPENBSD } from '../src/engine/openbsd/model';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
@@ -116,7 +116,7 @@ describe('seed coverage of the FreeBSD library', () => {
 });
 
 describe('headless runner (tools/scenario.ts)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pager-lab-runner-'));
+  const dir = scratchDir('pager-lab-runner-');
   const tsx = join('node_modules', '.bin', 'tsx');
 
   let files = 0;

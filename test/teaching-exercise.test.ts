@@ -5,10 +5,10 @@
  * end to end through both command lines).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { lookup } from '../src/teaching/digest-path';
@@ -184,6 +184,7 @@ function run(tool: string, args: string[]): Promise<{ code: number; stdout: stri
 }
 
 describe('npm run exercise', () => {
+  const dir = scratchDir('exercise-');
   it('prints the same bytes twice for a seed, other bytes for another, and answers the runner agrees with', async () => {
     const [a, b, c] = await Promise.all([
       run('tools/exercise.ts', ['--seed', '31337', '--json', '--answers']),
@@ -195,7 +196,7 @@ describe('npm run exercise', () => {
     expect(c.stdout).not.toBe(a.stdout);
     const doc = JSON.parse(a.stdout) as Exercise;
     expect(a.stdout).toBe(`${JSON.stringify(makeExercise(31337))}\n`);
-    const file = join(mkdtempSync(join(tmpdir(), 'exercise-')), 'scenario.json');
+    const file = join(dir, 'openbsd.json');
     writeFileSync(file, JSON.stringify(doc.scenario));
     const runner = await run('tools/scenario.ts', [file]);
     expect(runner.code).toBe(0);
@@ -215,7 +216,7 @@ describe('npm run exercise', () => {
     expect(a.stdout).toBe(`${JSON.stringify(makeExercise(2026, 'freebsd'))}\n`);
     const doc = JSON.parse(a.stdout) as Exercise;
     expect(doc.kind).toBe('freebsd');
-    const file = join(mkdtempSync(join(tmpdir(), 'exercise-')), 'scenario.json');
+    const file = join(dir, 'freebsd.json');
     writeFileSync(file, JSON.stringify(doc.scenario));
     const runner = await run('tools/scenario.ts', [file]);
     expect(runner.code).toBe(0);

@@ -6,10 +6,10 @@
  * runner reports invalid scenarios; and the CLI prints and exits as documented.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from './fixtures/scratch';
 import { PagerEngine } from '../src/engine/engine';
 import { OPENBSD_CALL_SPECS } from '../src/engine/openbsd/profile';
 import { challengeScenario, parseChallenge, ruleRefusal, type Challenge } from '../src/teaching/challenge';
@@ -249,7 +249,7 @@ function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 describe('npm run grade', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'grade-'));
+  const dir = scratchDir('grade-');
 
   it('prints PASS and FAIL lines and exits 1 when some fail', async () => {
     const r = await grade([
