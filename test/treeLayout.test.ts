@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hex, PageGrouper, pageKeyText, pageLabel } from '../src/viz/pages';
 import { fitTransform } from '../src/viz/panZoom';
 import { arrangeTrees, layoutRbTree, LayoutCache, NODE_DX, NODE_DY } from '../src/viz/treeLayout';
-import { computeWindow } from '../src/viz/windowing';
+import { computeWindow, steadyWindow } from '../src/viz/windowing';
 
 const offsets = (n: number) => Array.from({ length: n }, (_, i) => i * 4096);
 
@@ -134,6 +134,24 @@ describe('row window', () => {
     const bottom = computeWindow(1e9, 240, 24, 100, 5);
     expect(bottom.end).toBe(100);
     expect(bottom.start).toBeLessThanOrEqual(100);
+  });
+
+  it('keeps the rendered rows through a resize while they cover the view, and moves them on a scroll', () => {
+    const window = computeWindow(2400, 412, 18, 1525, 8);
+    const kept = { window, scrollTop: 2400 };
+    // The scroller 40 px shorter (a note above it wrapped) or 30 px taller: the same rows.
+    expect(steadyWindow(kept, 2400, 372, 18, 1525, 8)).toBe(window);
+    expect(steadyWindow(kept, 2400, 442, 18, 1525, 8)).toBe(window);
+    // Taller until fewer than two rows are left below the view: the window computeWindow gives.
+    expect(steadyWindow(kept, 2400, 412 + 18 * 7, 18, 1525, 8)).toEqual(computeWindow(2400, 538, 18, 1525, 8));
+    // A scroll, even by a line, gets a full overscan again; so do another row height and another count.
+    expect(steadyWindow(kept, 2418, 412, 18, 1525, 8)).toEqual(computeWindow(2418, 412, 18, 1525, 8));
+    expect(steadyWindow(kept, 2400, 412, 27, 1525, 8)).toEqual(computeWindow(2400, 412, 27, 1525, 8));
+    expect(steadyWindow(kept, 2400, 412, 18, 1526, 8)).toEqual(computeWindow(2400, 412, 18, 1526, 8));
+    // Much taller than needed once the scroller has shrunk a lot: replaced, so the DOM stays small.
+    const tall = { window: computeWindow(2400, 900, 18, 1525, 8), scrollTop: 2400 };
+    expect(steadyWindow(tall, 2400, 200, 18, 1525, 8)).toEqual(computeWindow(2400, 200, 18, 1525, 8));
+    expect(steadyWindow(null, 0, 412, 18, 1525, 8)).toEqual(computeWindow(0, 412, 18, 1525, 8));
   });
 });
 

@@ -18,8 +18,7 @@ import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
 import { THREAD_INK, threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
 import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks, trailText } from './follow';
-import { useScrollView } from '../common/useWindow';
-import { computeWindow } from '../../viz/windowing';
+import { useScrollView, useSteadyWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
 import { fetchedSeed, fetchSeed } from './seeds';
@@ -93,7 +92,7 @@ export function Source() {
   const scroller = useRef<HTMLDivElement>(null);
   const LINE_PX = LINE_BASE_PX * usePrefs(selectFontScale);
   const view = useScrollView(scroller);
-  const win = computeWindow(view.top, view.height, LINE_PX, lines.length, 8, TOP_PX);
+  const win = useSteadyWindow(view, LINE_PX, lines.length, TOP_PX);
 
   const followedLine = followed?.thread.status === 'done' ? null : (followed?.thread.line ?? null);
   // The lines the last step ran: tinted, and where the view goes when the followed thread has returned.

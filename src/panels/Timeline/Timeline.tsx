@@ -5,8 +5,7 @@ import { selectBranch, selectBranches, selectCursor, selectLength, selectTimelin
 import type { BranchView } from '../../protocol/debug';
 import { trailText } from '../Source/follow';
 import { timelineMarkdown } from './markdown';
-import { useScrollView } from '../common/useWindow';
-import { computeWindow } from '../../viz/windowing';
+import { useScrollView, useSteadyWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
 import { forkMarks, sharedSteps } from './branches';
 import { ComparisonDialog } from './ComparisonDialog';
@@ -187,7 +186,7 @@ export function Timeline() {
     const top = cursor * ROW;
     if (top < view.top || top + ROW > view.top + view.height) view.moveTo(Math.max(0, top - room));
   }
-  const win = computeWindow(view.top, view.height, ROW, rows, 8);
+  const win = useSteadyWindow(view, ROW, rows);
 
   const here = cursor > 0 ? timeline[cursor - 1] : undefined;
 

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import { computeWindow, type RowWindow } from '../../viz/windowing';
+import { steadyWindow, type KeptWindow, type RowWindow } from '../../viz/windowing';
 
 /** A scroller's position and height as last seen, and a way to move it. */
 export interface ScrollView {
@@ -68,5 +68,19 @@ export function useWindow(
   offsetTop = 0,
 ): RowWindow {
   const view = useScrollView(scroller);
-  return computeWindow(view.top, view.height, rowHeight, count, 8, offsetTop);
+  return useSteadyWindow(view, rowHeight, count, offsetTop);
+}
+
+/**
+ * The rows to render for `view`, keeping the window last committed through a resize while it still covers
+ * the view (see `steadyWindow`): the panel re-renders, its rows stay.
+ */
+export function useSteadyWindow(view: ScrollView, rowHeight: number, count: number, offsetTop = 0): RowWindow {
+  const committed = useRef<KeptWindow | null>(null);
+  const win = steadyWindow(committed.current, view.top, view.height, rowHeight, count, 8, offsetTop);
+  const top = view.top;
+  useLayoutEffect(() => {
+    committed.current = { window: win, scrollTop: top };
+  });
+  return win;
 }
