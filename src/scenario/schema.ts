@@ -103,7 +103,9 @@ function readMachine(v: unknown, path: JsonPath, allowed: readonly string[]): Sc
   const o = object(v, path);
   keys(o, path, allowed, []);
   const out: Record<string, number> = {};
-  for (const key of Object.keys(o)) out[key] = uint32(o[key], [...path, key]);
+  // The contract bounds physPages by 2^31 - 1; FreeBSD's counters (pbufs, asyncPbufs, pageoutFreeMin) by 2^53 - 1.
+  for (const key of Object.keys(o))
+    out[key] = key === 'physPages' ? uint32(o[key], [...path, key]) : uint(o[key], [...path, key]);
   return out;
 }
 

@@ -99,10 +99,39 @@ export const FREEBSD_CASES: HostileCase[] = [
   ),
   bad('fb-pbufs-string', machine({ pbufs: 'x' }), 'machine.pbufs: expected a non-negative integer, got the string "x"'),
   bad(
-    'fb-async-pbufs-2-pow-31',
-    machine({ asyncPbufs: 2 ** 31 }),
-    'machine.asyncPbufs: must be at most 2^31 - 1, got 2147483648',
+    'fb-async-pbufs-2-pow-53',
+    machine({ asyncPbufs: 2 ** 53 }),
+    'machine.asyncPbufs: must be at most 2^53 - 1, got 9007199254740992',
   ),
+  // Only physPages is bounded by 2^31 - 1: the pbuf counters and pageoutFreeMin go to 2^53 - 1.
+  {
+    name: 'fb-valid-counters-past-2-pow-31',
+    input: machine({ pbufs: 2 ** 31, asyncPbufs: 2 ** 53 - 1, pageoutFreeMin: 2 ** 31 }),
+    code: 0,
+    stderr: '',
+    digests: 1,
+    freebsd: true,
+  },
+  // A sendfile reads only its file's pages: a million free pages and 303 steps are not refused as work.
+  {
+    name: 'fb-valid-sendfile-with-a-million-pages',
+    input: freebsdDoc({
+      machine: { physPages: 1_000_000 },
+      steps: [
+        { spawn: 'open', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+        { run: 'open' },
+        ...Array.from({ length: 150 }, (_, i) => [
+          { spawn: `m${i}`, call: 'mmap', args: { vnode: 'vn1', prot: 'r', shared: true, length: 4096 } },
+          { run: `m${i}` },
+        ]).flat(),
+        { spawn: 'send', call: 'sendfile', args: { vnode: 'vn1', offset: 0, length: 0 } },
+      ],
+    }),
+    code: 0,
+    stderr: '',
+    digests: 304,
+    freebsd: true,
+  },
   bad('fb-machine-lowercase-key', machine({ physpages: 64 }), 'machine.physpages: unknown key'),
   bad(
     'fb-vnode-vtext-string',

@@ -38,17 +38,26 @@ export const FREEBSD_CARD: PagerCard = {
     mounts: true,
   },
   checkSetup,
-  // Only faults and sendfiles allocate pages: a fault at most its page plus read-behind and read-ahead
-  // (one buf: MAXPHYS / PAGE_SIZE = 32 pages); a sendfile as many as it asks for, bounded only by memory.
-  // So a scenario with a huge physPages and no sendfile is not refused for memory it can never fill.
+  // Only faults and sendfiles allocate pages, and only pages of a file below its size: a fault at most its
+  // page plus read-behind and read-ahead (one buf: MAXPHYS / PAGE_SIZE = 32 pages); a sendfile the pages it
+  // asks for, no more than its files hold at their largest (their size, or a size vnode_pager_setsize gives).
+  // So a scenario with a huge physPages is not refused for memory it can never fill.
   maxResidentPages: (scenario) => {
     const phys = scenario.machine?.physPages ?? DEFAULTS.physPages;
-    let pages = 0;
+    const largest = new Map(scenario.vnodes.map((v) => [v.name, v.size]));
+    let faults = 0;
+    let sendfile = false;
     for (const step of scenario.steps) {
       if (!('spawn' in step)) continue;
-      if (step.call === 'sendfile') return phys;
-      if (step.call === 'fault') pages += 32;
+      if (step.call === 'fault') faults += 32;
+      if (step.call === 'sendfile') sendfile = true;
+      if (step.call === 'vnode_pager_setsize') {
+        const { vnode, size } = step.args as { vnode: string; size: number };
+        largest.set(vnode, Math.max(largest.get(vnode) ?? 0, size));
+      }
     }
-    return Math.min(phys, pages);
+    let filePages = 0;
+    for (const size of largest.values()) filePages += Math.ceil(size / 4096);
+    return Math.min(phys, sendfile ? filePages : faults, filePages);
   },
 };
