@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from './fixtures/scratch';
 import { OPENBSD } from '../src/engine/openbsd/model';
@@ -143,6 +143,17 @@ describe('headless runner (tools/scenario.ts)', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n').slice(0, -1)).toEqual(expectedDigests('two-threads-fault-same-page'));
+  });
+
+  it('reads a relative FILE from the folder npm was called in (INIT_CWD), not the package root', async () => {
+    const env = { ...process.env, INIT_CWD: resolve(SCENARIOS) };
+    const r = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(tsx, ['tools/scenario.ts', 'two-threads-fault-same-page.json', '--final'], { env }, (error, stdout) =>
+        done({ code: error ? Number(error.code) : 0, stdout: String(stdout) }),
+      );
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${expectedDigests('two-threads-fault-same-page').at(-1)}\n`);
   });
 
   it('--final prints only the last digest', async () => {

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
+import { fromCaller } from './caller-path';
 import { performance } from 'node:perf_hooks';
 import { findingLink } from '../src/engine/explore/link';
 import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
@@ -107,7 +108,7 @@ export async function runExplore(argv: readonly string[], io: Output): Promise<n
   }
   let text: string;
   try {
-    text = readFileSync(args.file, 'utf8');
+    text = readFileSync(fromCaller(args.file), 'utf8');
   } catch (e) {
     io.err(`step -1: cannot read ${args.file}: ${(e as Error).message}\n`);
     return 2;

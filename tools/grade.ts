@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
+import { fromCaller } from './caller-path';
 import { formatFileError, parseChallenge } from '../src/teaching/challenge';
 import { gradeSolution, verdictLine } from '../src/teaching/grade';
 
@@ -19,7 +20,7 @@ function csvField(s: string): string {
 
 function read(file: string): string | Error {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(fromCaller(file), 'utf8');
   } catch (e) {
     return e as Error;
   }

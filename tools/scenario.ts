@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
 import { formatScenarioError, LIMITS, parseScenarioBytes } from '../src/scenario/schema';
 import { CLOSED_PIPE_STATUS } from './closed-pipe';
+import { fromCaller } from './caller-path';
 
 export interface RunnerIo {
   /** The file's size in bytes (checked against the limit before it is read). */
@@ -42,8 +43,8 @@ function writeAll(fd: number, text: string): void {
 }
 
 export const nodeIo: RunnerIo = {
-  size: (path) => statSync(path).size,
-  read: (path) => readFileSync(path),
+  size: (path) => statSync(fromCaller(path)).size,
+  read: (path) => readFileSync(fromCaller(path)),
   stdout: (text) => writeAll(1, text),
   stderr: (text) => writeAll(2, text),
 };
