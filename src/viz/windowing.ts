@@ -12,6 +12,12 @@ export interface RowWindow {
   readonly padBottom: number;
 }
 
+/** The first row in view and one past the last (a row cut by either edge counts). */
+function visibleRows(scrollTop: number, viewport: number, rowHeight: number, offsetTop: number) {
+  const first = Math.floor(Math.max(0, scrollTop - offsetTop) / rowHeight);
+  return { first, last: first + Math.ceil(Math.max(viewport, 0) / rowHeight) + 1 };
+}
+
 /**
  * Rows visible when the list's scroller is at `scrollTop` with `viewport`
  * pixels showing; rows begin `offsetTop` pixels into the scroller (below a
@@ -27,11 +33,9 @@ export function computeWindow(
   offsetTop = 0,
 ): RowWindow {
   if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, padTop: 0, padBottom: 0 };
-  const top = Math.max(0, scrollTop - offsetTop);
-  const first = Math.floor(top / rowHeight);
-  const visible = Math.ceil(Math.max(viewport, 0) / rowHeight) + 1;
+  const { first, last } = visibleRows(scrollTop, viewport, rowHeight, offsetTop);
   const start = Math.min(Math.max(0, first - overscan), count);
-  const end = Math.min(count, first + visible + overscan);
+  const end = Math.min(count, last + overscan);
   return {
     start,
     end: Math.max(start, end),
@@ -67,8 +71,7 @@ export function steadyWindow(
   if (!kept || kept.scrollTop !== scrollTop || next.end === next.start) return next;
   const { start, end, padTop, padBottom } = kept.window;
   const sameRows = padTop === start * rowHeight && padBottom === (count - end) * rowHeight;
-  const first = Math.floor(Math.max(0, scrollTop - offsetTop) / rowHeight);
-  const last = first + Math.ceil(Math.max(viewport, 0) / rowHeight) + 1;
+  const { first, last } = visibleRows(scrollTop, viewport, rowHeight, offsetTop);
   const holds = start <= Math.max(0, first - margin) && end >= Math.min(count, last + margin);
   // A window much larger than needed (the scroller shrank a lot) is replaced, so the DOM stays small.
   const small = end - start <= next.end - next.start + overscan;
