@@ -138,7 +138,6 @@ test.describe('hostile links', () => {
     await longestGap(page);
     // The app and its worker start slowly on a loaded machine; the link itself is answered in seconds.
     test.slow();
-    const started = Date.now();
     await follow(page, link);
     await expect(lab.error).toHaveText(
       'Shared link: setup: title: 4,000,000 characters, more than the limit of 4,000',
@@ -147,7 +146,6 @@ test.describe('hostile links', () => {
       },
     );
     // Decompressed and refused in the worker: the page kept running its timers all along.
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(await longestGap(page)).toBeLessThan(STALL_MS);
     await expect(lab.timeline.status).toHaveText('Step 0 of 0');
     expect(await violations(page)).toEqual([]);

@@ -58,7 +58,7 @@ test('the menu groups both kernels; a FreeBSD lesson scene with a prediction, ch
 
   // Predict: does sendfile wait for its reads? Wrong first ("io", as a fault would), then right.
   await expect(teach.button('Next')).toBeDisabled();
-  await expect(teach.choices()).resolves.toEqual(['io', 'sleep', 'done']);
+  await expect(teach.question.locator('label .mono')).toHaveText(['io', 'sleep', 'done']);
   await teach.answer('io');
   await expect(teach.reveal).toContainText('Not quite.');
   await expect(teach.reveal).toContainText('The engine says: done');

@@ -53,11 +53,17 @@ test('a lesson walked to its end: a prediction answered wrongly, then rightly, a
   await teach.answer('uvn_get');
   await expect(teach.reveal).toContainText('Right!');
 
-  // Walk to the end, answering each later question; a wrong guess is retried with the engine's answer.
+  // Walk to the end, answering the later questions (scenes 4, 5 and 8 of two-faults-one-page.md); a wrong
+  // guess is retried with the engine's answer.
+  const asked = [4, 5, 8];
   for (let k = 3; k <= 10; k++) {
     await teach.button('Next').click();
     await expect(teach.sceneCount).toHaveText(`Scene ${k} of 10`);
-    if ((await teach.question.count()) === 0) continue;
+    if (!asked.includes(k)) {
+      await expect(teach.question).toHaveCount(0);
+      continue;
+    }
+    await expect(teach.question).toBeVisible();
     const [first] = await teach.choices();
     await teach.answer(first!);
     if ((await teach.reveal.textContent())!.includes('Not quite.')) {

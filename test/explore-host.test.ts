@@ -137,8 +137,9 @@ describe('ExploreHost', () => {
     const done = events.at(-1)!;
     if (done.type !== 'explore.done') throw new Error(done.type);
     expect(done.stats).toMatchObject({ exhaustive: false, stopped: true });
-    // The whole search has 3,439 states (docs/explorer.md): Cancel cut it well short of that.
-    expect(done.stats.states).toBeLessThan(3439);
+    // The whole search, in its passes, has 6,222 states (docs/explorer.md): Cancel after two slices cut it to
+    // a fraction of that (640 when this was written).
+    expect(done.stats.states).toBeLessThan(6222 / 4);
   });
 
   it('a new search replaces a running one, whose slices then do nothing', () => {

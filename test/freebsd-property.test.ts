@@ -52,6 +52,7 @@ describe('FreeBSD model properties', () => {
   it(
     'long disciplined schedules reach deep states and replay identically',
     async () => {
+      let longest = 0;
       await fc.assert(
         fc.asyncProperty(
           setupArb,
@@ -59,12 +60,15 @@ describe('FreeBSD model properties', () => {
           async (setup, choices) => {
             await breathe();
             const run = drive(setup, choices, true);
+            longest = Math.max(longest, run.steps.length);
             note(run, true);
             expect(drive(setup, choices, true).digests).toEqual(run.digests);
           },
         ),
         { numRuns: 60, endOnFailure: !!process.env.PROPERTY_NO_PANIC },
       );
+      // Deep: some schedule ran at least 100 accepted steps before ending or panicking.
+      expect(longest).toBeGreaterThanOrEqual(100);
     },
     LOADED_MACHINE,
   );

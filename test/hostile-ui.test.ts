@@ -192,7 +192,14 @@ describe('the client keeps the worker alive and the main thread free', () => {
     frame();
     for (let i = 0; i < 5; i++) store.getState().dispatch({ type: 'step', thread: 't2' });
     frame();
-    expect(workers[0]!.received.filter((c) => c.type === 'sim.step')).toHaveLength(1);
+    const steps = () => workers[0]!.received.filter((c) => c.type === 'sim.step');
+    expect(steps()).toHaveLength(1);
+    // The first answer comes: the five presses go as one batch, and all six steps are applied.
+    workers[0]!.dead = false;
+    void (workers[0] as unknown as { host: SimHost }).host.handle(steps()[0]!);
+    for (let i = 0; i < 5; i++) frame();
+    expect(steps().map((c) => (c.type === 'sim.step' ? (c.count ?? 1) : 0))).toEqual([1, 5]);
+    expect(store.getState()).toMatchObject({ length: 9, cursor: 9 });
   });
 
   it('a worker that stops answering is restarted, and the step it never answered is sent again: 0 lost', () => {

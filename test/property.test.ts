@@ -354,6 +354,7 @@ describe('engine properties', () => {
   });
 
   it('long disciplined sequences reach deep states and replay identically', async () => {
+    let longest = 0;
     await fc.assert(
       fc.asyncProperty(
         setupArb,
@@ -364,6 +365,7 @@ describe('engine properties', () => {
           stats.runs++;
           stats.steps += run.steps.length;
           stats.io += run.digests.filter((d) => d.includes('"rw"')).length;
+          longest = Math.max(longest, run.steps.length);
           notePanic(run, true);
           expect(drive(setup, choices, true).digests).toEqual(run.digests);
         },
@@ -371,6 +373,8 @@ describe('engine properties', () => {
       { numRuns: 100, endOnFailure: !!process.env.PROPERTY_NO_PANIC },
     );
     expect(stats.io).toBeGreaterThan(0);
+    // Deep: some schedule ran at least 100 accepted steps before ending or panicking.
+    expect(longest).toBeGreaterThanOrEqual(100);
   });
 
   it('a Session forked after seeking back equals a fresh run; deltas rebuild snapshots', async () => {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Command } from '../src/protocol/messages';
 import { SimClient } from '../src/client/sim-client';
+import { Session } from '../src/engine/session';
+import { setupOf } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { createLabStore, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
@@ -203,11 +205,14 @@ describe('SimClient and the lab store', () => {
     expect(after.changes!.pages).toBe(before.changes!.pages);
     expect(after.changes!.ioStarted).toBe(before.changes!.ioStarted);
     expect(after.changes!.objects).toBe(before.changes!.objects);
-    // ...and a step that does change them gives new ones, equal to a fresh copy of the worker's view.
+    // ...and a step that does change them gives new ones, equal to the view of a session replayed apart.
     dispatch({ type: 'run', thread: 't1' });
     const done = store.getState();
     expect(done.snapshot!.objects).not.toBe(after.snapshot!.objects);
-    expect(done.snapshot!.objects).toEqual(structuredClone(done.snapshot!.objects));
+    const apart = new Session(setupOf(walkthrough()));
+    for (const step of done.steps) expect(apart.apply(step)).toBeNull();
+    expect(done.snapshot!.objects).toEqual(apart.snapshot().objects);
+    expect(done.snapshot!.objects).not.toEqual(after.snapshot!.objects);
   });
 
   it('a setter given the value the store has notifies no one', () => {
