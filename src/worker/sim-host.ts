@@ -3,86 +3,35 @@
  * Commands in, events out through `post`. Kept apart from sim.worker.ts so it
  * runs (and is tested) in Node too. Macro steps (step over, step out, run to
  * line, breakpoints) run here, one round trip and one snapshot each.
+ *
+ * One class, ~500 lines: it owns the session, the order of commands and the
+ * snapshot the UI holds, which every command reads or moves. What needs none of
+ * that lives beside it: the slices long work runs in (slices.ts) and the
+ * snapshot events (snapshot-events.ts).
  */
 import { loadPager, pagerCard, pagerNames } from '../engine/registry';
 import { quickReplay, type QuickReplay, type QuickRefusal } from '../engine/quick-replay';
-import { branchView, entryLineOf, Session } from '../engine/session';
+import { entryLineOf, Session } from '../engine/session';
 import { debugStepping, type DebugAction, type DebugResult } from '../engine/stepping';
-import { listHint } from '../engine/view';
-import { changesBetween } from '../protocol/changes';
-import type { StopInfo } from '../protocol/debug';
-import { diffSnapshots } from '../protocol/delta';
 import { grouped as count } from '../protocol/format';
-import { PACK_FROM, packTimeline, type PackedTimeline } from '../protocol/timeline';
 import {
   PROTOCOL_VERSION,
   type Command,
   type OpenFallback,
   type ScenarioSource,
   type SimEvent,
-  type TimelineEntry,
 } from '../protocol/messages';
 import { setupOf, type Scenario, type SpawnStep, type Step } from '../protocol/scenario';
 import type { TeachCommand } from '../protocol/teach';
-import type { TrailView, ViewSnapshot } from '../protocol/snapshot';
+import type { ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 import { ShownWait } from './shown-wait';
+import { answerEvent, snapshotEvent, type Emitted } from './snapshot-events';
+import { drain, once, Slicer, type Job, type SlicedWork, type Work } from './slices';
 import type { LabPort, Tutor } from './tutor-port';
 
 const isTeach = (cmd: Command): cmd is TeachCommand => cmd.type.startsWith('teach.');
-
-/** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
-function timelineOf(
-  from: number,
-  labels: readonly string[],
-  trail: (i: number) => TrailView,
-): { timeline: TimelineEntry[]; packed?: PackedTimeline } {
-  if (labels.length >= PACK_FROM) return { timeline: [], packed: packTimeline(labels, trail) };
-  return { timeline: labels.map((label, i) => ({ index: from + i + 1, label, trail: trail(i) })) };
-}
-
-/** Work that does one thing at once. */
-// eslint-disable-next-line require-yield
-function* once(f: () => void): Work {
-  f();
-}
-
-/** Run `work` to its end at once (its pager's kernel must be loaded: the tutor loads them all first). */
-function drain(work: Work): void {
-  for (let next = work.next(); !next.done; next = work.next())
-    if (typeof next.value !== 'number') throw new Error('a pager kernel is not loaded');
-}
-
-/** What a snapshot event says besides the state. */
-interface Emitted {
-  timelineFrom: number;
-  applied?: readonly Step[];
-  history?: { from: number; steps: readonly Step[] } | null;
-  loaded?: Scenario | null;
-  select?: string | null;
-  selectLine?: number | null;
-  undoable?: boolean;
-  stop?: StopInfo | null;
-}
-
-/** Long work under way: what `sim.cancel` stops. */
-interface Job {
-  readonly id: number;
-  cancelled: boolean;
-  /** Answered already, finishing behind the answer (an open's history): no progress reported. */
-  quiet?: boolean;
-  /** A command from the page (not the tutor's load), whose answer the page says it painted (`sim.shown`). */
-  readonly page?: boolean;
-  /** An open's: the seed its scenario shows, said with its progress. */
-  seed?: string;
-}
-
-/**
- * Work done in slices: it yields how many units (steps) it has done, or a promise it waits for (a pager's
- * kernel being fetched), and answers its command itself.
- */
-type Work = Generator<number | Promise<unknown>, void, void>;
 
 export interface HostOptions {
   /**
@@ -117,19 +66,10 @@ export class SimHost {
 
   /** The teaching layer, loaded on the first `teach.*` command (it is its own chunk). */
   private tutor: Tutor | null = null;
-  /** The command running in slices, if one is. */
-  private job: Job | null = null;
   /** Opens whose scenario was read while they waited behind another command (`prepare`). */
   private readonly prepared = new WeakMap<Command, ReadResult>();
-  private readonly sliceMs: number;
-  /** When the slice running now ends (performance.now()); Infinity when work runs to its end at once. */
-  private sliceEnd = Infinity;
-  /**
-   * Whether the slice running now is over: work that yields only then (an open's replay) saves a resume of
-   * two generators per step; the slice ends, and a Cancel is seen, exactly where it would have been.
-   */
-  private readonly sliceOver: () => boolean;
-  private readonly yieldToQueue: () => Promise<void>;
+  /** The command running in slices, if one is. */
+  private readonly slices: Slicer;
   private readonly shownWait: ShownWait | null;
 
   /**
@@ -141,20 +81,25 @@ export class SimHost {
     private readonly loadTutor?: () => Promise<(port: LabPort) => Tutor>,
     options: HostOptions = {},
   ) {
-    this.sliceMs = options.sliceMs ?? Infinity;
-    this.sliceOver = this.sliceMs === Infinity ? () => false : () => performance.now() >= this.sliceEnd;
-    this.yieldToQueue = options.yieldToQueue ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
+    this.slices = new Slicer(
+      options.sliceMs ?? Infinity,
+      options.yieldToQueue ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
+      (job, what, done, total) => {
+        const seed = job.seed === undefined ? {} : { seed: job.seed };
+        this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done, total, ...seed });
+      },
+    );
     this.shownWait = options.shownTimeoutMs === undefined ? null : new ShownWait(options.shownTimeoutMs);
   }
 
   /** A command is running in slices (a Cancel, or a load or reset that replaces it, may stop it). */
   get busy(): boolean {
-    return this.job !== null;
+    return this.slices.busy;
   }
 
   /** Stop the command running in slices at its next slice (`sim.cancel`). */
   cancel(): void {
-    if (this.job) this.job.cancelled = true;
+    this.slices.cancel();
     this.shownWait?.release();
   }
 
@@ -187,55 +132,10 @@ export class SimHost {
     const epoch = this.epoch;
     const work = this.handleSim(cmd);
     if (!work) return this.tutor?.changed(cmd.type, this.epoch !== epoch);
-    const done = this.sliced(work);
+    const done = this.slices.run(work);
     const after = () => this.tutor?.changed(cmd.type, this.epoch !== epoch);
     if (!done) return after();
     return done.then(after);
-  }
-
-  /**
-   * Run `work` for `sliceMs` at a time, reporting progress and letting queued messages (a ping, a
-   * Cancel) in between; null when it finished in its first slice.
-   */
-  private sliced(work: { job: Job; what: string; total: number; run: Work }): Promise<void> | null {
-    const { job, what, total, run } = work;
-    this.job = job;
-    /** True when the work is done, a promise when it waits for one, false when its slice is over. */
-    let done = 0;
-    const progress = () => {
-      if (job.quiet) return;
-      const seed = job.seed === undefined ? {} : { seed: job.seed };
-      this.post({ type: 'sim.progress', version: PROTOCOL_VERSION, id: job.id, what, done, total, ...seed });
-    };
-    const slice = (): boolean | Promise<unknown> => {
-      const until = performance.now() + this.sliceMs;
-      this.sliceEnd = until;
-      for (;;) {
-        const next = run.next();
-        if (next.done) {
-          this.job = null;
-          return true;
-        }
-        // Waiting (a kernel fetched over a slow network) is long work too: shown, and Cancel offered.
-        if (typeof next.value !== 'number') {
-          progress();
-          return next.value;
-        }
-        done = next.value;
-        if (performance.now() >= until) {
-          progress();
-          return false;
-        }
-      }
-    };
-    let state = slice();
-    if (state === true) return null;
-    return (async () => {
-      do {
-        await (state === false ? this.yieldToQueue() : state);
-        state = slice();
-      } while (state !== true);
-    })();
   }
 
   private async teach(cmd: TeachCommand): Promise<void> {
@@ -267,7 +167,7 @@ export class SimHost {
   /** Do a command; long work (loads, steps, runs) comes back to be run in slices. */
   private handleSim(
     cmd: Exclude<Command, TeachCommand | { type: 'sim.ping' | 'sim.cancel' | 'sim.shown' }>,
-  ): { job: Job; what: string; total: number; run: Work } | void {
+  ): SlicedWork | void {
     const job: Job = { id: cmd.id, cancelled: false, page: true };
     switch (cmd.type) {
       case 'sim.open': {
@@ -393,7 +293,7 @@ export class SimHost {
     // history and is answered from it.
     let run: Generator<number, QuickReplay | QuickRefusal, void>;
     try {
-      run = quickReplay(setup, steps, target, this.sliceOver);
+      run = quickReplay(setup, steps, target, this.slices.sliceOver);
     } catch (e) {
       return yield* refuse((e as Error).message);
     }
@@ -446,38 +346,12 @@ export class SimHost {
 
   /** The answer to an open, from the engine's replay: the state at `target` and the timeline. */
   private answer(id: number, scenario: Scenario, target: number, quick: QuickReplay, select?: string): void {
-    const { snapshot, before, labels } = quick;
-    this.shown = snapshot;
+    this.shown = quick.snapshot;
     const selectLine =
-      select === undefined || this.started(snapshot, select)
+      select === undefined || this.started(quick.snapshot, select)
         ? null
         : entryLineOf(setupOf(scenario), scenario.steps, select);
-    this.post({
-      type: 'sim.snapshot',
-      version: PROTOCOL_VERSION,
-      epoch: this.epoch,
-      seq: ++this.seq,
-      id,
-      delta: diffSnapshots(null, snapshot, quick.profile, null),
-      length: labels.length,
-      cursor: target,
-      timelineFrom: 0,
-      // Packed as the replay went when long (timelineOf would pack the same entries).
-      ...(labels.length >= PACK_FROM
-        ? { timeline: [], packed: quick.packed }
-        : timelineOf(0, labels, (i) => quick.trail(i))),
-      applied: [],
-      history: null,
-      loaded: scenario,
-      select: select ?? null,
-      selectLine,
-      undoable: false,
-      // The Session the history is built into starts with its one branch, id 1.
-      branches: [branchView(1, labels.length, null, 0, labels[0] ?? null)],
-      branch: 1,
-      stop: null,
-      changes: changesBetween(before, snapshot, before === null ? null : listHint(before, snapshot)),
-    });
+    this.post(answerEvent({ epoch: this.epoch, seq: ++this.seq, id }, scenario, target, quick, select, selectLine));
   }
 
   /**
@@ -558,7 +432,7 @@ export class SimHost {
     action: DebugAction,
     breakpoints: readonly number[] = [],
     count = 1,
-  ): { job: Job; what: string; total: number; run: Work } | void {
+  ): SlicedWork | void {
     const id = job.id;
     const session = this.current?.session;
     if (!session) return this.error(id, 'nothing loaded');
@@ -616,40 +490,9 @@ export class SimHost {
 
   private emit(id: number, e: Emitted): void {
     const session = this.current!.session;
-    const snapshot = session.snapshot();
-    const delta = diffSnapshots(
-      this.shown,
-      snapshot,
-      this.shown ? null : session.profile,
-      listHint(this.shown, snapshot),
-    );
-    this.shown = snapshot;
-    const timelineFrom = Math.min(e.timelineFrom, session.length);
-    const timeline = timelineOf(timelineFrom, session.labelsFrom(timelineFrom), (i) =>
-      session.trailAt(timelineFrom + i + 1),
-    );
-    this.post({
-      type: 'sim.snapshot',
-      version: PROTOCOL_VERSION,
-      epoch: this.epoch,
-      seq: ++this.seq,
-      id,
-      delta,
-      length: session.length,
-      cursor: session.cursor,
-      timelineFrom,
-      ...timeline,
-      applied: e.applied ?? [],
-      history: e.history ?? null,
-      loaded: e.loaded ?? null,
-      select: e.select ?? null,
-      selectLine: e.selectLine ?? null,
-      undoable: e.undoable ?? false,
-      branches: session.branches,
-      branch: session.branch,
-      stop: e.stop ?? null,
-      changes: session.changes(),
-    });
+    const { event, shown } = snapshotEvent({ epoch: this.epoch, seq: ++this.seq, id }, session, this.shown, e);
+    this.shown = shown;
+    this.post(event);
   }
 
   private error(id: number, message: string): void {
