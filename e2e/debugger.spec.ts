@@ -188,8 +188,20 @@ test.describe('branches', () => {
     await bar.button('Reset').click();
     const dialog = page.getByRole('dialog', { name: 'Reset the lab?' });
     await expect(dialog).toContainText('This drops 12 steps');
+    // The lab's keys wait while the dialog is open; Esc closes it, as Cancel does.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('s');
+    await expect(timeline.status).toHaveText('Step 6 of 12');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(timeline.status).toHaveText('Step 6 of 12');
+    await bar.button('Reset').click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
+    await expect(timeline.status).toHaveText('Step 6 of 12');
+    await page.keyboard.press('ArrowLeft');
+    await expect(timeline.status).toHaveText('Step 5 of 12');
+    await page.keyboard.press('ArrowRight');
     await expect(timeline.status).toHaveText('Step 6 of 12');
 
     await bar.reset();

@@ -36,7 +36,7 @@ test.describe('help', () => {
       /^←\s*Back one step in the timeline$/,
       /^→\s*Forward one step in the timeline$/,
       /^\?\s*Show or hide this help$/,
-      /^Esc\s*Close this help$/,
+      /^Esc\s*Close this help or any dialog \(the keys above wait while one is open\)$/,
     ]);
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();

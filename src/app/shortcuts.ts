@@ -19,7 +19,7 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: '←', does: 'Back one step in the timeline' },
   { keys: '→', does: 'Forward one step in the timeline' },
   { keys: '?', does: 'Show or hide this help' },
-  { keys: 'Esc', does: 'Close this help' },
+  { keys: 'Esc', does: 'Close this help or any dialog (the keys above wait while one is open)' },
 ];
 
 function typingInto(target: EventTarget | null): boolean {
@@ -38,7 +38,7 @@ export function debugTarget(state: LabState): string | null {
 export function shortcutAction(
   e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey'>,
   state: LabState,
-): LabAction | 'help' | 'close' | 'none' | null {
+): LabAction | 'help' | 'none' | null {
   const thread = debugTarget(state);
   const on = (make: (t: string) => LabAction) => (thread ? make(thread) : 'none');
   if (e.ctrlKey) {
@@ -68,8 +68,6 @@ export function shortcutAction(
       return state.cursor < state.length ? { type: 'seek', to: state.cursor + 1 } : 'none';
     case '?':
       return 'help';
-    case 'Escape':
-      return 'close';
     default:
       return null;
   }
@@ -81,10 +79,18 @@ export function useShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.metaKey || e.altKey || typingInto(e.target)) return;
       const state = store.getState();
+      // A dialog is open (help, reset, compare, explore): the lab behind it does not move, and Esc is the
+      // dialog's own (the browser closes it). Only ? still closes the help it opened.
+      if (document.querySelector('dialog[open]')) {
+        if (e.key === '?' && state.helpOpen) {
+          state.setHelpOpen(false);
+          e.preventDefault();
+        }
+        return;
+      }
       const action = shortcutAction(e, state);
       if (action === null) return;
       if (action === 'help') state.setHelpOpen(!state.helpOpen);
-      else if (action === 'close') state.setHelpOpen(false);
       else if (action !== 'none') state.dispatch(action);
       e.preventDefault();
     };
