@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY } from '../src/app/library';
 import { LIBRARY_TOPICS } from '../src/app/library-index';
 import { shortcutAction, SHORTCUTS } from '../src/app/shortcuts';
-import type { BranchView } from '../src/protocol/debug';
+import type { BranchView, StopInfo } from '../src/protocol/debug';
 import type { ThreadView } from '../src/protocol/snapshot';
+import { stopText } from '../src/panels/Source/DebugBar';
 import { firstDefinitionLine } from '../src/panels/Source/follow';
 import { frameRows, sameFrameRows } from '../src/panels/Source/locals';
 import { forkMarks, sharedSteps } from '../src/panels/Timeline/branches';
@@ -188,5 +189,23 @@ describe('the library index', () => {
       expect(e.title.length, e.name).toBeLessThanOrEqual(141);
       expect(title.startsWith(e.title.replace(/…$/, '')), e.name).toBe(true);
     }
+  });
+});
+
+describe('the stop line under the debugger', () => {
+  const stop = (over: Partial<StopInfo>): StopInfo => ({
+    thread: 't2',
+    reason: 'returned',
+    line: null,
+    steps: 13,
+    ...over,
+  });
+
+  it('says where a step out left the thread: a seed line, or back in its caller', () => {
+    expect(stopText(stop({ line: 1092 }), 'uvm_vnode.c')).toBe('t2 stepped out, now at uvm_vnode.c:1092 (13 steps)');
+    expect(stopText(stop({}), 'uvm_vnode.c')).toBe('t2 stepped out to its caller (13 steps)');
+    expect(stopText(stop({ reason: 'step', line: 1057, steps: 1 }), 'uvm_vnode.c')).toBe(
+      't2 stopped at uvm_vnode.c:1057',
+    );
   });
 });

@@ -13,7 +13,8 @@ export function stopText(stop: StopInfo, seedFile: string): string {
     case 'step':
       return `${stop.thread} stopped${at}${steps}`;
     case 'returned':
-      return `${stop.thread} stepped out, now${at}${steps}`;
+      // No seed line: the thread is back in its caller's statement (the fault path between its uvn_get calls).
+      return `${stop.thread} stepped out${stop.line !== null ? `, now${at}` : ' to its caller'}${steps}`;
     case 'line':
       return `${stop.thread} reached the line${at}${steps}`;
     case 'breakpoint':
