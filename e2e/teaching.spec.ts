@@ -174,9 +174,13 @@ test('an exercise opened from its link is checked as the answer is typed, then i
   await expect(teach.pane.getByText(/^1 of \d+ answered right/)).toBeVisible();
   await expect(lab.timeline.status).toHaveText(`Step ${q.step + 1} of ${q.step + 1}`);
 
-  // Giving up shows the engine's answer (and the steps).
+  // Giving up shows the engine's answer (and the steps), after a wrong guess too: nothing is left "checking".
+  await teach.answerBox(1).fill('a guess');
+  await expect(teach.exerciseQuestion(1)).toContainText('not yet');
   await teach.exerciseQuestion(1).getByRole('button', { name: 'Show answer' }).click();
   await expect(teach.exerciseQuestion(1)).toContainText(`Answer: ${formatValue(exercise.questions[0]!.answer)}`);
+  await expect(teach.exerciseQuestion(1)).not.toContainText('checking');
+  await expect(teach.exerciseQuestion(1)).not.toContainText('not yet');
 });
 
 test('the embedded viewer: a read-only lab following a lesson', async ({ page }) => {

@@ -90,7 +90,10 @@ function ExerciseQuestion({ index, ask, check }: { index: number; ask: string; c
   const dispatch = useDispatch();
   const [text, setText] = useState('');
   const current = check && check.text === text.trim() ? check : null;
-  const verdict = text.trim() === '' ? null : current ? (current.correct ? 'right' : 'not yet') : 'checking…';
+  // "Show answer" answers with no text: the answer is shown, and nothing is being checked.
+  const shown = check !== null && check.text === '' && check.answer !== null;
+  const verdict =
+    text.trim() === '' || (shown && !current) ? null : current ? (current.correct ? 'right' : 'not yet') : 'checking…';
   return (
     <li className="teach-exq">
       <p>{ask}</p>
