@@ -9,6 +9,7 @@ import { LIBRARY, LIBRARY_GROUPS, START_HERE_ENTRY } from '../src/app/library';
 import { LIBRARY_TOPICS } from '../src/app/library-index';
 import { shortcutAction, SHORTCUTS } from '../src/app/shortcuts';
 import type { BranchView, StopInfo } from '../src/protocol/debug';
+import { PROTOCOL_VERSION } from '../src/protocol/messages';
 import type { ThreadView } from '../src/protocol/snapshot';
 import { stopText } from '../src/panels/Source/DebugBar';
 import { firstDefinitionLine } from '../src/panels/Source/follow';
@@ -207,5 +208,17 @@ describe('the stop line under the debugger', () => {
     expect(stopText(stop({ reason: 'step', line: 1057, steps: 1 }), 'uvm_vnode.c')).toBe(
       't2 stopped at uvm_vnode.c:1057',
     );
+  });
+});
+
+describe('messages', () => {
+  it("a teaching link's refusal stays while the Learn pane asks for its catalog; the next action clears it", () => {
+    const store = createLabStore(() => {});
+    const { receive, dispatch } = store.getState();
+    receive({ type: 'teach.error', version: PROTOCOL_VERSION, message: 'There is no lesson "nonexistent".' });
+    dispatch({ type: 'teach', command: { type: 'teach.catalog' } });
+    expect(store.getState().notice).toEqual({ kind: 'error', text: 'There is no lesson "nonexistent".' });
+    dispatch({ type: 'seek', to: 0 });
+    expect(store.getState().notice).toBeNull();
   });
 });

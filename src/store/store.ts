@@ -308,8 +308,10 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
     dispatch(action) {
       if (get().readOnly && !READ_ONLY_ALLOWED.has(action.type)) return null;
       for (const listener of listeners) listener(action);
-      // A message is about what was done last: the next action makes it stale (it may bring its own).
-      if (get().notice) set({ notice: null });
+      // A message is about what was done last: the next action makes it stale (it may bring its own). The Learn
+      // pane asking for its catalog is not an action: a teaching link's refusal stays up beside the menu.
+      const reading = action.type === 'teach' && action.command.type === 'teach.catalog';
+      if (get().notice && !reading) set({ notice: null });
       const state = get();
       const command = commandOf(action, state);
       const patch = localPatch(action, state);
