@@ -118,6 +118,12 @@ test('each lab steps on its own, and the story bar lines them up again', async (
     'This lab has moved on its own; pick a story step above to line the two labs up again.',
   );
 
+  // Previous lines them up at the earliest story step either has reached: neither lab moves forward.
+  await compare.story.getByRole('button', { name: 'Previous story step in both labs' }).click();
+  await expect(compare.current).toHaveText("1 The first fault's read is in flight");
+  await expect(o.where).toHaveText("Story step 1 of 5: The first fault's read is in flight · step 4 of 12");
+  await expect(page).toHaveURL(/#compare=two-faults-one-page&step=1$/);
+
   await compare.storyStep(2).click();
   await expect(compare.current).toHaveText('2 The second fault sleeps on the busy page');
   await expect(f.threads.status('t4')).toHaveText('sleep');

@@ -25,14 +25,16 @@ export function StoryBar({
   const at = KERNELS.map((k) => storyPosition(pair, k, cursors[k]));
   // The story step both labs stand on exactly, if they do.
   const both = at.every((p) => p.exact && p.index === at[0]!.index) ? at[0]!.index : -1;
-  // Where "previous" and "next" go from: the furthest either lab has got.
+  // Labs apart: "next" lines them up one past the furthest either has got, "previous" at the earliest (so
+  // neither button moves a lab the other way).
   const from = Math.max(...at.map((p) => p.index));
+  const earliest = Math.min(...at.map((p) => p.index));
   const last = pair.story.length - 1;
   return (
     <nav className="story-bar" aria-label="Story steps">
       <button
         type="button"
-        onClick={() => onPick(Math.max(0, both >= 0 ? both - 1 : from))}
+        onClick={() => onPick(Math.max(0, both >= 0 ? both - 1 : earliest))}
         disabled={both === 0 || from < 0}
         aria-label="Previous story step in both labs"
       >
