@@ -186,4 +186,20 @@ test.describe('export for slides', () => {
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? [];
     expect(pages).toHaveLength(1);
   });
+
+  for (const [name, at] of [
+    ['two-threads-fault-same-page', 6],
+    ['freebsd-vgone-during-read-waits-bovlbx', 10],
+  ] as const)
+    test(`print: ${name} at step ${at}, its explanation open, on one page`, async ({ lab, page }) => {
+      await lab.bar.openLibrary(name);
+      await lab.timeline.jump(at);
+      await expect(
+        page.getByRole('group', { name: 'About this scenario' }).or(page.locator('details.about[open]')),
+      ).toHaveCount(1);
+      await page.emulateMedia({ media: 'print' });
+      const pdf = await page.pdf({ preferCSSPageSize: true });
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? [];
+      expect(pages).toHaveLength(1);
+    });
 });
