@@ -139,6 +139,19 @@ describe('stepping keys', () => {
     expect(key('x')).toBeNull();
   });
 
+  it('act on a live thread when the selected one and the one last run have returned', () => {
+    const after = state({
+      snapshot: snapshot([thread({ id: 't1', status: 'done' }), thread({ id: 't2', status: 'ready' })]),
+      selectedThread: 't1',
+      steps: [{ spawn: 't1', call: 'uvn_attach', args: {} }, { run: 't1' }],
+      cursor: 2,
+    });
+    expect(shortcutAction({ key: 's', shiftKey: false, ctrlKey: false }, after)).toEqual({
+      type: 'step',
+      thread: 't2',
+    });
+  });
+
   it('do nothing (but are still ours) when there is no thread to act on', () => {
     const empty = state({ snapshot: snapshot([]) });
     expect(shortcutAction({ key: 'n', shiftKey: false, ctrlKey: false }, empty)).toBe('none');

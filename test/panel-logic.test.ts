@@ -217,9 +217,13 @@ describe('source following', () => {
     expect(followedThread(threads, 'gone', 't2')).toMatchObject({ index: 1, reason: 'last run' });
     expect(followedThread(threads, null, null)).toMatchObject({ index: 1, reason: 'first active' });
     expect(followedThread([], null, null)).toBeNull();
-    // A selected thread that has returned stands nowhere: the last run one is followed, else it stays.
+    // A selected thread that has returned stands nowhere: the last run one is followed, else a live one; a
+    // returned thread only when every thread has.
     expect(followedThread(threads, 't1', 't3')).toMatchObject({ index: 2, reason: 'last run' });
-    expect(followedThread(threads, 't1', null)).toMatchObject({ index: 0, reason: 'selected' });
+    expect(followedThread(threads, 't1', null)).toMatchObject({ index: 1, reason: 'first active' });
+    const finished = threads.map((t) => ({ ...t, status: 'done' as const }));
+    expect(followedThread(finished, 't1', 't3')).toMatchObject({ index: 2, reason: 'last run' });
+    expect(followedThread(finished, 't1', null)).toMatchObject({ index: 0, reason: 'selected' });
   });
 
   it('marks lines with the threads on them, in colour with readable ink', () => {

@@ -26,9 +26,11 @@ export interface Followed {
 
 /**
  * The selected thread; else the one last run or stepped; else the first not
- * done. A selected thread that has returned stands nowhere in the source, so
- * the next choice is followed instead (a library scenario opened with its
- * first thread selected and walked to its end follows the thread last run).
+ * done. A thread that has returned stands nowhere in the source and cannot be
+ * stepped, so a live one is followed before it: the debugger's buttons and
+ * keys act on a thread that can still run. Only when every thread is done is a
+ * returned one followed (a library scenario walked to its end follows the
+ * thread last run).
  */
 export function followedThread(
   threads: readonly ThreadView[],
@@ -41,8 +43,10 @@ export function followedThread(
   };
   const chosen = pick(selected, 'selected');
   if (chosen && chosen.thread.status !== 'done') return chosen;
+  const last = pick(lastActed, 'last run');
+  if (last && last.thread.status !== 'done') return last;
   const active = threads.find((t) => t.status !== 'done');
-  return pick(lastActed, 'last run') ?? chosen ?? pick(active?.id ?? null, 'first active');
+  return pick(active?.id ?? null, 'first active') ?? last ?? chosen;
 }
 
 export interface LineMark {
