@@ -65,7 +65,7 @@ export const ComparisonDialog = memo(function ComparisonDialog() {
                         {ended
                           ? '—'
                           : r.differ.length === 0
-                            ? 'none: the same state'
+                            ? 'none in the digest; a thread may still differ inside'
                             : `${shown.join(', ')}${r.differ.length > shown.length ? `, +${r.differ.length - shown.length} more` : ''}`}
                       </td>
                     </tr>
