@@ -235,3 +235,24 @@ describe('messages', () => {
     expect(store.getState().notice).toBeNull();
   });
 });
+
+describe('Back and the arrow keys pressed faster than the answers', () => {
+  it('count from the step the last unanswered seek goes to, then from the cursor once it is answered', () => {
+    let ids = 0;
+    const store = createLabStore(() => ++ids);
+    store.setState({ cursor: 71, length: 76 });
+    const arrow = (key: string) => shortcutAction({ key, shiftKey: false, ctrlKey: false }, store.getState());
+    store.getState().dispatch({ type: 'seek', to: 76 }); // End, not answered yet
+    expect(store.getState().aimedCursor()).toBe(76);
+    expect(arrow('ArrowLeft')).toEqual({ type: 'seek', to: 75 });
+    expect(arrow('ArrowRight')).toBe('none');
+    // The answer (here a refusal) comes: the cursor counts again.
+    store.getState().receive({ type: 'sim.error', version: PROTOCOL_VERSION, epoch: 0, seq: 1, id: 1, message: 'x' });
+    expect(store.getState().aimedCursor()).toBe(71);
+    expect(arrow('ArrowLeft')).toEqual({ type: 'seek', to: 70 });
+    // Another command after a seek: the seek's target no longer says where the lab is going.
+    store.getState().dispatch({ type: 'seek', to: 3 });
+    store.getState().dispatch({ type: 'step', thread: 't1' });
+    expect(store.getState().aimedCursor()).toBe(71);
+  });
+});

@@ -62,10 +62,14 @@ export function shortcutAction(
       const line = state.chosenLine ?? state.snapshot?.threads.find((t) => t.id === thread)?.line ?? null;
       return line !== null ? { type: 'toggleBreakpoint', line } : 'none';
     }
-    case 'ArrowLeft':
-      return state.cursor > 0 ? { type: 'seek', to: state.cursor - 1 } : 'none';
-    case 'ArrowRight':
-      return state.cursor < state.length ? { type: 'seek', to: state.cursor + 1 } : 'none';
+    case 'ArrowLeft': {
+      const at = state.aimedCursor();
+      return at > 0 ? { type: 'seek', to: at - 1 } : 'none';
+    }
+    case 'ArrowRight': {
+      const at = state.aimedCursor();
+      return at < state.length ? { type: 'seek', to: at + 1 } : 'none';
+    }
     case '?':
       return 'help';
     default:

@@ -150,6 +150,11 @@ export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C,
 export interface Actions {
   /** Do `action`: tell every action listener, then send it to the worker; the command's id, if one was sent. */
   dispatch(action: LabAction): number | null;
+  /**
+   * The step the lab is going to: the last seek's target while it is unanswered, else the cursor. Back,
+   * Forward and the arrow keys count from it, so presses quicker than the answers (End, then ← at once) add up.
+   */
+  aimedCursor(): number;
   /** Watch every action dispatched; returns the unsubscribe. */
   onAction(listener: (action: LabAction) => void): () => void;
   /** Apply a worker event (stale ones are dropped). */
@@ -266,6 +271,8 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
    * painted), then the step a moment later.
    */
   let selectOnAnswer: string | null = null;
+  /** The seek sent last, until an answer to it (or to a later command) comes; null once another command goes. */
+  let seekAsked: { id: number; to: number } | null = null;
   /** The waiting selection as a patch for the answer (or progress report) being received, and no longer waiting. */
   const waitingSelection = (state: LabState): Partial<LabState> => {
     const thread = selectOnAnswer;
@@ -316,7 +323,13 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       const command = commandOf(action, state);
       const patch = localPatch(action, state);
       if (patch) set(patch);
-      return command ? (send(command) ?? null) : null;
+      if (!command) return null;
+      const id = send(command) ?? null;
+      seekAsked = action.type === 'seek' && id !== null ? { id, to: action.to } : null;
+      return id;
+    },
+    aimedCursor() {
+      return seekAsked?.to ?? get().cursor;
     },
     onAction(listener) {
       listeners.add(listener);
@@ -338,6 +351,7 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       }
       // Answered: whatever it was, the command no longer runs.
       const answer: Partial<LabState> = { answered: Math.max(state.answered, event.id), ...waitingSelection(state) };
+      if (seekAsked && event.id >= seekAsked.id) seekAsked = null;
       if (state.busy && state.busy.id <= event.id) answer.busy = null;
       if (event.type === 'sim.error') answer.refused = event.id;
       if (event.seq <= state.seq || event.epoch < state.epoch) return set(answer); // stale

@@ -70,8 +70,11 @@ function BranchBar({ branches, branch }: { branches: readonly BranchView[]; bran
 const HistoryButtons = memo(function HistoryButtons({ atStart, atEnd }: { atStart: boolean; atEnd: boolean }) {
   const dispatch = useDispatch();
   const store = useLabStore();
-  const seek = (to: (s: { cursor: number; length: number }) => number) =>
-    dispatch({ type: 'seek', to: to(store.getState()) });
+  const seek = (to: (s: { cursor: number; length: number }) => number) => {
+    const state = store.getState();
+    // From where the lab is going: a Back pressed before End's answer counts from End.
+    dispatch({ type: 'seek', to: Math.min(state.length, Math.max(0, to({ ...state, cursor: state.aimedCursor() }))) });
+  };
   const exportMarkdown = () => {
     const { title, timeline } = store.getState();
     const url = URL.createObjectURL(new Blob([timelineMarkdown(title, timeline)], { type: 'text/markdown' }));
