@@ -184,4 +184,14 @@ describe('the tutor in the worker', () => {
     expect(h.last('teach.error')!.message).toBe('There is no lesson "no-such-lesson".');
     expect(h.events.some((e: SimEvent) => e.type === 'sim.snapshot')).toBe(false);
   });
+
+  it('opens a lesson link past its last scene at the last scene, and says so', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.link', hash: '#lesson=two-faults-one-page&scene=99' });
+    expect(h.last('teach.opened')!.scene).toBe(10);
+    expect(h.last('teach.error')!.message).toBe('Lesson two-faults-one-page has 10 scenes, not 99: showing scene 10.');
+    await h.send({ type: 'teach.link', hash: '#lesson=two-faults-one-page&scene=3' });
+    expect(h.last('teach.opened')!.scene).toBe(3);
+    expect(h.events.filter((e: SimEvent) => e.type === 'teach.error')).toHaveLength(1);
+  });
 });

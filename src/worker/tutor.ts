@@ -170,10 +170,13 @@ class LabTutor implements Tutor {
     const opened = await openLesson(name);
     if (typeof opened === 'string') return this.fail(opened);
     const player = new LessonPlayer(this.port, opened.lesson, opened.scenario);
-    const k = Math.min(Math.max(1, scene), player.view.scenes.length);
+    const count = player.view.scenes.length;
+    const k = Math.min(Math.max(1, scene), count);
     if (!player.show(id, k)) return this.fail(`Lesson ${name}: its scenario did not load.`);
     this.open = { kind: 'lesson', player };
     this.opened(player.view, k);
+    // A link past the lesson's end opens its last scene, and says so (as a compare link past its story does).
+    if (k !== scene) this.fail(`Lesson ${name} has ${count} scenes, not ${scene}: showing scene ${k}.`);
   }
 
   private openChallenge(id: number, name: string): void {
