@@ -38,7 +38,7 @@ export function HelpOverlay() {
       <p>
         You are the scheduler: start calls on kernel threads in the Threads panel, run or step them, and complete disk
         requests in the I/O panel in any order. The stepping keys act on the thread the Source panel follows (the
-        selected one, else the one last run).
+        selected one, else the one last run; one that has returned gives way to one that can still run).
       </p>
       <button type="button" onClick={() => store.getState().setHelpOpen(false)}>
         Close

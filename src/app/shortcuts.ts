@@ -2,7 +2,7 @@
  * Keyboard shortcuts, one table shared by the handler and the help overlay.
  * The stepping keys are the ones debuggers use (gdb's s/n/finish/run, and
  * F5/F9/F10/F11 as in Visual Studio and VS Code); they act on the thread the
- * source follows (the selected one, else the one last run).
+ * source follows (the selected one, else the one last run; never a returned one while another can run).
  */
 import { useEffect } from 'react';
 import { followedThread, lastActedThread } from '../panels/Source/follow';
