@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
 import { expectAllReadable } from './pages/visible';
+import { libraryText, linkTo } from './scenarios';
 
 /**
  * The lab in a lecture hall: at a 1280x720 projector, at 1024x768, and at
@@ -257,5 +258,28 @@ test.describe('lecture controls', () => {
     expect(icon.status()).toBe(200);
     expect(icon.headers()['content-type']).toContain('svg');
     expect(missing).toEqual([]);
+  });
+});
+
+test.describe('a small window: 150% zoom on a 1280x720 laptop (853x480)', () => {
+  test.use({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
+
+  test('every panel keeps its content inside its box: what does not fit scrolls there', async ({ page }) => {
+    // By a link to step 6: the Timeline's list has no room for rows to click at this size.
+    await page.goto(`${linkTo(libraryText('two-threads-fault-same-page'))}&at=6`);
+    await expect(new Lab(page).timeline.status).toHaveText(/^Step 6 of \d+$/);
+    const spills = await page.evaluate(() =>
+      [...document.querySelectorAll('.panel')].flatMap((panel) => {
+        const body = panel.querySelector(':scope > .panel-body');
+        if (!body) return [];
+        const outer = panel.getBoundingClientRect();
+        const inner = body.getBoundingClientRect();
+        return inner.bottom > outer.bottom + 1 ? [`${panel.getAttribute('aria-label') ?? panel.className}`] : [];
+      }),
+    );
+    expect(spills).toEqual([]);
+    await expect(
+      page.getByRole('region', { name: 'uvn flags', exact: true }).getByText('UVM_VNODE_VALID'),
+    ).toBeVisible();
   });
 });
