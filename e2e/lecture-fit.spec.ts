@@ -281,5 +281,10 @@ test.describe('a small window: 150% zoom on a 1280x720 laptop (853x480)', () => 
     await expect(
       page.getByRole('region', { name: 'uvn flags', exact: true }).getByText('UVM_VNODE_VALID'),
     ).toBeVisible();
+    // The first band is not squeezed below its minimum: the start form shows whole in the Threads panel,
+    // with no scrolling inside it.
+    const threads = page.getByRole('region', { name: 'Threads', exact: true });
+    const [form, panel] = await Promise.all([new Lab(page).threads.form.boundingBox(), threads.boundingBox()]);
+    expect(form!.y + form!.height).toBeLessThanOrEqual(panel!.y + panel!.height);
   });
 });
