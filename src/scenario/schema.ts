@@ -90,6 +90,8 @@ function locate(path: JsonPath): { step: number; field: string } {
 }
 
 const FORMAT = 'pager-scenario/1';
+/** A challenge solution's format (src/teaching/challenge.ts): named when such a file is given as a scenario. */
+const SOLUTION_FORMAT = 'pager-solution/1';
 const IOSIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
 const SECTOR_SIZES = [512, 1024, 2048, 4096];
 const uint = (v: unknown, path: JsonPath, key?: string | number) => integer(v, path, 0, MAX_SAFE, key);
@@ -283,13 +285,18 @@ function readStep(
 /** `consume`: the document is the reader's own (parsed here), so it may be taken apart as it is read. */
 function read(doc: unknown, consume: boolean): Scenario {
   const o = object(doc, [], 'a scenario (an object)');
+  // The format first: a file of another format (a challenge's solution, say) has other keys, and its format is
+  // what is wrong with it.
+  if (Object.hasOwn(o, 'format') && o.format !== FORMAT) {
+    const solution = o.format === SOLUTION_FORMAT ? ' (a challenge solution: the grader reads it, npm run grade)' : '';
+    fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}${solution}`);
+  }
   keys(
     o,
     [],
     ['format', 'pager', 'title', 'machine', 'mounts', 'vnodes', 'steps'],
     ['format', 'pager', 'vnodes', 'steps'],
   );
-  if (o.format !== FORMAT) fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}`);
   const pager = choice(o.pager, ['pager'], pagerNames());
   const model = pagerCard(pager)!;
   const allowed = model.scenarioKeys;

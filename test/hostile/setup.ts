@@ -40,6 +40,12 @@ export const SETUP_CASES: HostileCase[] = [
     'format: must be "pager-scenario/1", got the string "pager-scenario/2"',
   ),
   bad('format-number', V({ format: 1 }), 'format: must be "pager-scenario/1", got 1'),
+  // Another format is named before its keys are read: they are another format's keys.
+  bad(
+    'format-of-a-challenge-solution',
+    JSON.stringify({ format: 'pager-solution/1', challenge: 'wanted-sleeper', steps: [] }),
+    'format: must be "pager-scenario/1", got the string "pager-solution/1" (a challenge solution: the grader reads it, npm run grade)',
+  ),
   bad('format-null', V({ format: null }), 'format: must be "pager-scenario/1", got null'),
   bad('format-object', V({ format: { version: 1 } }), 'format: must be "pager-scenario/1", got an object'),
   bad('pager-missing', without('pager'), 'pager: required key missing'),
