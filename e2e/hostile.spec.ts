@@ -244,7 +244,7 @@ test.describe('a saved session that cannot be restored', () => {
     [
       'a scenario that does not parse',
       JSON.stringify({ scenario: { format: 'x' }, cursor: 0 }),
-      /pager: required key missing/,
+      /format: must be "pager-scenario\/1", got the string "x"/,
     ],
   ];
   for (const [name, raw, reason] of cases) {
