@@ -288,3 +288,19 @@ test.describe('a small window: 150% zoom on a 1280x720 laptop (853x480)', () => 
     expect(form!.y + form!.height).toBeLessThanOrEqual(panel!.y + panel!.height);
   });
 });
+
+test.describe('a link opened at 1920x1080', () => {
+  test.use({ viewport: WIDE.viewport });
+
+  test('centres the followed thread’s line in the Source, measured on the scroller’s real height', async ({ page }) => {
+    const scenario = JSON.parse(libraryText('two-threads-fault-same-page')) as { steps: unknown[] };
+    await page.goto(linkTo(JSON.stringify({ ...scenario, steps: scenario.steps.slice(0, 6) })));
+    await expect(new Lab(page).timeline.status).toHaveText('Step 6 of 6');
+    const scroller = page.locator('.src-scroll');
+    const line = scroller.locator('[data-line="1057"]');
+    await expect(line).toBeVisible();
+    const [box, view] = await Promise.all([line.boundingBox(), scroller.boundingBox()]);
+    const middle = view!.y + view!.height / 2;
+    expect(Math.abs(box!.y + box!.height / 2 - middle)).toBeLessThan(view!.height / 6);
+  });
+});

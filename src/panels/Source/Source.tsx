@@ -141,7 +141,9 @@ export function Source() {
           ? `rest:${restLine}:${lines.length}:${LINE_PX}`
           : '';
   const [shown, setShown] = useState('');
-  if (shown !== showKey) {
+  // Only once the scroller's height is known: centred on the first render's guess, the line could land at an
+  // edge of the view, or out of it.
+  if (shown !== showKey && view.measured) {
     setShown(showKey);
     if (viewLine !== null && lines.length > 0) scrollToLine(viewLine, false);
     // NOTE: the top of the function, not centred: the reader starts at its head.

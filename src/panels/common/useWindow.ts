@@ -7,6 +7,11 @@ export interface ScrollView {
   readonly height: number;
   /** Scroll to `top` (px): the window follows in the same render, the element right after the commit. */
   moveTo(top: number): void;
+  /**
+   * The height has been read from the element (false until its first ResizeObserver report: `height` is a
+   * guess). A panel that centres a line waits for it, or the line lands where the guess put it.
+   */
+  readonly measured: boolean;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface ScrollView {
  * lay the whole lab out early, and the window is right in the first render rather than one frame later.
  */
 export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollView {
-  const [view, setView] = useState({ top: 0, height: 600 });
+  const [view, setView] = useState({ top: 0, height: 600, measured: false });
   // The position the element is known to have (read from it, or written to it).
   const applied = useRef(0);
 
@@ -29,7 +34,11 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
       frame = 0;
       const top = el.scrollTop;
       applied.current = top;
-      setView((v) => (v.top === top && v.height === el.clientHeight ? v : { top, height: el.clientHeight }));
+      setView((v) =>
+        v.top === top && v.height === el.clientHeight && v.measured
+          ? v
+          : { top, height: el.clientHeight, measured: true },
+      );
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(read);
@@ -54,7 +63,7 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
   const [moveTo] = useState(
     () => (top: number) => setView((v) => (v.top === Math.max(0, top) ? v : { ...v, top: Math.max(0, top) })),
   );
-  return { top: view.top, height: view.height, moveTo };
+  return { top: view.top, height: view.height, moveTo, measured: view.measured };
 }
 
 /**
