@@ -73,7 +73,8 @@ const HistoryButtons = memo(function HistoryButtons({ atStart, atEnd }: { atStar
   const seek = (to: (s: { cursor: number; length: number }) => number) => {
     const state = store.getState();
     // From where the lab is going: a Back pressed before End's answer counts from End.
-    dispatch({ type: 'seek', to: Math.min(state.length, Math.max(0, to({ ...state, cursor: state.aimedCursor() }))) });
+    const at = { cursor: state.aimedCursor(), length: state.length };
+    dispatch({ type: 'seek', to: Math.min(at.length, Math.max(0, to(at))) });
   };
   const exportMarkdown = () => {
     const { title, timeline } = store.getState();
