@@ -59,6 +59,22 @@ test.describe('debugger stepping', () => {
     await expect(source.stop).toHaveText(/^t2 stepped out, now at uvm_vnode\.c:1092 \(\d+ steps\)$/);
   });
 
+  test('a returned thread selected: the Source follows a live one, and that card says so', async ({ lab }) => {
+    const { source, threads } = lab;
+    await startWriteFault(lab);
+    await expect(threads.inSource('t2')).toHaveCount(0);
+    await threads.select('t1');
+    await expect(threads.card('t1').getByRole('button', { name: 't1', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(source.following).toHaveText(/^Following t2 /);
+    await expect(threads.inSource('t2')).toBeVisible();
+    await expect(threads.inSource('t1')).toHaveCount(0);
+    await threads.select('t2');
+    await expect(threads.inSource('t2')).toHaveCount(0);
+  });
+
   test('a breakpoint set in the gutter stops Run; the run is recorded as the steps it made', async ({ lab }) => {
     const { source, threads, timeline } = lab;
     await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });

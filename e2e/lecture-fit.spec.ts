@@ -178,7 +178,9 @@ test.describe('lecture controls', () => {
     );
   });
 
-  test('font scale and theme are kept across a reload; the layout can focus on three panels', async ({ page }) => {
+  test('font scale and theme are kept across a reload; the layout can focus on three panels and the I/O requests', async ({
+    page,
+  }) => {
     const lab = new Lab(page);
     await lab.open();
     const view = page.getByRole('toolbar', { name: 'View' });
@@ -194,6 +196,8 @@ test.describe('lecture controls', () => {
     await expect(page.getByRole('region', { name: 'Threads', exact: true })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Source', exact: true })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Page bits', exact: true })).toBeVisible();
+    // The disk's requests stay: completing one is how the scheduler is played.
+    await expect(page.getByRole('region', { name: 'I/O in flight', exact: true })).toBeVisible();
     await page.reload();
     await expect(view.getByLabel('Text size')).toHaveText('130%');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

@@ -35,6 +35,7 @@ test('a lesson walked to its end: a prediction answered wrongly, then rightly, a
   // A question stands before the next scene: Next waits for an answer.
   await expect(teach.button('Next')).toBeDisabled();
   await expect(teach.question).toContainText('Thread t3 now faults the same page');
+  await expect(teach.where).toHaveText(/^The lab shows step 4; thread t\d, seed line \d+\.$/);
 
   // Wrong first: t3 does not wait for the vnode lock.
   await teach.answer('vnlock:vn1');
@@ -46,10 +47,15 @@ test('a lesson walked to its end: a prediction answered wrongly, then rightly, a
   await expect(lab.timeline.status).toHaveText('Step 6 of 12');
   await expect(lab.threads.status('t3')).toHaveText('sleep');
   await expect(teach.reveal).toContainText('threads[id=t3]');
+  // The narration is still the scene's, and the line above it says the lab has moved on.
+  await expect(teach.where).toHaveText(
+    /^This scene is set at step 4 \(thread t\d, seed line \d+\); the lab now shows step 6\.$/,
+  );
 
   // Then right.
   await teach.button('Try again').click();
   await expect(lab.timeline.status).toHaveText('Step 4 of 12');
+  await expect(teach.where).toHaveText(/^The lab shows step 4; /);
   await teach.answer('uvn_get');
   await expect(teach.reveal).toContainText('Right!');
 

@@ -47,13 +47,20 @@ describe('layouts', () => {
     }
   });
 
-  it('focus shows threads, source and the chosen panel; maximise shows one', () => {
-    for (const size of ['wide', 'medium'] as const)
+  it('focus shows threads, the I/O requests, source and the chosen panel; maximise shows one', () => {
+    for (const size of ['wide', 'medium', 'narrow'] as const) {
       expect(panelsOf(layoutOf(size, { ...DEFAULT_PREFS, layout: 'focus', focusPanel: 'tree' })).sort()).toEqual([
+        'io',
         'source',
         'threads',
         'tree',
       ]);
+      expect(panelsOf(layoutOf(size, { ...DEFAULT_PREFS, layout: 'focus', focusPanel: 'io' })).sort()).toEqual([
+        'io',
+        'source',
+        'threads',
+      ]);
+    }
     expect(panelsOf(layoutOf('narrow', { ...DEFAULT_PREFS, maximised: 'bits' }))).toEqual(['bits']);
   });
 });

@@ -37,6 +37,11 @@ export class TeachPane {
     return this.pane.getByRole('button', { name, exact: true });
   }
 
+  /** Where the scene stands: "The lab shows step N; thread …", or after a reveal "This scene is set at step N …". */
+  get where(): Locator {
+    return this.pane.getByText(/^(The lab shows step|This scene is set at step) /);
+  }
+
   /** The scene's "Predict, then reveal" question. */
   get question(): Locator {
     return this.pane.getByRole('form').filter({ hasText: 'Predict, then reveal' });

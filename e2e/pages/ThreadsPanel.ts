@@ -70,6 +70,16 @@ export class ThreadsPanel {
     return this.card(id).getByText(/→ returned /);
   }
 
+  /** The "in Source" tag: the Source follows this thread though another (returned) one is selected. */
+  inSource(id: string): Locator {
+    return this.card(id).getByText('in Source', { exact: true });
+  }
+
+  /** Select a thread by its id button. */
+  select(id: string): Promise<void> {
+    return this.card(id).getByRole('button', { name: id, exact: true }).click();
+  }
+
   /** A fact of the card's list: `at`, `waits`, `unblock` or `holds`. */
   fact(id: string, term: 'at' | 'waits' | 'unblock' | 'holds'): Locator {
     // NOTE: a <dd> has no accessible name; it is the definition right after its term.

@@ -57,7 +57,7 @@ export function ViewBar() {
         <option value="full">All panels</option>
         {STATE_PANELS.map((id) => (
           <option key={id} value={`focus:${id}`}>
-            Focus: threads, source, {statePanelTitle(id, objectTitle)}
+            Focus: threads{id === 'io' ? '' : ' and I/O'}, source, {statePanelTitle(id, objectTitle)}
           </option>
         ))}
       </select>

@@ -38,10 +38,19 @@ export function layoutOf(size: ScreenSize, prefs: Pick<Prefs, 'layout' | 'focusP
   if (prefs.maximised) return [{ height: 'fill', columns: [col(1, [prefs.maximised, 1])] }];
   if (prefs.layout === 'focus') {
     const chosen = prefs.focusPanel;
+    // The disk's requests stay under the threads (as tall as their list): completing or failing one is half of
+    // playing the scheduler, and a focused lecture must not lose the button that does it.
+    const threads: [PanelId, number][] =
+      chosen === 'io'
+        ? [['threads', 1]]
+        : [
+            ['threads', 1],
+            ['io', 0],
+          ];
     return size === 'wide'
-      ? [{ height: 'fill', columns: [col(1, ['threads', 1]), col(1.4, ['source', 1]), col(1.3, [chosen, 1])] }]
+      ? [{ height: 'fill', columns: [col(1, ...threads), col(1.4, ['source', 1]), col(1.3, [chosen, 1])] }]
       : // Source the taller: under its debugger bar, trail and locals the code still needs a dozen lines.
-        [{ height: 'fill', columns: [col(0.8, ['threads', 1]), col(1.35, ['source', 1.5], [chosen, 1])] }];
+        [{ height: 'fill', columns: [col(0.8, ...threads), col(1.35, ['source', 1.5], [chosen, 1])] }];
   }
   if (size === 'wide')
     return [

@@ -96,13 +96,24 @@ export function LessonPanel({ lesson }: { lesson: LessonView }) {
 }
 
 function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: RevealView | null }) {
+  // "Try again" hides the reveal and puts the lab back on the scene's step; the reveal stays in the store.
+  const [retrying, setRetrying] = useState(false);
+  const revealed = reveal !== null && !retrying && scene.question !== null;
   return (
     <article className="teach-scene" aria-labelledby={`scene-${k}`}>
       <h3 id={`scene-${k}`}>{scene.title}</h3>
-      <p className="teach-where">
-        The lab shows step {scene.step + 1}; thread <strong className="mono">{scene.thread}</strong>, seed line{' '}
-        <strong className="mono">{scene.line}</strong>.
-      </p>
+      {revealed ? (
+        // The narration below is about the scene's step; the lab has moved on to the answer's.
+        <p className="teach-where">
+          This scene is set at step {scene.step + 1} (thread <strong className="mono">{scene.thread}</strong>, seed line{' '}
+          <strong className="mono">{scene.line}</strong>); the lab now shows step {scene.question!.at + 1}.
+        </p>
+      ) : (
+        <p className="teach-where">
+          The lab shows step {scene.step + 1}; thread <strong className="mono">{scene.thread}</strong>, seed line{' '}
+          <strong className="mono">{scene.line}</strong>.
+        </p>
+      )}
       {scene.look && (
         <p className="teach-look">
           <strong>Look:</strong> {scene.look}
@@ -120,17 +131,24 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
       )}
       <Marks scene={scene} />
       <Markdown text={scene.body} />
-      {scene.question && <Question scene={scene} k={k} reveal={reveal} />}
+      {scene.question && <Question scene={scene} k={k} reveal={reveal} retrying={retrying} setRetrying={setRetrying} />}
     </article>
   );
 }
 
-function Question({ scene, k, reveal }: { scene: SceneView; k: number; reveal: RevealView | null }) {
+interface QuestionProps {
+  scene: SceneView;
+  k: number;
+  reveal: RevealView | null;
+  retrying: boolean;
+  setRetrying: (retrying: boolean) => void;
+}
+
+function Question({ scene, k, reveal, retrying, setRetrying }: QuestionProps) {
   const q = scene.question!;
   const dispatch = useDispatch();
   const [choice, setChoice] = useState<number | null>(null);
   const [typed, setTyped] = useState('');
-  const [retrying, setRetrying] = useState(false);
   const id = useId();
   const shown = reveal !== null && !retrying;
 

@@ -17,7 +17,7 @@ import type { LabState } from '../../store/store';
 import { functionDefinitions, tokenizeC } from '../../viz/c-highlight';
 import { THREAD_INK, threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
-import { callerNotes, firstDefinitionLine, followedThread, lastActedThread, lineMarks, trailText } from './follow';
+import { callerNotes, firstDefinitionLine, followedThread, lineMarks, selectLastActed, trailText } from './follow';
 import { useScrollView, useSteadyWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
@@ -26,7 +26,6 @@ import { LocalsPane } from './LocalsPane';
 import './Source.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
-const selectLastActed = (s: LabState) => lastActedThread(s.steps, s.cursor);
 const selectPreviousThreads = (s: LabState) => selectPrevious(s)?.threads;
 
 type Seed = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string };

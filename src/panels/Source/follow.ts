@@ -16,6 +16,10 @@ export function lastActedThread(steps: readonly Step[], cursor: number): string 
   return null;
 }
 
+/** `lastActedThread` as a store selector: the Source and the Threads panel follow the same thread. */
+export const selectLastActed = (s: { readonly steps: readonly Step[]; readonly cursor: number }) =>
+  lastActedThread(s.steps, s.cursor);
+
 export type FollowReason = 'selected' | 'last run' | 'first active';
 
 export interface Followed {

@@ -9,6 +9,8 @@ export interface ThreadCardProps {
   thread: ThreadView;
   index: number;
   selected: boolean;
+  /** The Source follows this thread though another is selected. */
+  inSource: boolean;
   panicked: boolean;
   /** This thread is the one that panicked. */
   culprit: boolean;
@@ -29,6 +31,7 @@ export const ThreadCard = memo(function ThreadCard({
   thread: t,
   index,
   selected,
+  inSource,
   panicked,
   culprit,
   wait,
@@ -64,6 +67,11 @@ export const ThreadCard = memo(function ThreadCard({
           </button>
           <span {...mark(changed.includes('status'), 'thread-status')}>{culprit ? 'panicked' : t.status}</span>
           {changed.includes('new') && <span className="changed-mark thread-new">new</span>}
+          {inSource && (
+            <span className="thread-in-source" title="The Source follows this thread: the selected one has returned">
+              in Source
+            </span>
+          )}
           <span className="thread-spacer" />
           <span className="thread-actions">
             <button

@@ -17,6 +17,7 @@ import { SpawnForm } from './SpawnForm';
 import { useChangedNote } from '../common/changed';
 import { ThreadCard } from './ThreadCard';
 import { waitText } from './thread-text';
+import { followedThread, selectLastActed } from '../Source/follow';
 import './Threads.css';
 
 /** The graph and its D3 link shapes load when first shown. */
@@ -34,6 +35,10 @@ export function Threads() {
   const pages = useLab(selectPages) ?? NONE;
   const panic = useLab(selectPanic);
   const selected = useLab(selectSelectedThread);
+  const lastActed = useLab(selectLastActed);
+  // When the Source follows another thread than the selected one (the selected one has returned), its card
+  // says so: the highlighted card is not the one whose line the class sees.
+  const followedId = followedThread(threads, selected, lastActed)?.thread.id ?? null;
   const profile = useLab(selectProfile);
   const seedFile = profile?.seed.file ?? 'seed';
   const pageKey = profile?.pageTree.key ?? 'offset';
@@ -95,6 +100,7 @@ export function Threads() {
                   thread={t}
                   index={index}
                   selected={t.id === selected}
+                  inSource={selected !== null && t.id === followedId && followedId !== selected}
                   panicked={panic !== null}
                   culprit={panic?.thread === t.id}
                   wait={waitText(t, locks, pages, pageKey, threads)}
