@@ -269,9 +269,13 @@ test.describe('a small window: 150% zoom on a 1280x720 laptop (853x480)', () => 
   test.use({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
 
   test('every panel keeps its content inside its box: what does not fit scrolls there', async ({ page }) => {
-    // By a link to step 6: the Timeline's list has no room for rows to click at this size.
     await page.goto(`${linkTo(libraryText('two-threads-fault-same-page'))}&at=6`);
     await expect(new Lab(page).timeline.status).toHaveText(/^Step 6 of \d+$/);
+    // The Timeline keeps three rows of its step list in view to click, under its buttons and scrubber.
+    const rows = await new Lab(page).timeline.region
+      .getByRole('list', { name: 'Steps' })
+      .evaluate((list) => list.closest('.timeline-scroll')!.clientHeight / list.querySelector('li')!.offsetHeight);
+    expect(rows).toBeGreaterThanOrEqual(3);
     const spills = await page.evaluate(() =>
       [...document.querySelectorAll('.panel')].flatMap((panel) => {
         const body = panel.querySelector(':scope > .panel-body');

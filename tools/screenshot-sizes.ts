@@ -1,6 +1,6 @@
 /**
  * Screenshots of the built lab at the sizes a lecture hall has (1280x720,
- * 1024x768, 1920x1080 at 150% zoom, and 1920x1080), in the light and dark
+ * 1024x768, 1920x1080 at 150% zoom, 1920x1080, and 1280x720 at 150%), in the light and dark
  * themes, mid-scenario: `npm run build && npx tsx tools/screenshot-sizes.ts
  * [OUTDIR] [SCENARIO] [STEPS]` (its own preview server, on PAGER_LAB_PORT or 4176; with
  * PAGER_LAB_REUSE=1, the one already running there).
@@ -20,6 +20,8 @@ const SIZES = [
   { name: '1024x768', width: 1024, height: 768, scale: 1 },
   { name: '1920x1080@150', width: 1280, height: 720, scale: 1.5 },
   { name: '1920x1080', width: 1920, height: 1080, scale: 1 },
+  // A 1280x720 laptop at 150% zoom: smaller than the issue's sizes; the page scrolls, no panel spills.
+  { name: '1280x720@150', width: 853, height: 480, scale: 1.5 },
 ];
 
 async function main(): Promise<void> {
