@@ -265,6 +265,30 @@ test.describe('lecture controls', () => {
   });
 });
 
+test.describe('the page tree before its pan/zoom chunk', () => {
+  test('is drawn fitted: its trees lie inside the drawing while d3-zoom is still on its way', async ({ page }) => {
+    // The chunk never arrives in this test: what shows is what a class sees until it does.
+    await page.route(/\/assets\/panZoomD3-[^/]*\.js$/, () => {});
+    await page.goto(`${linkTo(libraryText('fault-write-then-msync'))}&at=8`);
+    const lab = new Lab(page);
+    await expect(lab.timeline.status).toHaveText(/^Step 8 of \d+$/);
+    const svg = lab.tree.image;
+    await svg.scrollIntoViewIfNeeded();
+    await expect(svg.locator(':scope > g > *').first()).toBeAttached();
+    const [outer, drawn] = await svg.evaluate((el) => [
+      el.getBoundingClientRect().toJSON() as DOMRect,
+      el.querySelector(':scope > g')!.getBoundingClientRect().toJSON() as DOMRect,
+    ]);
+    expect(drawn.width).toBeGreaterThan(0);
+    expect(drawn.left).toBeGreaterThanOrEqual(outer.left);
+    expect(drawn.top).toBeGreaterThanOrEqual(outer.top);
+    expect(drawn.right).toBeLessThanOrEqual(outer.right);
+    expect(drawn.bottom).toBeLessThanOrEqual(outer.bottom);
+    // Centred across, as the controller's fit will leave it.
+    expect(Math.abs(drawn.left - outer.left - (outer.right - drawn.right))).toBeLessThan(60);
+  });
+});
+
 test.describe('a small window: 150% zoom on a 1280x720 laptop (853x480)', () => {
   test.use({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
 

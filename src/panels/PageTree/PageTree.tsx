@@ -21,6 +21,7 @@ import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
 import { exportPng, exportSvg } from './export';
 import { usePanZoom } from './usePanZoom';
+import { FIT_PADDING, fitTransform } from '../../viz/panZoom';
 import './PageTree.css';
 
 const NO_PAGES: readonly PageView[] = [];
@@ -107,11 +108,20 @@ export function PageTree() {
   }, [pageChanges, added]);
 
   const svg = useRef<SVGSVGElement>(null);
-  const { view, size, controller, ready } = usePanZoom(svg, profile !== null);
+  const { view: zoomed, size, controller, ready } = usePanZoom(svg, profile !== null);
 
   // Fit when the shown vnodes change, or when the trees change size and the
   // user has not zoomed or panned since the last fit.
   const { x0, y0, x1, y1 } = scene.bounds;
+  // Until the controller's chunk is in, draw with the fit it will make on arrival: the tree is whole from its
+  // first frame, and nothing moves when the controller comes.
+  const view = useMemo(
+    () =>
+      ready || size.width === 0 || size.height === 0
+        ? zoomed
+        : fitTransform({ x0, y0, x1, y1 }, size.width, size.height, FIT_PADDING),
+    [ready, zoomed, x0, y0, x1, y1, size],
+  );
   const namesKey = names.join('\n');
   const fittedFor = useRef<string | null>(null);
   useEffect(() => {
