@@ -45,7 +45,12 @@ describe('FreeBSD hooks', () => {
     expect(FREEBSD.leaks).toBeTypeOf('function');
   });
 
-  it('no library scenario that ends with every thread done reports a leak, and every state keeps the invariants', () => {
+  it("no library scenario that ends with every thread done reports a leak but the C's own, and every state keeps the invariants", () => {
+    // The small-block path of an asynchronous getpages returns without calling sendfile_iodone (seed lines
+    // 819-828): the C leaves the run's read pages busy, and the leak check says so.
+    const knownLeaks: Record<string, readonly string[]> = {
+      'freebsd-sendfile-smlfs-bogus-page-read-once-then-skipped': ['obj1: page 0, 3 left exclusive busy'],
+    };
     let finished = 0;
     for (const name of freebsdNames) {
       const sc = library(name);
@@ -53,7 +58,9 @@ describe('FreeBSD hooks', () => {
       const k = e.k;
       if (k.s.panic || k.s.io.length > 0 || k.s.threads.some((t) => t.status !== 'done')) continue;
       finished++;
-      expect(findingsAt(k, e.model, setupOf(sc)), name).toEqual([]);
+      expect(findingsAt(k, e.model, setupOf(sc)), name).toEqual(
+        (knownLeaks[name] ?? []).map((message) => ({ kind: 'leak', message })),
+      );
     }
     // Most of the FreeBSD library ends with every thread done: the check above must have had work.
     expect(finished).toBeGreaterThanOrEqual(20);

@@ -167,6 +167,10 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
         name: 'freebsd-sendfile-smlfs-reads-synchronously-eio-panics',
         label: 'Small blocks read synchronously; EIO panics',
       },
+      {
+        name: 'freebsd-sendfile-smlfs-bogus-page-read-once-then-skipped',
+        label: 'Small blocks: bogus_page read once, then skipped',
+      },
       { name: 'freebsd-sendfile-between-locks-meets-vgone-enoent', label: 'Between its locks it meets vgone: ENOENT' },
     ],
   },

@@ -44,10 +44,6 @@ const SETSIZE_DEAD =
   'finds NULL)';
 const ADDR_NEGATIVE = 'the only caller (line 550) passes IDX_TO_OFF(m->pindex) + i * bsize, which is never negative';
 const ADDR_RUN = 'the only caller (vnode_pager_input_smlfs, line 550) passes run NULL';
-const SMLFS_PARTLY_VALID =
-  'on a mount with blocks smaller than a page no page is ever partly valid outside this loop: input_smlfs marks every ' +
-  'block of the page valid (read, or zeroed past EOF or in a hole) unless it fails, and a failed page is freed by the ' +
-  'fault or panics sendfile; the generic path that can leave a partly valid page (line 1123) is not taken on such a mount';
 const SMLFS_ADDR_ERROR =
   'VOP_BMAP already succeeded for this vnode at line 797 and fails only on deadfs (EIO) or a mount without it ' +
   '(EOPNOTSUPP, handled at 798); lines 490 and 493 cannot return -1 (see there)';
@@ -103,7 +99,6 @@ export const UNREACHABLE_SEED_LINES: Readonly<Record<number, string>> = {
   505: ADDR_RUN,
   506: ADDR_RUN,
   531: DOOMED_HELD,
-  544: SMLFS_PARTLY_VALID,
   552: SMLFS_ADDR_ERROR,
   625: INPUT_OLD_BEYOND_EOF,
   757: DOOMED_HELD,
