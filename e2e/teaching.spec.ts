@@ -190,6 +190,8 @@ test('an exercise opened from its link is checked as the answer is typed, then i
 });
 
 test('the embedded viewer: a read-only lab following a lesson', async ({ page }) => {
+  // The iframe size the README suggests.
+  await page.setViewportSize({ width: 1000, height: 640 });
   await page.goto('/?embed=1#lesson=two-faults-one-page&scene=2');
   const lab = new Lab(page);
   const teach = new TeachPane(page);
@@ -207,6 +209,14 @@ test('the embedded viewer: a read-only lab following a lesson', async ({ page })
   await expect(lab.threads.runButton('t2')).toBeHidden();
   await expect(lab.io.completeButton(1)).toBeHidden();
   await expect(page.getByRole('toolbar', { name: 'Scenario' })).toHaveCount(0);
+  // Laid out in the frame: every panel inside it, side by side, and the followed line in view.
+  for (const name of ['Threads', 'Source', 'Page bits', 'uvn flags', 'I/O in flight', 'Timeline']) {
+    const box = (await page.getByRole('region', { name, exact: true }).boundingBox())!;
+    expect(box.y + box.height, `${name} ends inside the frame`).toBeLessThanOrEqual(640);
+    expect(box.x + box.width, `${name} ends inside the frame`).toBeLessThanOrEqual(1000);
+  }
+  const line = Number(/ · line (\d+)$/.exec((await lab.source.following.textContent())!)![1]);
+  await expect(lab.source.line(line)).toBeInViewport();
   // The lesson itself still plays.
   await teach.answer('uvn_get');
   await expect(teach.reveal).toContainText('Right!');

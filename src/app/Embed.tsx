@@ -35,7 +35,7 @@ export default function Embed() {
         </a>
       </header>
       <StatusRow />
-      <main className="grid embed-grid">
+      <main className="embed-grid">
         <Threads />
         <Source />
         <PageBits />
