@@ -189,6 +189,24 @@ test('an exercise opened from its link is checked as the answer is typed, then i
   await expect(teach.exerciseQuestion(1)).not.toContainText('not yet');
 });
 
+test('hiding the pane keeps a challenge open and its rules in force; "← Menu" leaves it', async ({ lab, page }) => {
+  const teach = new TeachPane(page);
+  await teach.open();
+  await teach.challengeItem('Your first page').click();
+  await expect(teach.standing).toContainText('Steps used: 0');
+  await teach.pane.getByRole('button', { name: 'Hide the teaching pane' }).click();
+  await expect(teach.pane).toBeHidden();
+  // Still the challenge's lab: a call it forbids is refused.
+  await lab.threads.form.getByRole('combobox', { name: 'call', exact: true }).selectOption('uvn_flush');
+  await lab.threads.startButton.click();
+  await expect(lab.error).toContainText('uvn_flush');
+  await expect(lab.timeline.status).toHaveText('Step 0 of 0');
+  await teach.learnButton.click();
+  await expect(teach.standing).toContainText('Steps used: 0');
+  await teach.button('← Menu').click();
+  await expect(teach.challengeItem('Your first page')).toBeVisible();
+});
+
 test('the embedded viewer: a read-only lab following a lesson', async ({ page }) => {
   // The iframe size the README suggests.
   await page.setViewportSize({ width: 1000, height: 640 });

@@ -37,10 +37,9 @@ export default function TeachPane({ compact = false }: { compact?: boolean }) {
     dispatch({ type: 'teach', command: { type: 'teach.leave' } });
     clearTeachingHash();
   };
-  const close = () => {
-    leave();
-    store.getState().setTeachOpen(false);
-  };
+  // Hiding keeps what is open, as the header's Learn button does: a learner who wants the room back must not
+  // lose a challenge's standing (its rules keep applying) without a word. "← Menu" is how one leaves.
+  const hide = () => store.getState().setTeachOpen(false);
 
   return (
     <aside id="teach-pane" className={`teach-pane${compact ? ' is-compact' : ''}`} aria-label="Learn">
@@ -53,7 +52,12 @@ export default function TeachPane({ compact = false }: { compact?: boolean }) {
           ) : (
             <strong>Lessons, challenges, exercises</strong>
           )}
-          <button type="button" aria-label="Close the teaching pane" onClick={close}>
+          <button
+            type="button"
+            aria-label="Hide the teaching pane"
+            title={mode ? 'Hide the pane; what is open stays open (Learn shows it again)' : 'Hide the pane'}
+            onClick={hide}
+          >
             ×
           </button>
         </header>
