@@ -111,6 +111,12 @@ test('a lesson link opens its scene, and the lesson breaks none of the security 
   await teach.answer('ready');
   await expect(teach.reveal).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+
+  // Another scenario opened from the library ends the lesson, and its address goes with it: a reload shows
+  // the scenario chosen, not the lesson.
+  await lab.bar.openLibrary('fault-write-then-msync');
+  await expect(teach.sceneCount).toHaveCount(0);
+  await expect(page).not.toHaveURL(/#lesson=/);
 });
 
 const solutions = ['wanted-sleeper', 'cluster-panic', 'terminate-hang'];

@@ -4,13 +4,15 @@
  * links. Everything else (the pane, the Markdown renderer, the tutor in the
  * worker) is fetched when first opened, so the initial bundle stays as it was.
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useLab, useLabStore } from '../store/context';
 import type { LabState } from '../store/store';
+import { clearTeachingHash } from './teach-link';
 
 const TeachPane = lazy(() => import('../teaching-ui/TeachPane'));
 
 const selectTeachOpen = (s: LabState) => s.teach.open;
+const selectTeachMode = (s: LabState) => s.teach.mode !== null;
 
 export function LearnButton() {
   const open = useLab(selectTeachOpen);
@@ -32,6 +34,14 @@ export function LearnButton() {
 /** The teaching pane, beside the panels (the lab stays in view), when it is open. */
 export function TeachDock({ compact = false }: { compact?: boolean }) {
   const open = useLab(selectTeachOpen);
+  // What was open ended without "← Menu" (another scenario opened, the lab reset), the pane shown or hidden:
+  // its address goes too, or a reload would bring it back over the lab the learner chose.
+  const teaching = useLab(selectTeachMode);
+  const wasTeaching = useRef(false);
+  useEffect(() => {
+    if (wasTeaching.current && !teaching) clearTeachingHash();
+    wasTeaching.current = teaching;
+  }, [teaching]);
   if (!open) return null;
   return (
     <Suspense

@@ -15,3 +15,8 @@ export function openTeachingLink(store: LabStore, hash: string): boolean {
   state.dispatch({ type: 'teach', command: { type: 'teach.link', hash } });
   return true;
 }
+
+/** Drop a teaching link from the address bar once the learner has left what it opened. */
+export function clearTeachingHash(): void {
+  if (TEACHING_HASH.test(location.hash)) history.replaceState(null, '', `${location.pathname}${location.search}`);
+}

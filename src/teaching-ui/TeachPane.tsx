@@ -4,6 +4,7 @@
  * which stay in view and in use.
  */
 import { useEffect } from 'react';
+import { clearTeachingHash } from '../app/teach-link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
 import type { LabState } from '../store/store';
 import { ChallengePanel } from './ChallengePanel';
@@ -15,12 +16,6 @@ import './teach.css';
 const selectCatalog = (s: LabState) => s.teach.catalog;
 const selectMode = (s: LabState) => s.teach.mode;
 const selectReadOnly = (s: LabState) => s.readOnly;
-
-/** Drop a teaching link from the address bar once the learner leaves what it opened. */
-function clearTeachingHash(): void {
-  if (/^#(lesson|exercise)=/.test(location.hash))
-    history.replaceState(null, '', `${location.pathname}${location.search}`);
-}
 
 export default function TeachPane({ compact = false }: { compact?: boolean }) {
   const dispatch = useDispatch();
