@@ -195,6 +195,38 @@ test('an exercise opened from its link is checked as the answer is typed, then i
   await expect(teach.exerciseQuestion(1)).not.toContainText('not yet');
 });
 
+test('keyboard: focus follows the learner through the pane, never dropping to the page', async ({ lab, page }) => {
+  const teach = new TeachPane(page);
+  await expect(lab.timeline.status).toBeVisible();
+  await teach.learnButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.pane.getByRole('heading', { name: 'Lessons', exact: true })).toBeFocused();
+  await teach.lessonItem('Two faults on one page').focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.sceneCount).toHaveText('Scene 1 of 10');
+  const sceneHeading = teach.pane.getByRole('article').getByRole('heading');
+  await expect(sceneHeading).toBeFocused();
+  // Next, at a scene whose question disables it: focus goes to the new scene, not to the page.
+  await teach.button('Next').focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.sceneCount).toHaveText('Scene 2 of 10');
+  await expect(teach.button('Next')).toBeDisabled();
+  await expect(sceneHeading).toBeFocused();
+  await teach.choice('uvn_get').focus();
+  await page.keyboard.press('Space');
+  await teach.button('Reveal').focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.reveal).toBeFocused();
+  await expect(teach.reveal).toContainText('Right!');
+  await teach.button('← Menu').focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.pane.getByRole('heading', { name: 'Lessons', exact: true })).toBeFocused();
+  // Hidden with ×: focus goes back to Learn.
+  await teach.pane.getByRole('button', { name: 'Hide the teaching pane' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(teach.learnButton).toBeFocused();
+});
+
 test('hiding the pane keeps a challenge open and its rules in force; "← Menu" leaves it', async ({ lab, page }) => {
   const teach = new TeachPane(page);
   await teach.open();

@@ -11,6 +11,7 @@ import { useDispatch, useLab } from '../store/context';
 import type { LabState } from '../store/store';
 import { Markdown } from './Markdown';
 import { updateChallenge, useProgress } from './progress';
+import { FOCUS_TARGET } from './useFocusKept';
 
 const selectGoal = (s: LabState) => s.teach.goal;
 
@@ -43,7 +44,7 @@ export function ChallengePanel({ challenge }: { challenge: ChallengeView }) {
 
   return (
     <section className="teach-challenge" aria-label={`Challenge: ${challenge.title}`}>
-      <h2>{challenge.title}</h2>
+      <h2 {...FOCUS_TARGET}>{challenge.title}</h2>
       <p className="teach-meta">
         Challenge <span className="mono">{challenge.name}</span> · {challenge.pager} · par {challenge.par}
         {best !== null && ` · your best ${best}`}

@@ -11,6 +11,7 @@ import type { Step } from '../protocol/scenario';
 import { useDispatch, useLab } from '../store/context';
 import type { LabState } from '../store/store';
 import { updateExercise } from './progress';
+import { FOCUS_TARGET } from './useFocusKept';
 
 const selectChecks = (s: LabState) => s.teach.checks;
 const selectShownTo = (s: LabState) => s.teach.shownTo;
@@ -53,7 +54,7 @@ export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
   const right = Object.values(checks).filter((c) => c.correct).length;
   return (
     <section className="teach-exercise" aria-label={`Exercise ${key}`}>
-      <h2>
+      <h2 {...FOCUS_TARGET}>
         Exercise <span className="mono">{key}</span>
       </h2>
       <p className="teach-meta">{exercise.about}</p>

@@ -11,6 +11,7 @@ import type { LabState } from '../store/store';
 import { Markdown } from './Markdown';
 import { Marks } from './Marks';
 import { updateLesson } from './progress';
+import { FOCUS_TARGET } from './useFocusKept';
 
 const selectScene = (s: LabState) => s.teach.scene;
 const selectReveals = (s: LabState) => s.teach.reveals;
@@ -101,7 +102,9 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
   const revealed = reveal !== null && !retrying && scene.question !== null;
   return (
     <article className="teach-scene" aria-labelledby={`scene-${k}`}>
-      <h3 id={`scene-${k}`}>{scene.title}</h3>
+      <h3 id={`scene-${k}`} {...(revealed ? {} : FOCUS_TARGET)}>
+        {scene.title}
+      </h3>
       {revealed ? (
         // The narration below is about the scene's step; the lab has moved on to the answer's.
         <p className="teach-where">
@@ -223,7 +226,7 @@ function Question({ scene, k, reveal, retrying, setRetrying }: QuestionProps) {
 
 function RevealBox({ reveal, at, onRetry }: { reveal: RevealView; at: number; onRetry: () => void }) {
   return (
-    <div className={`teach-reveal ${reveal.correct ? 'is-right' : 'is-wrong'}`} role="status">
+    <div className={`teach-reveal ${reveal.correct ? 'is-right' : 'is-wrong'}`} role="status" {...FOCUS_TARGET}>
       <p className="teach-verdict">
         {reveal.correct ? 'Right!' : 'Not quite.'} The engine says: <strong className="mono">{reveal.answer}</strong>
       </p>

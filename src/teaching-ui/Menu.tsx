@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Catalog } from '../protocol/teach';
 import { useDispatch } from '../store/context';
 import { useProgress } from './progress';
+import { FOCUS_TARGET } from './useFocusKept';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -29,7 +30,9 @@ export function Menu({ catalog }: { catalog: Catalog }) {
   return (
     <div className="teach-menu">
       <section aria-labelledby="teach-lessons">
-        <h2 id="teach-lessons">Lessons</h2>
+        <h2 id="teach-lessons" {...FOCUS_TARGET}>
+          Lessons
+        </h2>
         {byPager(catalog.lessons).map(([pager, lessons]) => (
           <div key={pager}>
             <h3 className="teach-group">{KERNELS[pager] ?? pager}</h3>

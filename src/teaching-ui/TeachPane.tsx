@@ -3,7 +3,7 @@
  * the lesson, challenge or exercise open. It sits beside the lab's panels,
  * which stay in view and in use.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { clearTeachingHash } from '../app/teach-link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
 import type { LabState } from '../store/store';
@@ -11,6 +11,7 @@ import { ChallengePanel } from './ChallengePanel';
 import { ExercisePanel } from './ExercisePanel';
 import { LessonPanel } from './LessonPanel';
 import { Menu } from './Menu';
+import { useFocusKept } from './useFocusKept';
 import './teach.css';
 
 const selectCatalog = (s: LabState) => s.teach.catalog;
@@ -23,6 +24,8 @@ export default function TeachPane({ compact = false }: { compact?: boolean }) {
   const catalog = useLab(selectCatalog);
   const mode = useLab(selectMode);
   const readOnly = useLab(selectReadOnly);
+  const pane = useRef<HTMLElement>(null);
+  useFocusKept(pane, '.learn-button');
 
   useEffect(() => {
     if (!catalog && !readOnly) dispatch({ type: 'teach', command: { type: 'teach.catalog' } });
@@ -34,10 +37,14 @@ export default function TeachPane({ compact = false }: { compact?: boolean }) {
   };
   // Hiding keeps what is open, as the header's Learn button does: a learner who wants the room back must not
   // lose a challenge's standing (its rules keep applying) without a word. "← Menu" is how one leaves.
-  const hide = () => store.getState().setTeachOpen(false);
+  const hide = () => {
+    store.getState().setTeachOpen(false);
+    // The pane and its × go: focus returns to the button that brings it back.
+    document.querySelector<HTMLElement>('.learn-button')?.focus();
+  };
 
   return (
-    <aside id="teach-pane" className={`teach-pane${compact ? ' is-compact' : ''}`} aria-label="Learn">
+    <aside ref={pane} id="teach-pane" className={`teach-pane${compact ? ' is-compact' : ''}`} aria-label="Learn">
       {!readOnly && (
         <header className="teach-header">
           {mode ? (
