@@ -131,6 +131,28 @@ test('each lab steps on its own, and the story bar lines them up again', async (
   await expect(page).toHaveURL(/#compare=two-faults-one-page&step=2$/);
 });
 
+test('a lab that branches off the story says so, and a story step takes it back to the story', async ({ page }) => {
+  const compare = new ComparePage(page);
+  await compare.open('#compare=two-faults-one-page&step=3');
+  const { freebsd: f } = compare;
+  await expect(f.where).toHaveText('Story step 3 of 5: The read completes · step 9 of 11');
+  // A call started at story step 3 (step 9 of 11): Branch 2, which leaves the story after step 9.
+  await f.threads.startButton.click();
+  await expect(f.where).toHaveText('Off the story after story step 3 of 5 (The read completes) · step 10 of 10');
+  await expect(f.says).toHaveText(
+    'This lab is on Branch 2, which left the story after step 9; pick a story step above to go back to the story.',
+  );
+  // Story step 4 is at FreeBSD step 10, the branch's own step 10: not the story's.
+  await expect(compare.current).toHaveCount(0);
+
+  await compare.storyStep(5).click();
+  await expect(compare.current).toHaveText('5 The second fault maps the page without reading it');
+  await expect(f.where).toHaveText(
+    'Story step 5 of 5: The second fault maps the page without reading it · step 11 of 11',
+  );
+  await expect(f.timeline.branchPicker).toHaveValue('1');
+});
+
 test('a link opens a pair at a story step; a link naming nothing says so and changes nothing', async ({ page }) => {
   const compare = new ComparePage(page);
   await compare.open('#compare=out-of-memory&step=3');

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FIRST_PAIR } from '../src/app/compare/link';
-import { readPairIndex, storyPosition, type KernelPair } from '../src/app/compare/pairs';
+import { readPairIndex, stepsOnStory, storyBranch, storyPosition, type KernelPair } from '../src/app/compare/pairs';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import type { Digest } from '../src/engine/model';
 import { parseScenario } from '../src/scenario/schema';
@@ -141,11 +141,28 @@ describe('reading the index strictly', () => {
   it('places a cursor on the story', () => {
     const pair = pairs.find((p) => p.id === 'one-fault')!;
     const ats = pair.story.map((s) => s.freebsd.at);
-    expect(storyPosition(pair, 'freebsd', 0)).toEqual({ index: -1, exact: false });
-    expect(storyPosition(pair, 'freebsd', ats[1]!)).toEqual({ index: 1, exact: true });
+    expect(storyPosition(pair, 'freebsd', 0)).toEqual({ index: -1, exact: false, off: false });
+    expect(storyPosition(pair, 'freebsd', ats[1]!)).toEqual({ index: 1, exact: true, off: false });
     // Between story steps 0 and 1 (steps 4 and 6 of the FreeBSD scenario).
     expect(ats[1]! - ats[0]!).toBeGreaterThan(1);
-    expect(storyPosition(pair, 'freebsd', ats[0]! + 1)).toEqual({ index: 0, exact: false });
-    expect(storyPosition(pair, 'freebsd', 1000)).toEqual({ index: ats.length - 1, exact: false });
+    expect(storyPosition(pair, 'freebsd', ats[0]! + 1)).toEqual({ index: 0, exact: false, off: false });
+    expect(storyPosition(pair, 'freebsd', 1000)).toEqual({ index: ats.length - 1, exact: false, off: false });
+    // On a branch that shares the story's first ats[1] steps: at a story step's number past them, off the story.
+    expect(storyPosition(pair, 'freebsd', ats[2]!, ats[1]!)).toEqual({ index: 1, exact: false, off: true });
+    expect(storyPosition(pair, 'freebsd', ats[1]!, ats[1]!)).toEqual({ index: 1, exact: true, off: false });
+  });
+
+  it('counts the steps a branch shares with the story: the least fork point back to the first branch', () => {
+    const branches = [
+      { id: 1, parent: null, forkAt: 0 },
+      { id: 2, parent: 1, forkAt: 9 },
+      { id: 3, parent: 2, forkAt: 11 },
+      { id: 4, parent: 2, forkAt: 5 },
+    ];
+    expect(stepsOnStory(branches, 1)).toBe(Infinity);
+    expect(stepsOnStory(branches, 2)).toBe(9);
+    expect(stepsOnStory(branches, 3)).toBe(9);
+    expect(stepsOnStory(branches, 4)).toBe(5);
+    expect(storyBranch(branches)).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { LabColumn } from './LabColumn';
 import { compareLabs } from './labs';
 import { compareHash, compareParams } from './link';
 import { DEFAULT_PAIR, findPair, libraryEntry, PAIRS, PAIRS_ERROR } from './pair-data';
-import { KERNELS, type KernelPair } from './pairs';
+import { KERNELS, storyBranch, type KernelPair } from './pairs';
 import { StoryBar } from './StoryBar';
 import './Compare.css';
 
@@ -37,10 +37,15 @@ function openPair(pair: KernelPair, index: number): void {
   }
 }
 
+/** Both labs to story step `index`, each back on the story's branch first if it has left it. */
 function seekBoth(pair: KernelPair, index: number): void {
   const labs = compareLabs();
-  for (const kernel of KERNELS)
-    labs[kernel].store.getState().dispatch({ type: 'seek', to: pair.story[index]![kernel].at });
+  for (const kernel of KERNELS) {
+    const state = labs[kernel].store.getState();
+    const story = storyBranch(state.branches);
+    if (story !== null && story !== state.branch) state.dispatch({ type: 'switchBranch', branch: story });
+    state.dispatch({ type: 'seek', to: pair.story[index]![kernel].at });
+  }
 }
 
 /**

@@ -6,9 +6,9 @@ import { Source } from '../../panels/Source/Source';
 import { Threads } from '../../panels/Threads/Threads';
 import { Timeline } from '../../panels/Timeline/Timeline';
 import { useDispatch, useLab } from '../../store/context';
-import { selectCursor, selectLength, selectProfile } from '../../store/selectors';
+import { selectBranch, selectBranches, selectCursor, selectLength, selectProfile } from '../../store/selectors';
 import { StatusRow } from '../Banners';
-import { storyPosition, type Kernel, type KernelPair } from './pairs';
+import { stepsOnStory, storyPosition, type Kernel, type KernelPair } from './pairs';
 
 const KERNEL_NAMES: Record<Kernel, string> = { openbsd: 'OpenBSD', freebsd: 'FreeBSD' };
 
@@ -18,7 +18,10 @@ function StoryNote({ pair, kernel }: { pair: KernelPair; kernel: Kernel }) {
   const length = useLab(selectLength);
   const dispatch = useDispatch();
   const name = KERNEL_NAMES[kernel];
-  const { index, exact } = storyPosition(pair, kernel, cursor);
+  const branches = useLab(selectBranches);
+  const branch = useLab(selectBranch);
+  const shared = stepsOnStory(branches, branch);
+  const { index, exact, off } = storyPosition(pair, kernel, cursor, shared);
   const step = index >= 0 ? pair.story[index] : undefined;
   const n = pair.story.length;
   const loading = useLab(selectProfile) === null;
@@ -28,7 +31,9 @@ function StoryNote({ pair, kernel }: { pair: KernelPair; kernel: Kernel }) {
       ? `Before story step 1`
       : exact
         ? `Story step ${index + 1} of ${n}: ${step.title}`
-        : `Past story step ${index + 1} of ${n} (${step.title})`;
+        : off
+          ? `Off the story after story step ${index + 1} of ${n} (${step.title})`
+          : `Past story step ${index + 1} of ${n} (${step.title})`;
   return (
     <div className={`story-note${exact ? ' story-note-exact' : ''}`} aria-live="polite">
       <div className="story-where">
@@ -60,10 +65,18 @@ function StoryNote({ pair, kernel }: { pair: KernelPair; kernel: Kernel }) {
         </span>
       </div>
       {step && exact && <p className="story-says">{step[kernel].says}</p>}
-      {step && !exact && (
+      {off ? (
         <p className="story-says muted">
-          This lab has moved on its own; pick a story step above to line the two labs up again.
+          This lab is on {branches.find((b) => b.id === branch)?.name ?? 'another branch'}, which left the story after
+          step {shared}; pick a story step above to go back to the story.
         </p>
+      ) : (
+        step &&
+        !exact && (
+          <p className="story-says muted">
+            This lab has moved on its own; pick a story step above to line the two labs up again.
+          </p>
+        )
       )}
     </div>
   );

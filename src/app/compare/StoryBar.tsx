@@ -1,8 +1,9 @@
 import { useStore } from 'zustand';
-import type { LabStore } from '../../store/store';
-import { KERNELS, storyPosition, type Kernel, type KernelPair } from './pairs';
+import type { LabState, LabStore } from '../../store/store';
+import { KERNELS, stepsOnStory, storyPosition, type Kernel, type KernelPair } from './pairs';
 
 const selectCursor = (s: { cursor: number }) => s.cursor;
+const selectShared = (s: LabState) => stepsOnStory(s.branches, s.branch);
 
 /**
  * The pair's story, step by step: choosing a story step moves both labs to
@@ -22,7 +23,11 @@ export function StoryBar({
     openbsd: useStore(stores.openbsd, selectCursor),
     freebsd: useStore(stores.freebsd, selectCursor),
   };
-  const at = KERNELS.map((k) => storyPosition(pair, k, cursors[k]));
+  const shared = {
+    openbsd: useStore(stores.openbsd, selectShared),
+    freebsd: useStore(stores.freebsd, selectShared),
+  };
+  const at = KERNELS.map((k) => storyPosition(pair, k, cursors[k], shared[k]));
   // The story step both labs stand on exactly, if they do.
   const both = at.every((p) => p.exact && p.index === at[0]!.index) ? at[0]!.index : -1;
   // Labs apart: "next" lines them up one past the furthest either has got, "previous" at the earliest (so

@@ -132,10 +132,46 @@ export function readPairIndex(json: unknown): PairIndexRead {
 /**
  * Which story step a lab stands at, from its cursor: `exact` when the cursor
  * is a story step's `at`, else the last story step before it (`after`), or
- * none yet (-1).
+ * none yet (-1). `shared`: the steps the lab's branch shares with the story's
+ * (`stepsOnStory`); past them the lab has left the story (`off`), and the
+ * step it left after is the last it passed.
  */
-export function storyPosition(pair: KernelPair, kernel: Kernel, cursor: number): { index: number; exact: boolean } {
+export function storyPosition(
+  pair: KernelPair,
+  kernel: Kernel,
+  cursor: number,
+  shared = Infinity,
+): { index: number; exact: boolean; off: boolean } {
+  const off = cursor > shared;
+  const upTo = off ? shared : cursor;
   let index = -1;
-  for (let i = 0; i < pair.story.length; i++) if (pair.story[i]![kernel].at <= cursor) index = i;
-  return { index, exact: index >= 0 && pair.story[index]![kernel].at === cursor };
+  for (let i = 0; i < pair.story.length; i++) if (pair.story[i]![kernel].at <= upTo) index = i;
+  return { index, exact: !off && index >= 0 && pair.story[index]![kernel].at === cursor, off };
+}
+
+/** A branch as the lab's history lists it (src/protocol/debug.ts BranchView). */
+interface BranchLink {
+  readonly id: number;
+  readonly parent: number | null;
+  readonly forkAt: number;
+}
+
+/**
+ * The steps the lab's current branch shares with the story's (the first branch, the scenario as opened):
+ * every step when it is that one. A branch made from a branch shares no more than its parent does.
+ */
+export function stepsOnStory(branches: readonly BranchLink[], branch: number): number {
+  let shared = Infinity;
+  let b = branches.find((x) => x.id === branch);
+  while (b && b.parent !== null) {
+    shared = Math.min(shared, b.forkAt);
+    const parent = b.parent;
+    b = branches.find((x) => x.id === parent);
+  }
+  return shared;
+}
+
+/** The story's branch: the first, the one with no parent. */
+export function storyBranch(branches: readonly BranchLink[]): number | null {
+  return branches.find((b) => b.parent === null)?.id ?? null;
 }
