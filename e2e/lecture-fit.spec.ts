@@ -265,6 +265,19 @@ test.describe('lecture controls', () => {
   });
 });
 
+test.describe('the Learn pane beside a 1024x768 lab', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('leaves the Timeline three rows of steps to click', async ({ page }) => {
+    await page.goto('/#lesson=two-faults-one-page&scene=4');
+    await expect(page.getByText('Scene 4 of 10', { exact: true })).toBeVisible({ timeout: 20_000 });
+    const rows = await new Lab(page).timeline.region
+      .getByRole('list', { name: 'Steps' })
+      .evaluate((list) => list.closest('.timeline-scroll')!.clientHeight / list.querySelector('li')!.offsetHeight);
+    expect(rows).toBeGreaterThanOrEqual(3);
+  });
+});
+
 test.describe('the page tree before its pan/zoom chunk', () => {
   test('is drawn fitted: its trees lie inside the drawing while d3-zoom is still on its way', async ({ page }) => {
     // The chunk never arrives in this test: what shows is what a class sees until it does.
