@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
-import { linkTo } from './scenarios';
+import { libraryText, linkTo } from './scenarios';
 
 /** What a person checks after attach and a write fault whose read is in flight (step 4 of 4). */
 async function expectFaultWaitingOnRead(lab: Lab): Promise<void> {
@@ -138,4 +138,17 @@ test('a long link answers at its last step, and Back and Start pressed at once a
   }
   await expect(lab.timeline.entry(3)).toHaveText(/^3\. spawn f0: fault\(vnode="big", offset=0x0, access="write"\)$/);
   await expect(lab.errorBanner).toHaveCount(0);
+});
+
+test('a link part it cannot use is named, not dropped in silence', async ({ page }) => {
+  const lab = new Lab(page);
+  const link = linkTo(libraryText('two-threads-fault-same-page'));
+  await page.goto(`${link}&at=-1`);
+  await expect(lab.timeline.status).toHaveText(/^Step (\d+) of \1$/);
+  await expect(lab.info).toHaveText('Ignored in the link: at=-1: not a step number. It opens at its last step.');
+
+  await page.goto('about:blank');
+  await page.goto(`${link}&at=4&thread=t9`);
+  await expect(lab.timeline.status).toHaveText(/^Step 4 of /);
+  await expect(lab.info).toHaveText('The link selects t9, a thread this scenario never starts.');
 });

@@ -94,6 +94,15 @@ function openLink(hash: string, fallback?: OpenFallback): number | null {
     ...(fallback ? { fallback } : {}),
   });
   if (id !== null) fetchSeedEarly(id);
+  const ignored = params?.ignored ?? [];
+  if (id !== null && ignored.length > 0)
+    whenAnswered(id, (state) => {
+      if (state.refused !== id)
+        state.notify({
+          kind: 'info',
+          text: `Ignored in the link: ${ignored.join('; ')}.${params?.at == null ? ' It opens at its last step.' : ''}`,
+        });
+    });
   if (id !== null && !embed)
     whenAnswered(id, () => {
       if (location.hash === hash) history.replaceState(history.state, '', location.pathname + location.search);

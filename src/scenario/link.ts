@@ -20,6 +20,8 @@ export interface LinkParams {
   at: number | null;
   /** `&thread=T`: the selected thread, when given. */
   thread: string | null;
+  /** The parts after the data that were not used, with why (`at=-1: not a step number`), in link order. */
+  ignored: string[];
 }
 
 /** The parts of a `#scenario=` hash; null when the hash is not a scenario link. */
@@ -28,12 +30,19 @@ export function linkParams(hash: string): LinkParams | null {
   const [data = '', ...rest] = hash.slice(HASH_PREFIX.length).split('&');
   let at: number | null = null;
   let thread: string | null = null;
+  const ignored: string[] = [];
   for (const part of rest) {
     const [key, value = ''] = part.split('=');
-    if (key === 'at' && /^\d{1,9}$/.test(value)) at = Number(value);
-    if (key === 'thread' && /^[A-Za-z0-9_.-]{1,64}$/.test(value)) thread = value;
+    const shown = part.length > 40 ? `${part.slice(0, 40)}…` : part;
+    if (key === 'at') {
+      if (/^\d{1,9}$/.test(value)) at = Number(value);
+      else ignored.push(`${shown}: not a step number`);
+    } else if (key === 'thread') {
+      if (/^[A-Za-z0-9_.-]{1,64}$/.test(value)) thread = value;
+      else ignored.push(`${shown}: not a thread name`);
+    } else ignored.push(`${shown}: not a part of a link`);
   }
-  return { data, at, thread };
+  return { data, at, thread, ignored };
 }
 
 /** The link to `scenario`, at `at` steps with `thread` selected when given. Loads lz-string on first use. */

@@ -403,6 +403,14 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         patch.title = loaded.title ?? '';
         patch.selectedThread = event.select;
         patch.previewLine = event.selectLine;
+        // A link naming a thread its scenario never starts: said, not silently dropped.
+        if (event.select !== null && !loaded.steps.some((s) => 'spawn' in s && s.spawn === event.select)) {
+          patch.selectedThread = null;
+          patch.notice = {
+            kind: 'info',
+            text: `The link selects ${event.select}, a thread this scenario never starts.`,
+          };
+        }
         patch.selectedVnode = loaded.vnodes[0]?.name ?? null;
         patch.comparison = null;
         if (event.undoable)
