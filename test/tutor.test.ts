@@ -40,7 +40,18 @@ describe('the tutor in the worker', () => {
     const h = harness();
     await h.send({ type: 'teach.catalog' });
     const catalog = h.last('teach.catalog')!.catalog;
-    expect(catalog.lessons.map((l) => l.name)).toContain('two-faults-one-page');
+    // In a course's order, a uvn's life first; every shipped lesson listed.
+    expect(catalog.lessons.map((l) => l.name)).toEqual([
+      'uvn-life-cycle',
+      'a-fault',
+      'two-faults-one-page',
+      'msync',
+      'truncate-and-sync',
+      'terminate-and-revoke',
+      'freebsd-read-ahead',
+      'freebsd-sendfile-async',
+      'freebsd-vgone-drain',
+    ]);
     const lesson = catalog.lessons.find((l) => l.name === 'two-faults-one-page')!;
     expect(lesson).toMatchObject({ pager: 'openbsd', title: 'Two faults on one page' });
     expect(lesson.questions).toBeGreaterThanOrEqual(3);

@@ -83,6 +83,30 @@ type Open =
   | { kind: 'challenge'; challenge: Challenge }
   | { kind: 'exercise'; exercise: Exercise; shownTo: number };
 
+/**
+ * The order a course meets the lessons in: a uvn's life first, then one fault, two on one page, writing out,
+ * sizes, the end of a vnode; FreeBSD's after. A lesson not listed comes after these, by name.
+ */
+const LESSON_ORDER = [
+  'uvn-life-cycle',
+  'a-fault',
+  'two-faults-one-page',
+  'msync',
+  'truncate-and-sync',
+  'terminate-and-revoke',
+  'freebsd-read-ahead',
+  'freebsd-sendfile-async',
+  'freebsd-vgone-drain',
+];
+
+function byLessonOrder(a: string, b: string): number {
+  const rank = (name: string) => {
+    const i = LESSON_ORDER.indexOf(name);
+    return i < 0 ? LESSON_ORDER.length : i;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 class LabTutor implements Tutor {
   private open: Open | null = null;
 
@@ -141,7 +165,7 @@ class LabTutor implements Tutor {
 
   private async catalog(): Promise<Catalog> {
     const lessons: Catalog['lessons'][number][] = [];
-    for (const name of Object.keys(lessonFiles).map(fileName).sort()) {
+    for (const name of Object.keys(lessonFiles).map(fileName).sort(byLessonOrder)) {
       const opened = await openLesson(name);
       if (typeof opened === 'string') continue; // a broken lesson is reported when it is opened
       const { lesson, scenario } = opened;
