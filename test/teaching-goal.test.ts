@@ -66,6 +66,9 @@ describe('answer values', () => {
     expect(answerMatches('none', [])).toBe(true);
     expect(answerMatches('0x1000', 4096)).toBe(true);
     expect(answerMatches('4097', 4096)).toBe(false);
+    expect(answerMatches('05', 5)).toBe(true);
+    expect(answerMatches('-007', -7)).toBe(true);
+    expect(answerMatches('0', 0)).toBe(true);
     expect(answerMatches('FALSE', false)).toBe(true);
     expect(answerMatches('NULL', null)).toBe(true);
     expect(answerMatches('null', 'uvn_get')).toBe(false);

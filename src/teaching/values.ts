@@ -42,7 +42,7 @@ export function sameValue(a: Value, b: Value): boolean {
  * Read a typed answer against the value it will be compared with, so the
  * same text reads the way that value is written:
  * - a list: names separated by `|`, `,` or spaces (`PG_BUSY|PG_FAKE`); `[]`, `none` or nothing is empty;
- * - a number: decimal or 0x hex;
+ * - a number: decimal (leading zeros allowed) or 0x hex;
  * - a boolean: true/false (also TRUE/FALSE as the C writes them);
  * - null: `null` or `NULL`;
  * - a string: the text, trimmed (surrounding quotes dropped).
@@ -63,7 +63,9 @@ export function readAnswer(text: string, like: Value): Value | undefined {
     return t.split(/[|,\s]+/).filter((s) => s.length > 0);
   }
   if (typeof like === 'number') {
-    if (/^-?(0|[1-9]\d*)$/.test(t) || /^0x[0-9a-f]+$/i.test(t)) return Number(t);
+    // Decimal with or without leading zeros (`05` is 5: never octal here), or 0x hex.
+    if (/^-?\d{1,16}$/.test(t)) return Number(t);
+    if (/^0x[0-9a-f]+$/i.test(t)) return Number(t);
     return undefined;
   }
   if (typeof like === 'boolean') {
