@@ -193,6 +193,20 @@ test('an exercise opened from its link is checked as the answer is typed, then i
   await expect(teach.exerciseQuestion(1)).toContainText(`Answer: ${formatValue(exercise.questions[0]!.answer)}`);
   await expect(teach.exerciseQuestion(1)).not.toContainText('checking');
   await expect(teach.exerciseQuestion(1)).not.toContainText('not yet');
+  // A later question answered, then an earlier one again: the lab goes back to the earlier one's state, and
+  // says where it is.
+  const later = exercise.questions[2]!;
+  expect(later.step).toBeGreaterThan(q.step);
+  await teach.answerBox(3).fill(formatValue(later.answer));
+  await expect(lab.timeline.status).toHaveText(`Step ${later.step + 1} of ${later.step + 1}`);
+  await teach.answerBox(2).fill('');
+  await teach.answerBox(2).fill(formatValue(q.answer));
+  await expect(teach.exerciseQuestion(2)).toContainText('✓ right');
+  await expect(lab.timeline.status).toHaveText(`Step ${q.step + 1} of ${later.step + 1}`);
+  await expect(teach.pane.getByText(/answered right/)).toContainText(`the lab shows the state after step ${q.step}`);
+  // A step of the learner's own is not called the schedule's.
+  await lab.threads.start('uvn_attach', { vnode: 'vn1', prot: 'rw' });
+  await expect(teach.pane.getByText(/answered right/)).toContainText('the lab has left the schedule');
 });
 
 test('keyboard: focus follows the learner through the pane, never dropping to the page', async ({ lab, page }) => {

@@ -15,6 +15,17 @@ import { FOCUS_TARGET } from './useFocusKept';
 
 const selectChecks = (s: LabState) => s.teach.checks;
 const selectShownTo = (s: LabState) => s.teach.shownTo;
+const selectCursor = (s: LabState) => s.cursor;
+const selectSteps = (s: LabState) => s.steps;
+
+/** What the lab shows, in the exercise's numbering: the state after step k, the setup, or the learner's own. */
+function labPlace(schedule: readonly Step[], steps: readonly Step[], cursor: number): string {
+  const onSchedule =
+    cursor <= schedule.length &&
+    steps.slice(0, cursor).every((s, i) => JSON.stringify(s) === JSON.stringify(schedule[i]));
+  if (!onSchedule) return '; the lab has left the schedule (steps of your own)';
+  return cursor === 0 ? '; the lab shows the setup' : `; the lab shows the state after step ${cursor - 1}`;
+}
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -40,6 +51,8 @@ export function exerciseHash(kind: string, seed: number): string {
 export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
   const checks = useLab(selectChecks);
   const shownTo = useLab(selectShownTo);
+  const cursor = useLab(selectCursor);
+  const steps = useLab(selectSteps);
   const key = `${exercise.exercise}:${exercise.seed}`;
 
   useEffect(() => {
@@ -76,7 +89,7 @@ export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
       </p>
       <p role="status" className="teach-count">
         {right} of {exercise.questions.length} answered right
-        {shownTo >= 0 ? `; the lab shows the state after step ${shownTo}` : '; the lab shows the setup'}
+        {labPlace(exercise.steps, steps, cursor)}
       </p>
       <ol className="teach-questions">
         {exercise.questions.map((q, i) => (

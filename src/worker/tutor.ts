@@ -231,16 +231,23 @@ class LabTutor implements Tutor {
     return { ...e.scenario, title: `Exercise ${e.kind}:${e.seed}`, steps: e.scenario.steps.slice(0, through + 1) };
   }
 
-  /** Check a typed answer (text), or give the answer (null); a right or given answer plays the schedule to its step. */
+  /**
+   * Check a typed answer (text), or give the answer (null); a right or given answer plays the schedule to its
+   * step (or moves the lab back to it).
+   */
   private answer(id: number, index: number, text: string | null): void {
     if (this.open?.kind !== 'exercise') return this.fail('No exercise is open.');
     const open = this.open;
     const q = open.exercise.questions[index];
     if (!q) return this.fail(`The exercise has no question ${index + 1}.`);
     const correct = text !== null && text.trim() !== '' && answerMatches(text, q.answer);
-    if ((correct || text === null) && q.step > open.shownTo) {
-      open.shownTo = q.step;
-      this.port.load(id, this.exerciseScenario(open.exercise, q.step));
+    if (correct || text === null) {
+      // Played up to the question's step, or back to it within what is played: the lab shows the state that
+      // answers it, whichever question is answered first.
+      if (q.step > open.shownTo) {
+        open.shownTo = q.step;
+        this.port.load(id, this.exerciseScenario(open.exercise, q.step));
+      } else this.port.seek(id, q.step + 1);
     }
     this.send({
       type: 'teach.checked',
