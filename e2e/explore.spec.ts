@@ -57,6 +57,12 @@ test.describe('Explore: search the schedules of the current threads', () => {
       'aria-pressed',
       'true',
     );
+    // Opened again, the dialog keeps its findings and says what they were found in: the lab shows the finding now.
+    await explore.open();
+    await expect(explore.findings.filter({ hasText: /^panic: / }).first()).toBeVisible();
+    await expect(explore.dialog.getByText(/^Found in “/)).toHaveText(
+      /^Found in “.+”; the lab now shows one of its schedules, so Explore again searches that one's threads\.$/,
+    );
   });
 
   test('Cancel stops a long search with what it found; closing keeps the results', async ({ lab }) => {

@@ -49,6 +49,9 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
   const [preempt, setPreempt] = useState(String(DEFAULT_CHOICE.preempt));
   const [maxSchedules, setMaxSchedules] = useState(String(DEFAULT_CHOICE.maxSchedules));
   const [threads, setThreads] = useState(0);
+  // A finding or schedule opened replaces the lab's scenario: the results stay (another may be opened), and
+  // say what they were found in, since "Explore again" would now search the opened one.
+  const [searched, setSearched] = useState<{ title: string; left: boolean } | null>(null);
 
   useEffect(() => {
     const d = dialog.current;
@@ -67,6 +70,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
     if (results.length === 0)
       return send({ type: 'refuse', message: 'Choose at least one result a request may complete with.' });
     setThreads(scenario.steps.filter((s) => 'spawn' in s).length);
+    setSearched({ title: scenario.title ?? '', left: false });
     send({ type: 'start' });
     client.start(scenario, {
       ...DEFAULT_CHOICE,
@@ -87,6 +91,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       cursor: f.steps,
       ...(f.thread ? { select: f.thread } : {}),
     });
+    setSearched((s) => (s ? { ...s, left: true } : s));
     onClose();
   };
 
@@ -174,6 +179,12 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       {view.status !== 'idle' && view.status !== 'error' && (
         <section aria-labelledby="explore-findings-title">
           <h3 id="explore-findings-title">Findings</h3>
+          {searched?.left && (
+            <p className="explore-left">
+              Found in {searched.title ? `“${searched.title}”` : 'the scenario searched'}; the lab now shows one of its
+              schedules, so Explore again searches that one&apos;s threads.
+            </p>
+          )}
           {view.findings.length === 0 ? (
             <p className="muted">
               {running
