@@ -171,6 +171,11 @@ test('a link opens a pair at a story step; a link naming nothing says so and cha
   await expect(compare.pairPicker).toHaveValue('out-of-memory');
   await expect(compare.current).toHaveText('3 A page is freed and the sleeper wakes');
 
+  // A malformed escape is a name like any other: no such pair, nothing changes.
+  await page.evaluate(() => (location.hash = '#compare=one-fault%ZZ&step=2'));
+  await expect(page.getByRole('alert')).toContainText('No kernel pair is named "one-fault%ZZ"');
+  await expect(compare.current).toHaveText('3 A page is freed and the sleeper wakes');
+
   await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=9'));
   await expect(page.getByRole('alert')).toHaveText(/"Out of memory" has 4 story steps, not 9: showing the first\./);
   await expect(compare.current).toHaveText('1 The last free page is in use');

@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { expect, test as base } from '@playwright/test';
 import { Lab } from './pages/Lab';
 
 export { expect } from '@playwright/test';
@@ -15,12 +15,18 @@ interface Fixtures {
  */
 export const test = base.extend<Fixtures>({
   page: async ({ page }, use) => {
+    // An exception nobody caught fails the test, whatever it checked: a page can look right and be broken.
+    const uncaught: string[] = [];
+    page.on('pageerror', (e) => uncaught.push(e.message));
     await page.addInitScript(() => {
+      // about:blank (a test's way to start over) has no storage to clear.
+      if (location.protocol === 'about:') return;
       if (sessionStorage.getItem('e2e:cleared')) return;
       localStorage.clear();
       sessionStorage.setItem('e2e:cleared', '1');
     });
     await use(page);
+    expect(uncaught, 'uncaught exceptions in the page').toEqual([]);
   },
   lab: async ({ page }, use) => {
     const lab = new Lab(page);

@@ -146,6 +146,9 @@ test('a link part it cannot use is named, not dropped in silence', async ({ page
   await page.goto(`${link}&at=-1`);
   await expect(lab.timeline.status).toHaveText(/^Step (\d+) of \1$/);
   await expect(lab.info).toHaveText('Ignored in the link: at=-1: not a step number. It opens at its last step.');
+  // Read once, as any link: the hash leaves the address, and every panel shows the same step.
+  await expect(page).not.toHaveURL(/#scenario=/);
+  await expect(lab.threads.cards).not.toHaveCount(0);
 
   await page.goto('about:blank');
   await page.goto(`${link}&at=4&thread=t9`);

@@ -33,14 +33,13 @@ const PRERENDERED_MOUNT_WAIT_MS = 10_000;
 
 /** Call `then` once, when the store's state is `ready` (now or later). */
 function whenState(ready: (state: LabState) => boolean, then: (state: LabState) => void): void {
-  const check = (state: LabState) => {
-    if (!ready(state)) return false;
-    then(state);
-    return true;
-  };
-  if (check(lab.store.getState())) return;
+  const now = lab.store.getState();
+  if (ready(now)) return then(now);
+  // Unsubscribed before `then` runs: a `then` that sets the store (a notice) must not call itself again.
   const stop = lab.store.subscribe((state) => {
-    if (check(state)) stop();
+    if (!ready(state)) return;
+    stop();
+    then(state);
   });
 }
 

@@ -31,7 +31,16 @@ export function compareParams(hash: string): CompareParams | null {
     const [key, value = ''] = part.split('=');
     if (key === 'step' && /^[1-9]\d{0,3}$/.test(value)) step = Number(value);
   }
-  return { pair: decodeURIComponent(pair), step };
+  return { pair: decodeOrKeep(pair), step };
+}
+
+/** A malformed escape (`%`, `%ZZ`) stays as typed: the view then says no pair has that name. */
+function decodeOrKeep(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The link to `pair` at story step `step` (1-based). */
