@@ -68,6 +68,22 @@ async function expectRaceAtStep6(lab: Lab): Promise<void> {
 }
 
 test.describe('importing scenario files', () => {
+  test('a file that is not UTF-8, or starts with a byte order mark, is refused as the runner refuses it', async ({
+    lab,
+  }) => {
+    await openRaceAtStep6(lab);
+    const text = scenarioText([], { title: 'caf\u00e9' });
+    const latin1 = Buffer.from(text, 'latin1');
+    await lab.bar.importFile({ name: 'latin1.json', contents: latin1 });
+    const at = latin1.indexOf(0xe9);
+    await expect(lab.error).toHaveText(`Import of latin1.json: the file is not valid UTF-8 at byte ${at} (0xe9)`);
+    await expectRaceAtStep6(lab);
+    await lab.bar.importFile({ name: 'bom.json', contents: `\ufeff${scenarioText([])}` });
+    await expect(lab.error).toContainText('Import of bom.json: ');
+    await expect(lab.error).toContainText('byte order mark');
+    await expectRaceAtStep6(lab);
+  });
+
   for (const bad of MALFORMED) {
     test(`a file with ${bad.what} is refused with its step and field, and the session is kept`, async ({ lab }) => {
       await openRaceAtStep6(lab);

@@ -4,12 +4,16 @@ import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 
 /** A file to import: a path on disk, or a name and its contents. */
-export type ImportSource = string | { name: string; contents: string };
+export type ImportSource = string | { name: string; contents: string | Buffer };
 
 async function filePayload(source: ImportSource): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   return typeof source === 'string'
     ? { name: basename(source), mimeType: 'application/json', buffer: await readFile(source) }
-    : { name: source.name, mimeType: 'application/json', buffer: Buffer.from(source.contents, 'utf8') };
+    : {
+        name: source.name,
+        mimeType: 'application/json',
+        buffer: typeof source.contents === 'string' ? Buffer.from(source.contents, 'utf8') : source.contents,
+      };
 }
 
 /** The header's "Scenario" toolbar: library, import, export, share, reset, help. */

@@ -57,7 +57,17 @@ export function ScenarioBar() {
   const notifyError = (text: string) => store.getState().notify({ kind: 'error', text });
 
   const importFile = async (file: File) => {
-    dispatch({ type: 'open', source: { kind: 'text', text: await file.text() }, origin: `Import of ${file.name}` });
+    const origin = `Import of ${file.name}`;
+    // The bytes, read as the runner reads a file: `file.text()` would put U+FFFD for a bad byte and drop a
+    // byte order mark, so a file the runner refuses would load here.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { decodeUtf8 } = await import('../scenario/utf8');
+    const decoded = decodeUtf8(bytes);
+    if ('badByte' in decoded) {
+      const hex = bytes[decoded.badByte]!.toString(16).padStart(2, '0');
+      return notifyError(`${origin}: the file is not valid UTF-8 at byte ${decoded.badByte} (0x${hex})`);
+    }
+    dispatch({ type: 'open', source: { kind: 'text', text: decoded.text }, origin });
   };
 
   const exportFile = () => {
