@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { Lab } from './pages/Lab';
 import { expectStep10 } from './walkthrough-states';
 
 test.describe('the session survives a reload', () => {
@@ -18,6 +19,23 @@ test.describe('the session survives a reload', () => {
     await lab.timeline.forward();
     await expect(lab.timeline.status).toHaveText('Step 11 of 12');
   });
+});
+
+test('a session the browser cannot store says so, once', async ({ page }) => {
+  // The browser's storage full: every save of the session throws, as a full quota does.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key: string, value: string) {
+      if (key === 'pager-lab/session/v1') throw new DOMException('full', 'QuotaExceededError');
+      setItem.call(this, key, value);
+    };
+  });
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.bar.openLibrary('lecture-walkthrough');
+  await expect(lab.error).toHaveText(
+    "This session cannot be saved (the browser's storage is full or turned off): a reload will lose it. Export it to keep it.",
+  );
 });
 
 test.describe('help', () => {

@@ -80,6 +80,7 @@ const LONG_SESSION_DELAY_MS = 1000;
 export function startSaving(store: LabStore): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let saved: { steps: unknown; cursor: number; setup: unknown } | null = null;
+  let warnedFor: unknown = null;
   const save = () => {
     timer = null;
     const state = store.getState();
@@ -90,7 +91,15 @@ export function startSaving(store: LabStore): () => void {
     try {
       localStorage.setItem(KEY, JSON.stringify({ scenario, cursor: state.cursor }));
     } catch {
-      // Storage full or disabled: the session just won't survive a reload.
+      // Storage full or disabled: the session won't survive a reload. Said once a scenario, when it has steps
+      // to lose and no other message is showing, so work is not lost unawares.
+      if (warnedFor !== state.setup && state.steps.length > 0 && state.notice === null) {
+        warnedFor = state.setup;
+        store.getState().notify({
+          kind: 'error',
+          text: "This session cannot be saved (the browser's storage is full or turned off): a reload will lose it. Export it to keep it.",
+        });
+      }
     }
   };
   addEventListener('pagehide', save);
