@@ -62,6 +62,18 @@ describe('SimClient and the lab store', () => {
     expect(state.selectedThread).toBe('t1');
   });
 
+  it('says, when it restarts a dead worker, that branches other than the one shown are lost', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    dispatch({ type: 'seek', to: 2 });
+    dispatch({ type: 'spawn', step: { spawn: 't9', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } } });
+    expect(store.getState().branches).toHaveLength(2);
+    workers[0]!.crash('out of memory');
+    expect(store.getState().notice?.text).toBe(
+      'The simulation worker stopped (out of memory); restarted it from the step list. Only the branch shown came back: the other branch was lost.',
+    );
+  });
+
   it('restarts a dead worker from the step list and the cursor, losing nothing', () => {
     const { dispatch } = store.getState();
     dispatch({ type: 'load', scenario: walkthrough() });

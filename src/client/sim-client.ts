@@ -121,6 +121,10 @@ export class SimClient {
       });
       return;
     }
+    // The step list replayed is the branch shown: say what the others were, rather than drop them unsaid.
+    const others = state.branches.length - 1;
+    if (others > 0)
+      reason += ` Only the branch shown came back: ${others === 1 ? 'the other branch was' : `the other ${others} branches were`} lost.`;
     const resend = this.pending;
     this.pending = [];
     this.pendingIds = [];
