@@ -59,6 +59,19 @@ test.describe('debugger stepping', () => {
     await expect(source.stop).toHaveText(/^t2 stepped out, now at uvm_vnode\.c:1092 \(\d+ steps\)$/);
   });
 
+  test('run to line refuses a line with no C code: past the end of the file, blank or a comment', async ({ lab }) => {
+    const { source } = lab;
+    await startWriteFault(lab);
+    for (const line of ['99999', '2']) {
+      await source.runToLineBox.fill(line);
+      await expect(source.button('Run to line')).toBeDisabled();
+      await expect(source.runToLineBox).toHaveAttribute('aria-invalid', 'true');
+    }
+    await source.runToLineBox.fill('1239');
+    await expect(source.button('Run to line')).toBeEnabled();
+    await expect(source.runToLineBox).not.toHaveAttribute('aria-invalid');
+  });
+
   test('a returned thread selected: the Source follows a live one, and that card says so', async ({ lab }) => {
     const { source, threads } = lab;
     await startWriteFault(lab);

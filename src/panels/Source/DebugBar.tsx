@@ -63,13 +63,18 @@ const DebugButtons = memo(function DebugButtons({
   id,
   can,
   chosen,
+  isCode,
 }: {
   id: string | null;
   can: boolean;
   chosen: number | null;
+  isCode: (line: number) => boolean;
 }) {
   const dispatch = useDispatch();
   const why = id === null ? 'No thread to run' : !can ? `${id} cannot run now` : undefined;
+  // A thread never stands on a blank or comment line, nor past the file's end: running to one would run on
+  // until the thread blocks, and call that a run to the line.
+  const noCode = chosen !== null && !isCode(chosen);
   return (
     <div className="toolbar" role="toolbar" aria-label="Debugger">
       {STEPPERS.map(({ label, type, keys, title }) => (
@@ -87,12 +92,14 @@ const DebugButtons = memo(function DebugButtons({
       <span className="src-runto">
         <button
           type="button"
-          disabled={!can || chosen === null}
+          disabled={!can || chosen === null || noCode}
           title={
             why ??
             (chosen === null
               ? 'Click a line of the source (or type its number) to choose where to run to'
-              : `Run ${id} until it stands at line ${chosen} (Ctrl+F10)`)
+              : noCode
+                ? `Line ${chosen} has no C code (blank, a comment, or past the end of the file)`
+                : `Run ${id} until it stands at line ${chosen} (Ctrl+F10)`)
           }
           aria-keyshortcuts="Control+F10"
           onClick={() => id && chosen !== null && dispatch({ type: 'runTo', thread: id, line: chosen })}
@@ -103,6 +110,7 @@ const DebugButtons = memo(function DebugButtons({
           type="number"
           min={1}
           aria-label="Line to run to"
+          aria-invalid={noCode || undefined}
           value={chosen ?? ''}
           onChange={(e) => {
             const n = Number(e.target.value);
@@ -119,7 +127,16 @@ const DebugButtons = memo(function DebugButtons({
  * step over, step out, run (to a block, a breakpoint or the end), run to a
  * chosen line; the breakpoints set, and why the thread last stopped.
  */
-export function DebugBar({ thread, seedFile }: { thread: ThreadView | null; seedFile: string }) {
+export function DebugBar({
+  thread,
+  seedFile,
+  isCode,
+}: {
+  thread: ThreadView | null;
+  seedFile: string;
+  /** Whether seed line `line` holds C code (not blank, not only a comment, inside the file). */
+  isCode: (line: number) => boolean;
+}) {
   const dispatch = useDispatch();
   const panic = useLab(selectPanic);
   const chosen = useLab(selectChosenLine);
@@ -129,7 +146,7 @@ export function DebugBar({ thread, seedFile }: { thread: ThreadView | null; seed
   const can = id !== null && thread?.status === 'ready' && panic === null;
   return (
     <div className="src-debug">
-      <DebugButtons id={id} can={can} chosen={chosen} />
+      <DebugButtons id={id} can={can} chosen={chosen} isCode={isCode} />
       {breakpoints.length > 0 && (
         <ul className="src-bps" aria-label="Breakpoints">
           {breakpoints.map((line) => (

@@ -79,6 +79,10 @@ export function Source() {
   const seed = useSeed(profile?.seed.url ?? null);
   const text = seed.status === 'ok' ? seed.text : null;
   const lines = useMemo(() => (text === null ? [] : tokenizeC(text)), [text]);
+  const isCode = useCallback(
+    (line: number) => lines[line - 1]?.some((t) => t.kind !== 'comment' && t.text.trim() !== '') ?? false,
+    [lines],
+  );
   const defs = useMemo(() => (text === null ? new Map<string, number>() : functionDefinitions(text)), [text]);
 
   const threads = useLab(selectThreads) ?? NO_THREADS;
@@ -174,7 +178,7 @@ export function Source() {
         )
       }
     >
-      <DebugBar thread={f ?? null} seedFile={profile?.seed.file ?? 'seed'} />
+      <DebugBar thread={f ?? null} seedFile={profile?.seed.file ?? 'seed'} isCode={isCode} />
       {f && (
         <nav className="src-crumbs" aria-label={`Call stack of ${f.id}`}>
           <ol>
