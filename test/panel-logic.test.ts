@@ -152,6 +152,12 @@ describe('spawn form (built from the call specs of the profile)', () => {
   });
 
   it('reports errors per field and builds nothing', () => {
+    // Past 2^53 - 1, said beside the field as typed (a double would round it).
+    for (const offset of ['99999999999999999999', '0xFFFFFFFFFFFFFFFFFFFF'])
+      expect(buildSpawn(spec('fault'), 't1', values('fault', { offset }), new Set())).toEqual({
+        ok: false,
+        errors: { offset: 'must be at most 2^53 - 1 (0x1fffffffffffff)' },
+      });
     expect(buildSpawn(spec('fault'), 't1', values('fault', { offset: '100' }), new Set())).toEqual({
       ok: false,
       errors: { offset: 'must be page-aligned (a multiple of 4096)' },

@@ -67,6 +67,8 @@ export function buildSpawn(
         if (text === '' && spec.optional) break;
         const n = parseByteCount(text);
         if (n === null) errors[spec.name] = 'enter a number: decimal or 0x hex';
+        // Beside the field, as typed: the worker's refusal would print the number rounded to a double.
+        else if (!Number.isSafeInteger(n)) errors[spec.name] = 'must be at most 2^53 - 1 (0x1fffffffffffff)';
         else if (spec.pageAligned && n % 4096 !== 0) errors[spec.name] = 'must be page-aligned (a multiple of 4096)';
         else if (spec.positive && n === 0) errors[spec.name] = 'must be greater than 0';
         else args[spec.name] = n;
