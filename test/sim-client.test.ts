@@ -62,6 +62,17 @@ describe('SimClient and the lab store', () => {
     expect(state.selectedThread).toBe('t1');
   });
 
+  it('says a stray message from the worker is not an event, and keeps the lab as it was', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    const before = store.getState().snapshot;
+    workers[0]!.onmessage?.({ data: null } as MessageEvent);
+    expect(store.getState().notice?.text).toBe(
+      'The simulation worker sent something that is not an event (null): reload the page.',
+    );
+    expect(store.getState().snapshot).toBe(before);
+  });
+
   it('says, when it restarts a dead worker, that branches other than the one shown are lost', () => {
     const { dispatch } = store.getState();
     dispatch({ type: 'load', scenario: walkthrough() });

@@ -227,6 +227,14 @@ export class SimClient {
   }
 
   private receive(received: SimEvent): void {
+    // Not an event at all (a stray `postMessage`): said as a protocol mismatch, never read as one.
+    if (typeof received !== 'object' || received === null) {
+      this.store?.getState().notify({
+        kind: 'error',
+        text: `The simulation worker sent something that is not an event (${String(received)}): reload the page.`,
+      });
+      return;
+    }
     // A long timeline comes packed: the store keeps entries that decode their trails when read.
     let event = received;
     if (event.type === 'sim.snapshot' && event.packed) {
