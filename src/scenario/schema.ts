@@ -291,6 +291,9 @@ function read(doc: unknown, consume: boolean): Scenario {
     const solution = o.format === SOLUTION_FORMAT ? ' (a challenge solution: the grader reads it, npm run grade)' : '';
     fail(['format'], `must be "${FORMAT}", got ${describe(o.format)}${solution}`);
   }
+  // A lab session saved from the browser (its "scenario" and "cursor"): what it is, not only which key is wrong.
+  if (!Object.hasOwn(o, 'format') && Object.hasOwn(o, 'scenario') && Object.hasOwn(o, 'cursor'))
+    fail(['scenario'], 'unknown key (a saved lab session, not a scenario: its "scenario" field holds one)');
   keys(
     o,
     [],

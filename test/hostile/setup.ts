@@ -46,6 +46,12 @@ export const SETUP_CASES: HostileCase[] = [
     JSON.stringify({ format: 'pager-solution/1', challenge: 'wanted-sleeper', steps: [] }),
     'format: must be "pager-scenario/1", got the string "pager-solution/1" (a challenge solution: the grader reads it, npm run grade)',
   ),
+  // A session saved by the lab (no format): said for what it is.
+  bad(
+    'a-saved-lab-session',
+    JSON.stringify({ scenario: JSON.parse(V({})), cursor: 0 }),
+    'scenario: unknown key (a saved lab session, not a scenario: its "scenario" field holds one)',
+  ),
   bad('format-null', V({ format: null }), 'format: must be "pager-scenario/1", got null'),
   bad('format-object', V({ format: { version: 1 } }), 'format: must be "pager-scenario/1", got an object'),
   bad('pager-missing', without('pager'), 'pager: required key missing'),
