@@ -34,11 +34,13 @@ export function useScrollView(scroller: RefObject<HTMLElement | null>): ScrollVi
       frame = 0;
       const top = el.scrollTop;
       applied.current = top;
-      setView((v) =>
-        v.top === top && v.height === el.clientHeight && v.measured
-          ? v
-          : { top, height: el.clientHeight, measured: true },
-      );
+      // A height of 0 is no measure (the lab laid out out of the page, while a link opens): centring on it put
+      // the followed line half a view off.
+      const height = el.clientHeight;
+      setView((v) => {
+        const next = height > 0 ? { top, height, measured: true } : { top, height: v.height, measured: v.measured };
+        return v.top === next.top && v.height === next.height && v.measured === next.measured ? v : next;
+      });
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(read);
