@@ -21,6 +21,35 @@ test.describe('the session survives a reload', () => {
   });
 });
 
+test('a reload keeps every branch, the one shown and the thread selected', async ({ lab, page }) => {
+  const { timeline, io, threads } = lab;
+  await lab.bar.openLibrary('lecture-walkthrough');
+  await timeline.toEnd();
+  await timeline.jump(4);
+  await io.fail(1);
+  await expect(timeline.status).toHaveText('Step 5 of 5');
+  await threads.select('t1');
+  await expect(lab.source.following).toHaveText(/^Following t2/);
+
+  await page.reload();
+
+  await expect(timeline.status).toHaveText('Step 5 of 5');
+  await expect(timeline.branchPicker).toHaveValue('2');
+  await expect(timeline.branchPicker.locator('option')).toHaveText([
+    'Branch 1 (12 steps, parts after step 4)',
+    'Branch 2 (5 steps)',
+  ]);
+  await expect(threads.card('t1').getByRole('button', { name: 't1', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  // The branch left behind is there to go back to, with its own future.
+  await timeline.switchTo('Branch 1');
+  await expect(timeline.status).toHaveText('Step 4 of 12');
+  await timeline.toEnd();
+  await expect(timeline.current).toHaveText('12. t4 runs: returns (void)');
+});
+
 test('a session the browser cannot store says so, once', async ({ page }) => {
   // The browser's storage full: every save of the session throws, as a full quota does.
   await page.addInitScript(() => {

@@ -129,6 +129,8 @@ function boot(): { first: number | null; link: boolean } {
         source: { kind: 'text', text: saved.saved.text },
         origin: SAVED_ORIGIN,
         cursor: saved.saved.cursor,
+        ...(saved.saved.thread !== undefined ? { select: saved.saved.thread } : {}),
+        ...(saved.saved.branches !== undefined ? { branches: saved.saved.branches } : {}),
         fallback: { ...libraryStart, note: SAVED_FALLBACK_NOTE },
       }
     : libraryStart;
@@ -141,6 +143,8 @@ function boot(): { first: number | null; link: boolean } {
         source: start.source,
         origin: start.origin,
         ...(start.cursor !== undefined ? { cursor: start.cursor } : {}),
+        ...(start.select !== undefined ? { select: start.select } : {}),
+        ...(start.branches ? { branches: start.branches } : {}),
         ...(start.fallback ? { fallback: start.fallback } : {}),
       });
   if (saved?.ok && first !== null && raw !== null) setAsideIfRefused(first, raw);

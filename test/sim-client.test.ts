@@ -73,16 +73,35 @@ describe('SimClient and the lab store', () => {
     expect(store.getState().snapshot).toBe(before);
   });
 
-  it('says, when it restarts a dead worker, that branches other than the one shown are lost', () => {
+  it('restarts a dead worker with every branch of the session, the one shown current', () => {
     const { dispatch } = store.getState();
     dispatch({ type: 'load', scenario: walkthrough() });
     dispatch({ type: 'seek', to: 2 });
     dispatch({ type: 'spawn', step: { spawn: 't9', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } } });
-    expect(store.getState().branches).toHaveLength(2);
+    dispatch({ type: 'switchBranch', branch: 1 });
+    dispatch({ type: 'seek', to: 4 });
+    dispatch({ type: 'complete', request: 1, result: 'eio' });
+    const before = store.getState();
+    expect(before.branches.map((b) => [b.id, b.parent, b.forkAt, b.length])).toEqual([
+      [1, null, 0, 12],
+      [2, 1, 2, 3],
+      [3, 1, 4, 5],
+    ]);
     workers[0]!.crash('out of memory');
-    expect(store.getState().notice?.text).toBe(
-      'The simulation worker stopped (out of memory); restarted it from the step list. Only the branch shown came back: the other branch was lost.',
-    );
+    const after = store.getState();
+    expect(after.notice?.text).toBe('The simulation worker stopped (out of memory); restarted it from the step list.');
+    expect(after.branches).toEqual(before.branches);
+    expect([after.branch, after.cursor, after.steps]).toEqual([3, 5, before.steps]);
+    expect(after.snapshot?.pages).toEqual(before.snapshot?.pages);
+    // The branches it did not show are the same steps as before, and can be switched to.
+    expect(after.otherBranches).toEqual(before.otherBranches);
+    dispatch({ type: 'switchBranch', branch: 2 });
+    expect(store.getState().steps.at(-1)).toEqual({
+      spawn: 't9',
+      call: 'uvn_attach',
+      args: { vnode: 'vn1', prot: 'rw' },
+    });
+    expect(store.getState().length).toBe(3);
   });
 
   it('restarts a dead worker from the step list and the cursor, losing nothing', () => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimClient } from '../src/client/sim-client';
 import type { Command } from '../src/protocol/messages';
 import type { Scenario } from '../src/protocol/scenario';
-import { startSaving } from '../src/app/persistence';
+import { readSaved, startSaving } from '../src/app/persistence';
 import { createLabStore, currentScenario, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
 
@@ -109,6 +109,54 @@ describe('the store keeps the step list', () => {
     await settle();
     expect(store.getState().steps).toHaveLength(scenario.steps.length + 2);
     expect(taken.steps).toEqual([...scenario.steps, { step: thread }]);
+  });
+
+  it('a saved session keeps every branch and the thread selected, and reads them back', async () => {
+    const saved = new Map<string, string>();
+    const had = (globalThis as { localStorage?: unknown }).localStorage;
+    (globalThis as { localStorage?: unknown }).localStorage = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+    };
+    const listeners = (globalThis as { addEventListener?: unknown }).addEventListener;
+    (globalThis as { addEventListener?: unknown }).addEventListener ??= () => {};
+    (globalThis as { removeEventListener?: unknown }).removeEventListener ??= () => {};
+    const stop = startSaving(store);
+    try {
+      const scenario = flush();
+      store.getState().dispatch({ type: 'load', scenario });
+      await settle();
+      store.getState().dispatch({ type: 'step', thread: 't2' });
+      await settle();
+      store.getState().dispatch({ type: 'seek', to: 1 });
+      await settle();
+      store.getState().dispatch({ type: 'run', thread: 't1' });
+      await settle();
+      store.getState().selectThread('t1');
+      await settle();
+      const raw = saved.get('pager-lab/session/v1')!;
+      expect(JSON.parse(raw)).toMatchObject({
+        cursor: 2,
+        thread: 't1',
+        branches: {
+          lines: [
+            { parent: null, forkAt: 0, steps: [...scenario.steps, { step: 't2' }] },
+            { parent: 1, forkAt: 1, steps: null },
+          ],
+          current: 2,
+        },
+      });
+      expect(readSaved(raw)).toMatchObject({
+        ok: true,
+        saved: { cursor: 2, thread: 't1', branches: { current: 2 } },
+      });
+      // A thread the saved scenario never starts is not selected.
+      expect(readSaved(raw.replace('"thread":"t1"', '"thread":"t7"'))).not.toHaveProperty('saved.thread');
+    } finally {
+      stop();
+      (globalThis as { localStorage?: unknown }).localStorage = had;
+      if (listeners === undefined) delete (globalThis as { addEventListener?: unknown }).addEventListener;
+    }
   });
 
   it('a saved session follows each Step press at the end of the history', async () => {

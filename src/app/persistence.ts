@@ -1,12 +1,15 @@
 /**
- * The session survives a reload: the scenario (setup and every step) and the
- * cursor are saved locally and restored on start. The saved text is read
+ * The session survives a reload: the scenario (setup and every step of the
+ * branch shown), the cursor, the other branches and the selected thread are
+ * saved locally and restored on start. The saved text is read
  * again by the worker like any file, so a damaged save is refused with a
  * message, never trusted: the library's first scenario opens instead, and the
  * damaged save is set aside.
  */
 import { currentScenario, type LabStore } from '../store/store';
+import { branchesToSave } from '../store/selectors';
 import { grouped } from '../protocol/format';
+import type { SavedBranches } from '../protocol/messages';
 
 const KEY = 'pager-lab/session/v1';
 
@@ -21,6 +24,10 @@ export interface SavedSession {
   /** The scenario as text, read again by the worker. */
   text: string;
   cursor: number;
+  /** The other branches (checked by the worker, which says what it cannot use). */
+  branches?: SavedBranches;
+  /** The thread selected, when the scenario starts it. */
+  thread?: string;
 }
 
 /** The save as it is stored, for `setAside`; null when there is none. */
@@ -50,14 +57,32 @@ export function readSaved(
   }
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
     return { ok: false, reason: 'expected an object with a scenario and a cursor' };
-  const { scenario, cursor } = saved as { scenario?: unknown; cursor?: unknown };
+  const { scenario, cursor, branches, thread } = saved as {
+    scenario?: unknown;
+    cursor?: unknown;
+    branches?: unknown;
+    thread?: unknown;
+  };
   if (typeof scenario !== 'object' || scenario === null) return { ok: false, reason: 'scenario: missing' };
   if (typeof cursor !== 'number' || !Number.isSafeInteger(cursor) || cursor < 0)
     return {
       ok: false,
       reason: `cursor: expected a step number (a non-negative integer), got ${typeof cursor === 'string' ? JSON.stringify(cursor.slice(0, 40)) : String(cursor)}`,
     };
-  return { ok: true, saved: { text: JSON.stringify(scenario), cursor } };
+  const steps = (scenario as { steps?: unknown }).steps;
+  const started =
+    typeof thread === 'string' &&
+    Array.isArray(steps) &&
+    steps.some((s) => (s as { spawn?: unknown } | null)?.spawn === thread);
+  return {
+    ok: true,
+    saved: {
+      text: JSON.stringify(scenario),
+      cursor,
+      ...(branches !== undefined ? { branches: branches as SavedBranches } : {}),
+      ...(started ? { thread } : {}),
+    },
+  };
 }
 
 /** Keep a save that could not be restored out of the way (the next save replaces the session key). */
@@ -79,17 +104,33 @@ const LONG_SESSION_DELAY_MS = 1000;
 
 export function startSaving(store: LabStore): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let saved: { steps: unknown; cursor: number; setup: unknown } | null = null;
+  let saved: { steps: unknown; cursor: number; setup: unknown; others: unknown; thread: unknown } | null = null;
   let warnedFor: unknown = null;
   const save = () => {
     timer = null;
     const state = store.getState();
     const scenario = currentScenario(state);
     if (!scenario) return;
-    if (saved && saved.steps === state.steps && saved.cursor === state.cursor && saved.setup === state.setup) return;
-    saved = { steps: state.steps, cursor: state.cursor, setup: state.setup };
+    const now = {
+      steps: state.steps,
+      cursor: state.cursor,
+      setup: state.setup,
+      others: state.otherBranches,
+      thread: state.selectedThread,
+    };
+    if (saved && (Object.keys(now) as (keyof typeof now)[]).every((k) => saved![k] === now[k])) return;
+    saved = now;
+    const branches = branchesToSave(state);
     try {
-      localStorage.setItem(KEY, JSON.stringify({ scenario, cursor: state.cursor }));
+      localStorage.setItem(
+        KEY,
+        JSON.stringify({
+          scenario,
+          cursor: state.cursor,
+          ...(branches ? { branches } : {}),
+          ...(state.selectedThread !== null ? { thread: state.selectedThread } : {}),
+        }),
+      );
     } catch {
       // Storage full or disabled: the session won't survive a reload. Said once a scenario, when it has steps
       // to lose and no other message is showing, so work is not lost unawares.

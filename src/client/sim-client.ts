@@ -18,6 +18,7 @@ import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../p
 import { unpackTimeline } from '../protocol/timeline';
 import { perfMark } from '../perf/marks';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
+import { branchesToSave } from '../store/selectors';
 
 type StepBody = Extract<CommandBody, { type: 'sim.step' }>;
 
@@ -121,10 +122,8 @@ export class SimClient {
       });
       return;
     }
-    // The step list replayed is the branch shown: say what the others were, rather than drop them unsaid.
-    const others = state.branches.length - 1;
-    if (others > 0)
-      reason += ` Only the branch shown came back: ${others === 1 ? 'the other branch was' : `the other ${others} branches were`} lost.`;
+    // The other branches are made again from the steps the store kept of them, as a saved session's are.
+    const branches = branchesToSave(state);
     const resend = this.pending;
     this.pending = [];
     this.pendingIds = [];
@@ -132,7 +131,7 @@ export class SimClient {
     state.notify({ kind: 'error', text: reason });
     this.start(store);
     const scenario = currentScenario(state);
-    if (scenario) this.post({ type: 'sim.load', scenario, cursor: state.cursor });
+    if (scenario) this.post({ type: 'sim.load', scenario, cursor: state.cursor, ...(branches ? { branches } : {}) });
     for (const body of resend) this.post(body);
     // Said again once what was sent is answered (at once if the worker answered already).
     this.restartNote = reason;

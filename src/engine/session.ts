@@ -196,6 +196,11 @@ export class Session {
     return this.lines.map((l) => branchView(l.id, l.steps.length, l.parent, l.forkAt, l.labels.at(l.forkAt) ?? null));
   }
 
+  /** The steps of every branch but the current one (copies). */
+  otherBranches(): { id: number; steps: Step[] }[] {
+    return this.lines.filter((l) => l !== this.line).map((l) => ({ id: l.id, steps: l.steps.slice() }));
+  }
+
   snapshot(at = this.cursorAt): ViewSnapshot {
     const m = this.materialised;
     if (m?.at === at && m.line === this.line) return m.snapshot;

@@ -42,8 +42,25 @@ export interface OpenFallback {
   /** Said after the refusal; none for a link, whose refusal reads as it did when the fallback was open before it. */
   readonly note?: string;
   readonly cursor?: number;
+  readonly select?: string;
+  readonly branches?: SavedBranches;
   /** What to open if this one is refused in turn. */
   readonly fallback?: OpenFallback;
+}
+
+/**
+ * A saved session's branches, in the order they were made (their ids are 1, 2, …): each one's parent, the steps
+ * it shares with it and its own steps after them (the first branch: all of its steps). The branch shown is the
+ * open's scenario; its own steps may be left out (null), as they are that scenario's. The worker reads this as
+ * strictly as a file: what it cannot use is said, and the branch shown opens alone.
+ */
+export interface SavedBranches {
+  readonly lines: readonly {
+    readonly parent: number | null;
+    readonly forkAt: number;
+    readonly steps: readonly Step[] | null;
+  }[];
+  readonly current: number;
 }
 
 export type Command =
@@ -59,6 +76,8 @@ export type Command =
       readonly cursor?: number;
       /** The thread to select once loaded (echoed in the snapshot's `select`). */
       readonly select?: string;
+      /** The other branches of a saved session, made again behind the answer. */
+      readonly branches?: SavedBranches;
       /**
        * What to open instead if `source` is refused or its open is cancelled before it is done: the refusal
        * is reported as `sim.error` "{origin}: {reason}; {fallback.note}" (without a note: "{origin}: {reason}"),
@@ -73,6 +92,7 @@ export type Command =
       readonly scenario: Scenario;
       readonly cursor?: number;
       readonly select?: string;
+      readonly branches?: SavedBranches;
     }
   /** Start over from the setup with no steps; the session before it is kept until `sim.undoReset` or a load. */
   | { readonly type: 'sim.reset'; readonly id: number }
@@ -181,6 +201,13 @@ export type SimEvent =
       /** The branches of the history and the current one. */
       readonly branches: readonly BranchView[];
       readonly branch: number;
+      /**
+       * Every other branch's steps, when the history was made anew with several branches (a saved session or
+       * an undone reset brought back): a branch changes only while it is shown, so the UI keeps them from here.
+       */
+      readonly otherBranches?: readonly { readonly id: number; readonly steps: readonly Step[] }[];
+      /** Said with this snapshot (a saved session whose other branches could not be made again). */
+      readonly notice?: string;
       /** Why the thread a run/step command moved stopped, if it was one. */
       readonly stop: StopInfo | null;
       /** What the step at the cursor changed, against the step before it: the panels mark it. */

@@ -14,7 +14,7 @@ import type { ChangeSet } from '../protocol/changes';
 import { applyDelta } from '../protocol/delta';
 import { perfMark } from '../perf/marks';
 import type { BranchView, Comparison, StopInfo } from '../protocol/debug';
-import type { Command, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
+import type { Command, SavedBranches, ScenarioSource, SimEvent, TimelineEntry } from '../protocol/messages';
 import type { PagerProfile } from '../protocol/profile';
 import { setupOf, type Scenario, type Setup, type SpawnStep, type Step } from '../protocol/scenario';
 import type { ViewSnapshot } from '../protocol/snapshot';
@@ -59,6 +59,11 @@ export interface HistorySlice {
   branches: readonly BranchView[];
   /** The current branch's id. */
   branch: number;
+  /**
+   * The steps of every branch but the current one, by id: a branch changes only while it is shown, so its steps
+   * are kept as they were when the lab left it (or as the worker sent them with a history made anew).
+   */
+  otherBranches: ReadonlyMap<number, readonly Step[]>;
   /** Two branches compared, while the comparison is open. */
   comparison: Comparison | null;
   /** Why the thread the last run or step moved stopped (null after anything else). */
@@ -112,6 +117,8 @@ export type LabAction =
       readonly select?: string;
       /** Open the "About this scenario" area (a library scenario's explanation). */
       readonly about?: boolean;
+      /** A saved session's other branches: see `sim.open`. */
+      readonly branches?: SavedBranches;
       /** What to open instead if the worker refuses it (a saved session): see `sim.open`. */
       readonly fallback?: Extract<Command, { type: 'sim.open' }>['fallback'];
     }
@@ -191,6 +198,7 @@ function commandOf(action: LabAction, state: LabState): CommandBody | null {
         origin: action.origin,
         cursor: action.cursor,
         ...(action.select !== undefined ? { select: action.select } : {}),
+        ...(action.branches ? { branches: action.branches } : {}),
         ...(action.fallback ? { fallback: action.fallback } : {}),
       };
     case 'load':
@@ -252,6 +260,16 @@ function localPatch(action: LabAction, state: LabState): Partial<LabState> | nul
 }
 
 /** Lists this module made (never one a caller handed in), the only ones it appends to in place. */
+const NO_BRANCHES: ReadonlyMap<number, readonly Step[]> = new Map();
+
+/** The other branches' steps once the lab moves to branch `to`: the one it leaves keeps the steps it had. */
+function leftBranch(state: LabState, to: number): ReadonlyMap<number, readonly Step[]> {
+  const others = new Map(state.otherBranches);
+  others.set(state.branch, state.steps);
+  others.delete(to);
+  return others;
+}
+
 const ownLists = new WeakSet<readonly unknown[]>();
 function ownList<T>(list: T[]): T[] {
   ownLists.add(list);
@@ -295,6 +313,7 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
     length: 0,
     branches: [],
     branch: 1,
+    otherBranches: NO_BRANCHES,
     comparison: null,
     lastStop: null,
     title: '',
@@ -389,6 +408,13 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         length: event.length,
         branches: event.branches,
         branch: event.branch,
+        otherBranches: event.otherBranches
+          ? new Map(event.otherBranches.map((b) => [b.id, b.steps]))
+          : event.loaded
+            ? NO_BRANCHES
+            : sameSession && event.branch !== state.branch
+              ? leftBranch(state, event.branch)
+              : state.otherBranches,
         lastStop: event.stop,
         workerState: 'ready',
       };
@@ -436,7 +462,8 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         const first = event.applied[0]!;
         if ('spawn' in first) patch.selectedThread = first.spawn;
       }
-      if (!loaded && sameSession && event.branches.length > state.branches.length) {
+      if (event.notice) patch.notice = { kind: 'error', text: event.notice };
+      if (!loaded && sameSession && !event.otherBranches && event.branches.length > state.branches.length) {
         // Acting on a past step made a branch: say where the old future went, once.
         const made = event.branches.find((b) => b.id === event.branch);
         const old = event.branches.find((b) => b.id === made?.parent);

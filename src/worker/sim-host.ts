@@ -18,6 +18,7 @@ import {
   PROTOCOL_VERSION,
   type Command,
   type OpenFallback,
+  type SavedBranches,
   type ScenarioSource,
   type SimEvent,
 } from '../protocol/messages';
@@ -26,6 +27,7 @@ import type { TeachCommand } from '../protocol/teach';
 import type { ViewSnapshot } from '../protocol/snapshot';
 import { checkSpawn } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
+import { oneBranch, readBranches, replayBranches } from './saved-branches';
 import { ShownWait } from './shown-wait';
 import { answerEvent, snapshotEvent, type Emitted } from './snapshot-events';
 import { drain, once, Slicer, type Job, type SlicedWork, type Work } from './slices';
@@ -48,6 +50,19 @@ export interface HostOptions {
    */
   readonly shownTimeoutMs?: number;
 }
+
+/** How a scenario is opened: where the cursor goes, what is selected, and what if it is refused. */
+interface Opening {
+  readonly cursor?: number;
+  readonly select?: string;
+  readonly origin?: string;
+  readonly fallback?: OpenFallback;
+  readonly branches?: SavedBranches;
+}
+
+/** What is said when a saved session's other branches cannot be made again. */
+const branchesLost = (why: string) =>
+  `The saved session's other branches could not be restored (${why}); the branch shown is open alone.`;
 
 /** A session and the scenario it was loaded from (its setup, title). */
 interface Loaded {
@@ -156,7 +171,7 @@ export class SimHost {
       scenario: () => this.current?.scenario ?? null,
       load: (id, scenario, cursor) => {
         const epoch = this.epoch;
-        drain(this.loading({ id, cancelled: false }, scenario, cursor));
+        drain(this.loading({ id, cancelled: false }, scenario, { cursor }));
         return this.epoch !== epoch;
       },
       seek: (id, to) => this.handleSim({ type: 'sim.seek', id, to }),
@@ -177,7 +192,7 @@ export class SimHost {
         if (!read.ok && !fallback) return this.error(cmd.id, read.message);
         if (read.ok) job.seed = pagerCard(read.scenario.pager)?.profile.seed.url;
         const run = read.ok
-          ? this.loading(job, read.scenario, cmd.cursor, cmd.select, cmd.origin, fallback)
+          ? this.loading(job, read.scenario, { ...cmd, fallback })
           : this.fallingBack(job, read.message, fallback!);
         return { job, what: 'Loading', total: read.ok ? read.scenario.steps.length : 0, run };
       }
@@ -186,7 +201,7 @@ export class SimHost {
           job,
           what: 'Loading',
           total: cmd.scenario.steps.length,
-          run: this.loading(job, cmd.scenario, cmd.cursor, cmd.select),
+          run: this.loading(job, cmd.scenario, cmd),
         };
       case 'sim.reset':
         return this.reset(cmd.id);
@@ -250,14 +265,8 @@ export class SimHost {
    * time. The session shown stays until the last step is in: a refusal, or a Cancel, changes nothing (or,
    * with a `fallback`, opens that instead and says why).
    */
-  private *loading(
-    job: Job,
-    scenario: Scenario,
-    cursor?: number,
-    select?: string,
-    origin?: string,
-    fallback?: OpenFallback,
-  ): Work {
+  private *loading(job: Job, scenario: Scenario, how: Opening): Work {
+    const { cursor, select, origin, fallback } = how;
     const id = job.id;
     const prefix = origin ? `${origin}: ` : '';
     const refuse = (reason: string): Work =>
@@ -286,6 +295,9 @@ export class SimHost {
     }
     const setup = setupOf(scenario);
     const target = cursor ?? steps.length;
+    // A saved session's other branches, made again behind the answer; what cannot be is said, not refused.
+    const plan = how.branches ? readBranches(how.branches, scenario) : oneBranch(steps);
+    let notice = typeof plan === 'string' ? branchesLost(plan) : undefined;
     // Answer first: the engine alone replays the steps to the target, with each step's label and trail
     // (quick-replay.ts), and the lab is answered with that; the history a Session records per step is built
     // behind the answer, the same job's later slices, once the page has painted the answer (`shownWait`).
@@ -312,10 +324,23 @@ export class SimHost {
     this.answer(id, scenario, target, quick, select);
     job.quiet = true;
     if (this.shownWait && job.page && steps.length > 0) yield this.shownWait.until(id);
-    const session = new Session(setup);
-    for (const [i, step] of steps.entries()) {
-      const refusal = session.apply(step, true);
-      if (refusal !== null) throw new Error(`step ${i + 1} was refused on the history's replay: ${refusal}`);
+    let alone = typeof plan === 'string';
+    let session = new Session(setup);
+    let replay = replayBranches(session, typeof plan === 'string' ? oneBranch(steps) : plan);
+    for (;;) {
+      const next = replay.next();
+      if (next.done) {
+        if (next.value === null) break;
+        // The answer replayed these very steps: the engine cannot refuse them here.
+        if (alone) throw new Error(`${next.value} was refused on the history's replay`);
+        // A branch the engine refuses: the branch shown opens alone.
+        notice = branchesLost(next.value);
+        alone = true;
+        session = new Session(setup);
+        replay = replayBranches(session, oneBranch(steps));
+        continue;
+      }
+      const i = next.value - 1;
       yield i + 1;
       // A Cancel pressed while the progress still showed, that arrives after the answer: the person asked for
       // the session before, so it comes back (the lab is never left empty: without one, the link stays).
@@ -330,14 +355,24 @@ export class SimHost {
     // The same state as the answer's (the UI holds it): the next delta is taken against the session's copy.
     this.shown = session.snapshot();
     const labels = session.labels;
-    if (labels.some((label, i) => label !== quick.labels[i])) this.emit(id, { timelineFrom: 0 });
+    const relabelled = labels.some((label, i) => label !== quick.labels[i]);
+    if (relabelled || session.branches.length > 1 || notice)
+      this.emit(id, {
+        timelineFrom: relabelled ? 0 : session.length,
+        otherBranches: session.branches.length > 1,
+        ...(notice ? { notice } : {}),
+      });
   }
 
   /** Bring back the session an open replaced, after its answer: a Cancel that came late. */
   private restore(id: number, before: Loaded, beforeReset: Loaded | null, prefix: string, done: number, total: number) {
     this.replace(before);
     this.beforeReset = beforeReset;
-    this.emit(id, { timelineFrom: 0, loaded: { ...before.scenario, steps: [...before.session.history] } });
+    this.emit(id, {
+      timelineFrom: 0,
+      loaded: { ...before.scenario, steps: [...before.session.history] },
+      otherBranches: true,
+    });
     this.error(
       id,
       `${prefix}loading cancelled after ${count(done)} of ${count(total)} steps; the session before it is still open`,
@@ -370,7 +405,7 @@ export class SimHost {
     this.error(job.id, said);
     // A job of its own: the Cancel that stopped the open does not stop its fallback.
     const own = { id: job.id, cancelled: false, page: job.page };
-    yield* this.loading(own, read.scenario, fallback.cursor, undefined, fallback.origin, fallback.fallback);
+    yield* this.loading(own, read.scenario, fallback);
   }
 
   /** `thread` exists in `snapshot` and has begun its call (the source can follow it without a preview). */
@@ -393,7 +428,11 @@ export class SimHost {
     if (!before) return this.error(id, 'there is no reset to undo');
     this.beforeReset = null;
     this.replace(before);
-    this.emit(id, { timelineFrom: 0, loaded: { ...before.scenario, steps: [...before.session.history] } });
+    this.emit(id, {
+      timelineFrom: 0,
+      loaded: { ...before.scenario, steps: [...before.session.history] },
+      otherBranches: true,
+    });
   }
 
   private replace(loaded: Loaded): void {

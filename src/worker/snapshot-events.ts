@@ -30,6 +30,9 @@ export interface Emitted {
   selectLine?: number | null;
   undoable?: boolean;
   stop?: StopInfo | null;
+  /** Send every other branch's steps (the history was made anew with its branches). */
+  otherBranches?: boolean;
+  notice?: string;
 }
 
 /** Timeline entries from step `from + 1` on, as the event carries them: packed when there are many. */
@@ -112,6 +115,8 @@ export function snapshotEvent(
     undoable: e.undoable ?? false,
     branches: session.branches,
     branch: session.branch,
+    ...(e.otherBranches && session.branches.length > 1 ? { otherBranches: session.otherBranches() } : {}),
+    ...(e.notice ? { notice: e.notice } : {}),
     stop: e.stop ?? null,
     changes: session.changes(),
   };
