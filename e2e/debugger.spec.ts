@@ -67,6 +67,14 @@ test.describe('debugger stepping', () => {
       await expect(source.button('Run to line')).toBeDisabled();
       await expect(source.runToLineBox).toHaveAttribute('aria-invalid', 'true');
     }
+    // Its shortcut too, from outside the box (the keys wait while one types into a field).
+    const before = await lab.timeline.status.textContent();
+    await source.runToLineBox.blur();
+    await lab.page.keyboard.press('Control+F10');
+    await expect(lab.info).toHaveText(
+      'Line 2 has no C code (blank, a comment, or past the end of the file): choose another line to run to.',
+    );
+    await expect(lab.timeline.status).toHaveText(before!);
     await source.runToLineBox.fill('1239');
     await expect(source.button('Run to line')).toBeEnabled();
     await expect(source.runToLineBox).not.toHaveAttribute('aria-invalid');

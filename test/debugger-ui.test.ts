@@ -134,6 +134,12 @@ describe('stepping keys', () => {
     expect(key('F5')).toEqual({ type: 'run', thread: 't2' });
     expect(key('F10', { ctrlKey: true })).toEqual({ type: 'runTo', thread: 't2', line: 1201 });
     expect(key('F9')).toEqual({ type: 'toggleBreakpoint', line: 1201 });
+    // A chosen line with no C code: refused with why, as the Run to line button is; unknown until the seed is in.
+    const ctrlF10 = { key: 'F10', shiftKey: false, ctrlKey: true };
+    expect(shortcutAction(ctrlF10, ready, (n) => n !== 1201)).toEqual({
+      say: 'Line 1201 has no C code (blank, a comment, or past the end of the file): choose another line to run to.',
+    });
+    expect(shortcutAction(ctrlF10, ready, () => undefined)).toEqual({ type: 'runTo', thread: 't2', line: 1201 });
     // Other Ctrl chords stay the browser's; unknown keys too.
     expect(key('r', { ctrlKey: true })).toBeNull();
     expect(key('x')).toBeNull();

@@ -6,6 +6,7 @@
  */
 import { useEffect } from 'react';
 import { followedThread, lastActedThread } from '../panels/Source/follow';
+import { seedLineHasCode } from '../panels/Source/code-lines';
 import { useLabStore } from '../store/context';
 import type { LabAction, LabState } from '../store/store';
 
@@ -34,16 +35,33 @@ export function debugTarget(state: LabState): string | null {
   return followedThread(threads, state.selectedThread, lastActedThread(state.steps, state.cursor))?.thread.id ?? null;
 }
 
-/** The action a key press asks for, or null (not ours: let the browser have it). */
+/** Line `n` of the seed shown holds C code (undefined: its text is not in yet). */
+function seedHasCode(state: LabState, n: number): boolean | undefined {
+  const path = state.profile?.seed.url;
+  return path === undefined ? undefined : seedLineHasCode(path, n);
+}
+
+/**
+ * The action a key press asks for, or null (not ours: let the browser have it); `{ say }`: refused, with why.
+ * `hasCode`: whether a seed line holds C code (a run to a line that cannot hold a thread is refused).
+ */
 export function shortcutAction(
   e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey'>,
   state: LabState,
-): LabAction | 'help' | 'none' | null {
+  hasCode: (line: number) => boolean | undefined = (n) => seedHasCode(state, n),
+): LabAction | 'help' | 'none' | { say: string } | null {
   const thread = debugTarget(state);
   const on = (make: (t: string) => LabAction) => (thread ? make(thread) : 'none');
   if (e.ctrlKey) {
     if (e.key !== 'F10') return null;
-    return thread && state.chosenLine !== null ? { type: 'runTo', thread, line: state.chosenLine } : 'none';
+    const line = state.chosenLine;
+    if (!thread || line === null) return 'none';
+    // As the Run to line button: a thread never stands there, so the run would go on to a block.
+    if (hasCode(line) === false)
+      return {
+        say: `Line ${line} has no C code (blank, a comment, or past the end of the file): choose another line to run to.`,
+      };
+    return { type: 'runTo', thread, line };
   }
   switch (e.key) {
     case 's':
@@ -95,6 +113,7 @@ export function useShortcuts(): void {
       const action = shortcutAction(e, state);
       if (action === null) return;
       if (action === 'help') state.setHelpOpen(!state.helpOpen);
+      else if (typeof action === 'object' && 'say' in action) state.notify({ kind: 'info', text: action.say });
       else if (action !== 'none') state.dispatch(action);
       e.preventDefault();
     };

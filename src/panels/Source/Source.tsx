@@ -22,6 +22,7 @@ import { useScrollView, useSteadyWindow } from '../common/useWindow';
 import { SourceLines } from './SourceLines';
 import { DebugBar } from './DebugBar';
 import { fetchedSeed, fetchSeed } from './seeds';
+import { hasCode } from './code-lines';
 import { LocalsPane } from './LocalsPane';
 import './Source.css';
 
@@ -79,10 +80,7 @@ export function Source() {
   const seed = useSeed(profile?.seed.url ?? null);
   const text = seed.status === 'ok' ? seed.text : null;
   const lines = useMemo(() => (text === null ? [] : tokenizeC(text)), [text]);
-  const isCode = useCallback(
-    (line: number) => lines[line - 1]?.some((t) => t.kind !== 'comment' && t.text.trim() !== '') ?? false,
-    [lines],
-  );
+  const isCode = useCallback((line: number) => hasCode(lines[line - 1]), [lines]);
   const defs = useMemo(() => (text === null ? new Map<string, number>() : functionDefinitions(text)), [text]);
 
   const threads = useLab(selectThreads) ?? NO_THREADS;
