@@ -50,6 +50,19 @@ test('a reload keeps every branch, the one shown and the thread selected', async
   await expect(timeline.current).toHaveText('12. t4 runs: returns (void)');
 });
 
+test('a second tab of the lab, saving its own session, is said in the first', async ({ lab, page }) => {
+  await lab.bar.openLibrary('lecture-walkthrough');
+  await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+  const other = new Lab(await page.context().newPage());
+  await other.open();
+  await other.timeline.toEnd();
+  await expect(other.timeline.status).toHaveText('Step 12 of 12');
+  await expect(lab.info).toHaveText(
+    'Another tab of the lab is saving its session too: a reload opens whichever tab saved last. Export this one to keep it.',
+  );
+  await other.page.close();
+});
+
 test('a session the browser cannot store says so, once', async ({ page }) => {
   // The browser's storage full: every save of the session throws, as a full quota does.
   await page.addInitScript(() => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimClient } from '../src/client/sim-client';
 import type { Command } from '../src/protocol/messages';
 import type { Scenario } from '../src/protocol/scenario';
-import { readSaved, startSaving } from '../src/app/persistence';
+import { OTHER_TAB_NOTE, readSaved, startSaving } from '../src/app/persistence';
 import { createLabStore, currentScenario, type LabStore } from '../src/store/store';
 import { SimHost } from '../src/worker/sim-host';
 
@@ -156,6 +156,37 @@ describe('the store keeps the step list', () => {
       stop();
       (globalThis as { localStorage?: unknown }).localStorage = had;
       if (listeners === undefined) delete (globalThis as { addEventListener?: unknown }).addEventListener;
+    }
+  });
+
+  it('says once when another tab saves its session over this one', async () => {
+    const handlers = new Map<string, (e: unknown) => void>();
+    const had = {
+      add: (globalThis as { addEventListener?: unknown }).addEventListener,
+      remove: (globalThis as { removeEventListener?: unknown }).removeEventListener,
+    };
+    (globalThis as { addEventListener?: unknown }).addEventListener = (type: string, f: (e: unknown) => void) =>
+      handlers.set(type, f);
+    (globalThis as { removeEventListener?: unknown }).removeEventListener = (type: string) => handlers.delete(type);
+    const storage = (globalThis as { localStorage?: unknown }).localStorage;
+    (globalThis as { localStorage?: unknown }).localStorage = { setItem: () => {} };
+    const stop = startSaving(store);
+    try {
+      store.getState().dispatch({ type: 'load', scenario: flush() });
+      await settle();
+      handlers.get('storage')!({ key: 'pager-lab/prefs/v1', newValue: '{}' });
+      expect(store.getState().notice).toBeNull();
+      handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{}' });
+      expect(store.getState().notice).toEqual({ kind: 'info', text: OTHER_TAB_NOTE });
+      store.getState().notify(null);
+      handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{"x":1}' });
+      expect(store.getState().notice).toBeNull();
+    } finally {
+      stop();
+      expect(handlers.has('storage')).toBe(false);
+      (globalThis as { addEventListener?: unknown }).addEventListener = had.add;
+      (globalThis as { removeEventListener?: unknown }).removeEventListener = had.remove;
+      (globalThis as { localStorage?: unknown }).localStorage = storage;
     }
   });
 

@@ -94,6 +94,9 @@ export function setAside(raw: string): void {
   }
 }
 
+export const OTHER_TAB_NOTE =
+  'Another tab of the lab is saving its session too: a reload opens whichever tab saved last. Export this one to keep it.';
+
 /**
  * A short session is saved right after each change. A long one (thousands of
  * steps) is saved once the user pauses: serialising it on every step would
@@ -143,7 +146,16 @@ export function startSaving(store: LabStore): () => void {
       }
     }
   };
+  // Two tabs of the lab share one saved session: each saves over the other's, so the first time another tab
+  // saves, this one says so (a reload opens whichever saved last).
+  let toldOfOther = false;
+  const onStorage = (e: StorageEvent) => {
+    if (e.key !== KEY || e.newValue === null || toldOfOther) return;
+    toldOfOther = true;
+    store.getState().notify({ kind: 'info', text: OTHER_TAB_NOTE });
+  };
   addEventListener('pagehide', save);
+  addEventListener('storage', onStorage);
   const unsubscribe = store.subscribe(() => {
     if (timer !== null) clearTimeout(timer);
     const long = store.getState().steps.length > LONG_SESSION_STEPS;
@@ -152,5 +164,6 @@ export function startSaving(store: LabStore): () => void {
   return () => {
     unsubscribe();
     removeEventListener('pagehide', save);
+    removeEventListener('storage', onStorage);
   };
 }
