@@ -179,6 +179,17 @@ test('a link opens a pair at a story step; a link naming nothing says so and cha
   await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=9'));
   await expect(page.getByRole('alert')).toHaveText(/"Out of memory" has 4 story steps, not 9: showing the first\./);
   await expect(compare.current).toHaveText('1 The last free page is in use');
+  // Step 0, or no number at all, is said the same way (it was opened at the first step silently).
+  await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=3'));
+  await expect(compare.current).toHaveText('3 A page is freed and the sleeper wakes');
+  await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=0'));
+  await expect(page.getByRole('alert')).toHaveText(/"Out of memory" has 4 story steps, not 0: showing the first\./);
+  await expect(compare.current).toHaveText('1 The last free page is in use');
+  await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=two'));
+  await expect(page.getByRole('alert')).toHaveText(
+    /"step=two" is not a story step of "Out of memory": showing the first\./,
+  );
+  await expect(compare.current).toHaveText('1 The last free page is in use');
 
   // Choosing another story from the picker opens it at its first step.
   await compare.pairPicker.selectOption({ label: 'Truncate over a busy page' });

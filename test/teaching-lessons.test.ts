@@ -290,6 +290,8 @@ describe('teaching links', () => {
     expect(lessonLink('msync', 4)).toBe('#lesson=msync&scene=4');
     expect(parseTeachingLink('#lesson=msync&scene=4')).toEqual({ kind: 'lesson', lesson: 'msync', scene: 4 });
     expect(parseTeachingLink('lesson=msync')).toEqual({ kind: 'lesson', lesson: 'msync', scene: 1 });
+    // Scene 0 is read as a number, as 99 is: the tutor says the lesson has no such scene and shows the nearest.
+    expect(parseTeachingLink('#lesson=msync&scene=0')).toEqual({ kind: 'lesson', lesson: 'msync', scene: 0 });
     expect(exerciseLink('block', 42)).toBe('#exercise=block:42');
     expect(parseTeachingLink('#exercise=block:42')).toEqual({ kind: 'exercise', exercise: 'block', seed: 42 });
   });
@@ -299,7 +301,7 @@ describe('teaching links', () => {
       '',
       '#scenario=abc',
       '#lesson=../x',
-      '#lesson=msync&scene=0',
+      '#lesson=msync&scene=-1',
       '#lesson=msync&scene=x',
       '#exercise=fly:1',
       '#exercise=state:-1',

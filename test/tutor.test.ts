@@ -201,8 +201,11 @@ describe('the tutor in the worker', () => {
     await h.send({ type: 'teach.link', hash: '#lesson=two-faults-one-page&scene=99' });
     expect(h.last('teach.opened')!.scene).toBe(10);
     expect(h.last('teach.error')!.message).toBe('Lesson two-faults-one-page has 10 scenes, not 99: showing scene 10.');
+    await h.send({ type: 'teach.link', hash: '#lesson=two-faults-one-page&scene=0' });
+    expect(h.last('teach.opened')!.scene).toBe(1);
+    expect(h.last('teach.error')!.message).toBe('Lesson two-faults-one-page has 10 scenes, not 0: showing scene 1.');
     await h.send({ type: 'teach.link', hash: '#lesson=two-faults-one-page&scene=3' });
     expect(h.last('teach.opened')!.scene).toBe(3);
-    expect(h.events.filter((e: SimEvent) => e.type === 'teach.error')).toHaveLength(1);
+    expect(h.events.filter((e: SimEvent) => e.type === 'teach.error')).toHaveLength(2);
   });
 });

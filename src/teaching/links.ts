@@ -48,7 +48,8 @@ export function parseTeachingLink(hash: string): TeachingLink | null {
   if (lesson !== null && exercise === null) {
     if (!NAME.test(lesson)) return null;
     const sceneText = params.get('scene') ?? '1';
-    if (!/^[1-9]\d{0,3}$/.test(sceneText)) return null;
+    // 0 and past the lesson's end are numbers the tutor says it cannot show (it shows the nearest scene).
+    if (!/^\d{1,4}$/.test(sceneText)) return null;
     return { kind: 'lesson', lesson, scene: Number(sceneText) };
   }
   if (exercise !== null && lesson === null) {

@@ -80,10 +80,12 @@ export function CompareView({ hash }: { hash: string }) {
     }
     let index = 0;
     let message: string | null = null;
+    // As a lesson link's scene: a step out of the story (0 too) or not a number is said, and the first shown.
     if (params.step !== null) {
-      if (params.step <= pair.story.length) index = params.step - 1;
+      if (params.step >= 1 && params.step <= pair.story.length) index = params.step - 1;
       else message = `"${pair.title}" has ${pair.story.length} story steps, not ${params.step}: showing the first.`;
-    }
+    } else if (params.badStep !== null)
+      message = `"step=${params.badStep}" is not a story step of "${pair.title}": showing the first.`;
     if (loaded.current !== pair.id) {
       loaded.current = pair.id;
       openPair(pair, index);

@@ -14,8 +14,10 @@ export const FIRST_PAIR = 'one-fault';
 export interface CompareParams {
   /** The pair's id as written (checked against the index by the view). */
   readonly pair: string;
-  /** Story step, 1-based; null when absent or not a positive number. */
+  /** Story step, 1-based (0 and past the story's end are said by the view); null when absent. */
   readonly step: number | null;
+  /** `&step=` that is not a step number, as written (the view says so and opens the first). */
+  readonly badStep: string | null;
 }
 
 export function isCompareHash(hash: string): boolean {
@@ -27,11 +29,14 @@ export function compareParams(hash: string): CompareParams | null {
   if (!isCompareHash(hash)) return null;
   const [pair = '', ...rest] = hash.slice(COMPARE_PREFIX.length).split('&');
   let step: number | null = null;
+  let badStep: string | null = null;
   for (const part of rest) {
     const [key, value = ''] = part.split('=');
-    if (key === 'step' && /^[1-9]\d{0,3}$/.test(value)) step = Number(value);
+    if (key !== 'step') continue;
+    if (/^\d{1,9}$/.test(value)) step = Number(value);
+    else badStep = decodeOrKeep(value).slice(0, 40);
   }
-  return { pair: decodeOrKeep(pair), step };
+  return { pair: decodeOrKeep(pair), step, badStep };
 }
 
 /** A malformed escape (`%`, `%ZZ`) stays as typed: the view then says no pair has that name. */
