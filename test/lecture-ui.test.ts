@@ -92,6 +92,20 @@ describe('preferences', () => {
     ).toEqual(DEFAULT_PREFS);
   });
 
+  it('never show the maximised panel collapsed', () => {
+    expect(readPrefs(JSON.stringify({ maximised: 'source', collapsed: ['source', 'tree'] }))).toMatchObject({
+      maximised: 'source',
+      collapsed: ['tree'],
+    });
+    const store = createPrefsStore(DEFAULT_PREFS, false);
+    const s = () => store.getState();
+    s().toggleCollapsed('bits');
+    s().maximise('bits');
+    expect([s().maximised, s().collapsed]).toEqual(['bits', []]);
+    s().toggleCollapsed('bits');
+    expect([s().maximised, s().collapsed]).toEqual([null, ['bits']]);
+  });
+
   it('A- and A+ walk the scales and stop at the ends', () => {
     const store = createPrefsStore(DEFAULT_PREFS, false);
     const s = () => store.getState();

@@ -75,7 +75,10 @@ export function readPrefs(raw: string | null): Prefs {
       ? (saved.focusPanel as StatePanelId)
       : d.focusPanel,
     maximised: isPanel(saved.maximised) ? saved.maximised : null,
-    collapsed: Array.isArray(saved.collapsed) ? [...new Set(saved.collapsed.filter(isPanel))] : [],
+    // The panel maximised is shown whole (a hand-edited entry may say both).
+    collapsed: Array.isArray(saved.collapsed)
+      ? [...new Set(saved.collapsed.filter((p) => isPanel(p) && p !== saved.maximised))]
+      : [],
   };
 }
 
@@ -98,10 +101,15 @@ export function createPrefsStore(initial: Prefs = load(), save = true) {
     },
     setLayout: (layout) => set({ layout, maximised: null }),
     setFocusPanel: (focusPanel) => set({ focusPanel }),
-    maximise: (maximised) => set({ maximised }),
+    // A panel maximised is never collapsed: maximising expands it, collapsing it restores the layout.
+    maximise: (maximised) =>
+      set(({ collapsed }) => ({ maximised, collapsed: collapsed.filter((p) => p !== maximised) })),
     toggleCollapsed: (panel) => {
-      const { collapsed } = get();
-      set({ collapsed: collapsed.includes(panel) ? collapsed.filter((p) => p !== panel) : [...collapsed, panel] });
+      const { collapsed, maximised } = get();
+      set({
+        collapsed: collapsed.includes(panel) ? collapsed.filter((p) => p !== panel) : [...collapsed, panel],
+        maximised: maximised === panel ? null : maximised,
+      });
     },
   }));
   if (save)
