@@ -113,6 +113,18 @@ describe("a saved session's branches", () => {
       'Branch 3: it is not the branch the session shows',
     ],
     ['no list', { current: 1 }, 'expected a list of branches'],
+    [
+      'too many to read',
+      {
+        lines: [
+          saved().lines[0]!,
+          ...Array.from({ length: 98 }, () => ({ parent: 1, forkAt: 11, steps: Array(5200).fill({ step: 't4' }) })),
+          { parent: 1, forkAt: 4, steps: null },
+        ],
+        current: 100,
+      },
+      'Branch 97: the branches hold more than 500,000 steps to read; the save is too big to restore',
+    ],
   ])('that cannot be made again (%s) are said; the branch shown opens alone', (_, branches, why) => {
     const lab = reopen(branches as unknown as SavedBranches);
     expect(lab.events.some((e) => e.type === 'sim.error')).toBe(false);

@@ -7,10 +7,16 @@
 import type { SavedBranches } from '../protocol/messages';
 import type { Scenario, Step } from '../protocol/scenario';
 import type { Session } from '../engine/session';
+import { grouped as count } from '../protocol/format';
 import { readScenarioText } from '../scenario/share';
 
 /** The most branches a save is read with: a session of a lecture makes a few. */
-const MAX_BRANCHES = 1000;
+const MAX_BRANCHES = 100;
+/**
+ * The most steps read for the other branches (each is read whole, with the steps it shares): a damaged or
+ * hand-made save must not hold the worker for minutes before its answer.
+ */
+const MAX_READ_STEPS = 500_000;
 
 /** Every branch in the order it was made: the branch it came from, where, and its own steps after that. */
 export interface BranchPlan {
@@ -37,6 +43,7 @@ export function readBranches(saved: SavedBranches, scenario: Scenario): BranchPl
     return `the branch shown: expected 1 to ${lines.length}, got ${String(current)}`;
   const full: Step[][] = [];
   const plan: BranchPlan['lines'][number][] = [];
+  let read = 0;
   for (const [i, value] of lines.entries()) {
     const id = i + 1;
     const at = `Branch ${id}`;
@@ -62,9 +69,13 @@ export function readBranches(saved: SavedBranches, scenario: Scenario): BranchPl
     } else {
       if (!Array.isArray(line.steps) || (id > 1 && line.steps.length === 0))
         return `${at}: steps: expected a list of ${id === 1 ? '' : 'one or more '}steps`;
-      const read = readScenarioText(JSON.stringify({ ...scenario, steps: [...shared, ...line.steps] }), at);
-      if (!read.ok) return read.message;
-      steps = read.scenario.steps;
+      read += shared.length + line.steps.length;
+      if (read > MAX_READ_STEPS)
+        return `${at}: the branches hold more than ${count(MAX_READ_STEPS)} steps to read; the save is too big to restore`;
+      const text = JSON.stringify({ ...scenario, steps: [...shared, ...line.steps] });
+      const result = readScenarioText(text, at);
+      if (!result.ok) return result.message;
+      steps = result.scenario.steps;
     }
     full.push(steps);
     plan.push({ parent: id === 1 ? 0 : (parent as number), forkAt, own: steps.slice(forkAt) });
