@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { firstSentence } from './src/protocol/format';
 import { EARLY_WORKER_SCRIPT_HASH, FIRST_STATE_SCRIPT_HASH, prerenderFirstState } from './tools/prerender-plugin';
 
 /**
@@ -38,12 +39,6 @@ function contentSecurityPolicy(): Plugin {
  * first sentence and its first thread) without the scenario itself, so the first page holds the list and fetches a scenario's
  * text (its own chunk) when it is opened.
  */
-/** The first sentence of `text` (of at least 40 characters), at most 140 (cut at a word, with an ellipsis). */
-function firstSentence(text: string): string {
-  const end = text.slice(40).search(/[.;](\s|$)/);
-  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
-  return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
-}
 
 export function libraryMeta(): Plugin {
   return {

@@ -61,7 +61,8 @@ test.describe('Explore: search the schedules of the current threads', () => {
     await explore.open();
     await expect(explore.findings.filter({ hasText: /^panic: / }).first()).toBeVisible();
     await expect(explore.dialog.getByText(/^Found in “/)).toHaveText(
-      /^Found in “.+”; the lab now shows one of its schedules, so Explore again searches that one's threads\.$/,
+      // The scenario's first sentence, not its whole explanation.
+      /^Found in “.{40,141}”; the lab now shows one of its schedules, so Explore again searches that one's threads\.$/,
     );
   });
 
@@ -77,14 +78,24 @@ test.describe('Explore: search the schedules of the current threads', () => {
     await expect(explore.status).toHaveText('Not started.');
     await expect(explore.progress).toHaveCount(0);
     await explore.field('Preemption bound').fill('3');
+    // A refusal said in the status line goes once the options change.
+    await explore.field('Max schedules').fill('');
     await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(/^Max schedules must be/);
+    await explore.field('Max schedules').fill('2000');
+    await expect(explore.status).toHaveText('Not started.');
+    // By keyboard: the button pressed is disabled, and focus goes to what can be pressed next, not the page.
+    await explore.button('Explore').focus();
+    await lab.page.keyboard.press('Enter');
     await expect(explore.status).toHaveText(/Searching: [1-9][\d,]* schedules/, { timeout: 30_000 });
     await expect(explore.progress).toBeVisible();
     await expect(explore.button('Explore again')).toBeDisabled();
-    await explore.button('Cancel').click();
+    await expect(explore.button('Cancel')).toBeFocused();
+    await lab.page.keyboard.press('Enter');
     await expect(explore.status).toHaveText(/Stopped early \(not exhaustive\): [\d,]+ schedules/, { timeout: 30_000 });
     await expect(explore.button('Cancel')).toBeDisabled();
     await expect(explore.button('Explore again')).toBeEnabled();
+    await expect(explore.button('Explore again')).toBeFocused();
 
     const said = await explore.status.textContent();
     await explore.button('Close').click();

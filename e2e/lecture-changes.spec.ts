@@ -155,11 +155,16 @@ test.describe('export for slides', () => {
     const download = lab.page.waitForEvent('download');
     await lab.timeline.region.getByRole('button', { name: 'Markdown' }).click();
     const md = await readFile(await (await download).path(), 'utf8');
-    const lines = md.trimEnd().split('\n');
-    expect(lines.slice(2, 4)).toEqual(['0. setup', '1. spawn t1: uvn\\_attach(vnode="vn1", prot="rw")']);
-    expect(lines[4]).toMatch(/^2\. t1 runs: returns obj \(seed lines 141, 145, .*257\)$/);
-    expect(lines[6]).toMatch(/^4\. t2 runs: waits for disk request 1 \(seed lines 927, .*1239\)$/);
-    expect(lines).toHaveLength(7);
+    // A slide's heading: the scenario's first sentence; its whole explanation is the paragraph under it.
+    const [heading, , explanation, , ...lines] = md.trimEnd().split('\n');
+    expect(heading).toBe(
+      '# Lecture walk-through: attach, a write fault and its read, msync with PGO\\_CLEANIT\\|PGO\\_SYNCIO, then revoke (uvm\\_vnp\\_terminate).',
+    );
+    expect(explanation).toMatch(/^Lecture walk-through: .* uvm\\_vnp\\_terminate 425-529\)\.$/);
+    expect(lines.slice(0, 2)).toEqual(['0. setup', '1. spawn t1: uvn\\_attach(vnode="vn1", prot="rw")']);
+    expect(lines[2]).toMatch(/^2\. t1 runs: returns obj \(seed lines 141, 145, .*257\)$/);
+    expect(lines[4]).toMatch(/^4\. t2 runs: waits for disk request 1 \(seed lines 927, .*1239\)$/);
+    expect(lines).toHaveLength(5);
 
     const svgDownload = lab.page.waitForEvent('download');
     await lab.tree.region.getByRole('button', { name: 'SVG' }).click();

@@ -172,7 +172,13 @@ describe('the trail and the timeline in words', () => {
       { index: 2, label: 't1 runs: returns obj', trail: { lines: [141, 142, 150], omitted: 0 } },
     ]);
     expect(md).toBe(
-      '# A *race*\n\n0. setup\n1. spawn t1: uvn\\_attach(vnode="vn1")\n2. t1 runs: returns obj (seed lines 141–142, 150)\n',
+      '# A \\*race\\*\n\n0. setup\n1. spawn t1: uvn\\_attach(vnode="vn1")\n2. t1 runs: returns obj (seed lines 141–142, 150)\n',
+    );
+    // A library scenario's title is its explanation: the heading is its first sentence, the rest under it.
+    const long = 'Two threads fault the same page at once: one reads it, the other sleeps on PG_BUSY. It wakes later.';
+    expect(timelineMarkdown(long, [])).toBe(
+      '# Two threads fault the same page at once: one reads it, the other sleeps on PG\\_BUSY.\n\n' +
+        'Two threads fault the same page at once: one reads it, the other sleeps on PG\\_BUSY. It wakes later.\n\n0. setup\n',
     );
   });
 });

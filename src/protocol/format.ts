@@ -19,3 +19,13 @@ export function grouped(n: number): string {
   }
   return n < 0 ? `-${out}` : out;
 }
+
+/**
+ * The first sentence of `text` (of at least 40 characters), at most 140 (cut at a word, with an ellipsis): a
+ * scenario's title is its whole explanation; a heading or a note quotes this much of it.
+ */
+export function firstSentence(text: string): string {
+  const end = text.slice(40).search(/[.;](\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
+  return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
+}

@@ -6,13 +6,19 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { ExploreClient, exploreWorker } from '../../client/explore-client';
 import { CHOICE_LIMITS, DEFAULT_CHOICE, type ExploreEvent } from '../../protocol/explore';
+import { firstSentence } from '../../protocol/format';
 import { useDispatch, useLabStore } from '../../store/context';
 import { currentScenario } from '../../store/store';
 import { findingText, IDLE, reduceExplore, scheduleText, STARTED, statusText, type ExploreView } from './explore-state';
 import './explore.css';
 
 type Action =
-  { type: 'event'; event: ExploreEvent } | { type: 'start' } | { type: 'cancel' } | { type: 'refuse'; message: string };
+  | { type: 'event'; event: ExploreEvent }
+  | { type: 'start' }
+  | { type: 'cancel' }
+  | { type: 'refuse'; message: string }
+  /** An option was changed: a refusal of the options before no longer holds. */
+  | { type: 'edit' };
 
 function reducer(view: ExploreView, action: Action): ExploreView {
   switch (action.type) {
@@ -22,6 +28,8 @@ function reducer(view: ExploreView, action: Action): ExploreView {
       return view.status === 'running' ? { ...view, cancelling: true } : view;
     case 'refuse':
       return { ...IDLE, status: 'error', error: action.message };
+    case 'edit':
+      return view.status === 'error' ? IDLE : view;
     case 'event':
       return reduceExplore(view, action.event);
   }
@@ -61,6 +69,24 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
   }, [open]);
 
   const running = view.status === 'running';
+  const cancelling = view.cancelling;
+  const exploreButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // The button pressed is disabled as the search starts or is cancelled: the browser would drop focus to the
+  // page, out of the dialog; it goes to the button that now does something (Cancel, then Explore again).
+  const parkedOnClose = useRef(false);
+  useEffect(() => {
+    const d = dialog.current;
+    const active = document.activeElement;
+    const lost = !active || active === document.body || (d?.contains(active) && (active as HTMLButtonElement).disabled);
+    // Cancel pressed: focus waits on Close until Explore again can be pressed.
+    const parked = parkedOnClose.current && active === closeButton.current;
+    if (!d?.open || !(lost || (parked && !running))) return;
+    const target = running ? (cancelling ? closeButton : cancelButton) : exploreButton;
+    parkedOnClose.current = target === closeButton;
+    target.current?.focus();
+  }, [running, cancelling]);
   const schedulesLimit = whole(maxSchedules, 1, CHOICE_LIMITS.maxSchedules, DEFAULT_CHOICE.maxSchedules);
 
   const start = () => {
@@ -105,6 +131,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       </p>
       <form
         className="explore-options"
+        onChange={() => send({ type: 'edit' })}
         onSubmit={(e) => {
           e.preventDefault();
           if (!running) start();
@@ -143,10 +170,11 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
           </label>
         </fieldset>
         <div className="toolbar">
-          <button type="submit" disabled={running}>
+          <button ref={exploreButton} type="submit" disabled={running}>
             {view.status === 'idle' ? 'Explore' : 'Explore again'}
           </button>
           <button
+            ref={cancelButton}
             type="button"
             disabled={!running || view.cancelling}
             onClick={() => {
@@ -156,7 +184,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
           >
             Cancel
           </button>
-          <button type="button" onClick={onClose}>
+          <button ref={closeButton} type="button" onClick={onClose}>
             Close
           </button>
         </div>
@@ -181,8 +209,8 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
           <h3 id="explore-findings-title">Findings</h3>
           {searched?.left && (
             <p className="explore-left">
-              Found in {searched.title ? `“${searched.title}”` : 'the scenario searched'}; the lab now shows one of its
-              schedules, so Explore again searches that one&apos;s threads.
+              Found in {searched.title ? `“${firstSentence(searched.title)}”` : 'the scenario searched'}; the lab now
+              shows one of its schedules, so Explore again searches that one&apos;s threads.
             </p>
           )}
           {view.findings.length === 0 ? (
