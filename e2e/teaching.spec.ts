@@ -209,6 +209,36 @@ test('an exercise opened from its link is checked as the answer is typed, then i
   await expect(teach.pane.getByText(/answered right/)).toContainText('the lab has left the schedule');
 });
 
+test('an exercise reloaded has its answers back, checked again; the menu lists it with its count', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open('/#exercise=state:7');
+  const teach = new TeachPane(page);
+  const exercise = makeExercise(7, 'state');
+  const [first, second] = exercise.questions;
+  await teach.answerBox(2).fill(formatValue(second!.answer));
+  await expect(teach.exerciseQuestion(2)).toContainText('✓ right');
+  // An answer typed after it was shown is right, but not counted as the learner's.
+  await teach.exerciseQuestion(1).getByRole('button', { name: 'Show answer' }).click();
+  await teach.answerBox(1).fill(formatValue(first!.answer));
+  await expect(teach.exerciseQuestion(1)).toContainText('✓ right');
+  const count = teach.pane.getByText(/answered right/);
+  await expect(count).toContainText(`1 of ${exercise.questions.length} answered right (1 answer shown)`);
+
+  await page.reload();
+
+  await expect(teach.pane.getByRole('heading', { name: 'Exercise state:7' })).toBeVisible();
+  await expect(teach.answerBox(2)).toHaveValue(formatValue(second!.answer));
+  await expect(teach.exerciseQuestion(2)).toContainText('✓ right');
+  await expect(teach.answerBox(1)).toHaveValue(formatValue(first!.answer));
+  await expect(count).toContainText(`1 of ${exercise.questions.length} answered right (1 answer shown)`);
+  await expect(lab.timeline.status).not.toHaveText('Step 0 of 0');
+
+  await teach.button('← Menu').click();
+  await expect(teach.pane.getByRole('button', { name: 'Exercise state:7' })).toContainText(
+    `1 of ${exercise.questions.length} right · 1 shown`,
+  );
+});
+
 test('keyboard: focus follows the learner through the pane, never dropping to the page', async ({ lab, page }) => {
   const teach = new TeachPane(page);
   await expect(lab.timeline.status).toBeVisible();

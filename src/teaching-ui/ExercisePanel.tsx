@@ -5,12 +5,12 @@
  * learner gives up on) plays the schedule in the lab up to that question's
  * step, so the learner sees the state that answers it.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { CheckView, ExerciseView } from '../protocol/teach';
 import type { Step } from '../protocol/scenario';
 import { useDispatch, useLab } from '../store/context';
 import type { LabState } from '../store/store';
-import { updateExercise } from './progress';
+import { progressStore, revealExercise, updateExercise, useProgress } from './progress';
 import { FOCUS_TARGET } from './useFocusKept';
 
 const selectChecks = (s: LabState) => s.teach.checks;
@@ -49,22 +49,35 @@ export function exerciseHash(kind: string, seed: number): string {
 }
 
 export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
+  const dispatch = useDispatch();
   const checks = useLab(selectChecks);
   const shownTo = useLab(selectShownTo);
   const cursor = useLab(selectCursor);
   const steps = useLab(selectSteps);
   const key = `${exercise.exercise}:${exercise.seed}`;
+  const questions = exercise.questions.length;
+  // Opened again (a reload, the menu): the answers as the learner left them are typed back and checked anew.
+  const saved = useMemo(() => progressStore.getState().exercises[key], [key]);
+  const revealed = useProgress().exercises[key]?.revealed;
+  useEffect(() => {
+    if (!saved) return;
+    for (let q = 0; q < questions; q++) {
+      if (saved.revealed.includes(q)) dispatch({ type: 'teach', command: { type: 'teach.show', question: q } });
+      const text = saved.answers[q];
+      if (text) dispatch({ type: 'teach', command: { type: 'teach.check', question: q, text } });
+    }
+  }, [saved, questions, dispatch]);
 
   useEffect(() => {
     const hash = exerciseHash(exercise.exercise, exercise.seed);
     if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
   }, [exercise.exercise, exercise.seed]);
 
-  useEffect(() => {
-    for (const c of Object.values(checks)) if (c.correct) updateExercise(key, exercise.questions.length, c.question);
-  }, [checks, key, exercise.questions.length]);
+  useEffect(() => updateExercise(key, questions, Object.values(checks)), [checks, key, questions]);
 
-  const right = Object.values(checks).filter((c) => c.correct).length;
+  // An answer typed after "Show answer" is marked right, but is not counted as the learner's.
+  const right = Object.values(checks).filter((c) => c.correct && !revealed?.includes(c.question)).length;
+  const shown = revealed?.length ?? 0;
   return (
     <section className="teach-exercise" aria-label={`Exercise ${key}`}>
       <h2 {...FOCUS_TARGET}>
@@ -88,21 +101,42 @@ export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
         checked as you type; a right answer plays the steps up to its question.
       </p>
       <p role="status" className="teach-count">
-        {right} of {exercise.questions.length} answered right
+        {right} of {questions} answered right
+        {shown > 0 ? ` (${shown} answer${shown === 1 ? '' : 's'} shown)` : ''}
         {labPlace(exercise.steps, steps, cursor)}
       </p>
       <ol className="teach-questions">
         {exercise.questions.map((q, i) => (
-          <ExerciseQuestion key={`${key}-${i}`} index={i} ask={q.ask} check={checks[i] ?? null} />
+          <ExerciseQuestion
+            key={`${key}-${i}`}
+            index={i}
+            ask={q.ask}
+            check={checks[i] ?? null}
+            initial={saved?.answers[i] ?? ''}
+            onShow={() => revealExercise(key, questions, i)}
+          />
         ))}
       </ol>
     </section>
   );
 }
 
-function ExerciseQuestion({ index, ask, check }: { index: number; ask: string; check: CheckView | null }) {
+function ExerciseQuestion({
+  index,
+  ask,
+  check,
+  initial,
+  onShow,
+}: {
+  index: number;
+  ask: string;
+  check: CheckView | null;
+  /** The answer the learner left here last time. */
+  initial: string;
+  onShow: () => void;
+}) {
   const dispatch = useDispatch();
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initial);
   const current = check && check.text === text.trim() ? check : null;
   // "Show answer" answers with no text: the answer is shown, and nothing is being checked.
   const shown = check !== null && check.text === '' && check.answer !== null;
@@ -141,7 +175,10 @@ function ExerciseQuestion({ index, ask, check }: { index: number; ask: string; c
         !check?.answer && (
           <button
             type="button"
-            onClick={() => dispatch({ type: 'teach', command: { type: 'teach.show', question: index } })}
+            onClick={() => {
+              onShow();
+              dispatch({ type: 'teach', command: { type: 'teach.show', question: index } });
+            }}
           >
             Show answer
           </button>

@@ -142,7 +142,43 @@ export function Menu({ catalog }: { catalog: Catalog }) {
           </button>
           {!seedOk && <span className="field-error">A seed is a whole number from 0 to {MAX_SEED}.</span>}
         </form>
+        <Worked catalog={catalog} />
       </section>
     </div>
+  );
+}
+
+/** The exercises the learner has answered in, to open again where they left them. */
+function Worked({ catalog }: { catalog: Catalog }) {
+  const dispatch = useDispatch();
+  const progress = useProgress();
+  const kinds = new Set(catalog.exercises.map((x) => x.kind));
+  const worked = Object.entries(progress.exercises).flatMap(([key, p]) => {
+    const m = /^([a-z]+):(\d{1,10})$/.exec(key);
+    return m && kinds.has(m[1]!) && Number(m[2]) <= MAX_SEED ? [{ key, kind: m[1]!, seed: Number(m[2]), p }] : [];
+  });
+  if (worked.length === 0) return null;
+  return (
+    <ul className="teach-list" aria-label="Exercises you have answered in">
+      {worked.map(({ key, kind, seed, p }) => (
+        <li key={key}>
+          <button
+            type="button"
+            className="teach-item"
+            aria-label={`Exercise ${key}`}
+            onClick={() => dispatch({ type: 'teach', command: { type: 'teach.exercise', kind, seed } })}
+          >
+            <span className="teach-item-title">
+              {p.right.length === p.questions && <span aria-hidden="true">✓ </span>}
+              <span className="mono">{key}</span>
+            </span>
+            <span className="teach-item-meta">
+              {p.right.length} of {p.questions} right
+              {p.revealed.length > 0 ? ` · ${p.revealed.length} shown` : ''}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }

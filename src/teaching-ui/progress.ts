@@ -26,9 +26,13 @@ export interface ChallengeProgress {
 }
 
 export interface ExerciseProgress {
-  /** Questions answered right (indexes). */
+  /** Questions answered right now, without their answer shown first (indexes). */
   readonly right: readonly number[];
   readonly questions: number;
+  /** Each question's answer as last typed, by index: typed back into the exercise when it is opened again. */
+  readonly answers: Readonly<Record<string, string>>;
+  /** Questions whose answer the learner asked to see ("Show answer"). */
+  readonly revealed: readonly number[];
 }
 
 export interface Progress {
@@ -38,6 +42,9 @@ export interface Progress {
 }
 
 const EMPTY: Progress = { lessons: {}, challenges: {}, exercises: {} };
+
+/** The longest answer kept (an answer is a value, a flag list or a queue: far shorter). */
+const MAX_ANSWER = 400;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -84,7 +91,16 @@ export function readProgress(raw: string | null): Progress {
     ),
     exercises: entries(doc.exercises, (x) =>
       count(x.questions) && Array.isArray(x.right) && x.right.every(count)
-        ? { questions: x.questions, right: x.right as number[] }
+        ? {
+            questions: x.questions,
+            right: x.right as number[],
+            answers: Object.fromEntries(
+              Object.entries(isRecord(x.answers) ? x.answers : {}).filter(
+                ([k, a]) => /^\d{1,3}$/.test(k) && typeof a === 'string' && a.length <= MAX_ANSWER,
+              ),
+            ) as Record<string, string>,
+            revealed: Array.isArray(x.revealed) ? (x.revealed.filter(count) as number[]) : [],
+          }
         : null,
     ),
   };
@@ -127,11 +143,36 @@ export function updateChallenge(name: string, steps: number): void {
   progressStore.setState({ challenges: { ...p.challenges, [name]: { solved: true, best } } });
 }
 
-export function updateExercise(key: string, questions: number, right: number): void {
+const NO_EXERCISE = (questions: number): ExerciseProgress => ({ questions, right: [], answers: {}, revealed: [] });
+
+/** Exercise `key` as the learner left it: what each question holds now, and which answers are right. */
+export function updateExercise(
+  key: string,
+  questions: number,
+  checks: readonly { question: number; text: string; correct: boolean }[],
+): void {
   const p = progressStore.getState();
-  const old = p.exercises[key] ?? { questions, right: [] };
-  if (old.right.includes(right)) return;
-  progressStore.setState({
-    exercises: { ...p.exercises, [key]: { questions, right: [...old.right, right].sort((a, b) => a - b) } },
-  });
+  const old = p.exercises[key] ?? NO_EXERCISE(questions);
+  const answers = { ...old.answers };
+  for (const c of checks) {
+    if (c.text === '' || c.text.length > MAX_ANSWER) delete answers[c.question];
+    else answers[c.question] = c.text;
+  }
+  const right = checks
+    .filter((c) => c.correct && !old.revealed.includes(c.question))
+    .map((c) => c.question)
+    .sort((a, b) => a - b);
+  const next = { questions, right, answers, revealed: old.revealed };
+  if (JSON.stringify(next) !== JSON.stringify(old))
+    progressStore.setState({ exercises: { ...p.exercises, [key]: next } });
+}
+
+/** The learner asked to see question `question`'s answer: a right answer to it later is not counted as theirs. */
+export function revealExercise(key: string, questions: number, question: number): void {
+  const p = progressStore.getState();
+  const old = p.exercises[key] ?? NO_EXERCISE(questions);
+  if (old.revealed.includes(question)) return;
+  const revealed = [...old.revealed, question].sort((a, b) => a - b);
+  const next = { ...old, right: old.right.filter((q) => q !== question), revealed };
+  progressStore.setState({ exercises: { ...p.exercises, [key]: next } });
 }
