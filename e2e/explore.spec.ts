@@ -66,6 +66,24 @@ test.describe('Explore: search the schedules of the current threads', () => {
     );
   });
 
+  test('a finding a caller bug led to (munmap before mmap returned) says so', async ({ lab }) => {
+    await lab.bar.openLibrary('cluster-offset-out-of-range-panic');
+    const explore = new ExploreDialog(lab.page);
+    await explore.open();
+    await explore.field('Max schedules').fill('3000');
+    await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(/^8 threads\. Stopped early \(not exhaustive\): 3,000 schedules/, {
+      timeout: 60_000,
+    });
+    const finding = explore.dialog
+      .getByRole('list', { name: 'Findings' })
+      .getByRole('listitem')
+      .filter({ hasText: '"uvn->u_obj.uo_refs == 0" failed' });
+    await expect(finding).toContainText(
+      "From a caller bug, not the kernel's: t2 starts uvn_detach(vn1) with no reference to give back, which the seed does not check.",
+    );
+  });
+
   test('Cancel stops a long search with what it found; closing keeps the results', async ({ lab }) => {
     await lab.bar.openLibrary('recycle-terminate-hangs-when-late-fault-page-survives');
     const explore = new ExploreDialog(lab.page);

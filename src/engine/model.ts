@@ -131,4 +131,10 @@ export interface PagerModel<K extends Kernel = Kernel> extends PagerCard {
    * not have (references not back where the calls leave them, I/O counts, busy pages...), in words.
    */
   leaks?(k: K, setup: Setup): string[];
+  /**
+   * Thread `th`, about to run for the first time, makes a call its caller may not make now (a caller bug the
+   * contract runs as written, such as giving back a reference never taken): why, in words; else null. The
+   * explorer names the findings of a schedule with one.
+   */
+  callerBug?(k: K, th: KThread): string | null;
 }

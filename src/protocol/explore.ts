@@ -64,6 +64,8 @@ export interface ExploreFindingView {
   readonly link: string;
   /** True once the schedule is the minimised one the search reports at its end. */
   readonly final: boolean;
+  /** The schedule starts a call its caller could not make (a caller bug, not the kernel's): why, or null. */
+  readonly callerBug: string | null;
 }
 
 /** How many of the first schedules that end the lab is told of (to open one and watch it). */

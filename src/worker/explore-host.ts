@@ -5,6 +5,7 @@
  * `schedule`, so a cancel posted meanwhile is heard between two slices.
  */
 import { PagerEngine } from '../engine/engine';
+import { callerBugIn } from '../engine/explore/caller-bug';
 import { scenarioOf } from '../engine/explore/findings';
 import { findingLink } from '../engine/explore/link';
 import { exploreSteps, type ExploreFinding, type ExploreResult, type ExploreStats } from '../engine/explore/search';
@@ -189,5 +190,6 @@ function view(
 ): ExploreFindingView {
   const thread = culprit(setup, f.scenario.steps);
   const link = findingLink(f.scenario as Scenario, f.steps) + (thread ? `&thread=${thread}` : '');
-  return { kind: f.kind, message: f.message, steps: f.steps, thread, link, final };
+  const callerBug = callerBugIn(setup, f.scenario.steps.slice(0, f.steps));
+  return { kind: f.kind, message: f.message, steps: f.steps, thread, link, final, callerBug };
 }

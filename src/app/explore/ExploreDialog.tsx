@@ -5,7 +5,7 @@
  */
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { ExploreClient, exploreWorker } from '../../client/explore-client';
-import { CHOICE_LIMITS, DEFAULT_CHOICE, type ExploreEvent } from '../../protocol/explore';
+import { CHOICE_LIMITS, DEFAULT_CHOICE, type ExploreEvent, type ExploreFindingView } from '../../protocol/explore';
 import { firstSentence } from '../../protocol/format';
 import { useDispatch, useLabStore } from '../../store/context';
 import { currentScenario } from '../../store/store';
@@ -34,6 +34,12 @@ function reducer(view: ExploreView, action: Action): ExploreView {
       return reduceExplore(view, action.event);
   }
 }
+
+/** The kernel's own findings first, then those a caller bug led to, each group in the order found. */
+const kernelFirst = (findings: readonly ExploreFindingView[]) => [
+  ...findings.filter((f) => f.callerBug === null),
+  ...findings.filter((f) => f.callerBug !== null),
+];
 
 /** A number field's value (an empty field is no number, not 0). */
 const asNumber = (text: string) => (text.trim() === '' ? NaN : Number(text));
@@ -223,11 +229,16 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
             </p>
           ) : (
             <ol className="explore-findings" aria-labelledby="explore-findings-title">
-              {view.findings.map((f) => (
+              {kernelFirst(view.findings).map((f) => (
                 <li key={`${f.kind}\n${f.message}`} className={`finding-${f.kind}`}>
                   <button type="button" onClick={() => show(f)} title="Open this schedule at the step that shows it">
                     {findingText(f)}
                   </button>
+                  {f.callerBug && (
+                    <p className="explore-caller-bug">
+                      From a caller bug, not the kernel&apos;s: {f.callerBug}, which the seed does not check.
+                    </p>
+                  )}
                 </li>
               ))}
             </ol>

@@ -197,3 +197,27 @@ export function openbsdLeaks(k: UvmKernel, _setup: Setup): string[] {
   }
   return leaks;
 }
+
+/**
+ * A `uvn_detach` (munmap) or `uvn_reference` started when the calls before it hold no reference to the uvn:
+ * attaches and mmaps that returned the object and finished `uvn_reference`s give one each, each `uvn_detach`
+ * started gives one back. The seed does not check (a KASSERT or a wrong count follows); a caller never does it.
+ */
+export function openbsdCallerBug(k: UvmKernel, th: KThread): string | null {
+  if (th.call !== 'uvn_detach' && th.call !== 'uvn_reference') return null;
+  const vnode = th.args.vnode;
+  let held = 0;
+  for (const t of k.s.threads) {
+    if (t === th || t.args.vnode !== vnode) continue;
+    if (
+      t.status === 'done' &&
+      (t.call === 'uvn_reference' || ((t.call === 'uvn_attach' || t.call === 'mmap') && t.ret === 'obj'))
+    )
+      held++;
+    const started = t.status !== 'ready' || t.line !== null || t.callerStmt !== null || t.stack.length > 0;
+    if (t.call === 'uvn_detach' && started) held--;
+  }
+  if (held > 0) return null;
+  const what = th.call === 'uvn_detach' ? 'to give back' : 'to share';
+  return `${th.id} starts ${th.call}(${String(vnode)}) with no reference ${what}`;
+}

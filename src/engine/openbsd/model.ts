@@ -7,7 +7,7 @@ import type { Setup } from '../../protocol/scenario';
 import type { PagerModel } from '../model';
 import type { KernelState } from '../kernel/types';
 import { OPENBSD_CALLS } from './calls';
-import { openbsdInvariants, openbsdLeaks, openbsdMayOutliveOwner } from './invariants';
+import { openbsdCallerBug, openbsdInvariants, openbsdLeaks, openbsdMayOutliveOwner } from './invariants';
 import { VTEXT } from './flags';
 import { DEFAULT_PHYS_PAGES, OPENBSD_CARD } from './card';
 import { UvmKernel, type UvmState, type UvmVnode } from './state';
@@ -95,4 +95,5 @@ export const OPENBSD: PagerModel<UvmKernel> = {
   invariants: openbsdInvariants,
   mayOutliveOwner: openbsdMayOutliveOwner,
   leaks: openbsdLeaks,
+  callerBug: openbsdCallerBug,
 };
