@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../src/protocol/messages';
 import type { Step } from '../src/protocol/scenario';
-import { formatValue, makeExercise } from '../src/teaching';
+import { EXERCISE_KINDS, formatValue, makeExercise } from '../src/teaching';
 import { SimHost } from '../src/worker/sim-host';
 
 function harness() {
@@ -187,9 +187,24 @@ describe('the tutor in the worker', () => {
 
   it('refuses a link that is not a lesson or an exercise, and a lesson that does not exist', async () => {
     const h = harness();
-    await h.send({ type: 'teach.link', hash: '#exercise=nope:1' });
-    expect(h.last('teach.error')!.message).toMatch(
-      /^Teaching link: .* is not #lesson=NAME&scene=K or #exercise=KIND:SEED/,
+    // Each says what is wrong with it.
+    const said = async (hash: string) => {
+      await h.send({ type: 'teach.link', hash });
+      return h.last('teach.error')!.message;
+    };
+    expect(await said('#exercise=nope:1')).toBe(
+      `Teaching link "#exercise=nope:1": there is no exercise kind "nope"; the kinds are ${EXERCISE_KINDS.join(', ')}.`,
+    );
+    for (const seed of ['4294967296', '-1', '1.5', '', '01'])
+      expect(await said(`#exercise=state:${seed}`)).toBe(
+        `Teaching link "#exercise=state:${seed}": the seed "${seed}" is not a whole number from 0 to 4294967295 (written without leading zeros).`,
+      );
+    expect(await said('#lesson=msync&scene=x')).toBe(
+      'Teaching link "#lesson=msync&scene=x": scene "x" is not a scene number (1, 2, …).',
+    );
+    expect(await said('#lesson=../x')).toBe('Teaching link "#lesson=../x": "../x" is not a lesson\'s name.');
+    expect(await said('#lesson=a&exercise=state:1')).toBe(
+      'Teaching link "#lesson=a&exercise=state:1": it is not #lesson=NAME&scene=K or #exercise=KIND:SEED.',
     );
     await h.send({ type: 'teach.lesson', lesson: 'no-such-lesson', scene: 1 });
     expect(h.last('teach.error')!.message).toBe('There is no lesson "no-such-lesson".');

@@ -33,4 +33,4 @@ export {
   type ExerciseKind,
   type ExerciseQuestion,
 } from './exercise';
-export { exerciseLink, lessonLink, parseTeachingLink, type TeachingLink } from './links';
+export { exerciseLink, lessonLink, parseTeachingLink, teachingLinkProblem, type TeachingLink } from './links';

@@ -61,3 +61,24 @@ export function parseTeachingLink(hash: string): TeachingLink | null {
   }
   return null;
 }
+
+/**
+ * Why `hash` is not a teaching link, as precisely as can be said ("there is no exercise kind \"fly\"…"), for
+ * the message that refuses it.
+ */
+export function teachingLinkProblem(hash: string): string {
+  const params = hashParams(hash);
+  const generic = 'it is not #lesson=NAME&scene=K or #exercise=KIND:SEED';
+  if (params === null) return `${generic} (a part is repeated or badly escaped)`;
+  const lesson = params.get('lesson') ?? null;
+  const exercise = params.get('exercise') ?? null;
+  if ((lesson === null) === (exercise === null)) return generic;
+  if (lesson !== null) {
+    if (!NAME.test(lesson)) return `"${lesson.slice(0, 40)}" is not a lesson's name`;
+    return `scene "${(params.get('scene') ?? '').slice(0, 20)}" is not a scene number (1, 2, …)`;
+  }
+  const [kind = '', seed] = exercise!.split(':');
+  if (!(EXERCISE_KINDS as readonly string[]).includes(kind))
+    return `there is no exercise kind "${kind.slice(0, 40)}"; the kinds are ${EXERCISE_KINDS.join(', ')}`;
+  return `the seed "${(seed ?? '').slice(0, 20)}" is not a whole number from 0 to ${MAX_SEED} (written without leading zeros)`;
+}

@@ -24,6 +24,7 @@ import {
   makeExercise,
   parseChallenge,
   parseTeachingLink,
+  teachingLinkProblem,
   ruleRefusal,
   solutionOf,
   type Challenge,
@@ -147,10 +148,7 @@ class LabTutor implements Tutor {
       }
       case 'teach.link': {
         const link = parseTeachingLink(cmd.hash);
-        if (!link)
-          return this.fail(
-            `Teaching link: "${cmd.hash.slice(0, 80)}" is not #lesson=NAME&scene=K or #exercise=KIND:SEED.`,
-          );
+        if (!link) return this.fail(`Teaching link "${cmd.hash.slice(0, 80)}": ${teachingLinkProblem(cmd.hash)}.`);
         if (link.kind === 'lesson') return this.openLesson(cmd.id, link.lesson, link.scene);
         return this.openExercise(cmd.id, link.exercise, link.seed);
       }
