@@ -144,11 +144,14 @@ test.describe('debugger stepping', () => {
 
 test.describe('C locals', () => {
   test('the followed thread’s frames show their C locals, changed values marked', async ({ lab }) => {
-    const { source } = lab;
+    const { source, threads } = lab;
     await startWriteFault(lab);
     await source.button('Step').click();
     await source.stepOver();
     await source.button('Step').click();
+    // The steps' answers come from the worker: once they come, the Source scrolls to t2's line and would take
+    // away the line chosen for Run to line. Wait for t2 to stand at 927 first.
+    await expect(threads.fact('t2', 'at')).toHaveText('uvm_vnode.c:927 in uvn_get');
     await source.runToLine(1085);
     // Changed since the state shown before (line 927, where nothing was assigned yet).
     await expect(source.local('uvn_get', 'ptmp')).toHaveText('vn1@0x1000 (changed, was (unset))');

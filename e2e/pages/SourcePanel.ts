@@ -45,7 +45,11 @@ export class SourcePanel {
     await this.button('Step out').click();
   }
 
-  /** Choose line `n` by clicking its code, then press "Run to line". */
+  /**
+   * Choose line `n` by clicking its code, then press "Run to line". Wait for the answer to any step pressed
+   * before (the thread's new line shown, say): when it comes, the panel scrolls to the followed thread's line
+   * and the line chosen is gone from the DOM before it is clicked.
+   */
   async runToLine(n: number): Promise<void> {
     await this.chooseLine(n);
     await expect(this.runToLineBox).toHaveValue(String(n));
