@@ -178,6 +178,19 @@ test.describe('lecture controls', () => {
     );
   });
 
+  test('a leak (every thread done, something left behind) gets a banner; a step back, it goes', async ({ page }) => {
+    test.setTimeout(180_000); // axe-core takes its time on a shared machine
+    const lab = await Lab.openAt(page, 'freebsd-sendfile-smlfs-bogus-page-read-once-then-skipped', 50);
+    const leak = page.getByRole('alert').filter({ hasText: /^Leak:/ });
+    await expect(leak).toHaveText(
+      'Leak: every thread is done, but the calls left this behind: obj1: page 0, 3 left exclusive busy.',
+    );
+    await expectNoAxeViolation(page);
+    await lab.timeline.back();
+    await expect(leak).toHaveCount(0);
+    await expect(page.getByLabel('Kernel summary')).toContainText('Step 49 of 50');
+  });
+
   test('font scale and theme are kept across a reload; the layout can focus on three panels and the I/O requests', async ({
     page,
   }) => {

@@ -501,6 +501,7 @@ describe('engine properties', () => {
         counters: [],
         hung: false,
         waits: [],
+        leaks: [],
         trail: { lines: [], omitted: 0 },
       }) as ViewSnapshot;
     fc.assert(

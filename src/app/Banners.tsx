@@ -14,6 +14,7 @@ import {
   selectBusy,
   selectCursor,
   selectHung,
+  selectLeaks,
   selectIo,
   selectLength,
   selectNotice,
@@ -84,6 +85,7 @@ function threadWord(t: ThreadView, waits: readonly WaitView[]): string {
 function KernelBanner() {
   const panic = useLab(selectPanic);
   const hung = useLab(selectHung);
+  const leaks = useLab(selectLeaks);
   const waits = useLab(selectWaits) ?? NO_WAITS;
   const threads = useLab(selectThreads) ?? NO_THREADS;
   const io = useLab(selectIo);
@@ -112,6 +114,12 @@ function KernelBanner() {
       >
         Hung: no thread can run and no disk request is in flight.{' '}
         {waits.map((w) => `${w.thread} waits on ${w.label}; ${wakeText(w)}.`).join(' ')}
+      </Banner>
+    );
+  if (leaks.length > 0)
+    return (
+      <Banner kind="leak" role="alert">
+        Leak: every thread is done, but the calls left this behind: {leaks.join('; ')}.
       </Banner>
     );
   const live = threads.filter((t) => t.status !== 'done');

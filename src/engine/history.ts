@@ -84,6 +84,7 @@ const REST_KEYS = [
   'counters',
   'hung',
   'waits',
+  'leaks',
 ] as const satisfies readonly (keyof Rest)[];
 
 function restOf(s: ViewSnapshot): Rest {

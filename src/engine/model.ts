@@ -130,7 +130,7 @@ export interface PagerModel<K extends Kernel = Kernel> extends PagerCard {
    * Once every thread is done (and the kernel has not panicked): what the calls left behind that they should
    * not have (references not back where the calls leave them, I/O counts, busy pages...), in words.
    */
-  leaks?(k: K, setup: Setup): string[];
+  leaks?(k: K): string[];
   /**
    * Thread `th`, about to run for the first time, makes a call its caller may not make now (a caller bug the
    * contract runs as written, such as giving back a reference never taken): why, in words; else null. The

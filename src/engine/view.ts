@@ -11,6 +11,7 @@
 import { editOf, sameItems, type ListHint } from '../protocol/delta';
 import type { ListEdit, PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
 import type { Kernel } from './kernel/kernel';
+import { allDone, leaksOf } from './leaks';
 import type { ModelViews, PagerModel } from './model';
 import { frameViews, lockViews, NONE, sameData, sameThreadView, waitViews } from './view-parts';
 
@@ -59,6 +60,7 @@ export function snapshotOf(
     counters: r.counters,
     hung: r.hung,
     waits: r.waits,
+    leaks: r.leaks,
     trail,
   };
 }
@@ -118,7 +120,7 @@ export class SnapshotBuilder {
 
   constructor(
     private readonly k: Kernel,
-    model: PagerModel,
+    private readonly model: PagerModel,
   ) {
     this.views = model.views;
   }
@@ -384,6 +386,8 @@ export class SnapshotBuilder {
         live.some((t) => t.status !== 'done') &&
         !live.some((t) => t.status === 'ready'),
       waits: keep(waitViews(k, views, live), prev?.waits),
+      // Looked for only once every thread is done: a step of a live kernel pays nothing for it.
+      leaks: keep(live.length === 0 && allDone(k) ? leaksOf(k, this.model) : NONE, prev?.leaks),
     };
     this.rest = rest;
     this.step = step;

@@ -201,6 +201,11 @@ export interface ViewSnapshot {
   readonly hung: boolean;
   /** Every blocked thread's wait, in thread order: the wait-for graph. */
   readonly waits: readonly WaitView[];
+  /**
+   * Once every thread is done (no panic, nothing in flight): what the calls left behind that they should not
+   * have (a lock still held, a page left busy, a count not back), as the explorer's leak findings say it.
+   */
+  readonly leaks: readonly string[];
   /** What the step that led here ran (empty for the setup and for spawn steps). */
   readonly trail: TrailView;
 }

@@ -36,6 +36,8 @@ export const selectSetup = (s: LabState) => s.setup;
 export const selectPreviewLine = (s: LabState) => s.previewLine;
 export const selectChanges = (s: LabState) => s.changes;
 export const selectHung = (s: LabState) => s.snapshot?.hung ?? false;
+const NO_LEAKS: readonly string[] = [];
+export const selectLeaks = (s: LabState) => s.snapshot?.leaks ?? NO_LEAKS;
 export const selectWaits = (s: LabState) => s.snapshot?.waits;
 export const selectTrail = (s: LabState) => s.snapshot?.trail;
 export const selectWaitGraph = (s: LabState) => s.waitGraph;

@@ -8,6 +8,7 @@ import type { Scenario, Setup, SpawnStep, Step } from '../../protocol/scenario';
 import { setupOf } from '../../protocol/scenario';
 import { PagerEngine } from '../engine';
 import type { Kernel } from '../kernel/kernel';
+import { leaksOf } from '../leaks';
 import type { PagerModel } from '../model';
 
 export type FindingKind = 'panic' | 'hang' | 'leak';
@@ -32,26 +33,15 @@ export function isStuck(k: Kernel): boolean {
   return !k.s.panic && k.s.io.length === 0 && k.s.threads.every((t) => t.status !== 'ready');
 }
 
-/** Leaks once every thread is done: locks still held, then what the model's hook reports. */
-export function leaksOf(k: Kernel, model: PagerModel, setup: Setup): string[] {
-  const out: string[] = [];
-  for (const [name, lock] of Object.entries(k.s.locks)) {
-    if (lock.owner !== null) out.push(`${name} still held by ${lock.owner}`);
-    if (lock.shared.length > 0) out.push(`${name} still shared by ${lock.shared.join(', ')}`);
-  }
-  if (model.leaks) out.push(...model.leaks(k, setup));
-  return out;
-}
-
 /**
  * The findings of a final state (a path that ended), each as kind and message; `pendingSpawns` says a
  * spawn of the scenario never happened (its precondition never held), which does not stop a hang.
  */
-export function findingsAt(k: Kernel, model: PagerModel, setup: Setup): { kind: FindingKind; message: string }[] {
+export function findingsAt(k: Kernel, model: PagerModel, _setup: Setup): { kind: FindingKind; message: string }[] {
   if (k.s.panic) return [{ kind: 'panic', message: k.s.panic.message }];
   if (!isStuck(k)) return [];
   if (k.s.threads.some((t) => t.status !== 'done')) return [{ kind: 'hang', message: hangMessage(k) }];
-  return leaksOf(k, model, setup).map((message) => ({ kind: 'leak', message }));
+  return leaksOf(k, model).map((message) => ({ kind: 'leak', message }));
 }
 
 /** A scenario from a setup and steps, keys in the contract's order. */

@@ -20,12 +20,11 @@
  *   unmapped, and v_writecount is 1 exactly when that is not 0 (vnode_pager_dealloc zeroes writemappings
  *   and drops the count with it, and a later munmap finds the object dead and changes nothing).
  */
-import type { Setup } from '../../protocol/scenario';
 import { BOGUS_PAGE, type BsdKernel } from './state';
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export function freebsdLeaks(k: BsdKernel, _setup: Setup): string[] {
+export function freebsdLeaks(k: BsdKernel): string[] {
   const leaks: string[] = [];
   const bsd = k.bsd;
   for (const obj of Object.values(bsd.objects)) {

@@ -3,7 +3,6 @@
  * page tree, u_nio) and leaks (what a finished run should not leave behind),
  * the model's hooks for explore/invariants.ts and the explorer.
  */
-import type { Setup } from '../../protocol/scenario';
 import type { KThread } from '../kernel/types';
 import type { InvariantMemo } from '../model';
 import { PG_BUSY, UVM_VNODE_VALID } from './flags';
@@ -168,7 +167,7 @@ const hex = (n: number) => `0x${n.toString(16)}`;
  * vnode, a usecount other than its opens (the setup's usecount, plus vrefs, less vreles) plus the one
  * reference a valid uvn with references holds.
  */
-export function openbsdLeaks(k: UvmKernel, _setup: Setup): string[] {
+export function openbsdLeaks(k: UvmKernel): string[] {
   const leaks: string[] = [];
   for (const vp of k.s.vnodes) {
     const u = vp.uvn;
