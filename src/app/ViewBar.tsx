@@ -44,6 +44,7 @@ export function ViewBar() {
       </button>
       <select
         aria-label="Layout"
+        title="All panels, or a focus: the threads, the source, I/O in flight and the one panel chosen"
         value={layoutValue}
         onChange={(e) => {
           const v = e.target.value;
@@ -57,7 +58,7 @@ export function ViewBar() {
         <option value="full">All panels</option>
         {STATE_PANELS.map((id) => (
           <option key={id} value={`focus:${id}`}>
-            Focus: threads{id === 'io' ? '' : ' and I/O'}, source, {statePanelTitle(id, objectTitle)}
+            Focus: {statePanelTitle(id, objectTitle)}
           </option>
         ))}
       </select>
