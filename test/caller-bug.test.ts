@@ -2,25 +2,19 @@
  * Findings a caller bug leads to are named as such: a `uvn_detach` or `uvn_reference` started when the calls
  * before it hold no reference (the contract runs it as written; the explorer searches it like any order).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { callerBugIn } from '../src/engine/explore/caller-bug';
-import { DEFAULT_CHOICE, type ExploreEvent } from '../src/protocol/explore';
-import { setupOf, type Scenario } from '../src/protocol/scenario';
-import { parseScenario } from '../src/scenario/schema';
-import { ExploreHost } from '../src/worker/explore-host';
-
-function library(name: string): Scenario {
-  const parsed = parseScenario(readFileSync(`scenarios/${name}`, 'utf8'));
-  if (!parsed.ok) throw new Error(name);
-  return parsed.scenario;
-}
+import { DEFAULT_CHOICE } from '../src/protocol/explore';
+import { setupOf } from '../src/protocol/scenario';
+import { exploreHarness, library } from './host-harness';
 
 describe('caller bugs', () => {
   it('are the library scenarios written as one, and no other', () => {
     const bugs = readdirSync('scenarios')
       .filter((f) => f.endsWith('.json'))
-      .map((f) => [f, callerBugIn(setupOf(library(f)), library(f).steps)] as const)
+      .map((f) => [f, library(f.replace(/\.json$/, ''))] as const)
+      .map(([f, sc]) => [f, callerBugIn(setupOf(sc), sc.steps)] as const)
       .filter(([, bug]) => bug !== null);
     expect(bugs).toEqual([
       ['detach-without-reference-then-attach-kassert.json', 't1 starts uvn_detach(vn1) with no reference to give back'],
@@ -40,17 +34,10 @@ describe('caller bugs', () => {
   });
 
   it("name the explorer's findings of an order where munmap comes before mmap returned; the kernel's own do not", () => {
-    const events: ExploreEvent[] = [];
-    const queue: (() => void)[] = [];
-    let t = 0;
-    const host = new ExploreHost(
-      (e) => events.push(e),
-      (slice) => queue.push(slice),
-      () => (t += 5),
-    );
-    const scenario = library('cluster-offset-out-of-range-panic.json');
+    const { host, events, drain } = exploreHarness();
+    const scenario = library('cluster-offset-out-of-range-panic');
     host.handle({ type: 'explore.start', run: 1, scenario, choice: { ...DEFAULT_CHOICE, maxSchedules: 3000 } });
-    while (queue.length > 0) queue.shift()!();
+    drain();
     const done = events.find((e) => e.type === 'explore.done');
     if (done?.type !== 'explore.done') throw new Error('the search did not end');
     const kassert = done.findings.find((f) => f.message.includes('"uvn->u_obj.uo_refs == 0" failed'));

@@ -4,40 +4,17 @@
  * selected, Cancel heard between slices, bad input refused with a message; and the dialog's fold of the
  * events (src/app/explore/explore-state.ts).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reduceExplore, STARTED, statusText, type ExploreView } from '../src/app/explore/explore-state';
 import { PagerEngine } from '../src/engine/engine';
 import { DEFAULT_CHOICE, type ExploreChoice, type ExploreEvent } from '../src/protocol/explore';
-import { setupOf, type Scenario } from '../src/protocol/scenario';
+import { setupOf } from '../src/protocol/scenario';
 import { linkParams } from '../src/scenario/link';
-import { parseScenario } from '../src/scenario/schema';
 import { readScenarioLink } from '../src/scenario/share';
-import { ExploreHost } from '../src/worker/explore-host';
 import { BENCH_SCENARIO } from '../tools/bench-explore';
+import { exploreHarness, library } from './host-harness';
 
-function library(name: string): Scenario {
-  const parsed = parseScenario(readFileSync(`scenarios/${name}.json`, 'utf8'));
-  if (!parsed.ok) throw new Error(name);
-  return parsed.scenario;
-}
-
-/** A host whose slices wait in a queue until the test runs them, with a clock that moves 5 ms a reading. */
-function harness() {
-  const events: ExploreEvent[] = [];
-  const queue: (() => void)[] = [];
-  let t = 0;
-  const host = new ExploreHost(
-    (e) => events.push(e),
-    (slice) => queue.push(slice),
-    () => (t += 5),
-  );
-  const slice = () => queue.shift()?.();
-  const drain = () => {
-    while (queue.length > 0) slice();
-  };
-  return { host, events, queue, slice, drain };
-}
+const harness = exploreHarness;
 
 const choice = (over: Partial<ExploreChoice> = {}): ExploreChoice => ({ ...DEFAULT_CHOICE, ...over });
 

@@ -1,32 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyDelta } from '../src/protocol/delta';
-import type { SavedBranches, SimEvent } from '../src/protocol/messages';
-import type { Scenario, Step } from '../src/protocol/scenario';
-import type { ViewSnapshot } from '../src/protocol/snapshot';
-import { parseScenario } from '../src/scenario/schema';
-import { SimHost } from '../src/worker/sim-host';
+import type { SavedBranches } from '../src/protocol/messages';
+import type { Step } from '../src/protocol/scenario';
+import { simHarness, walkthrough } from './host-harness';
 
-function walkthrough(): Scenario {
-  const parsed = parseScenario(readFileSync('scenarios/lecture-walkthrough.json', 'utf8'));
-  if (!parsed.ok) throw new Error('library scenario must parse');
-  return parsed.scenario;
-}
-
-function harness() {
-  const events: SimEvent[] = [];
-  let shown: ViewSnapshot | null = null;
-  const host = new SimHost((e) => {
-    events.push(e);
-    if (e.type === 'sim.snapshot') shown = applyDelta(shown, e.delta);
-  });
-  const last = () => {
-    const e = events.at(-1)!;
-    if (e.type !== 'sim.snapshot') throw new Error(`expected a snapshot, got ${JSON.stringify(e)}`);
-    return e;
-  };
-  return { host, events, shown: () => shown!, last };
-}
+const harness = simHarness;
 
 const spawn9: Step = { spawn: 't9', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } };
 

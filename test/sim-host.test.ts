@@ -1,28 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyDelta } from '../src/protocol/delta';
-import type { SimEvent } from '../src/protocol/messages';
-import type { Scenario } from '../src/protocol/scenario';
-import type { ViewSnapshot } from '../src/protocol/snapshot';
-import { parseScenario } from '../src/scenario/schema';
-import { SimHost } from '../src/worker/sim-host';
+import { simHarness, walkthrough } from './host-harness';
 
-function walkthrough(): Scenario {
-  const parsed = parseScenario(readFileSync('scenarios/lecture-walkthrough.json', 'utf8'));
-  if (!parsed.ok) throw new Error('library scenario must parse');
-  return parsed.scenario;
-}
-
-/** A host plus the UI-side reconstruction of what it streamed. */
-function harness() {
-  const events: SimEvent[] = [];
-  let shown: ViewSnapshot | null = null;
-  const host = new SimHost((e) => {
-    events.push(e);
-    if (e.type === 'sim.snapshot') shown = applyDelta(shown, e.delta);
-  });
-  return { host, events, shown: () => shown! };
-}
+const harness = simHarness;
 
 describe('SimHost (the worker behind the protocol)', () => {
   it('loads a scenario to its last step and labels every step in words', () => {

@@ -25,6 +25,31 @@ const flush = (): Scenario => ({
   ],
 });
 
+/** The page's storage and window events, faked in Node: what `startSaving` saves to and listens on. */
+function fakePage() {
+  const saved = new Map<string, string>();
+  const handlers = new Map<string, (e: unknown) => void>();
+  const page = globalThis as Record<string, unknown>;
+  const had = {
+    localStorage: page.localStorage,
+    addEventListener: page.addEventListener,
+    removeEventListener: page.removeEventListener,
+  };
+  page.localStorage = {
+    getItem: (k: string) => saved.get(k) ?? null,
+    setItem: (k: string, v: string) => void saved.set(k, v),
+    removeItem: (k: string) => void saved.delete(k),
+  };
+  page.addEventListener = (type: string, f: (e: unknown) => void) => handlers.set(type, f);
+  page.removeEventListener = (type: string) => handlers.delete(type);
+  const restore = () => {
+    for (const [key, value] of Object.entries(had))
+      if (value === undefined) delete page[key];
+      else page[key] = value;
+  };
+  return { saved, handlers, restore };
+}
+
 class InlineWorker {
   onmessage: ((e: MessageEvent) => void) | null = null;
   onerror: ((e: ErrorEvent) => void) | null = null;
@@ -112,15 +137,7 @@ describe('the store keeps the step list', () => {
   });
 
   it('a saved session keeps every branch and the thread selected, and reads them back', async () => {
-    const saved = new Map<string, string>();
-    const had = (globalThis as { localStorage?: unknown }).localStorage;
-    (globalThis as { localStorage?: unknown }).localStorage = {
-      getItem: (k: string) => saved.get(k) ?? null,
-      setItem: (k: string, v: string) => void saved.set(k, v),
-    };
-    const listeners = (globalThis as { addEventListener?: unknown }).addEventListener;
-    (globalThis as { addEventListener?: unknown }).addEventListener ??= () => {};
-    (globalThis as { removeEventListener?: unknown }).removeEventListener ??= () => {};
+    const page = fakePage();
     const stop = startSaving(store);
     try {
       const scenario = flush();
@@ -134,7 +151,7 @@ describe('the store keeps the step list', () => {
       await settle();
       store.getState().selectThread('t1');
       await settle();
-      const raw = saved.get('pager-lab/session/v1')!;
+      const raw = page.saved.get('pager-lab/session/v1')!;
       expect(JSON.parse(raw)).toMatchObject({
         cursor: 2,
         thread: 't1',
@@ -154,54 +171,32 @@ describe('the store keeps the step list', () => {
       expect(readSaved(raw.replace('"thread":"t1"', '"thread":"t7"'))).not.toHaveProperty('saved.thread');
     } finally {
       stop();
-      (globalThis as { localStorage?: unknown }).localStorage = had;
-      if (listeners === undefined) delete (globalThis as { addEventListener?: unknown }).addEventListener;
+      page.restore();
     }
   });
 
   it('says once when another tab saves its session over this one', async () => {
-    const handlers = new Map<string, (e: unknown) => void>();
-    const had = {
-      add: (globalThis as { addEventListener?: unknown }).addEventListener,
-      remove: (globalThis as { removeEventListener?: unknown }).removeEventListener,
-    };
-    (globalThis as { addEventListener?: unknown }).addEventListener = (type: string, f: (e: unknown) => void) =>
-      handlers.set(type, f);
-    (globalThis as { removeEventListener?: unknown }).removeEventListener = (type: string) => handlers.delete(type);
-    const storage = (globalThis as { localStorage?: unknown }).localStorage;
-    (globalThis as { localStorage?: unknown }).localStorage = { setItem: () => {} };
+    const page = fakePage();
     const stop = startSaving(store);
     try {
       store.getState().dispatch({ type: 'load', scenario: flush() });
       await settle();
-      handlers.get('storage')!({ key: 'pager-lab/prefs/v1', newValue: '{}' });
+      page.handlers.get('storage')!({ key: 'pager-lab/prefs/v1', newValue: '{}' });
       expect(store.getState().notice).toBeNull();
-      handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{}' });
+      page.handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{}' });
       expect(store.getState().notice).toEqual({ kind: 'info', text: OTHER_TAB_NOTE });
       store.getState().notify(null);
-      handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{"x":1}' });
+      page.handlers.get('storage')!({ key: 'pager-lab/session/v1', newValue: '{"x":1}' });
       expect(store.getState().notice).toBeNull();
     } finally {
       stop();
-      expect(handlers.has('storage')).toBe(false);
-      (globalThis as { addEventListener?: unknown }).addEventListener = had.add;
-      (globalThis as { removeEventListener?: unknown }).removeEventListener = had.remove;
-      (globalThis as { localStorage?: unknown }).localStorage = storage;
+      expect(page.handlers.has('storage')).toBe(false);
+      page.restore();
     }
   });
 
   it('a saved session follows each Step press at the end of the history', async () => {
-    const saved = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => saved.get(k) ?? null,
-      setItem: (k: string, v: string) => void saved.set(k, v),
-      removeItem: (k: string) => void saved.delete(k),
-    };
-    const had = (globalThis as { localStorage?: unknown }).localStorage;
-    (globalThis as { localStorage?: unknown }).localStorage = storage;
-    const listeners = (globalThis as { addEventListener?: unknown }).addEventListener;
-    (globalThis as { addEventListener?: unknown }).addEventListener ??= () => {};
-    (globalThis as { removeEventListener?: unknown }).removeEventListener ??= () => {};
+    const page = fakePage();
     const stop = startSaving(store);
     try {
       const scenario = flush();
@@ -211,15 +206,14 @@ describe('the store keeps the step list', () => {
       for (let i = 1; i <= 2; i++) {
         store.getState().dispatch({ type: 'step', thread });
         await settle();
-        const session = JSON.parse([...saved.values()][0]!) as { scenario: Scenario; cursor: number };
+        const session = JSON.parse([...page.saved.values()][0]!) as { scenario: Scenario; cursor: number };
         expect(session.cursor).toBe(scenario.steps.length + i);
         expect(session.scenario.steps).toHaveLength(scenario.steps.length + i);
         expect(session.scenario.steps.at(-1)).toEqual({ step: thread });
       }
     } finally {
       stop();
-      (globalThis as { localStorage?: unknown }).localStorage = had;
-      if (listeners === undefined) delete (globalThis as { addEventListener?: unknown }).addEventListener;
+      page.restore();
     }
   });
 });
