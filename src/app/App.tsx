@@ -1,4 +1,6 @@
 import {
+  lazy,
+  Suspense,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -18,7 +20,6 @@ import { Timeline } from '../panels/Timeline/Timeline';
 import { AboutScenario } from './AboutScenario';
 import { ExploreButton } from './explore-entry';
 import { StatusRow } from './Banners';
-import { HelpOverlay } from './HelpOverlay';
 import { compareHash, FIRST_PAIR } from './compare/link';
 import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
@@ -28,7 +29,19 @@ import { ViewBar } from './ViewBar';
 import { CommitProbe } from '../perf/CommitProbe';
 import { useLab } from '../store/context';
 import { usePrefs, type PanelId, type PrefsState } from '../store/prefs';
-import { selectProfile } from '../store/selectors';
+import { selectHelpOpen, selectProfile } from '../store/selectors';
+import { useOnceTrue } from '../panels/common/useOnceTrue';
+
+/** The keyboard help: fetched when it is first opened, then kept (see useOnceTrue). */
+const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
+function Help() {
+  const opened = useOnceTrue(useLab(selectHelpOpen));
+  return opened ? (
+    <Suspense fallback={null}>
+      <HelpOverlay />
+    </Suspense>
+  ) : null;
+}
 
 const PANELS: Record<PanelId, () => ReactNode> = {
   threads: () => <Threads />,
@@ -161,7 +174,7 @@ export function App() {
       <main ref={panels} id="lab-panels" className="lab" tabIndex={-1} aria-label="Lab panels">
         <Bands bands={bands} />
       </main>
-      <HelpOverlay />
+      <Help />
       <TeachDock />
       <CommitProbe />
     </div>

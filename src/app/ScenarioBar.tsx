@@ -1,10 +1,13 @@
-import { useRef, useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
+import { useOnceTrue } from '../panels/common/useOnceTrue';
 import { LIBRARY, LIBRARY_GROUPS, loadText, START_HERE_ENTRY, type LibraryEntry } from './library';
-import { ResetDialog } from './ResetDialog';
 import { scenarioToHash, scenarioToText } from '../scenario/link';
 import { useDispatch, useLab, useLabStore } from '../store/context';
 import { selectTitle } from '../store/selectors';
 import { currentScenario, type LabAction } from '../store/store';
+
+/** Asked only when Reset is pressed: fetched then, and kept (see useOnceTrue). */
+const ResetDialog = lazy(() => import('./ResetDialog').then((m) => ({ default: m.ResetDialog })));
 
 /** Opening a library scenario (its `text`): at step 0, its first thread selected, its explanation open. */
 export function openLibraryAction(entry: LibraryEntry, text: string): LabAction {
@@ -54,6 +57,7 @@ export function ScenarioBar() {
   const [libraryChoice, setLibraryChoice] = useState('');
   // What a reset would drop, read when it is asked for (the bar need not re-render on every step).
   const [confirmReset, setConfirmReset] = useState<{ steps: number; branches: number } | null>(null);
+  const askedReset = useOnceTrue(confirmReset !== null);
   const notifyError = (text: string) => store.getState().notify({ kind: 'error', text });
 
   const importFile = async (file: File) => {
@@ -172,13 +176,17 @@ export function ScenarioBar() {
           Help
         </button>
       </div>
-      <ResetDialog
-        open={confirmReset !== null}
-        steps={confirmReset?.steps ?? 0}
-        branches={confirmReset?.branches ?? 0}
-        onReset={() => dispatch({ type: 'reset' })}
-        onClose={() => setConfirmReset(null)}
-      />
+      {askedReset && (
+        <Suspense fallback={null}>
+          <ResetDialog
+            open={confirmReset !== null}
+            steps={confirmReset?.steps ?? 0}
+            branches={confirmReset?.branches ?? 0}
+            onReset={() => dispatch({ type: 'reset' })}
+            onClose={() => setConfirmReset(null)}
+          />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -7,7 +7,7 @@
  * damaged save is set aside.
  */
 import { currentScenario, type LabStore } from '../store/store';
-import { branchesToSave } from '../store/selectors';
+import { branchesToSave } from '../store/saved-branches';
 import { grouped } from '../protocol/format';
 import type { SavedBranches } from '../protocol/messages';
 

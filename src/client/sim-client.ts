@@ -18,7 +18,7 @@ import { OUT_OF_BAND, PROTOCOL_VERSION, type Command, type SimEvent } from '../p
 import { unpackTimeline } from '../protocol/timeline';
 import { perfMark } from '../perf/marks';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
-import { branchesToSave } from '../store/selectors';
+import { branchesToSave } from '../store/saved-branches';
 
 type StepBody = Extract<CommandBody, { type: 'sim.step' }>;
 

@@ -19,7 +19,6 @@ import { usePageLookup } from '../common/pageIndex';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
-import { exportPng, exportSvg } from './export';
 import { usePanZoom } from './usePanZoom';
 import { FIT_PADDING, fitTransform } from '../../viz/panZoom';
 import './PageTree.css';
@@ -132,6 +131,11 @@ export function PageTree() {
     c.fit({ x0, y0, x1, y1 }, size.width, size.height);
   }, [controller, ready, namesKey, x0, y0, x1, y1, size]);
 
+  // The exporters are their own chunk, fetched on the first export: the first paint does not need them.
+  const exportTree = (run: (el: SVGSVGElement, x: typeof import('./export')) => unknown) => {
+    const el = svg.current;
+    if (el) void import('./export').then((x) => run(el, x));
+  };
   const fit = () => {
     controller.current?.fit(scene.bounds, size.width, size.height);
   };
@@ -205,14 +209,14 @@ export function PageTree() {
           </button>
           <button
             type="button"
-            onClick={() => svg.current && exportSvg(svg.current, 'pager-lab-page-tree.svg')}
+            onClick={() => exportTree((el, x) => x.exportSvg(el, 'pager-lab-page-tree.svg'))}
             title="Download the page tree as you see it, as SVG"
           >
             SVG
           </button>
           <button
             type="button"
-            onClick={() => svg.current && void exportPng(svg.current, 'pager-lab-page-tree.png')}
+            onClick={() => exportTree((el, x) => x.exportPng(el, 'pager-lab-page-tree.png'))}
             title="Download the page tree as you see it, as PNG (twice the screen's resolution)"
           >
             PNG

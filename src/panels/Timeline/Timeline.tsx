@@ -1,14 +1,19 @@
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import type { BranchView } from '../../protocol/debug';
+import type { LabState } from '../../store/store';
 import { trailText } from '../Source/follow';
 import { timelineMarkdown } from './markdown';
 import { useScrollView, useSteadyWindow } from '../common/useWindow';
 import { Panel } from '../Panel';
+import { useOnceTrue } from '../common/useOnceTrue';
 import { forkMarks, sharedSteps } from './branches';
-import { ComparisonDialog } from './ComparisonDialog';
+
+/** Fetched when two branches are first compared: the first paint does not need it. */
+const ComparisonDialog = lazy(() => import('./ComparisonDialog').then((m) => ({ default: m.ComparisonDialog })));
+const selectComparing = (s: LabState) => s.comparison !== null;
 
 /** Fixed row height of the step list at 100%, so thousands of steps are windowed. */
 const ROW_BASE = 22;
@@ -162,6 +167,7 @@ const TimelineRow = memo(
  */
 export function Timeline() {
   const timeline = useLab(selectTimeline);
+  const compared = useOnceTrue(useLab(selectComparing));
   const cursor = useLab(selectCursor);
   const length = useLab(selectLength);
   const branches = useLab(selectBranches);
@@ -265,7 +271,11 @@ export function Timeline() {
           </ol>
         </div>
       </div>
-      <ComparisonDialog />
+      {compared && (
+        <Suspense fallback={null}>
+          <ComparisonDialog />
+        </Suspense>
+      )}
     </Panel>
   );
 }
