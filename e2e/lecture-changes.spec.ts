@@ -192,6 +192,24 @@ test.describe('export for slides', () => {
     expect(pages).toHaveLength(1);
   });
 
+  for (const [width, height] of [
+    [1280, 720],
+    [1024, 768],
+  ] as const)
+    test(`print from a ${width}x${height} screen: one page, every row as tall as the others`, async ({ lab, page }) => {
+      await page.setViewportSize({ width, height });
+      await lab.bar.openLibrary('two-threads-fault-same-page');
+      await lab.timeline.jump(6);
+      await page.emulateMedia({ media: 'print' });
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? [];
+      expect(pages).toHaveLength(1);
+      const heights = await page
+        .locator('.lab .panel:not(.panel-source)')
+        .evaluateAll((panels) => panels.map((p) => Math.round(p.getBoundingClientRect().height)));
+      expect(new Set(heights).size, `panel heights ${heights.join(', ')}`).toBe(1);
+    });
+
   for (const [name, at] of [
     ['two-threads-fault-same-page', 6],
     ['freebsd-vgone-during-read-waits-bovlbx', 10],
