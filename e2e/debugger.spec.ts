@@ -67,9 +67,9 @@ test.describe('debugger stepping', () => {
       await expect(source.button('Run to line')).toBeDisabled();
       await expect(source.runToLineBox).toHaveAttribute('aria-invalid', 'true');
     }
-    // Its shortcut too, from outside the box (the keys wait while one types into a field).
+    // Its shortcut too, pressed in the box where the line was typed (other keys wait while one types).
     const before = await lab.timeline.status.textContent();
-    await source.runToLineBox.blur();
+    await expect(source.runToLineBox).toBeFocused();
     await lab.page.keyboard.press('Control+F10');
     await expect(lab.info).toHaveText(
       'Line 2 has no C code (blank, a comment, or past the end of the file): choose another line to run to.',
@@ -78,6 +78,9 @@ test.describe('debugger stepping', () => {
     await source.runToLineBox.fill('1239');
     await expect(source.button('Run to line')).toBeEnabled();
     await expect(source.runToLineBox).not.toHaveAttribute('aria-invalid');
+    // Enter in the box runs to the line typed.
+    await lab.page.keyboard.press('Enter');
+    await expect(lab.threads.fact('t2', 'at')).toHaveText(/^uvm_vnode\.c:1239 /);
   });
 
   test('a returned thread selected: the Source follows a live one, and that card says so', async ({ lab }) => {

@@ -99,7 +99,9 @@ export function useShortcuts(): void {
   const store = useLabStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.altKey || typingInto(e.target)) return;
+      // Ctrl+F10 is no text: it works from the "Line to run to" box too, where the line was just typed.
+      const runTo = e.ctrlKey && e.key === 'F10';
+      if (e.metaKey || e.altKey || (typingInto(e.target) && !runTo)) return;
       const state = store.getState();
       // A dialog is open (help, reset, compare, explore): the lab behind it does not move, and Esc is the
       // dialog's own (the browser closes it). Only ? still closes the help it opened.

@@ -112,6 +112,11 @@ const DebugButtons = memo(function DebugButtons({
           aria-label="Line to run to"
           aria-invalid={noCode || undefined}
           value={chosen ?? ''}
+          // Enter runs to the line typed, as the button beside it does.
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && id && can && chosen !== null && !noCode)
+              dispatch({ type: 'runTo', thread: id, line: chosen });
+          }}
           onChange={(e) => {
             const n = Number(e.target.value);
             dispatch({ type: 'chooseLine', line: e.target.value && Number.isSafeInteger(n) && n > 0 ? n : null });
