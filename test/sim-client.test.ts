@@ -104,6 +104,16 @@ describe('SimClient and the lab store', () => {
     expect(store.getState().length).toBe(3);
   });
 
+  it('an undone reset brings back the thread selected before it', () => {
+    const { dispatch, selectThread } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    selectThread('t2');
+    dispatch({ type: 'reset' });
+    expect([store.getState().length, store.getState().selectedThread]).toEqual([0, null]);
+    dispatch({ type: 'undoReset' });
+    expect([store.getState().length, store.getState().selectedThread]).toEqual([12, 't2']);
+  });
+
   it('restarts a dead worker from the step list and the cursor, losing nothing', () => {
     const { dispatch } = store.getState();
     dispatch({ type: 'load', scenario: walkthrough() });

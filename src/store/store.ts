@@ -291,6 +291,11 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
   let selectOnAnswer: string | null = null;
   /** The seek sent last, until an answer to it (or to a later command) comes; null once another command goes. */
   let seekAsked: { id: number; to: number } | null = null;
+  /**
+   * The thread selected when the lab was last reset, given back with the session when the reset is undone
+   * (`undoing`: an undo was sent; its answer is the next session loaded, as the worker answers in order).
+   */
+  let resetFrom: { thread: string | null; undoing: boolean } = { thread: null, undoing: false };
   /** The waiting selection as a patch for the answer (or progress report) being received, and no longer waiting. */
   const waitingSelection = (state: LabState): Partial<LabState> => {
     const thread = selectOnAnswer;
@@ -343,6 +348,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       const patch = localPatch(action, state);
       if (patch) set(patch);
       if (!command) return null;
+      if (action.type === 'reset') resetFrom = { thread: state.selectedThread, undoing: false };
+      // Before sending: a worker in the same thread (tests) answers within `send`.
+      if (action.type === 'undoReset') resetFrom = { ...resetFrom, undoing: true };
       const id = send(command) ?? null;
       seekAsked = action.type === 'seek' && id !== null ? { id, to: action.to } : null;
       return id;
@@ -373,6 +381,8 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       if (seekAsked && event.id >= seekAsked.id) seekAsked = null;
       if (state.busy && state.busy.id <= event.id) answer.busy = null;
       if (event.type === 'sim.error') answer.refused = event.id;
+      // An undo refused (a load dropped what the reset replaced): nothing comes back to select.
+      if (event.type === 'sim.error' && resetFrom.undoing) resetFrom = { thread: null, undoing: false };
       if (event.seq <= state.seq || event.epoch < state.epoch) return set(answer); // stale
       if (event.type === 'sim.error') {
         set({ ...answer, seq: event.seq, notice: { kind: 'error', text: event.message } });
@@ -427,7 +437,9 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         patch.setup = setupOf(loaded);
         patch.steps = loaded.steps;
         patch.title = loaded.title ?? '';
-        patch.selectedThread = event.select;
+        // An undone reset brings back the thread selected before it, with the rest of the session.
+        patch.selectedThread = resetFrom.undoing ? resetFrom.thread : event.select;
+        if (resetFrom.undoing) resetFrom = { thread: null, undoing: false };
         patch.previewLine = event.selectLine;
         // A link naming a thread its scenario never starts: said, not silently dropped.
         if (event.select !== null && !loaded.steps.some((s) => 'spawn' in s && s.spawn === event.select)) {
