@@ -94,6 +94,26 @@ test.describe('with the teaching pane open at 1024x768', () => {
   });
 });
 
+test.describe('the teaching menu', () => {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1024, height: 768 },
+  ])
+    test(`at ${viewport.width}x${viewport.height}: every title and the exercise kinds fit the pane`, async ({
+      page,
+    }) => {
+      await page.setViewportSize(viewport);
+      const lab = new Lab(page);
+      await lab.open();
+      await page.getByRole('button', { name: 'Learn', exact: true }).click();
+      const pane = page.getByRole('complementary', { name: 'Learn' });
+      await expect(pane.getByRole('heading', { name: 'Lessons', exact: true })).toBeVisible();
+      // The visible titles (a button's box is the pane's width; a title that does not wrap runs out of it).
+      await readable(pane.locator('.teach-item-title'), 'lesson and challenge titles');
+      await readable(pane.getByRole('combobox', { name: 'Kind' }), 'the exercise kinds');
+    });
+});
+
 /** Screen boxes of `selector`'s elements inside `root`. */
 function boxes(root: Locator, selector: string) {
   return root.evaluate(
