@@ -177,8 +177,10 @@ test('a link opens a pair at a story step; a link naming nothing says so and cha
   await expect(compare.current).toHaveText('3 A page is freed and the sleeper wakes');
 
   await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=9'));
-  await expect(page.getByRole('alert')).toHaveText(/"Out of memory" has 4 story steps, not 9: showing the first\./);
-  await expect(compare.current).toHaveText('1 The last free page is in use');
+  await expect(page.getByRole('alert')).toHaveText(/"Out of memory" has 4 story steps, not 9: showing the last\./);
+  await expect(compare.current).toHaveText('4 The woken fault goes on');
+  // The address names the step shown, as a lesson link's does.
+  await expect(page).toHaveURL(/#compare=out-of-memory&step=4$/);
   // Step 0, or no number at all, is said the same way (it was opened at the first step silently).
   await page.evaluate(() => (location.hash = '#compare=out-of-memory&step=3'));
   await expect(compare.current).toHaveText('3 A page is freed and the sleeper wakes');

@@ -210,6 +210,19 @@ test.describe('export for slides', () => {
       expect(new Set(heights).size, `panel heights ${heights.join(', ')}`).toBe(1);
     });
 
+  test('print is on light paper whatever the theme chosen on screen', async ({ lab, page }) => {
+    await page.getByRole('toolbar', { name: 'View' }).getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    const threads = lab.threads.region;
+    const lightness = () =>
+      threads.evaluate((el) => {
+        const [r = 0, g = 0, b = 0] = getComputedStyle(el).backgroundColor.match(/\d+/g)!.map(Number);
+        return (r + g + b) / 3;
+      });
+    expect(await lightness()).toBeLessThan(100);
+    await page.emulateMedia({ media: 'print' });
+    expect(await lightness()).toBeGreaterThan(200);
+  });
+
   for (const [name, at] of [
     ['two-threads-fault-same-page', 6],
     ['freebsd-vgone-during-read-waits-bovlbx', 10],

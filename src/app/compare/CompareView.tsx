@@ -80,12 +80,16 @@ export function CompareView({ hash }: { hash: string }) {
     }
     let index = 0;
     let message: string | null = null;
-    // As a lesson link's scene: a step out of the story (0 too) or not a number is said, and the first shown.
+    // As a lesson link's scene: a step out of the story is said and the nearest shown (past the end, the last),
+    // one that is not a number too (the first); the address then names the step shown.
+    const steps = pair.story.length;
     if (params.step !== null) {
-      if (params.step >= 1 && params.step <= pair.story.length) index = params.step - 1;
-      else message = `"${pair.title}" has ${pair.story.length} story steps, not ${params.step}: showing the first.`;
+      index = Math.min(Math.max(params.step, 1), steps) - 1;
+      if (index !== params.step - 1)
+        message = `"${pair.title}" has ${steps} story steps, not ${params.step}: showing the ${index === 0 ? 'first' : 'last'}.`;
     } else if (params.badStep !== null)
       message = `"step=${params.badStep}" is not a story step of "${pair.title}": showing the first.`;
+    if (message) history.replaceState(null, '', compareHash(pair.id, index + 1));
     if (loaded.current !== pair.id) {
       loaded.current = pair.id;
       openPair(pair, index);
