@@ -120,5 +120,14 @@ test.describe('Explore: search the schedules of the current threads', () => {
     await expect(explore.dialog).toBeHidden();
     await explore.open();
     await expect(explore.status).toHaveText(said!);
+    // Options refused in the dialog (no result a request may complete with) are said; the results stay.
+    const progress = await explore.progress.getAttribute('value');
+    await explore.field('ok').uncheck();
+    await explore.field('eio').uncheck();
+    await explore.button('Explore again').click();
+    await expect(explore.status).toHaveText('Choose at least one result a request may complete with.');
+    await expect(explore.progress).toHaveAttribute('value', progress!);
+    await explore.field('ok').check();
+    await expect(explore.status).toHaveText(said!);
   });
 });

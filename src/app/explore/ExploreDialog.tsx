@@ -16,7 +16,6 @@ type Action =
   | { type: 'event'; event: ExploreEvent }
   | { type: 'start' }
   | { type: 'cancel' }
-  | { type: 'refuse'; message: string }
   /** An option was changed: a refusal of the options before no longer holds. */
   | { type: 'edit' };
 
@@ -26,8 +25,6 @@ function reducer(view: ExploreView, action: Action): ExploreView {
       return STARTED;
     case 'cancel':
       return view.status === 'running' ? { ...view, cancelling: true } : view;
-    case 'refuse':
-      return { ...IDLE, status: 'error', error: action.message };
     case 'edit':
       return view.status === 'error' ? IDLE : view;
     case 'event':
@@ -55,6 +52,8 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
   const store = useLabStore();
   const dispatch = useDispatch();
   const [view, send] = useReducer(reducer, IDLE);
+  // Options refused here (no scenario, no result ticked): said in the status line; the last results stay.
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [client] = useState(() => new ExploreClient(exploreWorker, (event) => send({ type: 'event', event })));
   useEffect(() => () => client.dispose(), [client]);
 
@@ -97,12 +96,12 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
 
   const start = () => {
     const scenario = currentScenario(store.getState());
-    if (!scenario) return send({ type: 'refuse', message: 'Open a scenario first.' });
+    if (!scenario) return setRefusal('Open a scenario first.');
     const results = [...(ok ? ['ok'] : []), ...(eio ? ['eio'] : [])];
-    if (results.length === 0)
-      return send({ type: 'refuse', message: 'Choose at least one result a request may complete with.' });
+    if (results.length === 0) return setRefusal('Choose at least one result a request may complete with.');
     setThreads(scenario.steps.filter((s) => 'spawn' in s).length);
     setSearched({ title: scenario.title ?? '', left: false });
+    setRefusal(null);
     send({ type: 'start' });
     client.start(scenario, {
       ...DEFAULT_CHOICE,
@@ -137,7 +136,10 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       </p>
       <form
         className="explore-options"
-        onChange={() => send({ type: 'edit' })}
+        onChange={() => {
+          setRefusal(null);
+          send({ type: 'edit' });
+        }}
         onSubmit={(e) => {
           e.preventDefault();
           if (!running) start();
@@ -196,11 +198,9 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
         </div>
       </form>
       <div className="explore-progress">
-        <p role="status" className={view.status === 'error' ? 'explore-error' : undefined}>
-          {view.status !== 'idle' && view.status !== 'error' && threads > 0
-            ? `${threads} thread${threads === 1 ? '' : 's'}. `
-            : ''}
-          {statusText(view)}
+        <p role="status" className={view.status === 'error' || refusal ? 'explore-error' : undefined}>
+          {refusal ??
+            `${view.status !== 'idle' && view.status !== 'error' && threads > 0 ? `${threads} thread${threads === 1 ? '' : 's'}. ` : ''}${statusText(view)}`}
         </p>
         {p && view.status !== 'error' && (
           <progress
