@@ -216,6 +216,7 @@ test.describe('branches', () => {
     await expect(rows.nth(2)).toContainText('t2 runs: returns VM_PAGER_OKt2 runs: returns VM_PAGER_ERROR');
     await expect(rows.nth(2).getByRole('cell').last()).toContainText('threads[t2].ret');
     await expect(rows.nth(3)).toContainText('(ended)');
+    await expect(rows.nth(3).getByRole('cell').last()).toHaveText('not compared: Branch 2 has ended');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toBeHidden();
 

@@ -63,7 +63,7 @@ export const ComparisonDialog = memo(function ComparisonDialog() {
                       <td>{r.b ?? '(ended)'}</td>
                       <td className="mono" title={r.differ.join('\n') || undefined}>
                         {ended
-                          ? '—'
+                          ? `not compared: ${r.a === null ? name(comparison.a) : name(comparison.b)} has ended`
                           : r.differ.length === 0
                             ? 'none in the digest; a thread may still differ inside'
                             : `${shown.join(', ')}${r.differ.length > shown.length ? `, +${r.differ.length - shown.length} more` : ''}`}
