@@ -12,7 +12,7 @@ import { lookup, parsePath } from '../src/teaching/digest-path';
 import { diffDigests, formatChange } from '../src/teaching/diff';
 import { describeGoal, explainGoal, goalHolds, readGoal, type Goal } from '../src/teaching/goal';
 import { isHung } from '../src/teaching/state';
-import { answerMatches, formatValue, readAnswer, sameValue } from '../src/teaching/values';
+import { answerFormHint, answerMatches, formatValue, readAnswer, sameValue } from '../src/teaching/values';
 import { CheckError } from '../src/scenario/checks';
 import { parseChallenge } from '../src/teaching/challenge';
 import { gradeSolution } from '../src/teaching/grade';
@@ -73,6 +73,15 @@ describe('answer values', () => {
     expect(answerMatches('NULL', null)).toBe(true);
     expect(answerMatches('null', 'uvn_get')).toBe(false);
     expect(answerMatches(' uvn_get ', 'uvn_get')).toBe(true);
+  });
+
+  it('says how an answer of the kind is written, when the text typed cannot be one', () => {
+    expect(answerFormHint('seven', 7)).toBe('a number: decimal or 0x hex');
+    expect(answerFormHint('yes', true)).toBe('true or false');
+    // Readable, only not the answer; or a kind any text can be: nothing to say.
+    expect(answerFormHint('8', 7)).toBeNull();
+    expect(answerFormHint('PG_BUSY', ['PG_FAKE'])).toBeNull();
+    expect(answerFormHint('', 7)).toBeNull();
   });
 
   it('refuses text that cannot be a value of the kind', () => {

@@ -162,6 +162,8 @@ export interface CheckView {
   readonly correct: boolean;
   /** The engine's answer: given once the answer is right or the learner asks for it. */
   readonly answer: string | null;
+  /** How such an answer is written, when the text typed cannot be read as one ("a number: decimal or 0x hex"). */
+  readonly hint?: string;
 }
 
 /** A teaching command (before the client numbers it). */

@@ -165,6 +165,7 @@ function ExerciseQuestion({
       {verdict && (
         <span className={`teach-mark ${verdict === 'right' ? 'is-right' : 'is-wrong'}`} aria-live="polite">
           {verdict === 'right' ? '✓ right' : verdict}
+          {verdict === 'not yet' && current?.hint ? ` (${current.hint})` : ''}
         </span>
       )}{' '}
       {check?.answer && !check.correct ? (

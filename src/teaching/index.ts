@@ -3,7 +3,7 @@
  * out, no DOM. See docs/teaching.md for the formats.
  */
 export { lookup, parsePath, type Lookup, type PathPart } from './digest-path';
-export { answerMatches, formatValue, readAnswer, sameValue } from './values';
+export { answerFormHint, answerMatches, formatValue, readAnswer, sameValue } from './values';
 export { isHung, type JudgeState } from './state';
 export { describeGoal, explainGoal, goalHolds, readGoal, type Goal } from './goal';
 export { diffDigests, formatChange, type Change } from './diff';

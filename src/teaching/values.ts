@@ -77,6 +77,17 @@ export function readAnswer(text: string, like: Value): Value | undefined {
   return t;
 }
 
+/**
+ * How an answer like `expected` is written, when `text` cannot be read as one (a number typed as words, `yes`
+ * for a boolean); null when it can (it is then only not the answer).
+ */
+export function answerFormHint(text: string, expected: Value): string | null {
+  if (text.trim() === '' || readAnswer(text, expected) !== undefined) return null;
+  if (typeof expected === 'number') return 'a number: decimal or 0x hex';
+  if (typeof expected === 'boolean') return 'true or false';
+  return null;
+}
+
 /** Whether typed `text` is the answer `expected`. */
 export function answerMatches(text: string, expected: Value): boolean {
   const read = readAnswer(text, expected);

@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { Scenario, Step } from '../protocol/scenario';
 import type { Catalog, ChallengeView, ExerciseView, TeachCommand, TeachEvent, TeachMode } from '../protocol/teach';
 import {
+  answerFormHint,
   answerMatches,
   challengeScenario,
   describeGoal,
@@ -255,6 +256,7 @@ class LabTutor implements Tutor {
         text: text ?? '',
         correct,
         answer: correct || text === null ? formatValue(q.answer) : null,
+        ...(text !== null && answerFormHint(text, q.answer) ? { hint: answerFormHint(text, q.answer)! } : {}),
       },
       shownTo: open.shownTo,
     });
