@@ -4,7 +4,7 @@
  * runs (and is tested) in Node too. Macro steps (step over, step out, run to
  * line, breakpoints) run here, one round trip and one snapshot each.
  *
- * One class, ~500 lines: it owns the session, the order of commands and the
+ * One class, ~540 lines: it owns the session, the order of commands and the
  * snapshot the UI holds, which every command reads or moves. What needs none of
  * that lives beside it: the slices long work runs in (slices.ts) and the
  * snapshot events (snapshot-events.ts).
@@ -277,8 +277,8 @@ export class SimHost {
       return yield* refuse(`cursor: expected a step number (a non-negative integer), got ${String(cursor)}`);
     if (cursor !== undefined && cursor > steps.length)
       return yield* refuse(`cursor: step ${cursor} is past the last step (${steps.length})`);
-    const cancelled = (done: number) =>
-      `${prefix}loading cancelled after ${count(done)} of ${count(steps.length)} steps; the session before it is still open`;
+    const cancelled = (done: number, total = steps.length) =>
+      `${prefix}loading cancelled after ${count(done)} of ${count(total)} steps; the session before it is still open`;
     // Cancelled is not refused: the fallback opens, without the note a refusal gets.
     const stopCancelled = (done: number): Work =>
       fallback
@@ -325,6 +325,8 @@ export class SimHost {
     job.quiet = true;
     if (this.shownWait && job.page && steps.length > 0) yield this.shownWait.until(id);
     let alone = typeof plan === 'string';
+    // The steps the history replays: every branch's own, for a saved session's branches.
+    let total = typeof plan === 'string' ? steps.length : plan.lines.reduce((n, l) => n + l.own.length, 0);
     let session = new Session(setup);
     let replay = replayBranches(session, typeof plan === 'string' ? oneBranch(steps) : plan);
     for (;;) {
@@ -336,6 +338,7 @@ export class SimHost {
         // A branch the engine refuses: the branch shown opens alone.
         notice = branchesLost(next.value);
         alone = true;
+        total = steps.length;
         session = new Session(setup);
         replay = replayBranches(session, oneBranch(steps));
         continue;
@@ -344,11 +347,10 @@ export class SimHost {
       yield i + 1;
       // A Cancel pressed while the progress still showed, that arrives after the answer: the person asked for
       // the session before, so it comes back (the lab is never left empty: without one, the link stays).
-      if (job.cancelled && was.current)
-        return this.restore(id, was.current, was.beforeReset, prefix, i + 1, steps.length);
+      if (job.cancelled && was.current) return this.restore(id, was.current, was.beforeReset, prefix, i + 1, total);
       // On a link visit nothing was open before it: its fallback (the saved session, the library's start) is.
       if (job.cancelled && fallback)
-        return yield* this.fallingBack(job, cancelled(i + 1), { ...fallback, note: undefined });
+        return yield* this.fallingBack(job, cancelled(i + 1, total), { ...fallback, note: undefined });
     }
     session.seek(target);
     this.current = { session, scenario };
