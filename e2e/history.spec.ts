@@ -117,6 +117,24 @@ test.describe('timeline history', () => {
     }
   });
 
+  test('doing again what the history does next after going back follows it: no branch, the later steps kept', async ({
+    lab,
+  }) => {
+    const { timeline, io, threads } = lab;
+    await timeline.jump(4);
+    await expectReadInFlight(lab, 12);
+    // The history's step 5 completes the read: doing that again moves on along it.
+    await io.complete(1);
+    await expect(timeline.status).toHaveText('Step 5 of 12');
+    await expect(timeline.entries).toHaveCount(13);
+    await expect(timeline.current).toHaveText('5. request 1 completes ok: t2 can run');
+    await expect(timeline.forwardButton).toBeEnabled();
+    await threads.run('t2');
+    await expect(timeline.status).toHaveText('Step 6 of 12');
+    await expect(timeline.branches).toHaveCount(0);
+    await expect(lab.info).toHaveCount(0);
+  });
+
   test('acting after going back starts a new branch: its own later steps, the old ones kept aside', async ({ lab }) => {
     const { timeline, io, threads } = lab;
     await timeline.jump(4);

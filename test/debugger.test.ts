@@ -162,6 +162,50 @@ describe('branches', () => {
     expect(s.switchBranch(9)).toBe('there is no branch 9');
   });
 
+  it('the step the branch takes next, made on a past step, follows the branch: no fork, the recorded states', () => {
+    const s = sessionAt('lecture-walkthrough', 12);
+    const recorded = Array.from({ length: 13 }, (_, i) => s.snapshot(i));
+    const labels = s.labels;
+    const full = [...s.history];
+    s.seek(3);
+    for (let at = 3; at < 8; at++) {
+      // A fresh copy of the recorded step: followed for what it says, not for its identity.
+      expect(s.apply(structuredClone(full[at]!))).toBeNull();
+      expect([s.length, s.cursor, s.branch, s.branches.length]).toEqual([12, at + 1, 1, 1]);
+      expect(s.snapshot()).toEqual(recorded[at + 1]);
+      const engine = new PagerEngine(s.setup);
+      for (const step of full.slice(0, at + 1)) engine.apply(step);
+      expect(s.digest()).toEqual(engine.digest());
+    }
+    expect(s.labels).toEqual(labels);
+    expect(s.history).toEqual(full);
+    // The live engine is where the cursor is: the next step goes on from the followed state.
+    s.seek(12);
+    expect(s.snapshot()).toEqual(recorded[12]);
+    // A step other than the recorded one forks, as before.
+    s.seek(4);
+    expect(full[4]).not.toEqual({ complete: 1, result: 'eio' });
+    expect(s.apply({ complete: 1, result: 'eio' })).toBeNull();
+    expect([s.length, s.cursor, s.branch]).toEqual([5, 5, 2]);
+  });
+
+  it('a run that stops on no breakpoint is one run at a new branch, even where its steps were recorded', () => {
+    const s = sessionAt(DETACH, 24);
+    const end = s.length;
+    // t7 stepped one statement at a time until it blocks or returns: the primitive steps a run would make.
+    while (ok(debugStep(s, 't7', { kind: 'step' })).stop.reason === 'step');
+    const pressed = s.history.slice(end);
+    expect(pressed.length).toBeGreaterThan(1);
+    expect(pressed.every((step) => 'step' in step)).toBe(true);
+    s.seek(end);
+    const r = ok(debugStep(s, 't7', { kind: 'run' }, new Set([1])));
+    expect(r.applied).toEqual([{ run: 't7' }]);
+    expect([s.branch, s.length, s.cursor]).toEqual([2, end + 1, end + 1]);
+    expect(s.digest()).toEqual(replayDigest(s));
+    expect(s.switchBranch(1)).toBeNull();
+    expect(s.history.slice(end)).toEqual(pressed);
+  });
+
   it('compares two branches step by step by the digest fields that differ', () => {
     const s = sessionAt('lecture-walkthrough', 12);
     s.seek(4);
@@ -279,6 +323,24 @@ describe('SimHost debugger commands', () => {
     expect(c.comparison.shared).toBe(4);
     host.handle({ type: 'sim.compare', id: 6, a: 1, b: 3 });
     expect(events.at(-1)).toMatchObject({ type: 'sim.error', message: 'there is no branch 3' });
+  });
+
+  it('sends no timeline when a step follows the branch; the state shown is the recorded one', () => {
+    const { host, last, shown } = harness();
+    const scenario = library('lecture-walkthrough');
+    host.handle({ type: 'sim.load', id: 1, scenario });
+    host.handle({ type: 'sim.seek', id: 2, to: 4 });
+    const next = scenario.steps[4]!;
+    if (!('complete' in next)) throw new Error(`expected step 5 to complete a request, got ${JSON.stringify(next)}`);
+    host.handle({ type: 'sim.complete', id: 3, request: next.complete, result: next.result });
+    expect(last()).toMatchObject({ cursor: 5, length: 12, branch: 1, timelineFrom: 12, timeline: [], applied: [next] });
+    expect(last().branches).toHaveLength(1);
+    host.handle({ type: 'sim.seek', id: 4, to: 0 });
+    host.handle({ type: 'sim.load', id: 5, scenario, cursor: 5 });
+    const at5 = shown();
+    host.handle({ type: 'sim.seek', id: 6, to: 4 });
+    host.handle({ type: 'sim.complete', id: 7, request: next.complete, result: next.result });
+    expect(shown()).toEqual(at5);
   });
 
   it('reset starts from the setup and can be undone, branches and cursor included', () => {

@@ -418,9 +418,14 @@ describe('engine properties', () => {
             expect(engine.apply(step)).toBeNull();
             expect(session.digest()).toEqual(engine.digest());
           }
-          // With no step applied nothing forked: the old future stays.
-          const kept = future.length > 0 ? [...head, ...future] : first.steps;
+          // The new steps follow the old future while they repeat it (nothing forks), fork where one differs
+          // before its end, and extend the branch past its end.
+          const same = (s: Step, i: number) => JSON.stringify(s) === JSON.stringify(first.steps[at + i]);
+          const differs = future.findIndex((s, i) => !same(s, i));
+          const kept = differs < 0 ? first.steps : [...head, ...future];
           expect(session.length).toBe(kept.length);
+          expect(session.cursor).toBe(at + future.length);
+          expect(session.branches).toHaveLength(differs >= 0 && at + differs < n ? 2 : 1);
 
           const fresh = new Session(setup);
           for (const step of kept) expect(fresh.apply(step)).toBeNull();

@@ -29,7 +29,7 @@ function replay(scenario: Scenario, steps: readonly Step[], target: number): Qui
 /** The quick replay of `steps` says what a Session that applied them says, at the end and at `targets`. */
 function check(scenario: Scenario, steps: readonly Step[], targets: readonly number[]): void {
   const session = new Session(setupOf(scenario));
-  for (const step of steps) expect(session.apply(step, true)).toBeNull();
+  for (const step of steps) expect(session.apply(step, { loading: true })).toBeNull();
   for (const target of targets) {
     const quick = replay(scenario, steps, target);
     expect(quick.labels).toEqual(session.labels);
@@ -116,7 +116,7 @@ describe('the history behind the answer', () => {
   const scenario = msyncScenario(40);
   const total = scenario.steps.length;
   const session = new Session(setupOf(scenario));
-  for (const step of scenario.steps) session.apply(step, true);
+  for (const step of scenario.steps) session.apply(step, { loading: true });
 
   it('answers before the history is built, then a back, a jump and an act on a past step are right', async () => {
     const { host, events, slices, waiting, shown } = slicedHost();
@@ -217,7 +217,7 @@ describe('a long timeline on the wire', () => {
   it('is packed, and the entries the client makes from it are the Session’s labels and trails', () => {
     const scenario = msyncScenario(150);
     const session = new Session(setupOf(scenario));
-    for (const step of scenario.steps) session.apply(step, true);
+    for (const step of scenario.steps) session.apply(step, { loading: true });
     const events: SimEvent[] = [];
     const host = new SimHost((e) => events.push(e));
     host.handle({ type: 'sim.load', id: 1, scenario, cursor: 100 });
@@ -231,8 +231,9 @@ describe('a long timeline on the wire', () => {
     // Read twice: decoded once, then the same object.
     expect(entries.map((e) => e.trail)).toEqual(scenario.steps.map((_, i) => session.trailAt(i + 1)));
     expect(entries[5]!.trail).toBe(entries[5]!.trail);
-    // A few entries (one step's) go as they are: f24 waits for request 25 at step 100.
-    host.handle({ type: 'sim.complete', id: 2, request: 25, result: 'ok' });
+    // A few entries (one step's) go as they are: f24 waits for request 25 at step 100 (the branch went on with
+    // an 'ok': an error starts a new one).
+    host.handle({ type: 'sim.complete', id: 2, request: 25, result: 'eio' });
     const step = events.at(-1)!;
     expect(step).toMatchObject({ type: 'sim.snapshot', timelineFrom: 100 });
     if (step.type === 'sim.snapshot') {

@@ -102,24 +102,31 @@ describe('the store keeps the step list', () => {
     const kept = [...atEnd.steps];
     const keptList = atEnd.steps;
 
-    // Act on a past step: a new list, cut there; the one held from before is as it was.
+    // The step the branch takes next, pressed on a past step: the branch is followed, its list kept whole.
     store.getState().dispatch({ type: 'seek', to: 4 });
     await settle();
     store.getState().dispatch({ type: 'step', thread });
     await settle();
+    const followed = store.getState();
+    expect([followed.cursor, followed.length, followed.branches.length]).toEqual([5, n + 3, 1]);
+    expect(followed.steps).toBe(keptList);
+    expect(followed.timeline.map((e) => e.index)).toEqual(kept.map((_, i) => i + 1));
+
+    // Another step there: a new list, cut there; the one held from before is as it was.
+    store.getState().dispatch({ type: 'seek', to: 4 });
+    await settle();
+    const t3 = { spawn: 't3', call: 'uvm_vnp_sync', args: {} } as const;
+    store.getState().dispatch({ type: 'spawn', step: t3 });
+    await settle();
     const forked = store.getState();
-    expect(forked.cursor).toBe(5);
-    expect(forked.steps).toEqual([...[...scenario.steps, { step: thread }].slice(0, 4), { step: thread }]);
+    expect([forked.cursor, forked.branches.length]).toEqual([5, 2]);
+    expect(forked.steps).toEqual([...kept.slice(0, 4), t3]);
     expect(keptList).toEqual(kept);
 
     // And steps at the end of the fork add to the new list.
     store.getState().dispatch({ type: 'step', thread });
     await settle();
-    expect(store.getState().steps).toEqual([
-      ...[...scenario.steps, { step: thread }].slice(0, 4),
-      { step: thread },
-      { step: thread },
-    ]);
+    expect(store.getState().steps).toEqual([...kept.slice(0, 4), t3, { step: thread }]);
   });
 
   it('a scenario taken from the store (an export, a share link) keeps its steps while Step presses add more', async () => {
@@ -147,7 +154,8 @@ describe('the store keeps the step list', () => {
       await settle();
       store.getState().dispatch({ type: 'seek', to: 1 });
       await settle();
-      store.getState().dispatch({ type: 'run', thread: 't1' });
+      // A step where the branch ran t1: a new branch (a run there would follow the old one).
+      store.getState().dispatch({ type: 'step', thread: 't1' });
       await settle();
       store.getState().selectThread('t1');
       await settle();

@@ -232,11 +232,15 @@ export class Session {
 
   /**
    * Apply a step at the cursor; null or the reason it is impossible. Behind
-   * the end, the current branch keeps its future and the step starts a new
-   * branch from the cursor. `loading`: one of a whole scenario's steps replayed at once (checkpoints
-   * further apart, see LOAD_STRETCH).
+   * the end, the step the branch takes next is followed (the cursor moves on,
+   * nothing forks: determinism makes it the very state recorded), and any other
+   * step keeps the branch's future and starts a new branch from the cursor.
+   * `loading`: one of a whole scenario's steps replayed at once (checkpoints
+   * further apart, see LOAD_STRETCH). `follow: false`: fork even on the recorded
+   * step (a run that will be squashed into one step must make its steps at a
+   * branch's end).
    */
-  apply(step: Step, loading = false): string | null {
+  apply(step: Step, how: { loading?: boolean; follow?: boolean } = {}): string | null {
     if (this.engineAt !== this.cursorAt) this.replay(this.cursorAt);
     const m = this.materialised;
     const shown = m?.line === this.line && m.at === this.cursorAt ? m.snapshot : null;
@@ -244,19 +248,25 @@ export class Session {
     const refusal = this.engine.apply(step);
     // NOTE: an impossible step changes nothing, so it must not fork either.
     if (refusal !== null) return refusal;
-    if (this.cursorAt < this.line.steps.length) this.fork();
+    const line0 = this.line;
+    const follows =
+      how.follow !== false && this.cursorAt < line0.steps.length && sameStep(step, line0.steps[this.cursorAt]!);
+    if (this.cursorAt < line0.steps.length && !follows) this.fork();
     const line = this.line;
-    line.steps.push(step);
+    if (!follows) line.steps.push(step);
     this.engineAt++;
     this.cursorAt++;
     const trail = trailOf(this.engine);
+    // Followed, the builder still moves with the engine; the branch already holds the step's snapshot and label.
     const change = this.builder.advance(this.cursorAt, trail);
-    line.snapshots.pushChange(change, trail, this.builder);
-    line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
+    if (!follows) {
+      line.snapshots.pushChange(change, trail, this.builder);
+      line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
+    }
     // Materialised when asked for: a load of 16,000 steps asks once, at the end.
     this.materialised = null;
     this.previous = shown ? { line, at: this.cursorAt - 1, snapshot: shown } : null;
-    this.checkpoint(loading);
+    if (!follows) this.checkpoint(how.loading ?? false);
     return null;
   }
 

@@ -114,10 +114,12 @@ export function* debugStepping(
   const depth0 = start?.stack.length ?? 0;
   // A plain run is the contract's own step: one `run`.
   const primitive: Step = action.kind === 'run' && breakpoints.size === 0 ? { run: thread } : { step: thread };
+  const squashable = action.kind === 'run' && 'step' in primitive;
   const applied: Step[] = [];
   let reason: StopReason | null = null;
   while (reason === null) {
-    const refusal = session.apply(primitive);
+    // A run stopped by no breakpoint is squashed into one `run` at the branch's end: it never follows the old future.
+    const refusal = session.apply(primitive, { follow: !squashable });
     if (refusal !== null) {
       if (applied.length === 0) return refusal;
       // Not reached: the loop stops as soon as the thread cannot run.
@@ -138,11 +140,7 @@ export function* debugStepping(
     reason = session.panic ? 'panic' : t.status === 'done' ? 'done' : t.status === 'ready' ? 'step' : 'blocked';
   }
   let recorded: readonly Step[] = applied;
-  if (
-    action.kind === 'run' &&
-    'step' in primitive &&
-    (reason === 'blocked' || reason === 'done' || reason === 'panic')
-  ) {
+  if (squashable && (reason === 'blocked' || reason === 'done' || reason === 'panic')) {
     session.squashIntoRun(applied.length, thread);
     recorded = [{ run: thread }];
   }

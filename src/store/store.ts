@@ -460,6 +460,15 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         else if (state.notice?.action?.action.type === 'undoReset') patch.notice = null;
       } else if (event.history) {
         patch.steps = ownList(state.steps.slice(0, event.history.from).concat(event.history.steps));
+      } else if (
+        event.applied.length > 0 &&
+        sameSession &&
+        event.branch === state.branch &&
+        event.length === state.steps.length
+      ) {
+        // The steps were the ones the branch takes next (the worker followed it): its list stays as it is.
+        const first = event.applied[0]!;
+        if ('spawn' in first) patch.selectedThread = first.spawn;
       } else if (event.applied.length > 0) {
         // The same for the step list, when the step is added at its end (the cursor was there): a copy per step
         // of a 16k-step list is a 128 KB array, which V8 puts in its large-object space; it lives until the

@@ -101,7 +101,7 @@ export function* replayBranches(session: Session, plan: BranchPlan): Generator<n
       session.seek(line.forkAt);
     }
     for (const [j, step] of line.own.entries()) {
-      const refusal = session.apply(step, true);
+      const refusal = session.apply(step, { loading: true });
       if (refusal !== null) return `Branch ${i + 1}, step ${line.forkAt + j + 1}: ${refusal}`;
       yield ++done;
     }

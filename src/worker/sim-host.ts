@@ -458,9 +458,12 @@ export class SimHost {
     if (!session) return this.error(id, 'nothing loaded');
     const ruled = this.tutor?.gate(step);
     if (ruled) return this.error(id, ruled);
+    const { length, branch } = session;
     const refusal = session.apply(step);
     if (refusal !== null) return this.error(id, refusal);
-    this.emit(id, { timelineFrom: session.cursor - 1, applied: [step] });
+    // A step the branch takes next is followed: its timeline is the one the UI holds.
+    const followed = session.length === length && session.branch === branch;
+    this.emit(id, { timelineFrom: followed ? length : session.cursor - 1, applied: [step] });
   }
 
   /**
@@ -499,7 +502,7 @@ export class SimHost {
     breakpoints: readonly number[],
     count: number,
   ): Work {
-    const from = session.cursor;
+    const { cursor: from, length, branch } = session;
     let last: DebugResult | null = null;
     let refusal: string | null = null;
     let made = 0;
@@ -524,7 +527,8 @@ export class SimHost {
     if (!last) return this.error(job.id, refusal!);
     const applied = session.history.slice(from, session.cursor);
     const stop = { ...last.stop, steps: made, ...(job.cancelled ? { reason: 'cancelled' as const } : {}) };
-    this.emit(job.id, { timelineFrom: from, applied, stop });
+    const followed = session.length === length && session.branch === branch;
+    this.emit(job.id, { timelineFrom: followed ? length : from, applied, stop });
     // Presses of Step beyond the thread's last statement: say why the rest were not applied.
     if (refusal !== null) this.error(job.id, refusal);
   }
