@@ -225,6 +225,44 @@ test.describe('branches', () => {
     await expect(timeline.status).toHaveText('Step 4 of 6');
   });
 
+  test('Compare takes the newest other branch; with three, the comparison picks another', async ({ lab }) => {
+    const { timeline, io } = lab;
+    await lab.bar.openLibrary('lecture-walkthrough');
+    await timeline.toEnd();
+    await timeline.jump(4);
+    await io.fail(1);
+    await expect(timeline.branchPicker).toHaveValue('2');
+    // Two branches: Compare compares with the other one, and the dialog has nothing to pick.
+    await expect(timeline.branches.getByRole('button', { name: 'Compare', exact: true })).toHaveAccessibleDescription(
+      'Compare Branch 2 with Branch 1, step by step',
+    );
+    let dialog = await timeline.compareWith('Branch 1');
+    await expect(dialog).toHaveAccessibleName('Branch 2 and Branch 1');
+    await expect(dialog.getByRole('combobox')).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // A third branch, parting from Branch 2 where it parted from Branch 1.
+    await timeline.jump(4);
+    await io.short(1, 2048);
+    await expect(timeline.branchPicker).toHaveValue('3');
+    await timeline.branches.getByRole('button', { name: 'Compare', exact: true }).click();
+    // The one dialog open, whatever its name: picking another branch renames it.
+    dialog = lab.page.getByRole('dialog');
+    await expect(dialog).toHaveAccessibleName('Branch 3 and Branch 2');
+    const picker = dialog.getByRole('combobox', { name: 'Compare with' });
+    await expect(picker.locator('option')).toHaveText(['Branch 1', 'Branch 2']);
+    await expect(picker).toHaveValue('2');
+    await picker.selectOption({ label: 'Branch 1' });
+    await expect(dialog).toHaveAccessibleName('Branch 3 and Branch 1');
+    await expect(dialog).toContainText('They share their first 4 steps.');
+    await expect(dialog.getByRole('table', { name: 'Step by step' }).getByRole('row').nth(1)).toContainText(
+      'request 1 completes ok',
+    );
+    await expect(picker).toHaveValue('1');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+  });
+
   test('Reset asks first and can be undone', async ({ lab, page }) => {
     const { timeline, bar } = lab;
     await lab.bar.openLibrary('lecture-walkthrough');

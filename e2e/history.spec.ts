@@ -67,6 +67,11 @@ test.describe('timeline history', () => {
     await timeline.forward();
     await expectEnd(lab);
 
+    // Two buttons read "Start": the Threads form's starts a thread, so the Timeline's, which goes to the setup,
+    // is named apart.
+    await expect(lab.page.getByRole('button', { name: 'Start', exact: true })).toHaveCount(1);
+    await expect(lab.threads.startButton).toBeVisible();
+    await expect(timeline.startButton).toHaveText('Start');
     await timeline.toStart();
     await expect(timeline.status).toHaveText('Step 0 of 12');
     await expect(timeline.backButton).toBeDisabled();

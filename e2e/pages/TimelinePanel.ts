@@ -3,7 +3,7 @@ import { expect } from '@playwright/test';
 import { panel } from './panel';
 
 /**
- * "Timeline": Start/Back/Forward/End, "Step N of M", the scrubber, the list
+ * "Timeline": Start ("Start of timeline")/Back/Forward/End, "Step N of M", the scrubber, the list
  * of steps with a "↪ Branch N" mark where another branch parts, and (once
  * there are branches) the Branches bar: switch, compare.
  */
@@ -18,7 +18,7 @@ export class TimelinePanel {
   readonly entries: Locator;
   /** The "↪ Branch N" marks in the step list. */
   readonly forks: Locator;
-  /** The Branches bar: "Branch" picker, "Compare with" picker, "Compare". */
+  /** The Branches bar: "Branch" picker, "Compare". */
   readonly branches: Locator;
   readonly branchPicker: Locator;
 
@@ -29,7 +29,8 @@ export class TimelinePanel {
   ) {
     this.region = panel(root, 'Timeline');
     const history = this.region.getByRole('group', { name: 'History' });
-    this.startButton = history.getByRole('button', { name: 'Start', exact: true });
+    // Named apart from the Threads panel's Start (which starts a thread).
+    this.startButton = history.getByRole('button', { name: 'Start of timeline', exact: true });
     this.backButton = history.getByRole('button', { name: 'Back', exact: true });
     this.forwardButton = history.getByRole('button', { name: 'Forward', exact: true });
     this.endButton = history.getByRole('button', { name: 'End', exact: true });
@@ -60,10 +61,17 @@ export class TimelinePanel {
     await this.branchPicker.selectOption((await option.getAttribute('value'))!);
   }
 
-  /** Compare the current branch with `name` ("Branch 1"); resolves to the comparison dialog. */
+  /**
+   * Compare the current branch with `name` ("Branch 1"); resolves to the comparison dialog. Compare takes the
+   * newest other branch; where there are more, the dialog's "Compare with" picker takes `name`.
+   */
   async compareWith(name: string): Promise<Locator> {
-    await this.branches.getByRole('combobox', { name: 'Compare with' }).selectOption({ label: name });
     await this.branches.getByRole('button', { name: 'Compare', exact: true }).click();
+    const opened = this.page.getByRole('dialog');
+    await expect(opened).toBeVisible();
+    // Drawn with the comparison: there once the dialog shows, if the history has more than two branches.
+    const picker = opened.getByRole('combobox', { name: 'Compare with' });
+    if ((await picker.count()) > 0) await picker.selectOption({ label: name });
     const dialog = this.page.getByRole('dialog', { name: new RegExp(`${name}`) });
     await expect(dialog).toBeVisible();
     return dialog;

@@ -10,7 +10,10 @@ const selectComparedBranches = (s: LabState) => (s.comparison ? selectBranches(s
 /** Paths shown in a cell before "+N more" (all of them in its tooltip). */
 const SHOWN_PATHS = 6;
 
-/** Two branches step by step: each one's step in words and the digest fields that differ after it. */
+/**
+ * Two branches step by step: each one's step in words and the digest fields that differ after it. Where the
+ * history has more than two, a picker compares the branch shown with another.
+ */
 // Memoised (no props: the Timeline re-renders on every step, the dialog only when a comparison opens or closes).
 export const ComparisonDialog = memo(function ComparisonDialog() {
   const comparison = useLab(selectComparison);
@@ -25,6 +28,8 @@ export const ComparisonDialog = memo(function ComparisonDialog() {
     if (comparison && !d.open) d.showModal();
     if (!comparison && d.open) d.close();
   }, [comparison]);
+  // The Timeline's Compare takes the newest other branch: another is picked here.
+  const others = comparison ? branches.filter((b) => b.id !== comparison.a) : NO_BRANCHES;
   const name = (id: number) => branches.find((b) => b.id === id)?.name ?? `Branch ${id}`;
   return (
     <dialog
@@ -38,6 +43,24 @@ export const ComparisonDialog = memo(function ComparisonDialog() {
           <h2 id="comparison-title">
             {name(comparison.a)} and {name(comparison.b)}
           </h2>
+          {others.length > 1 && (
+            <p>
+              <label>
+                Compare with{' '}
+                <select
+                  aria-label="Compare with"
+                  value={comparison.b}
+                  onChange={(e) => dispatch({ type: 'compare', a: comparison.a, b: Number(e.target.value) })}
+                >
+                  {others.map((b) => (
+                    <option key={b.id} value={b.id}>
+                      {b.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </p>
+          )}
           <p>
             They share their first {comparison.shared} step{comparison.shared === 1 ? '' : 's'}. After each later step,
             the contract digest fields that differ between them:

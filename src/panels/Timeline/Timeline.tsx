@@ -24,13 +24,15 @@ function branchText(b: BranchView, shared: number | undefined): string {
   return `${b.name} (${b.length} step${b.length === 1 ? '' : 's'}${from})`;
 }
 
-/** Switch between the history's branches; compare the current one with another. */
+/**
+ * Switch between the history's branches; compare the current one with another (the newest other branch: the
+ * comparison picks another where there are more). One short row, so the step list under it keeps its rows.
+ */
 function BranchBar({ branches, branch }: { branches: readonly BranchView[]; branch: number }) {
   const dispatch = useDispatch();
   const shared = useMemo(() => sharedSteps(branches, branch), [branches, branch]);
-  const others = branches.filter((b) => b.id !== branch);
-  const [other, setOther] = useState<number | null>(null);
-  const compareWith = others.some((b) => b.id === other) ? other! : (others.at(-1)?.id ?? null);
+  const current = branches.find((b) => b.id === branch);
+  const other = branches.filter((b) => b.id !== branch).at(-1);
   return (
     <div className="branches" role="group" aria-label="Branches">
       <label>
@@ -47,20 +49,11 @@ function BranchBar({ branches, branch }: { branches: readonly BranchView[]; bran
           ))}
         </select>
       </label>
-      <label>
-        compare with{' '}
-        <select aria-label="Compare with" value={compareWith ?? ''} onChange={(e) => setOther(Number(e.target.value))}>
-          {others.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.name}
-            </option>
-          ))}
-        </select>
-      </label>
       <button
         type="button"
-        disabled={compareWith === null}
-        onClick={() => compareWith !== null && dispatch({ type: 'compare', a: branch, b: compareWith })}
+        disabled={other === undefined}
+        title={other && current ? `Compare ${current.name} with ${other.name}, step by step` : undefined}
+        onClick={() => other && dispatch({ type: 'compare', a: branch, b: other.id })}
       >
         Compare
       </button>
@@ -92,7 +85,14 @@ const HistoryButtons = memo(function HistoryButtons({ atStart, atEnd }: { atStar
   };
   return (
     <div className="toolbar" role="group" aria-label="History">
-      <button type="button" onClick={() => seek(() => 0)} disabled={atStart}>
+      {/* Named apart from the Threads panel's Start, which starts a thread: this one goes to the setup. */}
+      <button
+        type="button"
+        onClick={() => seek(() => 0)}
+        disabled={atStart}
+        aria-label="Start of timeline"
+        title="Go to the setup, before step 1"
+      >
         Start
       </button>
       <button type="button" onClick={() => seek((s) => s.cursor - 1)} disabled={atStart} aria-keyshortcuts="ArrowLeft">
@@ -224,10 +224,12 @@ export function Timeline() {
       if (row.getAttribute('aria-setsize') !== size) row.setAttribute('aria-setsize', size);
   }, [rows]);
 
+  // 'branched': in the layouts that share a column the Timeline is given the height of its Branches bar
+  // (styles.css), so the bar does not take its rows from the step list.
   return (
     <Panel
       title="Timeline"
-      className="panel-timeline"
+      className={branches.length > 1 ? 'panel-timeline branched' : 'panel-timeline'}
       id="timeline"
       actions={<HistoryButtons atStart={cursor === 0} atEnd={cursor >= length} />}
     >
