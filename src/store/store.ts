@@ -460,26 +460,20 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
         else if (state.notice?.action?.action.type === 'undoReset') patch.notice = null;
       } else if (event.history) {
         patch.steps = ownList(state.steps.slice(0, event.history.from).concat(event.history.steps));
-      } else if (
-        event.applied.length > 0 &&
-        sameSession &&
-        event.branch === state.branch &&
-        event.length === state.steps.length
-      ) {
-        // The steps were the ones the branch takes next (the worker followed it): its list stays as it is.
-        const first = event.applied[0]!;
-        if ('spawn' in first) patch.selectedThread = first.spawn;
       } else if (event.applied.length > 0) {
-        // The same for the step list, when the step is added at its end (the cursor was there): a copy per step
-        // of a 16k-step list is a 128 KB array, which V8 puts in its large-object space; it lives until the
-        // next step, so collections promote it and the old generation grew by 128 KB a step, a major
+        // Steps the branch took next (the worker followed it, the length unchanged) leave its list as it is.
+        // Added at its end (the cursor was there), they go into the store's own list in place: a copy per
+        // step of a 16k-step list is a 128 KB array, which V8 puts in its large-object space; it lives until
+        // the next step, so collections promote it and the old generation grew by 128 KB a step, a major
         // collection every ~100 steps in the slowest clicks (bench-browser's trace). The list keeps its
         // identity then; the cursor, which every reader of the list reads with it, moves on every such step.
+        const followed = sameSession && event.branch === state.branch && event.length === state.steps.length;
         const from = event.cursor - event.applied.length;
-        patch.steps =
-          from === state.steps.length && ownLists.has(state.steps)
-            ? appendInPlace(state.steps, event.applied)
-            : ownList(state.steps.slice(0, from).concat(event.applied));
+        if (!followed)
+          patch.steps =
+            from === state.steps.length && ownLists.has(state.steps)
+              ? appendInPlace(state.steps, event.applied)
+              : ownList(state.steps.slice(0, from).concat(event.applied));
         const first = event.applied[0]!;
         if ('spawn' in first) patch.selectedThread = first.spawn;
       }
