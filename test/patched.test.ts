@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyDelta } from '../src/protocol/delta';
-import { countWhere, notePatched, patchedAt } from '../src/protocol/patched';
+import { countWhere, indexOfKey, indicesWhere, notePatched, patchedAt } from '../src/protocol/patched';
 import type { PageView, SnapshotDelta, ViewSnapshot } from '../src/protocol/snapshot';
 import { OverviewCache } from '../src/viz/overview';
 import { PageGrouper } from '../src/viz/pages';
@@ -156,5 +156,52 @@ describe('lists patched in place', () => {
     const n = countWhere(counts, next, dirty);
     expect(reads.n).toBeLessThan(10);
     expect(n).toBe(next.slice().filter(dirty).length);
+  });
+
+  it('finds the indices that pass a test from the last ones and the replaced items, as a fresh pass does', () => {
+    const cache = new WeakMap<readonly P[], readonly number[]>();
+    const dirty = (p: P) => p.state === 'dirty';
+    const fresh = (list: readonly P[]) => list.flatMap((p, i) => (dirty(p) ? [i] : []));
+    let pages: readonly P[] = pagesOf(4096);
+    expect(indicesWhere(cache, pages, dirty)).toEqual(fresh(pages));
+    let seed = 5;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let round = 0; round < 40; round++) {
+      const at = [...new Set(Array.from({ length: 1 + rand(4) }, () => rand(4096)))].sort((a, b) => a - b);
+      const before = indicesWhere(cache, pages, dirty);
+      const reads = { n: 0 };
+      const next = patch(pages, at, reads);
+      const found = indicesWhere(cache, next, dirty);
+      expect(reads.n).toBeLessThanOrEqual(at.length);
+      expect(found).toEqual(fresh(next.slice()));
+      // The same indices: the same array.
+      const same = patch(next, [], undefined);
+      expect(indicesWhere(cache, same, dirty)).toBe(found);
+      expect(before).toEqual(fresh(pages));
+      pages = same;
+    }
+    // A list not made in place (another order) is passed over whole.
+    const reversed = pages.slice().reverse();
+    expect(indicesWhere(cache, reversed, dirty)).toEqual(fresh(reversed));
+  });
+
+  it('looks a key up by an index kept across lists patched in place, the first of equal keys', () => {
+    const cache = new WeakMap<readonly P[], ReadonlyMap<number, number>>();
+    const idOf = (p: P) => p.id;
+    const pages = pagesOf(4096);
+    expect(indexOfKey(cache, pages, 77, idOf)).toBe(76);
+    expect(indexOfKey(cache, pages, -1, idOf)).toBe(-1);
+    const reads = { n: 0 };
+    const next = patch(pages, [3, 76], reads);
+    expect(indexOfKey(cache, next, 77, idOf)).toBe(76);
+    expect(indexOfKey(cache, next, 4096, idOf)).toBe(4095);
+    // Only the replaced items are read (their keys checked against the old ones').
+    expect(reads.n).toBeLessThanOrEqual(4);
+    // A replaced item with another key: the index is built afresh.
+    const renamed = next.slice();
+    renamed[5] = { ...next[5]!, id: 77 };
+    notePatched(renamed, next, [5]);
+    expect(indexOfKey(cache, renamed, 77, idOf)).toBe(5);
+    expect(indexOfKey(cache, renamed, 6, idOf)).toBe(-1);
   });
 });

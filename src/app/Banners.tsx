@@ -9,6 +9,7 @@ import type { ThreadView, WaitView } from '../protocol/snapshot';
 import type { Busy } from '../store/store';
 import { wakeText } from '../panels/Threads/wake-text';
 import { grouped } from '../panels/format';
+import { liveIndices } from '../panels/common/threadIndex';
 import { useLab, useLabStore } from '../store/context';
 import {
   selectBusy,
@@ -122,7 +123,7 @@ function KernelBanner() {
         Leak: every thread is done, but the calls left this behind: {leaks.join('; ')}.
       </Banner>
     );
-  const live = threads.filter((t) => t.status !== 'done');
+  const live = liveIndices(threads).map((i) => threads[i]!);
   const inFlight = io?.length ?? 0;
   return (
     <Banner kind="summary" label="Kernel summary">

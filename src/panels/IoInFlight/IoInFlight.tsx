@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { selectIo, selectIoFinished, selectIoStarted, selectPanic, selectProfile } from '../../store/selectors';
 import type { LabState } from '../../store/store';
 import { useChangedNote } from '../common/changed';
+import { threadIndexOf } from '../common/threadIndex';
 import { threadColor } from '../../viz/palette';
 import { Panel } from '../Panel';
 import { hex } from '../format';
@@ -17,12 +18,7 @@ const NO_IO: readonly IoView[] = [];
 /** Each request's thread's position in the thread list (its colour), not the list: it is new every step. */
 const selectIoThreadIndexes = (s: LabState) => {
   const threads = s.snapshot?.threads ?? [];
-  return (s.snapshot?.io ?? NO_IO).map((req) =>
-    Math.max(
-      0,
-      threads.findIndex((t) => t.id === req.thread),
-    ),
-  );
+  return (s.snapshot?.io ?? NO_IO).map((req) => Math.max(0, threadIndexOf(threads, req.thread)));
 };
 
 interface ShortDraft {

@@ -16,6 +16,7 @@ import { stateFill, threadColor } from '../../viz/palette';
 import { PageGrouper, pageLabel } from '../../viz/pages';
 import { arrangeTrees, LayoutCache } from '../../viz/treeLayout';
 import { usePageLookup } from '../common/pageIndex';
+import { liveIndices } from '../common/threadIndex';
 import { useShownVnodes, useVnodeNames, VnodePicker } from '../common/VnodePicker';
 import { Panel } from '../Panel';
 import { RB_STROKE, stateTag, TreeLayer, type FocusMark } from './TreeLayer';
@@ -38,9 +39,12 @@ const DETAIL_SCALE = 0.75;
  */
 const selectFocusEntries = (s: LabState): (string | number)[] => {
   const out: (string | number)[] = [];
-  s.snapshot?.threads.forEach((t, i) => {
-    if (t.focusPage !== null && t.status !== 'done') out.push(t.id, i, t.focusPage);
-  });
+  const threads = s.snapshot?.threads;
+  if (!threads) return out;
+  for (const i of liveIndices(threads)) {
+    const t = threads[i]!;
+    if (t.focusPage !== null) out.push(t.id, i, t.focusPage);
+  }
   return out;
 };
 

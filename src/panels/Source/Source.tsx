@@ -24,6 +24,7 @@ import { DebugBar } from './DebugBar';
 import { fetchedSeed, fetchSeed } from './seeds';
 import { hasCode } from './code-lines';
 import { LocalsPane } from './LocalsPane';
+import { liveIndices, threadById } from '../common/threadIndex';
 import './Source.css';
 
 const NO_THREADS: readonly ThreadView[] = [];
@@ -102,7 +103,10 @@ export function Source() {
   const trailEnd = trail?.lines.at(-1) ?? null;
   // A followed thread outside the seed (in its caller) with a step that ran no seed line: show where another
   // live thread stands (the one it waits for, often) rather than leave the view on the licence header.
-  const otherLine = useMemo(() => threads.find((t) => t.status !== 'done' && t.line !== null)?.line ?? null, [threads]);
+  const otherLine = useMemo(() => {
+    for (const i of liveIndices(threads)) if (threads[i]!.line !== null) return threads[i]!.line;
+    return null;
+  }, [threads]);
   const sceneLine = useLab(selectSceneLine);
   const viewLine = sceneLine ?? followedLine ?? trailEnd ?? (followed ? otherLine : null);
   const dispatch = useDispatch();
@@ -111,7 +115,7 @@ export function Source() {
   const chosen = useLab(selectChosenLine);
   const previewLine = useLab(selectPreviewLine);
   const previousThreads = useLab(selectPreviousThreads);
-  const before = followedId === null ? undefined : previousThreads?.find((t) => t.id === followedId);
+  const before = followedId === null || !previousThreads ? undefined : threadById(previousThreads, followedId);
   const onBreakpoint = useCallback((line: number) => dispatch({ type: 'toggleBreakpoint', line }), [dispatch]);
   const onChoose = useCallback((line: number) => dispatch({ type: 'chooseLine', line }), [dispatch]);
   // Nothing to follow yet (a library scenario at step 0): show where the selected thread will go, else the

@@ -5,6 +5,7 @@
 import type { Step } from '../../protocol/scenario';
 import type { ThreadView } from '../../protocol/snapshot';
 import { THREAD_INK, threadColor } from '../../viz/palette';
+import { liveIndices, threadIndexOf } from '../common/threadIndex';
 
 /** The thread of the latest run or step among the first `cursor` steps. */
 export function lastActedThread(steps: readonly Step[], cursor: number): string | null {
@@ -42,15 +43,15 @@ export function followedThread(
   lastActed: string | null,
 ): Followed | null {
   const pick = (id: string | null, reason: FollowReason): Followed | null => {
-    const index = id === null ? -1 : threads.findIndex((t) => t.id === id);
+    const index = id === null ? -1 : threadIndexOf(threads, id);
     return index < 0 ? null : { thread: threads[index]!, index, reason };
   };
   const chosen = pick(selected, 'selected');
   if (chosen && chosen.thread.status !== 'done') return chosen;
   const last = pick(lastActed, 'last run');
   if (last && last.thread.status !== 'done') return last;
-  const active = threads.find((t) => t.status !== 'done');
-  return pick(active?.id ?? null, 'first active') ?? last ?? chosen;
+  const active = liveIndices(threads)[0];
+  return pick(active === undefined ? null : threads[active]!.id, 'first active') ?? last ?? chosen;
 }
 
 export interface LineMark {
@@ -65,15 +66,17 @@ export interface LineMark {
  */
 export function lineMarks(threads: readonly ThreadView[], followed: string | null = null): Map<number, LineMark[]> {
   const marks = new Map<number, LineMark[]>();
-  threads.forEach((t, i) => {
-    if (t.line === null || t.status === 'done') return;
+  // The live threads only (done threads stand nowhere), in thread order.
+  for (const i of liveIndices(threads)) {
+    const t = threads[i]!;
+    if (t.line === null) continue;
     const color = threadColor(i);
     const list = marks.get(t.line) ?? [];
     const mark = { id: t.id, color, ink: THREAD_INK };
     if (t.id === followed) list.unshift(mark);
     else list.push(mark);
     marks.set(t.line, list);
-  });
+  }
   return marks;
 }
 
@@ -93,9 +96,10 @@ export interface CallerNote {
 /** Threads standing outside the seed, in a caller's statement (a collaborator call). */
 export function callerNotes(threads: readonly ThreadView[]): CallerNote[] {
   const notes: CallerNote[] = [];
-  threads.forEach((t, index) => {
-    if (t.status !== 'done' && t.line === null && t.callerStmt) notes.push({ id: t.id, index, stmt: t.callerStmt });
-  });
+  for (const index of liveIndices(threads)) {
+    const t = threads[index]!;
+    if (t.line === null && t.callerStmt) notes.push({ id: t.id, index, stmt: t.callerStmt });
+  }
   return notes;
 }
 

@@ -1,6 +1,8 @@
 import { memo, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ArgSpec, CallSpec } from '../../protocol/profile';
+import { indicesWhere } from '../../protocol/patched';
+import type { ThreadView } from '../../protocol/snapshot';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectPanic, selectProfile, selectSelectedVnode } from '../../store/selectors';
 import type { LabState } from '../../store/store';
@@ -18,10 +20,14 @@ const selectThreadSetKey = (s: LabState) => {
 };
 const selectVnodeChoices = (s: LabState) => s.snapshot?.vnodes.map((v) => `${v.name}\t${v.mount}\t${v.state}`) ?? [];
 /** Threads whose call made a mapping (a done mmap that returned an object): what `mapping` arguments name. */
-const selectMappings = (s: LabState) =>
-  s.snapshot?.threads
-    .filter((t) => t.call === 'mmap' && t.status === 'done' && typeof t.ret === 'string' && t.ret.startsWith('obj'))
-    .map((t) => t.id) ?? [];
+const isMapping = (t: ThreadView) =>
+  t.call === 'mmap' && t.status === 'done' && typeof t.ret === 'string' && t.ret.startsWith('obj');
+const MAPPINGS = new WeakMap<readonly ThreadView[], readonly number[]>();
+// Worked out from the threads a step replaced (patched.ts), not a pass over every thread on each store update.
+const selectMappings = (s: LabState) => {
+  const threads = s.snapshot?.threads;
+  return threads ? indicesWhere(MAPPINGS, threads, isMapping).map((i) => threads[i]!.id) : [];
+};
 
 const EMPTY_CALLS: readonly CallSpec[] = [];
 

@@ -18,6 +18,7 @@ import { useChangedNote } from '../common/changed';
 import { ThreadCard } from './ThreadCard';
 import { waitText } from './thread-text';
 import { followedThread, selectLastActed } from '../Source/follow';
+import { RECENT_DONE, threadCards } from './thread-cards';
 import './Threads.css';
 
 /** The graph and its D3 link shapes load when first shown. */
@@ -25,9 +26,6 @@ const WaitGraph = lazy(() => import('./WaitGraph'));
 
 const NO_THREADS: readonly ThreadView[] = [];
 const NONE: readonly never[] = [];
-/** Finished threads shown by default: a bench of thousands of faults must not mean thousands of cards. */
-const RECENT_DONE = 12;
-
 /** The kernel threads, one card each, and the form that starts a new one. */
 export function Threads() {
   const threads = useLab(selectThreads) ?? NO_THREADS;
@@ -49,17 +47,7 @@ export function Threads() {
   const store = useLabStore();
   const changed = useChangedNote();
 
-  const doneCount = threads.reduce((n, t) => n + (t.status === 'done' ? 1 : 0), 0);
-  const hiddenDone = showAllDone ? 0 : Math.max(0, doneCount - RECENT_DONE);
-  // Live threads first: on a 720p projector they are what the class is looking at.
-  const live: { t: ThreadView; index: number }[] = [];
-  const finished: { t: ThreadView; index: number }[] = [];
-  let doneSeen = 0;
-  threads.forEach((t, index) => {
-    if (t.status !== 'done') live.push({ t, index });
-    else if (++doneSeen > hiddenDone || t.id === selected) finished.push({ t, index });
-  });
-  const visible = [...live, ...finished];
+  const { visible, doneCount, hiddenDone } = threadCards(threads, selected, showAllDone);
 
   return (
     <Panel
