@@ -44,7 +44,15 @@ function Banner({
 }) {
   const text = useRef<HTMLSpanElement>(null);
   const [open, setOpen] = useState(false);
-  const [clipped, setClipped] = useState(false);
+  const [clipped, setClippedState] = useState(false);
+  // Set only when it changes: React renders a component again for a set state even when the value is the one
+  // it has (its quick check fails right after the component's own render), and this runs after every step.
+  const shownClipped = useRef(false);
+  const setClipped = useRef((value: boolean) => {
+    if (shownClipped.current === value) return;
+    shownClipped.current = value;
+    setClippedState(value);
+  }).current;
   // Whether the text overflows its two lines. Read in the next animation frame, after every panel of the
   // step has changed the DOM: reading it in the commit forced a layout of the whole lab on every step
   // (the frame lays it out anyway). The observer follows the row's own size (a resize, a font scale).
@@ -54,7 +62,7 @@ function Banner({
     const observer = new ResizeObserver(() => setClipped(el.scrollHeight > el.clientHeight + 1));
     observer.observe(el);
     return () => observer.disconnect();
-  }, []);
+  }, [setClipped]);
   useEffect(() => {
     const el = text.current;
     if (!el) return;
