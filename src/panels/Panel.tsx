@@ -1,5 +1,46 @@
-import { useId, type ReactNode } from 'react';
+import { memo, useId, type ReactNode } from 'react';
 import { prefsStore, usePrefs, type PanelId } from '../store/prefs';
+
+/**
+ * Collapse and maximise: memoized, as the panel renders with its contents on every step that changes them.
+ */
+const PanelControls = memo(function PanelControls({
+  id,
+  title,
+  collapsed,
+  maximised,
+  bodyId,
+}: {
+  id: PanelId;
+  title: string;
+  collapsed: boolean;
+  maximised: boolean;
+  bodyId: string;
+}) {
+  return (
+    <span className="panel-controls">
+      <button
+        type="button"
+        aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${title}`}
+        title={collapsed ? 'Expand' : 'Collapse'}
+        aria-expanded={!collapsed}
+        aria-controls={bodyId}
+        onClick={() => prefsStore.getState().toggleCollapsed(id)}
+      >
+        <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
+      </button>
+      <button
+        type="button"
+        aria-label={`${maximised ? 'Restore' : 'Maximise'} ${title}`}
+        title={maximised ? 'Restore the layout' : 'Maximise'}
+        aria-pressed={maximised}
+        onClick={() => prefsStore.getState().maximise(maximised ? null : id)}
+      >
+        <span aria-hidden="true">{maximised ? '⤡' : '⤢'}</span>
+      </button>
+    </span>
+  );
+});
 
 /**
  * A landmark region named by its heading: every panel is one. With an `id`
@@ -31,29 +72,7 @@ export function Panel({
       <header className="panel-header">
         <h2 id={headingId}>{title}</h2>
         {!collapsed && actions}
-        {id && (
-          <span className="panel-controls">
-            <button
-              type="button"
-              aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${title}`}
-              title={collapsed ? 'Expand' : 'Collapse'}
-              aria-expanded={!collapsed}
-              aria-controls={bodyId}
-              onClick={() => prefsStore.getState().toggleCollapsed(id)}
-            >
-              <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
-            </button>
-            <button
-              type="button"
-              aria-label={`${maximised ? 'Restore' : 'Maximise'} ${title}`}
-              title={maximised ? 'Restore the layout' : 'Maximise'}
-              aria-pressed={maximised}
-              onClick={() => prefsStore.getState().maximise(maximised ? null : id)}
-            >
-              <span aria-hidden="true">{maximised ? '⤡' : '⤢'}</span>
-            </button>
-          </span>
-        )}
+        {id && <PanelControls id={id} title={title} collapsed={collapsed} maximised={maximised} bodyId={bodyId} />}
       </header>
       <div
         className="panel-body"

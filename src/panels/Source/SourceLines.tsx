@@ -16,6 +16,26 @@ interface LineProps {
 }
 
 /**
+ * A line's coloured code: memoized on its tokens (made once per file), so a line a thread comes to or leaves
+ * does not build its tokens again.
+ */
+const LineText = memo(function LineText({ tokens }: { tokens: readonly Token[] }) {
+  return (
+    <span className="src-text">
+      {tokens.map((tk, i) =>
+        tk.kind === 'plain' || tk.kind === 'ident' ? (
+          tk.text
+        ) : (
+          <span key={i} className={`tk-${tk.kind}`}>
+            {tk.text}
+          </span>
+        ),
+      )}
+    </span>
+  );
+});
+
+/**
  * One seed line. Memoized on its marks: a snapshot re-renders only the lines
  * a thread arrived at or left, never the whole file.
  */
@@ -54,17 +74,7 @@ const SourceLine = memo(
         >
           {n}
         </button>
-        <span className="src-text">
-          {tokens.map((tk, i) =>
-            tk.kind === 'plain' || tk.kind === 'ident' ? (
-              tk.text
-            ) : (
-              <span key={i} className={`tk-${tk.kind}`}>
-                {tk.text}
-              </span>
-            ),
-          )}
-        </span>
+        <LineText tokens={tokens} />
       </div>
     );
   },

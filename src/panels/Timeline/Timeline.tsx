@@ -3,6 +3,7 @@ import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectFontScale, usePrefs } from '../../store/prefs';
 import { selectBranch, selectBranches, selectCursor, selectLength, selectTimeline } from '../../store/selectors';
 import type { BranchView } from '../../protocol/debug';
+import type { TimelineEntry } from '../../protocol/messages';
 import type { LabState } from '../../store/store';
 import { trailText } from '../Source/follow';
 import { timelineMarkdown } from './markdown';
@@ -160,6 +161,17 @@ const TimelineRow = memo(
   (a, b) => a.step === b.step && a.label === b.label && a.ran === b.ran && a.place === b.place && a.forks === b.forks,
 );
 
+/** What a row says a step ran, made once per entry (an entry never changes): a step renders ~15 rows. */
+const RAN = new WeakMap<TimelineEntry, string>();
+function ranText(entry: TimelineEntry): string {
+  let text = RAN.get(entry);
+  if (text === undefined) {
+    text = entry.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : '';
+    RAN.set(entry, text);
+  }
+  return text;
+}
+
 /**
  * Every step so far in words; back, forward, jump, scrub. Acting on a past
  * step keeps the old future as a branch: the list marks where each other
@@ -208,7 +220,7 @@ export function Timeline() {
         key={i}
         step={i}
         label={entry?.label ?? 'setup'}
-        ran={entry?.trail.lines.length ? `ran seed lines ${trailText(entry.trail.lines, entry.trail.omitted)}` : ''}
+        ran={entry ? ranText(entry) : ''}
         place={i === cursor ? 'current' : i > cursor ? 'future' : ''}
         forks={forks.get(i) ?? NO_FORKS}
         setSize={rows}
