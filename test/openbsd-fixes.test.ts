@@ -7,6 +7,7 @@ import { PagerEngine } from '../src/engine/engine';
 import type { OpenBsdDigest } from '../src/engine/openbsd/views';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+import { stringifyDigest } from '../src/protocol/digest-json';
 
 type Json = Record<string, unknown>;
 const sp = (t: string, call: string, args: Json = {}) => ({ spawn: t, call, args });
@@ -124,5 +125,74 @@ describe('uvm_vnp_sync', () => {
     // Had it been synced, the sync would wait for vn1's object lock, which the sleeping fault holds.
     expect(thread(last, 's').status).toBe('done');
     expect(thread(last, 'f1').status).toBe('sleep');
+  });
+});
+
+describe('uvn_io', () => {
+  // A caller bug lets u_size drop below file_offset between the check at 1170 and line 1202: the fault reads
+  // from a killed (invalid) uvn of the truncated file and, once it has dropped the object lock (1189), a fresh
+  // attach sets u_size 100 (240). Line 1203 then computes the size_t `wanted = u_size - file_offset`, which
+  // wraps: uio_resid, and so the request's length, is 2^64 - 3996.
+  const wrapped = (complete: Json[]) =>
+    play({ machine: { physPages: 8 }, vnodes: [{ name: 'vn1', size: 8192 }] }, [
+      // A shared writable mmap uncaches the uvn, so the detach kills it (u_size stays 8192, flags 0).
+      sp('t1', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true }),
+      run('t1'),
+      sp('t2', 'uvn_detach', { vnode: 'vn1' }),
+      run('t2'),
+      // The file shrinks to 100 bytes; setsize skips the invalid uvn (1426).
+      sp('t3', 'uvm_vnp_setsize', { vnode: 'vn1', size: 100 }),
+      run('t3'),
+      // Through uvn_get to uvn_io line 1190: 4096 < 8192 passed 1170, u_nio 1, the object lock dropped (1189).
+      sp('t4', 'fault', { vnode: 'vn1', offset: 4096, access: 'read' }),
+      ...Array.from({ length: 44 }, () => step('t4')),
+      sp('t5', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+      run('t5'),
+      run('t4'),
+      ...complete,
+    ]);
+
+  it('asks VOP_READ for the size_t uio_resid line 1203 wraps to (2^64 - 3996), every digit in the digest', () => {
+    const digests = wrapped([]);
+    expect(digests.at(-2)!.io).toEqual([]);
+    expect(stringifyDigest(digests.at(-1)!.io)).toBe(
+      '[{"id":1,"thread":"t4","vnode":"vn1","rw":"read","offset":4096,"length":18446744073709547620}]',
+    );
+    expect(stringifyDigest(digests.at(-1))).toBe(
+      '{"step":53,"panic":null,"freePages":7,"threads":[' +
+        '{"id":"t1","call":"mmap","status":"done","wait":null,"ret":"obj"},' +
+        '{"id":"t2","call":"uvn_detach","status":"done","wait":null,"ret":null},' +
+        '{"id":"t3","call":"uvm_vnp_setsize","status":"done","wait":null,"ret":null},' +
+        '{"id":"t4","call":"fault","status":"io","wait":"io:1","ret":null},' +
+        '{"id":"t5","call":"uvn_attach","status":"done","wait":null,"ret":"obj"}],' +
+        '"vnodes":[{"name":"vn1","usecount":2,"vflag":[],"state":"active","size":100,"uvn":{' +
+        '"flags":["UVM_VNODE_VALID","UVM_VNODE_CANPERSIST"],"refs":1,"size":100,"nio":0,"npages":1,"pages":[' +
+        '{"offset":4096,"flags":["PG_BUSY","PG_CLEAN","PG_FAKE"],"queue":"none","wired":0,"mapped":false,"modified":false}]}}],' +
+        '"io":[{"id":1,"thread":"t4","vnode":"vn1","rw":"read","offset":4096,"length":18446744073709547620}]}',
+    );
+  });
+
+  it('takes a zero-byte short read of the wrapped request: got 0 -> EIO (1264-1265), the page freed (1092-1103)', () => {
+    // short:0 is below the length 2^64 - 3996, so the completion is possible (it was refused against -3996).
+    const last = wrapped([{ complete: 1, result: 'short:0' }, run('t4')]).at(-1)!;
+    expect(stringifyDigest(last)).toBe(
+      '{"step":55,"panic":null,"freePages":8,"threads":[' +
+        '{"id":"t1","call":"mmap","status":"done","wait":null,"ret":"obj"},' +
+        '{"id":"t2","call":"uvn_detach","status":"done","wait":null,"ret":null},' +
+        '{"id":"t3","call":"uvm_vnp_setsize","status":"done","wait":null,"ret":null},' +
+        '{"id":"t4","call":"fault","status":"done","wait":null,"ret":"VM_PAGER_ERROR"},' +
+        '{"id":"t5","call":"uvn_attach","status":"done","wait":null,"ret":"obj"}],' +
+        '"vnodes":[{"name":"vn1","usecount":2,"vflag":[],"state":"active","size":100,"uvn":{' +
+        '"flags":["UVM_VNODE_VALID","UVM_VNODE_CANPERSIST"],"refs":1,"size":100,"nio":-1,"npages":0,"pages":[]}}],' +
+        '"io":[]}',
+    );
+  });
+
+  it('completes the wrapped request in full: got = wanted, no zero-fill, the fault maps the page', () => {
+    const last = wrapped([{ complete: 1, result: 'ok' }, run('t4')]).at(-1)!;
+    expect(thread(last, 't4')).toMatchObject({ status: 'done', ret: 'VM_PAGER_OK' });
+    expect(vnode(last, 'vn1').uvn.pages).toEqual([
+      { offset: 4096, flags: ['PG_CLEAN'], queue: 'active', wired: 0, mapped: true, modified: false },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { scratchDir } from './fixtures/scratch';
 import { OPENBSD } from '../src/engine/openbsd/model';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
+import { stringifyDigest } from '../src/protocol/digest-json';
 import { measureSeedCoverage, unexplainedLines, type SeedCoverage } from '../tools/coverage-seed';
 
 const SCENARIOS = 'scenarios';
@@ -43,7 +44,7 @@ describe('scenario library', () => {
     expect(parsed.scenario.title).toMatch(/checked by hand against (uvm_vnode|vnode_pager)\.c: \S/i);
     const run = scenarioDigests(parsed.scenario);
     expect(run.refused).toBeNull();
-    const actual = run.digests.map((d) => JSON.stringify(d));
+    const actual = run.digests.map((d) => stringifyDigest(d));
     const expected = expectedDigests(name);
     expect(actual.length).toBe(expected.length);
     actual.forEach((line, i) => expect(line, `${name} digest line ${i + 1}`).toBe(expected[i]));

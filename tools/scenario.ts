@@ -12,6 +12,7 @@
 import { readFileSync, statSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
+import { stringifyDigest } from '../src/protocol/digest-json';
 import { formatScenarioError, LIMITS, parseScenarioBytes } from '../src/scenario/schema';
 import { CLOSED_PIPE_STATUS } from './closed-pipe';
 import { fromCaller } from './caller-path';
@@ -108,11 +109,11 @@ export function main(argv: readonly string[], io: RunnerIo = nodeIo): number {
       ? undefined
       : (d: { step: number }) => {
           step = d.step + 1;
-          out.line(JSON.stringify(d));
+          out.line(stringifyDigest(d));
         };
     const run = runScenario(parsed.scenario, each);
     // The refused step changed nothing, so the engine's state is the last digest's.
-    if (finalOnly) out.line(JSON.stringify(run.engine.digest()));
+    if (finalOnly) out.line(stringifyDigest(run.engine.digest()));
     out.flush();
     if (run.refused) {
       io.stderr(`step ${run.refused.step}: ${oneLine(run.refused.reason)}\n`);

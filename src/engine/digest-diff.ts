@@ -5,6 +5,7 @@
  * matched by it, not by position, so one extra page does not make every
  * later page "differ". Kernel-neutral: it walks whatever the digest holds.
  */
+import { stringifyDigest } from '../protocol/digest-json';
 import { hex } from '../protocol/format';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -24,7 +25,7 @@ function keyOf(item: Json): string | null {
 }
 
 function same(a: Json, b: Json): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return stringifyDigest(a) === stringifyDigest(b);
 }
 
 function walk(a: Json, b: Json, path: string, out: string[]): void {

@@ -10,6 +10,7 @@
  * In a selector a value that reads as an integer (decimal or 0x hex) is a
  * number, `true`/`false`/`null` are themselves, anything else is a string.
  */
+import { stringifyDigest } from '../protocol/digest-json';
 
 export type PathSelector = { index: number } | { key: string; value: string | number | boolean | null };
 
@@ -73,7 +74,7 @@ export function parsePath(text: string): { ok: true; parts: PathPart[] } | { ok:
 export type Lookup = { found: true; value: unknown } | { found: false; reason: string };
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? v : stringifyDigest(v);
 }
 
 /** Follow parsed parts from `root`. */

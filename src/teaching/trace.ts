@@ -18,6 +18,7 @@
  */
 import { PagerEngine } from '../engine/engine';
 import { SnapshotBuilder } from '../engine/view';
+import { stringifyDigest } from '../protocol/digest-json';
 import type { Scenario, Step } from '../protocol/scenario';
 import { threadOf } from '../protocol/scenario';
 import { digestIo, digestThreads, type JudgeState, type ThreadView } from './state';
@@ -85,7 +86,7 @@ function replayNoting(shadow: PagerEngine, builder: SnapshotBuilder, step: Step,
       note();
     } while ('run' in step && ready());
   }
-  const same = (e: PagerEngine) => JSON.stringify({ ...e.digest(), step: 0 });
+  const same = (e: PagerEngine) => stringifyDigest({ ...e.digest(), step: 0 });
   if (same(shadow) !== same(expected))
     throw new Error(
       `replaying ${JSON.stringify(step)} statement by statement did not reach the state the step reached`,

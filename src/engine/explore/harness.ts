@@ -13,6 +13,7 @@
  * far, ready to paste into the lab or the runner. Framework-free: any test
  * runner reports the throw.
  */
+import { stringifyDigest } from '../../protocol/digest-json';
 import type { Scenario, Setup, Step } from '../../protocol/scenario';
 import { setupOf } from '../../protocol/scenario';
 import { PagerEngine } from '../engine';
@@ -106,7 +107,7 @@ export class ScenarioHarness {
 
   /** The step must be refused (and change nothing); its reason must match `reason` when given. */
   expectRefused(step: Step, reason?: RegExp | string): this {
-    const before = JSON.stringify(this.digest());
+    const before = stringifyDigest(this.digest());
     const refusal = this.engine.apply(step);
     if (refusal === null) {
       this.applied.push(step);
@@ -114,7 +115,7 @@ export class ScenarioHarness {
     }
     if (reason !== undefined && !(typeof reason === 'string' ? refusal.includes(reason) : reason.test(refusal)))
       this.fail(`${stepLabel(step)} was refused with "${refusal}", expected ${String(reason)}`);
-    if (JSON.stringify(this.digest()) !== before) this.fail(`the refused ${stepLabel(step)} changed the digest`);
+    if (stringifyDigest(this.digest()) !== before) this.fail(`the refused ${stepLabel(step)} changed the digest`);
     return this;
   }
 

@@ -9,7 +9,7 @@ import { EIO } from './constants';
 import { BLOCK, type IoOutcome, type IoRequest, type KThread, type Proc } from './types';
 
 export type NewRequest = Pick<IoRequest, 'vnode' | 'rw' | 'offset' | 'length' | 'pages'> &
-  Partial<Pick<IoRequest, 'iodone' | 'ctx' | 'fields'>>;
+  Partial<Pick<IoRequest, 'iodone' | 'ctx' | 'fields' | 'exactLength'>>;
 
 export function startRequest(k: Kernel, th: KThread, r: NewRequest): IoRequest {
   const req: IoRequest = {
@@ -24,6 +24,7 @@ export function startRequest(k: Kernel, th: KThread, r: NewRequest): IoRequest {
     ctx: r.ctx ?? null,
     fields: r.fields ?? {},
   };
+  if (r.exactLength !== undefined) req.exactLength = r.exactLength;
   k.s.io.push(req);
   return req;
 }

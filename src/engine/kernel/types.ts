@@ -46,6 +46,11 @@ export interface IoRequest {
   rw: 'read' | 'write';
   offset: number;
   length: number;
+  /**
+   * The length exactly as the C's size_t holds it, when it is above 2^53 - 1 (`length` is then only the nearest
+   * double): OpenBSD's uvn_io can compute a wrapped uio_resid (uvm_vnode.c line 1203).
+   */
+  exactLength?: bigint;
   /** Physical pages the transfer maps. */
   pages: number[];
   /**

@@ -5,7 +5,7 @@
 import { EBUSY, EIO, PAGE_SIZE, round_page } from '../kernel/constants';
 import { holds } from '../kernel/locks';
 import { locals, panic, traced, wakeup } from '../kernel/sched';
-import type { KThread, Proc } from '../kernel/types';
+import type { IoOutcome, KThread, Proc } from '../kernel/types';
 import {
   LK_EXCLUSIVE,
   LK_NOWAIT,
@@ -289,6 +289,9 @@ export const uvn_get = traced(
   },
 );
 
+/** 2^64: a size_t below zero wraps to this plus it. */
+const SIZE_T_WRAP = 1n << 64n;
+
 export const uvn_io = traced(
   'uvn_io',
   function* (k: UvmKernel, th: KThread, vp: UvmVnode, pps: Page[], flags: number, rw: 'read' | 'write'): Proc<number> {
@@ -301,9 +304,10 @@ export const uvn_io = traced(
     let nowait: boolean | null = null;
     let result: number | null = null;
     let mapinflags: string | null = null;
-    let got: number | null = null;
-    let wanted: number | null = null;
-    let resid: number | null = null;
+    // size_t in the C: a bigint once line 1203 has wrapped below zero (see SIZE_T_WRAP).
+    let got: number | bigint | null = null;
+    let wanted: number | bigint | null = null;
+    let resid: number | bigint | null = null;
     let lkflags: number | null = null;
     locals(th, () => ({
       uvn: show.uvn(vp),
@@ -316,9 +320,9 @@ export const uvn_io = traced(
       waitf: nowait === null ? UNSET : nowait ? 'M_NOWAIT' : 'M_WAITOK',
       result: show.errno(result),
       mapinflags: mapinflags ?? UNSET,
-      got: show.int(got),
-      wanted: show.int(wanted),
-      'uio.uio_resid': show.int(resid),
+      got: typeof got === 'bigint' ? got.toString() : show.int(got),
+      wanted: typeof wanted === 'bigint' ? wanted.toString() : show.int(wanted),
+      'uio.uio_resid': typeof resid === 'bigint' ? resid.toString() : show.int(resid),
       netunlocked: 0,
       lkflags: lkflags === null ? UNSET : lkflags ? 'LK_NOWAIT' : 0,
     }));
@@ -373,11 +377,16 @@ export const uvn_io = traced(
     yield 1202;
     if (file_offset + wanted > uvn.size) {
       yield 1203;
-      wanted = uvn.size - file_offset;
+      // size_t = voff_t - off_t: u_size can be below file_offset here (an attach of an invalid uvn set it
+      // meanwhile, line 240, after the check at 1170), and the difference then wraps modulo 2^64.
+      const diff = uvn.size - file_offset;
+      wanted = diff >= 0 ? diff : SIZE_T_WRAP + BigInt(diff);
     }
     for (const line of [1204, 1205, 1206, 1207, 1208, 1209, 1210]) yield line;
     resid = wanted;
     yield 1211;
+    // The request's length is uio_resid: a wrapped one is kept exactly beside its nearest double.
+    const length = Number(wanted);
 
     // No thread here holds NET_LOCK.
     yield 1217;
@@ -393,18 +402,22 @@ export const uvn_io = traced(
     yield 1236;
     if (result === 0) {
       const ids = pps.map((p) => p.id);
+      const exact = typeof wanted === 'bigint' ? wanted : undefined;
+      // uio_resid after the transfer: what was asked less what was done (a complete transfer leaves 0).
+      const left = (io: IoOutcome): number | bigint =>
+        typeof wanted === 'bigint' ? (io.done === length ? 0n : wanted - BigInt(io.done)) : wanted! - io.done;
       if (rw === 'read') {
         yield 1238;
         yield 1239;
-        const io = yield* VOP_RDWR(k, th, vp, 'read', file_offset, wanted, ids);
+        const io = yield* VOP_RDWR(k, th, vp, 'read', file_offset, length, ids, exact);
         result = io.error;
-        resid = wanted - io.done;
+        resid = left(io);
       } else {
         yield 1238;
         yield 1241;
-        const io = yield* VOP_RDWR(k, th, vp, 'write', file_offset, wanted, ids);
+        const io = yield* VOP_RDWR(k, th, vp, 'write', file_offset, length, ids, exact);
         result = io.error;
-        resid = wanted - io.done;
+        resid = left(io);
       }
       yield 1245;
       if ((uvn.flags & UVM_VNODE_VNISLOCKED) === 0) {
@@ -418,9 +431,9 @@ export const uvn_io = traced(
     yield 1261;
     if (result === 0) {
       yield 1262;
-      got = wanted - resid;
+      got = typeof wanted === 'bigint' ? wanted - BigInt(resid!) : wanted! - Number(resid);
       yield 1264;
-      if (wanted && got === 0) {
+      if (wanted && (got === 0 || got === 0n)) {
         yield 1265;
         result = EIO;
       } else {

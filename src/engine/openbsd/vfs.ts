@@ -104,8 +104,9 @@ export function* VOP_RDWR(
   offset: number,
   length: number,
   pages: number[],
+  exactLength?: bigint,
 ): Proc<IoOutcome> {
   if (isDeadfs(vp)) return { error: EIO, done: 0 };
-  const req = startRequest(k, th, { vnode: vp.name, rw, offset, length, pages });
+  const req = startRequest(k, th, { vnode: vp.name, rw, offset, length, pages, exactLength });
   return yield* awaitRequest(k, th, req);
 }

@@ -224,7 +224,7 @@ export function openbsdDigest(k: UvmKernel, step: number): OpenBsdDigest {
       vnode: r.vnode,
       rw: r.rw,
       offset: r.offset,
-      length: r.length,
+      length: r.exactLength ?? r.length,
     })),
   };
 }
@@ -247,5 +247,6 @@ export interface OpenBsdDigest extends Digest {
       pages: { offset: number; flags: string[]; queue: string; wired: number; mapped: boolean; modified: boolean }[];
     };
   }[];
-  io: { id: number; thread: string; vnode: string; rw: 'read' | 'write'; offset: number; length: number }[];
+  /** `length` is a bigint only for a size_t above 2^53 - 1 (stringifyDigest writes it exactly). */
+  io: { id: number; thread: string; vnode: string; rw: 'read' | 'write'; offset: number; length: number | bigint }[];
 }
