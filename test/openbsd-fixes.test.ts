@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
 import type { OpenBsdDigest } from '../src/engine/openbsd/views';
-import { scenarioDigests } from '../src/engine/run-scenario';
+import { runScenario, scenarioDigests } from '../src/engine/run-scenario';
+import { SnapshotBuilder } from '../src/engine/view';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
 import { stringifyDigest } from '../src/protocol/digest-json';
 
@@ -133,24 +134,25 @@ describe('uvn_io', () => {
   // from a killed (invalid) uvn of the truncated file and, once it has dropped the object lock (1189), a fresh
   // attach sets u_size 100 (240). Line 1203 then computes the size_t `wanted = u_size - file_offset`, which
   // wraps: uio_resid, and so the request's length, is 2^64 - 3996.
+  const wrappedSteps = (complete: Json[]) => [
+    // A shared writable mmap uncaches the uvn, so the detach kills it (u_size stays 8192, flags 0).
+    sp('t1', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true }),
+    run('t1'),
+    sp('t2', 'uvn_detach', { vnode: 'vn1' }),
+    run('t2'),
+    // The file shrinks to 100 bytes; setsize skips the invalid uvn (1426).
+    sp('t3', 'uvm_vnp_setsize', { vnode: 'vn1', size: 100 }),
+    run('t3'),
+    // Through uvn_get to uvn_io line 1190: 4096 < 8192 passed 1170, u_nio 1, the object lock dropped (1189).
+    sp('t4', 'fault', { vnode: 'vn1', offset: 4096, access: 'read' }),
+    ...Array.from({ length: 44 }, () => step('t4')),
+    sp('t5', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
+    run('t5'),
+    run('t4'),
+    ...complete,
+  ];
   const wrapped = (complete: Json[]) =>
-    play({ machine: { physPages: 8 }, vnodes: [{ name: 'vn1', size: 8192 }] }, [
-      // A shared writable mmap uncaches the uvn, so the detach kills it (u_size stays 8192, flags 0).
-      sp('t1', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true }),
-      run('t1'),
-      sp('t2', 'uvn_detach', { vnode: 'vn1' }),
-      run('t2'),
-      // The file shrinks to 100 bytes; setsize skips the invalid uvn (1426).
-      sp('t3', 'uvm_vnp_setsize', { vnode: 'vn1', size: 100 }),
-      run('t3'),
-      // Through uvn_get to uvn_io line 1190: 4096 < 8192 passed 1170, u_nio 1, the object lock dropped (1189).
-      sp('t4', 'fault', { vnode: 'vn1', offset: 4096, access: 'read' }),
-      ...Array.from({ length: 44 }, () => step('t4')),
-      sp('t5', 'uvn_attach', { vnode: 'vn1', prot: 'r' }),
-      run('t5'),
-      run('t4'),
-      ...complete,
-    ]);
+    play({ machine: { physPages: 8 }, vnodes: [{ name: 'vn1', size: 8192 }] }, wrappedSteps(complete));
 
   it('asks VOP_READ for the size_t uio_resid line 1203 wraps to (2^64 - 3996), every digit in the digest', () => {
     const digests = wrapped([]);
@@ -186,6 +188,15 @@ describe('uvn_io', () => {
         '"flags":["UVM_VNODE_VALID","UVM_VNODE_CANPERSIST"],"refs":1,"size":100,"nio":-1,"npages":0,"pages":[]}}],' +
         '"io":[]}',
     );
+  });
+
+  it("shows the lab the wrapped length with every digit (the I/O panel's length column)", () => {
+    const { engine, refused } = runScenario(
+      parse({ machine: { physPages: 8 }, vnodes: [{ name: 'vn1', size: 8192 }] }, wrappedSteps([])),
+    );
+    expect(refused).toBeNull();
+    const io = new SnapshotBuilder(engine.k, engine.model).build(53).io;
+    expect(io).toMatchObject([{ id: 1, length: 2 ** 64 - 3996, exactLength: '18446744073709547620' }]);
   });
 
   it('completes the wrapped request in full: got = wanted, no zero-fill, the fault maps the page', () => {

@@ -196,6 +196,28 @@ describe('short completion', () => {
     expect(parseShortBytes('-1', 4096)).toMatchObject({ ok: false });
     expect(parseShortBytes('', 4096)).toMatchObject({ ok: false });
   });
+
+  it('keeps to what a step takes (B <= 2^53 - 1) below a wrapped size_t length, and names that length exactly', () => {
+    const wrapped = 2 ** 64 - 3996;
+    expect(defaultShortBytes(wrapped)).toBe(9007199254740480);
+    expect(parseShortBytes(String(defaultShortBytes(wrapped)), wrapped)).toEqual({
+      ok: true,
+      result: 'short:9007199254740480',
+    });
+    expect(parseShortBytes('10000000000000000000', wrapped)).toEqual({
+      ok: false,
+      error: 'must be at most 2^53 - 1 bytes',
+    });
+    expect(parseShortBytes('4096', 4096, '4096')).toEqual({
+      ok: false,
+      error: 'must be less than the length, 4096 bytes',
+    });
+    expect(parseShortBytes('2e19', wrapped)).toMatchObject({ ok: false });
+    expect(parseShortBytes('20000000000000000000', wrapped, '18446744073709547620')).toEqual({
+      ok: false,
+      error: 'must be less than the length, 18446744073709547620 bytes',
+    });
+  });
 });
 
 describe('source following', () => {

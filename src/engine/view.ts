@@ -373,6 +373,7 @@ export class SnapshotBuilder {
           rw: r.rw,
           offset: r.offset,
           length: r.length,
+          ...(r.exactLength === undefined ? {} : { exactLength: r.exactLength.toString() }),
           pageOffsets: r.pages.map((id) => views.pageOffset?.(k, id) ?? -1),
           fields: { ...r.fields },
         })),

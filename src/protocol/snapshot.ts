@@ -120,6 +120,11 @@ export interface IoView {
   readonly rw: 'read' | 'write';
   readonly offset: number;
   readonly length: number;
+  /**
+   * The length with every digit, when it is above 2^53 - 1 and `length` is only its nearest double: OpenBSD's
+   * uvn_io can ask for a wrapped size_t (uvm_vnode.c line 1203).
+   */
+  readonly exactLength?: string;
   /** Byte offsets of the pages the transfer maps. */
   readonly pageOffsets: readonly number[];
   /** Extra fields, keyed as the profile's `ioFields`. */

@@ -43,7 +43,7 @@ export function IoInFlight() {
 
   const confirmShort = (req: IoView) => {
     if (!draft) return;
-    const parsed = parseShortBytes(draft.text, req.length);
+    const parsed = parseShortBytes(draft.text, req.length, req.exactLength);
     if (!parsed.ok) {
       setDraft({ ...draft, error: parsed.error });
       return;
@@ -99,7 +99,7 @@ export function IoInFlight() {
                     <td className="mono">{req.vnode}</td>
                     <td>{req.rw}</td>
                     <td className="mono">{hex(req.offset)}</td>
-                    <td className="mono">{req.length}</td>
+                    <td className="mono">{req.exactLength ?? req.length}</td>
                     <td className="mono io-pages">{pagesText(req.pageOffsets, pageKey)}</td>
                     {ioFields.map((f) => (
                       <td className="mono" key={f.key}>
@@ -153,7 +153,7 @@ export function IoInFlight() {
                           }}
                         >
                           <label>
-                            bytes transferred (0 ≤ B &lt; {req.length})
+                            bytes transferred (0 ≤ B &lt; {req.exactLength ?? req.length})
                             <input
                               type="number"
                               min={0}
