@@ -56,6 +56,21 @@ describe("a link visit's fallback", () => {
     ]);
   });
 
+  it('link data that makes the decompressor throw (a mistyped or cut link): the same, and the worker lives', () => {
+    // NOTE: lz-string throws on some strings ("zz", "zzz") instead of returning null or ""; in the worker that
+    // uncaught throw stopped it, and reopening the same link stopped it again until the page gave up.
+    for (const data of ['zz', 'zzz']) {
+      const events: SimEvent[] = [];
+      const host = new SimHost((e) => events.push(e));
+      const source = { kind: 'link' as const, hash: `#scenario=${data}&at=2` };
+      host.handle({ type: 'sim.open', id: 1, source, origin: 'Shared link', fallback: libraryStart });
+      expect(answers(events)).toMatchObject([
+        { type: 'sim.error', message: 'Shared link: the #scenario= data is not a valid compressed scenario' },
+        { type: 'sim.snapshot', length: 0 },
+      ]);
+    }
+  });
+
   it('a saved session refused in turn gives way to the library start, each saying why', () => {
     const events: SimEvent[] = [];
     const host = new SimHost((e) => events.push(e));

@@ -40,7 +40,14 @@ export function readScenarioLink(hash: string, origin = 'Shared link'): ReadResu
       ok: false,
       message: `${origin}: the link holds ${grouped(params.data.length)} characters; the limit is ${grouped(MAX_LINK_LENGTH)}`,
     };
-  const text = LZString.decompressFromEncodedURIComponent(params.data);
+  let text: string | null;
+  try {
+    text = LZString.decompressFromEncodedURIComponent(params.data);
+  } catch {
+    // NOTE: lz-string throws (a TypeError) on some malformed data ("zz") instead of returning null; uncaught,
+    // that stopped the worker on every reopen of the same link.
+    text = null;
+  }
   if (!text) return { ok: false, message: `${origin}: the #scenario= data is not a valid compressed scenario` };
   return readScenarioText(text, origin);
 }
