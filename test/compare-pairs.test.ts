@@ -87,6 +87,33 @@ describe('the pair index', () => {
   );
 });
 
+describe("the stories' words against the C", () => {
+  const seed = readFileSync('public/seeds/uvm_vnode.c', 'utf8').split('\n');
+  /** The seed functions with a line that clears `flag` (`atomic_clearbits_int(…, …flag…)`). */
+  function clearersOf(flag: string): string[] {
+    const found = new Set<string>();
+    let fn = '';
+    for (const line of seed) {
+      // A function's definition starts at column 0 with its name (the BSD style the seed is in).
+      const def = /^([a-z_][a-z0-9_]*)\(/.exec(line);
+      if (def) fn = def[1]!;
+      if (line.includes('atomic_clearbits_int') && new RegExp(`\\b${flag}\\b`).test(line)) found.add(fn);
+    }
+    return [...found];
+  }
+
+  it('an OpenBSD step that says a function cleared a page flag names the function whose line clears it', () => {
+    let named = 0;
+    for (const pair of pairs)
+      for (const step of pair.story)
+        for (const [, fn, flag] of step.openbsd.says.matchAll(/\b([a-z]\w*_\w+) cleared (PG_[A-Z]+)/g)) {
+          named++;
+          expect(clearersOf(flag!), `${pair.id} "${step.title}": ${fn} cleared ${flag}`).toContain(fn);
+        }
+    expect(named).toBeGreaterThan(0);
+  });
+});
+
 describe('claims', () => {
   it('are goals of the teaching language, read strictly, and fail where the digest says otherwise', () => {
     const all = digests('two-threads-fault-same-page', 'openbsd');
