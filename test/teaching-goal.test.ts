@@ -84,6 +84,20 @@ describe('answer values', () => {
     expect(answerFormHint('', 7)).toBeNull();
   });
 
+  it('says flag names go in full when a flag list is typed as the uvn flags summary abbreviates it', () => {
+    const flags = ['UVM_VNODE_VALID', 'UVM_VNODE_CANPERSIST', 'UVM_VNODE_WRITEABLE'];
+    // The summary line reads "u_flags = 0x203 (VALID|CANPERSIST|WRITEABLE)"; the answer names them as the C does.
+    expect(answerMatches('VALID|CANPERSIST|WRITEABLE', flags)).toBe(false);
+    expect(answerFormHint('VALID|CANPERSIST|WRITEABLE', flags)).toMatch(/^flag names in full/);
+    expect(answerFormHint('UVM_VNODE_VALID|CANPERSIST', flags)).toMatch(/^flag names in full/);
+    // The same hint whatever the flags are (an empty list too): it tells the form, not the answer.
+    expect(answerFormHint('BUSY', [])).toBe(answerFormHint('BUSY', ['PG_BUSY']));
+    // Full names, wrong or right, and lists that are not of C names (thread ids), get none.
+    expect(answerFormHint('UVM_VNODE_VALID', flags)).toBeNull();
+    expect(answerFormHint('t2|t3', ['t2'])).toBeNull();
+    expect(answerFormHint('none', flags)).toBeNull();
+  });
+
   it('refuses text that cannot be a value of the kind', () => {
     expect(readAnswer('many', 3)).toBeUndefined();
     expect(readAnswer('maybe', true)).toBeUndefined();

@@ -79,13 +79,28 @@ export function readAnswer(text: string, like: Value): Value | undefined {
 
 /**
  * How an answer like `expected` is written, when `text` cannot be read as one (a number typed as words, `yes`
- * for a boolean); null when it can (it is then only not the answer).
+ * for a boolean) or is a flag list in a form no answer has (names without their prefix); null otherwise (the
+ * text is then only not the answer).
  */
 export function answerFormHint(text: string, expected: Value): string | null {
-  if (text.trim() === '' || readAnswer(text, expected) !== undefined) return null;
+  if (text.trim() === '') return null;
+  if (readAnswer(text, expected) !== undefined) return flagListHint(text, expected);
   if (typeof expected === 'number') return 'a number: decimal or 0x hex';
   if (typeof expected === 'boolean') return 'true or false';
   return null;
+}
+
+/**
+ * A list of flags typed without their family's prefix (`VALID|CANPERSIST`, as the uvn flags panel's summary
+ * line abbreviates u_flags) is readable but never the answer, which names them as the C does: say so. Only for
+ * a list of C names (or an empty one), and decided by the typed names' form, not by which names are expected.
+ */
+function flagListHint(text: string, expected: Value): string | null {
+  if (!isStringList(expected) || !expected.every((name) => name.includes('_'))) return null;
+  const read = readAnswer(text, expected);
+  if (!isStringList(read) || !read.some((name) => /^[A-Z][A-Z0-9]*$/.test(name))) return null;
+  // NOTE: no example name: an example could be one of the flags asked about.
+  return 'flag names in full, with their prefix, as the C writes them';
 }
 
 /** Whether typed `text` is the answer `expected`. */
