@@ -305,8 +305,9 @@ test('the embedded viewer: a read-only lab following a lesson', async ({ page })
     'href',
     /#lesson=two-faults-one-page&scene=2$/,
   );
-  // Nothing that acts is offered: no "Start a call", no Run, no Complete.
+  // Nothing that acts is offered: no "Start a call", no Run, no Complete, no debugger (Step, Run, Run to line).
   await expect(lab.threads.form).toBeHidden();
+  await expect(page.getByRole('toolbar', { name: 'Debugger' })).toBeHidden();
   await expect(lab.threads.runButton('t2')).toBeHidden();
   await expect(lab.io.completeButton(1)).toBeHidden();
   await expect(page.getByRole('toolbar', { name: 'Scenario' })).toHaveCount(0);
