@@ -4,6 +4,7 @@
  * again what it had not answered, Step presses are coalesced, and a saved session is read as strictly as
  * an import (persistence.ts) with a fallback when the worker refuses it.
  */
+import LZString from 'lz-string';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimClient } from '../src/client/sim-client';
 import type { Command, SimEvent } from '../src/protocol/messages';
@@ -91,6 +92,17 @@ describe('long work in the worker goes in slices', () => {
     });
     h.handle({ type: 'sim.load', id: 2, scenario: walkthrough(), cursor: 13 });
     expect(events.at(-1)).toMatchObject({ message: 'cursor: step 13 is past the last step (12)' });
+  });
+
+  it("names a link's step `at`, as the link does, when it is past the last step", () => {
+    const events: SimEvent[] = [];
+    const h = new SimHost((e) => events.push(e));
+    const hash = `#scenario=${LZString.compressToEncodedURIComponent(JSON.stringify(walkthrough()))}&at=999`;
+    h.handle({ type: 'sim.open', id: 1, source: { kind: 'link', hash }, origin: 'Shared link', cursor: 999 });
+    expect(events.at(-1)).toMatchObject({
+      type: 'sim.error',
+      message: 'Shared link: at: step 999 is past the last step (12)',
+    });
   });
 
   it('an open refused with a fallback opens the fallback, then says why', () => {

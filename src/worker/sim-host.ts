@@ -54,6 +54,8 @@ export interface HostOptions {
 /** How a scenario is opened: where the cursor goes, what is selected, and what if it is refused. */
 interface Opening {
   readonly cursor?: number;
+  /** What the opener called the cursor, for its messages: a link's `at=`, else `cursor`. */
+  readonly cursorName?: 'at' | 'cursor';
   readonly select?: string;
   readonly origin?: string;
   readonly fallback?: OpenFallback;
@@ -192,7 +194,11 @@ export class SimHost {
         if (!read.ok && !fallback) return this.error(cmd.id, read.message);
         if (read.ok) job.seed = pagerCard(read.scenario.pager)?.profile.seed.url;
         const run = read.ok
-          ? this.loading(job, read.scenario, { ...cmd, fallback })
+          ? this.loading(job, read.scenario, {
+              ...cmd,
+              fallback,
+              cursorName: cmd.source.kind === 'link' ? 'at' : 'cursor',
+            })
           : this.fallingBack(job, read.message, fallback!);
         return { job, what: 'Loading', total: read.ok ? read.scenario.steps.length : 0, run };
       }
@@ -266,7 +272,7 @@ export class SimHost {
    * with a `fallback`, opens that instead and says why).
    */
   private *loading(job: Job, scenario: Scenario, how: Opening): Work {
-    const { cursor, select, origin, fallback } = how;
+    const { cursor, select, origin, fallback, cursorName = 'cursor' } = how;
     const id = job.id;
     const prefix = origin ? `${origin}: ` : '';
     const refuse = (reason: string): Work =>
@@ -274,9 +280,9 @@ export class SimHost {
     const steps = scenario.steps;
     // A cursor is a step number: a saved session or a message may carry anything.
     if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor >= 0))
-      return yield* refuse(`cursor: expected a step number (a non-negative integer), got ${String(cursor)}`);
+      return yield* refuse(`${cursorName}: expected a step number (a non-negative integer), got ${String(cursor)}`);
     if (cursor !== undefined && cursor > steps.length)
-      return yield* refuse(`cursor: step ${cursor} is past the last step (${steps.length})`);
+      return yield* refuse(`${cursorName}: step ${cursor} is past the last step (${steps.length})`);
     const cancelled = (done: number, total = steps.length) =>
       `${prefix}loading cancelled after ${count(done)} of ${count(total)} steps; the session before it is still open`;
     // Cancelled is not refused: the fallback opens, without the note a refusal gets.
