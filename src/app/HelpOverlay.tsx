@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useLab, useLabStore } from '../store/context';
 import { selectHelpOpen } from '../store/selectors';
-import { SHORTCUTS } from './shortcuts';
+import { SHORTCUTS } from './shortcut-table';
 
 export function HelpOverlay() {
   const open = useLab(selectHelpOpen);

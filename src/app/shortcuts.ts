@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts, one table shared by the handler and the help overlay.
+ * Keyboard shortcuts: the handler (the help overlay lists them, shortcut-table.ts).
  * The stepping keys are the ones debuggers use (gdb's s/n/finish/run, and
  * F5/F9/F10/F11 as in Visual Studio and VS Code); they act on the thread the
  * source follows (the selected one, else the one last run; never a returned one while another can run).
@@ -9,19 +9,6 @@ import { followedThread, lastActedThread } from '../panels/Source/follow';
 import { seedLineHasCode } from '../panels/Source/code-lines';
 import { useLabStore } from '../store/context';
 import type { LabAction, LabState } from '../store/store';
-
-export const SHORTCUTS: readonly { keys: string; does: string }[] = [
-  { keys: 's  F11', does: 'Step: run the followed thread by one statement (into a call)' },
-  { keys: 'n  F10', does: 'Step over: run a call into a seed function to its return' },
-  { keys: 'o  Shift+F11', does: 'Step out: run until the thread returns from the function it is in' },
-  { keys: 'r  F5', does: 'Run the thread until it blocks, returns or reaches a breakpoint' },
-  { keys: 'Ctrl+F10', does: 'Run the thread to the chosen line (click a line of the source to choose it)' },
-  { keys: 'F9', does: 'Set or remove a breakpoint on the chosen line (or click a line number)' },
-  { keys: '←', does: 'Back one step in the timeline' },
-  { keys: '→', does: 'Forward one step in the timeline' },
-  { keys: '?', does: 'Show or hide this help' },
-  { keys: 'Esc', does: 'Close this help or any dialog (the keys above wait while one is open)' },
-];
 
 function typingInto(target: EventTarget | null): boolean {
   return (
