@@ -94,6 +94,26 @@ describe('long work in the worker goes in slices', () => {
     expect(events.at(-1)).toMatchObject({ message: 'cursor: step 13 is past the last step (12)' });
   });
 
+  it('refuses a completion whose result a scenario file could not hold, changing nothing', () => {
+    const events: SimEvent[] = [];
+    const h = new SimHost((e) => events.push(e));
+    // t2's fault has its read (request 1) in flight after the first four steps.
+    h.handle({ type: 'sim.load', id: 1, scenario: { ...walkthrough(), steps: walkthrough().steps.slice(0, 4) } });
+    const refusals = ['short:1.5', 'short:1e3', 'short:9007199254740992', 'short:-1', 'done'].map((result, i) => {
+      h.handle({ type: 'sim.complete', id: 2 + i, request: 1, result });
+      return (events.at(-1) as { message?: string }).message;
+    });
+    expect(refusals).toEqual([
+      'result: must be "ok", "eio" or "short:B", got the string "short:1.5"',
+      'result: must be "ok", "eio" or "short:B", got the string "short:1e3"',
+      'result: B in short:B must be at most 2^53 - 1, got 9007199254740992',
+      'result: must be "ok", "eio" or "short:B", got the string "short:-1"',
+      'result: must be "ok", "eio" or "short:B", got the string "done"',
+    ]);
+    h.handle({ type: 'sim.complete', id: 9, request: 1, result: 'short:512' });
+    expect(events.at(-1)).toMatchObject({ type: 'sim.snapshot', length: 5 });
+  });
+
   it("names a link's step `at`, as the link does, when it is past the last step", () => {
     const events: SimEvent[] = [];
     const h = new SimHost((e) => events.push(e));

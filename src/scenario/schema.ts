@@ -7,7 +7,7 @@
  */
 import { pagerCard, pagerNames } from '../engine/registry';
 import type { ArgSpec, CallSpec } from '../protocol/profile';
-import type { MountSpec, Scenario, Setup, SpawnStep, Step, VnodeSpec } from '../protocol/scenario';
+import type { MountSpec, Scenario, Setup, Step, VnodeSpec } from '../protocol/scenario';
 import {
   array,
   at,
@@ -359,10 +359,11 @@ const tooLong = (what: string, size: number, unit: string, limit: number): Parse
 });
 
 /**
- * Check one spawn typed into the lab against a loaded setup, as a file's would be: the call and its
- * arguments, names that must exist (`threads`: those spawned so far). Null when it is fine.
+ * Check one step made in the lab (a spawn typed into its form, a disk completion) against a loaded setup, as
+ * a file's would be: the call and its arguments, names that must exist (`threads`: those spawned so far), a
+ * completion's result. Null when it is fine.
  */
-export function checkSpawn(setup: Setup, threads: readonly string[], step: SpawnStep): ScenarioError | null {
+export function checkStep(setup: Setup, threads: readonly string[], step: Step): ScenarioError | null {
   const model = pagerCard(setup.pager);
   if (!model) return { step: 0, field: '', reason: `no pager model "${setup.pager}"` };
   const names = {

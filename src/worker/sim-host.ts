@@ -22,10 +22,10 @@ import {
   type ScenarioSource,
   type SimEvent,
 } from '../protocol/messages';
-import { setupOf, type Scenario, type SpawnStep, type Step } from '../protocol/scenario';
+import { setupOf, type CompleteStep, type Scenario, type SpawnStep, type Step } from '../protocol/scenario';
 import type { TeachCommand } from '../protocol/teach';
 import type { ViewSnapshot } from '../protocol/snapshot';
-import { checkSpawn } from '../scenario/schema';
+import { checkStep } from '../scenario/schema';
 import { readScenarioLink, readScenarioText, type ReadResult } from '../scenario/share';
 import { oneBranch, readBranches, replayBranches } from './saved-branches';
 import { ShownWait } from './shown-wait';
@@ -214,7 +214,7 @@ export class SimHost {
       case 'sim.undoReset':
         return this.undoReset(cmd.id);
       case 'sim.spawn':
-        return this.spawn(cmd.id, cmd.step);
+        return this.checked(cmd.id, cmd.step);
       case 'sim.run':
         return this.debug(job, cmd.thread, { kind: 'run' }, cmd.breakpoints);
       case 'sim.step':
@@ -226,7 +226,7 @@ export class SimHost {
       case 'sim.runTo':
         return this.debug(job, cmd.thread, { kind: 'runTo', line: cmd.line }, cmd.breakpoints);
       case 'sim.complete':
-        return this.apply(cmd.id, { complete: cmd.request, result: cmd.result });
+        return this.checked(cmd.id, { complete: cmd.request, result: cmd.result });
       case 'sim.seek': {
         const session = this.current?.session;
         if (!session) return this.error(cmd.id, 'nothing loaded');
@@ -449,12 +449,16 @@ export class SimHost {
     this.shown = null;
   }
 
-  private spawn(id: number, step: SpawnStep): void {
+  /**
+   * A spawn typed into the lab, or a completion's result, is read as a file's would be before the engine
+   * trusts it: what the lab takes, an export gives back and an import takes again.
+   */
+  private checked(id: number, step: SpawnStep | CompleteStep): void {
     const current = this.current;
     if (!current) return this.error(id, 'nothing loaded');
-    // A spawn typed into the lab is read as a file's would be, before the engine trusts it.
-    const threads = current.session.snapshot().threads.map((t) => t.id);
-    const invalid = checkSpawn(current.scenario, threads, step);
+    // A completion names no thread: the snapshot's list is made only for a spawn.
+    const threads = 'spawn' in step ? current.session.snapshot().threads.map((t) => t.id) : [];
+    const invalid = checkStep(current.scenario, threads, step);
     if (invalid) return this.error(id, invalid.field ? `${invalid.field}: ${invalid.reason}` : invalid.reason);
     this.apply(id, step);
   }
