@@ -193,7 +193,7 @@ describe('short completion', () => {
     expect(parseShortBytes('0', 4096)).toEqual({ ok: true, result: 'short:0' });
     expect(parseShortBytes('4095', 4096)).toEqual({ ok: true, result: 'short:4095' });
     expect(parseShortBytes('4096', 4096)).toMatchObject({ ok: false });
-    expect(parseShortBytes('-1', 4096)).toMatchObject({ ok: false });
+    expect(parseShortBytes('-1', 4096)).toEqual({ ok: false, error: 'enter a whole number of bytes, 0 or more' });
     expect(parseShortBytes('', 4096)).toMatchObject({ ok: false });
   });
 

@@ -14,7 +14,7 @@ export type ShortResult = { ok: true; result: string } | { ok: false; error: str
 /** Check what was typed; on success the `complete` result string `short:B`. */
 export function parseShortBytes(text: string, length: number, lengthText = String(length)): ShortResult {
   const bytes = parseByteCount(text);
-  if (bytes === null) return { ok: false, error: 'enter a whole number of bytes' };
+  if (bytes === null) return { ok: false, error: 'enter a whole number of bytes, 0 or more' };
   if (bytes >= length) return { ok: false, error: `must be less than the length, ${lengthText} bytes` };
   if (bytes > Number.MAX_SAFE_INTEGER) return { ok: false, error: 'must be at most 2^53 - 1 bytes' };
   return { ok: true, result: `short:${bytes}` };
