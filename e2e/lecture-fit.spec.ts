@@ -291,6 +291,33 @@ test.describe('the Learn pane beside a 1024x768 lab', () => {
   });
 });
 
+test.describe('a layout change at 1024x768 and 150% text', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('keeps the followed line in the Source view when the code area changes size', async ({ page }) => {
+    const lab = await Lab.openAt(page, 'lecture-walkthrough', 4);
+    // How much of line 1239's height the code view shows without a scroll (1: all of it).
+    const lineShown = () =>
+      lab.source.line(1239).evaluate((line) => {
+        const view = line.closest('.src-scroll')!;
+        const l = line.getBoundingClientRect();
+        const v = view.getBoundingClientRect();
+        const top = v.top + view.clientTop;
+        const shown = Math.min(l.bottom, top + view.clientHeight) - Math.max(l.top, top);
+        return Math.max(0, shown) / l.height;
+      });
+    const view = page.getByRole('toolbar', { name: 'View' });
+    for (let i = 0; i < 3; i++) await view.getByRole('button', { name: 'Larger text' }).click();
+    await expect(view.getByLabel('Text size')).toHaveText('150%');
+    await expect(lab.source.following).toHaveText('Following t2 (last run) · line 1239');
+    await expect.poll(lineShown).toBe(1);
+    await view.getByRole('combobox', { name: 'Layout' }).selectOption('focus:bits');
+    await expect.poll(lineShown).toBe(1);
+    await view.getByRole('combobox', { name: 'Layout' }).selectOption('full');
+    await expect.poll(lineShown).toBe(1);
+  });
+});
+
 test.describe('the page tree before its pan/zoom chunk', () => {
   test('is drawn fitted: its trees lie inside the drawing while d3-zoom is still on its way', async ({ page }) => {
     // The chunk never arrives in this test: what shows is what a class sees until it does.

@@ -136,12 +136,13 @@ export function Source() {
     view.moveTo(Math.min(end, top - (view.height - LINE_PX) / 2));
   };
 
-  // Follow the line to show when it changes, in the same render (the window is then right at once).
+  // Follow the line to show when it changes, in the same render (the window is then right at once); and when
+  // the view's height does (a layout or text size change can leave the line at an edge, or out of view).
   const showKey =
     lines.length === 0
       ? ''
       : viewLine !== null
-        ? `line:${followedId}:${viewLine}:${lines.length}:${LINE_PX}`
+        ? `line:${followedId}:${viewLine}:${lines.length}:${LINE_PX}:${view.height}`
         : restLine !== null
           ? `rest:${restLine}:${lines.length}:${LINE_PX}`
           : '';
