@@ -319,6 +319,15 @@ test('the embedded viewer: a read-only lab following a lesson', async ({ page })
   }
   const line = Number(/ · line (\d+)$/.exec((await lab.source.following.textContent())!)![1]);
   await expect(lab.source.line(line)).toBeInViewport();
+  // Page bits' flag headers stand on their side, taller than its table's view here: scrolled to, a page row is
+  // seen, not left under a header that stays on top of it.
+  const cell = lab.bits.cell('0x0', 'offset');
+  await cell.scrollIntoViewIfNeeded();
+  const hit = await cell.evaluate((td) => {
+    const r = td.getBoundingClientRect();
+    return td.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  });
+  expect(hit, "the page row's offset cell is what shows at its place").toBe(true);
   // The lesson itself still plays.
   await teach.answer('uvn_get');
   await expect(teach.reveal).toContainText('Right!');
