@@ -355,6 +355,14 @@ describe('command line (tools/explore.ts)', () => {
       json: true,
     });
     expect(parseArgs(['a.json', '--results', 'fine'])).toMatch(/--results/);
+    // Only the results a scenario may hold: a finding's scenario and link carry them to the runner and the lab.
+    expect(parseArgs(['a.json', '--results', 'ok,short:00'])).toBe(
+      '--results needs a list of ok, eio, short:B (B a whole number of bytes up to 2^53 - 1, no leading zero), got "short:00"',
+    );
+    expect(parseArgs(['a.json', '--results', 'short:9007199254740992'])).toMatch(/got "short:9007199254740992"$/);
+    expect(parseArgs(['a.json', '--results', 'short:9007199254740991,eio'])).toMatchObject({
+      results: ['short:9007199254740991', 'eio'],
+    });
     expect(parseArgs(['a.json', '--preempt'])).toMatch(/--preempt needs a whole number/);
     expect(parseArgs(['a.json', '--max-schedules', '0'])).toMatch(/at least 1/);
     expect(parseArgs(['a.json', 'b.json'])).toMatch(/one scenario file/);

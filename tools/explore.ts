@@ -60,8 +60,16 @@ export function parseArgs(argv: readonly string[]): ExploreArgs | string {
       case '--results': {
         const value = argv[++i];
         const results = value?.split(',') ?? [];
-        if (results.length === 0 || results.some((r) => !/^(ok|eio|short:\d+)$/.test(r)))
-          return '--results needs a list of ok, eio, short:B';
+        if (results.length === 0) return '--results needs a list of ok, eio, short:B';
+        // As the scenario reader takes a completion's result: a finding's scenario and link hold these words,
+        // so one the reader refuses (short:007, a B above 2^53 - 1) would print findings the lab cannot open.
+        const wrong = results.find(
+          (r) =>
+            !/^(ok|eio|short:(0|[1-9]\d*))$/.test(r) ||
+            (r.startsWith('short:') && !Number.isSafeInteger(Number(r.slice('short:'.length)))),
+        );
+        if (wrong !== undefined)
+          return `--results needs a list of ok, eio, short:B (B a whole number of bytes up to 2^53 - 1, no leading zero), got ${JSON.stringify(wrong)}`;
         args.results = [...new Set(results)];
         break;
       }
