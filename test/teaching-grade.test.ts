@@ -301,6 +301,32 @@ describe('npm run grade', () => {
     expect(r.code).toBe(2);
   });
 
+  it('names the format of a file given in the wrong place, not its first other key', async () => {
+    // The solution first (the files swapped): it is not a challenge, whatever keys it has.
+    const swapped = await grade(['test/fixtures/solutions/first-fault.solution.json', 'challenges/first-fault.json']);
+    expect(swapped.stderr).toBe(
+      'test/fixtures/solutions/first-fault.solution.json: step -1: format: must be "pager-challenge/1", got the string "pager-solution/1" (a solution: the challenge comes first)\n',
+    );
+    expect(swapped.stdout).toBe('');
+    expect(swapped.code).toBe(2);
+    // A challenge, or a library scenario, where a solution goes.
+    const notSolutions = await grade([
+      'challenges/first-fault.json',
+      'challenges/first-fault.json',
+      'scenarios/two-threads-fault-same-page.json',
+    ]);
+    expect(notSolutions.stderr).toBe(
+      'challenges/first-fault.json: step -1: format: must be "pager-solution/1", got the string "pager-challenge/1"\n' +
+        'scenarios/two-threads-fault-same-page.json: step -1: format: must be "pager-solution/1", got the string "pager-scenario/1"\n',
+    );
+    expect(notSolutions.code).toBe(2);
+    // A scenario given as the challenge.
+    const scenario = await grade(['scenarios/two-threads-fault-same-page.json', 'x.json']);
+    expect(scenario.stderr).toBe(
+      'scenarios/two-threads-fault-same-page.json: step -1: format: must be "pager-challenge/1", got the string "pager-scenario/1"\n',
+    );
+  });
+
   it('refuses a bad command line or challenge with exit 2', async () => {
     expect((await grade(['challenges/first-fault.json'])).code).toBe(2);
     const r = await grade([join(dir, 'missing.json'), 'x.json']);

@@ -85,13 +85,18 @@ export function parseChallenge(
 
 function readChallenge(doc: unknown): Challenge {
   const o = object(doc, [], 'a challenge (an object)');
+  // The format first, as the scenario reader does: a solution or a scenario given first (the files swapped) has
+  // other keys, and what is wrong with it is what it is.
+  if (Object.hasOwn(o, 'format') && o.format !== CHALLENGE_FORMAT) {
+    const swapped = o.format === SOLUTION_FORMAT ? ' (a solution: the challenge comes first)' : '';
+    fail(['format'], `must be "${CHALLENGE_FORMAT}", got ${describeJson(o.format)}${swapped}`);
+  }
   keys(
     o,
     [],
     ['format', 'name', 'title', 'story', 'setup', 'allow', 'goal', 'par'],
     ['format', 'name', 'title', 'story', 'setup', 'allow', 'goal', 'par'],
   );
-  if (o.format !== CHALLENGE_FORMAT) fail(['format'], `must be "${CHALLENGE_FORMAT}", got ${describeJson(o.format)}`);
   const setupDoc = object(o.setup, ['setup']);
   keys(setupDoc, ['setup'], ['pager', 'machine', 'mounts', 'vnodes'], ['pager', 'vnodes']);
   const parsed = parseScenario({ format: 'pager-scenario/1', ...setupDoc, steps: [] });
@@ -235,8 +240,11 @@ export function parseSolution(
   }
   try {
     const o = object(doc, [], 'a solution (an object)');
+    // The format first: a challenge or a scenario given as a solution has other keys ("name: unknown key" says
+    // nothing of what the file is).
+    if (Object.hasOwn(o, 'format') && o.format !== SOLUTION_FORMAT)
+      fail(['format'], `must be "${SOLUTION_FORMAT}", got ${describeJson(o.format)}`);
     keys(o, [], ['format', 'challenge', 'steps'], ['format', 'challenge', 'steps']);
-    if (o.format !== SOLUTION_FORMAT) fail(['format'], `must be "${SOLUTION_FORMAT}", got ${describeJson(o.format)}`);
     const named = name(o.challenge, ['challenge']);
     if (named !== challenge.name) fail(['challenge'], `this solution is for ${named}, not ${challenge.name}`);
     const parsed = parseScenario({ format: 'pager-scenario/1', ...challenge.setup, steps: o.steps });
