@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simHarness, walkthrough } from './host-harness';
+import { library, simHarness, walkthrough } from './host-harness';
 
 const harness = simHarness;
 
@@ -27,6 +27,29 @@ describe('SimHost (the worker behind the protocol)', () => {
     ]);
     expect(shown().vnodes[0]!.state).toBe('dead');
     expect(shown().freePages).toBe(32);
+  });
+
+  it("says a completion's thread can run only when it can: an asynchronous read's sendfile has returned", () => {
+    const { host, shown, last } = harness();
+    // sendfile starts two asynchronous reads and returns 0 (step 4); the completions run its iodone.
+    host.handle({ type: 'sim.load', id: 1, scenario: library('freebsd-sendfile-two-runs-complete-out-of-order') });
+    expect(
+      last()
+        .timeline.slice(3)
+        .map((t) => t.label),
+    ).toEqual(['t2 runs: returns 0', 'request 2 completes ok', 'request 1 completes eio']);
+    expect(shown().threads.find((t) => t.id === 't2')!.status).toBe('done');
+    // Acting in the lab labels alike: back to step 4, complete request 1 first.
+    host.handle({ type: 'sim.seek', id: 2, to: 4 });
+    host.handle({ type: 'sim.complete', id: 3, request: 1, result: 'ok' });
+    expect(last().timeline.map((t) => t.label)).toEqual(['request 1 completes ok']);
+    // A completion that leaves its thread ready still says so (a synchronous read, the fault's).
+    host.handle({ type: 'sim.load', id: 4, scenario: library('freebsd-two-faults-same-page-vmpfw') });
+    expect(
+      last()
+        .timeline.filter((t) => / completes /.test(t.label))
+        .map((t) => t.label),
+    ).toEqual(['request 1 completes ok: t3 can run']);
   });
 
   it('streams deltas the UI can apply, and going back then acting keeps the old future as a branch', () => {

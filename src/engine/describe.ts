@@ -61,7 +61,10 @@ export function describeStep(
   }
   if ('complete' in step) {
     const req = before.io.find((r) => r.id === step.complete);
-    return `request ${step.complete} completes ${step.result}${req ? `: ${req.thread} can run` : ''}${panic}`;
+    // Only a thread the completion left ready can run: an asynchronous request's thread (FreeBSD's sendfile or
+    // pageout) has often returned long before, and its completion runs the iodone inside this step.
+    const woken = req && thread(req.thread)?.status === 'ready' ? `: ${req.thread} can run` : '';
+    return `request ${step.complete} completes ${step.result}${woken}${panic}`;
   }
   const id = 'run' in step ? step.run : step.step;
   const verb = 'run' in step ? 'runs' : 'steps';
