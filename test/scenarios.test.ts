@@ -14,7 +14,7 @@ import { OPENBSD } from '../src/engine/openbsd/model';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { stringifyDigest } from '../src/protocol/digest-json';
-import { measureSeedCoverage, unexplainedLines, type SeedCoverage } from '../tools/coverage-seed';
+import { main as coverageMain, measureSeedCoverage, unexplainedLines, type SeedCoverage } from '../tools/coverage-seed';
 
 const SCENARIOS = 'scenarios';
 const names = readdirSync(SCENARIOS)
@@ -113,6 +113,34 @@ describe('seed coverage of the FreeBSD library', () => {
 
   it('gives a reason for every untagged statement line', () => {
     expect(coverage.untagged.filter((u) => u.reason === null)).toEqual([]);
+  });
+});
+
+describe('npm run coverage:seed (tools/coverage-seed.ts)', () => {
+  const run = (argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = coverageMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  };
+
+  it('reports both seeds and exits 0 when every line is reached or explained', () => {
+    const r = run([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('seed coverage of '))).toEqual([
+      expect.stringMatching(/^seed coverage of public\/seeds\/uvm_vnode\.c by \d+ library scenarios$/),
+      expect.stringMatching(/^seed coverage of public\/seeds\/vnode_pager\.c by \d+ library scenarios$/),
+    ]);
+  });
+
+  it('refuses an argument with its usage line and exit 2, printing no report', () => {
+    for (const argv of [['freebsd'], ['--pager', 'freebsd'], ['--help']]) {
+      const r = run(argv);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('usage: npm run --silent coverage:seed (it takes no arguments: it reports both seeds)\n');
+    }
   });
 });
 

@@ -98,14 +98,29 @@ export function unexplainedLines(c: SeedCoverage): number[] {
   return [...c.missed, ...c.untagged].filter((m) => m.reason === null).map((m) => m.line);
 }
 
-// Run as a script (not when a test imports the functions above).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  endQuietlyOnClosedPipe();
+export const USAGE = 'usage: npm run --silent coverage:seed (it takes no arguments: it reports both seeds)';
+
+/** The command: the report on standard output; exit 1 when some line is unexplained, 2 on a bad command line. */
+export function main(argv: readonly string[], io: { stdout(text: string): void; stderr(text: string): void }): number {
+  // An argument (a pager's name, a file, --help) would otherwise be ignored without a word.
+  if (argv.length > 0) {
+    io.stderr(`${USAGE}\n`);
+    return 2;
+  }
   let unexplained = 0;
   for (const [i, pager] of pagerNames().entries()) {
     const coverage = measureSeedCoverage(pager);
-    process.stdout.write((i > 0 ? '\n' : '') + report(coverage).join('\n') + '\n');
+    io.stdout((i > 0 ? '\n' : '') + report(coverage).join('\n') + '\n');
     unexplained += unexplainedLines(coverage).length;
   }
-  process.exitCode = unexplained > 0 ? 1 : 0;
+  return unexplained > 0 ? 1 : 0;
+}
+
+// Run as a script (not when a test imports the functions above).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  endQuietlyOnClosedPipe();
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
 }
