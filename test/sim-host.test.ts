@@ -52,6 +52,18 @@ describe('SimHost (the worker behind the protocol)', () => {
     ).toEqual(['request 1 completes ok: t3 can run']);
   });
 
+  it("tells FreeBSD's page counts and indexes in decimal, offsets and lengths in hex, as the Threads panel does", () => {
+    const { host, last } = harness();
+    host.handle({ type: 'sim.load', id: 1, scenario: library('freebsd-fault-read-around-trimmed-to-maxphys') });
+    const spawns = last()
+      .timeline.map((t) => t.label)
+      .filter((l) => l.startsWith('spawn') && / fault\(/.test(l));
+    // 31 behind and 31 ahead of page 31 (offset 31 * 4096 = 0x1f000), as the scenario's title counts them.
+    expect(spawns[0]).toBe('spawn t3: fault(mapping="t2", offset=0x1f000, access="read", behind=31, ahead=31)');
+    host.handle({ type: 'sim.load', id: 2, scenario: library('freebsd-haspage-eof-small-blocks-and-clipped-run') });
+    expect(last().timeline.map((t) => t.label)).toContain('spawn t4: haspage(vnode="vn1", pindex=10)');
+  });
+
   it('streams deltas the UI can apply, and going back then acting keeps the old future as a branch', () => {
     const { host, events, shown } = harness();
     host.handle({ type: 'sim.load', id: 1, scenario: walkthrough() });
