@@ -42,6 +42,13 @@ describe('thread text', () => {
       'vnode=vn1, flags=PGO_CLEANIT|PGO_SYNCIO, start=0x0, stop=0x1000',
     );
     expect(formatArgs({ vnode: 'vn1', size: 5000, shared: true })).toBe('vnode=vn1, size=5000, shared=true');
+    // FreeBSD's msync range and sendfile's length, as the Timeline writes them; its page counts in decimal.
+    expect(formatArgs({ vnode: 'vn1', flags: ['OBJPC_SYNC'], start: 0, end: 8192 })).toBe(
+      'vnode=vn1, flags=OBJPC_SYNC, start=0x0, end=0x2000',
+    );
+    expect(formatArgs({ vnode: 'vn1', offset: 0, length: 8192, rahead: 16 })).toBe(
+      'vnode=vn1, offset=0x0, length=0x2000, rahead=16',
+    );
   });
 
   it('says where a thread stands', () => {

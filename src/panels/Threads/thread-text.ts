@@ -3,8 +3,11 @@ import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
 import { pageLabel } from '../../viz/pages';
 import { hex } from '../format';
 
-/** Arguments that are byte offsets: shown in hex, as the kernel source thinks of them. */
-const HEX_ARGS = new Set(['offset', 'start', 'stop']);
+/**
+ * Arguments that are byte offsets or lengths: shown in hex, as the kernel source thinks of them and as the
+ * Timeline gives them (src/engine/describe.ts); sizes and page counts stay decimal.
+ */
+const HEX_ARGS = new Set(['offset', 'start', 'stop', 'end', 'length']);
 
 function argValue(key: string, v: unknown): string {
   if (typeof v === 'number') return HEX_ARGS.has(key) ? hex(v) : String(v);
