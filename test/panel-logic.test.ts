@@ -14,6 +14,7 @@ import {
   waitText,
 } from '../src/panels/Threads/thread-text';
 import { inkOn } from '../src/viz/ink';
+import { fieldText } from '../src/panels/ObjectPanel/ObjectPanel';
 import { threadView } from './fixtures/views';
 
 const thread = threadView;
@@ -185,6 +186,15 @@ describe('spawn form (built from the call specs of the profile)', () => {
       ok: false,
       errors: { vnode: expect.any(String) },
     });
+  });
+});
+
+describe("the object panel's fields", () => {
+  it('groups the digits of a count of pages as of a count of bytes', () => {
+    const field = (value: number, unit: 'pages' | 'bytes') => ({ label: 'size', value, unit, meaning: '' });
+    expect(fieldText(field(2199023255552, 'pages'))).toBe('2,199,023,255,552 pages');
+    expect(fieldText(field(1, 'pages'))).toBe('1 page');
+    expect(fieldText(field(8192, 'bytes'))).toBe('8,192 bytes (0x2000)');
   });
 });
 

@@ -71,9 +71,9 @@ export function ObjectPanel() {
   );
 }
 
-function fieldText(f: FieldView): string {
+export function fieldText(f: FieldView): string {
   if (f.unit === 'bytes' && typeof f.value === 'number') return `${grouped(f.value)} bytes (${hex(f.value)})`;
-  if (f.unit === 'pages' && typeof f.value === 'number') return `${f.value} page${f.value === 1 ? '' : 's'}`;
+  if (f.unit === 'pages' && typeof f.value === 'number') return `${grouped(f.value)} page${f.value === 1 ? '' : 's'}`;
   if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
   return f.value === null ? 'NULL' : String(f.value);
 }
