@@ -2,7 +2,7 @@
  * Timeline labels: each step told in words from the snapshots around it, e.g.
  * "t2 runs: sleeps on uvn_get, page 0x1000 is busy".
  */
-import { hex } from '../protocol/format';
+import { hex, HEX_ARGS } from '../protocol/format';
 import type { Step } from '../protocol/scenario';
 import type { ThreadView, ViewSnapshot } from '../protocol/snapshot';
 
@@ -11,13 +11,6 @@ export type DescribedThread = Pick<
   ThreadView,
   'status' | 'wait' | 'ret' | 'line' | 'callerStmt' | 'stack' | 'blockedOn'
 >;
-
-/**
- * Numbers told in decimal: a size, and FreeBSD's page counts and indexes (the Threads panel and the form give
- * them so; `behind=0x10` or `pindex=0xa` beside the card's 16 and 10 would be another number to decode).
- * Offsets and lengths are hex, as the kernel source thinks of them.
- */
-const DECIMAL_ARGS = new Set(['size', 'pindex', 'behind', 'ahead', 'rahead']);
 
 function where(t: DescribedThread): string {
   if (t.line !== null) return `line ${t.line}${t.stack.length ? ` in ${t.stack[t.stack.length - 1]}` : ''}`;
@@ -62,7 +55,7 @@ export function describeStep(
     let args = '';
     for (const k of Object.keys(step.args)) {
       const v = step.args[k];
-      args += `${args === '' ? '' : ', '}${k}=${typeof v === 'number' && !DECIMAL_ARGS.has(k) ? hex(v) : JSON.stringify(v)}`;
+      args += `${args === '' ? '' : ', '}${k}=${typeof v === 'number' && HEX_ARGS.has(k) ? hex(v) : JSON.stringify(v)}`;
     }
     return `spawn ${step.spawn}: ${step.call}(${args})`;
   }

@@ -1,5 +1,11 @@
 /** Formatting shared by the engine's words (timeline labels, who can unblock) and the panels. */
 
+/**
+ * A call's arguments that are byte offsets or lengths, written in hex as the kernel source thinks of them, by
+ * the Timeline's labels and the Threads cards alike; the others (sizes, page counts and indexes) in decimal.
+ */
+export const HEX_ARGS: ReadonlySet<string> = new Set(['offset', 'start', 'stop', 'end', 'length']);
+
 /** 4096 -> "0x1000"; `pad` zero-pads the digits. */
 export function hex(n: number, pad = 0): string {
   return `0x${n.toString(16).padStart(pad, '0')}`;

@@ -1,13 +1,8 @@
 /** What the Threads panel says about a thread, in words (pure). */
 import type { LockView, PageView, ThreadView } from '../../protocol/snapshot';
 import { pageLabel } from '../../viz/pages';
+import { HEX_ARGS } from '../../protocol/format';
 import { hex } from '../format';
-
-/**
- * Arguments that are byte offsets or lengths: shown in hex, as the kernel source thinks of them and as the
- * Timeline gives them (src/engine/describe.ts); sizes and page counts stay decimal.
- */
-const HEX_ARGS = new Set(['offset', 'start', 'stop', 'end', 'length']);
 
 function argValue(key: string, v: unknown): string {
   if (typeof v === 'number') return HEX_ARGS.has(key) ? hex(v) : String(v);
