@@ -18,6 +18,8 @@ import { findingsAt } from '../src/engine/explore/findings';
 import { explore, exploreSteps, type ExploreOptions, type ExploreResult } from '../src/engine/explore/search';
 import { enabledSteps } from '../src/engine/explore/steps';
 import { runScenario } from '../src/engine/run-scenario';
+import { DEFAULT_CHOICE, type ExploreChoice } from '../src/protocol/explore';
+import { choiceError } from '../src/worker/explore-host';
 import type { Scenario, Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { parseArgs, runExplore } from '../tools/explore';
@@ -484,5 +486,14 @@ describe('property order', () => {
     const reduced = explore(sc);
     expect(summary(naive)).toEqual(['panic: b before a [3]']);
     expect(summary(reduced)).toEqual(summary(naive));
+  });
+});
+
+describe("the lab's Explore dialog takes the results a scenario may hold", () => {
+  const choice = (results: unknown[]) => ({ ...DEFAULT_CHOICE, results }) as unknown as ExploreChoice;
+  it('as the scenario reader and the command line do: no leading zeros, B at most 2^53 - 1', () => {
+    expect(choiceError(choice(['ok', 'eio', 'short:0', 'short:512', 'short:9007199254740991']))).toBeNull();
+    for (const bad of ['short:007', 'short:9007199254740992', 'short:1.5', 'done', 3])
+      expect(choiceError(choice(['ok', bad]))).toBe('Results must be a list of ok, eio, short:B.');
   });
 });

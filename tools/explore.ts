@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { findingLink } from '../src/engine/explore/link';
 import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
 import { stepLabel } from '../src/engine/explore/steps';
-import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+import { formatScenarioError, parseScenario, resultProblem } from '../src/scenario/schema';
 
 const USAGE =
   'usage: npm run --silent explore -- FILE.json [--results ok,eio] [--preempt K] [--max-depth N] [--max-schedules N] [--json]';
@@ -63,11 +63,7 @@ export function parseArgs(argv: readonly string[]): ExploreArgs | string {
         if (results.length === 0) return '--results needs a list of ok, eio, short:B';
         // As the scenario reader takes a completion's result: a finding's scenario and link hold these words,
         // so one the reader refuses (short:007, a B above 2^53 - 1) would print findings the lab cannot open.
-        const wrong = results.find(
-          (r) =>
-            !/^(ok|eio|short:(0|[1-9]\d*))$/.test(r) ||
-            (r.startsWith('short:') && !Number.isSafeInteger(Number(r.slice('short:'.length)))),
-        );
+        const wrong = results.find((r) => resultProblem(r) !== null);
         if (wrong !== undefined)
           return `--results needs a list of ok, eio, short:B (B a whole number of bytes up to 2^53 - 1, no leading zero), got ${JSON.stringify(wrong)}`;
         args.results = [...new Set(results)];

@@ -234,6 +234,19 @@ const KIND_KEYS = { run: ['run'], step: ['step'] } as const;
 const RUN_OR_STEP = ['run', 'step'] as const;
 const COMPLETE_KEYS = ['complete', 'result'];
 
+/**
+ * What is wrong with a disk completion's result ("ok", "eio" or "short:B", B a whole number of bytes up to
+ * 2^53 - 1 written without leading zeros), or null: the one rule for a file's step, the lab's explorer and the
+ * command line's `--results`, so that what one takes the others take too.
+ */
+export function resultProblem(result: string): string | null {
+  if (result === 'ok' || result === 'eio') return null;
+  const m = /^short:(0|[1-9]\d*)$/.exec(result);
+  if (!m) return `must be "ok", "eio" or "short:B", got ${describe(result)}`;
+  if (!Number.isSafeInteger(Number(m[1]))) return `B in short:B must be at most 2^53 - 1, got ${m[1]}`;
+  return null;
+}
+
 function readStep(
   v: unknown,
   path: JsonPath,
@@ -265,12 +278,8 @@ function readStep(
     const id = uint32(o.complete, path, 'complete');
     if (id < 1) fail([...path, 'complete'], 'request ids start at 1');
     const result = string(o.result, path, 64, 'result');
-    if (result !== 'ok' && result !== 'eio') {
-      const m = /^short:(0|[1-9]\d*)$/.exec(result);
-      if (!m) fail([...path, 'result'], `must be "ok", "eio" or "short:B", got ${describe(result)}`);
-      if (!Number.isSafeInteger(Number(m[1])))
-        fail([...path, 'result'], `B in short:B must be at most 2^53 - 1, got ${m[1]}`);
-    }
+    const problem = resultProblem(result);
+    if (problem !== null) fail([...path, 'result'], problem);
     return { complete: id, result };
   }
   // A step that lost its kind key: name the key it needs rather than call its other keys unknown.

@@ -19,7 +19,7 @@ import {
   SAMPLE_SCHEDULES,
 } from '../protocol/explore';
 import { setupOf, type Scenario, type Setup, type SpawnStep, type Step } from '../protocol/scenario';
-import { formatScenarioError, parseScenario } from '../scenario/schema';
+import { formatScenarioError, parseScenario, resultProblem } from '../scenario/schema';
 
 type Body = ExploreEvent extends infer E ? (E extends ExploreEvent ? Omit<E, 'version' | 'run'> : never) : never;
 
@@ -32,7 +32,8 @@ interface Running {
 /** What is wrong with a choice of options, or null (the CLI's rules). */
 export function choiceError(choice: ExploreChoice): string | null {
   const { results, preempt, maxSchedules, maxDepth } = choice;
-  if (!Array.isArray(results) || results.length === 0 || results.some((r) => !/^(ok|eio|short:\d{1,9})$/.test(r)))
+  const readable = (r: unknown) => typeof r === 'string' && resultProblem(r) === null;
+  if (!Array.isArray(results) || results.length === 0 || !results.every(readable))
     return 'Results must be a list of ok, eio, short:B.';
   const whole = (n: unknown, lo: number, hi: number) =>
     typeof n === 'number' && Number.isSafeInteger(n) && n >= lo && n <= hi;
