@@ -131,6 +131,39 @@ test('each lab steps on its own, and the story bar lines them up again', async (
   await expect(page).toHaveURL(/#compare=two-faults-one-page&step=2$/);
 });
 
+test('a clicker walks the story: Page Down and → go on, Page Up and ← go back, not from the Story list', async ({
+  page,
+}) => {
+  const compare = new ComparePage(page);
+  await compare.open('#compare=two-faults-one-page');
+  const { openbsd: o, freebsd: f } = compare;
+  await expect(compare.current).toHaveText("1 The first fault's read is in flight");
+
+  await page.keyboard.press('PageDown');
+  await expect(compare.current).toHaveText('2 The second fault sleeps on the busy page');
+  await expect(o.where).toHaveText('Story step 2 of 5: The second fault sleeps on the busy page · step 6 of 12');
+  await expect(f.where).toHaveText('Story step 2 of 5: The second fault sleeps on the busy page · step 8 of 11');
+  await page.keyboard.press('ArrowRight');
+  await expect(compare.current).toHaveText('3 The read completes');
+  await expect(page).toHaveURL(/#compare=two-faults-one-page&step=3$/);
+  await page.keyboard.press('PageUp');
+  await expect(compare.current).toHaveText('2 The second fault sleeps on the busy page');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft'); // already at the first: nothing more
+  await expect(compare.current).toHaveText("1 The first fault's read is in flight");
+  await expect(o.where).toHaveText("Story step 1 of 5: The first fault's read is in flight · step 4 of 12");
+
+  // In the Story list the arrows are the list's own: the next story opens, at its first step.
+  await compare.pairPicker.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(compare.pairPicker).toHaveValue('msync-dirty-pages');
+  await expect(compare.current).toHaveText('1 A write fault has dirtied the file');
+  await expect(compare.story.getByRole('button', { name: 'Next story step in both labs' })).toHaveAttribute(
+    'aria-keyshortcuts',
+    'ArrowRight PageDown',
+  );
+});
+
 test('a lab that branches off the story says so, and a story step takes it back to the story', async ({ page }) => {
   const compare = new ComparePage(page);
   await compare.open('#compare=two-faults-one-page&step=3');

@@ -9,7 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FIRST_PAIR } from '../src/app/compare/link';
-import { readPairIndex, stepsOnStory, storyBranch, storyPosition, type KernelPair } from '../src/app/compare/pairs';
+import {
+  readPairIndex,
+  stepsOnStory,
+  storyBranch,
+  storyMoves,
+  storyPosition,
+  type KernelPair,
+} from '../src/app/compare/pairs';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import type { Digest } from '../src/engine/model';
 import { parseScenario } from '../src/scenario/schema';
@@ -177,6 +184,22 @@ describe('reading the index strictly', () => {
     // On a branch that shares the story's first ats[1] steps: at a story step's number past them, off the story.
     expect(storyPosition(pair, 'freebsd', ats[2]!, ats[1]!)).toEqual({ index: 1, exact: false, off: true });
     expect(storyPosition(pair, 'freebsd', ats[1]!, ats[1]!)).toEqual({ index: 1, exact: true, off: false });
+  });
+
+  it("moves both labs one story step from where they stand, never one lab the other way (Previous/Next, the clicker's keys)", () => {
+    const pair = pairs.find((p) => p.id === 'two-faults-one-page')!;
+    const last = pair.story.length - 1;
+    const on = (index: number) => ({ index, exact: true });
+    const past = (index: number) => ({ index, exact: false });
+    expect(storyMoves(pair, [on(0), on(0)])).toEqual({ both: 0, previous: null, next: 1 });
+    expect(storyMoves(pair, [on(2), on(2)])).toEqual({ both: 2, previous: 1, next: 3 });
+    expect(storyMoves(pair, [on(last), on(last)])).toEqual({ both: last, previous: last - 1, next: null });
+    // Apart: Next one past the furthest, Previous at the earliest.
+    expect(storyMoves(pair, [on(1), on(3)])).toEqual({ both: -1, previous: 1, next: 4 });
+    expect(storyMoves(pair, [past(1), on(1)])).toEqual({ both: -1, previous: 1, next: 2 });
+    expect(storyMoves(pair, [on(last), past(last)])).toEqual({ both: -1, previous: last, next: null });
+    // Both before the story's first step: only Next.
+    expect(storyMoves(pair, [past(-1), past(-1)])).toEqual({ both: -1, previous: null, next: 0 });
   });
 
   it('counts the steps a branch shares with the story: the least fork point back to the first branch', () => {

@@ -10,7 +10,8 @@ import { seedLineHasCode } from '../panels/Source/code-lines';
 import { useLabStore } from '../store/context';
 import type { LabAction, LabState } from '../store/store';
 
-function typingInto(target: EventTarget | null): boolean {
+/** The key goes into a text field or a list box, whose own keys arrows are. */
+export function typingInto(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName))
   );

@@ -1,14 +1,21 @@
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { LabState, LabStore } from '../../store/store';
-import { KERNELS, stepsOnStory, storyPosition, type Kernel, type KernelPair } from './pairs';
+import { typingInto } from '../shortcuts';
+import { KERNELS, stepsOnStory, storyMoves, storyPosition, type Kernel, type KernelPair } from './pairs';
 
 const selectCursor = (s: { cursor: number }) => s.cursor;
 const selectShared = (s: LabState) => stepsOnStory(s.branches, s.branch);
+
+/** Story keys: the ones a presentation clicker sends (Page Down / Page Up) and the arrows. */
+const NEXT_KEYS = ['ArrowRight', 'PageDown'];
+const PREVIOUS_KEYS = ['ArrowLeft', 'PageUp'];
 
 /**
  * The pair's story, step by step: choosing a story step moves both labs to
  * the scenario step where each kernel reaches it. The step both labs stand
  * at is marked; each lab can still step on its own (its own timeline).
+ * Page Down / → and Page Up / ← are Next and Previous, so a lecturer's clicker walks the story.
  */
 export function StoryBar({
   pair,
@@ -28,20 +35,28 @@ export function StoryBar({
     freebsd: useStore(stores.freebsd, selectShared),
   };
   const at = KERNELS.map((k) => storyPosition(pair, k, cursors[k], shared[k]));
-  // The story step both labs stand on exactly, if they do.
-  const both = at.every((p) => p.exact && p.index === at[0]!.index) ? at[0]!.index : -1;
-  // Labs apart: "next" lines them up one past the furthest either has got, "previous" at the earliest (so
-  // neither button moves a lab the other way).
-  const from = Math.max(...at.map((p) => p.index));
-  const earliest = Math.min(...at.map((p) => p.index));
-  const last = pair.story.length - 1;
+  const { both, previous, next } = storyMoves(pair, at);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.altKey || e.ctrlKey || e.shiftKey || typingInto(e.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const to = NEXT_KEYS.includes(e.key) ? next : PREVIOUS_KEYS.includes(e.key) ? previous : undefined;
+      if (to === undefined) return;
+      e.preventDefault();
+      if (to !== null) onPick(to);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [previous, next, onPick]);
   return (
     <nav className="story-bar" aria-label="Story steps">
       <button
         type="button"
-        onClick={() => onPick(Math.max(0, both >= 0 ? both - 1 : earliest))}
-        disabled={both === 0 || from < 0}
+        onClick={() => previous !== null && onPick(previous)}
+        disabled={previous === null}
         aria-label="Previous story step in both labs"
+        aria-keyshortcuts="ArrowLeft PageUp"
+        title="Previous story step (← or Page Up)"
       >
         ◀ Previous
       </button>
@@ -62,9 +77,11 @@ export function StoryBar({
       </ol>
       <button
         type="button"
-        onClick={() => onPick(Math.min(last, both >= 0 ? both + 1 : from + 1))}
-        disabled={both === last || (both < 0 && from >= last)}
+        onClick={() => next !== null && onPick(next)}
+        disabled={next === null}
         aria-label="Next story step in both labs"
+        aria-keyshortcuts="ArrowRight PageDown"
+        title="Next story step (→ or Page Down)"
       >
         Next ▶
       </button>

@@ -149,6 +149,27 @@ export function storyPosition(
   return { index, exact: !off && index >= 0 && pair.story[index]![kernel].at === cursor, off };
 }
 
+/**
+ * What the story bar's Previous and Next do, from where each lab stands (`storyPosition`): `both`, the story
+ * step both labs stand on exactly (-1: none); `previous` and `next`, the story step each moves both labs to
+ * (null: the button is off). With the labs apart, Next lines them up one past the furthest either has got
+ * and Previous at the earliest, so that neither moves a lab the other way.
+ */
+export function storyMoves(
+  pair: KernelPair,
+  at: readonly { index: number; exact: boolean }[],
+): { both: number; previous: number | null; next: number | null } {
+  const both = at.every((p) => p.exact && p.index === at[0]!.index) ? at[0]!.index : -1;
+  const furthest = Math.max(...at.map((p) => p.index));
+  const earliest = Math.min(...at.map((p) => p.index));
+  const last = pair.story.length - 1;
+  return {
+    both,
+    previous: both === 0 || furthest < 0 ? null : Math.max(0, both >= 0 ? both - 1 : earliest),
+    next: both === last || (both < 0 && furthest >= last) ? null : Math.min(last, both >= 0 ? both + 1 : furthest + 1),
+  };
+}
+
 /** A branch as the lab's history lists it (src/protocol/debug.ts BranchView). */
 interface BranchLink {
   readonly id: number;
