@@ -79,9 +79,13 @@ test.describe('Explore: search the schedules of the current threads', () => {
       .getByRole('list', { name: 'Findings' })
       .getByRole('listitem')
       .filter({ hasText: '"uvn->u_obj.uo_refs == 0" failed' });
-    await expect(finding).toContainText(
-      "From a caller bug, not the kernel's: t2 starts uvn_detach(vn1) with no reference to give back, which the seed does not check.",
-    );
+    const note =
+      "From a caller bug, not the kernel's: t2 starts uvn_detach(vn1) with no reference to give back, which the seed does not check.";
+    await expect(finding).toContainText(note);
+    // The lab it opens in says so beside the panic.
+    await finding.getByRole('button').click();
+    await expect(lab.page.getByRole('region', { name: 'About this scenario, scrolling' })).toContainText(note);
+    await expect(lab.page.getByRole('alert').filter({ hasText: 'panic:' })).toContainText('uo_refs == 0');
   });
 
   test('Cancel stops a long search with what it found; closing keeps the results', async ({ lab }) => {

@@ -151,6 +151,31 @@ describe('ExploreHost', () => {
     expect(messages[3]).toBe('There are no threads to explore: spawn some calls first.');
   });
 
+  it("says in the lab a caller bug's finding opens in that it is the caller's, not the kernel's", () => {
+    const found = (name: string) => {
+      const { host, events, drain } = harness();
+      const sc = library(name);
+      host.handle({
+        type: 'explore.start',
+        run: 1,
+        scenario: { ...sc, steps: sc.steps.filter((s) => 'spawn' in s) },
+        choice: choice(),
+      });
+      drain();
+      const done = events.at(-1)!;
+      if (done.type !== 'explore.done') throw new Error(done.type);
+      return done.findings.find((f) => f.kind === 'panic')!;
+    };
+    const bug = found('detach-without-reference-then-attach-kassert');
+    expect(bug.callerBug).toBe('t1 starts uvn_detach(vn1) with no reference to give back');
+    expect(opened(bug.link).scenario.title).toMatch(
+      /^Found by explore: panic: .+ line 235\. From a caller bug, not the kernel's: t1 starts uvn_detach\(vn1\) with no reference to give back, which the seed does not check\.$/,
+    );
+    const kernels = found('freebsd-sendfile-no-bmap-pager-fail-panics');
+    expect(kernels.callerBug).toBeNull();
+    expect(opened(kernels.link).scenario.title).not.toMatch(/caller bug/);
+  });
+
   it('explores a FreeBSD setup too', () => {
     const { host, events, drain } = harness();
     const sc = library('freebsd-sendfile-no-bmap-pager-fail-panics');

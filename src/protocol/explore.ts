@@ -68,6 +68,11 @@ export interface ExploreFindingView {
   readonly callerBug: string | null;
 }
 
+/** What a finding a caller bug led to says of it: in the Explore dialog, and in the lab the finding opens in. */
+export function callerBugNote(callerBug: string): string {
+  return `From a caller bug, not the kernel's: ${callerBug}, which the seed does not check.`;
+}
+
 /** How many of the first schedules that end the lab is told of (to open one and watch it). */
 export const SAMPLE_SCHEDULES = 5;
 

@@ -10,6 +10,7 @@ import { scenarioOf } from '../engine/explore/findings';
 import { findingLink } from '../engine/explore/link';
 import { exploreSteps, type ExploreFinding, type ExploreResult, type ExploreStats } from '../engine/explore/search';
 import {
+  callerBugNote,
   CHOICE_LIMITS,
   EXPLORE_PROTOCOL_VERSION,
   type ExploreChoice,
@@ -190,7 +191,11 @@ function view(
   final: boolean,
 ): ExploreFindingView {
   const thread = culprit(setup, f.scenario.steps);
-  const link = findingLink(f.scenario as Scenario, f.steps) + (thread ? `&thread=${thread}` : '');
   const callerBug = callerBugIn(setup, f.scenario.steps.slice(0, f.steps));
+  // The lab the link opens says it too ("About this scenario"), where the panic or the leak is in view.
+  const scenario = callerBug
+    ? { ...f.scenario, title: [f.scenario.title, callerBugNote(callerBug)].filter(Boolean).join('. ') }
+    : f.scenario;
+  const link = findingLink(scenario as Scenario, f.steps) + (thread ? `&thread=${thread}` : '');
   return { kind: f.kind, message: f.message, steps: f.steps, thread, link, final, callerBug };
 }

@@ -5,7 +5,13 @@
  */
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { ExploreClient, exploreWorker } from '../../client/explore-client';
-import { CHOICE_LIMITS, DEFAULT_CHOICE, type ExploreEvent, type ExploreFindingView } from '../../protocol/explore';
+import {
+  callerBugNote,
+  CHOICE_LIMITS,
+  DEFAULT_CHOICE,
+  type ExploreEvent,
+  type ExploreFindingView,
+} from '../../protocol/explore';
 import { firstSentence } from '../../protocol/format';
 import { useDispatch, useLabStore } from '../../store/context';
 import { currentScenario } from '../../store/store';
@@ -112,8 +118,9 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
     });
   };
 
-  const show = (f: { link: string; steps: number; thread: string | null }) => {
-    // As a link to a moment does: the scenario at the step that shows the finding, the culprit selected.
+  const show = (f: { link: string; steps: number; thread: string | null; callerBug?: string | null }) => {
+    // As a link to a moment does: the scenario at the step that shows the finding, the culprit selected; a
+    // caller bug's finding with "About this scenario" open, where its title says whose bug it is.
     history.replaceState(null, '', f.link);
     dispatch({
       type: 'open',
@@ -121,6 +128,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       origin: 'Explore finding',
       cursor: f.steps,
       ...(f.thread ? { select: f.thread } : {}),
+      ...(f.callerBug ? { about: true } : {}),
     });
     setSearched((s) => (s ? { ...s, left: true } : s));
     onClose();
@@ -234,11 +242,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
                   <button type="button" onClick={() => show(f)} title="Open this schedule at the step that shows it">
                     {findingText(f)}
                   </button>
-                  {f.callerBug && (
-                    <p className="explore-caller-bug">
-                      From a caller bug, not the kernel&apos;s: {f.callerBug}, which the seed does not check.
-                    </p>
-                  )}
+                  {f.callerBug && <p className="explore-caller-bug">{callerBugNote(f.callerBug)}</p>}
                 </li>
               ))}
             </ol>
