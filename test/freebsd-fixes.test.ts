@@ -54,6 +54,18 @@ describe('spawn-time preconditions', () => {
       reason: 'vrele: every open of vn1 that is done has already been released',
     });
   });
+
+  it("writes a fault's offset and the mapping's length in hex, as the fault form and the Threads card do", () => {
+    // The fault form and the Threads card write offset and length in hex (HEX_ARGS): a refusal beside them
+    // in decimal would name 12288 for the 0x3000 the learner typed.
+    const { refused } = play({ vnodes: [{ name: 'vn1', size: 16384 }] }, [
+      ...create,
+      sp('t2', 'mmap', { vnode: 'vn1', prot: 'r', shared: true, length: 8192 }),
+      run('t2'),
+      sp('t3', 'fault', { mapping: 't2', offset: 12288, access: 'read' }),
+    ]);
+    expect(refused).toEqual({ step: 4, reason: "fault offset 0x3000 is not below the mapping's length 0x2000" });
+  });
 });
 
 describe('step granularity: every statement of the seed is one step', () => {

@@ -3,6 +3,7 @@
  * pbuf budgets), the calls a thread can start with the contract's spawn-time preconditions, the
  * asynchronous read completion run inside a `complete` step, the digest and the views.
  */
+import { hex } from '../../protocol/format';
 import type { Setup } from '../../protocol/scenario';
 import type { KernelState, KThread } from '../kernel/types';
 import type { PagerModel } from '../model';
@@ -127,8 +128,9 @@ function refusal(
       const busy = k.s.threads.find((t) => t.call === 'fault' && t.args.mapping === name && t.status !== 'done');
       if (busy) return `munmap of ${name} while fault ${busy.id} on it is not done`;
     } else {
+      // In hex, as the fault form and the Threads card write an offset and a length (HEX_ARGS).
       if ((args.offset as number) >= map.length)
-        return `fault offset ${args.offset as number} is not below the mapping's length ${map.length}`;
+        return `fault offset ${hex(args.offset as number)} is not below the mapping's length ${hex(map.length)}`;
       if (args.access === 'write' && !map.shared && !map.writable && mmap.args.prot === 'rw')
         return 'a write fault on a private "rw" mapping (copy-on-write is not modelled)';
     }
