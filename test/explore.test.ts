@@ -419,6 +419,21 @@ describe('command line (tools/explore.ts)', () => {
     expect(missing.err).toMatch(/^step -1: cannot read /);
   });
 
+  it('reads its file as the runner does: bytes that are not UTF-8 named, not read as U+FFFD', async () => {
+    // A Latin-1 "é" in the title: decoded leniently it became U+FFFD and the search ran on a changed title.
+    const latin1 = join(dir, 'latin1.json');
+    const text = JSON.stringify({ format: 'pager-scenario/1', pager: 'openbsd', title: 'caf#', vnodes: [], steps: [] });
+    const at = text.indexOf('#');
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xe9]), Buffer.from(text.slice(at + 1))]),
+    );
+    const r = await run([latin1]);
+    expect(r.err).toBe(`step -1: the file is not valid UTF-8 at byte ${at} (0xe9)\n`);
+    expect(r.out).toEqual([]);
+    expect(r.code).toBe(2);
+  });
+
   it('runs as `npm run explore`, exit code included', async () => {
     const tsx = join('node_modules', '.bin', 'tsx');
     const result = await new Promise<{ code: number; stdout: string }>((resolve) =>

@@ -333,4 +333,33 @@ describe('npm run grade', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing\.json: step -1: cannot read: /);
   });
+
+  it('refuses a challenge or solution over 16 MiB, as the runner and the explorer do, and one not in UTF-8', async () => {
+    // The runner's limit and words (scenario-format.md's 16 MiB): a class's folder may hold anything.
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `${' '.repeat(17_000_000 - 2)}{}`);
+    const challenge = await grade([big, 'test/fixtures/solutions/first-fault.solution.json']);
+    expect(challenge.stderr).toBe(
+      `${big}: step -1: the challenge file is 17,000,000 bytes, more than the limit of 16,777,216\n`,
+    );
+    expect(challenge.stdout).toBe('');
+    expect(challenge.code).toBe(2);
+    const latin1 = join(dir, 'latin1.json');
+    const good = readFileSync('test/fixtures/solutions/first-fault.solution.json');
+    // "first-fault" spelt with a Latin-1 byte in place of its dash: the message names that byte, not U+FFFD.
+    const at = good.indexOf('first-fault');
+    writeFileSync(latin1, Buffer.concat([good.subarray(0, at + 5), Buffer.from([0xad]), good.subarray(at + 6)]));
+    const solutions = await grade([
+      'challenges/first-fault.json',
+      big,
+      'test/fixtures/solutions/first-fault.solution.json',
+      latin1,
+    ]);
+    expect(solutions.stdout).toBe('PASS first-fault steps=6\n');
+    expect(solutions.stderr).toBe(
+      `${big}: step -1: the solution file is 17,000,000 bytes, more than the limit of 16,777,216\n` +
+        `${latin1}: step -1: the file is not valid UTF-8 at byte ${at + 5} (0xad)\n`,
+    );
+    expect(solutions.code).toBe(2);
+  });
 });

@@ -10,14 +10,13 @@
  * Without: the same as text, with a progress bar on standard error when it is a terminal.
  * Exit 0: no finding; 1: findings; 2: invalid arguments or scenario (the runner's `step N: field: reason`).
  */
-import { readFileSync } from 'node:fs';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
-import { fromCaller } from './caller-path';
+import { readInputBytes } from './input-file';
 import { performance } from 'node:perf_hooks';
 import { findingLink } from '../src/engine/explore/link';
 import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
 import { stepLabel } from '../src/engine/explore/steps';
-import { formatScenarioError, parseScenario, resultProblem } from '../src/scenario/schema';
+import { formatScenarioError, parseScenarioBytes, resultProblem } from '../src/scenario/schema';
 
 const USAGE =
   'usage: npm run --silent explore -- FILE.json [--results ok,eio] [--preempt K] [--max-depth N] [--max-schedules N] [--json]';
@@ -110,14 +109,13 @@ export async function runExplore(argv: readonly string[], io: Output): Promise<n
     io.err(`${args}\n${USAGE}\n`);
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(fromCaller(args.file), 'utf8');
-  } catch (e) {
-    io.err(`step -1: cannot read ${args.file}: ${(e as Error).message}\n`);
+  // The runner's rule: the size refused before the file is read, the bytes strictly UTF-8.
+  const bytes = readInputBytes(args.file, { what: 'scenario file', nameUnreadable: true });
+  if (!(bytes instanceof Uint8Array)) {
+    io.err(`step -1: ${bytes.reason}\n`);
     return 2;
   }
-  const parsed = parseScenario(text);
+  const parsed = parseScenarioBytes(bytes);
   if (!parsed.ok) {
     io.err(`${formatScenarioError(parsed.error)}\n`);
     return 2;

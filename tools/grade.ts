@@ -6,9 +6,8 @@
  * `file,verdict,steps,reason` rows (verdict PASS, FAIL or INVALID).
  * Exit 0 if all pass, 1 if some fail, 2 if a file is invalid (or unreadable).
  */
-import { readFileSync } from 'node:fs';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
-import { fromCaller } from './caller-path';
+import { readInputText } from './input-file';
 import { formatFileError, parseChallenge } from '../src/teaching/challenge';
 import { gradeSolution, verdictLine } from '../src/teaching/grade';
 
@@ -18,12 +17,9 @@ function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function read(file: string): string | Error {
-  try {
-    return readFileSync(fromCaller(file), 'utf8');
-  } catch (e) {
-    return e as Error;
-  }
+/** A challenge or solution file's text under the runner's rule (16 MiB, UTF-8), or why it is refused. */
+function read(file: string, what: string): string | { reason: string } {
+  return readInputText(file, { what, nameUnreadable: false });
 }
 
 function main(argv: string[]): number {
@@ -35,9 +31,9 @@ function main(argv: string[]): number {
     return 2;
   }
   const [challengeFile, ...solutionFiles] = files as [string, ...string[]];
-  const text = read(challengeFile);
-  if (text instanceof Error) {
-    process.stderr.write(`${challengeFile}: step -1: cannot read: ${text.message}\n`);
+  const text = read(challengeFile, 'challenge file');
+  if (typeof text !== 'string') {
+    process.stderr.write(`${challengeFile}: step -1: ${text.reason}\n`);
     return 2;
   }
   const parsed = parseChallenge(text);
@@ -50,10 +46,10 @@ function main(argv: string[]): number {
   if (csv) say('file,verdict,steps,reason');
   let worst = 0;
   for (const file of solutionFiles) {
-    const solution = read(file);
+    const solution = read(file, 'solution file');
     const v =
-      solution instanceof Error
-        ? ({ verdict: 'INVALID', error: { step: -1, field: '', reason: `cannot read: ${solution.message}` } } as const)
+      typeof solution !== 'string'
+        ? ({ verdict: 'INVALID', error: { step: -1, field: '', reason: solution.reason } } as const)
         : gradeSolution(challenge, solution);
     if (v.verdict === 'INVALID') {
       worst = 2;

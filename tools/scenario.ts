@@ -9,18 +9,15 @@
  * `main` takes its file system and output as an argument, so tests run it
  * in-process exactly as the command line does.
  */
-import { readFileSync, statSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
 import { stringifyDigest } from '../src/protocol/digest-json';
-import { formatScenarioError, LIMITS, parseScenarioBytes } from '../src/scenario/schema';
+import { formatScenarioError, parseScenarioBytes } from '../src/scenario/schema';
 import { CLOSED_PIPE_STATUS } from './closed-pipe';
-import { fromCaller } from './caller-path';
+import { diskFiles, oneLine, readInputBytes, type InputFiles } from './input-file';
 
-export interface RunnerIo {
-  /** The file's size in bytes (checked against the limit before it is read). */
-  size(path: string): number;
-  read(path: string): Uint8Array;
+export interface RunnerIo extends InputFiles {
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -44,8 +41,7 @@ function writeAll(fd: number, text: string): void {
 }
 
 export const nodeIo: RunnerIo = {
-  size: (path) => statSync(fromCaller(path)).size,
-  read: (path) => readFileSync(fromCaller(path)),
+  ...diskFiles,
   stdout: (text) => writeAll(1, text),
   stderr: (text) => writeAll(2, text),
 };
@@ -70,9 +66,6 @@ class Out {
   }
 }
 
-/** One line, whatever the error holds. */
-const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
-
 export function main(argv: readonly string[], io: RunnerIo = nodeIo): number {
   const files = argv.filter((a) => !a.startsWith('--'));
   const finalOnly = argv.includes('--final');
@@ -82,19 +75,9 @@ export function main(argv: readonly string[], io: RunnerIo = nodeIo): number {
     return 2;
   }
   const file = files[0]!;
-  let bytes: Uint8Array;
-  try {
-    const size = io.size(file);
-    // Refused before reading: a huge file is not loaded to be refused.
-    if (size > LIMITS.textBytes) {
-      io.stderr(
-        `step -1: the scenario file is ${size.toLocaleString('en-US')} bytes, more than the limit of ${LIMITS.textBytes.toLocaleString('en-US')}\n`,
-      );
-      return 2;
-    }
-    bytes = io.read(file);
-  } catch (e) {
-    io.stderr(`step -1: cannot read ${file}: ${oneLine((e as Error).message)}\n`);
+  const bytes = readInputBytes(file, { what: 'scenario file', nameUnreadable: true }, io);
+  if (!(bytes instanceof Uint8Array)) {
+    io.stderr(`step -1: ${bytes.reason}\n`);
     return 2;
   }
   const out = new Out((text) => io.stdout(text));

@@ -425,16 +425,12 @@ function readChecked(doc: unknown, consume: boolean): ParseResult {
 export function parseScenarioBytes(bytes: Uint8Array): ParseResult {
   if (bytes.length > LIMITS.textBytes) return tooLong('file is', bytes.length, 'bytes', LIMITS.textBytes);
   const decoded = decodeUtf8(bytes);
-  if ('badByte' in decoded) {
-    const b = bytes[decoded.badByte]!;
-    return {
-      ok: false,
-      error: {
-        step: -1,
-        field: '',
-        reason: `the file is not valid UTF-8 at byte ${decoded.badByte} (0x${b.toString(16).padStart(2, '0')})`,
-      },
-    };
-  }
+  if ('badByte' in decoded)
+    return { ok: false, error: { step: -1, field: '', reason: notUtf8(bytes, decoded.badByte) } };
   return parseText(decoded.text);
+}
+
+/** Why `bytes` are not a text: the first byte that is not UTF-8 (the command-line tools' other files say it alike). */
+export function notUtf8(bytes: Uint8Array, at: number): string {
+  return `the file is not valid UTF-8 at byte ${at} (0x${bytes[at]!.toString(16).padStart(2, '0')})`;
 }
