@@ -184,12 +184,48 @@ describe('the runner as a command (a sample of the corpus)', () => {
     const directory = await runCommand([dir]);
     expect(directory.code).toBe(2);
     expect(directory.stderr).toMatch(/^step -1: cannot read .*: EISDIR[^\n]*\n$/);
-    for (const argv of [[], ['a.json', 'b.json'], ['a.json', '--all']]) {
+    // The problem first, then the usage, as the explorer says it.
+    const cases: [string[], string][] = [
+      [[], 'one scenario file, please'],
+      [['a.json', 'b.json'], 'one scenario file, please'],
+      [['a.json', '--all'], 'unknown option --all'],
+      [['--finall', 'a.json'], 'unknown option --finall'],
+      [['a.json', '-f'], 'unknown option -f'],
+    ];
+    for (const [argv, problem] of cases) {
       const r = runInProcess(new Uint8Array(), argv);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`${USAGE}\n`);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe(`${problem}\n${USAGE}\n`);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it('takes options before or after the file, and a file named like an option after --', () => {
+    const c = HOSTILE_CASES.find((x) => x.name === 'complete-twice')!;
+    const after = runInProcess(inputBytes(c), ['case.json', '--final']);
+    expect(runInProcess(inputBytes(c), ['--final', 'case.json'])).toMatchObject({
+      code: after.code,
+      stdout: after.stdout,
+    });
+    const named = runInProcess(inputBytes(c), ['--final', '--', '--final']);
+    expect(named).toMatchObject({ code: after.code, stdout: after.stdout, stderr: after.stderr });
+  });
+
+  it('reads a file of unknown size (a pipe) only to one byte past the 16 MiB limit, and refuses it', () => {
+    let asked = -1;
+    let stderr = '';
+    const io: RunnerIo = {
+      size: () => 0,
+      read: (_path, max) => {
+        asked = max;
+        return new Uint8Array(max);
+      },
+      stdout: () => {},
+      stderr: (text) => (stderr += text),
+    };
+    expect(main(['/dev/stdin'], io)).toBe(2);
+    expect(asked).toBe(16 * 1024 * 1024 + 1);
+    expect(stderr).toBe('step -1: the scenario file is more than 16,777,216 bytes, the limit\n');
   });
 
   it('--final prints only the last digest, also before an impossible step', () => {

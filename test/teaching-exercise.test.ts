@@ -21,6 +21,7 @@ import {
   type Exercise,
 } from '../src/teaching/exercise';
 import { Prng } from '../src/teaching/prng';
+import { main as exerciseMain, USAGE as EXERCISE_USAGE } from '../tools/exercise';
 
 function checkAgainstRunner(e: Exercise): void {
   const parsed = parseScenario(JSON.stringify(e.scenario));
@@ -246,21 +247,42 @@ describe('npm run exercise', () => {
     expect(freebsd.stdout.split('\n')[2]).toBe(
       'Machine: 16 free pages; vn1 of 17159 bytes; mount m1 with 8192-byte blocks; pbufs 129, async pbufs 128, pageout_free_min 34.',
     );
-    const bad = [
-      [],
-      ['--seed'],
-      ['--seed', '-1'],
-      ['--seed', '4294967296'],
-      ['--seed', '1', '--kind', 'x'],
-      ['--seed', '1', '--csv'],
+    // The command says what is wrong, then how to call it (exit 2), as the explorer does.
+    const typo = await run('tools/exercise.ts', ['--seed', '1', '--finall']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(`unknown option --finall\n${EXERCISE_USAGE}\n`);
+    expect(typo.stdout).toBe('');
+  });
+
+  it('names what is wrong with a bad command line before the usage', () => {
+    const bad: [string[], string][] = [
+      [[], '--seed N is required'],
+      [['--seed'], '--seed needs an integer 0..4294967295, got nothing'],
+      [['--seed', '-1'], '--seed needs an integer 0..4294967295, got "-1"'],
+      [['--seed', '4294967296'], '--seed needs an integer 0..4294967295, got "4294967296"'],
+      [['--seed', '007'], '--seed needs an integer 0..4294967295, got "007"'],
+      [['--seed', '1', '--kind', 'x'], `--kind needs one of ${EXERCISE_KINDS.join(', ')}, got "x"`],
+      [['--seed', '1', '--csv'], 'unknown option --csv'],
+      [['--seed', '1', '-j'], 'unknown option -j'],
+      [['--seed', '1', 'x.json'], 'unexpected argument "x.json": an exercise reads no file'],
       // Said twice: refused rather than one of them taken silently.
-      ['--seed', '1', '--seed', '2'],
-      ['--seed', '1', '--kind', 'state', '--kind', 'block'],
+      [['--seed', '1', '--seed', '2'], '--seed given twice'],
+      [['--seed', '1', '--kind', 'state', '--kind', 'block'], '--kind given twice'],
     ];
-    const results = await Promise.all(bad.map((args) => run('tools/exercise.ts', args)));
-    results.forEach((r, i) => {
-      expect(r.code, bad[i]!.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(/^usage: npm run --silent exercise -- --seed N/);
-    });
+    for (const [argv, problem] of bad) {
+      let stdout = '';
+      let stderr = '';
+      const code = exerciseMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stderr, argv.join(' ')).toBe(`${problem}\n${EXERCISE_USAGE}\n`);
+      expect(stdout).toBe('');
+    }
+    // Options in any order.
+    let a = '';
+    let b = '';
+    exerciseMain(['--json', '--kind', 'block', '--seed', '8'], { stdout: (t) => (a += t), stderr: () => {} });
+    exerciseMain(['--seed', '8', '--kind', 'block', '--json'], { stdout: (t) => (b += t), stderr: () => {} });
+    expect(a).toBe(b);
+    expect(JSON.parse(a)).toMatchObject({ seed: 8, kind: 'block' });
   });
 });

@@ -6,6 +6,8 @@
  * runner prints at its step and path. Without --json: the steps and the
  * questions as text. Exit 2 on a bad command line.
  */
+import { pathToFileURL } from 'node:url';
+import { isOption, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import {
   EXERCISE_KIND_TITLES,
@@ -18,7 +20,7 @@ import {
 import { formatValue } from '../src/teaching/values';
 import type { Step } from '../src/protocol/scenario';
 
-const USAGE = `usage: npm run --silent exercise -- --seed N [--kind ${EXERCISE_KINDS.join('|')}] [--answers] [--json]\n`;
+export const USAGE = `usage: npm run --silent exercise -- --seed N [--kind ${EXERCISE_KINDS.join('|')}] [--answers] [--json]\n  N: an integer 0..${MAX_SEED}`;
 
 /** Byte offsets and lengths in hex, as the lab shows them; counts (FreeBSD's pindex, behind, ahead) in decimal. */
 const BYTES = new Set(['offset', 'length', 'start', 'end']);
@@ -40,9 +42,15 @@ function stepText(step: Step): string {
   return 'run' in step ? `run ${step.run}` : `step ${step.step}`;
 }
 
-function parseArgs(
-  argv: string[],
-): { seed: number; kind: ExerciseKind | undefined; answers: boolean; json: boolean } | null {
+interface ExerciseArgs {
+  seed: number;
+  kind: ExerciseKind | undefined;
+  answers: boolean;
+  json: boolean;
+}
+
+/** The arguments, or what is wrong with them. */
+export function parseArgs(argv: readonly string[]): ExerciseArgs | string {
   let seed: number | null = null;
   let kind: ExerciseKind | undefined;
   let answers = false;
@@ -51,30 +59,41 @@ function parseArgs(
     const a = argv[i]!;
     if (a === '--answers') answers = true;
     else if (a === '--json') json = true;
-    else if (
-      a === '--seed' &&
-      seed === null &&
-      /^(0|[1-9]\d*)$/.test(argv[i + 1] ?? '') &&
-      Number(argv[i + 1]) <= MAX_SEED
-    )
-      seed = Number(argv[++i]);
-    else if (a === '--kind' && kind === undefined && (EXERCISE_KINDS as readonly string[]).includes(argv[i + 1] ?? ''))
-      kind = argv[++i] as ExerciseKind;
-    else return null;
+    else if (a === '--seed' || a === '--kind') {
+      // Said twice: refused rather than one of them taken silently.
+      if (a === '--seed' ? seed !== null : kind !== undefined) return `${a} given twice`;
+      const value = argv[++i];
+      const got = value === undefined ? 'nothing' : JSON.stringify(value);
+      if (a === '--seed') {
+        if (value === undefined || !/^(0|[1-9]\d*)$/.test(value) || Number(value) > MAX_SEED)
+          return `--seed needs an integer 0..${MAX_SEED}, got ${got}`;
+        seed = Number(value);
+      } else {
+        if (!(EXERCISE_KINDS as readonly string[]).includes(value ?? ''))
+          return `--kind needs one of ${EXERCISE_KINDS.join(', ')}, got ${got}`;
+        kind = value as ExerciseKind;
+      }
+    } else if (isOption(a)) return `unknown option ${a}`;
+    else return `unexpected argument ${JSON.stringify(a)}: an exercise reads no file`;
   }
-  return seed === null ? null : { seed, kind, answers, json };
+  return seed === null ? '--seed N is required' : { seed, kind, answers, json };
 }
 
-function main(argv: string[]): number {
+export interface ExerciseIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The command: the exercise on standard output; 2 and the problem with the usage on a bad command line. */
+export function main(argv: readonly string[], io: ExerciseIo): number {
   const args = parseArgs(argv);
-  if (!args) {
-    process.stderr.write(USAGE);
-    process.stderr.write(`  N: an integer 0..${MAX_SEED}\n`);
+  if (typeof args === 'string') {
+    io.stderr(usageError(args, USAGE));
     return 2;
   }
   const exercise = makeExercise(args.seed, args.kind);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(args.answers ? exercise : withoutAnswers(exercise))}\n`);
+    io.stdout(`${JSON.stringify(args.answers ? exercise : withoutAnswers(exercise))}\n`);
     return 0;
   }
   const s = exercise.scenario;
@@ -97,9 +116,15 @@ function main(argv: string[]): number {
     lines.push(`      [step ${q.step}, ${q.path}]`);
     if (args.answers) lines.push(`      answer: ${formatValue(q.answer)}`);
   });
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }
 
-endQuietlyOnClosedPipe();
-process.exitCode = main(process.argv.slice(2));
+// Run as a script (not when a test imports the functions above).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  endQuietlyOnClosedPipe();
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { runScenario } from '../src/engine/run-scenario';
 import { stringifyDigest } from '../src/protocol/digest-json';
 import { formatScenarioError, parseScenarioBytes } from '../src/scenario/schema';
+import { splitArgs, usageError } from './argv';
 import { CLOSED_PIPE_STATUS } from './closed-pipe';
 import { diskFiles, oneLine, readInputBytes, type InputFiles } from './input-file';
 
@@ -67,14 +68,13 @@ class Out {
 }
 
 export function main(argv: readonly string[], io: RunnerIo = nodeIo): number {
-  const files = argv.filter((a) => !a.startsWith('--'));
-  const finalOnly = argv.includes('--final');
-  const unknown = argv.filter((a) => a.startsWith('--') && a !== '--final');
-  if (files.length !== 1 || unknown.length > 0) {
-    io.stderr(`${USAGE}\n`);
+  const args = splitArgs(argv, ['--final']);
+  if (typeof args === 'string' || args.files.length !== 1) {
+    io.stderr(usageError(typeof args === 'string' ? args : 'one scenario file, please', USAGE));
     return 2;
   }
-  const file = files[0]!;
+  const finalOnly = args.flags.has('--final');
+  const file = args.files[0]!;
   const bytes = readInputBytes(file, { what: 'scenario file', nameUnreadable: true }, io);
   if (!(bytes instanceof Uint8Array)) {
     io.stderr(`step -1: ${bytes.reason}\n`);
