@@ -369,6 +369,9 @@ describe('command line (tools/explore.ts)', () => {
     expect(parseArgs(['a.json', '--max-schedules', '0'])).toMatch(/at least 1/);
     expect(parseArgs(['a.json', 'b.json'])).toMatch(/one scenario file/);
     expect(parseArgs(['a.json', '--bogus'])).toMatch(/unknown option --bogus/);
+    // A single dash is an option too, and `--` ends them: a file named like one comes after it.
+    expect(parseArgs(['-j', 'a.json'])).toBe('unknown option -j');
+    expect(parseArgs(['--json', '--', '--json'])).toMatchObject({ file: '--json', json: true });
   });
 
   it('--json: a line per finding with exactly its keys, a link that decodes to the scenario, then the summary; exit 1', async () => {

@@ -328,7 +328,22 @@ describe('npm run grade', () => {
   });
 
   it('refuses a bad command line or challenge with exit 2', async () => {
-    expect((await grade(['challenges/first-fault.json'])).code).toBe(2);
+    const one = await grade(['challenges/first-fault.json']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toBe(
+      'a challenge and at least one solution, please\nusage: npm run --silent grade -- CHALLENGE.json SOLUTION.json... [--csv]\n',
+    );
+    // A mistyped option is named, not taken for a file or passed over.
+    const typo = await grade([
+      'challenges/first-fault.json',
+      'test/fixtures/solutions/first-fault.solution.json',
+      '--cvs',
+    ]);
+    expect(typo.stderr).toBe(
+      'unknown option --cvs\nusage: npm run --silent grade -- CHALLENGE.json SOLUTION.json... [--csv]\n',
+    );
+    expect(typo.stdout).toBe('');
+    expect(typo.code).toBe(2);
     const r = await grade([join(dir, 'missing.json'), 'x.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing\.json: step -1: cannot read: /);

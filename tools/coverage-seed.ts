@@ -7,6 +7,7 @@
  * Exit 1 when some line is unexplained, so the report doubles as a check.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { isOption, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { pathToFileURL } from 'node:url';
 import type { PagerModel } from '../src/engine/model';
@@ -104,7 +105,8 @@ export const USAGE = 'usage: npm run --silent coverage:seed (it takes no argumen
 export function main(argv: readonly string[], io: { stdout(text: string): void; stderr(text: string): void }): number {
   // An argument (a pager's name, a file, --help) would otherwise be ignored without a word.
   if (argv.length > 0) {
-    io.stderr(`${USAGE}\n`);
+    const a = argv[0]!;
+    io.stderr(usageError(isOption(a) ? `unknown option ${a}` : `unexpected argument ${JSON.stringify(a)}`, USAGE));
     return 2;
   }
   let unexplained = 0;

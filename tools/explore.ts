@@ -10,6 +10,7 @@
  * Without: the same as text, with a progress bar on standard error when it is a terminal.
  * Exit 0: no finding; 1: findings; 2: invalid arguments or scenario (the runner's `step N: field: reason`).
  */
+import { isOption, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { readInputBytes } from './input-file';
 import { performance } from 'node:perf_hooks';
@@ -80,8 +81,12 @@ export function parseArgs(argv: readonly string[]): ExploreArgs | string {
         if (typeof (n = count(a, argv[++i], 1)) === 'string') return n;
         args.maxSchedules = n;
         break;
+      case '--':
+        files.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
       default:
-        if (a.startsWith('--')) return `unknown option ${a}`;
+        if (isOption(a)) return `unknown option ${a}`;
         files.push(a);
     }
   }
@@ -106,7 +111,7 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 export async function runExplore(argv: readonly string[], io: Output): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
-    io.err(`${args}\n${USAGE}\n`);
+    io.err(usageError(args, USAGE));
     return 2;
   }
   // The runner's rule: the size refused before the file is read, the bytes strictly UTF-8.

@@ -6,6 +6,7 @@
  * `file,verdict,steps,reason` rows (verdict PASS, FAIL or INVALID).
  * Exit 0 if all pass, 1 if some fail, 2 if a file is invalid (or unreadable).
  */
+import { splitArgs, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { readInputText } from './input-file';
 import { formatFileError, parseChallenge } from '../src/teaching/challenge';
@@ -23,14 +24,15 @@ function read(file: string, what: string): string | { reason: string } {
 }
 
 function main(argv: string[]): number {
-  const csv = argv.includes('--csv');
-  const unknown = argv.filter((a) => a.startsWith('--') && a !== '--csv');
-  const files = argv.filter((a) => !a.startsWith('--'));
-  if (unknown.length > 0 || files.length < 2) {
-    process.stderr.write(USAGE);
+  const args = splitArgs(argv, ['--csv']);
+  if (typeof args === 'string' || args.files.length < 2) {
+    process.stderr.write(
+      usageError(typeof args === 'string' ? args : 'a challenge and at least one solution, please', USAGE),
+    );
     return 2;
   }
-  const [challengeFile, ...solutionFiles] = files as [string, ...string[]];
+  const csv = args.flags.has('--csv');
+  const [challengeFile, ...solutionFiles] = args.files as [string, ...string[]];
   const text = read(challengeFile, 'challenge file');
   if (typeof text !== 'string') {
     process.stderr.write(`${challengeFile}: step -1: ${text.reason}\n`);
