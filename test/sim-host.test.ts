@@ -52,6 +52,25 @@ describe('SimHost (the worker behind the protocol)', () => {
     ).toEqual(['request 1 completes ok: t3 can run']);
   });
 
+  it('names the sleepers an asynchronous completion wakes, as a synchronous one names its thread', () => {
+    const { host, last } = harness();
+    const completions = () =>
+      last()
+        .timeline.filter((t) => / completes /.test(t.label))
+        .map((t) => t.label);
+    // t3 sleeps "vmopar" on page obj1[1], busy under sendfile's asynchronous read: the completion's done
+    // function and sendfile_iodone unbusy it and wake t3, while sendfile (t2) returned long before.
+    host.handle({ type: 'sim.load', id: 1, scenario: library('freebsd-setsize-shrink-waits-on-busy-page') });
+    expect(completions()).toEqual(['request 1 completes ok: t3 can run']);
+    // sendfile's first read wakes the sendfile thread itself (asleep "wswbuf0" for a pbuf), its second t3 ("vmopar").
+    host.handle({ type: 'sim.load', id: 2, scenario: library('freebsd-sendfile-async-pbufs-exhausted-wswbuf0') });
+    expect(completions()).toEqual(['request 1 completes ok: t2 can run', 'request 2 completes ok: t3 can run']);
+    // The fault t4 sleeps "vmpfw" on the page sendfile's read keeps busy; vgone (t5) sleeps "bovlbx" until
+    // the fault lets go, so the completion wakes t4 alone.
+    host.handle({ type: 'sim.load', id: 3, scenario: library('freebsd-vgone-during-read-waits-bovlbx') });
+    expect(completions()).toEqual(['request 1 completes ok: t4 can run']);
+  });
+
   it("tells FreeBSD's page counts and indexes in decimal, offsets and lengths in hex, as the Threads panel does", () => {
     const { host, last } = harness();
     host.handle({ type: 'sim.load', id: 1, scenario: library('freebsd-fault-read-around-trimmed-to-maxphys') });

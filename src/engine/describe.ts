@@ -41,13 +41,15 @@ function outcome(t: DescribedThread, after: Pick<ViewSnapshot, 'locks'>): string
 
 /**
  * `step` in words, from the state before and after it; `thread` finds a thread
- * after it (the session's builder knows where each of thousands is).
+ * after it (the session's builder knows where each of thousands is); `woken`, the
+ * threads a completion made runnable (PagerEngine.woken).
  */
 export function describeStep(
   step: Step,
-  before: Pick<ViewSnapshot, 'panic' | 'io'>,
+  before: Pick<ViewSnapshot, 'panic'>,
   after: Pick<ViewSnapshot, 'panic' | 'locks'>,
   thread: (id: string) => DescribedThread | undefined,
+  woken: readonly string[] = [],
 ): string {
   const panic = after.panic && !before.panic ? `; panic: ${after.panic.message}` : '';
   if ('spawn' in step) {
@@ -60,11 +62,11 @@ export function describeStep(
     return `spawn ${step.spawn}: ${step.call}(${args})`;
   }
   if ('complete' in step) {
-    const req = before.io.find((r) => r.id === step.complete);
-    // Only a thread the completion left ready can run: an asynchronous request's thread (FreeBSD's sendfile or
-    // pageout) has often returned long before, and its completion runs the iodone inside this step.
-    const woken = req && thread(req.thread)?.status === 'ready' ? `: ${req.thread} can run` : '';
-    return `request ${step.complete} completes ${step.result}${woken}${panic}`;
+    // The threads it woke, not the request's: an asynchronous request's thread (FreeBSD's sendfile or pageout)
+    // has often returned long before, and its completion routine, run inside this step, wakes the sleepers on
+    // the pages it unbusies.
+    const can = woken.length > 0 ? `: ${woken.join(', ')} can run` : '';
+    return `request ${step.complete} completes ${step.result}${can}${panic}`;
   }
   const id = 'run' in step ? step.run : step.step;
   const verb = 'run' in step ? 'runs' : 'steps';

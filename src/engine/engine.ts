@@ -52,6 +52,8 @@ export interface EngineCheckpoint {
 
 const CHUNK = 64;
 
+const NO_THREADS: readonly string[] = [];
+
 /** Each model's call names, looked up at every spawn (the explorer spawns four per schedule). */
 const callNames = new WeakMap<PagerModel, ReadonlySet<string>>();
 
@@ -97,6 +99,14 @@ export class PagerEngine {
    */
   trail: number[] = [];
   trailOmitted = 0;
+  /**
+   * The threads the last applied step's disk completion made runnable, in spawn order: a synchronous
+   * request's waiting thread, or whoever an asynchronous one's completion routine woke (FreeBSD's iodone
+   * unbusying a page a fault sleeps on). Empty for any other step.
+   */
+  woken: readonly string[] = NO_THREADS;
+  /** The kernel as booted, without the explorer's access log: what the step's own code did not read. */
+  private readonly plain: Kernel;
   private lastLine = 0;
   /** Threads resumed at least once and not done: while there are none, the state can be checkpointed. */
   private readonly begun = new Set<string>();
@@ -104,6 +114,7 @@ export class PagerEngine {
   constructor(setup: Setup, options: EngineOptions = {}) {
     this.model = modelOf(setup);
     const k = this.model.boot(setup);
+    this.plain = k;
     this.k = options.wrapKernel ? options.wrapKernel(k) : k;
   }
 
@@ -112,9 +123,11 @@ export class PagerEngine {
     if (this.k.s.panic) return `the kernel has panicked: ${this.k.s.panic.message}`;
     const trail = this.trail;
     const omitted = this.trailOmitted;
+    const woken = this.woken;
     this.trail = [];
     this.trailOmitted = 0;
     this.lastLine = 0;
+    this.woken = NO_THREADS;
     const refusal =
       'spawn' in step
         ? this.spawn(step.spawn, step.call, step.args)
@@ -128,6 +141,7 @@ export class PagerEngine {
       // A refused step ran nothing: the trail stays the last applied step's.
       this.trail = trail;
       this.trailOmitted = omitted;
+      this.woken = woken;
     }
     return refusal;
   }
@@ -215,6 +229,11 @@ export class PagerEngine {
       const refusal = this.model.completeRefusal?.(this.k, req) ?? null;
       if (refusal !== null) return refusal;
     }
+    // Who is blocked before the completion, read past the access log: the labels' business, not the step's.
+    const blocked =
+      req.iodone === null
+        ? [this.plain.thread(req.thread)].filter((t): t is KThread => t?.status === 'io')
+        : this.plain.liveThreads().filter((t) => t.status !== 'ready' && t.status !== 'done');
     finishRequest(this.k, req, outcome);
     if (req.iodone !== null && this.model.iodone) {
       // bufdone runs b_iodone at once, as an interrupt would: in no thread of the scenario.
@@ -226,6 +245,8 @@ export class PagerEngine {
         this.mark(ctx, r.value);
       }
     }
+    const woken = blocked.filter((t) => t.status === 'ready').map((t) => t.id);
+    if (woken.length > 0) this.woken = woken;
     return null;
   }
 
@@ -290,6 +311,7 @@ export class PagerEngine {
     }
     Object.assign(restored, engine, {
       k,
+      plain: k,
       stepIndex: cp.stepIndex,
       reached,
       reachedList: [...cp.linesReached],

@@ -5,8 +5,9 @@
  * most of an open's CPU). The host answers with this, then records the history behind it.
  *
  * Each label is `describeStep`'s own, fed from the live kernel instead of the builder's views: the thread
- * that ran (its status, wait, line, stack, return), the requests before the step, the lock it blocks on and
- * the panic before and after are the very fields the builder copies into its views. test/quick-replay.test.ts
+ * that ran (its status, wait, line, stack, return), the lock it blocks on and the panic before and after are
+ * the very fields the builder copies into its views, and the threads a completion woke are the engine's list,
+ * as a Session's. test/quick-replay.test.ts
  * checks every label, trail and both snapshots against a Session's on each library scenario.
  */
 import type { PagerProfile } from '../protocol/profile';
@@ -59,7 +60,6 @@ class Replayed implements QuickReplay {
   }
 }
 
-const NO_IO: ViewSnapshot['io'] = [];
 const NO_LOCKS: ViewSnapshot['locks'] = [];
 
 /**
@@ -107,12 +107,6 @@ function* replaying(
     const step = steps[i]!;
     if (i === target - 1) before = builder.build(i, i === 0 ? undefined : trailOf(lastLines, lastOmitted));
     const panicked = s.panic !== null;
-    // A completion names the request's thread as it stood before the step (the request is gone after).
-    let io = NO_IO;
-    if ('complete' in step) {
-      const r = s.io.find((x) => x.id === step.complete);
-      io = r ? [{ id: r.id, thread: r.thread } as ViewSnapshot['io'][number]] : NO_IO;
-    }
     const refusal = engine.apply(step);
     if (refusal !== null) return { at: i, refusal };
     lastLines = engine.trail;
@@ -126,7 +120,13 @@ function* replaying(
         ? [{ name: t.wait, owner: s.locks[t.wait]?.owner ?? null } as ViewSnapshot['locks'][number]]
         : NO_LOCKS;
     labels.push(
-      describeStep(step, { panic: panicked ? s.panic : null, io }, { panic: s.panic && { ...s.panic }, locks }, thread),
+      describeStep(
+        step,
+        { panic: panicked ? s.panic : null },
+        { panic: s.panic && { ...s.panic }, locks },
+        thread,
+        engine.woken,
+      ),
     );
     if (i === target - 1) {
       builder.advance(i + 1, trailOf(lastLines, lastOmitted));

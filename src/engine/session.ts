@@ -261,7 +261,7 @@ export class Session {
     const change = this.builder.advance(this.cursorAt, trail);
     if (!follows) {
       line.snapshots.pushChange(change, trail, this.builder);
-      line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id)));
+      line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id), this.engine.woken));
     }
     // Materialised when asked for: a load of 16,000 steps asks once, at the end.
     this.materialised = null;
