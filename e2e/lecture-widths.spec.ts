@@ -3,6 +3,7 @@ import { expect, test } from './fixtures';
 import { Lab } from './pages/Lab';
 import { ComparePage } from './pages/ComparePage';
 import { expectAllReadable } from './pages/visible';
+import { linkTo } from './scenarios';
 
 /**
  * Issue 8's leftovers, found by looking at screenshots: at every width from 1024 to 2560 px every column of
@@ -93,6 +94,53 @@ test.describe('with the teaching pane open at 1024x768', () => {
     expect(rows, `rows of scenario controls, tops at ${tops.map(Math.round).join(', ')}`).toBeLessThanOrEqual(2);
   });
 });
+
+/**
+ * A request of 2^64 - 3996 bytes (uvn_io's size_t `wanted` wrapped at line 1203, a caller bug's doing): the
+ * "Short…" form offers the largest sector-rounded B a scenario takes, 9007199254740480, sixteen digits.
+ */
+const WRAPPED_READ = {
+  format: 'pager-scenario/1',
+  pager: 'openbsd',
+  machine: { physPages: 8 },
+  vnodes: [{ name: 'vn1', size: 8192 }],
+  steps: [
+    { spawn: 't1', call: 'mmap', args: { vnode: 'vn1', prot: 'rw', shared: true } },
+    { run: 't1' },
+    { spawn: 't2', call: 'uvn_detach', args: { vnode: 'vn1' } },
+    { run: 't2' },
+    { spawn: 't3', call: 'uvm_vnp_setsize', args: { vnode: 'vn1', size: 100 } },
+    { run: 't3' },
+    { spawn: 't4', call: 'fault', args: { vnode: 'vn1', offset: 4096, access: 'read' } },
+    ...Array.from({ length: 44 }, () => ({ step: 't4' })),
+    { spawn: 't5', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } },
+    { run: 't5' },
+    { run: 't4' },
+  ],
+};
+
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 1024, height: 768 },
+])
+  test.describe(`the Short… form at ${viewport.width}x${viewport.height}`, () => {
+    test.use({ viewport });
+
+    test('shows every digit of its default byte count, not the tail of it', async ({ page }) => {
+      test.setTimeout(120_000);
+      const lab = new Lab(page);
+      await page.goto(`${linkTo(JSON.stringify(WRAPPED_READ))}&at=${WRAPPED_READ.steps.length}`);
+      await expect(lab.io.request(1).nth(5)).toHaveText('18446744073709547620', { timeout: 20_000 });
+      await lab.io.region.getByRole('button', { name: 'Complete request 1 short', exact: true }).click();
+      const input = lab.io.region.getByRole('form', { name: 'Short completion of request 1' }).getByRole('spinbutton');
+      await expect(input).toHaveValue('9007199254740480');
+      // The text box holds the whole number: nothing scrolled out of it at either end.
+      const fit = await input.evaluate((el) => ({ scroll: el.scrollWidth, box: el.clientWidth, left: el.scrollLeft }));
+      expect(fit.scroll, `the number's width against its box's (${JSON.stringify(fit)})`).toBeLessThanOrEqual(fit.box);
+      expect(fit.left).toBe(0);
+      await readable(input, 'the Short… byte count');
+    });
+  });
 
 test.describe('the teaching menu', () => {
   for (const viewport of [

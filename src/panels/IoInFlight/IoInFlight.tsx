@@ -159,6 +159,10 @@ export function IoInFlight() {
                               min={0}
                               max={req.length - 1}
                               step={1}
+                              // As wide as the largest B it takes (16 digits at most: 2^53 - 1), the spinner beside.
+                              style={{
+                                width: `calc(${String(Math.min(req.length - 1, Number.MAX_SAFE_INTEGER)).length}ch + 2.5em)`,
+                              }}
                               autoFocus
                               value={open.text}
                               aria-invalid={open.error ? true : undefined}
