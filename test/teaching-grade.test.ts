@@ -82,6 +82,23 @@ describe('invalid solutions', () => {
     return v.verdict === 'INVALID' ? v.error : v;
   };
 
+  it("stops reading past the scenario reader's million JSON values, in a solution as in a challenge", () => {
+    // 8 million zeros fit in 16 MiB: parsed whole, they took the grader 2.5 s and 300 MB to be refused.
+    const zeros = Array.from({ length: 1_000_001 }, () => '0').join(',');
+    const limit = 'more than 1,000,000 JSON values (objects, lists, strings, numbers, true, false, null), the limit';
+    expect(invalid(`{"format":"pager-solution/1","challenge":"first-fault","steps":[${zeros}]}`)).toEqual({
+      step: -1,
+      field: '',
+      reason: `the solution holds ${limit}`,
+    });
+    const challenge = parseChallenge(`{"format":"pager-challenge/1","story":[${zeros}]}`);
+    expect(challenge.ok ? challenge : challenge.error).toEqual({
+      step: -1,
+      field: '',
+      reason: `the challenge holds ${limit}`,
+    });
+  });
+
   it('names the step and field of a call the challenge does not allow', () => {
     expect(invalid(solution([{ spawn: 't1', call: 'uvn_flush', args: { vnode: 'vn1', flags: [] } }]))).toEqual({
       step: 0,

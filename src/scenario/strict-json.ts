@@ -111,8 +111,9 @@ function escapeFor(code: number): string {
 /**
  * Parse `text`. `maxValues` bounds the values (objects, lists, strings, numbers, literals) the document
  * may hold: past it the parse stops at once, so no shape of input makes the parser build more than that.
+ * `what` names the document in that message.
  */
-export function parseStrictJson(text: string, maxValues = Infinity): unknown {
+export function parseStrictJson(text: string, maxValues = Infinity, what = 'scenario'): unknown {
   let i = 0;
   let values = 0;
   const path: JsonPath = [];
@@ -226,7 +227,7 @@ export function parseStrictJson(text: string, maxValues = Infinity): unknown {
   const tooMany = (): never => {
     throw new JsonInputError(
       [],
-      `the scenario holds more than ${grouped(maxValues)} JSON values (objects, lists, strings, numbers, true, false, null), the limit`,
+      `the ${what} holds more than ${grouped(maxValues)} JSON values (objects, lists, strings, numbers, true, false, null), the limit`,
     );
   };
 

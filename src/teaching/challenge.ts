@@ -19,7 +19,7 @@ import {
   object,
   string,
 } from '../scenario/checks';
-import { formatScenarioError, parseScenario } from '../scenario/schema';
+import { formatScenarioError, LIMITS, parseScenario } from '../scenario/schema';
 import { JsonInputError, parseStrictJson, type JsonPath } from '../scenario/strict-json';
 import { goalHolds, readGoal, type Goal } from './goal';
 import { PagerEngine } from '../engine/engine';
@@ -74,7 +74,8 @@ export function parseChallenge(
   input: string | unknown,
 ): { ok: true; challenge: Challenge } | { ok: false; error: FileError } {
   try {
-    const doc = typeof input === 'string' ? parseStrictJson(input) : input;
+    // The scenario reader's bound on values: a 16 MiB file of zeros is refused, not built.
+    const doc = typeof input === 'string' ? parseStrictJson(input, LIMITS.jsonValues, 'challenge') : input;
     return { ok: true, challenge: readChallenge(doc) };
   } catch (e) {
     if (e instanceof JsonInputError || e instanceof CheckError)
@@ -229,7 +230,7 @@ export function parseSolution(
 ): { ok: true; solution: Solution } | { ok: false; error: FileError } {
   let doc: unknown;
   try {
-    doc = typeof input === 'string' ? parseStrictJson(input) : input;
+    doc = typeof input === 'string' ? parseStrictJson(input, LIMITS.jsonValues, 'solution') : input;
   } catch (e) {
     if (!(e instanceof JsonInputError)) throw e;
     const stepIndex = e.path[0] === 'steps' && typeof e.path[1] === 'number' ? e.path[1] : -1;
