@@ -365,8 +365,17 @@ describe('command line (tools/explore.ts)', () => {
     expect(parseArgs(['a.json', '--results', 'short:9007199254740991,eio'])).toMatchObject({
       results: ['short:9007199254740991', 'eio'],
     });
-    expect(parseArgs(['a.json', '--preempt'])).toMatch(/--preempt needs a whole number/);
-    expect(parseArgs(['a.json', '--max-schedules', '0'])).toMatch(/at least 1/);
+    expect(parseArgs(['a.json', '--preempt'])).toBe('--preempt needs a whole number from 0 to 2^53 - 1, got nothing');
+    expect(parseArgs(['a.json', '--max-schedules', '0'])).toBe(
+      '--max-schedules needs a whole number from 1 to 2^53 - 1, got "0"',
+    );
+    // What was found, as the scenario reader says it: a number past 2^53 - 1 is a whole number all the same.
+    expect(parseArgs(['a.json', '--max-depth', '99999999999999999999'])).toBe(
+      '--max-depth needs a whole number from 1 to 2^53 - 1, got "99999999999999999999"',
+    );
+    // Said twice: refused rather than one of them taken silently, as the exercise tool does.
+    expect(parseArgs(['a.json', '--preempt', '1', '--preempt', '2'])).toBe('--preempt given twice');
+    expect(parseArgs(['a.json', '--results', 'ok', '--results', 'eio'])).toBe('--results given twice');
     expect(parseArgs(['a.json', 'b.json'])).toMatch(/one scenario file/);
     expect(parseArgs(['a.json', '--bogus'])).toMatch(/unknown option --bogus/);
     // A single dash is an option too, and `--` ends them: a file named like one comes after it.
@@ -416,7 +425,9 @@ describe('command line (tools/explore.ts)', () => {
     expect(bad.err).toBe('step 0: x: unknown key\n');
     const opts = await run(['--preempt', 'x']);
     expect(opts.code).toBe(2);
-    expect(opts.err).toMatch(/^--preempt needs a whole number\nusage: npm run --silent explore -- FILE\.json/);
+    expect(opts.err).toMatch(
+      /^--preempt needs a whole number from 0 to 2\^53 - 1, got "x"\nusage: npm run --silent explore -- FILE\.json/,
+    );
     const missing = await run([join(dir, 'nothing.json')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^step -1: cannot read /);

@@ -265,6 +265,7 @@ describe('npm run exercise', () => {
       [['--seed', '1', '--csv'], 'unknown option --csv'],
       [['--seed', '1', '-j'], 'unknown option -j'],
       [['--seed', '1', 'x.json'], 'unexpected argument "x.json": an exercise reads no file'],
+      [['--seed', '1', '--', '--json'], 'unexpected argument "--json": an exercise reads no file'],
       // Said twice: refused rather than one of them taken silently.
       [['--seed', '1', '--seed', '2'], '--seed given twice'],
       [['--seed', '1', '--kind', 'state', '--kind', 'block'], '--kind given twice'],
@@ -281,7 +282,7 @@ describe('npm run exercise', () => {
     let a = '';
     let b = '';
     exerciseMain(['--json', '--kind', 'block', '--seed', '8'], { stdout: (t) => (a += t), stderr: () => {} });
-    exerciseMain(['--seed', '8', '--kind', 'block', '--json'], { stdout: (t) => (b += t), stderr: () => {} });
+    exerciseMain(['--seed', '8', '--kind', 'block', '--json', '--'], { stdout: (t) => (b += t), stderr: () => {} });
     expect(a).toBe(b);
     expect(JSON.parse(a)).toMatchObject({ seed: 8, kind: 'block' });
   });

@@ -57,7 +57,10 @@ export function parseArgs(argv: readonly string[]): ExerciseArgs | string {
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--answers') answers = true;
+    // `--` ends the options; an exercise takes nothing after them.
+    if (a === '--') {
+      if (i + 1 < argv.length) return `unexpected argument ${JSON.stringify(argv[i + 1])}: an exercise reads no file`;
+    } else if (a === '--answers') answers = true;
     else if (a === '--json') json = true;
     else if (a === '--seed' || a === '--kind') {
       // Said twice: refused rather than one of them taken silently.

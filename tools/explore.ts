@@ -47,12 +47,18 @@ export function parseArgs(argv: readonly string[]): ExploreArgs | string {
   };
   const count = (flag: string, value: string | undefined, min: number): number | string => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value)))
-      return `${flag} needs a whole number${min > 0 ? ` of at least ${min}` : ''}`;
+      return `${flag} needs a whole number from ${min} to 2^53 - 1, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
     return Number(value);
   };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     let n: number | string;
+    // Said twice: refused rather than one of them taken silently.
+    if (isOption(a) && a !== '--json') {
+      if (given.has(a)) return `${a} given twice`;
+      given.add(a);
+    }
     switch (a) {
       case '--json':
         args.json = true;
