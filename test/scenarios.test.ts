@@ -134,12 +134,19 @@ describe('npm run coverage:seed (tools/coverage-seed.ts)', () => {
     ]);
   });
 
+  it('takes a lone -- (the end of no options) as no argument', () => {
+    const r = run(['--']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('refuses an argument with its usage line and exit 2, printing no report', () => {
     // The first word it cannot take is named, as the other tools name an unknown option.
     const cases: [string[], string][] = [
       [['freebsd'], 'unexpected argument "freebsd"'],
       [['--pager', 'freebsd'], 'unknown option --pager'],
       [['--help'], 'unknown option --help'],
+      [['--', '--help'], 'unexpected argument "--help"'],
     ];
     for (const [argv, problem] of cases) {
       const r = run(argv);

@@ -7,7 +7,7 @@
  * Exit 1 when some line is unexplained, so the report doubles as a check.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { isOption, usageError } from './argv';
+import { splitArgs, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { pathToFileURL } from 'node:url';
 import type { PagerModel } from '../src/engine/model';
@@ -104,9 +104,10 @@ export const USAGE = 'usage: npm run --silent coverage:seed (it takes no argumen
 /** The command: the report on standard output; exit 1 when some line is unexplained, 2 on a bad command line. */
 export function main(argv: readonly string[], io: { stdout(text: string): void; stderr(text: string): void }): number {
   // An argument (a pager's name, a file, --help) would otherwise be ignored without a word.
-  if (argv.length > 0) {
-    const a = argv[0]!;
-    io.stderr(usageError(isOption(a) ? `unknown option ${a}` : `unexpected argument ${JSON.stringify(a)}`, USAGE));
+  const args = splitArgs(argv, []);
+  if (typeof args === 'string' || args.files.length > 0) {
+    const problem = typeof args === 'string' ? args : `unexpected argument ${JSON.stringify(args.files[0])}`;
+    io.stderr(usageError(problem, USAGE));
     return 2;
   }
   let unexplained = 0;
