@@ -261,3 +261,74 @@ describe('where a thread stands after a seed call returns inside its statement',
     expect(t5.stack.at(-1)).toBe('vnode_pager_generic_putpages');
   });
 });
+
+describe('vgone reads whether the vnode is active when it dooms it (vgonel: active = vp->v_usecount)', () => {
+  // vn1's only open is closed (r) after vgone (g) has set VI_DOOMED but before it asks `if (active)`: vgonel
+  // read v_usecount (1) under the interlock with VI_DOOMED, so it runs vinactive, whose delayed write cleans
+  // the page a writable mapping dirtied; vinvalbuf then frees it and the object is destroyed without I/O.
+  const steps = [
+    ...dirtyPage0(4096),
+    sp('t4', 'munmap', { mapping: 't2' }),
+    run('t4'),
+    sp('g', 'vgone', { vnode: 'vn1' }),
+    sp('r', 'vrele', { vnode: 'vn1' }),
+    { step: 'g' },
+    { step: 'g' },
+    { step: 'g' },
+  ];
+
+  it('runs vinactive when a use reference went after VI_DOOMED was set', () => {
+    const { refused, digests, last } = play({ vnodes: [{ name: 'vn1', size: 4096 }] }, [
+      ...steps,
+      run('r'),
+      run('g'),
+      run('r'),
+    ]);
+    expect(refused).toBeNull();
+    // g has doomed vn1 while it was open; then r's close dropped the use count to 0 and waited for g's lock.
+    const doomed = digests.at(-4) as FreeBsdDigest;
+    expect(doomed.vnodes[0]).toMatchObject({ usecount: 1, state: 'doomed' });
+    const closing = digests.at(-3) as FreeBsdDigest;
+    expect(closing.vnodes[0]).toMatchObject({ usecount: 0, state: 'doomed' });
+    expect(closing.threads.find((t) => t.id === 'r')).toMatchObject({ status: 'lock', wait: 'vnlock:vn1' });
+    expect(last.threads.find((t) => t.id === 'g')).toMatchObject({ status: 'done', ret: null });
+    // r then finds vn1 doomed (vn_lock without LK_RETRY: ENOENT) and runs no vinactive of its own.
+    expect(last.threads.find((t) => t.id === 'r')).toMatchObject({ status: 'done', ret: null });
+    expect(last.io).toEqual([]);
+    expect(last.objects).toEqual([]);
+    expect(last.freePages).toBe(64);
+  });
+
+  it('does not run vinactive for a vnode that was free when doomed, even if it is opened before the check', () => {
+    // p holds the vnode lock (stopped after its vn_lock); c closes the only open and waits for that lock with
+    // the use count 0; g waits too. Once p lets go, g dooms vn1 while it is free, then o opens it (vref spawned
+    // earlier, so allowed).
+    const { refused, digests, last } = play({ vnodes: [{ name: 'vn1', size: 4096 }] }, [
+      ...dirtyPage0(4096),
+      sp('t4', 'munmap', { mapping: 't2' }),
+      run('t4'),
+      sp('p', 'pageout', { vnode: 'vn1', pindex: 5 }),
+      { step: 'p' },
+      sp('c', 'vrele', { vnode: 'vn1' }),
+      run('c'),
+      sp('o', 'vref', { vnode: 'vn1' }),
+      sp('g', 'vgone', { vnode: 'vn1' }),
+      run('g'),
+      run('p'),
+      { step: 'g' },
+      { step: 'g' },
+      { step: 'g' },
+      run('o'),
+      run('g'),
+    ]);
+    expect(refused).toBeNull();
+    const doomed = digests.at(-3) as FreeBsdDigest;
+    expect(doomed.vnodes[0]).toMatchObject({ usecount: 0, state: 'doomed' });
+    expect(last.vnodes[0]).toMatchObject({ usecount: 1, state: 'doomed' });
+    // No vinactive: the dirty page survives vinvalbuf, and vm_object_terminate writes it synchronously.
+    expect(last.threads.find((t) => t.id === 'g')).toMatchObject({ status: 'io', wait: 'io:2' });
+    expect(last.io).toEqual([
+      { id: 2, thread: 'g', vnode: 'vn1', rw: 'write', offset: 0, length: 4096, blkno: null, async: false },
+    ]);
+  });
+});

@@ -230,11 +230,14 @@ export const FREEBSD_CALLS: Readonly<Record<string, CallBody>> = {
       yield* VOP_UNLOCK(k, th, vp!);
       return null;
     }
-    yield 'vp->v_iflag |= VI_DOOMED';
+    yield 'vp->v_iflag |= VI_DOOMED; active = vp->v_usecount';
     vp!.doomed = true;
     refreshState(vp!);
+    // Read with VI_DOOMED set, as vgonel does under the interlock: a reference taken or dropped before the
+    // check below does not change whether vgone found the vnode active.
+    const active = vp!.usecount > 0;
     yield 'if (active) vinactive(vp, td)';
-    if (vp!.usecount > 0 && !vp!.doinginact) yield* vinactive(k, th, vp!);
+    if (active && !vp!.doinginact) yield* vinactive(k, th, vp!);
     yield 'vinvalbuf(vp, V_SAVE, 0, 0)';
     yield* vinvalbuf(k, th, vp!);
     yield 'VOP_RECLAIM(vp, td): vnode_destroy_vobject(vp)';
