@@ -66,6 +66,27 @@ test.describe('Explore: search the schedules of the current threads', () => {
     );
   });
 
+  test('results kept for another scenario say so once the lab shows that other one', async ({ lab }) => {
+    await lab.bar.openLibrary('two-threads-fault-same-page');
+    const explore = new ExploreDialog(lab.page);
+    await explore.open();
+    await explore.button('Explore').click();
+    await expect(explore.status).toHaveText(/^3 threads\. Searched every schedule: /, { timeout: 30_000 });
+    // Open right after the search, the results are the lab's own: no note.
+    await expect(explore.dialog.getByText(/^Found in “/)).toHaveCount(0);
+    await lab.page.keyboard.press('Escape');
+    await expect(explore.dialog).toBeHidden();
+
+    // A scenario that panics in every schedule: the race's "None: no schedule panics" is not about it.
+    await lab.bar.openLibrary('attach-free-vnode-vref-panics');
+    await expect(lab.timeline.status).toHaveText(/^Step 0 of /);
+    await explore.open();
+    await expect(explore.dialog.getByText('None: no schedule panics, hangs or leaks.')).toBeVisible();
+    await expect(explore.dialog.getByText(/^Found in “/)).toHaveText(
+      /^Found in “Two threads fault the same page: .{20,120}”; the lab shows other threads or another setup now, so Explore again searches those\.$/,
+    );
+  });
+
   test('a finding a caller bug led to (munmap before mmap returned) says so', async ({ lab }) => {
     await lab.bar.openLibrary('cluster-offset-out-of-range-panic');
     const explore = new ExploreDialog(lab.page);

@@ -5,7 +5,14 @@
  * events (src/app/explore/explore-state.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { reduceExplore, STARTED, statusText, type ExploreView } from '../src/app/explore/explore-state';
+import {
+  reduceExplore,
+  searchedNote,
+  searchKey,
+  STARTED,
+  statusText,
+  type ExploreView,
+} from '../src/app/explore/explore-state';
 import { PagerEngine } from '../src/engine/engine';
 import { DEFAULT_CHOICE, type ExploreChoice, type ExploreEvent } from '../src/protocol/explore';
 import { setupOf } from '../src/protocol/scenario';
@@ -217,5 +224,32 @@ describe('the Explore dialog state', () => {
     expect(statusText(v)).toBe('Stopped early (not exhaustive): 1,300 schedules, 5,100 states, 1 finding, 3.0 s');
     // Nothing after the end changes it.
     expect(reduceExplore(v, ev({ type: 'explore.progress', schedules: 1, states: 1, findings: 0, ms: 1 }))).toBe(v);
+  });
+
+  it('says where kept results were found once the lab shows other threads, another setup or a later session', () => {
+    const race = library('two-threads-fault-same-page');
+    const searched = { title: race.title!, key: searchKey(race), openedAt: null };
+    const where = '“Two threads fault the same page: ';
+    // The lab still shows what was searched, whatever steps besides spawns it took since.
+    expect(
+      searchedNote(searched, { key: searchKey({ ...race, steps: race.steps.filter((s) => 'spawn' in s) }), epoch: 3 }),
+    ).toBeNull();
+    // Another scenario, or one more thread in this one.
+    const other = library('attach-free-vnode-vref-panics');
+    const changed = 'the lab shows other threads or another setup now, so Explore again searches those.';
+    expect(searchedNote(searched, { key: searchKey(other), epoch: 4 })).toMatch(
+      new RegExp(`^Found in ${where}.*”; ${changed}$`),
+    );
+    const more = {
+      ...race,
+      steps: [...race.steps, { spawn: 't9', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } }],
+    };
+    expect(searchedNote(searched, { key: searchKey(more as typeof race), epoch: 3 })).toContain(changed);
+    // A finding opened (the lab's session was 3): true while the lab shows it, not after the next load or reset.
+    const opened = { ...searched, openedAt: 3 };
+    expect(searchedNote(opened, { key: searchKey(other), epoch: 4 })).toContain(
+      'the lab now shows one of its schedules',
+    );
+    expect(searchedNote(opened, { key: searchKey(other), epoch: 5 })).toContain(changed);
   });
 });

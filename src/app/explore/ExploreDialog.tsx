@@ -12,10 +12,20 @@ import {
   type ExploreEvent,
   type ExploreFindingView,
 } from '../../protocol/explore';
-import { firstSentence } from '../../protocol/format';
-import { useDispatch, useLabStore } from '../../store/context';
-import { currentScenario } from '../../store/store';
-import { findingText, IDLE, reduceExplore, scheduleText, STARTED, statusText, type ExploreView } from './explore-state';
+import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { currentScenario, type LabState } from '../../store/store';
+import {
+  findingText,
+  IDLE,
+  reduceExplore,
+  scheduleText,
+  searchedNote,
+  searchKey,
+  STARTED,
+  statusText,
+  type ExploreView,
+  type Searched,
+} from './explore-state';
 import './explore.css';
 
 type Action =
@@ -68,9 +78,13 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
   const [preempt, setPreempt] = useState(String(DEFAULT_CHOICE.preempt));
   const [maxSchedules, setMaxSchedules] = useState(String(DEFAULT_CHOICE.maxSchedules));
   const [threads, setThreads] = useState(0);
-  // A finding or schedule opened replaces the lab's scenario: the results stay (another may be opened), and
-  // say what they were found in, since "Explore again" would now search the opened one.
-  const [searched, setSearched] = useState<{ title: string; left: boolean } | null>(null);
+  // A finding or schedule opened, or another scenario or other threads in the lab: the results stay (another may
+  // be opened), and say what they were found in, since "Explore again" would now search what the lab shows.
+  const [searched, setSearched] = useState<Searched | null>(null);
+  // Read only while the dialog shows: the lab does not step behind a modal dialog, so this costs a step nothing.
+  const labKey = useLab((s: LabState) => (open ? searchKey(currentScenario(s)) : null));
+  const epoch = useLab((s: LabState) => s.epoch);
+  const note = searchedNote(searched, { key: labKey, epoch });
 
   useEffect(() => {
     const d = dialog.current;
@@ -106,7 +120,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
     const results = [...(ok ? ['ok'] : []), ...(eio ? ['eio'] : [])];
     if (results.length === 0) return setRefusal('Choose at least one result a request may complete with.');
     setThreads(scenario.steps.filter((s) => 'spawn' in s).length);
-    setSearched({ title: scenario.title ?? '', left: false });
+    setSearched({ title: scenario.title ?? '', key: searchKey(scenario), openedAt: null });
     setRefusal(null);
     send({ type: 'start' });
     client.start(scenario, {
@@ -122,6 +136,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
     // As a link to a moment does: the scenario at the step that shows the finding, the culprit selected; a
     // caller bug's finding with "About this scenario" open, where its title says whose bug it is.
     history.replaceState(null, '', f.link);
+    const openedAt = store.getState().epoch;
     dispatch({
       type: 'open',
       source: { kind: 'link', hash: f.link },
@@ -130,7 +145,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       ...(f.thread ? { select: f.thread } : {}),
       ...(f.callerBug ? { about: true } : {}),
     });
-    setSearched((s) => (s ? { ...s, left: true } : s));
+    setSearched((s) => (s ? { ...s, openedAt } : s));
     onClose();
   };
 
@@ -221,12 +236,7 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       {view.status !== 'idle' && view.status !== 'error' && (
         <section aria-labelledby="explore-findings-title">
           <h3 id="explore-findings-title">Findings</h3>
-          {searched?.left && (
-            <p className="explore-left">
-              Found in {searched.title ? `“${firstSentence(searched.title)}”` : 'the scenario searched'}; the lab now
-              shows one of its schedules, so Explore again searches that one&apos;s threads.
-            </p>
-          )}
+          {note && <p className="explore-left">{note}</p>}
           {view.findings.length === 0 ? (
             <p className="muted">
               {running

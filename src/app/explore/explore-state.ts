@@ -3,7 +3,8 @@
  * the search's state, its progress, its findings as they come and, at the end, the minimised ones.
  */
 import type { ExploreEvent, ExploreFindingView, ExploreProgress, ExploreScheduleView } from '../../protocol/explore';
-import { grouped } from '../../protocol/format';
+import { firstSentence, grouped } from '../../protocol/format';
+import type { Scenario } from '../../protocol/scenario';
 
 export interface ExploreView {
   status: 'idle' | 'running' | 'done' | 'error';
@@ -101,4 +102,33 @@ export function findingText(f: ExploreFindingView): string {
 /** A sample schedule as one line. */
 export function scheduleText(s: ExploreScheduleView): string {
   return `Schedule ${s.index}: ${s.outcome} (${count(s.steps, 'step')}${s.thread ? `, ${s.thread}` : ''})`;
+}
+
+/** What a search took from the lab: the setup and the spawns (the explorer ignores other steps), comparable. */
+export function searchKey(scenario: Scenario | null): string | null {
+  if (!scenario) return null;
+  const { pager, machine, mounts, vnodes } = scenario;
+  return JSON.stringify([pager, machine, mounts, vnodes, scenario.steps.filter((s) => 'spawn' in s)]);
+}
+
+/** The search the dialog's results come from, and whether one of them was opened (the lab's epoch before). */
+export interface Searched {
+  readonly title: string;
+  readonly key: string | null;
+  readonly openedAt: number | null;
+}
+
+/**
+ * Where the results came from, once the lab shows something else (null while it shows what was searched):
+ * the results stay for another to be opened, but "None: no schedule panics" is not about the lab's new
+ * threads. `epoch` is the lab's session: opening a finding loads one session, and a later load or reset another.
+ */
+export function searchedNote(searched: Searched | null, now: { key: string | null; epoch: number }): string | null {
+  if (!searched) return null;
+  const where = searched.title ? `“${firstSentence(searched.title)}”` : 'the scenario searched';
+  if (searched.openedAt !== null && now.epoch <= searched.openedAt + 1)
+    return `Found in ${where}; the lab now shows one of its schedules, so Explore again searches that one's threads.`;
+  if (searched.openedAt !== null || now.key !== searched.key)
+    return `Found in ${where}; the lab shows other threads or another setup now, so Explore again searches those.`;
+  return null;
 }
