@@ -90,6 +90,54 @@ test('a lesson walked to its end: a prediction answered wrongly, then rightly, a
   await expect(teach.lessonItem('Two faults on one page')).toContainText('done');
 });
 
+test('a scene says so when the lab has moved off its step, and takes it back', async ({ lab, page }) => {
+  const teach = new TeachPane(page);
+  await page.goto('/#lesson=a-fault&scene=2');
+  await expect(teach.sceneCount).toHaveText('Scene 2 of 17');
+  await expect(lab.timeline.status).toHaveText('Step 14 of 69');
+  await expect(teach.where).toHaveText('The lab shows step 14; thread t2, seed line 960.');
+  const back = (n: number) => teach.pane.getByRole('button', { name: `Show step ${n}`, exact: true });
+  await expect(back(14)).toHaveCount(0);
+
+  // A step forward in the timeline: the narration is still step 14's, and the line above it says so.
+  await lab.timeline.forward();
+  await expect(lab.timeline.status).toHaveText('Step 15 of 69');
+  await expect(teach.where).toHaveText(
+    'This scene is set at step 14 (thread t2, seed line 960); the lab has moved to step 15.',
+  );
+  // By keyboard: the button goes with the move, and focus stays in the pane (on the scene's title).
+  await back(14).focus();
+  await page.keyboard.press('Enter');
+  await expect(lab.timeline.status).toHaveText('Step 14 of 69');
+  await expect(teach.where).toHaveText('The lab shows step 14; thread t2, seed line 960.');
+  await expect(teach.pane.getByRole('heading', { name: 'Nothing resident' })).toBeFocused();
+
+  // A call of one's own starts a branch; the scene's step is the lesson's again, its whole history back.
+  await lab.threads.start('uvn_attach', { thread: 't9' });
+  await expect(lab.timeline.status).toHaveText('Step 15 of 15');
+  await expect(teach.where).toHaveText(/^This scene is set at step 14 \(.*\); the lab has moved to step 15\.$/);
+  await back(14).click();
+  await expect(lab.timeline.status).toHaveText('Step 14 of 69');
+  await expect(lab.threads.card('t9')).toHaveCount(0);
+
+  // After a reveal, the answer's step is the one to come back to.
+  await teach.button('Next').click();
+  await expect(teach.sceneCount).toHaveText('Scene 3 of 17');
+  await teach.answer('PG_BUSY|PG_CLEAN|PG_FAKE');
+  await expect(lab.timeline.status).toHaveText('Step 29 of 69');
+  await expect(teach.where).toHaveText(
+    'This scene is set at step 19 (thread t2, seed line 996); the lab now shows step 29.',
+  );
+  await expect(teach.reveal).not.toContainText('The lab now shows');
+  await lab.timeline.back();
+  await expect(teach.where).toHaveText(
+    'This scene is set at step 19 (thread t2, seed line 996) and answered at step 29; the lab has moved to step 28.',
+  );
+  await back(29).click();
+  await expect(lab.timeline.status).toHaveText('Step 29 of 69');
+  await expect(teach.where).toHaveText(/; the lab now shows step 29\.$/);
+});
+
 test('a lesson link opens its scene, and the lesson breaks none of the security policy', async ({ page }) => {
   await page.addInitScript(() => {
     const seen: string[] = [];

@@ -15,6 +15,7 @@ import { FOCUS_TARGET } from './useFocusKept';
 
 const selectScene = (s: LabState) => s.teach.scene;
 const selectReveals = (s: LabState) => s.teach.reveals;
+const selectCursor = (s: LabState) => s.cursor;
 
 const PANEL_NAMES: Readonly<Record<string, string>> = {
   source: 'Source',
@@ -97,24 +98,47 @@ export function LessonPanel({ lesson }: { lesson: LessonView }) {
 }
 
 function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: RevealView | null }) {
+  const dispatch = useDispatch();
+  const cursor = useLab(selectCursor);
   // "Try again" hides the reveal and puts the lab back on the scene's step; the reveal stays in the store.
   const [retrying, setRetrying] = useState(false);
   const revealed = reveal !== null && !retrying && scene.question !== null;
+  // Timeline steps are the lab's (the digest's step + 1). The learner may move the lab off the step the text is
+  // about (the timeline, a step, a reset): say so, and offer the way back, which the worker takes on the lesson's
+  // own history (reloaded if it was changed).
+  const shown = revealed ? scene.question!.at + 1 : scene.step + 1;
+  const moved = cursor !== shown;
+  const takeBack = () =>
+    dispatch({
+      type: 'teach',
+      command: revealed ? { type: 'teach.reveal', scene: k, given: reveal.given } : { type: 'teach.scene', scene: k },
+    });
+  const at = (
+    <>
+      thread <strong className="mono">{scene.thread}</strong>, seed line <strong className="mono">{scene.line}</strong>
+    </>
+  );
   return (
     <article className="teach-scene" aria-labelledby={`scene-${k}`}>
       <h3 id={`scene-${k}`} {...(revealed ? {} : FOCUS_TARGET)}>
         {scene.title}
       </h3>
-      {revealed ? (
-        // The narration below is about the scene's step; the lab has moved on to the answer's.
+      {!moved && !revealed ? (
         <p className="teach-where">
-          This scene is set at step {scene.step + 1} (thread <strong className="mono">{scene.thread}</strong>, seed line{' '}
-          <strong className="mono">{scene.line}</strong>); the lab now shows step {scene.question!.at + 1}.
+          The lab shows step {scene.step + 1}; {at}.
         </p>
       ) : (
+        // The narration below is about the scene's step; the lab is elsewhere (the answer's step, or the learner's).
         <p className="teach-where">
-          The lab shows step {scene.step + 1}; thread <strong className="mono">{scene.thread}</strong>, seed line{' '}
-          <strong className="mono">{scene.line}</strong>.
+          This scene is set at step {scene.step + 1} ({at}){revealed && moved ? ` and answered at step ${shown}` : ''};{' '}
+          {moved ? `the lab has moved to step ${cursor}.` : `the lab now shows step ${shown}.`}
+        </p>
+      )}
+      {moved && (
+        <p className="teach-where">
+          <button type="button" onClick={takeBack}>
+            Show step {shown}
+          </button>
         </p>
       )}
       {scene.look && (
@@ -230,7 +254,7 @@ function RevealBox({ reveal, at, onRetry }: { reveal: RevealView; at: number; on
       <p className="teach-verdict">
         {reveal.correct ? 'Right!' : 'Not quite.'} The engine says: <strong className="mono">{reveal.answer}</strong>
       </p>
-      <p className="muted">The lab now shows step {at + 1}, the state that answers it.</p>
+      <p className="muted">Step {at + 1} is the state that answers it.</p>
       {reveal.changes.length > 0 && (
         <details open>
           <summary>What changed ({reveal.changes.length})</summary>
