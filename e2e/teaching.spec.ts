@@ -320,6 +320,30 @@ test('keyboard: focus follows the learner through the pane, never dropping to th
   await expect(teach.learnButton).toBeFocused();
 });
 
+test('a challenge played into a panic says the goal is out of reach on that path, not "not yet"', async ({
+  lab,
+  page,
+}) => {
+  const teach = new TeachPane(page);
+  await teach.open();
+  await teach.challengeItem('Wanted: a sleeper on a page under read').click();
+  // vn1's one use dropped, then attached: the DIAGNOSTIC vref panics (uvm_vnode.c line 253).
+  await lab.threads.start('vrele', { thread: 't1' });
+  await lab.threads.run('t1');
+  await lab.threads.start('uvn_attach', { thread: 't2', prot: 'r' });
+  await lab.threads.run('t2');
+  await expect(lab.panic).toContainText('panic: vref used where vget required');
+  await expect(teach.standing).toContainText('Steps used: 4 (par 6)');
+  await expect(teach.standing).toContainText(
+    /Out of reach on this path: no thread has status sleep and wait uvn_get \(.*\); .*; the kernel panicked: "vref used where vget required"\. A panicked kernel takes no more steps: go back in the timeline, or start over\./,
+  );
+  await expect(teach.standing).not.toContainText('Not yet');
+  // One step back the kernel runs again, and the goal is only not yet met.
+  await lab.timeline.back();
+  await expect(teach.standing).toContainText('Steps used: 3 (par 6)');
+  await expect(teach.standing).toContainText('Not yet: ');
+});
+
 test('hiding the pane keeps a challenge open and its rules in force; "← Menu" leaves it', async ({ lab, page }) => {
   const teach = new TeachPane(page);
   await teach.open();

@@ -146,6 +146,25 @@ describe('the tutor in the worker', () => {
     },
   );
 
+  it('a panic short of the goal is said as the grader says it: no "not yet", the panic named', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.challenge', challenge: 'wanted-sleeper' });
+    const panicking: Step[] = [
+      { spawn: 't1', call: 'vrele', args: { vnode: 'vn1' } },
+      { run: 't1' },
+      { spawn: 't2', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } },
+    ];
+    for (const s of panicking) await h.send(stepCommand(s));
+    expect(h.last('teach.goal')!.status).toMatchObject({ solved: false, steps: 3, panic: null });
+    await h.send(stepCommand({ run: 't2' }));
+    const status = h.last('teach.goal')!.status;
+    expect(status).toMatchObject({ solved: false, steps: 4, panic: 'vref used where vget required' });
+    expect(status.explain).toMatch(/; the kernel panicked: "vref used where vget required"$/);
+    // Back a step, the kernel runs again.
+    await h.send({ type: 'sim.seek', to: 3 });
+    expect(h.last('teach.goal')!.status).toMatchObject({ steps: 3, panic: null });
+  });
+
   it("refuses a step the challenge's rules forbid, before the engine sees it", async () => {
     const h = harness();
     await h.send({ type: 'teach.challenge', challenge: 'first-fault' });

@@ -146,6 +146,8 @@ export interface GoalStatus {
   readonly solved: boolean;
   /** When not solved: what the state shows instead of the goal. */
   readonly explain: string | null;
+  /** When not solved: the kernel's panic message, if it panicked (no step can follow on this path). */
+  readonly panic: string | null;
   /** When solved: the solution to export (`pager-solution/1`). */
   readonly solution: {
     readonly format: 'pager-solution/1';

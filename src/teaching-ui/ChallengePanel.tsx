@@ -79,7 +79,11 @@ function Standing({ status }: { status: GoalStatus }) {
         <p>
           Steps used: <strong>{steps}</strong> (par {par})
         </p>
-        <p className="muted">Not yet: {status.explain}</p>
+        <p className="muted">
+          {status.panic === null
+            ? `Not yet: ${status.explain}`
+            : `Out of reach on this path: ${status.explain}. A panicked kernel takes no more steps: go back in the timeline, or start over.`}
+        </p>
       </div>
     );
   const verdict = steps < par ? 'under par!' : steps === par ? 'at par.' : `${steps - par} over par.`;

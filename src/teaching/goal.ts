@@ -325,6 +325,18 @@ export function explainGoal(goal: Goal, state: JudgeState): string {
   return `${path} is ${formatValue(l.value)}, not ${describeWant(m)}`;
 }
 
+/**
+ * Why a challenge's goal is not met, as the lab and the grader both say it: `explainGoal`, and the panic when
+ * there is one and the explanation does not name it (a panicked kernel takes no more steps, whatever the goal).
+ */
+export function goalShortfall(goal: Goal, state: JudgeState): string {
+  const explained = explainGoal(goal, state);
+  const panic = state.digest.panic;
+  return panic !== null && !explained.includes('panicked')
+    ? `${explained}; the kernel panicked: "${panic}"`
+    : explained;
+}
+
 function lookupReason(state: JudgeState, path: string): string {
   const l = lookup(state.digest, path);
   return l.found ? 'is not a list' : l.reason;

@@ -8,7 +8,7 @@
 import { PagerEngine } from '../engine/engine';
 import type { Step } from '../protocol/scenario';
 import { challengeScenario, parseSolution, ruleRefusal, type Challenge, type FileError } from './challenge';
-import { explainGoal, goalHolds } from './goal';
+import { goalHolds, goalShortfall } from './goal';
 
 export type Verdict =
   | { readonly verdict: 'PASS'; readonly steps: number }
@@ -53,12 +53,8 @@ export function gradeSolution(challenge: Challenge, input: string | unknown): Ve
   const played = playChallenge(challenge, steps);
   if (played.refused) return { verdict: 'INVALID', error: played.refused };
   if (played.heldAt !== null) return { verdict: 'PASS', steps: steps.length };
-  const digest = played.engine.digest();
-  const explained = explainGoal(challenge.goal, { digest });
-  // A panic ends the play whatever the goal asked: say so when the explanation does not.
-  const panic =
-    digest.panic !== null && !explained.includes('panicked') ? `; the kernel panicked: "${digest.panic}"` : '';
-  const reason = `goal not reached after ${steps.length} step${steps.length === 1 ? '' : 's'}: ${explained}${panic}`;
+  const shortfall = goalShortfall(challenge.goal, { digest: played.engine.digest() });
+  const reason = `goal not reached after ${steps.length} step${steps.length === 1 ? '' : 's'}: ${shortfall}`;
   return { verdict: 'FAIL', steps: steps.length, reason };
 }
 

@@ -5,7 +5,7 @@
 export { lookup, parsePath, type Lookup, type PathPart } from './digest-path';
 export { answerFormHint, answerMatches, formatValue, readAnswer, sameValue } from './values';
 export { isHung, type JudgeState } from './state';
-export { describeGoal, explainGoal, goalHolds, readGoal, type Goal } from './goal';
+export { describeGoal, explainGoal, goalHolds, goalShortfall, readGoal, type Goal } from './goal';
 export { diffDigests, formatChange, type Change } from './diff';
 export { stateAt, traceScenario, type Trace, type TracedState } from './trace';
 export { answerIn, reveal, type AnswerSource, type Question, type Reveal } from './question';
