@@ -136,6 +136,16 @@ test('a scene says so when the lab has moved off its step, and takes it back', a
   await back(29).click();
   await expect(lab.timeline.status).toHaveText('Step 29 of 69');
   await expect(teach.where).toHaveText(/; the lab now shows step 29\.$/);
+
+  // Previous back to the revealed scene shows its step, and says where the answer is.
+  await teach.button('Next').click();
+  await expect(teach.sceneCount).toHaveText('Scene 4 of 17');
+  await teach.button('Previous').click();
+  await expect(teach.sceneCount).toHaveText('Scene 3 of 17');
+  await expect(lab.timeline.status).toHaveText('Step 19 of 69');
+  await expect(teach.where).toHaveText('The lab shows step 19; thread t2, seed line 996. The answer is at step 29.');
+  await back(29).click();
+  await expect(lab.timeline.status).toHaveText('Step 29 of 69');
 });
 
 test('a lesson link opens its scene, and the lesson breaks none of the security policy', async ({ page }) => {

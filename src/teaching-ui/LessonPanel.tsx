@@ -103,11 +103,14 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
   // "Try again" hides the reveal and puts the lab back on the scene's step; the reveal stays in the store.
   const [retrying, setRetrying] = useState(false);
   const revealed = reveal !== null && !retrying && scene.question !== null;
-  // Timeline steps are the lab's (the digest's step + 1). The learner may move the lab off the step the text is
-  // about (the timeline, a step, a reset): say so, and offer the way back, which the worker takes on the lesson's
-  // own history (reloaded if it was changed).
-  const shown = revealed ? scene.question!.at + 1 : scene.step + 1;
-  const moved = cursor !== shown;
+  // Timeline steps are the lab's (the digest's step + 1). The text holds at the scene's step, and after a reveal
+  // the answer's step is shown beside it. The learner may move the lab elsewhere (the timeline, a step, a reset,
+  // Previous back to a revealed scene): say where it is, and offer the way back, which the worker takes on the
+  // lesson's own history (reloaded if it was changed).
+  const step = scene.step + 1;
+  const answerAt = revealed ? scene.question!.at + 1 : null;
+  const onScene = cursor === step;
+  const onAnswer = answerAt !== null && cursor === answerAt;
   const takeBack = () =>
     dispatch({
       type: 'teach',
@@ -123,21 +126,26 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
       <h3 id={`scene-${k}`} {...(revealed ? {} : FOCUS_TARGET)}>
         {scene.title}
       </h3>
-      {!moved && !revealed ? (
-        <p className="teach-where">
-          The lab shows step {scene.step + 1}; {at}.
-        </p>
-      ) : (
-        // The narration below is about the scene's step; the lab is elsewhere (the answer's step, or the learner's).
-        <p className="teach-where">
-          This scene is set at step {scene.step + 1} ({at}){revealed && moved ? ` and answered at step ${shown}` : ''};{' '}
-          {moved ? `the lab has moved to step ${cursor}.` : `the lab now shows step ${shown}.`}
-        </p>
-      )}
-      {moved && (
+      <p className="teach-where">
+        {onScene ? (
+          <>
+            The lab shows step {step}; {at}.{answerAt !== null && ` The answer is at step ${answerAt}.`}
+          </>
+        ) : onAnswer ? (
+          <>
+            This scene is set at step {step} ({at}); the lab now shows step {answerAt}.
+          </>
+        ) : (
+          <>
+            This scene is set at step {step} ({at}){answerAt !== null && ` and answered at step ${answerAt}`}; the lab
+            has moved to step {cursor}.
+          </>
+        )}
+      </p>
+      {!onAnswer && (answerAt !== null || !onScene) && (
         <p className="teach-where">
           <button type="button" onClick={takeBack}>
-            Show step {shown}
+            Show step {answerAt ?? step}
           </button>
         </p>
       )}
