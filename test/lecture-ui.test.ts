@@ -180,6 +180,11 @@ describe('the trail and the timeline in words', () => {
       '# Two threads fault the same page at once: one reads it, the other sleeps on PG\\_BUSY.\n\n' +
         'Two threads fault the same page at once: one reads it, the other sleeps on PG\\_BUSY. It wakes later.\n\n0. setup\n',
     );
+    // Cut at a semicolon, the heading ends where the clause does, without the semicolon.
+    const clauses = 'Two threads fault the same page: the second sleeps on it; the first wakes it.';
+    expect(timelineMarkdown(clauses, []).split('\n')[0]).toBe(
+      '# Two threads fault the same page: the second sleeps on it',
+    );
   });
 });
 

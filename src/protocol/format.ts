@@ -32,6 +32,7 @@ export function grouped(n: number): string {
  */
 export function firstSentence(text: string): string {
   const end = text.slice(40).search(/[.;](\s|$)/);
-  const sentence = end < 0 ? text : text.slice(0, 40 + end + 1);
+  // A full stop ends the sentence quoted; a semicolon only its first clause, and stays out of the quote.
+  const sentence = end < 0 ? text : text.slice(0, 40 + end + (text[40 + end] === '.' ? 1 : 0));
   return sentence.length <= 140 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 139))}…`;
 }
