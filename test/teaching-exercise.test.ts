@@ -84,6 +84,17 @@ describe('exercises', () => {
     expect(makeExercise(7, e.kind)).toEqual(e);
   });
 
+  it('never ask what a void call returns: the lab shows "(void)", the contract null, and neither is worked out', () => {
+    for (const kind of EXERCISE_KINDS)
+      for (let seed = 0; seed < 60; seed++) {
+        const voids = makeExercise(seed, kind).questions.filter((q) => /\.ret$/.test(q.path) && q.answer === null);
+        expect(
+          voids.map((q) => q.ask),
+          `${kind}:${seed}`,
+        ).toEqual([]);
+      }
+  });
+
   it('state questions ask about pages and counters; block about threads; reach about three copies', () => {
     const paths = (kind: (typeof EXERCISE_KINDS)[number]) =>
       Array.from({ length: 20 }, (_, seed) => makeExercise(seed, kind).questions.map((q) => q.path)).flat();

@@ -199,10 +199,12 @@ export function threadCandidates(play: Play, fields: readonly ('status' | 'wait'
     digestThreads(cur).forEach((t, ti) => {
       const before = digestThreads(prev).find((x) => x.id === t.id);
       const who = `${t.id} (${play.about.get(t.id) ?? t.call})`;
-      // The attach every exercise starts with returns "obj": not worth a question.
+      // The attach every exercise starts with returns "obj": not worth a question; nor is a void call's null (the
+      // contract's ret for void), which the lab shows as "(void)": the call's type tells it, not the schedule.
       if (
         fields.includes('ret') &&
         t.status === 'done' &&
+        t.ret !== null &&
         before &&
         before.status !== 'done' &&
         t.call !== 'uvn_attach'
