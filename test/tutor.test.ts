@@ -105,10 +105,32 @@ describe('the tutor in the worker', () => {
     expect(h.last('teach.error')!.message).toMatch(/scenes 1 to \d+, not 99/);
   });
 
-  it('a lesson whose history the learner changed is loaded again for the next scene', async () => {
+  it("keeps the learner's own branch: the next scene is shown on the lesson's branch, the learner's stays listed", async () => {
     const h = harness();
     await h.send({ type: 'teach.lesson', lesson: 'two-faults-one-page', scene: 1 });
+    const lesson = h.last('teach.opened')!.mode;
+    if (lesson?.kind !== 'lesson') throw new Error('a lesson opens');
+    const scene = (k: number) => lesson.scenes[k - 1]!.step + 1;
+    // Acting at scene 1's step, a past one, makes a branch of the learner's own.
     await h.send({ type: 'sim.spawn', step: { spawn: 'x', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } } });
+    const mine = h.last('sim.snapshot')!;
+    expect(mine.branches).toHaveLength(2);
+    const n = h.events.length;
+    await h.send({ type: 'teach.scene', scene: 3 });
+    const shown = h.since(n).filter((e) => e.type === 'sim.snapshot');
+    // Not loaded again: the lesson's branch (the first) at scene 3's step, both branches still there.
+    expect(shown.some((e) => e.type === 'sim.snapshot' && e.loaded !== null)).toBe(false);
+    const at3 = h.last('sim.snapshot')!;
+    expect(at3.cursor).toBe(scene(3));
+    expect(at3.branch).toBe(1);
+    expect(at3.branches.map((b) => b.id)).toEqual([1, 2]);
+    expect(h.last('teach.scene')!.scene).toBe(3);
+  });
+
+  it('loads the lesson again when no branch holds its steps (the lab was reset)', async () => {
+    const h = harness();
+    await h.send({ type: 'teach.lesson', lesson: 'two-faults-one-page', scene: 1 });
+    await h.send({ type: 'sim.reset' });
     const n = h.events.length;
     await h.send({ type: 'teach.scene', scene: 3 });
     const snap = h.since(n).find((e) => e.type === 'sim.snapshot');

@@ -177,6 +177,7 @@ export class SimHost {
         return this.epoch !== epoch;
       },
       seek: (id, to) => this.handleSim({ type: 'sim.seek', id, to }),
+      switchBranch: (id, branch) => this.handleSim({ type: 'sim.branch', id, branch }),
       post: (event) => this.post(event),
     };
   }

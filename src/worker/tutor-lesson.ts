@@ -7,7 +7,7 @@
  * file says.
  */
 import { PROTOCOL_VERSION } from '../protocol/messages';
-import type { Scenario } from '../protocol/scenario';
+import type { Scenario, Step } from '../protocol/scenario';
 import type { LessonView, TeachEvent } from '../protocol/teach';
 import { readScenarioText } from '../scenario/share';
 import {
@@ -89,20 +89,27 @@ export class LessonPlayer {
   }
 
   /**
-   * Show digest step `step` of the lesson's scenario. If the learner has
-   * changed the history (acted, reset), the lesson's scenario is loaded again.
+   * Show digest step `step` of the lesson's scenario on a branch that holds the lesson's steps (the one shown
+   * first): a branch the learner made by acting stays, in the Timeline's branch list, as any branch does. Only
+   * when none holds them (another scenario was opened, the lab was reset) is the lesson's scenario loaded again.
    */
   private showStep(id: number, step: number): boolean {
     const session = this.port.session();
     const steps = this.scenario.steps;
-    const intact =
-      session !== null &&
-      JSON.stringify(session.setup) === JSON.stringify(this.setup()) &&
-      session.history.length === steps.length &&
-      JSON.stringify(session.history) === JSON.stringify(steps);
-    if (!intact) return this.port.load(id, this.scenario, step + 1);
-    this.port.seek(id, step + 1);
-    return true;
+    const lesson = JSON.stringify(steps);
+    const holdsLesson = (h: readonly Step[]) =>
+      h.length >= steps.length && JSON.stringify(h.slice(0, steps.length)) === lesson;
+    if (session !== null && JSON.stringify(session.setup) === JSON.stringify(this.setup())) {
+      const branch = holdsLesson(session.history)
+        ? session.branch
+        : session.otherBranches().find((b) => holdsLesson(b.steps))?.id;
+      if (branch !== undefined) {
+        if (branch !== session.branch) this.port.switchBranch(id, branch);
+        this.port.seek(id, step + 1);
+        return true;
+      }
+    }
+    return this.port.load(id, this.scenario, step + 1);
   }
 
   private setup() {

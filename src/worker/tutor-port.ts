@@ -16,6 +16,8 @@ export interface LabPort {
   load(id: number, scenario: Scenario, cursor?: number): boolean;
   /** Move the cursor, as `sim.seek` does. */
   seek(id: number, to: number): void;
+  /** Make another branch of the session the current one, as `sim.branch` does. */
+  switchBranch(id: number, branch: number): void;
   post(event: SimEvent): void;
 }
 
