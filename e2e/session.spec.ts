@@ -6,6 +6,10 @@ test.describe('the session survives a reload', () => {
   test('steps, the cursor and the state come back after a reload', async ({ lab, page }) => {
     await lab.bar.openLibrary('lecture-walkthrough');
     await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+    // Opened at its setup, the scenario's threads are steps ahead: the empty list says how to reach them.
+    await expect(lab.threads.region.getByText(/^No threads yet/)).toHaveText(
+      'No threads yet: go Forward (→) to replay the scenario, or start a call below.',
+    );
     await lab.timeline.toEnd();
     await expect(lab.timeline.status).toHaveText('Step 12 of 12');
     await lab.timeline.back();

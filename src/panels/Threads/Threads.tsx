@@ -4,6 +4,8 @@ import type { ThreadView } from '../../protocol/snapshot';
 import { useLab, useLabStore } from '../../store/context';
 import {
   selectChanges,
+  selectCursor,
+  selectLength,
   selectWaitGraph,
   selectWaits,
   selectLocks,
@@ -46,6 +48,8 @@ export function Threads() {
   const graph = useLab(selectWaitGraph);
   const store = useLabStore();
   const changed = useChangedNote();
+  // A library scenario opens at its setup: its threads are steps ahead, which Forward replays.
+  const stepsAhead = useLab(selectLength) > useLab(selectCursor);
 
   const { visible, doneCount, hiddenDone } = threadCards(threads, selected, showAllDone);
 
@@ -67,7 +71,11 @@ export function Threads() {
             <WaitGraph waits={waits} threads={threads} />
           </Suspense>
         ) : threads.length === 0 ? (
-          <p className="empty">No threads yet: start a call below.</p>
+          <p className="empty">
+            {stepsAhead
+              ? 'No threads yet: go Forward (→) to replay the scenario, or start a call below.'
+              : 'No threads yet: start a call below.'}
+          </p>
         ) : (
           <>
             {(hiddenDone > 0 || showAllDone) && doneCount > RECENT_DONE && (
