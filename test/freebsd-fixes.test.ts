@@ -332,3 +332,53 @@ describe('vgone reads whether the vnode is active when it dooms it (vgonel: acti
     ]);
   });
 });
+
+/** An engine after `steps`; then `until` steps `thread` one statement at a time until `at(thread)` holds. */
+function engineAfter(setup: Json, steps: Json[]) {
+  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
+  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
+  const e = new PagerEngine(parsed.scenario);
+  for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+  const until = (thread: string, at: (th: ReturnType<typeof e.k.thread> & object) => boolean) => {
+    const th = e.k.thread(thread)!;
+    while (!at(th)) expect(e.apply({ step: thread })).toBeNull();
+    return th;
+  };
+  return { e, until, digest: () => e.digest() as FreeBsdDigest };
+}
+
+describe('bwait tests B_DONE before it sleeps: a read completed between bstrategy and bwait', () => {
+  const readFault = [
+    ...create,
+    sp('t2', 'mmap', { vnode: 'vn1', prot: 'r', shared: true, length: 8192 }),
+    run('t2'),
+    sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'read' }),
+  ];
+
+  it('a fault stopped at bwait (line 1047) after its read was completed goes on at once', () => {
+    const { e, until, digest } = engineAfter({ vnodes: [{ name: 'vn1', size: 8192 }] }, readFault);
+    until('t3', (th) => th.line === 1047);
+    expect(digest().io).toMatchObject([{ id: 1, thread: 't3', rw: 'read', async: false }]);
+    // bdone sets B_DONE while t3 is not yet asleep; bwait then finds it and does not sleep.
+    expect(e.apply({ complete: 1, result: 'ok' })).toBeNull();
+    expect(e.apply({ run: 't3' })).toBeNull();
+    const last = digest();
+    expect(last.threads.find((t) => t.id === 't3')).toMatchObject({ status: 'done', ret: 'KERN_SUCCESS' });
+    expect(last.objects[0]!.pages).toMatchObject([{ pindex: 0, valid: 255, xbusy: false, mapped: true }]);
+  });
+
+  it('keeps the error of a small-block read that failed before its bwait (line 577)', () => {
+    const { e, until, digest } = engineAfter(
+      { mounts: [{ name: 'm1', iosize: 2048 }], vnodes: [{ name: 'vn1', size: 8192 }] },
+      readFault,
+    );
+    until('t3', (th) => th.line === 577);
+    expect(e.apply({ complete: 1, result: 'eio' })).toBeNull();
+    expect(e.apply({ run: 't3' })).toBeNull();
+    const last = digest();
+    // BIO_ERROR: error = EIO (line 580), VM_PAGER_ERROR, and the fault frees the page: KERN_FAILURE.
+    expect(last.threads.find((t) => t.id === 't3')).toMatchObject({ status: 'done', ret: 'KERN_FAILURE' });
+    expect(last.objects[0]!.pages).toEqual([]);
+    expect(last.io).toEqual([]);
+  });
+});

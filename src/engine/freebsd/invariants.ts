@@ -22,6 +22,8 @@ interface FreeBsdMemo {
 }
 
 const PIP_WAITS = new Set(['bovlbx', 'vnpdea', 'objtrm']);
+/** The bwait statements of the synchronous reads: vnode_pager_generic_getpages, vnode_pager_input_smlfs. */
+const BWAIT_LINES = new Set([1047, 577]);
 const SLEEPS = new Set([
   'vodead',
   'vadead',
@@ -240,8 +242,10 @@ export function freebsdInvariants(k: BsdKernel, memoIn: Record<string, unknown> 
         );
       }
     } else if (!async)
+      // Its thread sleeps in bwait for it, or stands at that bwait (line 1047 or 577), one statement after
+      // the bstrategy that started it.
       check(
-        t?.status === 'io' && t.wait === `io:${r.id}`,
+        (t?.status === 'io' && t.wait === `io:${r.id}`) || (t?.status === 'ready' && BWAIT_LINES.has(t.line ?? 0)),
         () => `synchronous request ${r.id}: ${r.thread} is ${t?.status} ${t?.wait}`,
       );
     for (const id of r.pages) {

@@ -262,7 +262,15 @@ export function* VOP_WRITE(
     return { error: 0, resid: length - io.done };
   }
   if (ioflags & IO_ASYNC)
-    startRequest(k, th, { vnode: vp.name, rw: 'write', offset, length, pages, fields: { blkno: null, async: true } });
+    startRequest(k, th, {
+      vnode: vp.name,
+      rw: 'write',
+      offset,
+      length,
+      pages,
+      detached: true,
+      fields: { blkno: null, async: true },
+    });
   return { error: 0, resid: 0 };
 }
 

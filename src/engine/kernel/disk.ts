@@ -9,7 +9,7 @@ import { EIO } from './constants';
 import { BLOCK, type IoOutcome, type IoRequest, type KThread, type Proc } from './types';
 
 export type NewRequest = Pick<IoRequest, 'vnode' | 'rw' | 'offset' | 'length' | 'pages'> &
-  Partial<Pick<IoRequest, 'iodone' | 'ctx' | 'fields' | 'exactLength'>>;
+  Partial<Pick<IoRequest, 'iodone' | 'ctx' | 'fields' | 'exactLength' | 'detached'>>;
 
 export function startRequest(k: Kernel, th: KThread, r: NewRequest): IoRequest {
   const req: IoRequest = {
@@ -25,12 +25,21 @@ export function startRequest(k: Kernel, th: KThread, r: NewRequest): IoRequest {
     fields: r.fields ?? {},
   };
   if (r.exactLength !== undefined) req.exactLength = r.exactLength;
+  if (r.detached) req.detached = true;
   k.s.io.push(req);
   return req;
 }
 
-/** Block until request `req` completes (status "io", wait "io:N"); its outcome. */
-export function* awaitRequest(_k: Kernel, th: KThread, req: IoRequest): Proc<IoOutcome> {
+/**
+ * Block until request `req` completes (status "io", wait "io:N"); its outcome. A request completed before
+ * its thread got here does not block: bwait tests B_DONE before it sleeps.
+ */
+export function* awaitRequest(k: Kernel, th: KThread, req: IoRequest): Proc<IoOutcome> {
+  if (th.io !== null && !k.s.io.some((r) => r.id === req.id)) {
+    const done = th.io;
+    th.io = null;
+    return done;
+  }
   th.status = 'io';
   th.wait = `io:${req.id}`;
   th.io = null;
@@ -51,13 +60,18 @@ export function outcomeOf(req: IoRequest, result: string): IoOutcome | string {
   return { error: 0, done: req.length };
 }
 
-/** Take request `id` out of flight; the waiting thread (if any) is handed its outcome and made ready. */
+/**
+ * Take request `id` out of flight; the thread that started it is handed its outcome and, if it waits for it,
+ * made ready. One that has not reached its wait yet (FreeBSD's bstrategy and bwait are two statements) keeps
+ * the outcome for it, as bdone's B_DONE.
+ */
 export function finishRequest(k: Kernel, req: IoRequest, outcome: IoOutcome): void {
   k.s.io.splice(k.s.io.indexOf(req), 1);
-  if (req.iodone !== null) return;
+  if (req.iodone !== null || req.detached) return;
   const th = k.thread(req.thread);
-  if (th && th.status === 'io' && th.wait === `io:${req.id}`) {
-    th.io = outcome;
+  if (!th || th.status === 'done') return;
+  th.io = outcome;
+  if (th.status === 'io' && th.wait === `io:${req.id}`) {
     th.status = 'ready';
     th.wait = null;
   }

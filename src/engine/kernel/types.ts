@@ -60,6 +60,8 @@ export interface IoRequest {
    */
   iodone: string | null;
   ctx: unknown;
+  /** Set on an asynchronous write with no completion routine: nobody waits for it, completing it only ends it. */
+  detached?: true;
   /** Extra fields the pager shows (blkno, async). */
   fields: Record<string, CellValue>;
 }
