@@ -382,3 +382,47 @@ describe('bwait tests B_DONE before it sleeps: a read completed between bstrateg
     expect(last.io).toEqual([]);
   });
 });
+
+describe('vm_waitpfault sleeps only while free pages are still short', () => {
+  it('a fault that found no free page does not sleep if one was freed before its vm_waitpfault', () => {
+    // Two pages, both taken (vn1's page 0, vn2's page 0). t4 finds none for vn1's page 1 and lets everything
+    // go; before its vm_waitpfault, a truncate of vn2 frees vn2's page. vm_waitpfault tests
+    // vm_page_count_min_set again under vm_domainset_lock, so t4 does not sleep: it retries and reads page 1.
+    const mapped = (v: string, m: string, f: string) => [
+      sp(`c${v}`, 'vnode_create_vobject', { vnode: v }),
+      run(`c${v}`),
+      sp(m, 'mmap', { vnode: v, prot: 'r', shared: true, length: 8192 }),
+      run(m),
+      sp(f, 'fault', { mapping: m, offset: 0, access: 'read' }),
+      run(f),
+    ];
+    const { e, until, digest } = engineAfter(
+      {
+        machine: { physPages: 2 },
+        vnodes: [
+          { name: 'vn1', size: 8192 },
+          { name: 'vn2', size: 8192 },
+        ],
+      },
+      [
+        ...mapped('vn1', 'm1', 'f1'),
+        { complete: 1, result: 'ok' },
+        run('f1'),
+        ...mapped('vn2', 'm2', 'f2'),
+        { complete: 2, result: 'ok' },
+        run('f2'),
+        sp('t4', 'fault', { mapping: 'm1', offset: 4096, access: 'read' }),
+        sp('t5', 'vnode_pager_setsize', { vnode: 'vn2', size: 0 }),
+      ],
+    );
+    expect(digest().freePages).toBe(0);
+    until('t4', (th) => th.callerStmt === 'vm_waitpfault()');
+    expect(e.apply({ run: 't5' })).toBeNull();
+    expect(digest().freePages).toBe(1);
+    expect(e.apply({ run: 't4' })).toBeNull();
+    const last = digest();
+    expect(last.threads.find((t) => t.id === 't4')).toMatchObject({ status: 'io', wait: 'io:3' });
+    expect(last.io).toMatchObject([{ id: 3, thread: 't4', vnode: 'vn1', rw: 'read', offset: 4096 }]);
+    expect(last.freePages).toBe(0);
+  });
+});

@@ -41,7 +41,7 @@ import {
   vm_page_sleep_if_busy,
   vm_page_xbusy,
   vm_page_xunbusy,
-  vm_wait,
+  vm_waitpfault,
 } from './vm_page';
 
 export interface FaultArgs {
@@ -133,7 +133,7 @@ export function* vm_fault(k: BsdKernel, th: KThread, map: Mapping, args: FaultAr
       if (k.s.freePages === 0) {
         yield* unlock_and_deallocate();
         yield 'vm_waitpfault()';
-        yield* vm_wait(k, th, 'pfault');
+        yield* vm_waitpfault(k, th);
         continue RetryFault;
       }
       yield 'vm_object_color(fs.object, atop(vaddr) - fs.pindex)';
@@ -145,7 +145,7 @@ export function* vm_fault(k: BsdKernel, th: KThread, map: Mapping, args: FaultAr
       if (m === null) {
         yield* unlock_and_deallocate();
         yield 'vm_waitpfault()';
-        yield* vm_wait(k, th, 'pfault');
+        yield* vm_waitpfault(k, th);
         continue RetryFault;
       }
       th.focusPage = m.id;

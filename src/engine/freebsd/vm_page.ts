@@ -269,3 +269,12 @@ export function vm_page_free(k: BsdKernel, m: FPage): void {
 export function* vm_wait(k: BsdKernel, th: KThread, msg: string): Proc {
   yield* sleepOn(k, th, FREE_PAGES_CHAN, msg);
 }
+
+/**
+ * vm_waitpfault: sleep "pfault" only if free pages are still short. It tests vm_page_count_min_set again under
+ * vm_domainset_lock, which every page free takes too, so a page freed since the fault's own test (statements
+ * ago, before unlock_and_deallocate) means no sleep.
+ */
+export function* vm_waitpfault(k: BsdKernel, th: KThread): Proc {
+  if (k.s.freePages === 0) yield* vm_wait(k, th, 'pfault');
+}
