@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
+import { freebsdInvariants } from '../src/engine/freebsd/invariants';
 import { FREEBSD } from '../src/engine/freebsd/model';
 import type { BsdKernel } from '../src/engine/freebsd/state';
 import { vm_object_allocate } from '../src/engine/freebsd/vm_object';
@@ -359,6 +360,8 @@ describe('bwait tests B_DONE before it sleeps: a read completed between bstrateg
     const { e, until, digest } = engineAfter({ vnodes: [{ name: 'vn1', size: 8192 }] }, readFault);
     until('t3', (th) => th.line === 1047);
     expect(digest().io).toMatchObject([{ id: 1, thread: 't3', rw: 'read', async: false }]);
+    // A state the C reaches: the read in flight, its thread not yet asleep. The kernel's invariants allow it.
+    expect(freebsdInvariants(e.k as BsdKernel, {})).toEqual([]);
     // bdone sets B_DONE while t3 is not yet asleep; bwait then finds it and does not sleep.
     expect(e.apply({ complete: 1, result: 'ok' })).toBeNull();
     expect(e.apply({ run: 't3' })).toBeNull();
