@@ -32,6 +32,15 @@ test.describe('Explore: search the schedules of the current threads', () => {
     await expect(lab.source.following).toContainText(`Following ${thread}`);
     for (const t of ['t1', 't2', 't3']) await expect(lab.threads.status(t)).toHaveText('done');
     await expect(lab.panic).toHaveCount(0);
+
+    // The address names the schedule while the lab shows it; going back a step is the learner's own session,
+    // which a reload restores (not the schedule's link again).
+    await expect(lab.page).toHaveURL(/#scenario=.+&at=\d+/);
+    await lab.timeline.back();
+    await expect(lab.timeline.status).toHaveText(`Step ${Number(steps) - 1} of ${steps}`);
+    await expect(lab.page).not.toHaveURL(/#/);
+    await lab.page.reload();
+    await expect(lab.timeline.status).toHaveText(`Step ${Number(steps) - 1} of ${steps}`, { timeout: 20_000 });
   });
 
   test('a FreeBSD panic found from the spawns opens at the panic with the panicking thread selected', async ({

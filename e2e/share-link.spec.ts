@@ -63,6 +63,25 @@ test.describe('share link', () => {
     }
   });
 
+  test('steps taken after sharing survive a reload: the link leaves the address once the lab moves on', async ({
+    lab,
+    page,
+  }) => {
+    await lab.threads.start('uvn_attach', { thread: 't1', vnode: 'vn1', prot: 'rw' });
+    await lab.threads.run('t1');
+    const url = await lab.bar.shareLink();
+    expect(url).toMatch(/#scenario=.+&at=2&thread=t1$/);
+    // The address names the moment shared only while the lab shows it.
+    await lab.threads.start('fault', { thread: 't2', vnode: 'vn1', offset: '0x1000', access: 'write' });
+    await lab.threads.run('t2');
+    await expect(lab.timeline.status).toHaveText('Step 4 of 4');
+    await expect(page).not.toHaveURL(/#/);
+    await page.reload();
+    await expect(lab.timeline.status).toHaveText('Step 4 of 4', { timeout: 20_000 });
+    await expect(lab.threads.status('t2')).toHaveText('io');
+    await expect(lab.errorBanner).toHaveCount(0);
+  });
+
   test('shares every step even when the cursor is back in the timeline, and opens at the cursor', async ({
     lab,
     browser,

@@ -93,7 +93,8 @@ export function ScenarioBar() {
     const thread = state.selectedThread;
     const hash = await scenarioToHash(scenario, state.cursor, thread);
     const url = `${location.origin}${location.pathname}${hash}`;
-    history.replaceState(null, '', hash);
+    // In the address until the lab moves on: then a reload restores the session, not the link.
+    void import('./link-in-address').then((m) => m.showLinkInAddress(store, hash));
     try {
       await navigator.clipboard.writeText(url);
       state.notify({ kind: 'info', text: `Link copied: it opens this scenario at ${linkText(state.cursor, thread)}.` });

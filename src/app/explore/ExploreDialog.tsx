@@ -12,8 +12,9 @@ import {
   type ExploreEvent,
   type ExploreFindingView,
 } from '../../protocol/explore';
-import { useDispatch, useLab, useLabStore } from '../../store/context';
+import { useLab, useLabStore } from '../../store/context';
 import { currentScenario, type LabState } from '../../store/store';
+import { showLinkInAddress } from '../link-in-address';
 import {
   findingText,
   IDLE,
@@ -66,7 +67,6 @@ const whole = (text: string, lo: number, hi: number, fallback: number) => {
 export default function ExploreDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const store = useLabStore();
-  const dispatch = useDispatch();
   const [view, send] = useReducer(reducer, IDLE);
   // Options refused here (no scenario, no result ticked): said in the status line; the last results stay.
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -135,9 +135,8 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
   const show = (f: { link: string; steps: number; thread: string | null; callerBug?: string | null }) => {
     // As a link to a moment does: the scenario at the step that shows the finding, the culprit selected; a
     // caller bug's finding with "About this scenario" open, where its title says whose bug it is.
-    history.replaceState(null, '', f.link);
     const openedAt = store.getState().epoch;
-    dispatch({
+    const id = store.getState().dispatch({
       type: 'open',
       source: { kind: 'link', hash: f.link },
       origin: 'Explore finding',
@@ -145,6 +144,8 @@ export default function ExploreDialog({ open, onClose }: { open: boolean; onClos
       ...(f.thread ? { select: f.thread } : {}),
       ...(f.callerBug ? { about: true } : {}),
     });
+    // In the address while the finding is shown: once the learner acts, a reload restores their session.
+    if (id !== null) showLinkInAddress(store, f.link, id);
     setSearched((s) => (s ? { ...s, openedAt } : s));
     onClose();
   };
