@@ -277,6 +277,25 @@ describe('the client keeps the worker alive and the main thread free', () => {
     expect(store.getState().notice?.text).toBe(
       'The simulation worker stopped 3 times in a row while replaying this session; reload the page.',
     );
+    // The status row shows "Restarting the simulation worker…" instead of any message while a restart is under
+    // way: none is now, so the message to reload must be what it shows.
+    expect(store.getState().workerState).toBe('stopped');
+  });
+
+  it('a restart whose resent open is refused (nothing was loaded yet) ends the restart with the refusal', () => {
+    workers[0]!.dead = true;
+    const id = store.getState().dispatch({
+      type: 'open',
+      source: { kind: 'text', text: '{"format": "pager-scenario/1"' },
+      origin: 'Import of x.json',
+    });
+    vi.advanceTimersByTime(5000);
+    expect(workers).toHaveLength(2);
+    const after = store.getState();
+    // Sent again under a new id: the refusal is the answer to the open sent last.
+    expect(after.refused).toBeGreaterThan(id!);
+    expect(after.workerState).toBe('ready');
+    expect(after.notice?.text).toMatch(/^The simulation worker stopped answering; .* Then: Import of x\.json: /);
   });
 });
 

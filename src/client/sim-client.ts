@@ -116,6 +116,8 @@ export class SimClient {
     const state = store.getState();
     if (++this.restarts > MAX_RESTARTS) {
       this.stopHeartbeat();
+      // Not 'restarting': the status row would say so for ever instead of this message.
+      state.setWorkerState('stopped');
       state.notify({
         kind: 'error',
         text: `The simulation worker stopped ${MAX_RESTARTS} times in a row while replaying this session; reload the page.`,

@@ -31,7 +31,8 @@ export interface SimulationSlice {
   profile: PagerProfile | null;
   epoch: number;
   seq: number;
-  workerState: 'starting' | 'ready' | 'restarting';
+  /** 'stopped': restarted too often, given up (the page must be reloaded). */
+  workerState: 'starting' | 'ready' | 'restarting' | 'stopped';
   /** A command running in slices in the worker (a long load, run or batch of steps), while it runs. */
   busy: Busy | null;
   /** The highest command id the worker has answered (a snapshot, an error or a comparison). */
@@ -381,6 +382,8 @@ export function createLabStore(send: (command: CommandBody) => number | null | v
       if (seekAsked && event.id >= seekAsked.id) seekAsked = null;
       if (state.busy && state.busy.id <= event.id) answer.busy = null;
       if (event.type === 'sim.error') answer.refused = event.id;
+      // A restarted worker that answers is up, with a refusal too (an open it was sent again, nothing loaded).
+      if (state.workerState === 'restarting') answer.workerState = 'ready';
       // An undo refused (a load dropped what the reset replaced): nothing comes back to select.
       if (event.type === 'sim.error' && resetFrom.undoing) resetFrom = { thread: null, undoing: false };
       if (event.seq <= state.seq || event.epoch < state.epoch) return set(answer); // stale
