@@ -105,4 +105,21 @@ test.describe('help', () => {
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
   });
+
+  test('keys pressed as soon as the lab shows its state are kept, in order, while their handler loads', async ({
+    lab,
+    page,
+  }) => {
+    await lab.bar.openLibrary('lecture-walkthrough');
+    await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+    // The handler's chunk held back a second: the keys below are pressed before it is in.
+    await page.route(/\/assets\/shortcuts-[^/]*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    await page.reload();
+    await expect(lab.timeline.status).toHaveText('Step 0 of 12');
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft']) await page.keyboard.press(key);
+    await expect(lab.timeline.status).toHaveText('Step 2 of 12');
+  });
 });

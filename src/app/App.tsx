@@ -24,7 +24,7 @@ import { compareHash, FIRST_PAIR } from './compare/link';
 import { layoutOf, screenSize, type Band } from './layout';
 import { ScenarioBar } from './ScenarioBar';
 import { LearnButton, TeachDock } from './teach-entry';
-import { useShortcuts } from './shortcuts';
+import { useShortcuts } from './use-shortcuts';
 import { ViewBar } from './ViewBar';
 import { CommitProbe } from '../perf/CommitProbe';
 import { useLab } from '../store/context';

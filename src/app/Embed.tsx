@@ -13,7 +13,7 @@ import { Timeline } from '../panels/Timeline/Timeline';
 import { useLab } from '../store/context';
 import { selectTitle } from '../store/selectors';
 import { StatusRow } from './Banners';
-import { useShortcuts } from './shortcuts';
+import { useShortcuts } from './use-shortcuts';
 import { TeachDock } from './teach-entry';
 import './embed.css';
 

@@ -4,11 +4,9 @@
  * F5/F9/F10/F11 as in Visual Studio and VS Code); they act on the thread the
  * source follows (the selected one, else the one last run; never a returned one while another can run).
  */
-import { useEffect } from 'react';
 import { followedThread, lastActedThread } from '../panels/Source/follow';
 import { seedLineHasCode } from '../panels/Source/code-lines';
-import { useLabStore } from '../store/context';
-import type { LabAction, LabState } from '../store/store';
+import type { LabAction, LabState, LabStore } from '../store/store';
 
 /** The key goes into a text field or a list box, whose own keys arrows are. */
 export function typingInto(target: EventTarget | null): boolean {
@@ -83,31 +81,27 @@ export function shortcutAction(
   }
 }
 
-export function useShortcuts(): void {
-  const store = useLabStore();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      // Ctrl+F10 is no text: it works from the "Line to run to" box too, where the line was just typed.
-      const runTo = e.ctrlKey && e.key === 'F10';
-      if (e.metaKey || e.altKey || (typingInto(e.target) && !runTo)) return;
-      const state = store.getState();
-      // A dialog is open (help, reset, compare, explore): the lab behind it does not move, and Esc is the
-      // dialog's own (the browser closes it). Only ? still closes the help it opened.
-      if (document.querySelector('dialog[open]')) {
-        if (e.key === '?' && state.helpOpen) {
-          state.setHelpOpen(false);
-          e.preventDefault();
-        }
-        return;
+/** What a key press on `store`'s lab does (use-shortcuts.ts listens, and hands it the keys once this is in). */
+export function shortcutHandler(store: LabStore): (e: KeyboardEvent) => void {
+  return (e) => {
+    // Ctrl+F10 is no text: it works from the "Line to run to" box too, where the line was just typed.
+    const runTo = e.ctrlKey && e.key === 'F10';
+    if (e.metaKey || e.altKey || (typingInto(e.target) && !runTo)) return;
+    const state = store.getState();
+    // A dialog is open (help, reset, compare, explore): the lab behind it does not move, and Esc is the
+    // dialog's own (the browser closes it). Only ? still closes the help it opened.
+    if (document.querySelector('dialog[open]')) {
+      if (e.key === '?' && state.helpOpen) {
+        state.setHelpOpen(false);
+        e.preventDefault();
       }
-      const action = shortcutAction(e, state);
-      if (action === null) return;
-      if (action === 'help') state.setHelpOpen(!state.helpOpen);
-      else if (typeof action === 'object' && 'say' in action) state.notify({ kind: 'info', text: action.say });
-      else if (action !== 'none') state.dispatch(action);
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+      return;
+    }
+    const action = shortcutAction(e, state);
+    if (action === null) return;
+    if (action === 'help') state.setHelpOpen(!state.helpOpen);
+    else if (typeof action === 'object' && 'say' in action) state.notify({ kind: 'info', text: action.say });
+    else if (action !== 'none') state.dispatch(action);
+    e.preventDefault();
+  };
 }
