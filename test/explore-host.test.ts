@@ -25,6 +25,22 @@ const harness = exploreHarness;
 
 const choice = (over: Partial<ExploreChoice> = {}): ExploreChoice => ({ ...DEFAULT_CHOICE, ...over });
 
+/** The findings of a search, to its end, of library scenario `name`'s spawns. */
+function exploredSpawns(name: string) {
+  const { host, events, drain } = harness();
+  const sc = library(name);
+  host.handle({
+    type: 'explore.start',
+    run: 1,
+    scenario: { ...sc, steps: sc.steps.filter((s) => 'spawn' in s) },
+    choice: choice(),
+  });
+  drain();
+  const done = events.at(-1)!;
+  if (done.type !== 'explore.done') throw new Error(done.type);
+  return done.findings;
+}
+
 /** The state a link opens: its scenario's steps up to `at` applied. */
 function opened(link: string) {
   const read = readScenarioLink(link);
@@ -159,20 +175,7 @@ describe('ExploreHost', () => {
   });
 
   it("says in the lab a caller bug's finding opens in that it is the caller's, not the kernel's", () => {
-    const found = (name: string) => {
-      const { host, events, drain } = harness();
-      const sc = library(name);
-      host.handle({
-        type: 'explore.start',
-        run: 1,
-        scenario: { ...sc, steps: sc.steps.filter((s) => 'spawn' in s) },
-        choice: choice(),
-      });
-      drain();
-      const done = events.at(-1)!;
-      if (done.type !== 'explore.done') throw new Error(done.type);
-      return done.findings.find((f) => f.kind === 'panic')!;
-    };
+    const found = (name: string) => exploredSpawns(name).find((f) => f.kind === 'panic')!;
     const bug = found('detach-without-reference-then-attach-kassert');
     expect(bug.callerBug).toBe('t1 starts uvn_detach(vn1) with no reference to give back');
     expect(opened(bug.link).scenario.title).toMatch(
@@ -184,18 +187,7 @@ describe('ExploreHost', () => {
   });
 
   it('explores a FreeBSD setup too', () => {
-    const { host, events, drain } = harness();
-    const sc = library('freebsd-sendfile-no-bmap-pager-fail-panics');
-    host.handle({
-      type: 'explore.start',
-      run: 1,
-      scenario: { ...sc, steps: sc.steps.filter((s) => 'spawn' in s) },
-      choice: choice(),
-    });
-    drain();
-    const done = events.at(-1)!;
-    if (done.type !== 'explore.done') throw new Error(done.type);
-    const panic = done.findings.find((f) => f.kind === 'panic')!;
+    const panic = exploredSpawns('freebsd-sendfile-no-bmap-pager-fail-panics').find((f) => f.kind === 'panic')!;
     const { engine, scenario } = opened(panic.link);
     expect(scenario.pager).toBe('freebsd');
     expect(engine.k.s.panic?.message).toBe(panic.message);
