@@ -292,10 +292,28 @@ describe('the client keeps the worker alive and the main thread free', () => {
     vi.advanceTimersByTime(5000);
     expect(workers).toHaveLength(2);
     const after = store.getState();
-    // Sent again under a new id: the refusal is the answer to the open sent last.
-    expect(after.refused).toBeGreaterThan(id!);
+    // Sent again under a new id, answered under the one `dispatch` gave: whoever holds it (main.tsx sets a
+    // refused save aside by it) sees its refusal.
+    expect(workers[1]!.received.find((c) => c.type === 'sim.open')!.id).toBeGreaterThan(id!);
+    expect(after.refused).toBe(id);
+    expect(after.answered).toBe(id);
     expect(after.workerState).toBe('ready');
     expect(after.notice?.text).toMatch(/^The simulation worker stopped answering; .* Then: Import of x\.json: /);
+  });
+  it('a resent command after a replayed session answers under its own id, after the replay and not before', () => {
+    const { dispatch } = store.getState();
+    dispatch({ type: 'load', scenario: walkthrough() });
+    workers[0]!.dead = true;
+    const seek = dispatch({ type: 'seek', to: 3 })!;
+    const open = dispatch({ type: 'open', source: { kind: 'text', text: '{' }, origin: 'Import of y.json' })!;
+    const seen: { answered: number; refused: number }[] = [];
+    store.subscribe((s) => seen.push({ answered: s.answered, refused: s.refused }));
+    vi.advanceTimersByTime(5000);
+    expect(workers[1]!.received.map((c) => c.type)).toEqual(['sim.load', 'sim.seek', 'sim.open']);
+    // The replay's answer must not pass for the answer to the seek or the open (main.tsx waits on `answered`).
+    expect(seen[0]!.answered).toBeLessThan(seek);
+    expect([...new Set(seen.map((s) => s.answered))].filter((a) => a >= seek)).toEqual([seek, open]);
+    expect(store.getState()).toMatchObject({ cursor: 3, refused: open, answered: open });
   });
 });
 

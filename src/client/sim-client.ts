@@ -61,6 +61,12 @@ export class SimClient {
   /** Commands sent and not yet answered, in order: sent again to a restarted worker. */
   private pending: CommandBody[] = [];
   private pendingIds: number[] = [];
+  /**
+   * The id a caller was given for a command sent again to a restarted worker, by the id it was sent under: its
+   * answer goes to the store under the caller's (main.tsx sets a refused save aside by it). The replay sent
+   * before them answers between the last command answered and the first of them, so that it passes for neither.
+   */
+  private callerIds = new Map<number, number>();
   /** Step presses waiting for the next frame (and for the last batch's answer). */
   private steps: StepBody | null = null;
   private frameAsked = false;
@@ -127,14 +133,20 @@ export class SimClient {
     // The other branches are made again from the steps the store kept of them, as a saved session's are.
     const branches = branchesToSave(state);
     const resend = this.pending;
+    const ids = this.pendingIds.map((id) => this.callerIds.get(id) ?? id);
     this.pending = [];
     this.pendingIds = [];
+    this.callerIds.clear();
     state.setWorkerState('restarting');
     state.notify({ kind: 'error', text: reason });
     this.start(store);
     const scenario = currentScenario(state);
-    if (scenario) this.post({ type: 'sim.load', scenario, cursor: state.cursor, ...(branches ? { branches } : {}) });
-    for (const body of resend) this.post(body);
+    if (scenario)
+      this.post(
+        { type: 'sim.load', scenario, cursor: state.cursor, ...(branches ? { branches } : {}) },
+        ids.length > 0 ? (state.answered + ids[0]!) / 2 : undefined,
+      );
+    resend.forEach((body, i) => this.post(body, ids[i]));
     // Said again once what was sent is answered (at once if the worker answered already).
     this.restartNote = reason;
     if (this.pending.length === 0) this.sayRestarted(reason);
@@ -157,8 +169,10 @@ export class SimClient {
     this.worker = null;
   }
 
-  private post(body: CommandBody): number {
+  /** `callerId`: the id the caller holds for it (see `callerIds`). */
+  private post(body: CommandBody, callerId?: number): number {
     const id = this.nextId++;
+    if (callerId !== undefined) this.callerIds.set(id, callerId);
     if (!OUT_OF_BAND.has(body.type) && !body.type.startsWith('teach.')) {
       this.pending.push(body);
       this.pendingIds.push(id);
@@ -251,9 +265,11 @@ export class SimClient {
       });
       return;
     }
-    if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(event.id);
-    this.store?.getState().receive(event);
-    if (event.type === 'sim.snapshot' && event.loaded) this.sayShown(event.id);
+    const sent = 'id' in event ? event.id : 0;
+    if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(sent);
+    const id = this.callerIds.get(sent);
+    this.store?.getState().receive(id === undefined ? event : ({ ...event, id } as SimEvent));
+    if (event.type === 'sim.snapshot' && event.loaded) this.sayShown(sent);
     if (this.restartNote !== null && this.pending.length === 0) this.sayRestarted(this.restartNote);
     if (this.steps && !this.pending.some((c) => c.type === 'sim.step')) this.askFrame();
   }

@@ -35,7 +35,10 @@ export interface SimulationSlice {
   workerState: 'starting' | 'ready' | 'restarting' | 'stopped';
   /** A command running in slices in the worker (a long load, run or batch of steps), while it runs. */
   busy: Busy | null;
-  /** The highest command id the worker has answered (a snapshot, an error or a comparison). */
+  /**
+   * The highest command id the worker has answered (a snapshot, an error or a comparison). A restarted worker's
+   * replay answers under a number between the last answered id and the next (src/client/sim-client.ts).
+   */
   answered: number;
   /** The id of the last command the worker refused (its answer was an error). */
   refused: number;
