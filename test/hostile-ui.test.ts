@@ -159,7 +159,10 @@ class FakeWorker {
   readonly received: Command[] = [];
   dead = bornDead;
   terminated = false;
-  readonly host = new SimHost((event) => this.onmessage?.({ data: event } as MessageEvent));
+  readonly host = new SimHost(
+    (event) => this.onmessage?.({ data: event } as MessageEvent),
+    () => import('../src/worker/tutor').then((m) => m.createTutor),
+  );
   postMessage(cmd: Command) {
     this.received.push(cmd);
     if (!this.dead && !this.terminated) void this.host.handle(cmd);
@@ -194,6 +197,7 @@ describe('the client keeps the worker alive and the main thread free', () => {
   afterEach(() => {
     client.dispose();
     vi.useRealTimers();
+    vi.unstubAllGlobals();
   });
 
   const frame = () => frames.splice(0).forEach((f) => f());
@@ -314,6 +318,59 @@ describe('the client keeps the worker alive and the main thread free', () => {
     expect(seen[0]!.answered).toBeLessThan(seek);
     expect([...new Set(seen.map((s) => s.answered))].filter((a) => a >= seek)).toEqual([seek, open]);
     expect(store.getState()).toMatchObject({ cursor: 3, refused: open, answered: open });
+  });
+  /** The address as the browser keeps it (this suite runs without a DOM), with `hash` in it. */
+  const stubAddress = (hash: string) => {
+    const address = { pathname: '/lab/', search: '', hash };
+    vi.stubGlobal('location', address);
+    vi.stubGlobal('history', {
+      state: null,
+      replaceState: (_: unknown, __: string, url: string) => {
+        address.hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
+      },
+    });
+    return address;
+  };
+  const closedNote =
+    'The simulation worker stopped answering; restarted it from the step list. What the Learn pane had open or was opening is closed, and what was asked of it not done: open it again from its menu.';
+
+  it('a restart with a teaching link in flight takes it out of the address and says it was not opened', () => {
+    const address = stubAddress('#lesson=two-faults-one-page&scene=2');
+    store.getState().dispatch({ type: 'load', scenario: walkthrough() });
+    workers[0]!.dead = true;
+    store.getState().dispatch({ type: 'teach', command: { type: 'teach.link', hash: address.hash } });
+    vi.advanceTimersByTime(5000);
+    expect(workers).toHaveLength(2);
+    // The pane is at its menu: a reload must not open the lesson the learner was told nothing of.
+    expect(store.getState().teach.mode).toBeNull();
+    expect(address.hash).toBe('');
+    expect(store.getState().notice?.text).toBe(closedNote);
+  });
+
+  it('a restart during a lesson closes it in the address as in the pane, and says so', async () => {
+    const address = stubAddress('#lesson=two-faults-one-page&scene=2');
+    store.getState().dispatch({ type: 'teach', command: { type: 'teach.link', hash: address.hash } });
+    await vi.waitFor(() => expect(store.getState().teach.mode).not.toBeNull());
+    workers[0]!.dead = true;
+    store.getState().dispatch({ type: 'teach', command: { type: 'teach.scene', scene: 3 } });
+    vi.advanceTimersByTime(5000);
+    expect(workers).toHaveLength(2);
+    expect(store.getState().teach.mode).toBeNull();
+    expect(address.hash).toBe('');
+    expect(store.getState().notice?.text).toBe(closedNote);
+    // Not sent again: the new worker has no lesson to move to scene 3 in.
+    expect(workers[1]!.received.filter((c) => c.type.startsWith('teach.'))).toEqual([]);
+  });
+
+  it('a restart while the Learn pane waits for its catalog asks the new worker for it (the pane asks once)', async () => {
+    workers[0]!.dead = true;
+    store.getState().dispatch({ type: 'teach', command: { type: 'teach.catalog' } });
+    vi.advanceTimersByTime(5000);
+    expect(workers[1]!.received.map((c) => c.type)).toEqual(['teach.catalog']);
+    await vi.waitFor(() => expect(store.getState().teach.catalog).not.toBeNull());
+    expect(store.getState().notice?.text).toBe(
+      'The simulation worker stopped answering; restarted it from the step list.',
+    );
   });
 });
 

@@ -6,8 +6,9 @@
  *   for ten seconds (it died silently: terminate(), self.close(), a crash
  *   with no error event) or that reports an error is restarted from the
  *   store's setup, steps and cursor, and the commands it had not answered are
- *   sent again, so no step is lost. The worker answers pings between the
- *   slices of long work, so a long load is not mistaken for a death.
+ *   sent again, so no step is lost (a lesson's are not: see `restart`). The
+ *   worker answers pings between the slices of long work, so a long load is
+ *   not mistaken for a death.
  * - Coalescing: a Step press goes at once when no other is on its way; presses
  *   made while one is (keys held or repeated, rapid clicks) wait, and go once
  *   it is answered, at the next frame, as one `sim.step` with a count (at most
@@ -19,6 +20,7 @@ import { unpackTimeline } from '../protocol/timeline';
 import { perfMark } from '../perf/marks';
 import { createLabStore, currentScenario, type CommandBody, type LabStore } from '../store/store';
 import { branchesToSave } from '../store/saved-branches';
+import { clearTeachingHash } from '../app/teach-link';
 
 type StepBody = Extract<CommandBody, { type: 'sim.step' }>;
 
@@ -67,6 +69,10 @@ export class SimClient {
    * before them answers between the last command answered and the first of them, so that it passes for neither.
    */
   private callerIds = new Map<number, number>();
+  /** A teaching command (other than the catalog) was sent, and no teaching event has come since. */
+  private teachAsked = false;
+  /** The catalog was asked for and has not come: sent again after a restart (a read; the pane asks only once). */
+  private catalogAsked = false;
   /** Step presses waiting for the next frame (and for the last batch's answer). */
   private steps: StepBody | null = null;
   private frameAsked = false;
@@ -132,13 +138,25 @@ export class SimClient {
     }
     // The other branches are made again from the steps the store kept of them, as a saved session's are.
     const branches = branchesToSave(state);
+    // A lesson, challenge or exercise lives in the worker (its scene, answers, rules), not in the store: the new
+    // worker has none, and the pane goes back to its menu. A teaching command is not sent again: inside a lesson
+    // the new worker would refuse it, and an open would replace, unasked, the session the learner was just told
+    // was restored. The learner is told instead, and the address loses the lesson's link, so that a reload
+    // shows what the pane shows.
+    let note = reason;
+    if (state.teach.mode !== null || this.teachAsked) {
+      clearTeachingHash();
+      note +=
+        ' What the Learn pane had open or was opening is closed, and what was asked of it not done: open it again from its menu.';
+    }
+    this.teachAsked = false;
     const resend = this.pending;
     const ids = this.pendingIds.map((id) => this.callerIds.get(id) ?? id);
     this.pending = [];
     this.pendingIds = [];
     this.callerIds.clear();
     state.setWorkerState('restarting');
-    state.notify({ kind: 'error', text: reason });
+    state.notify({ kind: 'error', text: note });
     this.start(store);
     const scenario = currentScenario(state);
     if (scenario)
@@ -147,9 +165,10 @@ export class SimClient {
         ids.length > 0 ? (state.answered + ids[0]!) / 2 : undefined,
       );
     resend.forEach((body, i) => this.post(body, ids[i]));
+    if (this.catalogAsked) this.post({ type: 'teach.catalog' });
     // Said again once what was sent is answered (at once if the worker answered already).
-    this.restartNote = reason;
-    if (this.pending.length === 0) this.sayRestarted(reason);
+    this.restartNote = note;
+    if (this.pending.length === 0) this.sayRestarted(note);
   }
 
   /**
@@ -173,6 +192,8 @@ export class SimClient {
   private post(body: CommandBody, callerId?: number): number {
     const id = this.nextId++;
     if (callerId !== undefined) this.callerIds.set(id, callerId);
+    if (body.type === 'teach.catalog') this.catalogAsked = true;
+    else if (body.type.startsWith('teach.')) this.teachAsked = true;
     if (!OUT_OF_BAND.has(body.type) && !body.type.startsWith('teach.')) {
       this.pending.push(body);
       this.pendingIds.push(id);
@@ -265,6 +286,8 @@ export class SimClient {
       });
       return;
     }
+    if (event.type.startsWith('teach.')) this.teachAsked = false;
+    if (event.type === 'teach.catalog') this.catalogAsked = false;
     const sent = 'id' in event ? event.id : 0;
     if ('id' in event && event.type !== 'sim.progress' && event.type !== 'sim.pong') this.answered(sent);
     const id = this.callerIds.get(sent);
