@@ -105,8 +105,8 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
   const revealed = reveal !== null && !retrying && scene.question !== null;
   // Timeline steps are the lab's (the digest's step + 1). The text holds at the scene's step, and after a reveal
   // the answer's step is shown beside it. The learner may move the lab elsewhere (the timeline, a step, a reset,
-  // Previous back to a revealed scene): say where it is, and offer the way back, which the worker takes on the
-  // lesson's own history (reloaded if it was changed).
+  // Previous back to a revealed scene): say where it is, and offer the way back, which the worker takes on a
+  // branch that holds the lesson's steps (loading the lesson again only when none does).
   const step = scene.step + 1;
   const answerAt = revealed ? scene.question!.at + 1 : null;
   const onScene = cursor === step;
