@@ -6,11 +6,9 @@ import { expect } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
 import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import { scenarioDigests } from '../src/engine/run-scenario';
-import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+import { run, scenarioIn, sp, type Json } from './play';
 
-export type Json = Record<string, unknown>;
-export const sp = (t: string, call: string, args: Json) => ({ spawn: t, call, args });
-export const run = (t: string) => ({ run: t });
+export { run, sp, type Json };
 export const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
 /** vn1's object, a shared rw mapping of `length` bytes (t2), and page 0 made dirty by a write fault (t3). */
 export const dirtyPage0 = (length: number) => [
@@ -24,18 +22,15 @@ export const dirtyPage0 = (length: number) => [
 ];
 
 export function play(setup: Json, steps: Json[]) {
-  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
-  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-  const r = scenarioDigests(parsed.scenario);
+  const r = scenarioDigests(scenarioIn('freebsd', setup, steps));
   return { ...r, last: r.digests.at(-1) as FreeBsdDigest };
 }
 
 /** An engine after `steps`; then `until` steps `thread` one statement at a time until `at(thread)` holds. */
 export function engineAfter(setup: Json, steps: Json[]) {
-  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
-  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-  const e = new PagerEngine(parsed.scenario);
-  for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+  const scenario = scenarioIn('freebsd', setup, steps);
+  const e = new PagerEngine(scenario);
+  for (const step of scenario.steps) expect(e.apply(step)).toBeNull();
   const until = (thread: string, at: (th: ReturnType<typeof e.k.thread> & object) => boolean) => {
     const th = e.k.thread(thread)!;
     while (!at(th)) expect(e.apply({ step: thread })).toBeNull();

@@ -6,17 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import type { OpenBsdDigest } from '../src/engine/openbsd/views';
-import { scenarioDigests } from '../src/engine/run-scenario';
-import { formatScenarioError, parseScenario } from '../src/scenario/schema';
-import { create, play as playBsd, run, sp, type Json } from './freebsd-play';
+import { create, play as playBsd } from './freebsd-play';
+import { digestsOf, run, sp, type Json } from './play';
 
-function playObsd(setup: Json, steps: Json[]): OpenBsdDigest[] {
-  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'openbsd', ...setup, steps });
-  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-  const r = scenarioDigests(parsed.scenario);
-  if (r.refused) throw new Error(`refused at step ${r.refused.step}: ${r.refused.reason}`);
-  return r.digests as OpenBsdDigest[];
-}
+const playObsd = (setup: Json, steps: Json[]) => digestsOf('openbsd', setup, steps) as OpenBsdDigest[];
 
 const th = (d: { threads: { id: string }[] }, id: string) => d.threads.find((t) => t.id === id);
 const obsdPages = (d: OpenBsdDigest) => d.vnodes[0]!.uvn.pages.map((p) => ({ offset: p.offset, flags: p.flags }));

@@ -5,27 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
 import type { OpenBsdDigest } from '../src/engine/openbsd/views';
-import { runScenario, scenarioDigests } from '../src/engine/run-scenario';
+import { runScenario } from '../src/engine/run-scenario';
 import { SnapshotBuilder } from '../src/engine/view';
-import { formatScenarioError, parseScenario } from '../src/scenario/schema';
 import { stringifyDigest } from '../src/protocol/digest-json';
+import { digestsOf, run, scenarioIn, sp, step, type Json } from './play';
 
-type Json = Record<string, unknown>;
-const sp = (t: string, call: string, args: Json = {}) => ({ spawn: t, call, args });
-const run = (t: string) => ({ run: t });
-const step = (t: string) => ({ step: t });
-
-function parse(setup: Json, steps: Json[]) {
-  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'openbsd', ...setup, steps });
-  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-  return parsed.scenario;
-}
-
-function play(setup: Json, steps: Json[]) {
-  const r = scenarioDigests(parse(setup, steps));
-  if (r.refused) throw new Error(`refused at step ${r.refused.step}: ${r.refused.reason}`);
-  return r.digests as OpenBsdDigest[];
-}
+const parse = (setup: Json, steps: Json[]) => scenarioIn('openbsd', setup, steps);
+const play = (setup: Json, steps: Json[]) => digestsOf('openbsd', setup, steps) as OpenBsdDigest[];
 
 const thread = (d: OpenBsdDigest, id: string) => d.threads.find((t) => t.id === id)!;
 const vnode = (d: OpenBsdDigest, name: string) => d.vnodes.find((v) => v.name === name)!;
