@@ -9,7 +9,7 @@ import type { BsdKernel } from '../src/engine/freebsd/state';
 import { vm_object_allocate } from '../src/engine/freebsd/vm_object';
 import { vm_page_alloc, vm_page_readahead_finish } from '../src/engine/freebsd/vm_page';
 import { newThread } from '../src/engine/kernel/types';
-import { create, dirtyPage0, play, run, sp, type Json } from './freebsd-play';
+import { create, dirtyPage0, engineAfter, play, run, sp, type Json } from './freebsd-play';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
 
 describe('spawn-time preconditions', () => {
@@ -48,10 +48,7 @@ describe('spawn-time preconditions', () => {
 describe('step granularity: every statement of the seed is one step', () => {
   /** The seed lines `thread` stands at after each `step`, while it is inside `fn`. */
   function linesStepped(setup: Json, steps: Json[], thread: string, fn: string): number[] {
-    const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
-    if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-    const e = new PagerEngine(parsed.scenario);
-    for (const step of parsed.scenario.steps) expect(e.apply(step)).toBeNull();
+    const { e } = engineAfter(setup, steps);
     const th = e.k.thread(thread)!;
     const lines: number[] = [];
     while (th.status === 'ready') {

@@ -7,23 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { newThread } from '../src/engine/kernel/types';
 import { VOP_BMAP } from '../src/engine/freebsd/vfs';
 import { FREEBSD } from '../src/engine/freebsd/model';
-import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import { vnode_pager_putpages_ioflags } from '../src/engine/freebsd/vnode_pager_putpages';
-import { scenarioDigests } from '../src/engine/run-scenario';
 import { formatScenarioError, parseScenario } from '../src/scenario/schema';
+import { create, play, run, sp } from './freebsd-play';
 
-type Json = Record<string, unknown>;
-const sp = (t: string, call: string, args: Json) => ({ spawn: t, call, args });
-const run = (t: string) => ({ run: t });
 const complete = (n: number, result = 'ok') => ({ complete: n, result });
-const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
-
-function play(setup: Json, steps: Json[]) {
-  const parsed = parseScenario({ format: 'pager-scenario/1', pager: 'freebsd', ...setup, steps });
-  if (!parsed.ok) throw new Error(formatScenarioError(parsed.error));
-  const r = scenarioDigests(parsed.scenario);
-  return { ...r, last: r.digests.at(-1) as FreeBsdDigest };
-}
 
 describe('vnode_pager_generic_getpages geometry', () => {
   it('clips read-ahead at a hole: pages 0-7, blkno 64, length 32768', () => {
