@@ -12,6 +12,10 @@ import type { ObjectView, PageView } from '../../protocol/snapshot';
 import { OBJ_FLAG_INFO, VM_PAGE_BITS_ALL } from './flags';
 import type { BsdKernel, FPage } from './state';
 
+/** A request's blkno field: a number, null, or the digits of one past 2^53 - 1 (vnode_pager_getpages.ts). */
+const blknoOf = (v: unknown): number | bigint | null =>
+  typeof v === 'string' ? BigInt(v) : typeof v === 'number' ? v : null;
+
 const mapped = (m: FPage) => m.maps.length > 0;
 const writeable = (m: FPage) => m.maps.some((e) => e.writable);
 const modified = (m: FPage) => m.maps.some((e) => e.modified);
@@ -327,7 +331,7 @@ export function freebsdDigest(k: BsdKernel, step: number): FreeBsdDigest {
       rw: r.rw,
       offset: r.offset,
       length: r.length,
-      blkno: (r.fields.blkno as number | null | undefined) ?? null,
+      blkno: blknoOf(r.fields.blkno),
       async: r.fields.async === true,
     })),
   };
@@ -376,7 +380,7 @@ export interface FreeBsdDigest extends Digest {
     rw: 'read' | 'write';
     offset: number;
     length: number;
-    blkno: number | null;
+    blkno: number | bigint | null;
     async: boolean;
   }[];
 }

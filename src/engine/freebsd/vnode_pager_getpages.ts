@@ -6,6 +6,7 @@
  */
 import { EIO, EOPNOTSUPP } from '../kernel/constants';
 import { awaitRequest, startRequest } from '../kernel/disk';
+import { add64, shown64, type Int64 } from '../kernel/int64';
 import { locals, traced } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import { B_PAGES, DEV_BSIZE, VM_PAGE_BITS_ALL, VM_PAGER_BAD, VM_PAGER_ERROR, VM_PAGER_OK } from './flags';
@@ -36,7 +37,8 @@ export interface PagerBuf {
   pgbefore: number;
   pgafter: number;
   bcount: number;
-  blkno: number;
+  /** daddr_t: a block address near 2^53 plus the offset into the block goes past a double (line 852). */
+  blkno: Int64;
   /** b_pgiodone, by name (null for a synchronous read). */
   pgiodone: string | null;
   caller1: unknown;
@@ -164,7 +166,7 @@ export const vnode_pager_generic_getpages = traced(
   ): Proc<number> {
     let count = m.length;
     let foff = 0;
-    let blkno0 = 0;
+    let blkno0: Int64 = 0;
     let bsize = 0;
     let pagesperblock = 0;
     let error = 0;
@@ -183,7 +185,7 @@ export const vnode_pager_generic_getpages = traced(
       object: object ? `obj${object.id}` : null,
       count,
       foff,
-      blkno0,
+      blkno0: shown64(blkno0),
       bsize,
       pagesperblock,
       freecnt: async ? 'vnode_async_pbuf_freecnt' : 'vnode_pbuf_freecnt',
@@ -196,7 +198,7 @@ export const vnode_pager_generic_getpages = traced(
       i,
       bytecount,
       secmask,
-      'bp->b_blkno': bp?.blkno ?? null,
+      'bp->b_blkno': bp ? shown64(bp.blkno) : null,
       'bp->b_npages': bp?.npages ?? null,
     }));
     th.focusPage = m[0]!.id;
@@ -346,7 +348,7 @@ export const vnode_pager_generic_getpages = traced(
     yield 850;
     blkno0 = bp.blkno;
     yield 852;
-    bp.blkno += Math.floor((foff % bsize) / DEV_BSIZE);
+    bp.blkno = add64(bp.blkno, Math.floor((foff % bsize) / DEV_BSIZE));
 
     yield 855;
     poff = Math.floor((foff % bsize) / 4096);
@@ -455,7 +457,7 @@ export const vnode_pager_generic_getpages = traced(
       yield 929;
       bp.npages += i;
       yield 930;
-      bp.blkno -= (i * 4096) / DEV_BSIZE;
+      bp.blkno = add64(bp.blkno, -((i * 4096) / DEV_BSIZE));
     } else {
       yield 932;
       bp.pgbefore = 0;
@@ -581,10 +583,11 @@ export const vnode_pager_generic_getpages = traced(
       const m0 = m[0]!.pindex;
       const p0 = k.page(pages[0]!).pindex;
       const b = bp.blkno;
+      // In int64, as the C computes it: the block addresses can be past 2^53.
       yield* KASSERT(
         k,
         th,
-        (m0 - p0) * 4096 === (blkno0 - b) * DEV_BSIZE + ((m0 * 4096) % bsize),
+        BigInt((m0 - p0) * 4096) === (BigInt(blkno0) - BigInt(b)) * BigInt(DEV_BSIZE) + BigInt((m0 * 4096) % bsize),
         () => `wrong offsets bsize ${bsize} m[0] ${m0} b_pages[0] ${p0} blkno0 ${blkno0} b_blkno ${b}`,
       );
     }
@@ -602,7 +605,8 @@ export const vnode_pager_generic_getpages = traced(
         pages: buf.pages.filter((id) => id !== BOGUS_PAGE),
         iodone: async ? 'vnode_pager_generic_getpages_done_async' : null,
         ctx: async ? buf : null,
-        fields: { blkno: buf.blkno, async },
+        // A request's fields are what the panels show: a blkno past 2^53 - 1 as its digits (views.ts).
+        fields: { blkno: shown64(buf.blkno), async },
       });
     yield 1036;
     if (iodone !== null) {
