@@ -12,6 +12,31 @@ const lines = (pager: 'openbsd' | 'freebsd', setup: Json, steps: Json[]) =>
 const create = [sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }), run('t1')];
 const field = (line: string, key: string) => new RegExp(`"${key}":(-?[0-9]+|null)`).exec(line)?.[1];
 
+describe('writemappings is a vm_ooffset_t (int64): a sum of mappings above 2^53 stays exact', () => {
+  // Three shared writable mappings of 2^53 - 4096 bytes: vnode_pager_update_writecount (line 1358) adds each
+  // length; munmap of one takes it back (line 1399). In doubles 3 * (2^53 - 4096) prints as ...690.
+  const big = 2 ** 53 - 4096;
+  const map = (t: string) => [sp(t, 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: big }), run(t)];
+  const digests = lines('freebsd', { vnodes: [{ name: 'vn1', size: 4096 }] }, [
+    ...create,
+    ...map('m1'),
+    ...map('m2'),
+    ...map('m3'),
+    sp('u1', 'munmap', { mapping: 'm1' }),
+    run('u1'),
+  ]);
+
+  it('prints every digit of 3 * (2^53 - 4096), as C prints the int64', () => {
+    expect(field(digests.at(-3)!, 'writemappings')).toBe('27021597764210688');
+  });
+
+  it('takes one mapping back exactly (2 * (2^53 - 4096)) and keeps v_writecount at 1', () => {
+    const last = digests.at(-1)!;
+    expect(field(last, 'writemappings')).toBe('18014398509473792');
+    expect(field(last, 'writecount')).toBe('1');
+  });
+});
+
 describe('b_blkno is a daddr_t (int64): a block near 2^53 plus the offset into it stays exact', () => {
   // One 16 KiB block at disk address 2^53 - 1; a fault on its third page: line 852 adds (8192 % 16384) / 512
   // = 16 to 2^53 - 1, which a double rounds to 2^53 + 16, and the KASSERT at line 1024 then fails.

@@ -12,6 +12,13 @@ import type { ObjectView, PageView } from '../../protocol/snapshot';
 import { OBJ_FLAG_INFO, VM_PAGE_BITS_ALL } from './flags';
 import type { BsdKernel, FPage } from './state';
 
+/**
+ * writemappings (an int64) is a sum of page-aligned lengths, which doubles hold exactly up to 2^65, but
+ * above 2^53 a number prints its shortest round-trip digits (3 * (2^53 - 4096) as ...690, not ...688):
+ * past 2^53 - 1 it goes out as a bigint, printed with every digit, and to the panels as those digits.
+ */
+const exact = (v: number): number | bigint => (Number.isSafeInteger(v) ? v : BigInt(v));
+const exactText = (v: number): number | string => (Number.isSafeInteger(v) ? v : BigInt(v).toString());
 /** A request's blkno field: a number, null, or the digits of one past 2^53 - 1 (vnode_pager_getpages.ts). */
 const blknoOf = (v: unknown): number | bigint | null =>
   typeof v === 'string' ? BigInt(v) : typeof v === 'number' ? v : null;
@@ -244,7 +251,7 @@ export const FREEBSD_VIEWS: ModelViews<BsdKernel> = {
           { label: 'vnp_size', value: obj.vnp_size, unit: 'bytes', meaning: 'the size the pager believes' },
           {
             label: 'writemappings',
-            value: obj.writemappings,
+            value: exactText(obj.writemappings),
             unit: 'bytes',
             meaning: 'bytes of shared writable mappings',
           },
@@ -307,7 +314,7 @@ export function freebsdDigest(k: BsdKernel, step: number): FreeBsdDigest {
         paging_in_progress: obj.paging_in_progress,
         size: obj.size,
         vnp_size: obj.vnp_size,
-        writemappings: obj.writemappings,
+        writemappings: exact(obj.writemappings),
         pages: obj.memq.map((p) => {
           const m = k.page(obj.pageAt[p]!);
           return {
@@ -359,7 +366,7 @@ export interface FreeBsdDigest extends Digest {
     paging_in_progress: number;
     size: number;
     vnp_size: number;
-    writemappings: number;
+    writemappings: number | bigint;
     pages: {
       pindex: number;
       valid: number;
