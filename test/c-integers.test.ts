@@ -64,3 +64,45 @@ describe('b_blkno is a daddr_t (int64): a block near 2^53 plus the offset into i
     expect(last).toContain('"offset":0,"length":12288,"blkno":9007199254740991,"async":false}');
   });
 });
+
+describe('the pbuf counters are ints and v_pageout_free_min a u_int, as the scenario sets them', () => {
+  // Seed lines 106-107 declare vnode_pbuf_freecnt and vnode_async_pbuf_freecnt `int`; struct vmmeter's
+  // v_pageout_free_min is a u_int. A machine value the reader accepts (up to 2^53 - 1) lands in them modulo
+  // 2^32: 2^32 + 1 pbufs is 1, 2^32 + 2 is 2, a free minimum of 2^32 is 0.
+  const machine = { pbufs: 2 ** 32 + 1, asyncPbufs: 2 ** 32 + 2, pageoutFreeMin: 2 ** 32 };
+  const setup = { machine, vnodes: [{ name: 'vn1', size: 8192 }] };
+  const dirty = [
+    ...create,
+    sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
+    run('t2'),
+    sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+    run('t3'),
+  ];
+
+  it('boots with 1 and 2 free pbufs', () => {
+    const boot = lines('freebsd', setup, []).at(0)!;
+    expect(boot).toContain('"pbufs":1,"asyncPbufs":2,');
+  });
+
+  it('a second synchronous read sleeps "wswbuf0" while the first holds the one pbuf', () => {
+    const last = lines('freebsd', setup, [
+      ...dirty,
+      sp('t4', 'fault', { mapping: 't2', offset: 4096, access: 'read' }),
+      run('t4'),
+    ]).at(-1)!;
+    expect(field(last, 'pbufs')).toBe('0');
+    expect(last).toContain('{"id":"t4","call":"fault","status":"sleep","wait":"wswbuf0","ret":null}');
+  });
+
+  it('does not force a synchronous pageout: no free page count is below a free minimum of 0', () => {
+    const last = lines('freebsd', setup, [
+      ...dirty,
+      { complete: 1, result: 'ok' },
+      run('t3'),
+      sp('p', 'pageout', { vnode: 'vn1', pindex: 0 }),
+      run('p'),
+    ]).at(-1)!;
+    expect(last).toContain('{"id":"p","call":"pageout","status":"done","wait":null,"ret":1}');
+    expect(last).toContain('"rw":"write","offset":0,"length":4096,"blkno":null,"async":true}');
+  });
+});

@@ -85,9 +85,11 @@ function boot(setup: Setup): BsdKernel {
       objects: {},
       nextObjectId: 1,
       mounts,
-      pbufs: m.pbufs ?? DEFAULTS.pbufs,
-      asyncPbufs: m.asyncPbufs ?? DEFAULTS.asyncPbufs,
-      pageoutFreeMin: m.pageoutFreeMin ?? DEFAULTS.pageoutFreeMin,
+      // The C's types hold the machine's values modulo 2^32: vnode_pbuf_freecnt and vnode_async_pbuf_freecnt
+      // are ints (seed lines 106-107), vm_cnt.v_pageout_free_min a u_int; the reader allows up to 2^53 - 1.
+      pbufs: (m.pbufs ?? DEFAULTS.pbufs) | 0,
+      asyncPbufs: (m.asyncPbufs ?? DEFAULTS.asyncPbufs) | 0,
+      pageoutFreeMin: (m.pageoutFreeMin ?? DEFAULTS.pageoutFreeMin) >>> 0,
       mappings: {},
       initialUse: Object.fromEntries(vnodes.map((vp) => [vp.name, vp.usecount])),
       activeQueue: [],
