@@ -267,8 +267,10 @@ export const vnode_pager_generic_getpages = traced(
       relpbuf(k, async);
       yield 800;
       yield* VM_OBJECT_WLOCK(k, th, object);
-      for (i = 0; ; i++) {
+      // A for's initialisation runs with its condition's first evaluation, its increment with each later one.
+      for (let again = false; ; again = true) {
         yield 801;
+        i = again ? i + 1 : 0;
         if (!(i < count)) break;
         yield 802;
         yield 803;
@@ -298,8 +300,9 @@ export const vnode_pager_generic_getpages = traced(
     if (pagesperblock === 0) {
       yield 820;
       relpbuf(k, async);
-      for (i = 0; ; i++) {
+      for (let again = false; ; again = true) {
         yield 821;
+        i = again ? i + 1 : 0;
         if (!(i < count)) break;
         yield 822;
         yield 823;
@@ -432,8 +435,13 @@ export const vnode_pager_generic_getpages = traced(
         yield 911;
         startpindex = prev.pindex + 1;
       }
-      for (let tpindex = m[0]!.pindex - 1; ; tpindex--, i++) {
+      let tpindex = m[0]!.pindex - 1;
+      for (let again = false; ; again = true) {
         yield 914;
+        if (again) {
+          tpindex--;
+          i++;
+        }
         if (!(tpindex >= startpindex && tpindex < m[0]!.pindex)) break;
         yield 917;
         const p = vm_page_alloc(k, th, object, tpindex);
@@ -463,8 +471,12 @@ export const vnode_pager_generic_getpages = traced(
       bp.pgbefore = 0;
     }
 
-    for (let j = 0; ; j++, i++) {
+    for (let j = 0, again = false; ; again = true) {
       yield 935;
+      if (again) {
+        j++;
+        i++;
+      }
       if (!(j < count)) break;
       yield 936;
       pages[i] = m[j]!.id;
@@ -492,8 +504,13 @@ export const vnode_pager_generic_getpages = traced(
         yield 950;
         endpindex = object.size;
       }
-      for (let tpindex = m[count - 1]!.pindex + 1; ; i++, tpindex++) {
+      let tpindex = m[count - 1]!.pindex + 1;
+      for (let again = false; ; again = true) {
         yield 952;
+        if (again) {
+          i++;
+          tpindex++;
+        }
         if (!(tpindex < endpindex)) break;
         yield 954;
         const p = vm_page_alloc(k, th, object, tpindex);
@@ -628,8 +645,9 @@ export const vnode_pager_generic_getpages = traced(
       bp.ioerror = io.error !== 0;
       yield 1048;
       error = yield* vnode_pager_generic_getpages_done(k, th, bp);
-      for (i = 0; ; i++) {
+      for (let again = false; ; again = true) {
         yield 1049;
+        i = again ? i + 1 : 0;
         if (!(i < bp.npages)) break;
         yield 1050;
       }
@@ -694,8 +712,10 @@ export const vnode_pager_generic_getpages_done = traced(
 
     yield 1098;
     yield* VM_OBJECT_WLOCK(k, th, object);
-    for (i = 0, tfoff = k.page(bp.pages[0]!).pindex * 4096; ; i++, tfoff = nextoff) {
+    // The for's initialisation runs with line 1099's first evaluation, its increment with each later one.
+    for (let again = false; ; again = true) {
       yield 1099;
+      [i, tfoff] = again ? [i + 1, nextoff] : [0, k.page(bp.pages[0]!).pindex * 4096];
       if (!(i < bp.npages)) break;
       yield 1103;
       nextoff = tfoff + 4096;

@@ -42,8 +42,10 @@ export const vnode_pager_input_smlfs = traced(
     VOP_BMAP(k, vp, 0, { bnp: false, runp: false, runb: false });
     yield 537;
 
-    for (i = 0; ; i++) {
+    // A for's initialisation runs with its condition's first evaluation, its increment with each later one.
+    for (let again = false; ; again = true) {
       yield 539;
+      i = again ? i + 1 : 0;
       if (!(i < 4096 / bsize)) break;
       yield 542;
       bits = yield* vm_page_bits(k, th, i * bsize, bsize);

@@ -97,8 +97,10 @@ export const vnode_pager_generic_putpages = traced(
     const object = k.object(vp.v_object!);
     yield 1206;
     count = Math.floor(bytecount / 4096);
-    for (i = 0; ; i++) {
+    // A for's initialisation runs with its condition's first evaluation, its increment with each later one.
+    for (let again = false; ; again = true) {
       yield 1208;
+      i = again ? i + 1 : 0;
       if (!(i < count)) break;
       yield 1209;
       rtvals[i] = VM_PAGER_ERROR;
@@ -151,8 +153,9 @@ export const vnode_pager_generic_putpages = traced(
       }
       yield 1260;
       if (ncount < count) {
-        for (i = ncount; ; i++) {
+        for (let again = false; ; again = true) {
           yield 1261;
+          i = again ? i + 1 : ncount;
           if (!(i < count)) break;
           yield 1262;
           rtvals[i] = VM_PAGER_BAD;
@@ -162,8 +165,10 @@ export const vnode_pager_generic_putpages = traced(
     yield 1266;
     yield* VM_OBJECT_WUNLOCK(k, th, object);
 
-    for (const line of [1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276]) yield line;
+    for (const line of [1268, 1269, 1270, 1271, 1272, 1273, 1274]) yield line;
+    yield 1275;
     resid = maxsize;
+    yield 1276;
     yield 1277;
     const ioflags = yield* vnode_pager_putpages_ioflags(k, th, flags);
     const w = yield* VOP_WRITE(k, th, vp, poffset, maxsize, ioflags);
@@ -184,8 +189,9 @@ export const vnode_pager_generic_putpages = traced(
       yield 1288;
       if (ppscheck || ppsratecheck(k)) yield 1289;
     }
-    for (i = 0; ; i++) {
+    for (let again = false; ; again = true) {
       yield 1292;
+      i = again ? i + 1 : 0;
       if (!(i < ncount)) break;
       yield 1293;
       rtvals[i] = VM_PAGER_OK;
@@ -239,8 +245,10 @@ export const vnode_pager_undirty_pages = traced(
     const obj = k.object(ma[0]!.object!);
     yield 1331;
     yield* VM_OBJECT_WLOCK(k, th, obj);
-    for (i = 0, pos = 0; ; i++, pos += 4096) {
+    // The for's initialisation runs with line 1332's first evaluation, its increment with each later one.
+    for (let again = false; ; again = true) {
       yield 1332;
+      [i, pos] = again ? [i + 1, pos + 4096] : [0, 0];
       if (!(pos < written)) break;
       yield 1333;
       if (pos < written - (written % 4096)) {

@@ -47,7 +47,8 @@ import { PPS_SLOTS, uvm_pager_put } from './uvm_pager';
  * `step` stops at each of their statements. In a `run` nobody sees those statements, so after a lookup
  * that finds nothing the walk moves at once to the next offset of its grid that holds a page (or to stop):
  * the offsets in between would each find nothing and change nothing. The digests and the lines reached
- * are the C's; the cost follows the resident pages, not the bytes (a 2^53-byte file is one move).
+ * are the C's; the cost follows the resident pages, not the bytes (a 2^53-byte file is one move). The
+ * for's increment runs with its condition's next evaluation, so a caller sets curoff a page before this.
  */
 function nextOffsetToLook(k: UvmKernel, th: KThread, vnode: string, curoff: number, stop: number): number {
   const next = curoff + PAGE_SIZE;
@@ -120,23 +121,25 @@ export const uvn_flush = traced(
     yield 631;
     if ((flags & PGO_CLEANIT) !== 0) {
       yield 632;
-      for (curoff = start; ;) {
+      // The for's initialisation runs with line 633's first evaluation, its increment with each later one.
+      for (let again = false; ; again = true) {
         yield 633;
+        curoff = again ? curoff! + PAGE_SIZE : start;
         if (!(curoff < stop)) break;
         yield 634;
         if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) !== null) {
           yield 635;
           k.clearbits(pp, PG_CLEANCHK);
-          curoff += PAGE_SIZE;
-        } else curoff = nextOffsetToLook(k, th, vp.name, curoff, stop);
+        } else curoff = nextOffsetToLook(k, th, vp.name, curoff, stop) - PAGE_SIZE;
       }
     }
 
     yield 640;
     yield 641;
     yield* uvm_lock_pageq(k, th);
-    for (curoff = start; ; curoff += PAGE_SIZE) {
+    for (let again = false; ; again = true) {
       yield 643;
+      curoff = again ? curoff! + PAGE_SIZE : start;
       if (!(curoff < stop)) break;
       yield 644;
       if ((pp = yield* uvm_pagelookup(k, th, vp.name, curoff)) === null) {
@@ -264,8 +267,9 @@ export const uvn_flush = traced(
         continue;
       }
 
-      for (lcv = 0; ; lcv++) {
+      for (let again = false; ; again = true) {
         yield 779;
+        lcv = again ? lcv! + 1 : 0;
         if (!(lcv < npages)) break;
         yield 780;
         ptmp = put.cluster[lcv]!;

@@ -156,8 +156,10 @@ export const uvn_get = traced(
       gotpages = 0;
       yield 943;
       done = true;
-      for (lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+      // The for's initialisation runs with line 945's first evaluation, its increment with each later one.
+      for (let again = false; ; again = true) {
         yield 945;
+        [lcv, current_offset] = again ? [lcv! + 1, current_offset! + PAGE_SIZE] : [0, offset];
         if (!(lcv < npagesp.value)) break;
         // No caller here passes PGO_DONTCARE slots.
         yield 949;
@@ -194,8 +196,9 @@ export const uvn_get = traced(
       return VM_PAGER_UNLOCK;
     }
 
-    for (lcv = 0, current_offset = offset; ; lcv++, current_offset += PAGE_SIZE) {
+    for (let again = false; ; again = true) {
       yield 1007;
+      [lcv, current_offset] = again ? [lcv! + 1, current_offset! + PAGE_SIZE] : [0, offset];
       if (!(lcv < npagesp.value)) break;
       yield 1012;
       if (pps[lcv] !== null || (lcv !== centeridx && (flags & PGO_ALLPAGES) === 0)) {
