@@ -19,7 +19,8 @@ import { run, scenarioIn, sp } from './play';
 const ASSIGNED_BY: Record<string, Record<string, Record<string, readonly number[]>>> = {
   openbsd: {
     uvn_flush: { curoff: [633, 643, 693], lcv: [779], npages: [721, 723], result: [723] },
-    uvn_get: { lcv: [945, 1007], current_offset: [945, 1007], gotpages: [936, 971] },
+    // uvm_pagefree at 1100 changes how the freed page is named.
+    uvn_get: { lcv: [945, 1007], current_offset: [945, 1007], gotpages: [936, 971], ptmp: [953, 1033, 1037, 1100] },
     uvm_vnp_sync: { uvn: [1469, 1497], vp: [1470] },
     uvn_io: { wanted: [1201, 1203], 'uio.uio_resid': [1210, 1239, 1241], got: [1262] },
   },

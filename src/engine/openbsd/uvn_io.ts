@@ -206,7 +206,7 @@ export const uvn_get = traced(
         continue;
       }
 
-      ptmp = null;
+      // ptmp keeps what it held until line 1033 looks the page up: the C does not clear it.
       for (;;) {
         yield 1031;
         if (pps[lcv] !== null) break;
