@@ -13,6 +13,8 @@ import { readLocals } from '../src/engine/kernel/sched';
 import type { KThread } from '../src/engine/kernel/types';
 import type { Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
+import type { BsdKernel } from '../src/engine/freebsd/state';
+import { engineAfter } from './freebsd-play';
 import { run, scenarioIn, sp } from './play';
 
 /** pager -> seed function -> local (as the pane names it) -> the seed lines whose statements assign it. */
@@ -160,5 +162,30 @@ describe('the for loops of uvn_flush, stepped', () => {
       '643 curoff=0x0 lcv=1',
       '644 curoff=0x1000 lcv=1',
     ]);
+  });
+});
+
+describe('a statement boundary lets any thread run: what keeps vnode_pager_alloc lines 249-257 unreached', () => {
+  it('another open, an mmap and a vgone of the vnode wait for the vnode lock while an open stands at line 245', () => {
+    const { e, until } = engineAfter({ vnodes: [{ name: 'vn1', size: 8192 }] }, [
+      sp('t1', 'vnode_create_vobject', { vnode: 'vn1' }),
+    ]);
+    const t1 = until('t1', (th) => th.line === 245);
+    expect(t1.stack.at(-1)).toBe('vnode_pager_alloc');
+    const vn1 = (e.k as BsdKernel).vnode('vn1');
+    expect(vn1.v_object).toBeNull();
+    for (const [id, call, args] of [
+      ['t2', 'vnode_create_vobject', { vnode: 'vn1' }],
+      ['t3', 'mmap', { vnode: 'vn1', prot: 'r', shared: true, length: 8192 }],
+      ['t4', 'vgone', { vnode: 'vn1' }],
+    ] as const) {
+      expect(e.apply({ spawn: id, call, args })).toBeNull();
+      expect(e.apply({ run: id })).toBeNull();
+      expect(e.k.thread(id)).toMatchObject({ status: 'lock', wait: 'vnlock:vn1' });
+    }
+    // So line 245 still finds v_object NULL and goes on to 259, never to 249.
+    expect(vn1.v_object).toBeNull();
+    expect(e.apply({ step: 't1' })).toBeNull();
+    expect(t1.line).toBe(259);
   });
 });

@@ -16,7 +16,9 @@
  */
 
 const NO_RACE_245 =
-  'nothing sleeps between line 224 (v_object is NULL) and line 245, so no thread can have set v_object meanwhile';
+  'v_object is NULL at line 224 only for VOP_OPEN, which holds the vnode lock exclusively until line 259 sets it ' +
+  '(mmap enters only with v_object set); another open, an mmap or a vgone waits for that lock, so no thread, ' +
+  'even one run between two steps, can set v_object before line 245';
 const UNMAPPED = 'every mount is UFS-like (MNTK_UNMAPPED_BUFS) and amd64 allows unmapped buffers: line 1005 is true';
 const NEGATIVE_PINDEX = 'a page index is never negative';
 const VREG_ONLY = 'every vnode is VREG: vn_isdisk is never true';

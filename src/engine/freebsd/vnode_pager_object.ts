@@ -181,7 +181,8 @@ export const vnode_pager_alloc = traced(
       yield 243;
       object.handle = vp.name;
       yield 244;
-      // Nothing sleeps between line 224 and here, so no other thread can have set v_object (line 245).
+      // No thread can have set v_object since line 224 (line 245), even between two steps: VOP_OPEN holds the
+      // vnode lock exclusively, which another open, an mmap or a vgone of this vnode waits for.
       yield 245;
       yield 259;
       vp.v_object = object.id;
