@@ -119,6 +119,34 @@ describe('OpenBSD: uvm_vnode.c stepped', () => {
     const synced = [1497, 1498, 1504, ...flush, 841, 844, 855, 857, 1512, 1517, 1520, 307, 308, 309, 310, 311, 1497];
     expect(linesOf('openbsd', setup, steps, 't2')).toEqual([...listed, ...synced, 1523]);
   });
+
+  it('msync of a dirty page (PGO_CLEANIT|PGO_SYNCIO): uvn_cluster and uvn_put stepped inside line 723', () => {
+    const steps = [
+      ...attach,
+      run('t1'),
+      sp('t2', 'fault', { vnode: 'vn1', offset: 0, access: 'write' }),
+      run('t2'),
+      { complete: 1, result: 'ok' },
+      run('t2'),
+      sp('t3', 'uvn_flush', { vnode: 'vn1', flags: ['PGO_CLEANIT', 'PGO_SYNCIO'], start: 0, stop: 4096 }),
+    ];
+    // Offset 0 only: 633 and 643 each run once for it and once to end the walk.
+    const clean = [599, 607, 608, 611, 612, 613, 617, 618, 631, 632, 633, 634, 635, 633, 640, 641, 643, 644];
+    const checked = [656, 667, 671, 673, 674, 676, 680, 713, 714, 715, 717, 720, 721, 723];
+    // uvm_pager_put: uvm_mk_pcluster's uvn_cluster, then pgo_put (uvn_put), whose uvn_io writes.
+    const cluster = [872, 873, 875, 881, 882, 883, 885];
+    const io = [
+      ...[1141, 1149, 1150, 1152, 1155, 1156, 1157, 1160, 1170, 1175, 1178, 1179, 1188, 1189, 1190, 1200, 1201, 1202],
+      ...[...range(1204, 1211), 1217, 1232, 1233, 1234, 1235, 1236, 1238, 1241, 1241],
+      ...[1245, 1246, 1249, 1251, 1261, 1262, 1264, 1266, 1273, 1276, 1277, 1278, 1282, 1283],
+    ];
+    const put = [902, 904, ...io, 906];
+    // uvn_put's return finishes 723 (uvm_pager_put); the page is done, then the walk ends.
+    const done = [
+      733, 741, 772, 779, 780, 784, 793, 794, 797, 799, 800, 802, 803, 807, 812, 779, 643, 841, 844, 855, 857,
+    ];
+    expect(linesOf('openbsd', setup, steps, 't3')).toEqual([...clean, ...checked, ...cluster, ...put, ...done]);
+  });
 });
 
 describe('FreeBSD: vnode_pager.c stepped', () => {
@@ -223,5 +251,53 @@ describe('FreeBSD: vnode_pager.c stepped', () => {
     // ioflags' return finishes 1277 (VOP_WRITE); the generic function's return finishes 1176.
     const tail = [1279, 1280, 1282, 1283, 1287, 1292, 1293, 1292, 1295, 1177, 1179];
     expect(linesOf('freebsd', big, steps, 't4')).toEqual([...putpages, ...head, ...ioflags, ...tail]);
+  });
+  it('vgone: vnode_destroy_vobject terminates the object, whose vnode_pager_dealloc is stepped inside line 173', () => {
+    const steps = [...create, run('t1'), sp('t2', 'vgone', { vnode: 'vn1' })];
+    const dealloc = [281, 282, 285, 286, 287, 289, 290, 291, 295, 296, 302, 303, 304, 305, 307];
+    // dealloc's last statement (307) finishes vm_object_terminate, so line 173 is done and 194 is next.
+    expect(linesOf('freebsd', setup, steps, 't2')).toEqual([162, 163, 165, 166, 167, 168, 172, 173, ...dealloc, 194]);
+  });
+
+  const faultOn = (mount: Json) => ({
+    setup: { machine: { physPages: 16 }, mounts: [{ name: 'm1', ...mount }], vnodes: [{ name: 'vn1', size: 8192 }] },
+    steps: [
+      ...create,
+      run('t1'),
+      sp('t2', 'mmap', { vnode: 'vn1', prot: 'r', shared: true, length: 8192 }),
+      run('t2'),
+      sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'read' }),
+    ],
+  });
+  const head = [688, 689, 690, 722, 753, 756, 759, 760, 761, 762, 764, 766, 774, 788, 790, 797, 798];
+
+  it('a fault on a mount without VOP_BMAP: vnode_pager_input_old and its VOP_READ (649)', () => {
+    const { setup: s, steps } = faultOn({ bmap: false });
+    const old = [618, 619, 624, 627, 628, 630, 631, 637, ...range(639, 647), 649, 649, 650, 651, 653, 655, 659, 661];
+    const loop = [799, 800, 801, 802, 803, 804, ...old, 663, 664, 665, 666, 805, 801, 808, 809];
+    expect(linesOf('freebsd', s, steps, 't3')).toEqual([...head, ...loop, 691, 693, 694]);
+  });
+
+  it('a fault on a 1024-byte-block mount: vnode_pager_input_smlfs reads the page block by block', () => {
+    const { setup: s, steps } = faultOn({ iosize: 1024 });
+    const addr = [489, 492, 495, 496, 497, 499, 500, 501, 502, 503, 510];
+    const read = [555, ...range(558, 571), 574, 575, 577, 577, 579, 585, 586, 587, 588];
+    const block = [539, 542, 543, 546, 547, 550, ...addr, 551, 554, ...read, 592, 594, 595, 596];
+    const smlfs = [528, 529, 530, 533, 535, 537, ...block, ...block, ...block, ...block, 539, 598, 599, 602];
+    const loop = [810, 819, 820, 821, 822, 823, 824, ...smlfs, 825, 821, 828];
+    expect(linesOf('freebsd', s, steps, 't3')).toEqual([...head, ...loop, 691, 693, 694]);
+  });
+  it('munmap of the last writable mapping: release_writecount calls update_writecount back at 1417', () => {
+    const steps = [
+      ...create,
+      run('t1'),
+      sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
+      run('t2'),
+      sp('t3', 'munmap', { mapping: 't2' }),
+    ];
+    const release = [1382, 1388, 1397, 1398, 1404, 1405, 1406, 1407, 1408, 1409, 1417];
+    // end and start swapped: writemappings falls to 0, so the else if at 1365 counts the writer out.
+    const update = [1352, 1353, 1357, 1358, 1359, 1360, 1365, 1366, 1367, 1368, 1371];
+    expect(linesOf('freebsd', setup, steps, 't3')).toEqual([...release, ...update, 1418, 1419, 1420, 1421]);
   });
 });
