@@ -147,6 +147,22 @@ describe('OpenBSD: uvm_vnode.c stepped', () => {
     ];
     expect(linesOf('openbsd', setup, steps, 't3')).toEqual([...clean, ...checked, ...cluster, ...put, ...done]);
   });
+
+  it('uvn_detach of the last reference after uvm_vnp_uncache: the goner path, 335-382', () => {
+    const steps = [
+      ...attach,
+      run('t1'),
+      sp('t2', 'uvm_vnp_uncache', { vnode: 'vn1' }),
+      run('t2'),
+      sp('t3', 'uvn_detach', { vnode: 'vn1' }),
+    ];
+    const clean = [0, 1, 2, 3].flatMap(() => [633, 634]);
+    const walk = [0, 1, 2, 3].flatMap(() => [643, 644, 645]);
+    const flush = [599, 607, 608, 611, 612, 613, 614, 615, 631, 632, ...clean, 633, 640, 641, ...walk, 643];
+    // No page left: the 358 loop ends at once; RELKILL still set; the uvn was writeable.
+    const kill = [335, 346, ...flush, 841, 844, 855, 857, 356, 358, 364, 373, 374, 376, 377, 378, 381];
+    expect(linesOf('openbsd', setup, steps, 't3')).toEqual([307, 308, 309, 315, 316, 322, 328, ...kill, 384, 387, 389]);
+  });
 });
 
 describe('FreeBSD: vnode_pager.c stepped', () => {
@@ -299,5 +315,24 @@ describe('FreeBSD: vnode_pager.c stepped', () => {
     // end and start swapped: writemappings falls to 0, so the else if at 1365 counts the writer out.
     const update = [1352, 1353, 1357, 1358, 1359, 1360, 1365, 1366, 1367, 1368, 1371];
     expect(linesOf('freebsd', setup, steps, 't3')).toEqual([...release, ...update, 1418, 1419, 1420, 1421]);
+  });
+  it('msync of a dirty page on the undirty mount: its VOP_PUTPAGES ends in vnode_pager_undirty_pages', () => {
+    const steps = [
+      ...create,
+      run('t1'),
+      sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
+      run('t2'),
+      sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
+      run('t3'),
+      { complete: 1, result: 'ok' },
+      run('t3'),
+      sp('t4', 'msync', { vnode: 'vn1', flags: [] }),
+    ];
+    const nfs = { mounts: [{ name: 'm1', putpages: 'undirty' }], vnodes: [{ name: 'vn1', size: 8192 }] };
+    const ioflags = [1311, 1312, 1314, 1316, 1317, 1318, 1319];
+    // A delayed write of the whole page: 4096 bytes written, one page undirtied.
+    const undirty = [1328, 1330, 1331, 1332, 1333, 1334, 1335, 1332, 1342];
+    const lines = [1154, 1168, 1174, 1175, 1176, ...ioflags, ...undirty, 1177, 1179];
+    expect(linesOf('freebsd', nfs, steps, 't4')).toEqual(lines);
   });
 });
