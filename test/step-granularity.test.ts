@@ -189,3 +189,40 @@ describe('a statement boundary lets any thread run: what keeps vnode_pager_alloc
     expect(t1.line).toBe(259);
   });
 });
+
+describe('a frame shows its locals from the step that enters it', () => {
+  // The C's only functions with neither a local nor a parameter the pane names (their one argument, ap, is
+  // passed through whole).
+  const NONE = new Set(['vnode_pager_local_getpages', 'vnode_pager_local_getpages_async']);
+
+  it.each(['openbsd', 'freebsd'])(
+    '%s: standing on a function’s first line, its frame already lists its locals',
+    (pager) => {
+      const empty = new Set<string>();
+      let entered = 0;
+      for (const file of readdirSync('scenarios').filter((f) => f.endsWith('.json'))) {
+        const parsed = parseScenario(readFileSync(`scenarios/${file}`, 'utf8'));
+        if (!parsed.ok || parsed.scenario.pager !== pager) continue;
+        const e = new PagerEngine(parsed.scenario);
+        const stepOnce = (id: string) => {
+          const th = e.k.thread(id)!;
+          const depth = th.stack.length;
+          expect(e.apply({ step: id })).toBeNull();
+          if (th.stack.length <= depth || th.line === null) return;
+          entered++;
+          const fn = th.stack.at(-1)!;
+          if (!NONE.has(fn) && Object.keys(readLocals(th).at(-1)!).length === 0) empty.add(`${fn} at ${th.line}`);
+        };
+        for (const s of parsed.scenario.steps as Step[]) {
+          if (e.k.s.panic) break;
+          if ('run' in s) {
+            while (e.k.thread(s.run)?.status === 'ready' && !e.k.s.panic) stepOnce(s.run);
+          } else if ('step' in s) stepOnce(s.step);
+          else expect(e.apply(s)).toBeNull();
+        }
+      }
+      expect(entered).toBeGreaterThan(100);
+      expect([...empty].sort()).toEqual([]);
+    },
+  );
+});

@@ -73,9 +73,11 @@ export const vnode_pager_getpages = traced(
     rahead: IntPtr | null,
   ): Proc<number> {
     let rtval = 0;
+    // The frame's locals are shown from the step that enters it; vp is what line 688 assigns.
+    let shown: BsdVnode | null = null;
+    locals(th, () => ({ object: `obj${object.id}`, vp: shown?.name ?? null, count: m.length, rtval }));
     yield 688;
-    const vp = k.vnode(object.handle!);
-    locals(th, () => ({ object: `obj${object.id}`, vp: vp.name, count: m.length, rtval }));
+    const vp = (shown = k.vnode(object.handle!));
     yield 689;
     yield* VM_OBJECT_WUNLOCK(k, th, object);
     yield 690;
@@ -102,9 +104,10 @@ export const vnode_pager_getpages_async = traced(
     arg: unknown,
   ): Proc<number> {
     let rtval = 0;
+    let shown: BsdVnode | null = null;
+    locals(th, () => ({ object: `obj${object.id}`, vp: shown?.name ?? null, count: m.length, rtval }));
     yield 704;
-    const vp = k.vnode(object.handle!);
-    locals(th, () => ({ object: `obj${object.id}`, vp: vp.name, count: m.length, rtval }));
+    const vp = (shown = k.vnode(object.handle!));
     yield 705;
     yield* VM_OBJECT_WUNLOCK(k, th, object);
     yield 706;

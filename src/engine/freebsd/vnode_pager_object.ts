@@ -24,9 +24,10 @@ export const vnode_create_vobject = traced(
   'vnode_create_vobject',
   function* (k: BsdKernel, th: KThread, vp: BsdVnode, isize: number): Proc<number> {
     let object: VmObject | null = null;
-    yield 114;
-    let size = isize;
+    let size = 0;
     locals(th, () => ({ object: objName(object), size }));
+    yield 114;
+    size = isize;
 
     yield 117;
     // vn_isdisk is false (VREG only); vn_canvmio is false once vgone has made the vnode VBAD.
@@ -91,9 +92,11 @@ export const vnode_create_vobject = traced(
 export const vnode_destroy_vobject = traced(
   'vnode_destroy_vobject',
   function* (k: BsdKernel, th: KThread, vp: BsdVnode): Proc {
+    // The frame's locals are shown from the step that enters it; obj is what line 162 assigns.
+    let shown: VmObject | null = null;
+    locals(th, () => ({ obj: objName(shown) }));
     yield 162;
-    const obj = vp.v_object === null ? null : k.object(vp.v_object);
-    locals(th, () => ({ obj: objName(obj) }));
+    const obj = (shown = vp.v_object === null ? null : k.object(vp.v_object));
     yield 163;
     if (obj === null) {
       yield 164;
@@ -206,9 +209,10 @@ export const vnode_pager_dealloc = traced(
   'vnode_pager_dealloc',
   function* (k: BsdKernel, th: KThread, object: VmObject): Proc {
     let refs = 0;
+    let shown: BsdVnode | null = null;
+    locals(th, () => ({ object: `obj${object.id}`, vp: shown?.name ?? null, refs }));
     yield 281;
-    const vp = object.handle === null ? null : k.vnode(object.handle);
-    locals(th, () => ({ object: `obj${object.id}`, vp: vp?.name ?? null, refs }));
+    const vp = (shown = object.handle === null ? null : k.vnode(object.handle));
     yield 282;
     if (vp === null) {
       yield 283;

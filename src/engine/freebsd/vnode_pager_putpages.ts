@@ -36,9 +36,10 @@ export const vnode_pager_putpages = traced(
   function* (k: BsdKernel, th: KThread, object: VmObject, m: FPage[], flags: number, rtvals: number[]): Proc {
     let rtval = 0;
     const count = m.length;
-    yield 1154;
-    const bytes = count * 4096;
+    let bytes = 0;
     locals(th, () => ({ object: `obj${object.id}`, count, flags, bytes, rtval }));
+    yield 1154;
+    bytes = count * 4096;
 
     yield 1168;
     if (k.s.freePages < k.bsd.pageoutFreeMin) {

@@ -29,8 +29,8 @@ export const vnode_pager_haspage = traced(
     before: IntPtr | null,
     after: IntPtr | null,
   ): Proc<boolean> {
-    yield 314;
-    const vp = object.handle === null ? null : k.vnode(object.handle);
+    // The frame's locals are shown from the step that enters it; vp is what line 314 assigns.
+    let shown: BsdVnode | null = null;
     let bn = 0;
     let err = 0;
     let reqblock = 0;
@@ -39,7 +39,7 @@ export const vnode_pager_haspage = traced(
     let pagesperblock = 0;
     let blocksperpage = 0;
     locals(th, () => ({
-      vp: vp?.name ?? null,
+      vp: shown?.name ?? null,
       pindex,
       bn,
       err,
@@ -51,6 +51,8 @@ export const vnode_pager_haspage = traced(
       before: before?.v ?? null,
       after: after?.v ?? null,
     }));
+    yield 314;
+    const vp = (shown = object.handle === null ? null : k.vnode(object.handle));
 
     yield 322;
     yield* VM_OBJECT_ASSERT_WLOCKED(k, th, object, 322);
