@@ -335,4 +335,19 @@ describe('FreeBSD: vnode_pager.c stepped', () => {
     const lines = [1154, 1168, 1174, 1175, 1176, ...ioflags, ...undirty, 1177, 1179];
     expect(linesOf('freebsd', nfs, steps, 't4')).toEqual(lines);
   });
+  it('sendfile of page 0: haspage without before, then the asynchronous getpages, which returns at 1043', () => {
+    const steps = [...create, run('t1'), sp('t2', 'sendfile', { vnode: 'vn1', offset: 0, length: 4096 })];
+    // sendfile_swapin passes before NULL: 354 skips 355-356.
+    const has = [314, 322, 327, 333, 336, 337, 338, 339, 340, 345, 346, 347, 348, 350, 352, 353, 354, 358];
+    const hasEnd = [365, 370, 371, 372, 384];
+    const setUp = [753, 756, 759, 760, 761, 762, 764, 766, 774, 788, 790, 797, 798, 810, 819, 835, 850, 852];
+    const sizes = [...range(855, 860), 862, 864, ...range(867, 872), 877, 891];
+    // No a_rbehind (969 skips 970); a_rahead is given (972).
+    const pages = [902, 903, 932, 935, 936, 935, 937, 939, 963, 965, 969, 971, 972, 975, 977];
+    const buf = [992, 993, 994, 996, 997, 999, 1005, 1007, 1008, ...range(1015, 1024), 1032, 1033, 1034, 1036];
+    const async = [1037, 1038, 1039, 1040, 1041, 1042, 1043];
+    // 1043's return finishes 730, whose return finishes 706: the thread does not wait for the read.
+    const getpages = [704, 705, 706, 730, ...setUp, ...sizes, ...pages, ...buf, ...async, 707, 709, 710];
+    expect(linesOf('freebsd', setup, steps, 't2')).toEqual([...has, ...hasEnd, ...getpages]);
+  });
 });
