@@ -11,9 +11,16 @@ import { run, scenarioIn, sp, type Json } from './play';
 
 /**
  * After `steps`, step `thread` one statement at a time until it is done, completing its disk requests `ok` as
- * it waits on them; the seed line it stands on after each step (caller statements left out).
+ * it waits on them (and calling `unblock` when it waits on anything else); the seed line it stands on after
+ * each step (caller statements left out).
  */
-function linesOf(pager: 'openbsd' | 'freebsd', setup: Json, steps: Json[], thread: string): number[] {
+function linesOf(
+  pager: 'openbsd' | 'freebsd',
+  setup: Json,
+  steps: Json[],
+  thread: string,
+  unblock?: (e: PagerEngine) => void,
+): number[] {
   const scenario = scenarioIn(pager, setup, steps);
   const e = new PagerEngine(scenario);
   for (const s of scenario.steps) expect(e.apply(s)).toBeNull();
@@ -23,7 +30,7 @@ function linesOf(pager: 'openbsd' | 'freebsd', setup: Json, steps: Json[], threa
     if (th.status === 'io') {
       const req = e.k.s.io.find((r) => r.thread === thread)!;
       expect(e.apply({ complete: req.id, result: 'ok' })).toBeNull();
-    }
+    } else if (th.status !== 'ready' && unblock) unblock(e);
     expect(th.status).toBe('ready');
     expect(e.apply({ step: thread })).toBeNull();
     expect(e.k.s.panic).toBeNull();
@@ -162,6 +169,18 @@ describe('OpenBSD: uvm_vnode.c stepped', () => {
     // No page left: the 358 loop ends at once; RELKILL still set; the uvn was writeable.
     const kill = [335, 346, ...flush, 841, 844, 855, 857, 356, 358, 364, 373, 374, 376, 377, 378, 381];
     expect(linesOf('openbsd', setup, steps, 't3')).toEqual([307, 308, 309, 315, 316, 322, 328, ...kill, 384, 387, 389]);
+  });
+
+  it('uvn_attach while another attach holds UVM_VNODE_ALOCK: the sleep at 150 stays there, then 148 again', () => {
+    // t1's attach, t2's detach (the uvn persists) and t3's terminate leave the uvn invalid, with no flag.
+    const steps: Json[] = [...attach, run('t1'), sp('t2', 'uvn_detach', { vnode: 'vn1' }), run('t2')];
+    steps.push(sp('t3', 'uvm_vnp_terminate', { vnode: 'vn1' }), run('t3'));
+    // t4 attaches it again and is stepped to line 214, past 194 (ALOCK set); t5's attach then waits.
+    steps.push(sp('t4', 'uvn_attach', { vnode: 'vn1', prot: 'r' }), ...Array(11).fill({ step: 't4' }));
+    steps.push(sp('t5', 'uvn_attach', { vnode: 'vn1', prot: 'r' }));
+    // t4 goes on to line 255, where oldflags has UVM_VNODE_WANTED: it wakes t5, which runs 148 again.
+    const lines = linesOf('openbsd', setup, steps, 't5', (e) => expect(e.apply({ run: 't4' })).toBeNull());
+    expect(lines).toEqual([141, 145, 148, 149, 150, 150, 148, 154, 164, 165, 168, 171, 172, 175, 182]);
   });
 });
 
