@@ -1,0 +1,115 @@
+/**
+ * What the teaching text claims, checked against the seed:
+ * - a code name quoted beside a seed line number ("`uvm_pagealloc` (1037)",
+ *   "`vrefact` at 268") is on that line or within three lines of it, or names
+ *   the seed function the line is in (lessons and challenge stories, both
+ *   pagers).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../src/protocol/scenario';
+import { parseScenario } from '../src/scenario/schema';
+import { lessonScenario, parseLesson, type Lesson } from '../src/teaching/lesson';
+
+type Pager = 'openbsd' | 'freebsd';
+const SEEDS: Record<Pager, string[]> = {
+  openbsd: readFileSync('public/seeds/uvm_vnode.c', 'utf8').replace(/\n$/, '').split('\n'),
+  freebsd: readFileSync('public/seeds/vnode_pager.c', 'utf8').replace(/\n$/, '').split('\n'),
+};
+
+const library = (name: string): Scenario | null => {
+  try {
+    const parsed = parseScenario(readFileSync(`scenarios/${name}.json`, 'utf8'));
+    return parsed.ok ? parsed.scenario : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The seed function a line is in: the nearest definition above it (`name(` at the start of a line). */
+function enclosing(seed: readonly string[], line: number): string | null {
+  for (let i = line - 1; i >= 0; i--) {
+    const m = /^([a-z_][a-z0-9_]*)\(/.exec(seed[i]!);
+    if (m) return m[1]!;
+  }
+  return null;
+}
+
+// A quoted name right before its line: "`X` (N)", "`X` (N-M)", "`X` (line N)", "`X`, line N", "`X` at line N".
+const CITATION =
+  /`([^`\n]+)`\s*(?:\((?:lines? )?(\d{3,4})(?:\s*-\s*(\d{3,4}))?(?=[,;)])|(?:at|, lines?) (?:line )?(\d{3,4})\b)/g;
+// Values, not names: a line returning `retval` may well be where `FALSE` is returned.
+const VALUES = new Set(['TRUE', 'FALSE', 'NULL']);
+
+/** Citations in `text` whose quoted name is not where the seed has it, as "`X` (N): line N is …". */
+function misplacedCitations(text: string, seed: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(CITATION)) {
+    const cited = m[0].includes('(') ? `${m[0]})` : m[0];
+    const from = Number(m[2] ?? m[4]);
+    const to = m[3] === undefined ? from : Number(m[3]);
+    const names = (m[1]!.match(/[A-Za-z_][A-Za-z0-9_]{2,}/g) ?? []).filter((n) => !VALUES.has(n));
+    if (names.length === 0) continue;
+    if (to < from || to > seed.length) {
+      out.push(`${cited}: the seed has ${seed.length} lines`);
+      continue;
+    }
+    const window = seed.slice(Math.max(0, from - 4), to + 3).join('\n');
+    // A flag may be quoted by its last part (`ALOCK` for UVM_VNODE_ALOCK).
+    const near = (n: string) => new RegExp(`(^|[^A-Za-z0-9_]|[A-Z0-9]_)${n}(?![A-Za-z0-9_])`).test(window);
+    const fn = enclosing(seed, from);
+    if (!names.some((n) => near(n) || n === fn)) out.push(`${cited}: line ${from} is "${seed[from - 1]!.trim()}"`);
+  }
+  return out;
+}
+
+const lessonNames = readdirSync('lessons')
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => f.replace(/\.md$/, ''))
+  .sort();
+
+function load(name: string): { lesson: Lesson; scenario: Scenario } {
+  const parsed = parseLesson(name, readFileSync(`lessons/${name}.md`, 'utf8'));
+  if (!parsed.ok) throw new Error(`${name}.md does not parse`);
+  const scenario = lessonScenario(parsed.lesson, library);
+  if (!scenario) throw new Error(`${name}.md: no scenario`);
+  return { lesson: parsed.lesson, scenario };
+}
+
+const narration = (lesson: Lesson) => [lesson.intro, ...lesson.scenes.map((s) => s.body)].join('\n\n');
+
+describe('seed line citations', () => {
+  it('finds a name cited at the wrong line, and passes it at the right one', () => {
+    const seed = SEEDS.openbsd;
+    expect(misplacedCitations('so `uvm_pagealloc` (1037) makes a new page', seed)).toEqual([]);
+    expect(misplacedCitations('`uvm_wait("uvn_getpage")` (1042), then `rw_exit` at 1125', seed)).toEqual([]);
+    // the function the line is in, and a flag by its last part
+    expect(misplacedCitations('`uvn_put` (904) calls uvn_io; `ALOCK` (194)', seed)).toEqual([]);
+    expect(misplacedCitations('so `uvm_pagealloc` (1057) makes a new page', seed)).toEqual([
+      '`uvm_pagealloc` (1057): line 1057 is "uvm_pagewait(ptmp, uobj->vmobjlock, "uvn_get");"',
+    ]);
+    expect(misplacedCitations('`vrefact` at line 268, `relpbuf`, line 1053', SEEDS.freebsd)).toEqual([]);
+    expect(misplacedCitations('(`relpbuf`, line 1063)', SEEDS.freebsd)).toHaveLength(1);
+    expect(misplacedCitations('`vrefact` at line 148', SEEDS.freebsd)).toHaveLength(1);
+    expect(misplacedCitations('`bwait` (1046-1047) and `relpbuf` (9999)', SEEDS.freebsd)).toEqual([
+      '`relpbuf` (9999): the seed has 1423 lines',
+    ]);
+  });
+
+  it.each(lessonNames)('lesson %s quotes each name at its seed line', (name) => {
+    const { lesson, scenario } = load(name);
+    expect(misplacedCitations(narration(lesson), SEEDS[scenario.pager as Pager])).toEqual([]);
+  });
+
+  it('challenge stories quote each name at its seed line', () => {
+    const problems: string[] = [];
+    for (const file of readdirSync('challenges').filter((f) => f.endsWith('.json'))) {
+      const c = JSON.parse(readFileSync(`challenges/${file}`, 'utf8')) as {
+        story: string;
+        setup: { pager?: Pager };
+      };
+      for (const p of misplacedCitations(c.story, SEEDS[c.setup.pager ?? 'openbsd'])) problems.push(`${file}: ${p}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
