@@ -1,15 +1,18 @@
 /**
- * What the teaching text claims, checked against the seed:
+ * What the teaching text claims, checked against the seed and the engine:
  * - a code name quoted beside a seed line number ("`uvm_pagealloc` (1037)",
  *   "`vrefact` at 268") is on that line or within three lines of it, or names
  *   the seed function the line is in (lessons and challenge stories, both
- *   pagers).
+ *   pagers);
+ * - a lesson saying "page 0xN is FLAGS" names exactly the page's flags in the
+ *   digest at its scene's step ("has FLAGS" says some of them).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { lessonScenario, parseLesson, type Lesson } from '../src/teaching/lesson';
+import { stateAt, traceScenario } from '../src/teaching/trace';
 
 type Pager = 'openbsd' | 'freebsd';
 const SEEDS: Record<Pager, string[]> = {
@@ -111,5 +114,42 @@ describe('seed line citations', () => {
       for (const p of misplacedCitations(c.story, SEEDS[c.setup.pager ?? 'openbsd'])) problems.push(`${file}: ${p}`);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+// "page 0x2000 is PG_BUSY|PG_CLEAN|PG_FAKE", "page 0x0 is just PG_CLEAN", "page 0x0 is now `PG_BUSY|PG_WANTED`".
+const PAGE_IS = /page (0x[0-9a-f]+) is (?:now |just |back, |still )?`?(PG_[A-Z]+(?:\|PG_[A-Z]+)*)`?(?![|A-Z_])/g;
+
+/** "page 0xN is FLAGS" claims in a scene's look and narration that the digest at its step does not bear out. */
+function wrongFlagClaims(name: string): string[] {
+  const { lesson, scenario } = load(name);
+  if (scenario.pager !== 'openbsd') return [];
+  const trace = traceScenario(scenario);
+  const out: string[] = [];
+  for (const scene of lesson.scenes) {
+    const digest = stateAt(trace, scene.step)!.digest as unknown as {
+      vnodes: { name: string; uvn: { pages: { offset: number; flags: string[] }[] } }[];
+    };
+    const named = new Set(scene.highlights.map((h) => ('vnode' in h.target ? h.target.vnode : null)));
+    for (const m of `${scene.look ?? ''}\n${scene.body}`.matchAll(PAGE_IS)) {
+      const offset = Number(m[1]);
+      let holders = digest.vnodes.filter((v) => v.uvn.pages.some((p) => p.offset === offset));
+      if (holders.length > 1) holders = holders.filter((v) => named.has(v.name));
+      if (holders.length !== 1) {
+        out.push(`${scene.title}: "${m[0]}": ${holders.length} vnodes hold page ${m[1]} at step ${scene.step}`);
+        continue;
+      }
+      const flags = holders[0]!.uvn.pages.find((p) => p.offset === offset)!.flags;
+      const said = m[2]!.split('|');
+      if (said.length !== flags.length || !said.every((f) => flags.includes(f)))
+        out.push(`${scene.title}: "${m[0]}", but at step ${scene.step} it is ${flags.join('|') || 'none'}`);
+    }
+  }
+  return out;
+}
+
+describe('lesson claims about page flags', () => {
+  it.each(lessonNames)('lesson %s: "page 0xN is FLAGS" is the whole flag set at the scene', (name) => {
+    expect(wrongFlagClaims(name)).toEqual([]);
   });
 });
