@@ -5,7 +5,10 @@
  *   the seed function the line is in (lessons and challenge stories, both
  *   pagers);
  * - a lesson saying "page 0xN is FLAGS" names exactly the page's flags in the
- *   digest at its scene's step ("has FLAGS" says some of them).
+ *   digest at its scene's step ("has FLAGS" says some of them);
+ * - a lesson names a timeline step as the lab numbers it ("the lab's step N",
+ *   the digest's step + 1), never by a bare number a reader would take for the
+ *   pane's "The lab shows step N".
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -151,5 +154,21 @@ function wrongFlagClaims(name: string): string[] {
 describe('lesson claims about page flags', () => {
   it.each(lessonNames)('lesson %s: "page 0xN is FLAGS" is the whole flag set at the scene', (name) => {
     expect(wrongFlagClaims(name)).toEqual([]);
+  });
+});
+
+describe('step numbers in lessons', () => {
+  it.each(lessonNames)("lesson %s names a step as the lab's step N, within the lesson's steps", (name) => {
+    const { lesson, scenario } = load(name);
+    const problems: string[] = [];
+    // A quoted "step 1" is the C's own comment, not a timeline step.
+    for (const m of narration(lesson).matchAll(/(?<!")(\b\S+\s+)?\bsteps? (\d+)\b/g)) {
+      const n = Number(m[2]);
+      if (m[1]?.trim() !== "lab's")
+        problems.push(`"${m[0].trim()}": name it as "the lab's step N", N the digest's step + 1`);
+      else if (n < 1 || n > scenario.steps.length)
+        problems.push(`"${m[0]}": the lab has steps 1-${scenario.steps.length}`);
+    }
+    expect(problems).toEqual([]);
   });
 });
