@@ -415,3 +415,18 @@ test('the embedded viewer: a read-only lab following a lesson', async ({ page })
   await expect(teach.reveal).toContainText('Right!');
   await expect(lab.timeline.status).toHaveText('Step 6 of 12');
 });
+
+test('browser Back out of a lesson link leaves the lesson, as "← Menu" does', async ({ lab, page }) => {
+  const teach = new TeachPane(page);
+  // Followed from the lab (a link in the notes, a typed address): a history entry of its own.
+  await page.goto('/#lesson=two-faults-one-page&scene=4');
+  await expect(teach.sceneCount).toHaveText('Scene 4 of 10');
+  await expect(lab.timeline.status).toHaveText('Step 6 of 12');
+  await page.goBack();
+  await expect(page).not.toHaveURL(/#lesson=/);
+  await expect(teach.sceneCount).toHaveCount(0);
+  await expect(teach.lessonItem('Two faults on one page')).toBeVisible();
+  // Forward opens it again: the address and the pane agree both ways.
+  await page.goForward();
+  await expect(teach.sceneCount).toHaveText('Scene 4 of 10');
+});

@@ -78,9 +78,9 @@ function fetchSeedEarly(id: number): void {
  * worker has answered, the hash leaves the address, so a reload restores the session saved since (the work
  * done after opening the link), not the link again. Other hashes are teaching links.
  */
-function openLink(hash: string, fallback?: OpenFallback): number | null {
+function openLink(hash: string, fallback?: OpenFallback, from?: string): number | null {
   if (!hash.startsWith(HASH_PREFIX)) {
-    openTeachingLink(lab.store, hash);
+    openTeachingLink(lab.store, hash, from);
     return null;
   }
   const params = linkParams(hash);
@@ -156,7 +156,7 @@ function boot(): { first: number | null; link: boolean } {
   }
   if (!link && hash) openLink(hash);
   if (!embed) startSaving(lab.store);
-  window.addEventListener('hashchange', () => openLink(location.hash));
+  window.addEventListener('hashchange', (e) => openLink(location.hash, undefined, e.oldURL));
   return { first, link };
 }
 
