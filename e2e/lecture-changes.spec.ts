@@ -192,6 +192,33 @@ test.describe('export for slides', () => {
     expect(pages).toHaveLength(1);
   });
 
+  test('print with the thread list scrolled to its end: every card of the step on the page', async ({ lab, page }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await lab.bar.openLibrary('revoke-mapped-uvn-then-deadfs');
+    await lab.timeline.toEnd();
+    await expect(lab.threads.cards).toHaveCount(10);
+    // On screen the ten cards do not fit: the class scrolled down to the last one.
+    await lab.threads.list.hover();
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(() => lab.threads.list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await page.emulateMedia({ media: 'print' });
+    const panel = (await lab.threads.list.boundingBox())!;
+    const cards = await lab.threads.cards.evaluateAll((all) =>
+      all.map((c) => {
+        const { top, bottom, left, right } = c.getBoundingClientRect();
+        return { thread: c.querySelector('button')?.textContent, top, bottom, left, right };
+      }),
+    );
+    const outside = cards.filter(
+      (c) =>
+        c.top < panel.y - 0.5 ||
+        c.bottom > panel.y + panel.height + 0.5 ||
+        c.left < panel.x - 0.5 ||
+        c.right > panel.x + panel.width + 0.5,
+    );
+    expect(outside, `panel ${JSON.stringify(panel)}`).toEqual([]);
+  });
+
   for (const [width, height] of [
     [1280, 720],
     [1024, 768],

@@ -40,6 +40,8 @@ export class ThreadsPanel {
   readonly region: Locator;
   readonly form: Locator;
   readonly cards: Locator;
+  /** The scrolling list of cards ("Thread list"). */
+  readonly list: Locator;
 
   /** `root`: where the panel is, the whole page unless one lab of the compare view. */
   constructor(
@@ -49,6 +51,7 @@ export class ThreadsPanel {
     this.region = panel(root, 'Threads');
     this.form = this.region.getByRole('form', { name: 'Start a call' });
     this.cards = this.region.getByRole('list', { name: 'Kernel threads' }).getByRole('article');
+    this.list = this.region.getByRole('region', { name: 'Thread list' });
   }
 
   card(id: string): Locator {
