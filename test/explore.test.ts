@@ -390,7 +390,8 @@ describe('command line (tools/explore.ts)', () => {
     const lines = r.out.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     const [finding, summaryLine] = lines as [Record<string, unknown>, Record<string, unknown>];
-    expect(Object.keys(finding)).toEqual(['kind', 'message', 'steps', 'scenario', 'link']);
+    expect(Object.keys(finding)).toEqual(['kind', 'message', 'steps', 'scenario', 'link', 'callerBug']);
+    expect(finding.callerBug).toBeNull();
     expect(finding.kind).toBe('panic');
     const sc = finding.scenario as Scenario;
     expect(finding.steps).toBe(sc.steps.length);
@@ -400,6 +401,26 @@ describe('command line (tools/explore.ts)', () => {
     expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encoded))).toEqual(sc);
     expect(Object.keys(summaryLine)).toEqual(['schedules', 'states', 'findings', 'ms', 'exhaustive']);
     expect(summaryLine).toMatchObject({ findings: 1, exhaustive: true });
+  });
+
+  it("says of a finding a caller bug led to what the Explore dialog says, in text, in --json and in its link's title", async () => {
+    const path = join('scenarios', 'detach-without-reference-then-attach-kassert.json');
+    const note =
+      "From a caller bug, not the kernel's: t1 starts uvn_detach(vn1) with no reference to give back, which the seed does not check.";
+    const text = await run([path]);
+    expect(text.code).toBe(1);
+    const at = text.out.findIndex((l) => l.startsWith('panic: '));
+    expect(text.out[at + 1]).toBe(`  ${note}`);
+    const json = await run([path, '--json']);
+    const finding = JSON.parse(json.out[0]!) as { callerBug: string | null; scenario: Scenario; link: string };
+    expect(finding.callerBug).toBe('t1 starts uvn_detach(vn1) with no reference to give back');
+    // The lab the link opens says it under "About this scenario", as a link from the dialog does.
+    expect(finding.scenario.title).toMatch(new RegExp(`\\. ${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const encoded = finding.link.slice('#scenario='.length, finding.link.lastIndexOf('&at='));
+    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encoded))).toEqual(finding.scenario);
+    // The kernel's own finding says nothing of a caller.
+    const kernels = await run([join('scenarios', 'msync-nowait-syncio-again-panics.json')]);
+    expect(kernels.out.join('\n')).not.toMatch(/caller bug/);
   });
 
   it('exits 0 with no finding; text mode says so', async () => {

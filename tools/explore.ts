@@ -6,7 +6,7 @@
  *
  * Keeps the scenario's setup and spawns, searches the orders of run and complete (and up to K
  * single-statement steps) for panics, hangs and leaks. With --json: a line per distinct finding,
- * {"kind","message","steps","scenario","link"}, then {"schedules","states","findings","ms","exhaustive"}.
+ * {"kind","message","steps","scenario","link","callerBug"}, then {"schedules","states","findings","ms","exhaustive"}.
  * Without: the same as text, with a progress bar on standard error when it is a terminal.
  * Exit 0: no finding; 1: findings; 2: invalid arguments or scenario (the runner's `step N: field: reason`).
  */
@@ -14,9 +14,12 @@ import { isOption, usageError } from './argv';
 import { endQuietlyOnClosedPipe } from './closed-pipe';
 import { readInputBytes } from './input-file';
 import { performance } from 'node:perf_hooks';
+import { callerBugIn } from '../src/engine/explore/caller-bug';
 import { findingLink } from '../src/engine/explore/link';
 import { exploreSteps, type ExploreResult, type ExploreStats } from '../src/engine/explore/search';
 import { stepLabel } from '../src/engine/explore/steps';
+import { callerBugNote } from '../src/protocol/explore';
+import { setupOf } from '../src/protocol/scenario';
 import { formatScenarioError, parseScenarioBytes, resultProblem } from '../src/scenario/schema';
 
 const USAGE =
@@ -159,14 +162,22 @@ export async function runExplore(argv: readonly string[], io: Output): Promise<n
   }
   if (bar) io.err(`\r${' '.repeat(78)}\r`);
   const { findings, stats } = result;
+  const setup = setupOf(scenario);
   for (const f of findings) {
-    const link = findingLink(f.scenario, f.steps);
+    // A caller bug's finding says so as the lab's Explore dialog does, and its scenario's title says it too (as
+    // the dialog's link does), so the lab the link opens shows it under "About this scenario".
+    const callerBug = callerBugIn(setup, f.scenario.steps.slice(0, f.steps));
+    const titled = callerBug
+      ? { ...f.scenario, title: [f.scenario.title, callerBugNote(callerBug)].filter(Boolean).join('. ') }
+      : f.scenario;
+    const link = findingLink(titled, f.steps);
     if (args.json) {
-      io.out(JSON.stringify({ kind: f.kind, message: f.message, steps: f.steps, scenario: f.scenario, link }));
+      io.out(JSON.stringify({ kind: f.kind, message: f.message, steps: f.steps, scenario: titled, link, callerBug }));
       continue;
     }
     io.out('');
     io.out(`${f.kind}: ${f.message}`);
+    if (callerBug) io.out(`  ${callerBugNote(callerBug)}`);
     io.out(`  in ${f.steps} steps: ${f.scenario.steps.map(stepLabel).join(', ')}`);
     io.out(`  link: ${link}`);
   }
