@@ -134,3 +134,19 @@ test('a FreeBSD exercise opened from its link: the FreeBSD lab, an answer checke
   // A right answer plays the schedule up to the question's step.
   await expect(lab.timeline.status).toHaveText(`Step ${q.step + 1} of ${q.step + 1}`);
 });
+
+test("a FreeBSD exercise's steps and machine read in the pane as the exercise tool prints them", async ({ page }) => {
+  await page.goto('/#exercise=freebsd:3');
+  const teach = new TeachPane(page);
+  await expect(teach.pane.getByRole('heading', { name: 'Exercise freebsd:3' })).toBeVisible({ timeout: 20_000 });
+  const { stdout } = await run('npx', ['tsx', 'tools/exercise.ts', '--seed', '3', '--kind', 'freebsd']);
+  const lines = stdout.split('\n');
+  const printed = lines
+    .slice(lines.indexOf('Steps:') + 1, lines.indexOf('Questions:'))
+    .map((l) => l.replace(/^ *\d+ {2}/, ''));
+  // Page counts in decimal as the Threads panel shows them (behind=1, pindex=1), no flags said as "none".
+  expect(printed).toContain('spawn t3: fault mapping=t2 offset=0x5000 access=read behind=1 ahead=0');
+  expect(await teach.exerciseSteps()).toEqual(printed);
+  // The pbuf counters the questions may ask about, and the mount's block size, as the tool says them.
+  await expect(teach.exerciseMachine).toHaveText(lines.find((l) => l.startsWith('Machine: '))!);
+});

@@ -18,29 +18,9 @@ import {
   type ExerciseKind,
 } from '../src/teaching/exercise';
 import { formatValue } from '../src/teaching/values';
-import type { Step } from '../src/protocol/scenario';
+import { exerciseMachineText, exerciseStepText } from '../src/protocol/exercise-text';
 
 export const USAGE = `usage: npm run --silent exercise -- --seed N [--kind ${EXERCISE_KINDS.join('|')}] [--answers] [--json]\n  N: an integer 0..${MAX_SEED}`;
-
-/** Byte offsets and lengths in hex, as the lab shows them; counts (FreeBSD's pindex, behind, ahead) in decimal. */
-const BYTES = new Set(['offset', 'length', 'start', 'end']);
-
-function argText(key: string, v: unknown): string {
-  if (typeof v === 'number') return BYTES.has(key) ? `0x${v.toString(16)}` : String(v);
-  if (Array.isArray(v)) return v.length ? v.join('|') : 'none';
-  return String(v);
-}
-
-function stepText(step: Step): string {
-  if ('spawn' in step) {
-    const args = Object.entries(step.args)
-      .map(([k, v]) => `${k}=${argText(k, v)}`)
-      .join(' ');
-    return `spawn ${step.spawn}: ${step.call} ${args}`;
-  }
-  if ('complete' in step) return `complete ${step.complete} ${step.result}`;
-  return 'run' in step ? `run ${step.run}` : `step ${step.step}`;
-}
 
 interface ExerciseArgs {
   seed: number;
@@ -103,15 +83,9 @@ export function main(argv: readonly string[], io: ExerciseIo): number {
   const lines = [
     `Exercise ${exercise.seed} (${exercise.kind}: ${EXERCISE_KIND_TITLES[exercise.kind]})`,
     s.title ?? '',
-    `Machine: ${s.machine?.physPages ?? 64} free pages; ${s.vnodes.map((v) => `${v.name} of ${v.size} bytes`).join(', ')}` +
-      `${(s.mounts ?? []).map((m) => `; mount ${m.name} with ${m.iosize ?? 4096}-byte blocks`).join('')}` +
-      // FreeBSD's questions may ask the pbuf counters, and pageout_free_min decides when a pageout goes sync.
-      (s.pager === 'freebsd'
-        ? `; pbufs ${s.machine?.pbufs ?? 129}, async pbufs ${s.machine?.asyncPbufs ?? 128},` +
-          ` pageout_free_min ${s.machine?.pageoutFreeMin ?? 34}.`
-        : '.'),
+    exerciseMachineText(s),
     'Steps:',
-    ...s.steps.map((st, i) => `${String(i).padStart(4)}  ${stepText(st)}`),
+    ...s.steps.map((st, i) => `${String(i).padStart(4)}  ${exerciseStepText(st)}`),
     'Questions:',
   ];
   exercise.questions.forEach((q, i) => {

@@ -99,6 +99,20 @@ export class TeachPane {
     return this.pane.getByRole('textbox', { name: `Answer ${n}`, exact: true });
   }
 
+  /** The exercise's schedule, a line a step: `spawn t3: fault mapping=t2 offset=0x5000 …`. */
+  async exerciseSteps(): Promise<string[]> {
+    const list = this.pane
+      .getByRole('group')
+      .filter({ hasText: /^Steps \(\d+\)/ })
+      .getByRole('list');
+    return (await list.getByRole('listitem').allTextContents()).map((t) => t.trim());
+  }
+
+  /** The exercise's "Machine: …" line. */
+  get exerciseMachine(): Locator {
+    return this.pane.getByText(/^Machine: /);
+  }
+
   /** The exercise question `n` (from 1): its text, box, verdict and "Show answer". */
   exerciseQuestion(n: number): Locator {
     return this.pane

@@ -92,7 +92,7 @@ export interface ExerciseView {
   /** What this kind asks, in a line. */
   readonly about: string;
   readonly title: string;
-  /** The machine and files, in a line. */
+  /** The machine and files, in a line: "Machine: …." as `npm run exercise` prints it. */
   readonly machine: string;
   /** The whole schedule (the lab plays it up to a question's step once that question is answered). */
   readonly steps: readonly Step[];

@@ -6,6 +6,7 @@
  * step, so the learner sees the state that answers it.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { exerciseStepText } from '../protocol/exercise-text';
 import type { CheckView, ExerciseView } from '../protocol/teach';
 import type { Step } from '../protocol/scenario';
 import { useDispatch, useLab } from '../store/context';
@@ -25,23 +26,6 @@ function labPlace(schedule: readonly Step[], steps: readonly Step[], cursor: num
     steps.slice(0, cursor).every((s, i) => JSON.stringify(s) === JSON.stringify(schedule[i]));
   if (!onSchedule) return '; the lab has left the schedule (steps of your own)';
   return cursor === 0 ? '; the lab shows the setup' : `; the lab shows the state after step ${cursor - 1}`;
-}
-
-const hex = (n: number) => `0x${n.toString(16)}`;
-
-/** A step as the exercise tool prints it: `spawn t2: fault vnode=vn1 offset=0x1000 access=write`. */
-export function stepText(step: Step): string {
-  if ('spawn' in step) {
-    const args = Object.entries(step.args)
-      .map(
-        ([k, v]) =>
-          `${k}=${typeof v === 'number' && k !== 'size' ? hex(v) : Array.isArray(v) ? v.join('|') : String(v)}`,
-      )
-      .join(' ');
-    return `spawn ${step.spawn}: ${step.call} ${args}`;
-  }
-  if ('complete' in step) return `complete ${step.complete} ${step.result}`;
-  return 'run' in step ? `run ${step.run}` : `step ${step.step}`;
 }
 
 export function exerciseHash(kind: string, seed: number): string {
@@ -85,13 +69,13 @@ export function ExercisePanel({ exercise }: { exercise: ExerciseView }) {
       </h2>
       <p className="teach-meta">{exercise.about}</p>
       <p>{exercise.title}</p>
-      <p className="muted">Machine: {exercise.machine}.</p>
+      <p className="muted">{exercise.machine}</p>
       <details className="teach-schedule" open>
         <summary>Steps ({exercise.steps.length})</summary>
         <ol start={0} className="mono">
           {exercise.steps.map((s, i) => (
             <li key={i} className={i <= shownTo ? 'step-shown' : undefined} value={i}>
-              {stepText(s)}
+              {exerciseStepText(s)}
             </li>
           ))}
         </ol>

@@ -9,6 +9,7 @@
  * The chunk (teaching code and the lesson and challenge files) is loaded on
  * the first `teach.*` command, so the lab's first load does not grow.
  */
+import { exerciseMachineText } from '../protocol/exercise-text';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { Scenario, Step } from '../protocol/scenario';
 import type { Catalog, ChallengeView, ExerciseView, TeachCommand, TeachEvent, TeachMode } from '../protocol/teach';
@@ -74,7 +75,7 @@ function exerciseView(e: Exercise): ExerciseView {
     seed: e.seed,
     about: EXERCISE_KIND_TITLES[e.kind],
     title: s.title ?? '',
-    machine: `${s.machine?.physPages ?? 64} free pages; ${s.vnodes.map((v) => `${v.name} of ${v.size} bytes`).join(', ')}`,
+    machine: exerciseMachineText(s),
     steps: s.steps,
     questions: e.questions.map((q) => ({ ask: q.ask, step: q.step })),
   };
