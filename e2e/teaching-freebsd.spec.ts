@@ -150,3 +150,19 @@ test("a FreeBSD exercise's steps and machine read in the pane as the exercise to
   // The pbuf counters the questions may ask about, and the mount's block size, as the tool says them.
   await expect(teach.exerciseMachine).toHaveText(lines.find((l) => l.startsWith('Machine: '))!);
 });
+
+test('a scene on a line its thread only went through says where the thread stands now', async ({ page }) => {
+  const lab = new Lab(page);
+  // Scene 5 reads VOP_BMAP at line 797, which t3's run went through on its way to sleep on the read at 1047.
+  await page.goto('/#lesson=freebsd-read-ahead&scene=5');
+  const teach = new TeachPane(page);
+  await expect(teach.sceneCount).toHaveText('Scene 5 of 13', { timeout: 20_000 });
+  await expect(lab.source.region).toContainText('line 1047');
+  await expect(teach.where).toHaveText(
+    'The lab shows step 6; seed line 797 ran during it, for thread t3, which now stands at line 1047.',
+  );
+  // A scene whose thread stands on its line says so as before.
+  await page.goto('/#lesson=freebsd-read-ahead&scene=9');
+  await expect(teach.sceneCount).toHaveText('Scene 9 of 13');
+  await expect(teach.where).toHaveText(/^The lab shows step \d+; thread t\d, seed line \d+\.$/);
+});

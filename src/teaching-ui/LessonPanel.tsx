@@ -110,6 +110,12 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
   const step = scene.step + 1;
   const answerAt = revealed ? scene.question!.at + 1 : null;
   const onScene = cursor === step;
+  // A scene's line may be one its thread only went through in the step (a run passes many lines): the Source
+  // then marks where the thread stands, and its locals are past the line, so the pane says where that is.
+  const stands = useLab((s) => {
+    const t = s.snapshot?.threads.find((x) => x.id === scene.thread);
+    return t === undefined ? undefined : t.status === 'done' ? 'done' : t.line;
+  });
   const onAnswer = answerAt !== null && cursor === answerAt;
   const takeBack = () =>
     dispatch({
@@ -127,7 +133,22 @@ function Scene({ scene, k, reveal }: { scene: SceneView; k: number; reveal: Reve
         {scene.title}
       </h3>
       <p className="teach-where">
-        {onScene ? (
+        {onScene && stands !== undefined && stands !== scene.line ? (
+          <>
+            The lab shows step {step}; seed line <strong className="mono">{scene.line}</strong> ran during it, for
+            thread <strong className="mono">{scene.thread}</strong>, which{' '}
+            {stands === 'done' ? (
+              'has returned'
+            ) : stands === null ? (
+              'now runs outside the seed'
+            ) : (
+              <>
+                now stands at line <strong className="mono">{stands}</strong>
+              </>
+            )}
+            .{answerAt !== null && ` The answer is at step ${answerAt}.`}
+          </>
+        ) : onScene ? (
           <>
             The lab shows step {step}; {at}.{answerAt !== null && ` The answer is at step ${answerAt}.`}
           </>
