@@ -21,6 +21,7 @@ import {
   type Exercise,
 } from '../src/teaching/exercise';
 import { Prng } from '../src/teaching/prng';
+import { exerciseStepText } from '../src/protocol/exercise-text';
 import { main as exerciseMain, USAGE as EXERCISE_USAGE } from '../tools/exercise';
 
 function checkAgainstRunner(e: Exercise): void {
@@ -194,6 +195,17 @@ function run(tool: string, args: string[]): Promise<{ code: number; stdout: stri
     });
   });
 }
+
+describe('an exercise step in words (the tool and the lab alike)', () => {
+  it('writes byte arguments in hex as the Threads panel does, counts in decimal, no flags as none', () => {
+    expect(
+      exerciseStepText({ spawn: 't1', call: 'uvn_flush', args: { vnode: 'vn1', start: 0, stop: 8192, flags: [] } }),
+    ).toBe('spawn t1: uvn_flush vnode=vn1 start=0x0 stop=0x2000 flags=none');
+    expect(exerciseStepText({ spawn: 't5', call: 'haspage', args: { vnode: 'vn1', pindex: 10 } })).toBe(
+      'spawn t5: haspage vnode=vn1 pindex=10',
+    );
+  });
+});
 
 describe('npm run exercise', () => {
   const dir = scratchDir('exercise-');

@@ -3,13 +3,12 @@
  * learner who has the tool's printout and the lab side by side must not read `behind=1` in one and `behind=0x1`
  * in the other.
  */
+import { HEX_ARGS } from './format';
 import type { Scenario, Step } from './scenario';
 
-/** Byte offsets and lengths in hex, as the lab shows them; counts (FreeBSD's pindex, behind, ahead) in decimal. */
-const BYTES = new Set(['offset', 'length', 'start', 'end']);
-
+/** Byte offsets and lengths in hex, as the Threads panel and the Timeline write them; counts in decimal. */
 function argText(key: string, v: unknown): string {
-  if (typeof v === 'number') return BYTES.has(key) ? `0x${v.toString(16)}` : String(v);
+  if (typeof v === 'number') return HEX_ARGS.has(key) ? `0x${v.toString(16)}` : String(v);
   if (Array.isArray(v)) return v.length ? v.join('|') : 'none';
   return String(v);
 }
