@@ -5,12 +5,26 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { ComparePage } from './pages/ComparePage';
 import type { ThreadsPanel } from './pages/ThreadsPanel';
 import { linkTo, scenarioText } from './scenarios';
 
 async function printedPages(page: Page): Promise<number> {
   const pdf = await page.pdf({ preferCSSPageSize: true });
   return (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+}
+
+/** Whether `inner` lies wholly inside `outer` (half a pixel of rounding allowed). */
+function inside(
+  inner: { x: number; y: number; width: number; height: number },
+  outer: { x: number; y: number; width: number; height: number },
+): boolean {
+  return (
+    inner.x >= outer.x - 0.5 &&
+    inner.y >= outer.y - 0.5 &&
+    inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+    inner.y + inner.height <= outer.y + outer.height + 0.5
+  );
 }
 
 /**
@@ -90,4 +104,57 @@ test.describe('print the lab', () => {
     expect(smallest).toBeGreaterThanOrEqual(7);
     expect(await printedPages(page)).toBe(1);
   });
+});
+
+test('print the compare view: both labs at story step 3 on one page, without the story controls', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const compare = new ComparePage(page);
+  await compare.open('#compare=one-fault&step=3');
+  const { openbsd: o, freebsd: f } = compare;
+  await expect(o.where).toHaveText('Story step 3 of 4: The read completes · step 5 of 12');
+  await expect(f.where).toHaveText('Story step 3 of 4: The read completes · step 7 of 14');
+  await expect(f.threads.cards).toHaveCount(3);
+  await page.emulateMedia({ media: 'print' });
+
+  for (const name of ['Previous story step in both labs', 'Next story step in both labs'])
+    await expect(page.getByRole('button', { name })).toBeHidden();
+  for (const lab of [o, f]) {
+    await expect(lab.region.getByRole('group', { name: `${lab.name} steps` })).toBeHidden();
+    await expect(lab.threads.form).toBeHidden();
+  }
+  // The story's name is printed as words, not as a drop-down.
+  await expect(compare.pairPicker).toHaveCSS('appearance', 'none');
+  await expect(compare.pairPicker).toHaveCSS('border-top-width', '0px');
+
+  // Each lab's step, legible: what its kernel did, every thread, the current line in its Source.
+  await expect(o.says).toContainText('Completing request 1 makes t2 runnable');
+  await expect(f.says).toContainText('Completing request 1 (bdone) makes t3 runnable');
+  for (const [lab, line] of [
+    [o, 1239],
+    [f, 1047],
+  ] as const) {
+    const { cut, smallest } = await cardsOnPaper(lab.threads);
+    expect(cut, lab.name).toEqual([]);
+    expect(smallest).toBeGreaterThanOrEqual(7);
+    // The Source centres its line again once it has its paper height (a code line is as wide as its text: only
+    // its height is the scroller's to cut).
+    const scroller = lab.source.region.locator('.src-scroll');
+    await expect
+      .poll(
+        async () => {
+          const [l, s] = [(await lab.source.line(line).boundingBox())!, (await scroller.boundingBox())!];
+          return l.y >= s.y - 0.5 && l.y + l.height <= s.y + s.height + 0.5;
+        },
+        { message: `${lab.name}: line ${line} in its Source` },
+      )
+      .toBe(true);
+    expect(
+      inside((await lab.io.region.boundingBox())!, (await lab.region.boundingBox())!),
+      `${lab.name} I/O panel on the lab's part of the page`,
+    ).toBe(true);
+  }
+  // Side by side, not one under the other.
+  const [ob, fb] = [(await o.region.boundingBox())!, (await f.region.boundingBox())!];
+  expect(fb.x).toBeGreaterThanOrEqual(ob.x + ob.width);
+  expect(await printedPages(page)).toBe(1);
 });
