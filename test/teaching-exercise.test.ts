@@ -172,6 +172,34 @@ describe('exercises', () => {
     expect(waits).toBeGreaterThan(50);
   });
 
+  it('freebsd: a haspage that found no page is asked whether it has one, not its after (0 whenever has is false)', () => {
+    const asked = { has: 0, after: 0 };
+    for (let seed = 0; seed < 200; seed++) {
+      const e = makeExercise(seed, 'freebsd');
+      const haspage = e.questions.filter((q) => /^threads\[\d+\]\.ret\.(has|after)$/.test(q.path));
+      if (haspage.length === 0) continue;
+      const parsed = parseScenario(JSON.stringify(e.scenario));
+      if (!parsed.ok) throw new Error(`seed ${seed}: invalid scenario`);
+      const { digests } = scenarioDigests(parsed.scenario);
+      for (const q of haspage) {
+        const ret = lookup(digests[q.step + 1]!, q.path.replace(/\.(has|after)$/, ''));
+        const has = (ret as { value: { has: boolean } }).value.has;
+        if (has) {
+          asked.after++;
+          expect(q.path, `seed ${seed}`).toMatch(/\.after$/);
+        } else {
+          asked.has++;
+          expect(q.path, `seed ${seed}`).toMatch(/\.has$/);
+          expect(q.ask, `seed ${seed}`).toMatch(
+            /: does it report that the file has the page \(has: true or false\)\?$/,
+          );
+        }
+      }
+    }
+    expect(asked.has).toBeGreaterThan(0);
+    expect(asked.after).toBeGreaterThan(0);
+  });
+
   it('withoutAnswers keeps everything but the answers', () => {
     const e = makeExercise(3);
     const bare = withoutAnswers(e);

@@ -158,15 +158,23 @@ function freebsdCandidates(play: Play): Candidate[] {
         topic: 'usecount',
       });
   });
-  // haspage returns {has, before, after}: ask for the pages after, a number a learner can type.
+  // haspage returns {has, before, after}: ask for the pages after, a number a learner can type. Without the page
+  // (past the end of the file, 332-333, or a hole, 350) after is 0 whatever the schedule: ask for has then.
   const threads = threadCandidates(play, ['wait', 'ret']).map((c) => {
     const id = /^ret:(.+)$/.exec(c.topic)?.[1];
     const t = id === undefined ? undefined : lookupThread(play, c.step, id);
     if (t?.call !== 'haspage') return c;
+    const call = c.ask.replace(/: what does it return\?$/, '');
+    if ((t.ret as { has?: unknown } | null)?.has === false)
+      return {
+        ...c,
+        path: `${c.path}.has`,
+        ask: `${call}: does it report that the file has the page (has: true or false)?`,
+      };
     return {
       ...c,
       path: `${c.path}.after`,
-      ask: `${c.ask.replace(/: what does it return\?$/, '')}: how many pages after it does it report readable in the same read (after)?`,
+      ask: `${call}: how many pages after it does it report readable in the same read (after)?`,
     };
   });
   return [...out, ...threads];
