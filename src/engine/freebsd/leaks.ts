@@ -8,6 +8,16 @@
  *   request completes, so with every thread done and no request in flight it is 0;
  * - busy pages: vm_page_alloc and the grab/getpages paths exclusive-busy a page and vm_pageout_flush
  *   shared-busies it; each returns or completes having unbusied it (bogus_page, id 0, is never busied);
+ * - pbufs: vnode_pager_generic_getpages' getpbuf (790) is given back on each of its returns (799, 811,
+ *   820, 839, 1053) or, for an asynchronous read, by vnode_pager_generic_getpages_done_async (1071) when
+ *   the request completes; vnode_pager_input_smlfs' (555) at 587. Only a panic stops one between, so
+ *   both counters are back at their boot values;
+ * - ref_count: the only object references a finished call keeps are its mappings' (vnode_pager_alloc in
+ *   mmap, given back by munmap's vm_object_deallocate); vnode_create_vobject drops its own at once, and a
+ *   fault's or sendfile's vm_object_reference_locked is deallocated before they return. That holds for a
+ *   dead object too (vnode_pager_dealloc keeps its references; the last deallocate terminates it), where
+ *   the v_usecount rule below cannot see a reference kept, and for a live one where a reference kept with
+ *   its use reference leaves v_usecount consistent;
  * - v_usecount: user opens (the setup's usecount, plus each vref done, less each vrele done) plus one use
  *   reference per reference of the vnode's OBJT_VNODE object (vnode_pager_alloc's `vrefact`, dropped by
  *   vm_object_vndeallocate's `vrele`; vnode_create_vobject gives back both of its own; a fault's or
@@ -41,7 +51,12 @@ export function freebsdLeaks(k: BsdKernel): string[] {
     }
     if (xbusy.length > 0) leaks.push(`${at}: page ${xbusy.join(', ')} left exclusive busy`);
     if (sbusy.length > 0) leaks.push(`${at}: page ${sbusy.join(', ')} left shared busy`);
+    const mapped = Object.values(bsd.mappings).filter((m) => m.object === obj.id && !m.unmapped).length;
+    if (obj.ref_count !== mapped) leaks.push(`${at}: ref_count is ${obj.ref_count}, the mappings left hold ${mapped}`);
   }
+  const boot = bsd.initialPbufs;
+  if (bsd.pbufs !== boot.pbufs) leaks.push(`pbufs: ${bsd.pbufs} free, ${boot.pbufs} at boot`);
+  if (bsd.asyncPbufs !== boot.asyncPbufs) leaks.push(`asyncPbufs: ${bsd.asyncPbufs} free, ${boot.asyncPbufs} at boot`);
 
   for (const vp of k.s.vnodes) {
     const done = k.s.threads.filter((t) => t.status === 'done' && t.args.vnode === vp.name);

@@ -56,6 +56,10 @@ function boot(setup: Setup): BsdKernel {
     return vp;
   });
   const m = setup.machine ?? {};
+  // The C's types hold the machine's values modulo 2^32 (the reader allows up to 2^53 - 1):
+  // vnode_pbuf_freecnt and vnode_async_pbuf_freecnt are ints (seed lines 106-107).
+  const pbufs = (m.pbufs ?? DEFAULTS.pbufs) | 0;
+  const asyncPbufs = (m.asyncPbufs ?? DEFAULTS.asyncPbufs) | 0;
   const s: KernelState<BsdState, BsdVnode> = {
     freePages: m.physPages ?? DEFAULTS.physPages,
     nextPageId: 1,
@@ -85,13 +89,13 @@ function boot(setup: Setup): BsdKernel {
       objects: {},
       nextObjectId: 1,
       mounts,
-      // The C's types hold the machine's values modulo 2^32: vnode_pbuf_freecnt and vnode_async_pbuf_freecnt
-      // are ints (seed lines 106-107), vm_cnt.v_pageout_free_min a u_int; the reader allows up to 2^53 - 1.
-      pbufs: (m.pbufs ?? DEFAULTS.pbufs) | 0,
-      asyncPbufs: (m.asyncPbufs ?? DEFAULTS.asyncPbufs) | 0,
+      pbufs,
+      asyncPbufs,
+      // vm_cnt.v_pageout_free_min is a u_int.
       pageoutFreeMin: (m.pageoutFreeMin ?? DEFAULTS.pageoutFreeMin) >>> 0,
       mappings: {},
       initialUse: Object.fromEntries(vnodes.map((vp) => [vp.name, vp.usecount])),
+      initialPbufs: { pbufs, asyncPbufs },
       activeQueue: [],
       inactiveQueue: [],
       statics: { lastfail: 0, curfail: 0 },

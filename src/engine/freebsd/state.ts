@@ -123,6 +123,8 @@ export interface BsdState {
   mappings: Record<string, Mapping>;
   /** Each vnode's usecount at boot (the vrele precondition counts from it). */
   initialUse: Record<string, number>;
+  /** The two pbuf counters at boot: a finished run has given every pbuf back to them. */
+  initialPbufs: { pbufs: number; asyncPbufs: number };
   activeQueue: number[];
   inactiveQueue: number[];
   /** vnode_pager_generic_putpages' statics for ppsratecheck: lastfail (its tv_sec) and curfail. */
