@@ -158,14 +158,15 @@ function freebsdCandidates(play: Play): Candidate[] {
         topic: 'usecount',
       });
   });
-  // haspage returns {has, before, after}: ask for the pages after, a number a learner can type. Without the page
-  // (past the end of the file, 332-333, or a hole, 350) after is 0 whatever the schedule: ask for has then.
+  // haspage returns {has, before, after}: ask for the pages after, a number a learner can type. Where after is 0,
+  // ask for has instead: without the page (past the end of the file, 332-333, or a hole, 350) after is 0
+  // whatever the schedule, and asking has only then would give its answer away.
   const threads = threadCandidates(play, ['wait', 'ret']).map((c) => {
     const id = /^ret:(.+)$/.exec(c.topic)?.[1];
     const t = id === undefined ? undefined : lookupThread(play, c.step, id);
     if (t?.call !== 'haspage') return c;
     const call = c.ask.replace(/: what does it return\?$/, '');
-    if ((t.ret as { has?: unknown } | null)?.has === false)
+    if ((t.ret as { after?: unknown } | null)?.after === 0)
       return {
         ...c,
         path: `${c.path}.has`,
