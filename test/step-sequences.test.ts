@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
+import { dirtyPage0 } from './freebsd-play';
 import { run, scenarioIn, sp, type Json } from './play';
 
 /**
@@ -267,17 +268,7 @@ describe('FreeBSD: vnode_pager.c stepped', () => {
 
   it('msync of a dirty page: putpages, generic putpages, ioflags called in the arguments of VOP_WRITE', () => {
     const big = { vnodes: [{ name: 'vn1', size: 8192 }] }; // the default 64 free pages
-    const steps = [
-      ...create,
-      run('t1'),
-      sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
-      run('t2'),
-      sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
-      run('t3'),
-      { complete: 1, result: 'ok' },
-      run('t3'),
-      sp('t4', 'msync', { vnode: 'vn1', flags: [] }),
-    ];
+    const steps = [...dirtyPage0(8192), sp('t4', 'msync', { vnode: 'vn1', flags: [] })];
     // Enough free pages (default 64 > pageoutFreeMin 34): no PUT_SYNC at 1169. vm_object_page_clean without
     // OBJPC_SYNC asks VM_PAGER_CLUSTER_OK, so ioflags takes neither IO_SYNC nor IO_ASYNC: a delayed write.
     const putpages = [1154, 1168, 1174, 1175, 1176];
@@ -336,17 +327,7 @@ describe('FreeBSD: vnode_pager.c stepped', () => {
     expect(linesOf('freebsd', setup, steps, 't3')).toEqual([...release, ...update, 1418, 1419, 1420, 1421]);
   });
   it('msync of a dirty page on the undirty mount: its VOP_PUTPAGES ends in vnode_pager_undirty_pages', () => {
-    const steps = [
-      ...create,
-      run('t1'),
-      sp('t2', 'mmap', { vnode: 'vn1', prot: 'rw', shared: true, length: 8192 }),
-      run('t2'),
-      sp('t3', 'fault', { mapping: 't2', offset: 0, access: 'write' }),
-      run('t3'),
-      { complete: 1, result: 'ok' },
-      run('t3'),
-      sp('t4', 'msync', { vnode: 'vn1', flags: [] }),
-    ];
+    const steps = [...dirtyPage0(8192), sp('t4', 'msync', { vnode: 'vn1', flags: [] })];
     const nfs = { mounts: [{ name: 'm1', putpages: 'undirty' }], vnodes: [{ name: 'vn1', size: 8192 }] };
     const ioflags = [1311, 1312, 1314, 1316, 1317, 1318, 1319];
     // A delayed write of the whole page: 4096 bytes written, one page undirtied.
