@@ -102,19 +102,16 @@ const summary = (wrong: readonly Mismatch[]) =>
   [...new Set(wrong.map((w) => `${w.fn}: ${w.local} changed by line ${w.ran}`))].sort();
 
 describe('a local changes on the step that runs the statement assigning it', () => {
-  it('OpenBSD: loop counters and uio fields of uvm_vnode.c', () => {
-    const { steps, changes, wrong } = mismatches('openbsd');
-    expect(steps).toBeGreaterThan(5000);
-    expect(changes).toBeGreaterThan(500);
-    expect(summary(wrong)).toEqual([]);
-  }, 120_000);
-
-  it('FreeBSD: loop counters and uio fields of vnode_pager.c', () => {
-    const { steps, changes, wrong } = mismatches('freebsd');
-    expect(steps).toBeGreaterThan(5000);
-    expect(changes).toBeGreaterThan(500);
-    expect(summary(wrong)).toEqual([]);
-  }, 120_000);
+  for (const [pager, seed] of [
+    ['openbsd', 'uvm_vnode.c'],
+    ['freebsd', 'vnode_pager.c'],
+  ] as const)
+    it(`${pager}: loop counters and uio fields of ${seed}`, () => {
+      const { steps, changes, wrong } = mismatches(pager);
+      expect(steps).toBeGreaterThan(5000);
+      expect(changes).toBeGreaterThan(500);
+      expect(summary(wrong)).toEqual([]);
+    }, 120_000);
 });
 
 describe('the for loops of uvn_flush, stepped', () => {
