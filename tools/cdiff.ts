@@ -1,0 +1,295 @@
+/**
+ * Differential harness for the OpenBSD pager (docs/cdiff.md): the real seed
+ * /work/shared/seeds/uvm_vnode.c (or $PAGER_LAB_SEEDS/uvm_vnode.c), compiled
+ * unmodified against a small fake kernel (tools/cdiff/openbsd/), runs the
+ * same scenario as our engine, and the two digest streams are compared
+ * digest by digest. `run` granularity only: a `step` step is turned into a
+ * `run` (random schedules) or the scenario is skipped (library files).
+ *
+ *   npx tsx tools/cdiff.ts FILE.json...          compare these scenarios
+ *   npx tsx tools/cdiff.ts --library             every OpenBSD scenario in scenarios/ without `step`
+ *   npx tsx tools/cdiff.ts --random N [--seed S] N random run-only schedules (half disciplined)
+ *   --verbose                                    print every difference in full
+ *
+ * Exit 0 when everything compared equal, 1 when something differed, 2 on a usage or build error.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PagerEngine } from '../src/engine/engine';
+import { chooseStep, prng, randomCaller, randomChoice } from '../src/engine/explore/random';
+import { scenarioDigests } from '../src/engine/run-scenario';
+import { stringifyDigest } from '../src/protocol/digest-json';
+import type { Scenario, Setup, Step, VnodeSpec } from '../src/protocol/scenario';
+import { parseScenario } from '../src/scenario/schema';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, '..');
+const CDIR = join(HERE, 'cdiff', 'openbsd');
+
+/** Where the seed lives: $PAGER_LAB_SEEDS, else the shared folder (or the copy CI lays beside the clone). */
+export function seedPath(): string | null {
+  const dirs = [
+    process.env.PAGER_LAB_SEEDS,
+    '/work/shared/seeds',
+    resolve(REPO, '..', 'shared', 'seeds'),
+    resolve(REPO, 'shared', 'seeds'),
+  ];
+  for (const d of dirs) if (d && existsSync(join(d, 'uvm_vnode.c'))) return join(d, 'uvm_vnode.c');
+  return null;
+}
+
+export function hasGcc(): boolean {
+  return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Compile the seed and the fake kernel; the binary's path. Throws with gcc's output on failure. */
+export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pid}`)): string {
+  const seed = seedPath();
+  if (!seed) throw new Error('seeds/uvm_vnode.c not found (set PAGER_LAB_SEEDS)');
+  mkdirSync(outDir, { recursive: true });
+  const bin = join(outDir, 'uvn-cdiff');
+  const common = ['-O1', '-g', '-w', '-fno-strict-aliasing'];
+  const steps: string[][] = [
+    [...common, '-I', join(CDIR, 'include'), '-include', join(CDIR, 'kern.h'), '-c', seed, '-o', join(outDir, 'seed.o')],
+    [...common, '-c', join(CDIR, 'kern.c'), '-o', join(outDir, 'kern.o')],
+    [...common, '-c', join(CDIR, 'coro.c'), '-o', join(outDir, 'coro.o')],
+    ['-o', bin, join(outDir, 'seed.o'), join(outDir, 'kern.o'), join(outDir, 'coro.o')],
+  ];
+  for (const args of steps) {
+    const r = spawnSync('gcc', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`gcc ${args.join(' ')}\n${r.stderr}`);
+  }
+  return bin;
+}
+
+/** A scenario as the C harness reads it (kern.c's header comment). */
+export function toLines(s: Pick<Scenario, 'machine' | 'vnodes' | 'steps'>): string {
+  const out: string[] = [`phys ${s.machine?.physPages ?? 64}`];
+  for (const v of s.vnodes)
+    out.push(
+      `vnode ${v.name} ${v.size} ${v.type ?? 'VREG'} ${v.mount ?? 'm1'} ${v.usecount ?? 1} ${v.vtext ? 1 : 0}`,
+    );
+  out.push('go');
+  for (const st of s.steps) {
+    if ('spawn' in st) {
+      const words = [`spawn ${st.spawn} ${st.call}`];
+      for (const [k, v] of Object.entries(st.args)) {
+        if (k === 'flags') words.push(`flags=${(v as string[]).join(',')}`);
+        else if (k === 'shared') words.push(`shared=${v ? 1 : 0}`);
+        else words.push(`${k}=${String(v)}`);
+      }
+      out.push(words.join(' '));
+    } else if ('run' in st) out.push(`run ${st.run}`);
+    else if ('complete' in st) out.push(`complete ${st.complete} ${st.result}`);
+    else throw new Error(`the C harness runs no 'step' steps (${JSON.stringify(st)})`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export interface Difference {
+  /** The step index of the first digest that differs (-1: the initial state). */
+  step: number;
+  /** The first differing field, as a path (`vnodes[0].uvn.pages[1].flags`). */
+  field: string;
+  engine: unknown;
+  c: unknown;
+  engineLine: string;
+  cLine: string;
+}
+
+export interface Comparison {
+  equal: boolean;
+  /** Digests compared. */
+  digests: number;
+  /** Steps the engine refused from (the scenario was cut there). */
+  cutAt: number | null;
+  diff: Difference | null;
+  /** The C harness failed (exit code, stderr) */
+  cError: string | null;
+}
+
+function firstDiff(a: unknown, b: unknown, path: string): { field: string; engine: unknown; c: unknown } | null {
+  if (JSON.stringify(a) === JSON.stringify(b)) return null;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i >= a.length || i >= b.length) return { field: `${path}[${i}]`, engine: a[i], c: b[i] };
+      const d = firstDiff(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.join() !== kb.join()) return { field: `${path} (keys)`, engine: ka, c: kb };
+    for (const k of ka) {
+      const d = firstDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return { field: path || '(digest)', engine: a, c: b };
+}
+
+/** The engine's digest lines for `s`, and where it refused a step (digests up to there). */
+export function engineLines(s: Scenario): { lines: string[]; cutAt: number | null } {
+  const run = scenarioDigests(s);
+  return { lines: run.digests.map((d) => stringifyDigest(d)), cutAt: run.refused?.step ?? null };
+}
+
+export function runC(bin: string, input: string): { lines: string[]; error: string | null } {
+  const r = spawnSync(bin, [], { input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 20_000 });
+  const lines = r.stdout ? r.stdout.split('\n').filter((l) => l.length > 0) : [];
+  const error = r.status === 0 ? null : `exit ${r.status ?? r.signal}: ${r.stderr.trim()}`;
+  return { lines, error };
+}
+
+/** Compare engine and C on one run-only scenario. */
+export function compareScenario(bin: string, s: Scenario): Comparison {
+  const eng = engineLines(s);
+  const steps = eng.cutAt === null ? s.steps : s.steps.slice(0, eng.cutAt);
+  const c = runC(bin, toLines({ ...s, steps }));
+  const n = Math.max(eng.lines.length, c.lines.length);
+  for (let i = 0; i < n; i++) {
+    const a = eng.lines[i];
+    const b = c.lines[i];
+    if (a === b) continue;
+    const ja = a === undefined ? undefined : (JSON.parse(a) as unknown);
+    const jb = b === undefined ? undefined : (JSON.parse(b) as unknown);
+    const d = firstDiff(ja, jb, '') ?? { field: '(text)', engine: a, c: b };
+    return {
+      equal: false,
+      digests: i,
+      cutAt: eng.cutAt,
+      diff: { step: i - 1, ...d, engineLine: a ?? '(none)', cLine: b ?? '(none)' },
+      cError: c.error,
+    };
+  }
+  return { equal: c.error === null, digests: n, cutAt: eng.cutAt, diff: null, cError: c.error };
+}
+
+/** A random run-only schedule: the explorer's random caller, a `step` choice turned into a `run`. */
+export function randomSchedule(seed: number, disciplined: boolean, length = 80): Scenario {
+  const rand = prng(seed);
+  const sizes = [0, 1, 4096, 8192, 12288, 40000, 65536, 90000];
+  const vnodes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i): VnodeSpec => ({
+    name: `vn${i + 1}`,
+    size: sizes[Math.floor(rand() * sizes.length)]!,
+    type: rand() < 0.15 ? 'VBLK' : 'VREG',
+    mount: rand() < 0.7 ? 'm1' : 'm2',
+    usecount: Math.floor(rand() * 3),
+    vtext: rand() < 0.1,
+  }));
+  const setup: Setup = { pager: 'openbsd', machine: { physPages: 1 + Math.floor(rand() * 8) }, vnodes };
+  const caller = randomCaller(setup, disciplined);
+  const e = new PagerEngine(setup);
+  const steps: Step[] = [];
+  for (let i = 0; i < length && !e.k.s.panic; i++) {
+    let step = chooseStep(e, caller, randomChoice(rand));
+    if ('step' in step) step = { run: step.step };
+    if (e.apply(step) !== null) continue;
+    caller.accepted(e, step);
+    steps.push(step);
+  }
+  return { format: 'pager-scenario/1', ...setup, steps };
+}
+
+/** The OpenBSD library scenarios in scenarios/ with no `step` step. */
+export function libraryScenarios(): { file: string; scenario: Scenario }[] {
+  const dir = join(REPO, 'scenarios');
+  const out: { file: string; scenario: Scenario }[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json')) continue;
+    const parsed = parseScenario(readFileSync(join(dir, f), 'utf8'));
+    if (!parsed.ok || parsed.scenario.pager !== 'openbsd') continue;
+    if (parsed.scenario.steps.some((s) => 'step' in s)) continue;
+    out.push({ file: join('scenarios', f), scenario: parsed.scenario });
+  }
+  return out;
+}
+
+/** The library scenarios that have `step` steps (not compared: `run` granularity only). */
+export function libraryScenariosWithStep(): string[] {
+  const dir = join(REPO, 'scenarios');
+  return readdirSync(dir)
+    .sort()
+    .filter((f) => f.endsWith('.json'))
+    .filter((f) => {
+      const parsed = parseScenario(readFileSync(join(dir, f), 'utf8'));
+      return parsed.ok && parsed.scenario.pager === 'openbsd' && parsed.scenario.steps.some((s) => 'step' in s);
+    });
+}
+
+export function describeDiff(name: string, c: Comparison, verbose: boolean): string {
+  if (c.equal) return `${name}: equal (${c.digests} digests)`;
+  if (!c.diff) return `${name}: C harness failed after ${c.digests} equal digests: ${c.cError}`;
+  const d = c.diff;
+  const lines = [
+    `${name}: differs at step ${d.step}, field ${d.field}: engine ${JSON.stringify(d.engine)} vs C ${JSON.stringify(d.c)}`,
+  ];
+  if (c.cError) lines.push(`  C: ${c.cError}`);
+  if (verbose) lines.push(`  engine: ${d.engineLine}`, `  C:      ${d.cLine}`);
+  return lines.join('\n');
+}
+
+function main(argv: string[]): number {
+  const verbose = argv.includes('--verbose');
+  const files: string[] = [];
+  let random = 0;
+  let seed = 1;
+  let library = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--verbose') continue;
+    else if (a === '--library') library = true;
+    else if (a === '--random') random = Number(argv[++i]);
+    else if (a === '--seed') seed = Number(argv[++i]);
+    else if (a.startsWith('--')) {
+      process.stderr.write(`unknown option ${a}\n`);
+      return 2;
+    } else files.push(a);
+  }
+  let bin: string;
+  try {
+    bin = buildCdiff();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  let equal = 0;
+  let differ = 0;
+  const report = (name: string, c: Comparison) => {
+    if (c.equal) equal++;
+    else differ++;
+    if (!c.equal || verbose || files.length > 0) process.stdout.write(describeDiff(name, c, verbose) + '\n');
+  };
+  const todo: { file: string; scenario: Scenario }[] = library ? libraryScenarios() : [];
+  for (const f of files) {
+    const parsed = parseScenario(readFileSync(f, 'utf8'));
+    if (!parsed.ok) {
+      process.stderr.write(`${f}: not a valid scenario\n`);
+      return 2;
+    }
+    todo.push({ file: f, scenario: parsed.scenario });
+  }
+  for (const { file, scenario } of todo) {
+    if (scenario.steps.some((s) => 'step' in s)) {
+      process.stdout.write(`${file}: skipped (has 'step' steps)\n`);
+      continue;
+    }
+    report(file, compareScenario(bin, scenario));
+  }
+  for (let i = 0; i < random; i++) {
+    const disciplined = i % 2 === 0;
+    const s = randomSchedule(seed + i, disciplined);
+    const c = compareScenario(bin, s);
+    report(`random seed ${seed + i} ${disciplined ? 'disciplined' : 'chaotic'}`, c);
+    if (!c.equal && verbose) process.stdout.write(`  scenario: ${JSON.stringify(s)}\n`);
+  }
+  process.stdout.write(`${equal} equal, ${differ} differ\n`);
+  return differ === 0 ? 0 : 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = main(process.argv.slice(2));

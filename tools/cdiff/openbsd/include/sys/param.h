@@ -1,0 +1,1 @@
+/* empty: everything the seed needs comes from kern.h (-include) */
