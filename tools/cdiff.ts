@@ -1,6 +1,6 @@
 /**
  * Differential harness for the OpenBSD pager (docs/cdiff.md): the real seed
- * /work/shared/seeds/uvm_vnode.c (or $PAGER_LAB_SEEDS/uvm_vnode.c), compiled
+ * uvm_vnode.c (the repo's public/seeds copy, or $PAGER_LAB_SEEDS/uvm_vnode.c), compiled
  * unmodified against a small fake kernel (tools/cdiff/openbsd/), runs the
  * same scenario as our engine, and the two digest streams are compared
  * digest by digest. `run` granularity only: a `step` step is turned into a
@@ -9,6 +9,9 @@
  *   npx tsx tools/cdiff.ts FILE.json...          compare these scenarios
  *   npx tsx tools/cdiff.ts --library             every OpenBSD scenario in scenarios/ without `step`
  *   npx tsx tools/cdiff.ts --random N [--seed S] N random run-only schedules (half disciplined)
+ *   --length L                                   steps per random schedule (default 80)
+ *   --big                                        random setups with more memory and longer files (clusters)
+ *   --steps-as-run                               library scenarios with `step` steps too, each turned into `run`
  *   --verbose                                    print every difference in full
  *
  * Exit 0 when everything compared equal, 1 when something differed, 2 on a usage or build error.
@@ -29,10 +32,11 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '..');
 const CDIR = join(HERE, 'cdiff', 'openbsd');
 
-/** Where the seed lives: $PAGER_LAB_SEEDS, else the shared folder (or the copy CI lays beside the clone). */
+/** Where the seed lives: $PAGER_LAB_SEEDS, else the repo's copy (public/seeds, byte for byte shared/seeds). */
 export function seedPath(): string | null {
   const dirs = [
     process.env.PAGER_LAB_SEEDS,
+    join(REPO, 'public', 'seeds'),
     '/work/shared/seeds',
     resolve(REPO, '..', 'shared', 'seeds'),
     resolve(REPO, 'shared', 'seeds'),
@@ -170,9 +174,10 @@ export function compareScenario(bin: string, s: Scenario): Comparison {
 }
 
 /** A random run-only schedule: the explorer's random caller, a `step` choice turned into a `run`. */
-export function randomSchedule(seed: number, disciplined: boolean, length = 80): Scenario {
+export function randomSchedule(seed: number, disciplined: boolean, length = 80, big = false): Scenario {
   const rand = prng(seed);
-  const sizes = [0, 1, 4096, 8192, 12288, 40000, 65536, 90000];
+  // `big`: more memory and longer files, so that flushes build multi-page clusters (up to 16 pages).
+  const sizes = big ? [8192, 40000, 65536, 90000, 131072, 200000] : [0, 1, 4096, 8192, 12288, 40000, 65536, 90000];
   const vnodes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i): VnodeSpec => ({
     name: `vn${i + 1}`,
     size: sizes[Math.floor(rand() * sizes.length)]!,
@@ -181,18 +186,60 @@ export function randomSchedule(seed: number, disciplined: boolean, length = 80):
     usecount: Math.floor(rand() * 3),
     vtext: rand() < 0.1,
   }));
-  const setup: Setup = { pager: 'openbsd', machine: { physPages: 1 + Math.floor(rand() * 8) }, vnodes };
+  const setup: Setup = { pager: 'openbsd', machine: { physPages: 1 + Math.floor(rand() * (big ? 40 : 8)) }, vnodes };
   const caller = randomCaller(setup, disciplined);
   const e = new PagerEngine(setup);
   const steps: Step[] = [];
+  const apply = (step: Step): boolean => {
+    if (e.apply(step) !== null) return false;
+    caller.accepted(e, step);
+    steps.push(step);
+    return true;
+  };
+  if (big) {
+    // A prefix that dirties a run of consecutive pages through a writeable mapping, so that flushes cluster.
+    const vp = vnodes[0]!;
+    const pages = Math.max(1, Math.floor(vp.size / 4096));
+    if (apply({ spawn: 't0a', call: 'mmap', args: { vnode: vp.name, prot: 'rw', shared: false } }))
+      apply({ run: 't0a' });
+    const base = Math.floor(rand() * pages);
+    const count = 1 + Math.floor(rand() * 8);
+    for (let p = base; p < Math.min(pages, base + count) && !e.k.s.panic; p++) {
+      const id = `t0f${p}`;
+      if (!apply({ spawn: id, call: 'fault', args: { vnode: vp.name, offset: p * 4096, access: 'write' } })) break;
+      apply({ run: id });
+      const req = e.k.s.io.find((r) => r.thread === id);
+      if (req) {
+        apply({ complete: req.id, result: 'ok' });
+        apply({ run: id });
+      }
+    }
+  }
   for (let i = 0; i < length && !e.k.s.panic; i++) {
     let step = chooseStep(e, caller, randomChoice(rand));
     if ('step' in step) step = { run: step.step };
-    if (e.apply(step) !== null) continue;
-    caller.accepted(e, step);
-    steps.push(step);
+    apply(step);
   }
   return { format: 'pager-scenario/1', ...setup, steps };
+}
+
+/**
+ * `s` with every `step` turned into a `run`. Both sides then run the same, coarser schedule; a `run` of a thread
+ * the earlier `run` already finished is dropped, and the engine cuts the scenario at any other step it refuses.
+ */
+export function stepsToRuns(s: Scenario): Scenario {
+  const e = new PagerEngine(s);
+  const steps: Step[] = [];
+  for (const st of s.steps) {
+    const step: Step = 'step' in st ? { run: st.step } : st;
+    if (e.apply(step) !== null) {
+      if ('step' in st) continue;
+      steps.push(step);
+      break;
+    }
+    steps.push(step);
+  }
+  return { ...s, steps };
 }
 
 /** The OpenBSD library scenarios in scenarios/ with no `step` step. */
@@ -239,12 +286,18 @@ function main(argv: string[]): number {
   let random = 0;
   let seed = 1;
   let library = false;
+  let length = 80;
+  let stepsAsRun = false;
+  let big = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--verbose') continue;
     else if (a === '--library') library = true;
     else if (a === '--random') random = Number(argv[++i]);
     else if (a === '--seed') seed = Number(argv[++i]);
+    else if (a === '--length') length = Number(argv[++i]);
+    else if (a === '--steps-as-run') stepsAsRun = true;
+    else if (a === '--big') big = true;
     else if (a.startsWith('--')) {
       process.stderr.write(`unknown option ${a}\n`);
       return 2;
@@ -265,6 +318,11 @@ function main(argv: string[]): number {
     if (!c.equal || verbose || files.length > 0) process.stdout.write(describeDiff(name, c, verbose) + '\n');
   };
   const todo: { file: string; scenario: Scenario }[] = library ? libraryScenarios() : [];
+  if (stepsAsRun)
+    for (const f of libraryScenariosWithStep()) {
+      const parsed = parseScenario(readFileSync(join(REPO, 'scenarios', f), 'utf8'));
+      if (parsed.ok) todo.push({ file: `scenarios/${f} (step as run)`, scenario: stepsToRuns(parsed.scenario) });
+    }
   for (const f of files) {
     const parsed = parseScenario(readFileSync(f, 'utf8'));
     if (!parsed.ok) {
@@ -282,7 +340,7 @@ function main(argv: string[]): number {
   }
   for (let i = 0; i < random; i++) {
     const disciplined = i % 2 === 0;
-    const s = randomSchedule(seed + i, disciplined);
+    const s = randomSchedule(seed + i, disciplined, length, big);
     const c = compareScenario(bin, s);
     report(`random seed ${seed + i} ${disciplined ? 'disciplined' : 'chaotic'}`, c);
     if (!c.equal && verbose) process.stdout.write(`  scenario: ${JSON.stringify(s)}\n`);
