@@ -40,12 +40,14 @@ describe.skipIf(skipReason !== null)('engine vs the seed C (OpenBSD, run granula
     expect(diffs).toEqual([]);
   });
 
-  it('200 fixed-seed random run-only schedules, disciplined and chaotic', () => {
+  it('200 fixed-seed random run-only schedules, disciplined and chaotic, half with clustering setups', () => {
     const diffs: string[] = [];
     let digests = 0;
     for (let i = 0; i < 200; i++) {
       const disciplined = i % 2 === 0;
-      const s = randomSchedule(7000 + i, disciplined);
+      // Half with more memory, longer files and a run of dirty pages first, so that flushes cluster.
+      const big = i % 4 >= 2;
+      const s = randomSchedule(7000 + i, disciplined, big ? 120 : 80, big);
       const c = compareScenario(bin, s);
       digests += c.digests;
       if (!c.equal) diffs.push(`${describeDiff(`seed ${7000 + i}`, c, true)}\n  scenario: ${JSON.stringify(s)}`);

@@ -57,7 +57,17 @@ export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pi
   const bin = join(outDir, 'uvn-cdiff');
   const common = ['-O1', '-g', '-w', '-fno-strict-aliasing'];
   const steps: string[][] = [
-    [...common, '-I', join(CDIR, 'include'), '-include', join(CDIR, 'kern.h'), '-c', seed, '-o', join(outDir, 'seed.o')],
+    [
+      ...common,
+      '-I',
+      join(CDIR, 'include'),
+      '-include',
+      join(CDIR, 'kern.h'),
+      '-c',
+      seed,
+      '-o',
+      join(outDir, 'seed.o'),
+    ],
     [...common, '-c', join(CDIR, 'kern.c'), '-o', join(outDir, 'kern.o')],
     [...common, '-c', join(CDIR, 'coro.c'), '-o', join(outDir, 'coro.o')],
     ['-o', bin, join(outDir, 'seed.o'), join(outDir, 'kern.o'), join(outDir, 'coro.o')],
@@ -73,9 +83,7 @@ export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pi
 export function toLines(s: Pick<Scenario, 'machine' | 'vnodes' | 'steps'>): string {
   const out: string[] = [`phys ${s.machine?.physPages ?? 64}`];
   for (const v of s.vnodes)
-    out.push(
-      `vnode ${v.name} ${v.size} ${v.type ?? 'VREG'} ${v.mount ?? 'm1'} ${v.usecount ?? 1} ${v.vtext ? 1 : 0}`,
-    );
+    out.push(`vnode ${v.name} ${v.size} ${v.type ?? 'VREG'} ${v.mount ?? 'm1'} ${v.usecount ?? 1} ${v.vtext ? 1 : 0}`);
   out.push('go');
   for (const st of s.steps) {
     if ('spawn' in st) {
@@ -129,7 +137,11 @@ function firstDiff(a: unknown, b: unknown, path: string): { field: string; engin
     const kb = Object.keys(b);
     if (ka.join() !== kb.join()) return { field: `${path} (keys)`, engine: ka, c: kb };
     for (const k of ka) {
-      const d = firstDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      const d = firstDiff(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        path ? `${path}.${k}` : k,
+      );
       if (d) return d;
     }
   }
@@ -218,6 +230,12 @@ export function randomSchedule(seed: number, disciplined: boolean, length = 80, 
   for (let i = 0; i < length && !e.k.s.panic; i++) {
     let step = chooseStep(e, caller, randomChoice(rand));
     if ('step' in step) step = { run: step.step };
+    if (big && !disciplined && 'spawn' in step && step.call === 'uvn_flush') {
+      // The flags the explorer never passes: any PGO_* name of uvm_pager.h is a valid argument.
+      const more = ['PGO_LOCKED', 'PGO_PDFREECLUST', 'PGO_REALLOCSWAP'].filter(() => rand() < 0.3);
+      const flags = [...(step.args.flags as string[]), ...more];
+      step = { ...step, args: { ...step.args, flags } };
+    }
     apply(step);
   }
   return { format: 'pager-scenario/1', ...setup, steps };
