@@ -230,6 +230,38 @@ export function randomSchedule(seed: number, disciplined: boolean, length = 80, 
   for (let i = 0; i < length && !e.k.s.panic; i++) {
     let step = chooseStep(e, caller, randomChoice(rand));
     if ('step' in step) step = { run: step.step };
+    if ('complete' in step && step.result.startsWith('short:') && rand() < 0.6) {
+      // The explorer draws B uniformly below the length, so 0 (EIO in uvn_io) and page edges almost never
+      // come up: bias towards them.
+      const id = step.complete;
+      const req = e.k.s.io.find((r) => r.id === id);
+      if (req) {
+        const edges = [0, 0, 1, 4095, 4096, 4097, req.length - 1].filter((b) => b >= 0 && b < req.length);
+        step = { complete: id, result: `short:${edges[Math.floor(rand() * edges.length)]!}` };
+      }
+    }
+    if (big && 'spawn' in step && rand() < 0.25) {
+      // More writes to the disk: a write fault on the first vnode, or an msync of all of it.
+      const vp = vnodes[0]!;
+      const pages = Math.max(1, Math.ceil(vp.size / 4096));
+      step =
+        rand() < 0.5
+          ? {
+              spawn: step.spawn,
+              call: 'fault',
+              args: { vnode: vp.name, offset: Math.floor(rand() * pages) * 4096, access: 'write' },
+            }
+          : {
+              spawn: step.spawn,
+              call: 'uvn_flush',
+              args: {
+                vnode: vp.name,
+                flags: rand() < 0.7 ? ['PGO_CLEANIT', 'PGO_SYNCIO'] : ['PGO_CLEANIT', 'PGO_SYNCIO', 'PGO_FREE'],
+                start: 0,
+                stop: vp.size,
+              },
+            };
+    }
     if (big && !disciplined && 'spawn' in step && step.call === 'uvn_flush') {
       // The flags the explorer never passes: any PGO_* name of uvm_pager.h is a valid argument.
       const more = ['PGO_LOCKED', 'PGO_PDFREECLUST', 'PGO_REALLOCSWAP'].filter(() => rand() < 0.3);
