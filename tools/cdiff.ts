@@ -198,7 +198,9 @@ export function randomSchedule(seed: number, disciplined: boolean, length = 80, 
     usecount: Math.floor(rand() * 3),
     vtext: rand() < 0.1,
   }));
-  const setup: Setup = { pager: 'openbsd', machine: { physPages: 1 + Math.floor(rand() * (big ? 40 : 8)) }, vnodes };
+  // Now and then no free page at all: every allocation waits in uvm_wait until a page is freed.
+  const physPages = seed % 16 === 5 ? 0 : 1 + Math.floor(rand() * (big ? 40 : 8));
+  const setup: Setup = { pager: 'openbsd', machine: { physPages }, vnodes };
   const caller = randomCaller(setup, disciplined);
   const e = new PagerEngine(setup);
   const steps: Step[] = [];
