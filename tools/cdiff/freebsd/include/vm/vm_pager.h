@@ -1,0 +1,1 @@
+/* empty: everything the seed needs is in kern.h (-include) */
