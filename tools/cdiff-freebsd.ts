@@ -4,7 +4,7 @@
  * digest, and prints the first step and field where they differ. See docs/cdiff-freebsd.md.
  *
  *   npx tsx tools/cdiff-freebsd.ts [--bin PATH] FILE.json...      library scenarios (or any FreeBSD scenario)
- *   npx tsx tools/cdiff-freebsd.ts --random N [--seed S] [--steps K] [--chaotic] [--show]
+ *   npx tsx tools/cdiff-freebsd.ts --random N [--seed S] [--steps K] [--chaotic] [--big] [--show]
  *
  * Only `spawn`, `run` and `complete` are modelled: a `step` step becomes a `run` of the same thread, and
  * the engine runs the converted scenario too, so both sides see the same schedule.
@@ -212,9 +212,10 @@ export function supported(s: Scenario): boolean {
 // ---------------------------------------------------------------- random schedules
 
 /** A random FreeBSD scenario from the property test's generators, `step`s turned into `run`s. */
-export function randomScenario(seed: number, nsteps: number, disciplined = true): Scenario {
-  const [setup] = fc.sample(setupArb, { seed, numRuns: 1 });
+export function randomScenario(seed: number, nsteps: number, disciplined = true, big = false): Scenario {
+  let [setup] = fc.sample(setupArb, { seed, numRuns: 1 });
   const rand = prng(seed ^ 0x5eed);
+  if (big) setup = bigger(setup!, rand);
   const e = new PagerEngine(setup!);
   const mirror = new Mirror(setup!);
   const steps: Step[] = [];
@@ -230,7 +231,51 @@ export function randomScenario(seed: number, nsteps: number, disciplined = true)
   return { format: 'pager-scenario/1', ...setup!, steps } as Scenario;
 }
 
+/**
+ * The property generator's files are at most 16 pages, too small for the MAXPHYS trimming of read-behind
+ * and read-ahead (32 pages a buf): scale sizes up to about 150 pages, with more memory and a block map with
+ * holes and runs that may break.
+ */
+function bigger(setup: Setup, rand: () => number): Setup {
+  const machine = { ...setup.machine, physPages: 8 + Math.floor(rand() * 200) };
+  const iosize = (m: string | undefined) => setup.mounts?.find((x) => x.name === (m ?? 'm1'))?.iosize ?? 4096;
+  const vnodes = setup.vnodes.map((v) => {
+    const size = Math.floor(rand() * 150 * 4096) + (rand() < 0.3 ? 0 : Math.floor(rand() * 4096));
+    const out = { ...v, size };
+    delete out.blocks;
+    if (rand() < 0.5) {
+      const io = iosize(v.mount);
+      const n = Math.ceil(size / io);
+      const blocks: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        const prev = blocks[i - 1];
+        if (r < 0.08) blocks.push(-1);
+        else if (r < 0.85 && prev !== undefined && prev >= 0) blocks.push(prev + io / 512);
+        else blocks.push(Math.floor(rand() * 5000) * (io / 512));
+      }
+      out.blocks = blocks;
+    }
+    return out;
+  });
+  return { ...setup, machine, vnodes };
+}
+
 // ---------------------------------------------------------------- command line
+
+/**
+ * A scenario file's text; a challenge solution (`pager-solution/1`, test/fixtures/solutions) becomes the
+ * scenario of its challenge's setup (challenges/NAME.json) and the solution's steps.
+ */
+export function scenarioText(file: string): string {
+  const text = readFileSync(resolve(file), 'utf8');
+  const doc = JSON.parse(text) as { format?: string; challenge?: string; steps?: unknown };
+  if (doc.format !== 'pager-solution/1') return text;
+  const challenge = JSON.parse(readFileSync(join(here, '..', 'challenges', `${doc.challenge}.json`), 'utf8')) as {
+    setup: Record<string, unknown>;
+  };
+  return JSON.stringify({ format: 'pager-scenario/1', ...challenge.setup, steps: doc.steps });
+}
 
 function report(name: string, r: Comparison): void {
   if (r.equal) {
@@ -253,6 +298,7 @@ function main(argv: string[]): number {
   let nsteps = 40;
   let disciplined = true;
   let show = false;
+  let big = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -262,6 +308,7 @@ function main(argv: string[]): number {
     else if (a === '--steps') nsteps = Number(argv[++i]);
     else if (a === '--chaotic') disciplined = false;
     else if (a === '--show') show = true;
+    else if (a === '--big') big = true;
     else files.push(a);
   }
   bin ??= buildHarness();
@@ -270,7 +317,7 @@ function main(argv: string[]): number {
   let differ = 0;
   let skipped = 0;
   for (const f of files) {
-    const parsed = parseScenario(readFileSync(resolve(f), 'utf8'));
+    const parsed = parseScenario(scenarioText(f));
     if (!parsed.ok) {
       console.log(`SKIP  ${f}: invalid`);
       skipped++;
@@ -286,7 +333,7 @@ function main(argv: string[]): number {
     else differ++;
   }
   for (let k = 0; k < random; k++) {
-    const s = randomScenario(seed + k, nsteps, disciplined);
+    const s = randomScenario(seed + k, nsteps, disciplined, big);
     const r = compare(bin, s);
     if (!r.equal || show) {
       report(`random seed ${seed + k}`, r);
