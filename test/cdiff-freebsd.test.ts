@@ -14,6 +14,7 @@ import type { Scenario } from '../src/protocol/scenario';
 import { buildHarness, compare, randomScenario, supported, type Comparison } from '../tools/cdiff-freebsd';
 
 const HAVE_GCC = spawnSync('gcc', ['--version']).status === 0;
+if (!HAVE_GCC) console.warn('test/cdiff-freebsd.test.ts: skipped, gcc is not installed (the seed C cannot be built)');
 const SCENARIOS = join(__dirname, '..', 'scenarios');
 
 function describeDiff(name: string, r: Comparison): string {
@@ -35,7 +36,9 @@ describe.skipIf(!HAVE_GCC)('FreeBSD engine vs the seed C (needs gcc)', () => {
 
   it('every FreeBSD library scenario gives the same digests', () => {
     const library: [string, Scenario][] = [];
-    for (const f of readdirSync(SCENARIOS).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(SCENARIOS)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const parsed = parseScenario(readFileSync(join(SCENARIOS, f), 'utf8'));
       if (parsed.ok && parsed.scenario.pager === 'freebsd') library.push([f, parsed.scenario]);
     }

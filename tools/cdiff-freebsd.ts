@@ -4,7 +4,7 @@
  * digest, and prints the first step and field where they differ. See docs/cdiff-freebsd.md.
  *
  *   npx tsx tools/cdiff-freebsd.ts [--bin PATH] FILE.json...      library scenarios (or any FreeBSD scenario)
- *   npx tsx tools/cdiff-freebsd.ts --random N [--seed S] [--steps K] [--chaotic] [--big] [--show]
+ *   npx tsx tools/cdiff-freebsd.ts --random N [--seed S] [--steps K] [--chaotic] [--big] [--race] [--show]
  *
  * Only `spawn`, `run` and `complete` are modelled: a `step` step becomes a `run` of the same thread, and
  * the engine runs the converted scenario too, so both sides see the same schedule.
@@ -261,6 +261,115 @@ function bigger(setup: Setup, rand: () => number): Setup {
   return { ...setup, machine, vnodes };
 }
 
+/**
+ * A contention-heavy schedule: one vnode, few pages of memory and pbufs, every call aimed at it, so that
+ * faults, sendfile reads, msync, pageout, truncation and vgone meet on the same object and pages.
+ */
+export function raceScenario(seed: number, nsteps: number): Scenario {
+  const r = prng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const size = Math.floor(r() * 20 * 4096) + (r() < 0.5 ? 0 : 1000);
+  const setup: Setup = {
+    pager: 'freebsd',
+    machine: {
+      physPages: 1 + Math.floor(r() * 30),
+      pageoutFreeMin: pick([0, 34]),
+      pbufs: pick([1, 2, 129]),
+      asyncPbufs: pick([0, 1, 128]),
+    },
+    mounts: [
+      {
+        name: 'm1',
+        iosize: pick([512, 2048, 4096, 16384]),
+        sectorSize: 512,
+        bmap: r() < 0.85,
+        putpages: pick(['generic', 'undirty'] as const),
+      },
+    ],
+    vnodes: [{ name: 'vn1', size, usecount: 1 + Math.floor(r() * 2), vtext: r() < 0.5 }],
+  };
+  const e = new PagerEngine(setup);
+  const mirror = new Mirror(setup);
+  const steps: Step[] = [];
+  const pages = Math.ceil(size / 4096) + 1;
+  const calls = ['vnode_create_vobject', 'mmap', 'mmap', 'munmap', 'fault', 'fault', 'fault', 'sendfile', 'msync'];
+  calls.push('pageout', 'vgone', 'vref', 'vrele', 'vnode_pager_setsize', 'haspage');
+  for (let tries = 0; steps.length < nsteps && tries < nsteps * 30 && !e.k.s.panic; tries++) {
+    const s = e.k.s;
+    const ready = s.threads.filter((t) => t.status === 'ready');
+    const k = r();
+    let st: Step;
+    if (k < 0.35 && ready.length > 0) st = { run: pick(ready).id };
+    else if (k < 0.5 && s.io.length > 0) {
+      const q = pick(s.io);
+      const x = r();
+      st = { complete: q.id, result: x < 0.7 ? 'ok' : x < 0.85 ? 'eio' : `short:${Math.floor(r() * q.length)}` };
+    } else {
+      const maps = mirror.mappings(e);
+      const call = pick(calls);
+      const spawn = `t${mirror.nextThread}`;
+      const vnode = 'vn1';
+      if ((call === 'munmap' || call === 'fault') && maps.length === 0) continue;
+      switch (call) {
+        case 'mmap':
+          st = {
+            spawn,
+            call,
+            args: { vnode, prot: pick(['r', 'rw']), shared: r() < 0.8, length: 4096 * (1 + Math.floor(r() * pages)) },
+          };
+          break;
+        case 'munmap':
+          st = { spawn, call, args: { mapping: pick(maps).id } };
+          break;
+        case 'fault': {
+          const m = pick(maps);
+          const offset = 4096 * Math.floor(r() * (m.length / 4096));
+          const access = r() < 0.4 ? 'write' : 'read';
+          st = {
+            spawn,
+            call,
+            args: { mapping: m.id, offset, access, behind: Math.floor(r() * 8), ahead: Math.floor(r() * 40) },
+          };
+          break;
+        }
+        case 'sendfile':
+          st = {
+            spawn,
+            call,
+            args: {
+              vnode,
+              offset: 4096 * Math.floor(r() * pages),
+              length: Math.floor(r() * size),
+              rahead: Math.floor(r() * 10),
+            },
+          };
+          break;
+        case 'msync':
+          st = {
+            spawn,
+            call,
+            args: { vnode, flags: ['OBJPC_SYNC', 'OBJPC_INVAL', 'OBJPC_NOSYNC'].filter(() => r() < 0.4) },
+          };
+          break;
+        case 'pageout':
+        case 'haspage':
+          st = { spawn, call, args: { vnode, pindex: Math.floor(r() * pages) } };
+          break;
+        case 'vnode_pager_setsize':
+          st = { spawn, call, args: { vnode, size: Math.floor(r() * size * 1.3) } };
+          break;
+        default:
+          st = { spawn, call, args: { vnode } };
+      }
+    }
+    if (mirror.impossible(e, st)) continue;
+    if (e.apply(st) !== null) continue;
+    if ('spawn' in st) mirror.nextThread++;
+    steps.push(st);
+  }
+  return { format: 'pager-scenario/1', ...setup, steps } as Scenario;
+}
+
 // ---------------------------------------------------------------- command line
 
 /**
@@ -299,6 +408,7 @@ function main(argv: string[]): number {
   let disciplined = true;
   let show = false;
   let big = false;
+  let race = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -309,6 +419,7 @@ function main(argv: string[]): number {
     else if (a === '--chaotic') disciplined = false;
     else if (a === '--show') show = true;
     else if (a === '--big') big = true;
+    else if (a === '--race') race = true;
     else files.push(a);
   }
   bin ??= buildHarness();
@@ -333,7 +444,7 @@ function main(argv: string[]): number {
     else differ++;
   }
   for (let k = 0; k < random; k++) {
-    const s = randomScenario(seed + k, nsteps, disciplined, big);
+    const s = race ? raceScenario(seed + k, nsteps) : randomScenario(seed + k, nsteps, disciplined, big);
     const r = compare(bin, s);
     if (!r.equal || show) {
       report(`random seed ${seed + k}`, r);
@@ -346,4 +457,5 @@ function main(argv: string[]): number {
   return differ === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main(process.argv.slice(2)));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exit(main(process.argv.slice(2)));
