@@ -1373,7 +1373,8 @@ static void sendfile_swapin(vm_object_t obj, int64_t off, int64_t len, int npage
 		pa[i++] = m;
 	}
 	for (int i = 0; i < npages;) {
-		int j, a, count, rv;
+		/* "a caller's uninitialised variable is taken as 0" (contract, VOP_BMAP with bmap: false) */
+		int j, a = 0, count, rv;
 		if (vm_page_is_valid(pa[i], vmoff(i, off) & PAGE_MASK, xfsize(i, npages, off, len))) {
 			vm_page_xunbusy(pa[i]);
 			vm_page_deactivate(pa[i]);
