@@ -5,8 +5,8 @@
  * Written for Pager Lab's differential harness; no kernel code copied.
  *
  * The seed's translation unit is compiled with -DSEED_TU -include kern.h
- * and the empty headers of include/; kern.c includes the system headers
- * first and then this file.
+ * and the empty headers of include/; the fake kernel's files include
+ * kern_private.h, which includes the system headers first and then this file.
  */
 #ifndef CDIFF_KERN_H
 #define CDIFF_KERN_H
