@@ -12,7 +12,7 @@ import type { BsdKernel } from '../src/engine/freebsd/state';
 import type { FreeBsdDigest } from '../src/engine/freebsd/views';
 import { SnapshotBuilder } from '../src/engine/view';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
-import { chooseStep, Mirror, type Choice } from './freebsd-property-gen';
+import { chooseStep, Mirror, type Choice } from '../tools/freebsd-property-gen';
 
 const k = (e: PagerEngine) => e.k as BsdKernel;
 

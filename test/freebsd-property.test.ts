@@ -1,5 +1,5 @@
 /**
- * Property tests of the FreeBSD model (generators in freebsd-property-gen.ts, checks and driver in
+ * Property tests of the FreeBSD model (generators in tools/freebsd-property-gen.ts, checks and driver in
  * freebsd-property-lib.ts): thousands of random setups and schedules of every call, disciplined and
  * chaotic callers. After every step nothing throws, the digest is exactly the contract's "FreeBSD
  * digest", a refused step changes nothing, the incremental view snapshot equals a fresh one and, until a
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scenarioDigests } from '../src/engine/run-scenario';
 import { parseScenario } from '../src/scenario/schema';
-import { CALL_WEIGHTS, choiceArb, setupArb } from './freebsd-property-gen';
+import { CALL_WEIGHTS, choiceArb, setupArb } from '../tools/freebsd-property-gen';
 import { drive, note, panics, scenarioOf, stats } from './freebsd-property-lib';
 
 /**

@@ -9,7 +9,7 @@ import { PagerEngine } from '../src/engine/engine';
 import { chooseStep, prng, randomCaller, randomChoice } from '../src/engine/explore/random';
 import type { Setup, Step, VnodeSpec } from '../src/protocol/scenario';
 import { drive } from './freebsd-property-lib';
-import { choiceArb, setupArb } from './freebsd-property-gen';
+import { choiceArb, setupArb } from '../tools/freebsd-property-gen';
 
 /** The final digest (without its step number) of `steps`, each `run` replaced by steps when `stepped`. */
 function finalState(setup: Setup, steps: readonly Step[], stepped: boolean): string {

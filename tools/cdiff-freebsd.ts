@@ -20,7 +20,7 @@ import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { prng, randomChoice } from '../src/engine/explore/random';
-import { chooseStep, Mirror, setupArb } from '../test/freebsd-property-gen';
+import { chooseStep, Mirror, setupArb } from './freebsd-property-gen';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const HARNESS_DIR = join(here, 'cdiff', 'freebsd');

@@ -3,6 +3,8 @@
  * putpages, block maps with holes, few physical pages and pbufs) and, from a handful of random numbers read
  * against the live engine, the next step: mostly possible, sometimes deliberately impossible. A Mirror
  * keeps the contract's spawn-time preconditions from the outside, to know which steps must be refused.
+ * In tools/ because a tool uses them too (the C differential harness's random schedules,
+ * tools/cdiff-freebsd.ts) and a tool does not import from test/.
  *
  * Two kinds of caller: a disciplined one acts as the kernel's real callers do (opens a file before
  * VOP_OPEN, mmap, sendfile, msync or truncate, closes only what it opened and nobody still uses); a chaotic
