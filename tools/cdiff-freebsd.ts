@@ -9,26 +9,36 @@
  * Only `spawn`, `run` and `complete` are modelled: a `step` step becomes a `run` of the same thread, and
  * the engine runs the converted scenario too, so both sides see the same schedule.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { PagerEngine } from '../src/engine/engine';
-import { scenarioDigests } from '../src/engine/run-scenario';
-import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
 import { prng, randomChoice } from '../src/engine/explore/random';
+import { buildHarness, compareWithHarness, describeDiff, findSeed, stepsToRuns, type Comparison } from './cdiff-common';
 import { chooseStep, Mirror, setupArb } from './freebsd-property-gen';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const HARNESS_DIR = join(here, 'cdiff', 'freebsd');
 
-/** Build the C harness with gcc into `out`; returns its path. */
-export function buildHarness(out = join(HARNESS_DIR, 'cdiff-freebsd')): string {
-  execFileSync('sh', [join(HARNESS_DIR, 'build.sh'), out], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return out;
+/** Compile the seed vnode_pager.c and the fake kernel of HARNESS_DIR with gcc into `bin`; its path. */
+export function buildFreebsdHarness(
+  bin = join(tmpdir(), `pager-lab-cdiff-freebsd-${process.pid}`, 'cdiff-freebsd'),
+): string {
+  const seed = findSeed('vnode_pager.c');
+  if (!seed) throw new Error('seeds/vnode_pager.c not found (set PAGER_LAB_SEEDS)');
+  return buildHarness({
+    seed,
+    kernel: HARNESS_DIR,
+    bin,
+    flags: ['-std=gnu11', '-O1', '-g'],
+    // The seed as it is, its warnings silenced; the fake kernel is ours and compiles clean with -Wall.
+    seedFlags: ['-w', '-DSEED_TU'],
+    kernelFlags: ['-Wall', '-Wno-unused-function', '-Wno-format-truncation'],
+  });
 }
 
 /** The calls the C harness runs (every FreeBSD call of the contract). */
@@ -46,28 +56,6 @@ export const SUPPORTED_CALLS = new Set([
   'vnode_pager_setsize',
   'vgone',
 ]);
-
-/**
- * `step` steps become `run`s: the harness works at `run` granularity. A converted step that the engine
- * then refuses (the thread already ran to its end or blocked) is dropped, as is any later `run` of a
- * thread that is not ready because of the conversion, so the rest of the scenario still compares.
- */
-export function runGranular(s: Scenario): Scenario {
-  if (!s.steps.some((st) => 'step' in st)) return s;
-  const e = new PagerEngine(s);
-  const steps: Step[] = [];
-  for (const st of s.steps) {
-    const conv: Step = 'step' in st ? { run: st.step } : st;
-    const refused = e.apply(conv);
-    if (refused === null) steps.push(conv);
-    else if (!('run' in conv)) {
-      // Keep it: the engine refuses it too, and both sides must stop there.
-      steps.push(conv);
-      break;
-    }
-  }
-  return { ...s, steps };
-}
 
 const PC_BITS: Record<string, number> = { OBJPC_SYNC: 1, OBJPC_INVAL: 2, OBJPC_NOSYNC: 4 };
 
@@ -125,83 +113,14 @@ export function toLines(s: Setup & { steps: Step[] }): string {
     if ('spawn' in st) out.push(spawnLine(st));
     else if ('run' in st) out.push(`run ${st.run}`);
     else if ('complete' in st) out.push(`complete ${st.complete} ${st.result}`);
-    else throw new Error('step steps are not supported: convert them with runGranular');
+    else throw new Error('step steps are not supported: convert them with stepsToRuns');
   }
   return `${out.join('\n')}\n`;
 }
 
-export interface SideRun {
-  digests: string[];
-  /** Why it stopped early (an impossible step), if it did. */
-  stopped: string | null;
-}
-
-export function engineRun(s: Scenario): SideRun {
-  const r = scenarioDigests(s);
-  return {
-    digests: r.digests.map((d) => stringifyDigest(d)),
-    stopped: r.refused ? `step ${r.refused.step}: ${r.refused.reason}` : null,
-  };
-}
-
-export function cRun(bin: string, s: Scenario): SideRun {
-  const p = spawnSync(bin, [], { input: toLines(s), encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (p.error) throw p.error;
-  const digests = p.stdout.split('\n').filter((l) => l.length > 0);
-  const stopped = p.status === 0 ? null : `exit ${p.status ?? p.signal}: ${p.stderr.trim()}`;
-  return { digests, stopped };
-}
-
-/** The first path where two JSON values differ, with both values. */
-export function firstDiff(a: unknown, b: unknown, path = ''): { path: string; engine: unknown; c: unknown } | null {
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') {
-    return JSON.stringify(a) === JSON.stringify(b) ? null : { path: path || '.', engine: a, c: b };
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) return { path: path || '.', engine: a, c: b };
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    for (let i = 0; i < Math.max(a.length, bb.length); i++) {
-      // Name array elements by their id where they have one.
-      const el = (a[i] ?? bb[i]) as Record<string, unknown> | undefined;
-      const tag = el && typeof el === 'object' ? (el.id ?? el.name ?? el.pindex) : undefined;
-      const d = firstDiff(a[i], bb[i], `${path}[${tag === undefined ? i : `${i}=${String(tag)}`}]`);
-      if (d) return d;
-    }
-    return null;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
-    const d = firstDiff(ao[k], bo[k], `${path}.${k}`);
-    if (d) return d;
-  }
-  return null;
-}
-
-export interface Comparison {
-  equal: boolean;
-  steps: number;
-  /** The first differing digest: its step (-1 = initial state), field path, both values. */
-  diff: { step: number; path: string; engine: unknown; c: unknown } | null;
-  engine: SideRun;
-  c: SideRun;
-}
-
+/** Compare engine and C on one scenario, its `step` steps turned into `run`s on both sides. */
 export function compare(bin: string, scenario: Scenario): Comparison {
-  const s = runGranular(scenario);
-  const engine = engineRun(s);
-  const c = cRun(bin, s);
-  const n = Math.max(engine.digests.length, c.digests.length);
-  for (let i = 0; i < n; i++) {
-    const e = engine.digests[i];
-    const x = c.digests[i];
-    if (e === x) continue;
-    const ej = e === undefined ? undefined : (JSON.parse(e) as unknown);
-    const xj = x === undefined ? undefined : (JSON.parse(x) as unknown);
-    const d = firstDiff(ej, xj) ?? { path: '(text)', engine: e, c: x };
-    return { equal: false, steps: i, diff: { step: i - 1, ...d }, engine, c };
-  }
-  return { equal: true, steps: n, diff: null, engine, c };
+  return compareWithHarness(bin, stepsToRuns(scenario), toLines);
 }
 
 /** Whether the harness can run this scenario (FreeBSD, known calls). */
@@ -386,20 +305,6 @@ export function scenarioText(file: string): string {
   return JSON.stringify({ format: 'pager-scenario/1', ...challenge.setup, steps: doc.steps });
 }
 
-function report(name: string, r: Comparison): void {
-  if (r.equal) {
-    const tail = r.engine.stopped || r.c.stopped ? ` (stopped: engine ${r.engine.stopped}; C ${r.c.stopped})` : '';
-    console.log(`EQUAL ${name}: ${r.steps} digests${tail}`);
-    return;
-  }
-  const d = r.diff!;
-  console.log(
-    `DIFF  ${name}: step ${d.step} field ${d.path}: engine ${JSON.stringify(d.engine)} C ${JSON.stringify(d.c)}` +
-      (r.c.stopped ? ` [C stopped: ${r.c.stopped}]` : '') +
-      (r.engine.stopped ? ` [engine stopped: ${r.engine.stopped}]` : ''),
-  );
-}
-
 function main(argv: string[]): number {
   let bin: string | null = null;
   let random = 0;
@@ -422,8 +327,29 @@ function main(argv: string[]): number {
     else if (a === '--race') race = true;
     else files.push(a);
   }
-  bin ??= buildHarness();
+  const built = bin === null;
+  bin ??= buildFreebsdHarness();
   if (!existsSync(bin)) throw new Error(`no harness at ${bin}`);
+  try {
+    return compareAll(bin, files, { random, seed, nsteps, disciplined, show, big, race });
+  } finally {
+    if (built) rmSync(dirname(bin), { recursive: true, force: true });
+  }
+}
+
+interface RandomOptions {
+  random: number;
+  seed: number;
+  nsteps: number;
+  disciplined: boolean;
+  show: boolean;
+  big: boolean;
+  race: boolean;
+}
+
+/** Compare the scenario files, then `random` random schedules; prints a line for each and the totals. */
+function compareAll(bin: string, files: string[], o: RandomOptions): number {
+  const { random, seed, nsteps, disciplined, show, big, race } = o;
   let equal = 0;
   let differ = 0;
   let skipped = 0;
@@ -439,7 +365,7 @@ function main(argv: string[]): number {
       continue;
     }
     const r = compare(bin, parsed.scenario);
-    report(f, r);
+    console.log(describeDiff(f, r, show));
     if (r.equal) equal++;
     else differ++;
   }
@@ -447,8 +373,8 @@ function main(argv: string[]): number {
     const s = race ? raceScenario(seed + k, nsteps) : randomScenario(seed + k, nsteps, disciplined, big);
     const r = compare(bin, s);
     if (!r.equal || show) {
-      report(`random seed ${seed + k}`, r);
-      if (show || !r.equal) console.log(JSON.stringify({ ...s, steps: s.steps.slice(0, r.steps) }));
+      console.log(describeDiff(`random seed ${seed + k}`, r, show));
+      console.log(JSON.stringify({ ...s, steps: s.steps.slice(0, r.digests) }));
     }
     if (r.equal) equal++;
     else differ++;

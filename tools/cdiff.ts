@@ -16,67 +16,45 @@
  *
  * Exit 0 when everything compared equal, 1 when something differed, 2 on a usage or build error.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PagerEngine } from '../src/engine/engine';
 import { chooseStep, prng, randomCaller, randomChoice } from '../src/engine/explore/random';
-import { scenarioDigests } from '../src/engine/run-scenario';
-import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Setup, Step, VnodeSpec } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
+import {
+  buildHarness,
+  compareWithHarness,
+  describeDiff,
+  findSeed,
+  REPO,
+  stepsToRuns,
+  type Comparison,
+} from './cdiff-common';
+
+// Shared with the FreeBSD harness; still importable from here, as test/cdiff-openbsd.test.ts does.
+export { describeDiff, engineLines, hasGcc, REPO, stepsToRuns, type Comparison, type Difference } from './cdiff-common';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const REPO = resolve(HERE, '..');
 const CDIR = join(HERE, 'cdiff', 'openbsd');
 
 /** Where the seed lives: $PAGER_LAB_SEEDS, else the repo's copy (public/seeds, byte for byte shared/seeds). */
 export function seedPath(): string | null {
-  const dirs = [
-    process.env.PAGER_LAB_SEEDS,
-    join(REPO, 'public', 'seeds'),
-    '/work/shared/seeds',
-    resolve(REPO, '..', 'shared', 'seeds'),
-    resolve(REPO, 'shared', 'seeds'),
-  ];
-  for (const d of dirs) if (d && existsSync(join(d, 'uvm_vnode.c'))) return join(d, 'uvm_vnode.c');
-  return null;
-}
-
-export function hasGcc(): boolean {
-  return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+  return findSeed('uvm_vnode.c');
 }
 
 /** Compile the seed and the fake kernel; the binary's path. Throws with gcc's output on failure. */
 export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pid}`)): string {
   const seed = seedPath();
   if (!seed) throw new Error('seeds/uvm_vnode.c not found (set PAGER_LAB_SEEDS)');
-  mkdirSync(outDir, { recursive: true });
-  const bin = join(outDir, 'uvn-cdiff');
-  const common = ['-O1', '-g', '-w', '-fno-strict-aliasing'];
-  const steps: string[][] = [
-    [
-      ...common,
-      '-I',
-      join(CDIR, 'include'),
-      '-include',
-      join(CDIR, 'kern.h'),
-      '-c',
-      seed,
-      '-o',
-      join(outDir, 'seed.o'),
-    ],
-    [...common, '-c', join(CDIR, 'kern.c'), '-o', join(outDir, 'kern.o')],
-    [...common, '-c', join(CDIR, 'coro.c'), '-o', join(outDir, 'coro.o')],
-    ['-o', bin, join(outDir, 'seed.o'), join(outDir, 'kern.o'), join(outDir, 'coro.o')],
-  ];
-  for (const args of steps) {
-    const r = spawnSync('gcc', args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc ${args.join(' ')}\n${r.stderr}`);
-  }
-  return bin;
+  return buildHarness({
+    seed,
+    kernel: CDIR,
+    bin: join(outDir, 'uvn-cdiff'),
+    flags: ['-O1', '-g', '-w', '-fno-strict-aliasing'],
+  });
 }
 
 /** A scenario as the C harness reads it (kern.c's header comment). */
@@ -101,88 +79,9 @@ export function toLines(s: Pick<Scenario, 'machine' | 'vnodes' | 'steps'>): stri
   return out.join('\n') + '\n';
 }
 
-export interface Difference {
-  /** The step index of the first digest that differs (-1: the initial state). */
-  step: number;
-  /** The first differing field, as a path (`vnodes[0].uvn.pages[1].flags`). */
-  field: string;
-  engine: unknown;
-  c: unknown;
-  engineLine: string;
-  cLine: string;
-}
-
-export interface Comparison {
-  equal: boolean;
-  /** Digests compared. */
-  digests: number;
-  /** Steps the engine refused from (the scenario was cut there). */
-  cutAt: number | null;
-  diff: Difference | null;
-  /** The C harness failed (exit code, stderr) */
-  cError: string | null;
-}
-
-function firstDiff(a: unknown, b: unknown, path: string): { field: string; engine: unknown; c: unknown } | null {
-  if (JSON.stringify(a) === JSON.stringify(b)) return null;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (i >= a.length || i >= b.length) return { field: `${path}[${i}]`, engine: a[i], c: b[i] };
-      const d = firstDiff(a[i], b[i], `${path}[${i}]`);
-      if (d) return d;
-    }
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.join() !== kb.join()) return { field: `${path} (keys)`, engine: ka, c: kb };
-    for (const k of ka) {
-      const d = firstDiff(
-        (a as Record<string, unknown>)[k],
-        (b as Record<string, unknown>)[k],
-        path ? `${path}.${k}` : k,
-      );
-      if (d) return d;
-    }
-  }
-  return { field: path || '(digest)', engine: a, c: b };
-}
-
-/** The engine's digest lines for `s`, and where it refused a step (digests up to there). */
-export function engineLines(s: Scenario): { lines: string[]; cutAt: number | null } {
-  const run = scenarioDigests(s);
-  return { lines: run.digests.map((d) => stringifyDigest(d)), cutAt: run.refused?.step ?? null };
-}
-
-export function runC(bin: string, input: string): { lines: string[]; error: string | null } {
-  const r = spawnSync(bin, [], { input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 20_000 });
-  const lines = r.stdout ? r.stdout.split('\n').filter((l) => l.length > 0) : [];
-  const error = r.status === 0 ? null : `exit ${r.status ?? r.signal}: ${r.stderr.trim()}`;
-  return { lines, error };
-}
-
 /** Compare engine and C on one run-only scenario. */
 export function compareScenario(bin: string, s: Scenario): Comparison {
-  const eng = engineLines(s);
-  const steps = eng.cutAt === null ? s.steps : s.steps.slice(0, eng.cutAt);
-  const c = runC(bin, toLines({ ...s, steps }));
-  const n = Math.max(eng.lines.length, c.lines.length);
-  for (let i = 0; i < n; i++) {
-    const a = eng.lines[i];
-    const b = c.lines[i];
-    if (a === b) continue;
-    const ja = a === undefined ? undefined : (JSON.parse(a) as unknown);
-    const jb = b === undefined ? undefined : (JSON.parse(b) as unknown);
-    const d = firstDiff(ja, jb, '') ?? { field: '(text)', engine: a, c: b };
-    return {
-      equal: false,
-      digests: i,
-      cutAt: eng.cutAt,
-      diff: { step: i - 1, ...d, engineLine: a ?? '(none)', cLine: b ?? '(none)' },
-      cError: c.error,
-    };
-  }
-  return { equal: c.error === null, digests: n, cutAt: eng.cutAt, diff: null, cError: c.error };
+  return compareWithHarness(bin, s, toLines);
 }
 
 /** A random run-only schedule: the explorer's random caller, a `step` choice turned into a `run`. */
@@ -275,25 +174,6 @@ export function randomSchedule(seed: number, disciplined: boolean, length = 80, 
   return { format: 'pager-scenario/1', ...setup, steps };
 }
 
-/**
- * `s` with every `step` turned into a `run`. Both sides then run the same, coarser schedule; a `run` of a thread
- * the earlier `run` already finished is dropped, and the engine cuts the scenario at any other step it refuses.
- */
-export function stepsToRuns(s: Scenario): Scenario {
-  const e = new PagerEngine(s);
-  const steps: Step[] = [];
-  for (const st of s.steps) {
-    const step: Step = 'step' in st ? { run: st.step } : st;
-    if (e.apply(step) !== null) {
-      if ('step' in st) continue;
-      steps.push(step);
-      break;
-    }
-    steps.push(step);
-  }
-  return { ...s, steps };
-}
-
 /** The OpenBSD library scenarios in scenarios/ with no `step` step. */
 export function libraryScenarios(): { file: string; scenario: Scenario }[] {
   const dir = join(REPO, 'scenarios');
@@ -318,18 +198,6 @@ export function libraryScenariosWithStep(): string[] {
       const parsed = parseScenario(readFileSync(join(dir, f), 'utf8'));
       return parsed.ok && parsed.scenario.pager === 'openbsd' && parsed.scenario.steps.some((s) => 'step' in s);
     });
-}
-
-export function describeDiff(name: string, c: Comparison, verbose: boolean): string {
-  if (c.equal) return `${name}: equal (${c.digests} digests)`;
-  if (!c.diff) return `${name}: C harness failed after ${c.digests} equal digests: ${c.cError}`;
-  const d = c.diff;
-  const lines = [
-    `${name}: differs at step ${d.step}, field ${d.field}: engine ${JSON.stringify(d.engine)} vs C ${JSON.stringify(d.c)}`,
-  ];
-  if (c.cError) lines.push(`  C: ${c.cError}`);
-  if (verbose) lines.push(`  engine: ${d.engineLine}`, `  C:      ${d.cLine}`);
-  return lines.join('\n');
 }
 
 function main(argv: string[]): number {
