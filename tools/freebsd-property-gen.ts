@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import type { PagerEngine } from '../src/engine/engine';
+import type { Choice } from '../src/engine/explore/random';
 import type { BsdKernel, BsdVnode } from '../src/engine/freebsd/state';
 import type { MountSpec, Setup, Step, VnodeSpec } from '../src/protocol/scenario';
 
@@ -87,13 +88,8 @@ export const setupArb: fc.Arbitrary<Setup> = fc
 
 // ---------------------------------------------------------------- choosing steps
 
-export interface Choice {
-  kind: number;
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-}
+/** The explorer's random decision, drawn here by fast-check (`choiceArb`) instead of a PRNG. */
+export type { Choice };
 
 export const choiceArb: fc.Arbitrary<Choice> = fc.record({
   kind: fc.nat(99),

@@ -90,15 +90,25 @@ void vm_pager_assert_in(vm_object_t object, vm_page_t *m, int count)
 	}
 }
 
-static void call_msync(struct vnode *vp, int flags, int64_t start, int64_t end)
+/*
+ * msync and pageout start alike: the vnode locked exclusively, then its object; a vnode without one is
+ * unlocked again and the call returns `none` (the caller sees NULL and returns).
+ */
+static vm_object_t lock_vnode_object(struct vnode *vp, const char *none)
 {
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
 	vm_object_t obj = vp->v_object;
 	if (obj == NULL) {
 		VOP_UNLOCK(vp, 0);
-		RET("true");
-		return;
+		RET("%s", none);
 	}
+	return obj;
+}
+
+static void call_msync(struct vnode *vp, int flags, int64_t start, int64_t end)
+{
+	vm_object_t obj = lock_vnode_object(vp, "true");
+	if (obj == NULL) return;
 	VM_OBJECT_WLOCK(obj);
 	int r = vm_object_page_clean(obj, start, end, flags);
 	VM_OBJECT_WUNLOCK(obj);
@@ -108,13 +118,8 @@ static void call_msync(struct vnode *vp, int flags, int64_t start, int64_t end)
 
 static void call_pageout(struct vnode *vp, int64_t pindex)
 {
-	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
-	vm_object_t obj = vp->v_object;
-	if (obj == NULL) {
-		VOP_UNLOCK(vp, 0);
-		RET("0");
-		return;
-	}
+	vm_object_t obj = lock_vnode_object(vp, "0");
+	if (obj == NULL) return;
 	VM_OBJECT_WLOCK(obj);
 	int n = 0;
 	vm_page_t m = vm_page_lookup(obj, pindex);
