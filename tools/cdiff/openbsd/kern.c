@@ -34,6 +34,8 @@ int snprintf(char *, size_t, const char *, ...);
 void *coro_create(void (*fn)(void *), void *arg);
 void coro_resume(void *co);
 void coro_yield(void);
+int stepper_init(const char *path);
+extern int stepper_stepping, stepper_stopped, stepper_line, stepper_passed;
 
 /* the seed's functions the harness calls directly */
 void uvn_init(void);
@@ -130,6 +132,8 @@ struct kthread {
 	int prot_rw, shared, write_access;
 	int flags;
 	long long start, stop, offset, size;
+	/* the seed line it is stopped at by a step (0: none yet) */
+	int line;
 	/* the outcome of the thread's last disk request */
 	int io_error;
 	size_t io_bytes;
@@ -793,11 +797,28 @@ static void set_bool(int b)
 	cur->ret_kind = b ? RET_TRUE : RET_FALSE;
 }
 
+/*
+ * A statement of a caller (the contract's calls table, outside the seed): a stepped thread stops before it, as
+ * the engine's callers do (src/engine/openbsd/calls.ts), at "line 0".
+ */
+static void CS(void)
+{
+	stepper_passed = 1;
+	stepper_line = 0;
+	if (stepper_stepping) {
+		stepper_stopped = 1;
+		block();
+	}
+}
+
 /* vclean's part: lock the vnode, terminate its uvn, unlock */
 static void vclean(struct vnode *vp)
 {
+	CS();
 	vn_lock(vp, LK_EXCLUSIVE);
+	CS();
 	uvm_vnp_terminate(vp);
+	CS();
 	VOP_UNLOCK(vp);
 }
 
@@ -816,29 +837,40 @@ static void call_fault(struct kthread *t)
 	int npages = 1, result;
 	vm_prot_t access = t->write_access ? PROT_WRITE : PROT_READ;
 
+	CS();
 	rw_enter(uobj->vmobjlock, RW_WRITE);
 	pps[0] = NULL;
+	CS();
 	uvn_get(uobj, t->offset, pps, &npages, 0, access, 0, PGO_LOCKED);
 	if (pps[0] == NULL) {
 		pps[0] = NULL;
 		npages = 1;
+		CS();
 		result = uvn_get(uobj, t->offset, pps, &npages, 0, access, 0, PGO_SYNCIO);
 		if (result != VM_PAGER_OK) {
 			set_ret(pager_names[result]);
 			return;
 		}
+		CS();
 		rw_enter(uobj->vmobjlock, RW_WRITE);
 	}
 	struct vm_page *pg = pps[0];
+	CS();
 	pg->mapped = 1;
 	if (t->write_access)
 		pg->modified = 1;
+	CS();
 	if (pg->pg_flags & PG_WANTED)
 		wakeup(pg);
+	CS();
 	pg->pg_flags &= ~(PG_BUSY | PG_WANTED);
+	CS();
 	uvm_lock_pageq();
+	CS();
 	uvm_pageactivate(pg);
+	CS();
 	uvm_unlock_pageq();
+	CS();
 	rw_exit(uobj->vmobjlock);
 	set_ret("VM_PAGER_OK");
 }
@@ -852,19 +884,28 @@ static void thread_main(void *arg)
 	const char *c = t->call;
 
 	if (strcmp(c, "uvn_attach") == 0) {
+		CS();
 		set_ret(uvn_attach(vp, prot) ? "obj" : "NULL");
 	} else if (strcmp(c, "mmap") == 0) {
+		CS();
 		struct uvm_object *o = uvn_attach(vp, t->shared ? prot : PROT_READ);
-		if (o != NULL && t->shared && (prot & PROT_WRITE))
+		if (o != NULL && t->shared && (prot & PROT_WRITE)) {
+			CS();
 			uvm_vnp_uncache(vp);
+		}
 		set_ret(o ? "obj" : "NULL");
 	} else if (strcmp(c, "uvn_reference") == 0) {
+		CS();
 		uvn_reference(uobj);
 	} else if (strcmp(c, "uvn_detach") == 0) {
+		CS();
 		uvn_detach(uobj);
 	} else if (strcmp(c, "uvn_flush") == 0) {
+		CS();
 		rw_enter(uobj->vmobjlock, RW_WRITE);
+		CS();
 		boolean_t ok = uvn_flush(uobj, t->start, t->stop, t->flags);
+		CS();
 		rw_exit(uobj->vmobjlock);
 		set_bool(ok);
 	} else if (strcmp(c, "fault") == 0) {
@@ -872,28 +913,42 @@ static void thread_main(void *arg)
 	} else if (strcmp(c, "uvm_vnp_terminate") == 0) {
 		vclean(vp);
 	} else if (strcmp(c, "uvm_vnp_uncache") == 0) {
+		CS();
 		vn_lock(vp, LK_EXCLUSIVE);
+		CS();
 		int ok = uvm_vnp_uncache(vp);
+		CS();
 		VOP_UNLOCK(vp);
 		set_bool(ok);
 	} else if (strcmp(c, "uvm_vnp_setsize") == 0) {
+		CS();
 		vn_lock(vp, LK_EXCLUSIVE);
+		CS();
 		vp->size = t->size;
+		CS();
 		KERNEL_LOCK();
+		CS();
 		uvm_vnp_setsize(vp, t->size);
+		CS();
 		KERNEL_UNLOCK();
+		CS();
 		VOP_UNLOCK(vp);
 	} else if (strcmp(c, "uvm_vnp_sync") == 0) {
+		CS();
 		uvm_vnp_sync(t->mp);
 	} else if (strcmp(c, "vref") == 0) {
+		CS();
 		vget_open(vp);
 	} else if (strcmp(c, "vrele") == 0) {
+		CS();
 		vrele(vp);
 	} else if (strcmp(c, "recycle") == 0) {
 		vclean(vp);
+		CS();
 		vgone_done(vp, VS_RECLAIMED);
 	} else if (strcmp(c, "revoke") == 0) {
 		vclean(vp);
+		CS();
 		vgone_done(vp, VS_DEAD);
 	} else {
 		panic("cdiff: unknown call %s", c);
@@ -920,7 +975,7 @@ static const struct {
 static const char *status_names[] = { "ready", "lock", "sleep", "io", "done" };
 static const char *state_names[] = { "active", "free", "dead", "reclaimed" };
 
-static void digest(int step)
+static void digest_build(int step)
 {
 	outf("{\"step\":%d,\"panic\":", step);
 	if (panicked)
@@ -994,6 +1049,11 @@ static void digest(int step)
 		outf(",\"rw\":\"%s\",\"offset\":%lld,\"length\":%lld}", r->write ? "write" : "read", r->offset, r->length);
 	}
 	out("]}\n");
+}
+
+static void digest(int step)
+{
+	digest_build(step);
 	flush_out();
 }
 
@@ -1163,8 +1223,58 @@ static void run(const char *id)
 	if (!t || t->status != TS_READY)
 		die("cannot run", id);
 	cur = t;
+	stepper_stepping = 0;
+	stepper_passed = 0;
 	coro_resume(t->co);
 	cur = NULL;
+	if (stepper_passed)
+		t->line = stepper_line;
+}
+
+/* `step`: run `t` to the next seed statement (a line table row), a block, or its end. */
+static void step1(struct kthread *t)
+{
+	cur = t;
+	stepper_stepping = 1;
+	stepper_stopped = 0;
+	stepper_passed = 0;
+	coro_resume(t->co);
+	stepper_stepping = 0;
+	cur = NULL;
+	if (stepper_passed)
+		t->line = stepper_line;
+}
+
+static char prevdig[1 << 20];
+
+/*
+ * `cstep T`: step T until the digest changes (or it blocks, ends or panics). Prints `#line L`, L the seed
+ * line T stood at before the statement that changed it (0: in the caller, before any seed line), then the
+ * digest is printed by the main loop.
+ */
+static void cstep(const char *id, int step)
+{
+	struct kthread *t = find_thread(id);
+	if (!t || t->status != TS_READY)
+		die("cannot step", id);
+	size_t at = outlen;
+	digest_build(step);
+	size_t n = outlen - at;
+	memcpy(prevdig, outbuf + at, n);
+	outlen = at;
+	int attr = t->line;
+	for (int i = 0; i < 1000000; i++) {
+		attr = t->line;
+		step1(t);
+		if (t->status != TS_READY || panicked)
+			break;
+		digest_build(step);
+		int same = outlen - at == n && memcmp(prevdig, outbuf + at, n) == 0;
+		outlen = at;
+		if (!same)
+			break;
+	}
+	outf("#line %d\n", attr);
 }
 
 static void complete(const char *id, const char *result)
@@ -1198,8 +1308,12 @@ static void complete(const char *id, const char *result)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && stepper_init(argv[1]) != 0) {
+		write(2, "cdiff: cannot arm the breakpoints\n", 34);
+		exit(2);
+	}
 	size_t len = 0;
 	for (;;) {
 		long n = read(0, inbuf + len, sizeof(inbuf) - 1 - len);
@@ -1237,6 +1351,17 @@ int main(void)
 			digest(step++);
 		} else if (strcmp(w[0], "run") == 0 && n == 2) {
 			run(w[1]);
+			digest(step++);
+		} else if (strcmp(w[0], "step") == 0 && n == 2) {
+			struct kthread *t = find_thread(w[1]);
+			if (!t || t->status != TS_READY)
+				die("cannot step", w[1]);
+			int attr = t->line;
+			step1(t);
+			outf("#line %d\n", attr);
+			digest(step++);
+		} else if (strcmp(w[0], "cstep") == 0 && n == 2) {
+			cstep(w[1], step);
 			digest(step++);
 		} else if (strcmp(w[0], "complete") == 0 && n == 3) {
 			complete(w[1], w[2]);
