@@ -50,8 +50,7 @@ export function buildCdiffStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-${p
   for (const l of dump.stdout.split('\n')) {
     const m = /^uvm_vnode\.c\s+(\d+)\s+(0x[0-9a-f]+)\b/.exec(l);
     if (m) seedEnd = Math.max(seedEnd, Number(m[2]));
-    // A function's closing brace is no statement: after its last statement the thread goes on into its caller.
-    if (m && !functionEnds().has(Number(m[1]))) rows.push([Number(m[2]), Number(m[1])]);
+    if (m) rows.push([Number(m[2]), Number(m[1])]);
   }
   rows.sort((a, b) => a[0] - b[0]);
   // One breakpoint per run of rows of one line (in address order), at the run's first address.
@@ -93,6 +92,9 @@ export function buildCdiffStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-${p
     const dst = lineAt(to);
     if (src >= 0 && dst >= 0 && src !== dst) table.set(to, dst);
   }
+  // A function's closing brace is no statement: after its last statement (a `return` jumps to the epilogue) the
+  // thread goes on into its caller.
+  for (const [a, l] of [...table]) if (functionEnds().has(l)) table.delete(a);
   const tablePath = join(outDir, 'breakpoints.txt');
   writeFileSync(tablePath, [...table].map(([a, l]) => `${a.toString(16)} ${l}`).join('\n') + '\n');
   return [bin, tablePath];
@@ -112,7 +114,7 @@ function functionEnds(): Set<number> {
 }
 
 /** A schedule: the contract's steps, plus `cstep` (step until the digest changes, or a block, the end, a panic). */
-export type Op = Step | { cstep: string };
+export type Op = Step | { cstep: string } | { runto: string; line: number };
 
 /** The engine running csteps; the digest's `step` counts ops. */
 export class EngineStepper {
@@ -127,6 +129,19 @@ export class EngineStepper {
   }
   /** Apply one op; null, or why it is impossible. `line`: what a cstep is attributed to. */
   apply(op: Op): { refused: string | null; line: number | null } {
+    if ('runto' in op) {
+      const th = this.e.k.thread(op.runto);
+      if (!th || th.status !== 'ready') return { refused: `cannot step ${op.runto}`, line: null };
+      for (let i = 0; i < 1_000_000; i++) {
+        const r = this.e.apply({ step: op.runto });
+        if (r !== null) throw new Error(`engine refused a step of ready ${op.runto}: ${r}`);
+        const t = this.e.k.thread(op.runto)!;
+        if (t.status !== 'ready' || this.e.k.s.panic || t.line === op.line) break;
+      }
+      this.e.renumber(++this.applied);
+      // where it stands now
+      return { refused: null, line: this.lineOf(op.runto) };
+    }
     if (!('cstep' in op)) {
       const r = this.e.apply(op);
       if (r === null) this.e.renumber(++this.applied);
@@ -165,6 +180,7 @@ export interface StepComparison {
 
 function opLine(op: Op): string {
   if ('cstep' in op) return `cstep ${op.cstep}`;
+  if ('runto' in op) return `runto ${op.runto} ${op.line}`;
   return toLines({ vnodes: [], steps: [op] })
     .split('\n')
     .filter((l) => l && l !== 'go' && !l.startsWith('phys'))[0]!;
@@ -197,9 +213,9 @@ export function compareOps(bin: string, table: string, setup: Setup, ops: Op[]):
   // statement) is not compared, only that it ended.
   const end = (l: string | undefined, i: number): string | undefined => {
     const op = applied[i - 1];
-    if (l === undefined || !op || !('cstep' in op) || !l.startsWith('#line')) return l;
+    if (l === undefined || !op || !('cstep' in op || 'runto' in op) || !l.startsWith('#line')) return l;
     const d = JSON.parse(l.slice(l.indexOf('{'))) as { threads: { id: string; status: string }[] };
-    return d.threads.find((t) => t.id === op.cstep)?.status === 'done' ? l.replace(/^#line \d+/, '#line end') : l;
+    return d.threads.find((t) => t.id === ('cstep' in op ? op.cstep : op.runto))?.status === 'done' ? l.replace(/^#line \d+/, '#line end') : l;
   };
   for (let i = 0; i < eng.length; i++) eng[i] = end(eng[i], i)!;
   for (let i = 0; i < c.length; i++) c[i] = end(c[i], i)!;
@@ -254,7 +270,16 @@ export function randomOps(seed: number, disciplined: boolean, length: number, bi
   for (let i = 0; i < length && !es.e.k.s.panic; i++) {
     const step = chooseStep(es.e, caller, randomChoice(rand));
     const id = 'run' in step ? step.run : 'step' in step ? step.step : null;
-    const op: Op = id === null ? step : rand() < 0.85 ? { cstep: id } : { run: id };
+    const reached = [...es.e.linesReached];
+    const p = rand();
+    const op: Op =
+      id === null
+        ? step
+        : p < 0.6
+          ? { cstep: id }
+          : p < 0.85 && reached.length > 0
+            ? { runto: id, line: reached[Math.floor(rand() * reached.length)]! }
+            : { run: id };
     if (es.apply(op).refused !== null) continue;
     if (!('cstep' in op)) caller.accepted(es.e, op);
     ops.push(op);
@@ -315,6 +340,7 @@ function main(argv: string[]): number {
     }
   }
   for (let i = 0; i < random; i++) {
+    if (process.env.CDIFF_STEP_ONLY && Number(process.env.CDIFF_STEP_ONLY) !== seed + i) continue;
     const [setup, ops] = randomOps(seed + i, i % 2 === 0, length, big);
     report(`random seed ${seed + i} ${i % 2 === 0 ? 'disciplined' : 'chaotic'}`, setup, ops);
   }

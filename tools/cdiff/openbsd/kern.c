@@ -334,6 +334,17 @@ void wakeup(const volatile void *ident)
 	}
 }
 
+void NET_LOCK(void) {}
+void NET_UNLOCK(void) {}
+void KERNEL_LOCK(void) {}
+void KERNEL_UNLOCK(void) {}
+void KERNEL_ASSERT_LOCKED(void) {}
+void UVM_PAGE_OWN(struct vm_page *pg, const char *tag)
+{
+	(void)pg;
+	(void)tag;
+}
+
 /* the page-queue mutex */
 static struct kthread *pageq_owner;
 
@@ -1359,6 +1370,19 @@ int main(int argc, char **argv)
 			int attr = t->line;
 			step1(t);
 			outf("#line %d\n", attr);
+			digest(step++);
+		} else if (strcmp(w[0], "runto") == 0 && n == 3) {
+			/* step T until it stands at seed line L (after one step at least), blocks, ends or panics */
+			struct kthread *t = find_thread(w[1]);
+			if (!t || t->status != TS_READY)
+				die("cannot step", w[1]);
+			int l = (int)strtoll(w[2], NULL, 10);
+			for (int i = 0; i < 1000000; i++) {
+				step1(t);
+				if (t->status != TS_READY || panicked || t->line == l)
+					break;
+			}
+			outf("#line %d\n", t->line);
 			digest(step++);
 		} else if (strcmp(w[0], "cstep") == 0 && n == 2) {
 			cstep(w[1], step);
