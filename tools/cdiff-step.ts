@@ -8,10 +8,15 @@
  *
  *   npx tsx tools/cdiff-step.ts --library            every OpenBSD library scenario, each `run` and `step` as csteps
  *   npx tsx tools/cdiff-step.ts --random N [--seed S] [--length L] [--big]   random schedules of csteps
- *   --verbose                                        print every difference in full, and the scenario
+ *   --only FILE.json                                 one scenario, runs as csteps
+ *   --verbose                                        print every difference in full, and the ops
+ * Environment: CDIFF_STEP_ONLY=S runs only random seed S; CDIFF_STEP_DUMP=PREFIX writes both sides' lines to
+ * PREFIX.engine and PREFIX.c.
+ *
+ * Exit 0 when everything compared equal, 1 when something differed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,7 +55,7 @@ export function buildCdiffStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-${p
   for (const l of dump.stdout.split('\n')) {
     const m = /^uvm_vnode\.c\s+(\d+)\s+(0x[0-9a-f]+)\b/.exec(l);
     if (m) seedEnd = Math.max(seedEnd, Number(m[2]));
-    if (m) rows.push([Number(m[2]), Number(m[1])]);
+    if (m) rows.push([Number(m[2]), statementStart(Number(m[1]))]);
   }
   rows.sort((a, b) => a[0] - b[0]);
   // One breakpoint per run of rows of one line (in address order), at the run's first address.
@@ -111,6 +116,44 @@ function functionEnds(): Set<number> {
       if (l.trimEnd() === '}') ends!.add(i + 1);
     });
   return ends;
+}
+
+let starts: number[] | null = null;
+/**
+ * The first line of the statement each seed line belongs to: a line begun inside an open parenthesis (a `for`
+ * header's condition and increment, a call's arguments on the next line) continues the statement above, which
+ * is where the engine tags it.
+ */
+export function statementStart(line: number): number {
+  if (!starts) {
+    starts = [0];
+    let depth = 0;
+    let comment = false;
+    let start = 0;
+    readFileSync(seedPath()!, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        if (depth === 0) start = i + 1;
+        starts!.push(start);
+        for (let j = 0; j < text.length; j++) {
+          const two = text.slice(j, j + 2);
+          if (comment) {
+            if (two === '*/') {
+              comment = false;
+              j++;
+            }
+          } else if (two === '/*') {
+            comment = true;
+            j++;
+          } else if (text[j] === '"' || text[j] === "'") {
+            const q = text[j];
+            for (j++; j < text.length && text[j] !== q; j++) if (text[j] === '\\') j++;
+          } else if (text[j] === '(') depth++;
+          else if (text[j] === ')') depth--;
+        }
+      });
+  }
+  return starts[line] ?? line;
 }
 
 /** A schedule: the contract's steps, plus `cstep` (step until the digest changes, or a block, the end, a panic). */
@@ -215,7 +258,9 @@ export function compareOps(bin: string, table: string, setup: Setup, ops: Op[]):
     const op = applied[i - 1];
     if (l === undefined || !op || !('cstep' in op || 'runto' in op) || !l.startsWith('#line')) return l;
     const d = JSON.parse(l.slice(l.indexOf('{'))) as { threads: { id: string; status: string }[] };
-    return d.threads.find((t) => t.id === ('cstep' in op ? op.cstep : op.runto))?.status === 'done' ? l.replace(/^#line \d+/, '#line end') : l;
+    return d.threads.find((t) => t.id === ('cstep' in op ? op.cstep : op.runto))?.status === 'done'
+      ? l.replace(/^#line \d+/, '#line end')
+      : l;
   };
   for (let i = 0; i < eng.length; i++) eng[i] = end(eng[i], i)!;
   for (let i = 0; i < c.length; i++) c[i] = end(c[i], i)!;
@@ -281,10 +326,22 @@ export function randomOps(seed: number, disciplined: boolean, length: number, bi
             ? { runto: id, line: reached[Math.floor(rand() * reached.length)]! }
             : { run: id };
     if (es.apply(op).refused !== null) continue;
-    if (!('cstep' in op)) caller.accepted(es.e, op);
+    if (!('cstep' in op) && !('runto' in op)) caller.accepted(es.e, op);
     ops.push(op);
   }
   return [setup, ops];
+}
+
+/** Every OpenBSD scenario of the library, `step` steps or not. */
+export function openbsdLibrary(): { file: string; scenario: Scenario }[] {
+  const dir = join(REPO, 'scenarios');
+  const out: { file: string; scenario: Scenario }[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json')) continue;
+    const p = parseScenario(readFileSync(join(dir, f), 'utf8'));
+    if (p.ok && p.scenario.pager === 'openbsd') out.push({ file: `scenarios/${f}`, scenario: p.scenario });
+  }
+  return out;
 }
 
 function main(argv: string[]): number {
@@ -308,7 +365,8 @@ function main(argv: string[]): number {
       return 2;
     }
   }
-  const [bin, table] = buildCdiffStep();
+  const outDir = join(tmpdir(), `pager-lab-cdiff-step-${process.pid}`);
+  const [bin, table] = buildCdiffStep(outDir);
   let equal = 0;
   let differ = 0;
   const report = (name: string, setup: Setup, ops: Op[]) => {
@@ -330,21 +388,14 @@ function main(argv: string[]): number {
     const p = parseScenario(readFileSync(argv[only + 1]!, 'utf8'));
     if (p.ok) report(argv[only + 1]!, p.scenario, libraryOps(p.scenario, true));
   }
-  if (library) {
-    const dir = join(REPO, 'scenarios');
-    for (const f of readdirSync(dir).sort()) {
-      if (!f.endsWith('.json')) continue;
-      const p = parseScenario(readFileSync(join(dir, f), 'utf8'));
-      if (!p.ok || p.scenario.pager !== 'openbsd') continue;
-      report(`${f} (runs as csteps)`, p.scenario, libraryOps(p.scenario, true));
-    }
-  }
+  if (library) for (const { file, scenario } of openbsdLibrary()) report(file, scenario, libraryOps(scenario, true));
   for (let i = 0; i < random; i++) {
     if (process.env.CDIFF_STEP_ONLY && Number(process.env.CDIFF_STEP_ONLY) !== seed + i) continue;
     const [setup, ops] = randomOps(seed + i, i % 2 === 0, length, big);
     report(`random seed ${seed + i} ${i % 2 === 0 ? 'disciplined' : 'chaotic'}`, setup, ops);
   }
   process.stdout.write(`${equal} equal, ${differ} differ\n`);
+  rmSync(outDir, { recursive: true, force: true });
   return differ === 0 ? 0 : 1;
 }
 

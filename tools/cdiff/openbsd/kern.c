@@ -1245,11 +1245,18 @@ static void run(const char *id)
 /* `step`: run `t` to the next seed statement (a line table row), a block, or its end. */
 static void step1(struct kthread *t)
 {
+	/*
+	 * gcc may give one statement two rows apart (an if-branch's jump to a `continue` row, then the `continue`):
+	 * a stop at the line the thread already stood at is the same statement, and it goes on.
+	 */
+	int from = t->line;
 	cur = t;
 	stepper_stepping = 1;
-	stepper_stopped = 0;
-	stepper_passed = 0;
-	coro_resume(t->co);
+	do {
+		stepper_stopped = 0;
+		stepper_passed = 0;
+		coro_resume(t->co);
+	} while (stepper_stopped && stepper_line == from && from != 0 && t->status == TS_READY && !panicked);
 	stepper_stepping = 0;
 	cur = NULL;
 	if (stepper_passed)
