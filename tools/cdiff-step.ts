@@ -25,7 +25,7 @@ import { chooseStep, prng, randomCaller, randomChoice } from '../src/engine/expl
 import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
-import { randomSchedule, REPO, seedPath, toLines } from './cdiff';
+import { C_CHECKS, HARNESS_C, randomSchedule, REPO, seedPath, toLines } from './cdiff';
 
 const CDIR = join(dirname(fileURLToPath(import.meta.url)), 'cdiff', 'openbsd');
 
@@ -39,10 +39,8 @@ export function buildCdiffStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-${p
   const o = (n: string) => join(outDir, n);
   const steps: string[][] = [
     [...common, '-O0', '-I', join(CDIR, 'include'), '-include', join(CDIR, 'kern.h'), '-c', seed, '-o', o('seed.o')],
-    [...common, '-O1', '-c', join(CDIR, 'kern.c'), '-o', o('kern.o')],
-    [...common, '-O1', '-c', join(CDIR, 'coro.c'), '-o', o('coro.o')],
-    [...common, '-O1', '-c', join(CDIR, 'stepper.c'), '-o', o('stepper.o')],
-    ['-no-pie', '-o', bin, o('seed.o'), o('kern.o'), o('coro.o'), o('stepper.o')],
+    ...HARNESS_C.map((f) => [...common, ...C_CHECKS, '-O1', '-c', join(CDIR, f), '-o', o(f.replace(/\.c$/, '.o'))]),
+    ['-no-pie', '-o', bin, o('seed.o'), ...HARNESS_C.map((f) => o(f.replace(/\.c$/, '.o')))],
   ];
   for (const args of steps) {
     const r = spawnSync('gcc', args, { encoding: 'utf8' });

@@ -45,6 +45,26 @@ export function seedPath(): string | null {
   return findSeed('uvm_vnode.c');
 }
 
+/**
+ * The fake kernel's files, by subject (docs/cdiff.md): kern.c (output, threads, panic), sleep.c, pages.c, pager.c,
+ * vfs.c, callers.c, digest.c, input.c; coro.c (coroutines) and stepper.c (the step harness's breakpoints, unarmed
+ * without a table) use the host's headers.
+ */
+export const HARNESS_C = [
+  'kern.c',
+  'sleep.c',
+  'pages.c',
+  'pager.c',
+  'vfs.c',
+  'callers.c',
+  'digest.c',
+  'input.c',
+  'coro.c',
+  'stepper.c',
+];
+/** The harness files call each other through harness.h: a missing declaration is an error, not a guess. */
+export const C_CHECKS = ['-Werror=implicit-function-declaration', '-Werror=implicit-int'];
+
 /** Compile the seed and the fake kernel; the binary's path. Throws with gcc's output on failure. */
 export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pid}`)): string {
   const seed = seedPath();
@@ -54,6 +74,7 @@ export function buildCdiff(outDir = join(tmpdir(), `pager-lab-cdiff-${process.pi
     kernel: CDIR,
     bin: join(outDir, 'uvn-cdiff'),
     flags: ['-O1', '-g', '-w', '-fno-strict-aliasing'],
+    kernelFlags: C_CHECKS,
   });
 }
 
