@@ -43,6 +43,8 @@ export interface HarnessBuild {
   flags: string[];
   seedFlags?: string[];
   kernelFlags?: string[];
+  /** gcc flags for the link only. */
+  linkFlags?: string[];
 }
 
 /** Compile the seed and the fake kernel and link them; the binary's path. Throws with gcc's output on failure. */
@@ -66,7 +68,7 @@ export function buildHarness(b: HarnessBuild): string {
       objects.push(obj);
       gcc([...b.flags, ...unitFlags, '-c', src, '-o', obj]);
     }
-    gcc(['-o', b.bin, ...objects]);
+    gcc([...(b.linkFlags ?? []), '-o', b.bin, ...objects]);
   } finally {
     for (const o of objects) rmSync(o, { force: true });
   }

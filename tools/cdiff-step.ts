@@ -16,7 +16,7 @@
  * Exit 0 when everything compared equal, 1 when something differed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +25,8 @@ import { chooseStep, prng, randomCaller, randomChoice } from '../src/engine/expl
 import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Setup, Step } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
-import { C_CHECKS, HARNESS_C, randomSchedule, REPO, seedPath, toLines } from './cdiff';
+import { C_CHECKS, randomSchedule, REPO, seedPath, toLines } from './cdiff';
+import { buildHarness } from './cdiff-common';
 
 const CDIR = join(dirname(fileURLToPath(import.meta.url)), 'cdiff', 'openbsd');
 
@@ -33,19 +34,16 @@ const CDIR = join(dirname(fileURLToPath(import.meta.url)), 'cdiff', 'openbsd');
 export function buildCdiffStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-${process.pid}`)): [string, string] {
   const seed = seedPath();
   if (!seed) throw new Error('seeds/uvm_vnode.c not found (set PAGER_LAB_SEEDS)');
-  mkdirSync(outDir, { recursive: true });
-  const bin = join(outDir, 'uvn-cdiff-step');
-  const common = ['-g', '-w', '-fno-strict-aliasing', '-fno-pie'];
-  const o = (n: string) => join(outDir, n);
-  const steps: string[][] = [
-    [...common, '-O0', '-I', join(CDIR, 'include'), '-include', join(CDIR, 'kern.h'), '-c', seed, '-o', o('seed.o')],
-    ...HARNESS_C.map((f) => [...common, ...C_CHECKS, '-O1', '-c', join(CDIR, f), '-o', o(f.replace(/\.c$/, '.o'))]),
-    ['-no-pie', '-o', bin, o('seed.o'), ...HARNESS_C.map((f) => o(f.replace(/\.c$/, '.o')))],
-  ];
-  for (const args of steps) {
-    const r = spawnSync('gcc', args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc ${args.join(' ')}\n${r.stderr}`);
-  }
+  // The seed at -O0, so that every statement keeps its own rows in the line table; the fake kernel as the run harness.
+  const bin = buildHarness({
+    seed,
+    kernel: CDIR,
+    bin: join(outDir, 'uvn-cdiff-step'),
+    flags: ['-g', '-w', '-fno-strict-aliasing', '-fno-pie'],
+    seedFlags: ['-O0'],
+    kernelFlags: [...C_CHECKS, '-O1'],
+    linkFlags: ['-no-pie'],
+  });
   const dump = spawnSync('objdump', ['--dwarf=decodedline', bin], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (dump.status !== 0) throw new Error(`objdump: ${dump.stderr}`);
   const rows: [number, number][] = [];

@@ -45,23 +45,6 @@ export function seedPath(): string | null {
   return findSeed('uvm_vnode.c');
 }
 
-/**
- * The fake kernel's files, by subject (docs/cdiff.md): kern.c (output, threads, panic), sleep.c, pages.c, pager.c,
- * vfs.c, callers.c, digest.c, input.c; coro.c (coroutines) and stepper.c (the step harness's breakpoints, unarmed
- * without a table) use the host's headers.
- */
-export const HARNESS_C = [
-  'kern.c',
-  'sleep.c',
-  'pages.c',
-  'pager.c',
-  'vfs.c',
-  'callers.c',
-  'digest.c',
-  'input.c',
-  'coro.c',
-  'stepper.c',
-];
 /** The harness files call each other through harness.h: a missing declaration is an error, not a guess. */
 export const C_CHECKS = ['-Werror=implicit-function-declaration', '-Werror=implicit-int'];
 
