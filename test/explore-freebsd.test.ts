@@ -237,3 +237,33 @@ describe('explore on FreeBSD', () => {
     expect(r.findings.map((f) => `${f.kind}: ${f.message}`)).toEqual([]);
   });
 });
+
+describe("a finding's scenario replays in the runner", () => {
+  it('leaves out a spawn refused at boot that the schedule never made (a fault on a mapping not yet mapped)', () => {
+    // The fault's and the munmap's mapping is not a finished mmap at boot, so their spawns are deferred; a path
+    // where the vrele and the vnode_create_vobject panic before the mmap runs never spawns them. The finding's
+    // scenario must not list them among the boot spawns: the runner (and the C harness) would refuse them
+    // there. (With one such spawn, minimise drops it; with two, dropping either leaves the other refused.)
+    const scenario = {
+      format: 'pager-scenario/1',
+      pager: 'freebsd',
+      vnodes: [{ name: 'vn1', size: 8192 }],
+      steps: [
+        { spawn: 't1', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+        { spawn: 't2', call: 'mmap', args: { vnode: 'vn1', prot: 'r', shared: true, length: 8192 } },
+        { spawn: 't3', call: 'fault', args: { mapping: 't2', offset: 0, access: 'read' } },
+        { spawn: 't4', call: 'munmap', args: { mapping: 't2' } },
+        { spawn: 't5', call: 'vrele', args: { vnode: 'vn1' } },
+      ],
+    } as Scenario;
+    const r = explore(scenario, { maxSchedules: 2000 });
+    const panic = r.findings.find((f) => f.message === 'vnode_pager_alloc: no vnode reference');
+    expect(panic).toBeDefined();
+    for (const f of r.findings) {
+      const e = new PagerEngine(setupOf(f.scenario));
+      const refused = f.scenario.steps.map((s) => e.apply(s)).filter((x) => x !== null);
+      expect(refused, `${f.kind} ${f.message}: ${JSON.stringify(f.scenario.steps)}`).toEqual([]);
+      expect(findingsAt(e.k, e.model, setupOf(f.scenario)).some((x) => x.kind === f.kind && x.message === f.message)).toBe(true);
+    }
+  });
+});

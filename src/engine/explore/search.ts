@@ -405,7 +405,7 @@ class Search {
   }
 
   private report(f: { kind: FindingKind; message: string; schedule: Step[] }): ExploreFinding {
-    const full = [...this.spawnsBefore(f.schedule), ...f.schedule];
+    const full = [...this.spawnsBefore(), ...f.schedule];
     const steps = this.options.minimise === false ? full : minimise(this.setup, full, f.kind, f.message);
     const title = `Found by explore: ${f.kind}: ${f.message}`.slice(0, 400);
     return {
@@ -417,10 +417,13 @@ class Search {
     };
   }
 
-  /** The spawns applied at boot (those not deferred into the schedule). */
-  private spawnsBefore(schedule: readonly Step[]): SpawnStep[] {
-    const later = new Set(schedule.filter((s): s is SpawnStep => 'spawn' in s).map((s) => s.spawn));
-    return this.spawns.filter((s) => !later.has(s.spawn));
+  /**
+   * The spawns applied at boot: not those deferred (refused at boot), which are in the schedule where they
+   * happened, or nowhere when they never did (listed at boot, the runner would refuse them).
+   */
+  private spawnsBefore(): SpawnStep[] {
+    const deferred = new Set(new TrackedEngine(this.setup, this.spawns, { track: false }).deferred);
+    return this.spawns.filter((s) => !deferred.has(s));
   }
 }
 
