@@ -263,7 +263,9 @@ describe("a finding's scenario replays in the runner", () => {
       const e = new PagerEngine(setupOf(f.scenario));
       const refused = f.scenario.steps.map((s) => e.apply(s)).filter((x) => x !== null);
       expect(refused, `${f.kind} ${f.message}: ${JSON.stringify(f.scenario.steps)}`).toEqual([]);
-      expect(findingsAt(e.k, e.model, setupOf(f.scenario)).some((x) => x.kind === f.kind && x.message === f.message)).toBe(true);
+      expect(
+        findingsAt(e.k, e.model, setupOf(f.scenario)).some((x) => x.kind === f.kind && x.message === f.message),
+      ).toBe(true);
     }
   });
 });
