@@ -165,6 +165,8 @@ export interface Comparison {
   diff: Difference | null;
   /** The C harness failed (exit code, stderr). */
   cError: string | null;
+  /** The C's digest lines (the first is the initial state), for who reads values out of them. */
+  cLines?: string[];
 }
 
 /**
@@ -185,9 +187,9 @@ export function compareWithHarness(bin: string, s: Scenario, toLines: (s: Scenar
     // Equal values written differently (key order, number format): the text differs, no field does.
     const d = firstDiff(ja, jb) ?? { field: '(text)', engine: a, c: b };
     const diff = { step: i - 1, ...d, engineLine: a ?? '(none)', cLine: b ?? '(none)' };
-    return { equal: false, digests: i, cutAt: eng.cutAt, diff, cError: c.error };
+    return { equal: false, digests: i, cutAt: eng.cutAt, diff, cError: c.error, cLines: c.lines };
   }
-  return { equal: c.error === null, digests: n, cutAt: eng.cutAt, diff: null, cError: c.error };
+  return { equal: c.error === null, digests: n, cutAt: eng.cutAt, diff: null, cError: c.error, cLines: c.lines };
 }
 
 /** One report line (and, `verbose`, both digest lines) for a comparison. */

@@ -86,13 +86,18 @@ function choose(rng: Prng, candidates: readonly Candidate[], n: number): Candida
   return picked.sort((a, b) => a.c.step - b.c.step || a.i - b.i).map((x) => x.c);
 }
 
-function answerAt(play: Play, c: Candidate): ExerciseQuestion {
-  let v: unknown = play.digests[c.step];
-  for (const part of c.path.split(/\.|(?=\[)/)) {
+/** The value at an exercise's index path (`vnodes[0].uvn.pages[1].flags`) in a digest: how an answer is read. */
+export function valueAtPath(digest: unknown, path: string): unknown {
+  let v: unknown = digest;
+  for (const part of path.split(/\.|(?=\[)/)) {
     const m = /^\[(\d+)\]$/.exec(part);
     v = m ? (v as unknown[])[Number(m[1])] : (v as Record<string, unknown>)[part];
   }
-  return { ask: c.ask, step: c.step, path: c.path, answer: v };
+  return v;
+}
+
+function answerAt(play: Play, c: Candidate): ExerciseQuestion {
+  return { ask: c.ask, step: c.step, path: c.path, answer: valueAtPath(play.digests[c.step], c.path) };
 }
 
 function makeState(rng: Prng): { play: Play; title: string; candidates: Candidate[]; n: number } | null {
