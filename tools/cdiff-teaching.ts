@@ -4,13 +4,15 @@
  * again from the digests of the seed C (tools/cdiff.ts for OpenBSD, tools/cdiff-freebsd.ts for FreeBSD),
  * at `run` granularity (a `step` becomes a `run` on both sides).
  *
- *   npx tsx tools/cdiff-teaching.ts [--exercises N] [--challenges] [--lessons] [--explore [--max-schedules M]]
+ *   npx tsx tools/cdiff-teaching.ts [--exercises N [--from S]] [--challenges] [--lessons]
+ *                                   [--explore [--max-schedules M]]
  *
- * - exercises: seeds 0..N-1 of every kind; engine vs C digests, and every question's answer (the value
- *   the tutor checks a learner against) read out of the C's digest at the question's step;
+ * - exercises: seeds S..S+N-1 (S defaults to 0) of every kind; engine vs C digests, and every question's
+ *   answer (the value the tutor checks a learner against) read out of the C's digest at the question's step;
  * - challenges: every challenge's fixture solutions (right and wrong), engine vs C, and the grader's
  *   verdict (the goal judged after every step) from the C's digests;
- * - lessons: every lesson's scenario, engine vs C, and every path question's answer from the C's digest;
+ * - lessons: every lesson's scenario, engine vs C, and every path question's answer from the C's digest
+ *   (those asked before the lesson's first `step` step: after it, the C runs another schedule);
  * - explore: the explorer on every library scenario, each finding's schedule replayed in the C, which must
  *   show the same panic, the same hang (every thread blocked, nothing in flight, the same waits) or the
  *   same final state (a leak). Findings with `step` steps cannot be replayed and are counted apart.
@@ -182,13 +184,16 @@ export function checkLessons(bins: Bins): Tally {
       continue;
     }
     const hasStep = s.steps.some((x) => 'step' in x);
+    // Up to the first `step` step, the scenario with its `step`s turned into `run`s is the lesson's own.
+    const firstStep = hasStep ? s.steps.findIndex((x) => 'step' in x) : s.steps.length;
     const r = compareAny(bins, s);
     compared(t, `lesson ${f}${hasStep ? ' (step as run)' : ''}`, r);
     for (const scene of parsed.lesson.scenes) {
       const q = scene.question;
       if (!q || q.source.kind !== 'path') continue;
-      // A question's step counts the lesson's own steps: with `step`s turned into `run`s, it means another state.
-      if (hasStep) {
+      // A question's step counts the lesson's own steps: from the first `step` on, once turned into a `run`,
+      // it means another state.
+      if (q.at >= firstStep) {
         t.skipped++;
         continue;
       }
