@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasGcc, seedPath } from '../tools/cdiff';
-import { buildCdiffStep, compareOps, libraryOps, openbsdLibrary, randomOps } from '../tools/cdiff-step';
+import type { Setup } from '../src/protocol/scenario';
+import { buildCdiffStep, compareOps, libraryOps, openbsdLibrary, randomOps, type Op } from '../tools/cdiff-step';
 
 const x86 = process.arch === 'x64' && process.platform === 'linux';
 const skipReason = !hasGcc()
@@ -54,4 +55,28 @@ describe.skipIf(skipReason !== null)('engine vs the seed C (OpenBSD, statement g
     expect(diffs).toEqual([]);
     expect(ops).toBeGreaterThan(5000);
   }, 90_000);
+  it('the uvn_wlist double insert: the sync laps the cycle, uo_refs 4, 5, 6... at line 1491 (docs/cdiff/wlist-double-insert.json)', () => {
+    const setup: Setup = {
+      pager: 'openbsd',
+      machine: { physPages: 8 },
+      vnodes: [{ name: 'vn1', size: 4096, type: 'VREG', mount: 'm1', usecount: 1, vtext: false }],
+    };
+    const ops: Op[] = [
+      { spawn: 't0', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'r' } },
+      { run: 't0' },
+      { spawn: 't1', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
+      { spawn: 't2', call: 'uvn_attach', args: { vnode: 'vn1', prot: 'rw' } },
+      // Both past the test at line 175, neither at 179 yet: both insert.
+      { runto: 't1', line: 177 },
+      { runto: 't2', line: 177 },
+      { run: 't1' },
+      { run: 't2' },
+      { spawn: 't3', call: 'uvm_vnp_sync', args: { mount: 'm1' } },
+      ...Array.from({ length: 10 }, (): Op => ({ cstep: 't3' })),
+    ];
+    const c = compareOps(bin, table, setup, ops);
+    expect(c.ops).toBe(ops.length);
+    expect(c.cError).toBeNull();
+    expect(c.equal ? '' : `op ${c.at}\n  engine: ${c.engine}\n  C:      ${c.c}`).toBe('');
+  }, 60_000);
 });
