@@ -9,8 +9,8 @@ import type { Setup, Step } from '../protocol/scenario';
 import { cloneData } from './kernel/clone';
 import { finishRequest, outcomeOf } from './kernel/disk';
 import type { Kernel } from './kernel/kernel';
-import { dropFrames, setStepping } from './kernel/sched';
-import { BLOCK, newThread, PANIC, type Effect, type KernelState, type KThread, type Proc } from './kernel/types';
+import { dropFrames, setStepping, takeSpinReason } from './kernel/sched';
+import { BLOCK, newThread, PANIC, SPIN, type Effect, type KernelState, type KThread, type Proc } from './kernel/types';
 import type { CallResult, Digest, PagerModel } from './model';
 import { pagerModel } from './registry';
 
@@ -105,6 +105,11 @@ export class PagerEngine {
    * unbusying a page a fault sleeps on). Empty for any other step.
    */
   woken: readonly string[] = NO_THREADS;
+  /**
+   * The last applied step was a `run` stopped because its thread would loop for ever without blocking (see
+   * sched.ts `loopsForEver`): which thread, the line it stands at, why. Null for any other step.
+   */
+  spun: { thread: string; line: number | null; why: string } | null = null;
   /** The kernel as booted, without the explorer's access log: what the step's own code did not read. */
   private readonly plain: Kernel;
   private lastLine = 0;
@@ -124,6 +129,8 @@ export class PagerEngine {
     const trail = this.trail;
     const omitted = this.trailOmitted;
     const woken = this.woken;
+    const spun = this.spun;
+    this.spun = null;
     this.trail = [];
     this.trailOmitted = 0;
     this.lastLine = 0;
@@ -142,6 +149,7 @@ export class PagerEngine {
       this.trail = trail;
       this.trailOmitted = omitted;
       this.woken = woken;
+      this.spun = spun;
     }
     return refusal;
   }
@@ -192,6 +200,11 @@ export class PagerEngine {
       }
       const effect = r.value;
       if (effect === BLOCK || effect === PANIC) return null;
+      if (effect === SPIN) {
+        // A run that would never end: it stops here, the thread ready at the line it stands at.
+        this.spun = { thread: id, line: th.line, why: takeSpinReason() };
+        return null;
+      }
       this.mark(th, effect);
       if (mode === 'step' && ++markers >= 1) return null;
     }

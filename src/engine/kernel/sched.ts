@@ -6,7 +6,7 @@
  */
 import type { Kernel } from './kernel';
 import { lockRelease } from './locks';
-import { BLOCK, PANIC, type KThread, type Proc } from './types';
+import { BLOCK, PANIC, SPIN, type KThread, type Proc } from './types';
 
 /** Stop the whole kernel: every later step is refused. The thread stays "ready". */
 export function* panic(k: Kernel, th: KThread, message: string): Proc<never> {
@@ -158,6 +158,29 @@ export function setStepping(th: KThread, on: boolean): void {
 /** Whether `th` is being stepped: every statement must then be its own stop. */
 export function isStepping(th: KThread): boolean {
   return stepping === th;
+}
+
+/** Why the thread that last yielded SPIN loops for ever (read once by the engine). */
+let spinWhy: string | null = null;
+
+/**
+ * The thread stands at a statement from which, in a `run`, it would loop for ever without blocking (no other
+ * thread runs during a run, so nothing can end the loop): the run stops here, the thread ready at this
+ * statement, as if it had been stepped up to it; `why` says what the lab tells. A `step` runs on: every
+ * statement of every lap stays its own stop. The model calls it right after the statement's line, before
+ * running it: `yield 1469; if (...) yield* loopsForEver(th, '...');`.
+ */
+export function* loopsForEver(th: KThread, why: string): Proc {
+  if (isStepping(th)) return;
+  spinWhy = why;
+  yield SPIN;
+}
+
+/** The reason the last SPIN gave, cleared. */
+export function takeSpinReason(): string {
+  const why = spinWhy ?? 'it loops for ever';
+  spinWhy = null;
+  return why;
 }
 
 /** A C local's value as the locals pane shows it. */

@@ -112,11 +112,14 @@ export interface KernelState<P = unknown, V extends Vnode = Vnode> {
  * What a modelled function yields to the scheduler:
  * a positive number is the seed line it is about to run; a string is a
  * statement of the caller outside the seed; BLOCK means the thread has just
- * blocked (its status says on what); PANIC means the kernel has stopped.
+ * blocked (its status says on what); PANIC means the kernel has stopped; SPIN means the thread, in a `run`,
+ * loops for ever without blocking from where it stands (sched.ts `loopsForEver`): the run stops there, the
+ * thread still ready.
  */
 export type Effect = number | string;
 export const BLOCK = 0;
 export const PANIC = -1;
+export const SPIN = -2;
 
 export type Proc<T = void> = Generator<Effect, T, void>;
 

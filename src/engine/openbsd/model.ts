@@ -28,7 +28,16 @@ function boot(setup: Setup): UvmKernel {
       vflag: v.vtext ? VTEXT : 0,
       state: usecount > 0 ? 'active' : 'free',
       size: v.size,
-      uvn: { flags: 0, refs: 0, size: 0, nio: 0, npages: 0, offsets: [], pageAt: {} },
+      uvn: {
+        flags: 0,
+        refs: 0,
+        size: 0,
+        nio: 0,
+        npages: 0,
+        offsets: [],
+        pageAt: {},
+        u_wlist: { le_next: null, le_prev: null },
+      },
     };
   });
   // A loop, not Object.fromEntries over a mapped list: the explorer boots a kernel per schedule.
@@ -47,7 +56,7 @@ function boot(setup: Setup): UvmKernel {
       pages: {},
       activeQueue: [],
       inactiveQueue: [],
-      wlist: [],
+      wlist: { lh_first: null },
       syncq: [],
       statics: {},
       opens,

@@ -38,6 +38,21 @@ export interface Uvn {
   offsets: number[];
   /** offset -> page id. */
   pageAt: Record<number, number>;
+  /** u_wlist: the uvn's LIST_ENTRY on uvn_wlist (wlist.ts). */
+  u_wlist: ListEntry;
+}
+
+/** DIAGNOSTIC's _Q_INVALIDATE: `(void *)-1` in a removed element's links. */
+export const Q_INVALID = -1;
+/** The address of uvn_wlist's `lh_first`, as a le_prev holds it (no vnode name has a `&`). */
+export const WLIST_HEAD = '&uvn_wlist.lh_first';
+/** A pointer in uvn_wlist: a uvn (its vnode's name), NULL, or Q_INVALID; in a le_prev also WLIST_HEAD. */
+export type ListPtr = string | null | typeof Q_INVALID;
+
+/** queue.h's LIST_ENTRY: le_next the next uvn, le_prev the address of the pointer to this one. */
+export interface ListEntry {
+  le_next: ListPtr;
+  le_prev: ListPtr;
 }
 
 export interface UvmVnode extends Vnode {
@@ -53,8 +68,8 @@ export interface UvmState {
   pages: Record<number, Page>;
   activeQueue: number[];
   inactiveQueue: number[];
-  /** uvn_wlist, head first (vnode names). */
-  wlist: string[];
+  /** uvn_wlist: queue.h's LIST_HEAD, its links in each uvn's u_wlist (wlist.ts). */
+  wlist: { lh_first: ListPtr };
   /** uvn_sync_q, head first (vnode names). */
   syncq: string[];
   /** File-scope statics of the seed (a ratecheck's `lasttime`). */

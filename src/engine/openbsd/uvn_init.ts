@@ -8,7 +8,7 @@ import { UVN_SYNC_LOCK, type UvmState, type UvmVnode } from './state';
 
 export function uvn_init(s: KernelState<UvmState, UvmVnode>): void {
   // 120: LIST_INIT(&uvn_wlist);
-  s.pager.wlist = [];
+  s.pager.wlist.lh_first = null;
   // 122: rw_init_flags(&uvn_sync_lock, "uvnsync", RWL_IS_VNODE);
   s.locks[UVN_SYNC_LOCK] = { owner: null, count: 0, shared: [] };
 }

@@ -3,7 +3,7 @@
  * seeds/uvm_vnode.c lines 417-530 and 1336-1524. `yield N` marks seed line N.
  */
 import { lockRelease } from '../kernel/locks';
-import { locals, panic, traced, wakeup } from '../kernel/sched';
+import { locals, loopsForEver, panic, traced, wakeup } from '../kernel/sched';
 import type { KThread, Proc } from '../kernel/types';
 import {
   LK_EXCLUSIVE,
@@ -29,7 +29,7 @@ import { rw_enter, rw_exit, rwsleep_nsec } from './sync';
 import { uvn_detach } from './uvn_attach';
 import { uvn_flush } from './uvn_flush';
 import { v_mount, vn_lock, VOP_UNLOCK, vref } from './vfs';
-import { LIST_REMOVE } from './wlist';
+import { LIST_FIRST, LIST_NEXT, LIST_REMOVE } from './wlist';
 
 export const uvm_vnp_terminate = traced('uvm_vnp_terminate', function* (k: UvmKernel, th: KThread, vp: UvmVnode): Proc {
   const uvn = vp.uvn;
@@ -195,14 +195,24 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
 
   yield 1468;
   k.uvm.syncq = [];
-  // LIST_FOREACH follows the live list: line 1469 reads LIST_FIRST, then LIST_NEXT of the uvn before, when it
-  // runs (after the body), so a uvn another thread listed or unlisted meanwhile is seen as the C sees it.
-  let cur: string | undefined;
+  // LIST_FOREACH follows the live list (wlist.ts, queue.h's links): line 1469 reads LIST_FIRST, then LIST_NEXT
+  // of the uvn before, when it runs (after the body), so a uvn another thread listed or unlisted meanwhile is
+  // seen as the C sees it. A uvn inserted twice is its own le_next: the loop then never ends (see below).
+  let cur: string | null = null;
+  // The uvns this walk has visited: coming back to one, the list is a cycle.
+  const visited = new Set<string>();
   for (let first = true; ; first = false) {
     yield 1469;
-    cur = first ? k.uvm.wlist[0] : nextOnWlist(k, cur!);
-    uvnOf = cur === undefined ? null : k.vnode(cur);
-    if (cur === undefined) break;
+    // About to come back to a uvn this walk has visited: uvn_wlist is a cycle and, no other thread running in a
+    // `run` and the body never blocking, the loop never ends. A run stops here, the thread ready at line 1469,
+    // the statement not run yet (it reads the list again when resumed); a step goes on.
+    const again = first ? null : LIST_NEXT(k, cur!);
+    if (again !== null && visited.has(again))
+      yield* loopsForEver(th, `uvn_wlist is a cycle: LIST_NEXT comes back to ${again}'s uvn`);
+    cur = first ? LIST_FIRST(k) : LIST_NEXT(k, cur!);
+    uvnOf = cur === null ? null : k.vnode(cur);
+    if (cur === null) break;
+    visited.add(cur);
     const vp = k.vnode(cur);
     const uvn = vp.uvn;
     yield 1470;
@@ -257,11 +267,3 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
   lockRelease(k, UVN_SYNC_LOCK);
 });
 
-/**
- * LIST_NEXT of `cur` on uvn_wlist. A uvn taken off the list since has no next here and the walk ends; the C
- * would follow the link DIAGNOSTIC's LIST_REMOVE poisons (_Q_INVALIDATE), which no result here can show.
- */
-function nextOnWlist(k: UvmKernel, cur: string): string | undefined {
-  const i = k.uvm.wlist.indexOf(cur);
-  return i < 0 ? undefined : k.uvm.wlist[i + 1];
-}

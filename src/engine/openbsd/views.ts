@@ -10,6 +10,7 @@ import type { KThread } from '../kernel/types';
 import { PG_BUSY, PG_CLEAN, PG_FAKE, PG_INFO, PG_WANTED, UVN_FLAG_INFO, VTEXT } from './flags';
 import type { Page, UvmKernel } from './state';
 import { v_mount } from './vfs';
+import { onWlist } from './wlist';
 import { hex } from '../../protocol/format';
 import type { ObjectView, PageView } from '../../protocol/snapshot';
 
@@ -171,7 +172,7 @@ export const OPENBSD_VIEWS: ModelViews<UvmKernel> = {
         { label: 'u_size', value: vp.uvn.size, unit: 'bytes', meaning: 'the size the pager believes' },
         { label: 'u_nio', value: vp.uvn.nio, meaning: 'I/O requests in progress on the uvn' },
         { label: 'npages', value: vp.uvn.npages, meaning: 'uo_npages: resident pages' },
-        { label: 'on uvn_wlist (writeable)', value: k.uvm.wlist.includes(vp.name) ? 'yes' : 'no' },
+        { label: 'on uvn_wlist (writeable)', value: onWlist(k, vp.name) ? 'yes' : 'no' },
         { label: 'usecount', value: vp.usecount, meaning: 'v_usecount: references to the vnode' },
         { label: 'v_flag', value: vp.vflag & VTEXT ? 'VTEXT' : 'none' },
         { label: 'state', value: vp.state },
