@@ -8,8 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PagerEngine } from '../src/engine/engine';
+import type { UvmKernel } from '../src/engine/openbsd/state';
 import type { Scenario } from '../src/protocol/scenario';
 import { parseScenario } from '../src/scenario/schema';
+import { Session } from '../src/engine/session';
+import { debugStep } from '../src/engine/stepping';
+import { setupOf } from '../src/protocol/scenario';
+import { stopText } from '../src/panels/Source/DebugBar';
 
 function scenario(): Scenario {
   const p = parseScenario(JSON.parse(readFileSync('docs/cdiff/wlist-double-insert.json', 'utf8')));
@@ -28,7 +33,7 @@ function beforeSync(): PagerEngine {
   return e;
 }
 
-const refs = (e: PagerEngine) => e.k.vnode('vn1')!.uvn.refs as number;
+const refs = (e: PagerEngine) => (e.k as UvmKernel).vnode('vn1').uvn.refs;
 
 describe('uvn_wlist double insert (a cycle)', () => {
   it('stepping uvm_vnp_sync takes a reference at line 1491 on every lap, as the C does', () => {
@@ -58,5 +63,28 @@ describe('uvn_wlist double insert (a cycle)', () => {
     expect(e.apply({ step: 't3' })).toBeNull();
     expect(e.k.thread('t3')!.line).toBe(1470);
     expect(e.spun).toBeNull();
+  });
+
+  it('the lab says so: the run stops with reason `loops`, and the timeline label tells why', () => {
+    const s = scenario();
+    const session = new Session(setupOf(s));
+    for (const st of s.steps) {
+      expect(session.apply(st)).toBeNull();
+      if ('spawn' in st && st.spawn === 't3') break;
+    }
+    const r = debugStep(session, 't3', { kind: 'run' });
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.applied).toEqual([{ run: 't3' }]);
+    expect(r.stop).toMatchObject({ thread: 't3', reason: 'loops', line: 1469 });
+    expect(stopText(r.stop, 'uvm_vnode.c')).toBe(
+      "t3 loops for ever at uvm_vnode.c:1469, run stopped: uvn_wlist is a cycle: LIST_NEXT comes back to vn1's uvn",
+    );
+    expect(session.labels[session.labels.length - 1]).toBe(
+      "t3 runs: loops for ever in uvm_vnp_sync: uvn_wlist is a cycle: LIST_NEXT comes back to vn1's uvn; run stopped at line 1469 in uvm_vnp_sync",
+    );
+    // A step is told as any step.
+    const st = debugStep(session, 't3', { kind: 'step' });
+    if (typeof st === 'string') throw new Error(st);
+    expect(st.stop.reason).toBe('step');
   });
 });

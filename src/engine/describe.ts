@@ -50,6 +50,7 @@ export function describeStep(
   after: Pick<ViewSnapshot, 'panic' | 'locks'>,
   thread: (id: string) => DescribedThread | undefined,
   woken: readonly string[] = [],
+  spun: { readonly why: string } | null = null,
 ): string {
   const panic = after.panic && !before.panic ? `; panic: ${after.panic.message}` : '';
   if ('spawn' in step) {
@@ -71,5 +72,8 @@ export function describeStep(
   const id = 'run' in step ? step.run : step.step;
   const verb = 'run' in step ? 'runs' : 'steps';
   const t = thread(id);
+  // A run stopped at a loop that never ends (PagerEngine.spun): the thread is still ready there.
+  if (spun !== null && t && t.status === 'ready')
+    return `${id} ${verb}: loops for ever${t.stack.length ? ` in ${t.stack[t.stack.length - 1]}` : ''}: ${spun.why}; run stopped at ${where(t)}`;
   return `${id} ${verb}: ${t ? (after.panic && !before.panic ? 'panics' : outcome(t, after)) : '?'}${panic}`;
 }

@@ -126,6 +126,7 @@ function* replaying(
         { panic: s.panic && { ...s.panic }, locks },
         thread,
         engine.woken,
+        engine.spun,
       ),
     );
     if (i === target - 1) {

@@ -225,6 +225,11 @@ export class Session {
   }
 
   /** Thread `id` at the cursor: where the live engine is, the builder's (no copy of thousands of threads). */
+  /** The last applied step was a run stopped at an endless loop (PagerEngine.spun), at the cursor. */
+  get spun(): PagerEngine['spun'] {
+    return this.engineAt === this.cursorAt ? this.engine.spun : null;
+  }
+
   threadView(id: string): ThreadView | undefined {
     if (this.engineAt === this.cursorAt) return this.builder.threadView(id);
     return this.snapshot().threads.find((t) => t.id === id);
@@ -261,7 +266,16 @@ export class Session {
     const change = this.builder.advance(this.cursorAt, trail);
     if (!follows) {
       line.snapshots.pushChange(change, trail, this.builder);
-      line.labels.push(describeStep(step, before, change.rest, (id) => this.builder.threadView(id), this.engine.woken));
+      line.labels.push(
+        describeStep(
+          step,
+          before,
+          change.rest,
+          (id) => this.builder.threadView(id),
+          this.engine.woken,
+          this.engine.spun,
+        ),
+      );
     }
     // Materialised when asked for: a load of 16,000 steps asks once, at the end.
     this.materialised = null;

@@ -139,10 +139,16 @@ export function* debugStepping(
     // Say what actually happened to a plain run, too.
     reason = session.panic ? 'panic' : t.status === 'done' ? 'done' : t.status === 'ready' ? 'step' : 'blocked';
   }
+  // A plain run the engine stopped at a loop that never ends (PagerEngine.spun): say so.
+  const spun = 'run' in primitive ? session.spun : null;
+  if (spun !== null && reason === 'step') reason = 'loops';
   let recorded: readonly Step[] = applied;
   if (squashable && (reason === 'blocked' || reason === 'done' || reason === 'panic')) {
     session.squashIntoRun(applied.length, thread);
     recorded = [{ run: thread }];
   }
-  return { applied: recorded, stop: { thread, reason, line: t.line, steps: applied.length } };
+  return {
+    applied: recorded,
+    stop: { thread, reason, line: t.line, steps: applied.length, ...(spun ? { why: spun.why } : {}) },
+  };
 }

@@ -20,6 +20,8 @@ export type StopReason =
   | 'done'
   /** The kernel panicked. */
   | 'panic'
+  /** A run stopped where the thread would loop for ever without blocking (`why` says why); it is still ready. */
+  | 'loops'
   /** The safety bound on primitive steps was reached with the thread still running. */
   | 'limit'
   /** The person cancelled the command while it ran (`sim.cancel`): the steps made so far are kept. */
@@ -32,6 +34,8 @@ export interface StopInfo {
   readonly line: number | null;
   /** Primitive steps the command made (recorded as `step`s, or as one `run` when it ran to a block). */
   readonly steps: number;
+  /** For `loops`: why the loop never ends ("uvn_wlist is a cycle: ..."). */
+  readonly why?: string;
 }
 
 /** One line of the history: the original one, or a future kept when the user acted on a past step. */

@@ -266,4 +266,3 @@ export const uvm_vnp_sync = traced('uvm_vnp_sync', function* (k: UvmKernel, th: 
   yield 1523;
   lockRelease(k, UVN_SYNC_LOCK);
 });
-

@@ -11,11 +11,6 @@
  */
 import { Q_INVALID, WLIST_HEAD, type ListPtr, type UvmKernel } from './state';
 
-/** The pointer stored at `addr` (a le_prev): the head's lh_first or a uvn's le_next. */
-function load(k: UvmKernel, addr: string): ListPtr {
-  return addr === WLIST_HEAD ? k.uvm.wlist.lh_first : k.vnode(addr).uvn.u_wlist.le_next;
-}
-
 /** `*addr = value`. */
 function store(k: UvmKernel, addr: ListPtr, value: ListPtr): void {
   // *NULL or *(void *)-1: a fault in the kernel. Not reachable from the seed (WRITEABLE guards every remove).

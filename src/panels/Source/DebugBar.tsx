@@ -25,6 +25,8 @@ export function stopText(stop: StopInfo, seedFile: string): string {
       return `${stop.thread} returned${steps}`;
     case 'panic':
       return `${stop.thread} panicked${at}${steps}`;
+    case 'loops':
+      return `${stop.thread} loops for ever${at}, run stopped${stop.why ? `: ${stop.why}` : ''}`;
     case 'limit':
       return `${stop.thread} still running${at}${steps}: stopped at the bound`;
     case 'cancelled':
