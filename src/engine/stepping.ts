@@ -26,7 +26,8 @@ export type DebugAction =
 /**
  * The most primitive steps one command makes. A run of every seed function
  * here takes a few hundred; the bound only stops a thread that would loop
- * without blocking (none known), leaving it ready where it got to.
+ * without blocking (uvm_vnp_sync on a uvn_wlist made a cycle, stepped or run
+ * with breakpoints), leaving it ready where it got to.
  */
 export const MACRO_STEP_LIMIT = 5000;
 
