@@ -87,7 +87,10 @@ export const LIBRARY_TOPICS: readonly LibraryTopic[] = [
   {
     topic: 'Sync',
     pager: 'openbsd',
-    entries: [{ name: 'sync-mount-filter-persisting-uvn-and-wlist', label: 'sync of one mount and the wlist' }],
+    entries: [
+      { name: 'sync-mount-filter-persisting-uvn-and-wlist', label: 'sync of one mount and the wlist' },
+      { name: 'attach-race-double-inserts-wlist-sync-laps-for-ever', label: 'An attach race: sync never ends' },
+    ],
   },
   {
     topic: 'Panics',
