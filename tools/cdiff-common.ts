@@ -14,6 +14,8 @@ import { stringifyDigest } from '../src/protocol/digest-json';
 import type { Scenario, Step } from '../src/protocol/scenario';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** C shared by both fake kernels (the step harness's stepper.c). */
+export const COMMON_DIR = join(REPO, 'tools', 'cdiff', 'common');
 
 /** Where the seed `name` lives: $PAGER_LAB_SEEDS, else the repo's copy (public/seeds, byte for byte shared/seeds). */
 export function findSeed(name: string): string | null {
@@ -35,7 +37,10 @@ export function hasGcc(): boolean {
 export interface HarnessBuild {
   /** The seed file, compiled unmodified: `kernel/kern.h` forced in first, `kernel/include/` first on the path. */
   seed: string;
-  /** The fake kernel's directory: kern.h, include/ and the C files (every `*.c` in it). */
+  /**
+   * The fake kernel's directory: kern.h, include/ and the C files (every `*.c` in it, and every `*.c` of
+   * tools/cdiff/common/, the parts both fake kernels share, built with the kernel's flags).
+   */
   kernel: string;
   /** The binary to write; its objects go beside it and are removed once linked. */
   bin: string;
@@ -53,8 +58,9 @@ export function buildHarness(b: HarnessBuild): string {
   const units: [string, string[]][] = [
     [b.seed, [...(b.seedFlags ?? []), '-I', join(b.kernel, 'include'), '-include', join(b.kernel, 'kern.h')]],
   ];
-  for (const f of readdirSync(b.kernel).sort())
-    if (f.endsWith('.c')) units.push([join(b.kernel, f), b.kernelFlags ?? []]);
+  for (const dir of [b.kernel, COMMON_DIR])
+    for (const f of readdirSync(dir).sort())
+      if (f.endsWith('.c')) units.push([join(dir, f), b.kernelFlags ?? []]);
   const objects: string[] = [];
   const gcc = (args: string[]) => {
     const r = spawnSync('gcc', args, { encoding: 'utf8' });

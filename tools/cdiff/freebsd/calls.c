@@ -18,11 +18,14 @@ struct mapping *mapping_named(const char *id)
 
 static void call_vnode_create_vobject(struct vnode *vp)
 {
+	CS();
 	if (vn_lock(vp, LK_EXCLUSIVE) != 0) {
 		RET("\"ENOENT\"");
 		return;
 	}
+	CS();
 	int r = vnode_create_vobject(vp, vp->size, curthread);
+	CS();
 	VOP_UNLOCK(vp, 0);
 	RET("\"%d\"", r);
 }
@@ -44,19 +47,27 @@ const char *errname(int e)
 static void call_mmap(struct vnode *vp, int rw, int shared, int64_t length)
 {
 	int wc = shared && rw;
+	CS();
 	int error = vget(vp, wc ? LK_EXCLUSIVE : LK_SHARED);
 	if (error) {
 		RET("\"%s\"", errname(error));
 		return;
 	}
+	CS();
 	vm_object_t obj = vp->v_object;
 	if (obj == NULL) {
+		CS();
 		vput(vp);
 		RET("\"EINVAL\"");
 		return;
 	}
-	if (wc) vnode_pager_update_writecount(obj, 0, length);
+	if (wc) {
+		CS();
+		vnode_pager_update_writecount(obj, 0, length);
+	}
+	CS();
 	obj = vnodepagerops.pgo_alloc(vp, round_page(vp->size), wc ? 3 : 1, 0, NULL);
+	CS();
 	vput(vp);
 	struct mapping *m = &maps[nmaps++];
 	snprintf(m->id, sizeof m->id, "%s", cur->id);
@@ -72,8 +83,13 @@ static void call_munmap(const char *mapping)
 {
 	struct mapping *mp = mapping_named(mapping);
 	vm_object_t obj = mp->obj;
+	CS();
 	for (vm_page_t p = TAILQ_FIRST(&obj->memq); p; p = TAILQ_NEXT(p, listq)) pmap_remove_mapping(p, mp->tidx);
-	if (mp->wcount) vnode_pager_release_writecount(obj, 0, mp->length);
+	if (mp->wcount) {
+		CS();
+		vnode_pager_release_writecount(obj, 0, mp->length);
+	}
+	CS();
 	vm_object_deallocate(obj);
 	RET("null");
 }
@@ -96,9 +112,12 @@ void vm_pager_assert_in(vm_object_t object, vm_page_t *m, int count)
  */
 static vm_object_t lock_vnode_object(struct vnode *vp, const char *none)
 {
+	CS();
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	CS();
 	vm_object_t obj = vp->v_object;
 	if (obj == NULL) {
+		CS();
 		VOP_UNLOCK(vp, 0);
 		RET("%s", none);
 	}
@@ -109,9 +128,13 @@ static void call_msync(struct vnode *vp, int flags, int64_t start, int64_t end)
 {
 	vm_object_t obj = lock_vnode_object(vp, "true");
 	if (obj == NULL) return;
+	CS();
 	VM_OBJECT_WLOCK(obj);
+	CS();
 	int r = vm_object_page_clean(obj, start, end, flags);
+	CS();
 	VM_OBJECT_WUNLOCK(obj);
+	CS();
 	VOP_UNLOCK(vp, 0);
 	RET(r ? "true" : "false");
 }
@@ -120,57 +143,83 @@ static void call_pageout(struct vnode *vp, int64_t pindex)
 {
 	vm_object_t obj = lock_vnode_object(vp, "0");
 	if (obj == NULL) return;
+	CS();
 	VM_OBJECT_WLOCK(obj);
 	int n = 0;
+	CS();
 	vm_page_t m = vm_page_lookup(obj, pindex);
 	if (m && !vm_page_busied(m) && m->valid == VM_PAGE_BITS_ALL) {
+		CS();
 		pmap_remove_write(m);
-		if (m->dirty) n = vm_pageout_flush(&m, 1, VM_PAGER_PUT_NOREUSE, 0, NULL, NULL);
+		if (m->dirty) {
+			CS();
+			n = vm_pageout_flush(&m, 1, VM_PAGER_PUT_NOREUSE, 0, NULL, NULL);
+		}
 	}
+	CS();
 	VM_OBJECT_WUNLOCK(obj);
+	CS();
 	VOP_UNLOCK(vp, 0);
 	RET("%d", n);
 }
 
 static void call_haspage(struct vnode *vp, int64_t pindex)
 {
+	CS();
 	vm_object_t obj = vp->v_object;
 	if (obj == NULL) {
 		RET("null");
 		return;
 	}
+	CS();
 	VM_OBJECT_WLOCK(obj);
 	int before = 0, after = 0, has = 0;
+	CS();
 	if (obj->type == OBJT_VNODE) has = vnodepagerops.pgo_haspage(obj, pindex, &before, &after);
+	CS();
 	VM_OBJECT_WUNLOCK(obj);
 	RET("{\"has\":%s,\"before\":%d,\"after\":%d}", has ? "true" : "false", before, after);
 }
 
 static void call_setsize(struct vnode *vp, int64_t size)
 {
+	CS();
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	CS();
 	vp->size = size;
 	int64_t keep = (size + vp->v_mount->mnt_stat.f_iosize - 1) / vp->v_mount->mnt_stat.f_iosize;
 	if (vp->nblocks > keep) vp->nblocks = (int)keep;
+	CS();
 	vnode_pager_setsize(vp, size);
+	CS();
 	VOP_UNLOCK(vp, 0);
 	RET("null");
 }
 
 static void call_vgone(struct vnode *vp)
 {
+	CS();
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	CS();
 	if (vp->v_iflag & VI_DOOMED) {
+		CS();
 		VOP_UNLOCK(vp, 0);
 		RET("null");
 		return;
 	}
+	CS();
 	vp->v_iflag |= VI_DOOMED;
-	if (vp->v_usecount > 0) vinactive(vp);
+	int active = vp->v_usecount > 0;
+	CS();
+	if (active) vinactive(vp);
+	CS();
 	vinvalbuf(vp);
+	CS();
 	vnode_destroy_vobject(vp);
+	CS();
 	vp->deadfs = 1;
 	vp->v_type = VBAD;
+	CS();
 	VOP_UNLOCK(vp, 0);
 	RET("null");
 }
@@ -180,9 +229,11 @@ void thread_main(void)
 	struct kthread *t = cur;
 	const char *c = t->call;
 	if (!strcmp(c, "vref")) {
+		CS();
 		vref_add(vnode_named(t->a_vnode), 1);
 		RET("null");
 	} else if (!strcmp(c, "vrele")) {
+		CS();
 		vrele(vnode_named(t->a_vnode));
 		RET("null");
 	} else if (!strcmp(c, "vnode_create_vobject"))

@@ -12,6 +12,8 @@ void call_fault(const char *mapping, int64_t offset, int write, int behind, int 
 	int pw = mp->rw;
 	struct vnode *vp_held = NULL;
 	vm_page_t m;
+	/* CS(): the statements of vm_fault.c where the engine (src/engine/freebsd/fault.ts) has one */
+	CS();
 	if (write && !pw) {
 		RET("\"KERN_PROTECTION_FAILURE\"");
 		return;
@@ -21,6 +23,7 @@ void call_fault(const char *mapping, int64_t offset, int write, int behind, int 
 	if (behind > (int)pindex) behind = (int)pindex;
 #define UNLOCK_AND_DEALLOCATE()                                               \
 	do {                                                                  \
+		CS();                                                         \
 		vm_object_pip_wakeup(obj);                                    \
 		VM_OBJECT_WUNLOCK(obj);                                       \
 		vm_object_deallocate(obj);                                    \
@@ -32,57 +35,90 @@ void call_fault(const char *mapping, int64_t offset, int write, int behind, int 
 	} while (0)
 RetryFault:
 	if (vp_held == NULL && (!pw || obj->type != OBJT_VNODE || (obj->flags & OBJ_MIGHTBEDIRTY))) {
+		CS();
 		VM_OBJECT_WLOCK(obj);
+		CS();
 		m = vm_page_lookup(obj, pindex);
 		if (m && m->valid == VM_PAGE_BITS_ALL && !(vm_page_busied(m) && pw)) {
 			pmap_enter(m, mp->tidx, pw, write);
 			if (write) page_dirty(m);
+			CS();
 			VM_OBJECT_WUNLOCK(obj);
 			RET("\"KERN_SUCCESS\"");
 			return;
 		}
-	} else
+	} else {
+		CS();
 		VM_OBJECT_WLOCK(obj);
+	}
+	CS();
 	vm_object_reference_locked(obj);
+	CS();
 	vm_object_pip_add(obj, 1);
+	CS();
 	m = vm_page_lookup(obj, pindex);
 	if (m) {
+		CS();
 		if (vm_page_busied(m)) {
+			CS();
 			vm_page_sleep_if_busy(m, obj, "vmpfw");
+			CS();
 			vm_object_pip_wakeup(obj);
+			CS();
 			VM_OBJECT_WUNLOCK(obj);
+			CS();
 			vm_object_deallocate(obj);
 			goto RetryFault;
 		}
+		CS();
 		vm_page_xbusy(m);
 		if (m->valid == VM_PAGE_BITS_ALL) goto mapit;
 	} else {
+		CS();
 		if (pindex >= obj->size) {
 			UNLOCK_AND_DEALLOCATE();
 			RET("\"KERN_PROTECTION_FAILURE\"");
 			return;
 		}
+		CS();
 		if (vm_cnt.v_free_count == 0) {
 			UNLOCK_AND_DEALLOCATE();
+			CS();
 			if (vm_cnt.v_free_count == 0) sleep_on(&free_chan, "pfault");
 			goto RetryFault;
 		}
+		CS();
 		vm_object_color(obj, 0);
+		CS();
 		m = vm_page_alloc(obj, pindex, VM_ALLOC_NORMAL);
+		/* another object's fault may have taken the last free page since the check (as fault.ts) */
+		if (m == NULL) {
+			UNLOCK_AND_DEALLOCATE();
+			CS();
+			if (vm_cnt.v_free_count == 0) sleep_on(&free_chan, "pfault");
+			goto RetryFault;
+		}
 	}
 	/* readrest */
+	CS();
 	if (obj->type == OBJT_DEAD) {
+		CS();
 		m->valid = VM_PAGE_BITS_ALL;
 		goto mapit;
 	}
 	{
 		struct vnode *vp = obj->handle;
 		if (vp_held != vp) {
-			int error = vget(vp, (VOP_ISLOCKED(vp) == LK_EXCLUSIVE ? LK_EXCLUSIVE : LK_SHARED) | LK_NOWAIT);
+			CS();
+			int locked = VOP_ISLOCKED(vp) == LK_EXCLUSIVE ? LK_EXCLUSIVE : LK_SHARED;
+			CS();
+			int error = vget(vp, locked | LK_NOWAIT);
 			if (error) {
+				CS();
 				vm_page_xunbusy(m);
 				vm_page_deactivate(m);
 				UNLOCK_AND_DEALLOCATE();
+				CS();
 				vget(vp, LK_SHARED | LK_RETRY);
 				vp_held = vp;
 				goto RetryFault;
@@ -90,12 +126,14 @@ RetryFault:
 			vp_held = vp;
 		}
 		int b = behind, a = ahead;
+		CS();
 		vm_pager_assert_in(obj, &m, 1);
 		int rv = vnodepagerops.pgo_getpages(obj, &m, 1, &b, &a);
 		if (rv == VM_PAGER_OK) {
 			KASSERT(m == vm_page_lookup(obj, m->pindex), ("%s: mismatch page %p pindex %ju", "vm_pager_get_pages", m, (uintmax_t)m->pindex));
 			if (m->valid != VM_PAGE_BITS_ALL) m->valid = VM_PAGE_BITS_ALL;
 		} else if (rv == VM_PAGER_ERROR || rv == VM_PAGER_BAD) {
+			CS();
 			vm_page_free(m);
 			UNLOCK_AND_DEALLOCATE();
 			RET(rv == VM_PAGER_ERROR ? "\"KERN_FAILURE\"" : "\"KERN_PROTECTION_FAILURE\"");
@@ -105,16 +143,25 @@ RetryFault:
 	}
 mapit:
 	if (pw) {
+		CS();
 		if (obj->type == OBJT_VNODE) {
 			obj->generation++;
 			obj->flags |= OBJ_MIGHTBEDIRTY;
 		}
-		if (write) page_dirty(m);
+		if (write) {
+			CS();
+			page_dirty(m);
+		}
 	}
+	CS();
 	VM_OBJECT_WUNLOCK(obj);
+	CS();
 	pmap_enter(m, mp->tidx, pw, write);
+	CS();
 	VM_OBJECT_WLOCK(obj);
+	CS();
 	vm_page_activate(m);
+	CS();
 	vm_page_xunbusy(m);
 	UNLOCK_AND_DEALLOCATE();
 	RET("\"KERN_SUCCESS\"");
@@ -211,36 +258,54 @@ static void sendfile_swapin(vm_object_t obj, int64_t off, int64_t len, int npage
 
 void call_sendfile(struct vnode *vp, int64_t offset, int64_t length, int64_t rahead)
 {
+	/* CS(): the statements of vn_sendfile where the engine (src/engine/freebsd/sendfile.ts) has one */
+	CS();
 	vn_lock(vp, LK_SHARED | LK_RETRY);
+	CS();
 	if (vp->v_type != VREG) {
+		CS();
 		VOP_UNLOCK(vp, 0);
 		RET("\"EINVAL\"");
 		return;
 	}
+	CS();
 	int64_t size = vp->size;
+	CS();
 	vm_object_t obj = vp->v_object;
 	if (obj == NULL) {
+		CS();
 		VOP_UNLOCK(vp, 0);
 		RET("\"EINVAL\"");
 		return;
 	}
+	CS();
 	VM_OBJECT_WLOCK(obj);
+	CS();
 	if (obj->flags & OBJ_DEAD) {
+		CS();
 		VM_OBJECT_WUNLOCK(obj);
+		CS();
 		VOP_UNLOCK(vp, 0);
 		RET("\"EBADF\"");
 		return;
 	}
+	CS();
 	vm_object_reference_locked(obj);
+	CS();
 	VM_OBJECT_WUNLOCK(obj);
+	CS();
 	VOP_UNLOCK(vp, 0);
 	int error = 0;
 	int64_t rem = length ? (length < size - offset ? length : size - offset) : size - offset;
+	CS();
 	if (rem > 0) {
+		CS();
 		error = vn_lock(vp, LK_SHARED);
 		if (error == 0) {
+			CS();
 			int64_t nsize = vp->size;
 			if (offset >= nsize) {
+				CS();
 				VOP_UNLOCK(vp, 0);
 			} else {
 				if (nsize != size) {
@@ -251,11 +316,14 @@ void call_sendfile(struct vnode *vp, int64_t offset, int64_t length, int64_t rah
 				int64_t rh = (size - offset + PAGE_SIZE - 1) / PAGE_SIZE - npages;
 				if (rahead < rh) rh = rahead;
 				if (32 < rh) rh = 32;
+				CS();
 				sendfile_swapin(obj, offset, rem, npages, (int)rh);
+				CS();
 				VOP_UNLOCK(vp, 0);
 			}
 		}
 	}
+	CS();
 	vm_object_deallocate(obj);
 	RET("\"%s\"", errname(error));
 }

@@ -30,7 +30,7 @@ static const char *status_name(enum tstatus s)
 	return n[s];
 }
 
-void digest(int step)
+const char *digest_text(int step, size_t *len)
 {
 	olen = 0;
 	put("{\"step\":%d,\"panic\":", step);
@@ -103,5 +103,13 @@ void digest(int step)
 		i1 = 0;
 	}
 	put("]}\n");
-	fwrite(out, 1, olen, stdout);
+	*len = olen;
+	return out;
+}
+
+void digest(int step)
+{
+	size_t n;
+	const char *d = digest_text(step, &n);
+	fwrite(d, 1, n, stdout);
 }

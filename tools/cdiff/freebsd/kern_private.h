@@ -38,6 +38,8 @@ struct kthread {
 	char *stack;
 	int started;
 	int pseudo;
+	/* the seed line it stands at (the step harness; 0: in the caller, or not stepped yet) */
+	int line;
 	/* the call's arguments */
 	char a_vnode[72];
 	char a_mapping[72];
@@ -154,7 +156,15 @@ void call_fault(const char *mapping, int64_t offset, int write, int behind, int 
 void call_sendfile(struct vnode *vp, int64_t offset, int64_t length, int64_t rahead);
 void thread_main(void);
 
-/* digest.c */
+/* digest.c: digest_text builds the line (its length in *len) without printing it */
 void digest(int step);
+const char *digest_text(int step, size_t *len);
+
+/* the step harness (tools/cdiff/common/stepper.c; docs/cdiff-freebsd.md, "Step granularity") */
+int stepper_init(const char *path);
+extern int stepper_stepping, stepper_stopped, stepper_line, stepper_passed;
+void coro_yield(void);
+/* a statement of a caller outside the seed, where the engine's callers have one: a stepped thread stops there */
+void CS(void);
 
 #endif

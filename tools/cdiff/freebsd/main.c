@@ -26,8 +26,69 @@ static char *word(char **save)
 	return t;
 }
 
-int main(void)
+/* Resume t (a `run`, or one stop of a step): start it first if new; note the seed line it reached. */
+static void resume(struct kthread *t, int stepping)
 {
+	if (!t->started) {
+		t->started = 1;
+		new_ctx(t, thread_main);
+	}
+	stepper_stepping = stepping;
+	stepper_stopped = 0;
+	stepper_passed = 0;
+	run_ctx(t);
+	stepper_stepping = 0;
+	if (stepper_passed) t->line = stepper_line;
+}
+
+/*
+ * `step`: run t to the next seed statement (a line-table row) or caller statement (CS), a block, or its end.
+ * gcc may give one statement two rows apart: a stop at the seed line the thread already stood at is the same
+ * statement, and it goes on.
+ */
+static void step1(struct kthread *t)
+{
+	int from = t->line;
+	do
+		resume(t, 1);
+	while (stepper_stopped && stepper_line == from && from != 0 && t->status == T_READY && !panicked);
+}
+
+static struct kthread *ready_thread(const char *id, int step)
+{
+	struct kthread *t = thread_named(id);
+	if (panicked) fatal("step %d: after a panic", step);
+	if (!t || t->status != T_READY) fatal("step %d: thread not ready", step);
+	return t;
+}
+
+static char prevdig[1 << 20];
+
+/*
+ * `cstep T`: step T until the digest changes (or it blocks, ends or panics). Prints `#line L`, L the seed
+ * line T stood at before the statement that changed it (0: a caller statement), then the main loop prints the
+ * digest.
+ */
+static void cstep(struct kthread *t, int step)
+{
+	size_t n;
+	const char *d = digest_text(step, &n);
+	memcpy(prevdig, d, n);
+	int attr = t->line;
+	for (int i = 0; i < 1000000; i++) {
+		attr = t->line;
+		step1(t);
+		if (t->status != T_READY || panicked) break;
+		size_t m;
+		d = digest_text(step, &m);
+		if (m != n || memcmp(prevdig, d, n) != 0) break;
+	}
+	printf("#line %d\n", attr);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && stepper_init(argv[1]) != 0) fatal("cannot arm the breakpoints");
 	static char line[1 << 16];
 	int step = -1;
 	vm_cnt.v_free_count = 64;
@@ -97,14 +158,20 @@ int main(void)
 			threads[nthreads++] = t;
 			digest(step++);
 		} else if (!strcmp(cmd, "run")) {
-			if (panicked) fatal("step %d: after a panic", step);
-			struct kthread *t = thread_named(word(&save));
-			if (!t || t->status != T_READY) fatal("step %d: thread not ready", step);
-			if (!t->started) {
-				t->started = 1;
-				new_ctx(t, thread_main);
+			resume(ready_thread(word(&save), step), 0);
+			digest(step++);
+		} else if (!strcmp(cmd, "cstep")) {
+			cstep(ready_thread(word(&save), step), step);
+			digest(step++);
+		} else if (!strcmp(cmd, "runto")) {
+			/* step T until it stands at seed line L (after one step at least), blocks, ends or panics */
+			struct kthread *t = ready_thread(word(&save), step);
+			int l = (int)num(&save);
+			for (int i = 0; i < 1000000; i++) {
+				step1(t);
+				if (t->status != T_READY || panicked || t->line == l) break;
 			}
-			run_ctx(t);
+			printf("#line %d\n", t->line);
 			digest(step++);
 		} else if (!strcmp(cmd, "complete")) {
 			if (panicked) fatal("step %d: after a panic", step);

@@ -32,6 +32,23 @@ void block(void)
 	swapcontext(&cur->ctx, &sched_ctx);
 }
 
+/* stepper.c's way back to the scheduler from its SIGTRAP handler: the thread stays stopped inside it */
+void coro_yield(void) { block(); }
+
+/*
+ * A statement of a caller (the contract's calls table, outside the seed): a stepped thread stops before it,
+ * as the engine's callers do (src/engine/freebsd/calls.ts, fault.ts, sendfile.ts), at "line 0".
+ */
+void CS(void)
+{
+	stepper_passed = 1;
+	stepper_line = 0;
+	if (stepper_stepping) {
+		stepper_stopped = 1;
+		block();
+	}
+}
+
 void sleep_on(void *chan, const char *msg)
 {
 	cur->chan = chan;

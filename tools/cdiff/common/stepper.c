@@ -2,7 +2,11 @@
  * stepper.c: an in-process mini debugger that stops a kernel thread at seed
  * statements, for the contract's `step` (docs/cdiff.md, "Step granularity").
  *
- * tools/cdiff.ts reads the seed's line table (compiled -O0 -g, linked
+ * Shared by both fake kernels (tools/cdiff/openbsd, tools/cdiff/freebsd): each
+ * provides coro_yield() (give the CPU back to the scheduler) and sets
+ * stepper_stepping while it resumes a thread being stepped.
+ *
+ * tools/cdiff-step-common.ts reads the seed's line table (compiled -O0 -g, linked
  * -no-pie) and passes a file of "ADDRESS LINE" rows: the first address of
  * every run of rows of one seed line. Each such address gets an int3. On the
  * trap the handler rewinds RIP; if the thread is being stepped it records
@@ -14,6 +18,7 @@
  * Kept apart from kern.h like coro.c: it needs the host's headers.
  */
 #define _GNU_SOURCE
+#if defined(__x86_64__) && defined(__linux__)
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,3 +141,12 @@ int stepper_init(const char *path)
 	}
 	return 0;
 }
+#else
+/* The trap flag and REG_RIP are x86-64 Linux's: elsewhere the run harnesses link this unarmed. */
+int stepper_stepping, stepper_stopped, stepper_line, stepper_passed;
+int stepper_init(const char *path)
+{
+	(void)path;
+	return -1;
+}
+#endif
