@@ -59,8 +59,7 @@ export function buildHarness(b: HarnessBuild): string {
     [b.seed, [...(b.seedFlags ?? []), '-I', join(b.kernel, 'include'), '-include', join(b.kernel, 'kern.h')]],
   ];
   for (const dir of [b.kernel, COMMON_DIR])
-    for (const f of readdirSync(dir).sort())
-      if (f.endsWith('.c')) units.push([join(dir, f), b.kernelFlags ?? []]);
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.c')) units.push([join(dir, f), b.kernelFlags ?? []]);
   const objects: string[] = [];
   const gcc = (args: string[]) => {
     const r = spawnSync('gcc', args, { encoding: 'utf8' });

@@ -32,7 +32,9 @@ import {
 } from './cdiff-step-common';
 
 /** Build the FreeBSD stepping binary and its breakpoint table; [binary, table]. */
-export function buildFreebsdStep(outDir = join(tmpdir(), `pager-lab-cdiff-step-freebsd-${process.pid}`)): [string, string] {
+export function buildFreebsdStep(
+  outDir = join(tmpdir(), `pager-lab-cdiff-step-freebsd-${process.pid}`),
+): [string, string] {
   const seed = findSeed('vnode_pager.c');
   if (!seed) throw new Error('seeds/vnode_pager.c not found (set PAGER_LAB_SEEDS)');
   // The seed at -O0 (every statement its own rows); the fake kernel as the run harness builds it.
@@ -145,7 +147,8 @@ function main(argv: string[]): number {
         process.stdout.write(`  op: ${c.at !== null && c.at >= 0 ? JSON.stringify(list[c.at]) : '(setup)'}\n`);
         process.stdout.write(`  engine: ${c.engine}\n  C:      ${c.c}\n`);
         if (c.cError) process.stdout.write(`  C error: ${c.cError}\n`);
-        if (verbose) process.stdout.write(`  ops: ${JSON.stringify({ setup, ops: list.slice(0, (c.at ?? list.length) + 1) })}\n`);
+        if (verbose)
+          process.stdout.write(`  ops: ${JSON.stringify({ setup, ops: list.slice(0, (c.at ?? list.length) + 1) })}\n`);
       }
     }
   };
