@@ -1,6 +1,6 @@
 /**
  * The engine against the real seed C at statement granularity (docs/cdiff.md, "Step granularity"): the seed
- * compiled -O0 -g, a stepped thread stopped at each line-table row of the seed by tools/cdiff/openbsd/stepper.c.
+ * compiled -O0 -g, a stepped thread stopped at each line-table row of the seed by tools/cdiff/common/stepper.c.
  * Both sides run `cstep T` (step T until the digest changes, or it blocks, ends or panics) and `runto T L`; each
  * digest and the seed line of each change are compared.
  */

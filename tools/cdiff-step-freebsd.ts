@@ -72,7 +72,7 @@ export type RandomKind = 'disciplined' | 'chaotic' | 'big' | 'race';
  * A random interleaving: a schedule of the run harness's generators (cdiff-freebsd.ts), each `run` made a cstep
  * (60 %), a runto of a seed line the engine has reached so far (25 %) or a run; a step the engine now refuses (its
  * thread is not ready, the request not in flight) is left out. Then every thread still ready is csteped to
- * its end, round robin.
+ * its end, a random one at a time (a cstep, or a quarter of the time a runto).
  */
 export function randomFreebsdOps(seed: number, kind: RandomKind, nsteps: number): [Setup, Op[]] {
   const s =
@@ -102,7 +102,10 @@ export function randomFreebsdOps(seed: number, kind: RandomKind, nsteps: number)
   for (let round = 0; round < 10_000 && !es.e.k.s.panic; round++) {
     const ready = es.e.k.s.threads.filter((t) => t.status === 'ready').map((t) => t.id);
     if (ready.length === 0) break;
-    push({ cstep: ready[Math.floor(rand() * ready.length)]! });
+    const id = ready[Math.floor(rand() * ready.length)]!;
+    const reached = [...es.e.linesReached];
+    if (rand() < 0.75 || reached.length === 0) push({ cstep: id });
+    else push({ runto: id, line: reached[Math.floor(rand() * reached.length)]! });
   }
   return [setup, ops];
 }
