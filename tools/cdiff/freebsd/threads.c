@@ -16,6 +16,7 @@ struct thread *k_curthread(void) { return &cur->td; }
 
 /* kern.h's statements that do nothing (VI_LOCK, VM_CNT_INC, vhold...): a call, so that the seed line has a row */
 void k_nop(void) {}
+int k_zero(void) { return 0; }
 
 void fatal(const char *fmt, ...)
 {
