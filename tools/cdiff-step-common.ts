@@ -74,25 +74,26 @@ export function buildStepHarness(b: HarnessBuild): [string, string] {
     const dst = lineAt(to);
     if (src >= 0 && dst >= 0 && src !== dst) table.set(to, dst);
   }
-  // A function's closing brace is no statement: after its last statement (a `return` jumps to the epilogue) the
-  // thread goes on into its caller.
-  const closing = functionEnds(seed);
-  for (const [a, l] of [...table]) if (closing.has(l)) table.delete(a);
+  // A function's braces are no statements: after its last statement (a `return` jumps to the epilogue) the
+  // thread goes on into its caller, and its opening brace (the prologue's row) comes before its first statement,
+  // where the engine stops on entry; a stop there would end a cstep whose change the caller made before the call.
+  const braces = functionBraces(seed);
+  for (const [a, l] of [...table]) if (braces.has(l)) table.delete(a);
   const tablePath = `${bin}.breakpoints.txt`;
   writeFileSync(tablePath, [...table].map(([a, l]) => `${a.toString(16)} ${l}`).join('\n') + '\n');
   return [bin, tablePath];
 }
 
 const endsCache = new Map<string, Set<number>>();
-/** The seed lines that close a function (a `}` in column 0). */
-export function functionEnds(seed: string): Set<number> {
+/** The seed lines that open or close a function (a `{` or `}` in column 0). */
+export function functionBraces(seed: string): Set<number> {
   let ends = endsCache.get(seed);
   if (ends) return ends;
   ends = new Set();
   readFileSync(seed, 'utf8')
     .split('\n')
     .forEach((l, i) => {
-      if (l.trimEnd() === '}') ends!.add(i + 1);
+      if (l.trimEnd() === '}' || l.trimEnd() === '{') ends!.add(i + 1);
     });
   endsCache.set(seed, ends);
   return ends;
