@@ -5,7 +5,8 @@
 #include "kern_private.h"
 
 long runningbufspace;
-int unmapped_buf_allowed = 0;
+/* amd64's default, and every mount is UFS-like with MNTK_UNMAPPED_BUFS (main.c), as the engine reads line 1005 */
+int unmapped_buf_allowed = 1;
 static char unmapped_area[1];
 caddr_t unmapped_buf = unmapped_area;
 struct ioreq ios[MAXIO];

@@ -129,6 +129,7 @@ RetryFault:
 		CS();
 		vm_pager_assert_in(obj, &m, 1);
 		int rv = vnodepagerops.pgo_getpages(obj, &m, 1, &b, &a);
+		CR();
 		if (rv == VM_PAGER_OK) {
 			KASSERT(m == vm_page_lookup(obj, m->pindex), ("%s: mismatch page %p pindex %ju", "vm_pager_get_pages", m, (uintmax_t)m->pindex));
 			if (m->valid != VM_PAGE_BITS_ALL) m->valid = VM_PAGE_BITS_ALL;
@@ -224,7 +225,9 @@ static void sendfile_swapin(vm_object_t obj, int64_t off, int64_t len, int npage
 			i++;
 			continue;
 		}
-		if (!vnodepagerops.pgo_haspage(obj, OFF_TO_IDX(vmoff(i, off)), NULL, &a)) {
+		int has = vnodepagerops.pgo_haspage(obj, OFF_TO_IDX(vmoff(i, off)), NULL, &a);
+		CR();
+		if (!has) {
 			pa[i]->valid = VM_PAGE_BITS_ALL;
 			vm_page_xunbusy(pa[i]);
 			vm_page_deactivate(pa[i]);
@@ -248,6 +251,7 @@ static void sendfile_swapin(vm_object_t obj, int64_t off, int64_t len, int npage
 		vm_pager_assert_in(obj, pa + i, count);
 		rv = vnodepagerops.pgo_getpages_async(obj, pa + i, count, NULL, i + count == npages ? &rhpages : NULL,
 		    &sendfile_iodone, NULL);
+		CR();
 		KASSERT(rv == VM_PAGER_OK, ("%s: pager fail obj %p page %p", "sendfile_swapin", obj, pa[i]));
 		for (j = i; j < i + count; j++)
 			if (pa[j] == bogus_page) pa[j] = vm_page_lookup(obj, OFF_TO_IDX(vmoff(j, off)));

@@ -166,5 +166,7 @@ extern int stepper_stepping, stepper_stopped, stepper_line, stepper_passed;
 void coro_yield(void);
 /* a statement of a caller outside the seed, where the engine's callers have one: a stepped thread stops there */
 void CS(void);
+/* back in a caller's statement from a seed call: the thread stands at line 0 again, without a stop */
+void CR(void);
 
 #endif

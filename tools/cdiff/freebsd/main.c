@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 			m->bo.bo_bsize = m->sectorSize;
 			m->bmap = (int)num(&save);
 			m->undirty = (int)num(&save);
+			m->mnt_kern_flag |= MNTK_UNMAPPED_BUFS;
 		} else if (!strcmp(cmd, "vnode")) {
 			struct vnode *v = &vnodes[nvnodes++];
 			snprintf(v->name, sizeof v->name, "%s", word(&save));

@@ -53,6 +53,16 @@ void CS(void)
 	}
 }
 
+/*
+ * Back in a caller's code from a seed function it called, inside one caller statement: the engine's thread stands
+ * at the caller's line again (0) until its next statement, so a block or panic here is at line 0. No stop.
+ */
+void CR(void)
+{
+	stepper_passed = 1;
+	stepper_line = 0;
+}
+
 void sleep_on(void *chan, const char *msg)
 {
 	cur->chan = chan;
