@@ -168,5 +168,12 @@ void coro_yield(void);
 void CS(void);
 /* back in a caller's statement from a seed call: the thread stands at line 0 again, without a stop */
 void CR(void);
+/*
+ * A seed function called from the fake kernel's code, itself called from a seed line L (VOP_PUTPAGES,
+ * vm_pageout_flush...): on its return the engine's thread stands at L again (its frame's caller line) until its
+ * next statement, so a block that follows is at L. SEED_LINE() before the call, SEED_BACK(l) after it.
+ */
+int SEED_LINE(void);
+void SEED_BACK(int l);
 
 #endif

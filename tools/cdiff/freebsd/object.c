@@ -54,7 +54,11 @@ void vm_object_reference_locked(vm_object_t o)
 
 void vm_pager_deallocate(vm_object_t o)
 {
-	if (o->type == OBJT_VNODE) vnodepagerops.pgo_dealloc(o);
+	if (o->type == OBJT_VNODE) {
+		int l = SEED_LINE();
+		vnodepagerops.pgo_dealloc(o);
+		SEED_BACK(l);
+	}
 }
 
 void vm_object_page_remove(vm_object_t o, vm_pindex_t start, vm_pindex_t end, int options)
@@ -163,7 +167,9 @@ int vm_pageout_flush(vm_page_t *mc, int count, int flags, int mreq, int *prunlen
 	}
 	vm_object_pip_add(object, count);
 	for (int i = 0; i < count; i++) status[i] = VM_PAGER_ERROR;
+	int l = SEED_LINE();
 	vnodepagerops.pgo_putpages(object, mc, count, flags, status);
+	SEED_BACK(l);
 	runlen = count - mreq;
 	if (eio) *eio = 0;
 	for (int i = 0; i < count; i++) {

@@ -63,6 +63,14 @@ void CR(void)
 	stepper_line = 0;
 }
 
+int SEED_LINE(void) { return stepper_passed || cur == NULL ? stepper_line : cur->line; }
+
+void SEED_BACK(int l)
+{
+	stepper_line = l;
+	stepper_passed = 1;
+}
+
 void sleep_on(void *chan, const char *msg)
 {
 	cur->chan = chan;

@@ -230,7 +230,11 @@ int VOP_PUTPAGES(struct vnode *vp, vm_page_t *ma, int bytecount, int flags, int 
 	uio.uio_resid = count;
 	uio.uio_segflg = UIO_NOCOPY;
 	uio.uio_rw = UIO_WRITE;
-	VOP_WRITE(vp, &uio, vnode_pager_putpages_ioflags(flags), NULL);
+	int l = SEED_LINE();
+	int ioflags = vnode_pager_putpages_ioflags(flags);
+	SEED_BACK(l);
+	VOP_WRITE(vp, &uio, ioflags, NULL);
 	vnode_pager_undirty_pages(ma, rtvals, (int)(count - uio.uio_resid));
+	SEED_BACK(l);
 	return rtvals[0];
 }
