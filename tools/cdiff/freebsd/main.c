@@ -1,6 +1,8 @@
 /*
  * The harness's entry point: reads the line format written by tools/cdiff-freebsd.ts (`machine`, `mount`,
- * `vnode`, `go`, then one `spawn`, `run` or `complete` per step) on stdin and prints a digest after each.
+ * `vnode`, `go`, then one `spawn`, `run` or `complete` per step, and for the step harness `cstep T` and
+ * `runto T L`, docs/cdiff-freebsd.md "Step granularity") on stdin and prints a digest after each. Its argument,
+ * if any, is the step harness's breakpoint table.
  * An impossible step exits 2 with one line on stderr, as the runner refuses it.
  */
 #include "kern_private.h"
