@@ -289,3 +289,31 @@ export function libraryOps(s: Scenario, runsAsCsteps: boolean): Op[] {
   }
   return ops;
 }
+
+/** The two step drivers' tally: one line for a difference (every comparison with `verbose`), and the totals. */
+export class StepReport {
+  equal = 0;
+  differ = 0;
+  ops = 0;
+  constructor(private readonly verbose: boolean) {}
+
+  add(name: string, setup: Setup, list: Op[], c: StepComparison): void {
+    this.ops += c.ops;
+    if (c.equal) this.equal++;
+    else this.differ++;
+    if (c.equal && !this.verbose) return;
+    const out = (s: string) => process.stdout.write(`${s}\n`);
+    out(`${name}: ${c.equal ? 'equal' : `differs at op ${c.at}`} (${c.ops} ops)`);
+    if (c.equal) return;
+    out(`  op: ${c.at !== null && c.at >= 0 ? JSON.stringify(list[c.at]) : '(setup)'}`);
+    out(`  engine: ${c.engine}\n  C:      ${c.c}`);
+    if (c.cError) out(`  C error: ${c.cError}`);
+    // The ops up to the difference: a scenario to paste into --only's neighbour, or a test.
+    if (this.verbose) out(`  ops: ${JSON.stringify({ setup, ops: list.slice(0, (c.at ?? list.length) + 1) })}`);
+  }
+
+  /** `N equal, M differ (K ops)`. */
+  summary(): string {
+    return `${this.equal} equal, ${this.differ} differ (${this.ops} ops)`;
+  }
+}

@@ -29,6 +29,7 @@ import {
   libraryOps,
   type Op,
   type StepComparison,
+  StepReport,
 } from './cdiff-step-common';
 
 /** Build the FreeBSD stepping binary and its breakpoint table; [binary, table]. */
@@ -136,25 +137,9 @@ function main(argv: string[]): number {
   }
   const outDir = join(tmpdir(), `pager-lab-cdiff-step-freebsd-${process.pid}`);
   const [bin, table] = buildFreebsdStep(outDir);
-  let equal = 0;
-  let differ = 0;
-  let ops = 0;
-  const report = (name: string, setup: Setup, list: Op[]) => {
-    const c = compareFreebsdOps(bin, table, setup, list);
-    ops += c.ops;
-    if (c.equal) equal++;
-    else differ++;
-    if (!c.equal || verbose) {
-      process.stdout.write(`${name}: ${c.equal ? 'equal' : `differs at op ${c.at}`} (${c.ops} ops)\n`);
-      if (!c.equal) {
-        process.stdout.write(`  op: ${c.at !== null && c.at >= 0 ? JSON.stringify(list[c.at]) : '(setup)'}\n`);
-        process.stdout.write(`  engine: ${c.engine}\n  C:      ${c.c}\n`);
-        if (c.cError) process.stdout.write(`  C error: ${c.cError}\n`);
-        if (verbose)
-          process.stdout.write(`  ops: ${JSON.stringify({ setup, ops: list.slice(0, (c.at ?? list.length) + 1) })}\n`);
-      }
-    }
-  };
+  const tally = new StepReport(verbose);
+  const report = (name: string, setup: Setup, list: Op[]) =>
+    tally.add(name, setup, list, compareFreebsdOps(bin, table, setup, list));
   try {
     if (only !== null) {
       const p = parseScenario(readFileSync(only, 'utf8'));
@@ -168,11 +153,11 @@ function main(argv: string[]): number {
       const [setup, list] = randomFreebsdOps(seed + i, k, nsteps);
       report(`random seed ${seed + i} ${k}`, setup, list);
     }
-    process.stdout.write(`${equal} equal, ${differ} differ (${ops} ops)\n`);
+    process.stdout.write(`${tally.summary()}\n`);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-  return differ === 0 ? 0 : 1;
+  return tally.differ === 0 ? 0 : 1;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)

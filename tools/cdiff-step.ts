@@ -31,6 +31,7 @@ import {
   type Op,
   statementStart as commonStatementStart,
   type StepComparison,
+  StepReport,
 } from './cdiff-step-common';
 
 const CDIR = join(dirname(fileURLToPath(import.meta.url)), 'cdiff', 'openbsd');
@@ -133,22 +134,9 @@ function main(argv: string[]): number {
   }
   const outDir = join(tmpdir(), `pager-lab-cdiff-step-${process.pid}`);
   const [bin, table] = buildCdiffStep(outDir);
-  let equal = 0;
-  let differ = 0;
-  const report = (name: string, setup: Setup, ops: Op[]) => {
-    const c = compareOps(bin, table, setup, ops);
-    if (c.equal) equal++;
-    else differ++;
-    if (!c.equal || verbose) {
-      process.stdout.write(`${name}: ${c.equal ? 'equal' : `differs at op ${c.at}`} (${c.ops} ops)\n`);
-      if (!c.equal) {
-        process.stdout.write(`  op: ${c.at !== null && c.at >= 0 ? JSON.stringify(ops[c.at]) : '(setup)'}\n`);
-        process.stdout.write(`  engine: ${c.engine}\n  C:      ${c.c}\n`);
-        if (c.cError) process.stdout.write(`  C error: ${c.cError}\n`);
-        if (verbose) process.stdout.write(`  ops: ${JSON.stringify({ setup, ops })}\n`);
-      }
-    }
-  };
+  const tally = new StepReport(verbose);
+  const report = (name: string, setup: Setup, list: Op[]) =>
+    tally.add(name, setup, list, compareOps(bin, table, setup, list));
   const only = argv.indexOf('--only');
   if (only >= 0) {
     const p = parseScenario(readFileSync(argv[only + 1]!, 'utf8'));
@@ -160,9 +148,9 @@ function main(argv: string[]): number {
     const [setup, ops] = randomOps(seed + i, i % 2 === 0, length, big);
     report(`random seed ${seed + i} ${i % 2 === 0 ? 'disciplined' : 'chaotic'}`, setup, ops);
   }
-  process.stdout.write(`${equal} equal, ${differ} differ\n`);
+  process.stdout.write(`${tally.summary()}\n`);
   rmSync(outDir, { recursive: true, force: true });
-  return differ === 0 ? 0 : 1;
+  return tally.differ === 0 ? 0 : 1;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
