@@ -240,6 +240,48 @@ test.describe('print the lab', () => {
     await expect(lab.threads.fact('h1', 'holds')).toBeVisible();
     expect(await printedPages(page)).toBe(2);
   });
+
+  // FreeBSD's blocked entry takes three lines ("in the caller: vm_page_sleep_if_busy(fs.m, "vmpfw")", then its
+  // "sleep "vmpfw" on page obj1[1] (vn1, busied by f1)"): its panel holds fewer of them.
+  for (const [blocked, pages] of [
+    [5, 1],
+    [7, 2],
+    [24, 2],
+  ] as const)
+    test(`FreeBSD: ${blocked} faults on one mapped page and four finished calls, every card whole, on ${pages} page(s)`, async ({
+      lab,
+      page,
+    }) => {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      const steps: unknown[] = [
+        { spawn: 't1', call: 'vnode_create_vobject', args: { vnode: 'vn1' } },
+        { run: 't1' },
+        { spawn: 't2', call: 'mmap', args: { vnode: 'vn1', prot: 'rw', shared: true, length: 40960 } },
+        { run: 't2' },
+      ];
+      for (const m of ['m1', 'm2'])
+        steps.push(
+          { spawn: m, call: 'mmap', args: { vnode: 'vn1', prot: 'r', shared: true, length: 4096 } },
+          { run: m },
+        );
+      for (let i = 1; i <= blocked; i++) {
+        const args = { mapping: 't2', offset: 4096, access: i % 2 ? 'read' : 'write' };
+        steps.push({ spawn: `f${i}`, call: 'fault', args }, { run: `f${i}` });
+      }
+      await page.goto(
+        linkTo(scenarioText(steps, { pager: 'freebsd', vnodes: [{ name: 'vn1', size: 40000, usecount: 1 }] })),
+      );
+      await expect(lab.threads.cards).toHaveCount(blocked + 4, { timeout: 20_000 });
+      await expect(lab.threads.status(`f${blocked}`)).toHaveText('sleep');
+      await page.emulateMedia({ media: 'print' });
+      const { cut, smallest } = await cardsOnPaperAtBothWidths(page, lab.threads);
+      expect(cut).toEqual([]);
+      expect(smallest).toBeGreaterThanOrEqual(7);
+      const waits = lab.threads.fact(`f${blocked}`, 'waits');
+      await expect(waits).toHaveText(/^sleep "vmpfw" on page/);
+      expect(await onPaper(lab.threads, waits)).toBe(true);
+      expect(await printedPages(page)).toBe(pages);
+    });
 });
 
 test('print the compare view: both labs at story step 3 on one page, without the story controls', async ({ page }) => {
