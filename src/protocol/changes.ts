@@ -4,7 +4,7 @@
  * moved, a thread blocked, a page freed) until the next step. Pure, on
  * protocol types; the worker computes it for the step at the cursor.
  */
-import type { ListHint } from './delta';
+import { sameIdEnds, type ListHint } from './delta';
 import type { CellValue, IoView, ObjectView, PageView, ThreadView, ViewSnapshot } from './snapshot';
 
 export interface ObjectChange {
@@ -87,7 +87,7 @@ function sameCell(a: CellValue | undefined, b: CellValue | undefined): boolean {
 /** The page's own fields a Page bits column shows by name (the rest are its cells or flag bits). */
 const PAGE_FIELDS = ['queue', 'mapped', 'modified', 'owner', 'state'] as const;
 
-function pageChanges(before: PageView, after: PageView): string[] {
+export function pageChanges(before: PageView, after: PageView): string[] {
   const out: string[] = [];
   for (const key of Object.keys(after.cells)) if (!sameCell(before.cells[key], after.cells[key])) out.push(key);
   for (const key of PAGE_FIELDS) if (before[key] !== after[key]) out.push(key);
@@ -187,14 +187,27 @@ export function changesBetween(
     const now = after.pages;
     for (let i = 0; i < now.length; i++) if (was[i] !== now[i]) compare(was[i]!, now[i]!);
   } else {
-    const was = new Map(before.pages.map((p) => [p.id, p]));
-    for (const p of after.pages) {
-      const old = was.get(p.id);
+    // A page came or went: the places both lists start and end with hold the same pages, compared in place;
+    // only the pages between them are matched by id.
+    const was = before.pages;
+    const now = after.pages;
+    const { head, tail } = sameIdEnds(was, now);
+    for (let i = 0; i < head; i++) if (was[i] !== now[i]) compare(was[i]!, now[i]!);
+    const middle = new Map<number, PageView>();
+    for (let i = head; i < was.length - tail; i++) middle.set(was[i]!.id, was[i]!);
+    for (let j = head; j < now.length - tail; j++) {
+      const p = now[j]!;
+      const old = middle.get(p.id);
       if (!old) added.push(p.id);
       else if (old !== p) compare(old, p);
-      was.delete(p.id);
+      middle.delete(p.id);
     }
-    removed.push(...was.values());
+    removed.push(...middle.values());
+    for (let k = tail; k > 0; k--) {
+      const old = was[was.length - k]!;
+      const p = now[now.length - k]!;
+      if (old !== p) compare(old, p);
+    }
   }
 
   const threads: Record<string, readonly string[]> = {};
