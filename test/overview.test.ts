@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { layoutPageList } from '../src/viz/listLayout';
-import { OVERVIEW_STRIP, OverviewCache } from '../src/viz/overview';
+import { LinkStrips, OVERVIEW_STRIP, OverviewCache } from '../src/viz/overview';
 import { layoutRbTree } from '../src/viz/treeLayout';
 
 interface P {
@@ -75,5 +75,55 @@ describe('the overview kept strip by strip', () => {
     const reused = paths.filter((p) => before.includes(p));
     expect(reused.length).toBeGreaterThan(0);
     for (const p of paths) expect(before.includes(p)).toBe(Number(p.key.split('-')[0]) !== last);
+  });
+});
+
+describe('the links kept strip by strip', () => {
+  /** Every link in one path, as the page tree drew them before the strips. */
+  const allLinks = (layout: ReturnType<typeof layoutPageList>) => {
+    let d = '';
+    for (const n of layout.nodes) if (n.px !== null) d += `M${n.px},${n.py}L${n.x},${n.y}`;
+    return d;
+  };
+
+  for (const kind of ['list', 'rbtree'] as const) {
+    const layoutOf = (pages: readonly P[]) =>
+      kind === 'list' ? layoutPageList(pages) : layoutRbTree(pages.map((p) => p.offset));
+
+    it(`${kind}: joined, equal every link after pages come and go, and keep the strips that did not move`, () => {
+      const strips = new LinkStrips();
+      let pages = pagesOf(700);
+      let before = strips.of(layoutOf(pages));
+      let seed = 11;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      for (let round = 0; round < 30; round++) {
+        const what = rand(4);
+        if (what === 0) pages = [...pages, { offset: pages.at(-1)!.offset + 4096 * (1 + rand(2)), object: 'obj1', state: 'busy' }];
+        else if (what === 1) pages = pages.filter((_, k) => k !== rand(pages.length));
+        else if (what === 2) {
+          const i = rand(pages.length - 1);
+          if (pages[i + 1]!.offset - pages[i]!.offset > 4096)
+            pages = [...pages.slice(0, i + 1), { offset: pages[i]!.offset + 4096, object: 'obj1', state: 'busy' }, ...pages.slice(i + 1)];
+        } // 3: the same pages, a new layout
+        const layout = layoutOf(pages);
+        const after = strips.of(layout);
+        expect(after.join('')).toBe(allLinks(layout));
+        expect(after).toEqual(new LinkStrips().of(layout));
+        // A strip whose nodes did not move is the same string; no strip changed: the same array.
+        if (after.length === before.length && after.every((d, s) => d === before[s])) expect(after).toBe(before);
+        before = after;
+      }
+    });
+  }
+
+  it('a page added at the end of a list leaves every strip but the last the same', () => {
+    const strips = new LinkStrips();
+    const pages = pagesOf(4096);
+    const before = strips.of(layoutPageList(pages));
+    const more = [...pages, { offset: 4096 * 4096, object: 'obj1', state: 'busy' }];
+    const after = strips.of(layoutPageList(more));
+    expect(after.length).toBe(before.length + 1);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.join('')).toBe(allLinks(layoutPageList(more)));
   });
 });

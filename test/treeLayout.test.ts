@@ -3,6 +3,7 @@ import { hex, PageGrouper, pageKeyText, pageLabel } from '../src/viz/pages';
 import { fitTransform } from '../src/viz/panZoom';
 import { arrangeTrees, layoutRbTree, LayoutCache, NODE_DX, NODE_DY } from '../src/viz/treeLayout';
 import { computeWindow, steadyWindow } from '../src/viz/windowing';
+import { extendPageList, layoutPageList, listColumns } from '../src/viz/listLayout';
 
 const offsets = (n: number) => Array.from({ length: n }, (_, i) => i * 4096);
 
@@ -65,6 +66,50 @@ describe('layout cache', () => {
     const b = cache.get('vn1', [...pages, { offset: 8 * 4096 }]);
     expect(b).not.toBe(a);
     expect(cache.computed).toBe(2);
+  });
+});
+
+describe('a list extended at its end', () => {
+  it('equals the list laid out afresh, keeps the nodes it had, and declines what does not continue it', () => {
+    let seed = 5;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    let pages: { offset: number; object: string }[] = [];
+    let layout = layoutPageList(pages);
+    let extended = 0;
+    for (let round = 0; round < 300; round++) {
+      // Mostly a page after the last (sometimes past a gap, sometimes of the next object), now and then one
+      // dropped or put in the middle (not a continuation).
+      const what = rand(10);
+      const last = pages.at(-1);
+      if (what < 7 || !last) {
+        const object = last && rand(8) === 0 ? `obj${pages.length}` : (last?.object ?? 'obj1');
+        pages = [...pages, { offset: (last?.offset ?? 0) + 4096 * (1 + rand(2)), object }];
+      } else if (what === 7) pages = pages.filter((_, k) => k !== rand(pages.length));
+      else if (what === 8) pages = [{ offset: 0, object: pages[0]!.object }, ...pages.map((p) => ({ ...p, offset: p.offset + 4096 }))];
+      const next = extendPageList(layout, pages);
+      const fresh = layoutPageList(pages);
+      if (next) {
+        extended++;
+        expect(next).toEqual(fresh);
+        for (let i = 0; i < layout.nodes.length; i++) expect(next.nodes[i]).toBe(layout.nodes[i]);
+      } else if (layout.nodes.length > 0 && pages.length > layout.nodes.length)
+        // Declined: the new pages do not start with the old ones, or the rows got wider.
+        expect(
+          listColumns(pages.length) !== listColumns(layout.nodes.length) ||
+            layout.keys.some((k, i) => k !== pages[i]!.offset || layout.objects[i] !== pages[i]!.object),
+        ).toBe(true);
+      layout = next ?? fresh;
+    }
+    expect(extended).toBeGreaterThan(100);
+  });
+
+  it('in the cache: a page after the last of 4,096 keeps the nodes', () => {
+    const cache = new LayoutCache();
+    const pages = offsets(4096).map((offset) => ({ offset, object: 'o' }));
+    const a = cache.get('vn1', pages, 'list');
+    const b = cache.get('vn1', [...pages, { offset: 4096 * 4096, object: 'o' }], 'list');
+    expect(b).toEqual(layoutPageList([...pages, { offset: 4096 * 4096, object: 'o' }]));
+    expect(b.nodes[4095]).toBe(a.nodes[4095]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { PageView } from '../../protocol/snapshot';
 import { stateFill } from '../../viz/palette';
 import { pageKeyText } from '../../viz/pages';
 import type { View } from '../../viz/panZoom';
-import { OverviewCache } from '../../viz/overview';
+import { LinkStrips, OverviewCache } from '../../viz/overview';
 import { patchedAt } from '../../protocol/patched';
 import type { RbColor } from '../../viz/rbtree';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
@@ -57,16 +57,21 @@ export const TreeLayer = memo(function TreeLayer({
   profile: PagerProfile;
 }) {
   // The cache guarantees layout.nodes[i] is pages[i] (same offsets, same order).
-  const links = useMemo(() => {
-    let d = '';
-    for (const n of layout.nodes) if (n.px !== null) d += `M${n.px},${n.py}L${n.x},${n.y}`;
-    return d;
-  }, [layout]);
+  // One path per strip of pages: a page that comes rewrites its strip's links, not all 4,000.
+  const [linkStrips] = useState(() => new LinkStrips());
+  const links = useMemo(() => linkStrips.of(layout), [layout, linkStrips]);
 
   // The nodes the tree's name sits above: a tree's root, a list's first row (once per layout, not per step).
   const topRow = useMemo(() => {
-    const top = layout.nodes.reduce((y, n) => Math.min(y, n.y), Infinity);
-    return layout.nodes.flatMap((n, i) => (n.y === top ? [i] : []));
+    const nodes = layout.nodes;
+    // A list's rows come top to bottom: its first row is the nodes at the first node's height.
+    if (layout.kind === 'list') {
+      let end = 0;
+      while (end < nodes.length && nodes[end]!.y === nodes[0]!.y) end++;
+      return Array.from({ length: end }, (_, i) => i);
+    }
+    const top = nodes.reduce((y, n) => Math.min(y, n.y), Infinity);
+    return nodes.flatMap((n, i) => (n.y === top ? [i] : []));
   }, [layout]);
 
   // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
@@ -84,7 +89,7 @@ export const TreeLayer = memo(function TreeLayer({
   const [index] = useState(() => new PageIndex());
   // The same elements while the paths stay the same: a step that replaced pages without changing a state
   // renders this layer again (its pages are new), and React then skips these paths instead of diffing them.
-  const linksPath = useMemo(() => <path d={links} className="tree-links" />, [links]);
+  const linksPath = useMemo(() => links.map((d, s) => <path key={s} d={d} className="tree-links" />), [links]);
   const overviewPaths = useMemo(
     () =>
       overview?.map((g) => (
