@@ -4,7 +4,8 @@ import type { LockView, PageView } from '../src/protocol/snapshot';
 import { defaultShortBytes, parseShortBytes } from '../src/panels/IoInFlight/short';
 import { grouped, parseByteCount } from '../src/panels/format';
 import { callerNotes, followedThread, lastActedThread, lineMarks, sameMarks } from '../src/panels/Source/follow';
-import { buildSpawn, defaultValue, type FieldValue, type FormChoices } from '../src/panels/Threads/spawn-form';
+import { buildSpawn } from '../src/panels/Threads/spawn-build';
+import { defaultValue, type FieldValue, type FormChoices } from '../src/panels/Threads/spawn-form';
 import {
   channelText,
   formatArgs,

@@ -6,7 +6,7 @@ import type { ThreadView } from '../../protocol/snapshot';
 import { useDispatch, useLab, useLabStore } from '../../store/context';
 import { selectPanic, selectProfile, selectSelectedVnode } from '../../store/selectors';
 import type { LabState } from '../../store/store';
-import { buildSpawn, defaultValue, type FieldValue, type FormChoices } from './spawn-form';
+import { defaultValue, type FieldValue, type FormChoices } from './spawn-form';
 import { nextThreadName } from './thread-text';
 
 /**
@@ -99,15 +99,18 @@ export const SpawnForm = memo(function SpawnForm() {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const taken = new Set((store.getState().snapshot?.threads ?? []).map((t) => t.id));
-    const result = buildSpawn(call, name ?? defaultName, values, taken);
-    submitted.current = true;
-    if (!result.ok) {
-      setErrors(result.errors);
-      return;
-    }
-    setErrors({});
-    dispatch({ type: 'spawn', step: result.step });
-    setName(null);
+    // The check is a chunk of its own, fetched at the first send: the first paint does not wait for it.
+    void import('./spawn-build').then(({ buildSpawn }) => {
+      const result = buildSpawn(call, name ?? defaultName, values, taken);
+      submitted.current = true;
+      if (!result.ok) {
+        setErrors(result.errors);
+        return;
+      }
+      setErrors({});
+      dispatch({ type: 'spawn', step: result.step });
+      setName(null);
+    });
   };
 
   // NOTE: the error is beside the label, not inside it: inside, it would become part of the field's name.
