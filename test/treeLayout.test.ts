@@ -3,7 +3,7 @@ import { hex, PageGrouper, pageKeyText, pageLabel } from '../src/viz/pages';
 import { fitTransform } from '../src/viz/panZoom';
 import { arrangeTrees, layoutRbTree, LayoutCache, NODE_DX, NODE_DY } from '../src/viz/treeLayout';
 import { computeWindow, steadyWindow } from '../src/viz/windowing';
-import { extendPageList, layoutPageList, listColumns } from '../src/viz/listLayout';
+import { layoutPageList, listColumns } from '../src/viz/listLayout';
 
 const offsets = (n: number) => Array.from({ length: n }, (_, i) => i * 4096);
 
@@ -86,7 +86,7 @@ describe('a list extended at its end', () => {
         pages = [...pages, { offset: (last?.offset ?? 0) + 4096 * (1 + rand(2)), object }];
       } else if (what === 7) pages = pages.filter((_, k) => k !== rand(pages.length));
       else if (what === 8) pages = [{ offset: 0, object: pages[0]!.object }, ...pages.map((p) => ({ ...p, offset: p.offset + 4096 }))];
-      const next = extendPageList(layout, pages);
+      const next = layoutPageList(pages, layout);
       const fresh = layoutPageList(pages);
       if (next) {
         extended++;

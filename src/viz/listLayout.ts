@@ -26,33 +26,40 @@ export function listColumns(n: number): number {
   return Math.max(LIST_MIN_COLUMNS, Math.ceil(Math.sqrt(ASPECT * n)));
 }
 
-/** What a list is laid out from: a page's offset and its object (none: '', as for one object). */
-interface ListKey {
-  readonly offset: number;
-  readonly object?: string;
-}
-
-/** Where the walk down a list stands: the next page's row and column, and the page before it. */
-interface ListWalk {
-  y: number;
-  col: number;
-  maxCol: number;
-  prev: { offset: number; object: string; x: number; y: number } | null;
-}
-
-/** Lay out `pages[from..)` onto `nodes` and `bands`, `walk` standing after `pages[from - 1]`. */
-function walkPages(
-  pages: readonly ListKey[],
-  from: number,
-  cols: number,
-  walk: ListWalk,
-  nodes: LaidOutNode[],
-  bands: { label: string; x: number; y: number }[],
-): void {
-  let { y, col, maxCol, prev } = walk;
-  for (let i = from; i < pages.length; i++) {
-    const p = pages[i]!;
-    const object = p.object ?? '';
+/**
+ * Lay out `pages` (object by object, each in ascending offset order, as snapshots list them). With `after`, a
+ * list's layout whose pages `pages` starts with, laid out at the same width: only the pages after those are laid
+ * out, the nodes already there kept (the same objects), the result the same. A fault that brings the page after
+ * the last of 4,096 lays out one node. Null when `pages` does not continue `after`.
+ */
+export function layoutPageList(pages: readonly { offset: number; object?: string }[]): TreeLayout;
+export function layoutPageList(
+  pages: readonly { offset: number; object?: string }[],
+  after: TreeLayout,
+): TreeLayout | null;
+export function layoutPageList(
+  pages: readonly { offset: number; object?: string }[],
+  after?: TreeLayout,
+): TreeLayout | null {
+  const n = pages.length;
+  const cols = listColumns(n);
+  const m = after?.nodes.length ?? 0;
+  const keys = pages.map((p) => p.offset);
+  const objects = pages.map((p) => p.object ?? '');
+  if (after && (after.kind !== 'list' || m === 0 || n <= m || listColumns(m) !== cols)) return null;
+  for (let i = 0; i < m; i++) if (after!.keys[i] !== keys[i] || after!.objects[i] !== objects[i]) return null;
+  const nodes: LaidOutNode[] = after ? after.nodes.slice() : [];
+  const bands: { label: string; x: number; y: number }[] = after ? after.bands.slice() : [];
+  const last = nodes[m - 1];
+  let y = last?.y ?? 0;
+  let col = last ? last.x / NODE_DX + 1 : 0;
+  let maxCol = after ? after.maxX / NODE_DX : 0;
+  let prev: { offset: number; object: string; x: number; y: number } | null = last
+    ? { offset: keys[m - 1]!, object: objects[m - 1]!, x: last.x, y }
+    : null;
+  for (let i = m; i < n; i++) {
+    const offset = keys[i]!;
+    const object = objects[i]!;
     if (!prev || prev.object !== object) {
       // A new object: its own band, under its name.
       if (prev) y += NODE_DY + BAND_GAP;
@@ -63,9 +70,9 @@ function walkPages(
       y += NODE_DY;
     }
     const x = col * NODE_DX;
-    const linked = prev !== null && prev.object === object && prev.y === y && p.offset === prev.offset + PAGE;
+    const linked = prev !== null && prev.object === object && prev.y === y && offset === prev.offset + PAGE;
     nodes.push({
-      key: p.offset,
+      key: offset,
       color: null,
       x,
       y,
@@ -74,21 +81,9 @@ function walkPages(
       py: linked ? prev!.y : null,
     });
     maxCol = Math.max(maxCol, col);
-    prev = { offset: p.offset, object, x, y };
+    prev = { offset, object, x, y };
     col++;
   }
-  Object.assign(walk, { y, col, maxCol, prev });
-}
-
-function listLayout(
-  pages: readonly ListKey[],
-  nodes: readonly LaidOutNode[],
-  bands: readonly { label: string; x: number; y: number }[],
-  walk: ListWalk,
-  keys: readonly number[],
-  objects: readonly string[],
-): TreeLayout {
-  const n = pages.length;
   return {
     kind: 'list',
     keys,
@@ -96,57 +91,8 @@ function listLayout(
     bands,
     nodes,
     minX: 0,
-    maxX: n === 0 ? 0 : walk.maxCol * NODE_DX,
-    maxY: walk.y,
+    maxX: n === 0 ? 0 : maxCol * NODE_DX,
+    maxY: y,
     levels: n === 0 ? 0 : 1,
   };
-}
-
-/** Lay out `pages` (object by object, each in ascending offset order, as snapshots list them). */
-export function layoutPageList(pages: readonly ListKey[]): TreeLayout {
-  const nodes: LaidOutNode[] = [];
-  const bands: { label: string; x: number; y: number }[] = [];
-  const walk: ListWalk = { y: 0, col: 0, maxCol: 0, prev: null };
-  walkPages(pages, 0, listColumns(pages.length), walk, nodes, bands);
-  return listLayout(
-    pages,
-    nodes,
-    bands,
-    walk,
-    pages.map((p) => p.offset),
-    pages.map((p) => p.object ?? ''),
-  );
-}
-
-/**
- * `layout` (of a list) with `pages[layout.nodes.length..)` laid out after its pages, when `pages` starts with
- * the pages it was laid out from and keeps its number of columns: equal to `layoutPageList(pages)`, keeping the
- * nodes already there (the same objects). A fault that brings the page after the last of 4,096 lays out one node,
- * where the whole list was laid out again. Null when `pages` does not continue the layout.
- */
-export function extendPageList(layout: TreeLayout, pages: readonly ListKey[]): TreeLayout | null {
-  const m = layout.nodes.length;
-  const n = pages.length;
-  if (layout.kind !== 'list' || m === 0 || n <= m || listColumns(n) !== listColumns(m)) return null;
-  const { keys, objects } = layout;
-  for (let i = 0; i < m; i++) if (keys[i] !== pages[i]!.offset || objects[i] !== (pages[i]!.object ?? '')) return null;
-  const last = layout.nodes[m - 1]!;
-  const walk: ListWalk = {
-    y: last.y,
-    col: last.x / NODE_DX + 1,
-    maxCol: layout.maxX / NODE_DX,
-    prev: { offset: keys[m - 1]!, object: objects[m - 1]!, x: last.x, y: last.y },
-  };
-  const nodes = layout.nodes.slice();
-  const bands = layout.bands.slice();
-  walkPages(pages, m, listColumns(n), walk, nodes, bands);
-  const added = pages.slice(m);
-  return listLayout(
-    pages,
-    nodes,
-    bands,
-    walk,
-    keys.concat(added.map((p) => p.offset)),
-    objects.concat(added.map((p) => p.object ?? '')),
-  );
 }

@@ -50,7 +50,7 @@ function stripPaths(
  * is always what a new cache returns for the same arguments.
  */
 export class OverviewCache {
-  private strips: { nodes: LaidOutNode[]; states: string[]; paths: OverviewPath[] }[] = [];
+  private strips: { nodes: LaidOutNode[]; states: string[]; paths: OverviewPath[]; links: string }[] = [];
   private lastLayout: TreeLayout | null = null;
   private lastPages: readonly { readonly state: string }[] = [];
 
@@ -72,17 +72,24 @@ export class OverviewCache {
         const a = nodes[i]!;
         const b = old!.nodes[i - from]!;
         same =
-          pages[i]!.state === old!.states[i - from] && (a === b || (a.x === b.x && a.y === b.y && a.color === b.color));
+          pages[i]!.state === old!.states[i - from] &&
+          (a === b || (a.x === b.x && a.y === b.y && a.color === b.color && a.px === b.px && a.py === b.py));
       }
       if (same) {
         next.push(old!);
         out.push(...old!.paths);
         continue;
       }
+      let links = '';
+      for (let i = from; i < to; i++) {
+        const n = nodes[i]!;
+        if (n.px !== null) links += `M${n.px},${n.py}L${n.x},${n.y}`;
+      }
       const strip = {
         nodes: nodes.slice(from, to),
         states: pages.slice(from, to).map((p) => p.state),
         paths: stripPaths(s, nodes, pages, from, to),
+        links,
       };
       next.push(strip);
       out.push(...strip.paths);
@@ -99,55 +106,20 @@ export class OverviewCache {
       const from = s * OVERVIEW_STRIP;
       const to = from + strip.nodes.length;
       this.strips[s] = {
-        nodes: strip.nodes,
+        ...strip,
         states: pages.slice(from, to).map((p) => p.state),
         paths: stripPaths(s, layout.nodes, pages, from, to),
       };
     }
     return this.strips.flatMap((strip) => strip.paths);
   }
-}
 
-/** The links of `nodes[from..to)`: a line from each node to its parent (a list: to the page before it). */
-function stripLinks(nodes: readonly LaidOutNode[], from: number, to: number): string {
-  let d = '';
-  for (let i = from; i < to; i++) {
-    const n = nodes[i]!;
-    if (n.px !== null) d += `M${n.px},${n.py}L${n.x},${n.y}`;
-  }
-  return d;
-}
-
-/**
- * The tree's links as one path string per strip of OVERVIEW_STRIP nodes, kept strip by strip. As one path of
- * 4,000 lines, a page that came rewrote it whole (React set a string of ~80 KB, the browser parsed it), and any
- * change drawn over the tree rastered all of its lines; a strip whose nodes keep their places keeps its string.
- * Joined, the strips are the path of every link; the last array itself when no strip changed.
- */
-export class LinkStrips {
-  private nodes: readonly LaidOutNode[] = [];
-  private strips: readonly string[] = [];
-
-  of(layout: TreeLayout): readonly string[] {
-    const nodes = layout.nodes;
-    const old = this.nodes;
-    if (nodes === old) return this.strips;
-    const next: string[] = [];
-    let changed = false;
-    for (let from = 0, s = 0; from < nodes.length; from += OVERVIEW_STRIP, s++) {
-      const to = Math.min(nodes.length, from + OVERVIEW_STRIP);
-      let same = Math.min(old.length, from + OVERVIEW_STRIP) === to;
-      for (let i = from; same && i < to; i++) {
-        const a = nodes[i]!;
-        const b = old[i]!;
-        same = a === b || (a.x === b.x && a.y === b.y && a.px === b.px && a.py === b.py);
-      }
-      const d = same ? this.strips[s]! : stripLinks(nodes, from, to);
-      changed ||= d !== this.strips[s];
-      next.push(d);
-    }
-    this.nodes = nodes;
-    if (changed || next.length !== this.strips.length) this.strips = next;
-    return this.strips;
+  /**
+   * The links of the last layout `of` saw, one path string per strip. As one path of 4,000 lines, a page that
+   * came rewrote it whole (React set a string of ~80 KB, the browser parsed it), and any change drawn over the
+   * tree rastered all of its lines; a strip kept keeps its string. Joined, they are the path of every link.
+   */
+  get links(): string[] {
+    return this.strips.map((strip) => strip.links);
   }
 }

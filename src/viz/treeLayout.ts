@@ -10,7 +10,7 @@
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import { timed } from '../perf/marks';
 import { patchedAt } from '../protocol/patched';
-import { extendPageList, layoutPageList } from './listLayout';
+import { layoutPageList } from './listLayout';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from './layout-types';
 import { buildRbTree, type RbNode } from './rbtree';
 
@@ -113,7 +113,7 @@ export class LayoutCache {
     }
     this.computed++;
     // A page after the list's last (a fault past the end of 4,096): its node laid out, the others kept.
-    const extended = hit && kind === 'list' ? extendPageList(hit.layout, pages) : null;
+    const extended = hit && kind === 'list' ? layoutPageList(pages, hit.layout) : null;
     const layout =
       extended ??
       timed('d3:tree', () => (kind === 'list' ? layoutPageList(pages) : layoutRbTree(pages.map((p) => p.offset))));

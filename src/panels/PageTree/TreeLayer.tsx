@@ -5,7 +5,7 @@ import type { PageView } from '../../protocol/snapshot';
 import { stateFill } from '../../viz/palette';
 import { pageKeyText } from '../../viz/pages';
 import type { View } from '../../viz/panZoom';
-import { LinkStrips, OverviewCache } from '../../viz/overview';
+import { OverviewCache } from '../../viz/overview';
 import { patchedAt } from '../../protocol/patched';
 import type { RbColor } from '../../viz/rbtree';
 import { NODE_DX, NODE_DY, TREE_LABEL_Y, type LaidOutNode, type TreeLayout } from '../../viz/treeLayout';
@@ -57,21 +57,10 @@ export const TreeLayer = memo(function TreeLayer({
   profile: PagerProfile;
 }) {
   // The cache guarantees layout.nodes[i] is pages[i] (same offsets, same order).
-  // One path per strip of pages: a page that comes rewrites its strip's links, not all 4,000.
-  const [linkStrips] = useState(() => new LinkStrips());
-  const links = useMemo(() => linkStrips.of(layout), [layout, linkStrips]);
-
   // The nodes the tree's name sits above: a tree's root, a list's first row (once per layout, not per step).
   const topRow = useMemo(() => {
-    const nodes = layout.nodes;
-    // A list's rows come top to bottom: its first row is the nodes at the first node's height.
-    if (layout.kind === 'list') {
-      let end = 0;
-      while (end < nodes.length && nodes[end]!.y === nodes[0]!.y) end++;
-      return Array.from({ length: end }, (_, i) => i);
-    }
-    const top = nodes.reduce((y, n) => Math.min(y, n.y), Infinity);
-    return nodes.flatMap((n, i) => (n.y === top ? [i] : []));
+    const top = layout.nodes.reduce((y, n) => Math.min(y, n.y), Infinity);
+    return layout.nodes.flatMap((n, i) => (n.y === top ? [i] : []));
   }, [layout]);
 
   // Most steps change no page's state: keep the same path strings so the big overview is not repainted.
@@ -81,8 +70,12 @@ export const TreeLayer = memo(function TreeLayer({
   // Kept strip by strip: a step that changed one page (or added one at the end of a list) builds one strip's
   // path strings, not those of all 4,096 pages.
   const [strips] = useState(() => new OverviewCache());
-  const overview = useMemo(
-    () => (detail ? null : strips.of(layout, pages)),
+  // The links too, one path per strip: a page that comes rewrites its strip's links, not all 4,000.
+  const { overview, links } = useMemo(
+    () => {
+      const paths = strips.of(layout, pages);
+      return { overview: detail ? null : paths, links: strips.links };
+    },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- stateKey stands for the pages' states
     [detail, layout, stateKey, strips],
   );
