@@ -159,6 +159,9 @@ async function main(): Promise<void> {
         // `PAGER_SPLIT=jump`: keep the clicks that moved the Source's view (20 or more records there) and left
         // the tree alone; the others' profile is printed after.
         const byJump = process.env.PAGER_SPLIT === 'jump';
+        // `PAGER_SPLIT=arrive`: keep the clicks at which a page came into the object (Page bits gained a row and
+        // the tree changed: FreeBSD's fault past the 4,096), apart from the state changes that follow them.
+        const byArrival = process.env.PAGER_SPLIT === 'arrive';
         const renders = () =>
           page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
         const merged: Profile[] = [];
@@ -170,11 +173,13 @@ async function main(): Promise<void> {
           const [r] = await page.evaluate(clickSteps, { clicks: 1, label: STEP, markPrefix: '' });
           const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
           if (!r) break;
-          const kept = byJump
-            ? (r.changed.source ?? 0) >= 20 && !r.changed.tree
-            : byRender
-              ? ((await renders()).PageTree ?? 0) > before
-              : (r.changed.tree ?? 0) > 0;
+          const kept = byArrival
+            ? (r.changed.bits ?? 0) > 0 && (r.changed.tree ?? 0) > 0
+            : byJump
+              ? (r.changed.source ?? 0) >= 20 && !r.changed.tree
+              : byRender
+                ? ((await renders()).PageTree ?? 0) > before
+                : (r.changed.tree ?? 0) > 0;
           if (!kept) others.push(profile);
           if (kept) {
             merged.push(profile);
