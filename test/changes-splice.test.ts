@@ -24,7 +24,8 @@ const pageView = (id: number, state = STATES[id % 3]!, flagWord = id % 5): PageV
     modified: false,
     owner: null,
   }) as unknown as PageView;
-const threadView = (id: string, line = 1): ThreadView => ({ id, status: 'ready', line, locksHeld: [] }) as unknown as ThreadView;
+const threadView = (id: string, line = 1): ThreadView =>
+  ({ id, status: 'ready', line, locksHeld: [] }) as unknown as ThreadView;
 
 const snapshotOf = (step: number, pages: readonly PageView[], threads: readonly ThreadView[]): ViewSnapshot =>
   ({
@@ -93,9 +94,9 @@ describe('a step that brings or takes pages', () => {
           pages.splice(at, 0, pageView(nextId++));
           // Its neighbours changed too, now and then: the places on either side of where the lists differ.
           for (const i of [at - 1, at + 1])
-            if (rand(2) === 0 && i >= 0 && i < pages.length) pages[i] = pageView(pages[i]!.id, STATES[rand(3)]!, rand(4));
-        }
-        else if (what === 1 && pages.length > 1) pages.splice(Math.min(at, pages.length - 1), 1);
+            if (rand(2) === 0 && i >= 0 && i < pages.length)
+              pages[i] = pageView(pages[i]!.id, STATES[rand(3)]!, rand(4));
+        } else if (what === 1 && pages.length > 1) pages.splice(Math.min(at, pages.length - 1), 1);
         else if (what === 2) pages.push(pageView(nextId++));
         else if (what === 3 && pages.length > 0) {
           const i = Math.min(at, pages.length - 1);
@@ -120,9 +121,12 @@ describe('a step that brings or takes pages', () => {
       const now = snapshotOf(step, pages, threads);
 
       const changes = changesBetween(shown, now);
-      expect({ pages: changes.pages, pageFlags: changes.pageFlags, added: changes.added, removed: changes.removed }).toEqual(
-        pagesByWholeMatch(shown.pages, now.pages),
-      );
+      expect({
+        pages: changes.pages,
+        pageFlags: changes.pageFlags,
+        added: changes.added,
+        removed: changes.removed,
+      }).toEqual(pagesByWholeMatch(shown.pages, now.pages));
 
       const delta = diffSnapshots(shown, now);
       const whole = listsByWholeMatch(shown, now);
@@ -141,5 +145,43 @@ describe('a step that brings or takes pages', () => {
       rebuilt.pages.forEach((p, i) => expect(p).toBe(now.pages[i]));
       shown = now;
     }
+  });
+
+  it('rebuilds the lists of branches that brought different pages at the end from one list', () => {
+    const base = Array.from({ length: 50 }, (_, i) => pageView(i));
+    const root = snapshotOf(1, base, []);
+    // Its index of ids is built (a step in place), then shared by what is patched from it.
+    const inPlace = (from: ViewSnapshot, step: number, i: number) => {
+      const pages = from.pages.slice();
+      pages[i] = pageView(pages[i]!.id, 'dirty', 7);
+      const to = snapshotOf(step, pages, []);
+      const got = applyDelta(from, diffSnapshots(from, to))!;
+      expect(got.pages).toEqual(to.pages);
+      got.pages.forEach((p, k) => expect(p).toBe(to.pages[k]));
+      return got;
+    };
+    const appended = (from: ViewSnapshot, step: number, ...ids: number[]) => {
+      const to = snapshotOf(step, [...from.pages, ...ids.map((id) => pageView(id))], []);
+      const delta = diffSnapshots(from, to);
+      expect(delta.order).toEqual({ removed: [], appended: ids });
+      const got = applyDelta(from, delta)!;
+      expect(got.pages.map((p) => p.id)).toEqual(to.pages.map((p) => p.id));
+      got.pages.forEach((p, k) => expect(p).toBe(to.pages[k]));
+      return got;
+    };
+    const shown = inPlace(root, 2, 3);
+    // One branch brings pages 100 and 101, another brings 101 alone, a third 102 then 100: each list is right,
+    // and so is every step in place after them.
+    const a = appended(shown, 3, 100, 101);
+    const b = appended(shown, 3, 101);
+    const c = appended(appended(shown, 3, 102), 4, 100);
+    for (const [list, step] of [
+      [a, 4],
+      [b, 4],
+      [c, 5],
+    ] as const)
+      for (const i of [0, list.pages.length - 1, list.pages.length - 2]) inPlace(list, step, i);
+    inPlace(inPlace(a, 4, 50), 5, 51);
+    inPlace(inPlace(b, 4, 50), 5, 49);
   });
 });

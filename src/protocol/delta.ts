@@ -217,6 +217,31 @@ function patchList<T, K>(
     notePatched(out, old, at);
     return out;
   }
+  if ('removed' in edit && edit.removed.length === 0) {
+    // Items that came at the end (a fault past the last of 4,096 pages): the others keep their places, so the
+    // list's index of keys serves, and no map of every item is built. The index may hold keys that another list
+    // sharing it added (a branch that brought other pages), so a place is checked; the new list shares it,
+    // extended, unless one of its new keys is such a key.
+    const index = keyIndex(old, keyOf);
+    const out = old.slice();
+    const came = new Map<K, T>();
+    for (const item of changed) {
+      const key = keyOf(item);
+      const i = index.get(key);
+      if (i !== undefined && i < old.length && keyOf(old[i]!) === key) out[i] = item;
+      else came.set(key, item);
+    }
+    let shared = true;
+    for (const key of edit.appended) {
+      const item = came.get(key);
+      if (item === undefined) continue;
+      shared &&= !index.has(key);
+      if (shared) index.set(key, out.length);
+      out.push(item);
+    }
+    if (shared) keyIndexes.set(out, index);
+    return out;
+  }
   const byKey = new Map<K, T>();
   for (const item of old) byKey.set(keyOf(item), item);
   for (const item of changed) byKey.set(keyOf(item), item);
