@@ -85,7 +85,8 @@ describe('a list extended at its end', () => {
         const object = last && rand(8) === 0 ? `obj${pages.length}` : (last?.object ?? 'obj1');
         pages = [...pages, { offset: (last?.offset ?? 0) + 4096 * (1 + rand(2)), object }];
       } else if (what === 7) pages = pages.filter((_, k) => k !== rand(pages.length));
-      else if (what === 8) pages = [{ offset: 0, object: pages[0]!.object }, ...pages.map((p) => ({ ...p, offset: p.offset + 4096 }))];
+      else if (what === 8)
+        pages = [{ offset: 0, object: pages[0]!.object }, ...pages.map((p) => ({ ...p, offset: p.offset + 4096 }))];
       const next = layoutPageList(pages, layout);
       const fresh = layoutPageList(pages);
       if (next) {
