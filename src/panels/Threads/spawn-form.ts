@@ -4,7 +4,7 @@
  * format) and their defaults. Turning what was typed into a SpawnStep is in
  * ./spawn-build.ts, loaded when the form is first sent.
  */
-import type { ArgSpec, CallSpec } from '../../protocol/profile';
+import type { ArgSpec } from '../../protocol/profile';
 
 /** What a field holds: text as typed for numbers and names, a flag for bools, the ticked names for flags. */
 export type FieldValue = string | boolean | readonly string[];
