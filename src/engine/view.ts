@@ -404,6 +404,9 @@ export class SnapshotBuilder {
   /** Remember which list places this step set (what the next snapshot's ListHint says). */
   private noteSet(pages: BuildChange['pages'], threads: readonly (number | ThreadView)[]): void {
     const p = this.pagesSet;
+    // A page put past the end of the last list copied out (a fault that brings the page after the last) keeps the
+    // hint: the lists then differ at the places set and past that end (ListHint).
+    const end = this.lastOut?.pages.length ?? 0;
     if (p !== null) {
       if (pages === 'all') this.pagesSet = null;
       else
@@ -411,11 +414,11 @@ export class SnapshotBuilder {
           const at = pages[i] as number;
           const remove = pages[i + 1] as number;
           const count = pages[i + 2] as number;
-          if (remove !== 1 || count !== 1) {
+          if (count !== 1 || (remove !== 1 && !(remove === 0 && at >= end && end > 0))) {
             this.pagesSet = null;
             break;
           }
-          p.add(at);
+          if (remove === 1) p.add(at);
           i += 4;
         }
     }

@@ -181,7 +181,11 @@ export function changesBetween(
   if (before.pages === after.pages) {
     // The same list: nothing to compare.
   } else if (hint) {
-    for (const i of hint.pages) if (before.pages[i] !== after.pages[i]) compare(before.pages[i]!, after.pages[i]!);
+    const n = before.pages.length;
+    for (const i of hint.pages)
+      if (i < n && before.pages[i] !== after.pages[i]) compare(before.pages[i]!, after.pages[i]!);
+    // Past the old end: pages that came (the hint says the list grew there only).
+    for (let i = n; i < after.pages.length; i++) added.push(after.pages[i]!.id);
   } else if (sameOrder) {
     const was = before.pages;
     const now = after.pages;

@@ -61,8 +61,9 @@ export function applyEdit<T>(from: readonly T[], edit: ListEdit<T> | null): read
 /**
  * What a producer of two snapshots knows about their lists: the second's page and thread lists are the
  * first's, the same length and the same ids in the same places, except that the views at these indices
- * (ascending) may be new ones. Lets a diff of a step over 4,096 pages and threads look at what changed
- * only; without it the lists are compared whole (the results are the same).
+ * (ascending) may be new ones; the second's page list may also be longer, the pages past the first's end
+ * new ones (a fault that brought the page after the last). Lets a diff of a step over 4,096 pages and
+ * threads look at what changed only; without it the lists are compared whole (the results are the same).
  */
 export interface ListHint {
   readonly pages: readonly number[];
@@ -144,8 +145,19 @@ export function diffSnapshots(
       rest,
     };
   }
-  // Same pages in the same order (most steps): compare in place, no map of 4,096 views.
-  let changed = hint ? changedAt(from.pages, pages, hint.pages) : changedInPlace(from.pages, pages);
+  // Same pages in the same order (most steps): compare in place, no map of 4,096 views. With a hint, pages
+  // past the old end came there (the edit appends them, as editOf finds it).
+  const n = from.pages.length;
+  let changed = hint
+    ? [
+        ...changedAt(
+          from.pages,
+          pages,
+          hint.pages.filter((i) => i < n),
+        ),
+        ...pages.slice(n),
+      ]
+    : changedInPlace(from.pages, pages);
   const sameOrder = changed !== null;
   changed ??= changedById(from.pages, pages);
   const threadsChanged = hint ? changedAt(from.threads, threads, hint.threads) : changedInPlace(from.threads, threads);
@@ -156,7 +168,9 @@ export function diffSnapshots(
     profile: null,
     pages: changed,
     order: sameOrder
-      ? null
+      ? pages.length > n
+        ? { removed: [], appended: pages.slice(n).map((p) => p.id) }
+        : null
       : editOf(
           from.pages.map((p) => p.id),
           pages.map((p) => p.id),
