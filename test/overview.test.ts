@@ -80,13 +80,17 @@ describe('the overview kept strip by strip', () => {
 
 describe('the links kept strip by strip', () => {
   /** Every link in one path, as the page tree drew them before the strips. */
-  const allLinks = (layout: ReturnType<typeof layoutPageList>) => {
+  const allLinks = (layout: NonNullable<ReturnType<typeof layoutPageList>>) => {
     let d = '';
     for (const n of layout.nodes) if (n.px !== null) d += `M${n.px},${n.py}L${n.x},${n.y}`;
     return d;
   };
   /** The links a cache gives for `layout` after it has seen `pages` laid out so. */
-  const linksOf = (cache: OverviewCache, layout: ReturnType<typeof layoutPageList>, pages: readonly P[]) => {
+  const linksOf = (
+    cache: OverviewCache,
+    layout: NonNullable<ReturnType<typeof layoutPageList>>,
+    pages: readonly P[],
+  ) => {
     cache.of(layout, pages);
     return cache.links;
   };
