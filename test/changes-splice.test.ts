@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { changesBetween, pageChanges } from '../src/protocol/changes';
 import { applyDelta, diffSnapshots, editOf } from '../src/protocol/delta';
 import type { PageView, ThreadView, ViewSnapshot } from '../src/protocol/snapshot';
+import { snapshotView } from './fixtures/views';
 
 const STATES = ['clean', 'dirty', 'busy'];
 const pageView = (id: number, state = STATES[id % 3]!, flagWord = id % 5): PageView =>
@@ -28,23 +29,7 @@ const threadView = (id: string, line = 1): ThreadView =>
   ({ id, status: 'ready', line, locksHeld: [] }) as unknown as ThreadView;
 
 const snapshotOf = (step: number, pages: readonly PageView[], threads: readonly ThreadView[]): ViewSnapshot =>
-  ({
-    step,
-    panic: null,
-    freePages: 0,
-    pages,
-    queues: [],
-    threads,
-    vnodes: [],
-    objects: [],
-    io: [],
-    locks: [],
-    counters: [],
-    hung: false,
-    waits: [],
-    leaks: [],
-    trail: { lines: [], omitted: 0 },
-  }) as unknown as ViewSnapshot;
+  snapshotView({ step, pages, threads });
 
 /** The page part of a change set as every page matched by id gives it. */
 function pagesByWholeMatch(before: readonly PageView[], after: readonly PageView[]) {

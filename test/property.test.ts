@@ -34,6 +34,7 @@ import type { FlagInfo } from '../src/protocol/profile';
 import type { Scenario, Setup, Step, VnodeSpec } from '../src/protocol/scenario';
 import type { PageView, ThreadView, ViewSnapshot } from '../src/protocol/snapshot';
 import { parseScenario } from '../src/scenario/schema';
+import { snapshotView } from './fixtures/views';
 
 type Digest = OpenBsdDigest;
 
@@ -492,23 +493,7 @@ describe('engine properties', () => {
       unblockers: [],
     });
     const snap = (step: number, order: number[], active: number[], inactive: number[], threads: ThreadView[]) =>
-      ({
-        step,
-        panic: null,
-        freePages: 0,
-        pages: order.map((id) => page(id, 0)),
-        queues: [active, inactive],
-        threads,
-        vnodes: [],
-        objects: [],
-        io: [],
-        locks: [],
-        counters: [],
-        hung: false,
-        waits: [],
-        leaks: [],
-        trail: { lines: [], omitted: 0 },
-      }) as ViewSnapshot;
+      snapshotView({ step, pages: order.map((id) => page(id, 0)), queues: [active, inactive], threads });
     fc.assert(
       fc.property(listArb, opsArb, opsArb, opsArb, fc.array(fc.nat(), { maxLength: 5 }), (ids, o1, o2, o3, touched) => {
         const threadsA = ids.slice(0, 50).map(thread);
