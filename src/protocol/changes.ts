@@ -4,7 +4,7 @@
  * moved, a thread blocked, a page freed) until the next step. Pure, on
  * protocol types; the worker computes it for the step at the cursor.
  */
-import { sameIdEnds, type ListHint } from './delta';
+import { matchById, type ListHint } from './delta';
 import type { CellValue, IoView, ObjectView, PageView, ThreadView, ViewSnapshot } from './snapshot';
 
 export interface ObjectChange {
@@ -191,27 +191,12 @@ export function changesBetween(
     const now = after.pages;
     for (let i = 0; i < now.length; i++) if (was[i] !== now[i]) compare(was[i]!, now[i]!);
   } else {
-    // A page came or went: the places both lists start and end with hold the same pages, compared in place;
-    // only the pages between them are matched by id.
-    const was = before.pages;
-    const now = after.pages;
-    const { head, tail } = sameIdEnds(was, now);
-    for (let i = 0; i < head; i++) if (was[i] !== now[i]) compare(was[i]!, now[i]!);
-    const middle = new Map<number, PageView>();
-    for (let i = head; i < was.length - tail; i++) middle.set(was[i]!.id, was[i]!);
-    for (let j = head; j < now.length - tail; j++) {
-      const p = now[j]!;
-      const old = middle.get(p.id);
+    // A page came or went: matched by id (only between the places both lists start and end with).
+    const gone = matchById(before.pages, after.pages, (old, p) => {
       if (!old) added.push(p.id);
       else if (old !== p) compare(old, p);
-      middle.delete(p.id);
-    }
-    removed.push(...middle.values());
-    for (let k = tail; k > 0; k--) {
-      const old = was[was.length - k]!;
-      const p = now[now.length - k]!;
-      if (old !== p) compare(old, p);
-    }
+    });
+    removed.push(...gone);
   }
 
   const threads: Record<string, readonly string[]> = {};

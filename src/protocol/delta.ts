@@ -97,10 +97,9 @@ function changedInPlace<T extends { readonly id: unknown }>(a: readonly T[], b: 
 
 /**
  * How many places two lists of distinct ids start with (`head`) and end with (`tail`) holding the same ids,
- * never overlapping. Between them is all that a matching by id has to look at: a step that splices one page
- * into 4,096 leaves a middle of one page, where a map of every id cost a millisecond a step.
+ * never overlapping.
  */
-export function sameIdEnds(a: readonly { readonly id: unknown }[], b: readonly { readonly id: unknown }[]) {
+function sameIdEnds(a: readonly { readonly id: unknown }[], b: readonly { readonly id: unknown }[]) {
   let head = 0;
   while (head < a.length && head < b.length && a[head]!.id === b[head]!.id) head++;
   let tail = 0;
@@ -110,17 +109,35 @@ export function sameIdEnds(a: readonly { readonly id: unknown }[], b: readonly {
 }
 
 /**
- * The items of `b` that are not `a`'s item of the same id, in `b`'s order (lists of distinct ids). The places
- * both ends share are compared in place; only the middle is matched by id.
+ * Pair the items of two lists of distinct ids: `visit(old, item)` for each item of `b`, in its order, `old`
+ * being `a`'s item of the same id (undefined for a new one); returns `a`'s items whose ids `b` lacks, in `a`'s
+ * order. The places both lists start and end with are paired in place; only those between them go through a
+ * map: a step that splices one page into 4,096 leaves a middle of one page, where a map of every id cost a
+ * millisecond a step.
  */
-function changedById<T extends { readonly id: unknown }>(a: readonly T[], b: readonly T[]): T[] {
+export function matchById<T extends { readonly id: unknown }>(
+  a: readonly T[],
+  b: readonly T[],
+  visit: (old: T | undefined, item: T) => void,
+): T[] {
   const { head, tail } = sameIdEnds(a, b);
+  for (let i = 0; i < head; i++) visit(a[i], b[i]!);
+  const middle = new Map<unknown, T>();
+  for (let i = head; i < a.length - tail; i++) middle.set(a[i]!.id, a[i]!);
+  for (let j = head; j < b.length - tail; j++) {
+    visit(middle.get(b[j]!.id), b[j]!);
+    middle.delete(b[j]!.id);
+  }
+  for (let k = tail; k > 0; k--) visit(a[a.length - k], b[b.length - k]!);
+  return [...middle.values()];
+}
+
+/** The items of `b` that are not `a`'s item of the same id, in `b`'s order (lists of distinct ids). */
+function changedById<T extends { readonly id: unknown }>(a: readonly T[], b: readonly T[]): T[] {
   const out: T[] = [];
-  for (let i = 0; i < head; i++) if (a[i] !== b[i]) out.push(b[i]!);
-  const before = new Map<unknown, T>();
-  for (let i = head; i < a.length - tail; i++) before.set(a[i]!.id, a[i]!);
-  for (let j = head; j < b.length - tail; j++) if (before.get(b[j]!.id) !== b[j]) out.push(b[j]!);
-  for (let k = tail; k > 0; k--) if (a[a.length - k] !== b[b.length - k]) out.push(b[b.length - k]!);
+  matchById(a, b, (old, item) => {
+    if (old !== item) out.push(item);
+  });
   return out;
 }
 

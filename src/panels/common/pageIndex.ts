@@ -5,7 +5,8 @@ import type { PageView } from '../../protocol/snapshot';
  * Where each page id sits in the snapshot's page list, kept across steps. Most steps change a few pages in
  * place (same ids, same order), so the index stays right and looking up the few pages a panel shows costs
  * nothing per step; every answer is checked (`pages[i].id === id`), a page that came at the end is added where
- * it sits, and the index is rebuilt only when the list's order has changed (pages came elsewhere or went). A Map of all 4,096 pages per step is what this replaces.
+ * it sits, and the index is rebuilt only when the list's order has changed (pages came elsewhere or went). A
+ * Map of all 4,096 pages per step is what this replaces.
  */
 export class PageIndex {
   private at = new Map<number, number>();
