@@ -1,12 +1,12 @@
 /**
- * The builder's list hints (engine/view.ts listHint): a snapshot copied out after another says where its
+ * The builder's list hints (engine/list-hints.ts listHint): a snapshot copied out after another says where its
  * page and thread lists differ, so the worker's delta and change set of a step look at what changed only.
  * With the hint they must be exactly what the whole compare gives, on every step of every library
  * scenario of both pagers and on random schedules.
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from '../src/engine/session';
-import { listHint } from '../src/engine/view';
+import { listHint } from '../src/engine/list-hints';
 import { changesBetween } from '../src/protocol/changes';
 import { diffSnapshots } from '../src/protocol/delta';
 import { setupOf, type Scenario, type Step } from '../src/protocol/scenario';

@@ -30,7 +30,8 @@ import {
   THREAD,
 } from './history-ops';
 import type { PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
-import { snapshotOf, type BuildChange, type SnapshotBuilder, type SnapshotRest } from './view';
+import { snapshotOf, type BuildChange, type SnapshotRest } from './build-change';
+import type { SnapshotBuilder } from './view';
 
 /** Steps between keyframes: a jump applies at most KEY - 1 steps of changes. */
 export const KEY = 256;

@@ -18,7 +18,8 @@ import { PagerEngine, TRAIL_MAX, type EngineCheckpoint } from './engine';
 import type { Digest } from './model';
 import { SnapshotHistory } from './history';
 import { LabelList } from './labels';
-import { listHint, SnapshotBuilder } from './view';
+import { listHint } from './list-hints';
+import { SnapshotBuilder } from './view';
 
 /** One branch of the history. Its arrays share nothing mutable with another branch's. */
 interface Line {

@@ -6,86 +6,22 @@
  * leaves spliced in), says what each step changed (`advance`: what a history
  * stores), and copies the lists out only when a snapshot is asked for: a load
  * that replays 16,000 steps over 4,096 pages never copies a list of 4,096.
- * Snapshots are immutable and share every view that did not change.
+ * Snapshots are immutable and share every view that did not change. What a
+ * step's parts are is build-change.ts's; the list hints each snapshot copied
+ * out carries are list-hints.ts's.
  */
-import { editOf, sameItems, type ListHint } from '../protocol/delta';
+import { editOf, sameItems } from '../protocol/delta';
 import type { ListEdit, PageView, ThreadView, TrailView, ViewSnapshot } from '../protocol/snapshot';
+import { snapshotOf, type BuildChange, type SnapshotRest } from './build-change';
 import type { Kernel } from './kernel/kernel';
 import { allDone, leaksOf } from './leaks';
+import { ListHintTracker } from './list-hints';
 import type { ModelViews, PagerModel } from './model';
 import { frameViews, lockViews, NONE, sameData, sameThreadView, waitViews } from './view-parts';
 
 export { sameData } from './view-parts';
 
 const NO_TRAIL: TrailView = Object.freeze({ lines: NONE, omitted: 0 });
-
-/** A snapshot without its lists and its step: what a step's record keeps whole when it changed. */
-export type SnapshotRest = Omit<ViewSnapshot, 'pages' | 'threads' | 'queues' | 'step' | 'trail'>;
-
-/** What one step changed against the state before it: what a history stores per step (history.ts). */
-export interface BuildChange {
-  /**
-   * Edits turning the last page list into this one, applied in order, flat:
-   * `at, remove, count, ...count views` (a splice); 'all' when the list was rebuilt.
-   */
-  readonly pages: readonly (number | PageView)[] | 'all';
-  /** Thread views set, flat: `index, view` (an index at the end appends). */
-  readonly threads: readonly (number | ThreadView)[];
-  /** Each queue's edit, or null when no queue changed. */
-  readonly queues: readonly (ListEdit<number> | null)[] | null;
-  /** The rest of the snapshot now (each part the last one's object when it did not change). */
-  readonly rest: SnapshotRest;
-}
-
-/** A snapshot from its parts, its fields in the order snapshots have always had (their JSON is compared). */
-export function snapshotOf(
-  r: SnapshotRest,
-  step: number,
-  pages: readonly PageView[],
-  queues: ViewSnapshot['queues'],
-  threads: readonly ThreadView[],
-  trail: TrailView,
-): ViewSnapshot {
-  return {
-    step,
-    panic: r.panic,
-    freePages: r.freePages,
-    pages,
-    queues,
-    threads,
-    vnodes: r.vnodes,
-    objects: r.objects,
-    io: r.io,
-    locks: r.locks,
-    counters: r.counters,
-    hung: r.hung,
-    waits: r.waits,
-    leaks: r.leaks,
-    trail,
-  };
-}
-
-/**
- * For each snapshot a builder copied out after another: the other's number, and where their lists differ
- * (see ListHint). Kept beside the snapshots, which are plain protocol data; by number, so that a snapshot
- * does not keep the one before it (and that one its own) alive.
- */
-const since = new WeakMap<ViewSnapshot, { readonly from: number; readonly hint: ListHint }>();
-const serial = new WeakMap<ViewSnapshot, number>();
-let serials = 0;
-const numberOf = (snapshot: ViewSnapshot): number => {
-  let n = serial.get(snapshot);
-  if (n === undefined) serial.set(snapshot, (n = ++serials));
-  return n;
-};
-
-/** Where `to`'s lists differ from `from`'s, if the builder that made `to` made it from `from`; else null. */
-export function listHint(from: ViewSnapshot | null, to: ViewSnapshot): ListHint | null {
-  const link = since.get(to);
-  return from !== null && link !== undefined && serial.get(from) === link.from ? link.hint : null;
-}
-
-const ascending = (set: ReadonlySet<number>): number[] => [...set].sort((a, b) => a - b);
 
 /** Most pages that may enter or leave the resident set in one step before the list is rebuilt whole. */
 const MAX_INSERTS = 64;
@@ -113,10 +49,8 @@ export class SnapshotBuilder {
   private outPages: readonly PageView[] | null = null;
   private outThreads: readonly ThreadView[] | null = null;
   private outQueues: ViewSnapshot['queues'] | null = null;
-  /** The last snapshot copied out, and the list places set since (null: a page or thread came or went). */
-  private lastOut: ViewSnapshot | null = null;
-  private pagesSet: Set<number> | null = null;
-  private threadsSet: Set<number> | null = null;
+  /** What the next snapshot copied out says of where its lists differ from the last one's. */
+  private readonly hints = new ListHintTracker();
 
   constructor(
     private readonly k: Kernel,
@@ -172,9 +106,7 @@ export class SnapshotBuilder {
     this.outPages = pages;
     this.outThreads = threads;
     this.outQueues = queues;
-    this.lastOut = snapshot;
-    this.pagesSet = new Set();
-    this.threadsSet = new Set();
+    this.hints.from(snapshot);
   }
 
   /** The whole page list from the object trees: at the first build, or when a step moved many pages. */
@@ -394,45 +326,11 @@ export class SnapshotBuilder {
     this.step = step;
     this.trail = trail;
     this.out = null;
-    this.noteSet(pages, threads);
+    this.hints.note(pages, threads);
     if (pages === 'all' || pages.length > 0) this.outPages = null;
     if (threads.length > 0) this.outThreads = null;
     if (queues !== null || prev === null) this.outQueues = null;
     return { pages, threads, queues, rest };
-  }
-
-  /** Remember which list places this step set (what the next snapshot's ListHint says). */
-  private noteSet(pages: BuildChange['pages'], threads: readonly (number | ThreadView)[]): void {
-    const p = this.pagesSet;
-    // A page put past the end of the last list copied out (a fault that brings the page after the last) keeps the
-    // hint: the lists then differ at the places set and past that end (ListHint).
-    const end = this.lastOut?.pages.length ?? 0;
-    if (p !== null) {
-      if (pages === 'all') this.pagesSet = null;
-      else
-        for (let i = 0; i < pages.length;) {
-          const at = pages[i] as number;
-          const remove = pages[i + 1] as number;
-          const count = pages[i + 2] as number;
-          if (count !== 1 || (remove !== 1 && !(remove === 0 && at >= end && end > 0))) {
-            this.pagesSet = null;
-            break;
-          }
-          if (remove === 1) p.add(at);
-          i += 4;
-        }
-    }
-    const t = this.threadsSet;
-    const known = this.lastOut?.threads.length ?? 0;
-    if (t !== null)
-      for (let i = 0; i < threads.length; i += 2) {
-        const at = threads[i] as number;
-        if (at >= known) {
-          this.threadsSet = null;
-          break;
-        }
-        t.add(at);
-      }
   }
 
   private snapshotQueues(): ViewSnapshot['queues'] {
@@ -448,15 +346,7 @@ export class SnapshotBuilder {
     this.outPages ??= Object.freeze(this.pages.slice());
     this.outThreads ??= Object.freeze(this.threads.slice());
     const out = snapshotOf(this.rest, this.step, this.outPages, this.snapshotQueues(), this.outThreads, this.trail);
-    const from = this.lastOut;
-    if (from !== null && this.pagesSet !== null && this.threadsSet !== null)
-      since.set(out, {
-        from: numberOf(from),
-        hint: { pages: ascending(this.pagesSet), threads: ascending(this.threadsSet) },
-      });
-    this.lastOut = out;
-    this.pagesSet = new Set();
-    this.threadsSet = new Set();
+    this.hints.copiedOut(out);
     return (this.out = out);
   }
 

@@ -4,7 +4,7 @@
  */
 import type { QuickReplay } from '../engine/quick-replay';
 import { branchView, type Session } from '../engine/session';
-import { listHint } from '../engine/view';
+import { listHint } from '../engine/list-hints';
 import { changesBetween } from '../protocol/changes';
 import type { StopInfo } from '../protocol/debug';
 import { diffSnapshots } from '../protocol/delta';
