@@ -9,7 +9,7 @@ export interface RingReport {
   unseen: string[];
   /**
    * A ring is drawn, but less than half of a full one stands out (3:1) from what was there: fewer such pixels than
-   * a 1.5px line round the box (a 3px ring has some 3px of them); or less than a 1px line along one of its sides.
+   * a 1.5px line round the box (a 3px ring has some 3px of them); or less than a 2px line along one of its sides.
    */
   faint: string[];
   /**
@@ -82,10 +82,10 @@ export async function controlsWithoutRing(
     }
     const box = { x: focused.x - clip.x, y: focused.y - clip.y, w: focused.w, h: focused.h };
     const { total, sides } = await contrastingPixels(page, withRing, without, box);
-    // Half a 3px ring in all; and along each side at least a 1px line (less: that side is clipped away, or
-    // something paints over it).
+    // Half a 3px ring in all; and along each side at least a 2px line (less: that side is clipped, or something
+    // paints over it).
     const short = (Object.keys(sides) as Side[]).filter(
-      (side) => sides[side] < (side === 'top' || side === 'bottom' ? focused.w : focused.h),
+      (side) => sides[side] < 2 * (side === 'top' || side === 'bottom' ? focused.w : focused.h),
     );
     const why = short.length ? `; too few at its ${short.join(', ')}` : '';
     if (total < 1.5 * 2 * (focused.w + focused.h)) faint.push(`${focused.key} (${total} px at 3:1${why})`);
