@@ -24,7 +24,8 @@ export interface RingReport {
  * that its parent clips (a Timeline row cuts off a long step's text) is not seen at all, so each control is
  * photographed focused and again blurred: the two must differ. And a ring must stand out from what it sits on
  * (WCAG 1.4.11: 3:1): each changed pixel's colour is measured against the same pixel blurred, and the pixels
- * that contrast by 3:1 must add up to at least half a 3px ring all round the box.
+ * that contrast by 3:1 must add up to at least half a 3px ring round the box, and to a 2px line along each of its
+ * sides (a side clipped by a scrolling parent, or painted over by a neighbour, leaves a ring that is hard to see).
  *
  * Tab is pressed `tabs` times from wherever focus is; controls are told apart by tag and name, so a control met
  * again (Tab wrapping round a dialog) is photographed once. With `within`, only controls inside it are looked
