@@ -10,7 +10,9 @@
  */
 import { serialize } from 'node:v8';
 import type { Scenario } from '../src/protocol/scenario';
+import { applyDelta } from '../src/protocol/delta';
 import type { SimEvent } from '../src/protocol/messages';
+import type { ViewSnapshot } from '../src/protocol/snapshot';
 import { SimHost } from '../src/worker/sim-host';
 import { kb, ms, print, rows, stats } from './bench-report';
 import { freebsdScenario, msyncScenario } from './workloads';
@@ -25,40 +27,49 @@ function cpuMs(): number {
 }
 
 /**
- * Load `scenario`, then Step the thread `next` names (as the bench's Step button would pick it), up to
- * STEPS times: CPU per Step and bytes posted.
+ * Load `scenario`, then Step the thread `next` names in the snapshot shown (as the bench's Step button would
+ * pick it), up to STEPS times: CPU per Step and bytes posted. The shown snapshot is rebuilt from the posted
+ * deltas as the page's store does, outside the timed part.
  */
-function stepCosts(scenario: Scenario, next: (host: SimHost) => string | null): { cpu: number[]; size: number[] } {
-  let last: SimEvent | null = null;
-  const host = new SimHost((e) => (last = e));
+function stepCosts(
+  scenario: Scenario,
+  next: (shown: ViewSnapshot) => string | null,
+): { cpu: number[]; size: number[] } {
+  const posted: SimEvent[] = [];
+  const host = new SimHost((e) => posted.push(e));
+  let shown: ViewSnapshot | null = null;
+  const show = () => {
+    for (const e of posted.splice(0)) if (e.type === 'sim.snapshot') shown = applyDelta(shown, e.delta);
+    if (!shown) throw new Error('bench: the worker posted no snapshot');
+    return shown;
+  };
   host.handle({ type: 'sim.load', id: 1, scenario });
+  let view = show();
   const cpu: number[] = [];
   const size: number[] = [];
   for (let i = 0; i < STEPS; i++) {
-    const thread = next(host);
+    const thread = next(view);
     if (thread === null) break;
     const t0 = cpuMs();
     host.handle({ type: 'sim.step', id: 2 + i, thread });
     cpu.push(cpuMs() - t0);
-    const event = last as SimEvent | null;
+    const event = posted.at(-1);
     if (event?.type !== 'sim.snapshot') throw new Error(`bench: Step ${thread} did not post a snapshot`);
     size.push(serialize(event).length);
+    view = show();
   }
   return { cpu, size };
 }
 
 /** The first thread named `prefix…` that can run, as the bench's "Step s" button finds it. */
-function readyThread(host: SimHost, prefix: string): string | null {
-  const threads = (
-    host as unknown as { current: { session: { snapshot(): { threads: readonly { id: string; status: string }[] } } } }
-  ).current.session.snapshot().threads;
-  return threads.find((t) => t.id.startsWith(prefix) && t.status === 'ready')?.id ?? null;
+function readyThread(shown: ViewSnapshot, prefix: string): string | null {
+  return shown.threads.find((t) => t.id.startsWith(prefix) && t.status === 'ready')?.id ?? null;
 }
 
 export function benchWorkerStep(): void {
-  const cases: [string, Scenario, (host: SimHost) => string | null][] = [
+  const cases: [string, Scenario, (shown: ViewSnapshot) => string | null][] = [
     ['OpenBSD, an msync over 4,096 dirty pages', msyncScenario(), () => 'msync'],
-    ['FreeBSD, faults on a 4,096-page vm_object', freebsdScenario(), (host) => readyThread(host, 's')],
+    ['FreeBSD, faults on a 4,096-page vm_object', freebsdScenario(), (shown) => readyThread(shown, 's')],
   ];
   for (const [name, scenario, next] of cases) {
     const { cpu, size } = stepCosts(scenario, next);
